@@ -1,0 +1,206 @@
+# handset build (GNU make). Run ./configure first; it writes config.mk.
+#
+# Layout of outputs (everything under build/):
+#   build/handset              the command-line tool
+#   build/libhandset.a         emulator core, device models, baseband host side
+#   build/libguestref.a        guest/lib compiled for the host (reference
+#                              implementations for tests and benchmarks)
+#   build/guest/domain.elf     AArch64 guest image every domain runs
+#   build/baseband/firmware.elf ARMv7 baseband firmware (when present)
+#   build/tests/unit           the unit/device test binary
+#
+# Sources are found by wildcard: a new .c file in a module folder is built
+# without touching this file.
+
+ifeq ($(filter clean distclean format help,$(MAKECMDGOALS)),)
+ifeq ($(wildcard config.mk),)
+$(error config.mk is missing: run ./configure first (as root, ./configure --install-deps installs what is missing))
+endif
+endif
+-include config.mk
+
+PREFIX ?= /usr/local
+SANITIZE ?= 0
+BUILD := build
+
+SANITIZER_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+                   -fno-omit-frame-pointer
+SAN_FLAGS := $(if $(filter 1,$(SANITIZE)),$(SANITIZER_FLAGS))
+WARN := -Wall -Wextra -Werror
+DEP_FLAGS = -MMD -MP
+INCLUDES := -I. -Iemu -Iguest/include
+HS_VERSION := 0.1.0
+DEFS := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+        -DHS_VERSION='"$(HS_VERSION)"' -DHS_DATADIR='"$(PREFIX)/share/handset"'
+
+CFLAGS := -std=c11 -O2 -g $(WARN) $(SAN_FLAGS) $(INCLUDES) $(DEFS) \
+          $(UNICORN_CFLAGS) $(JANSSON_CFLAGS) $(PCAP_CFLAGS) $(ELF_CFLAGS)
+CXXFLAGS := -std=c++17 -O2 -g $(WARN) $(SAN_FLAGS) $(INCLUDES) $(DEFS)
+LDFLAGS := $(SAN_FLAGS)
+LIBS := $(UNICORN_LIBS) $(JANSSON_LIBS) $(PCAP_LIBS) $(ELF_LIBS) -lm -lpthread
+
+# ---- host sources -------------------------------------------------------
+LIB_DIRS := emu/sim emu/cpu emu/bus emu/virt emu/power emu/flow \
+            emu/scenario emu/out soc_models/devices baseband
+LIB_SRCS := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
+CLI_SRCS := $(wildcard emu/cli/*.c)
+REF_SRCS := $(wildcard guest/lib/*.c)
+TEST_SRCS := tests/harness.c $(wildcard tests/unit/*.c tests/devices/*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+LIB_OBJS := $(call obj,$(LIB_SRCS))
+CLI_OBJS := $(call obj,$(CLI_SRCS))
+REF_OBJS := $(patsubst %.c,$(BUILD)/ref/%.o,$(REF_SRCS))
+TEST_OBJS := $(call obj,$(TEST_SRCS))
+
+# ---- guest (AArch64) ----------------------------------------------------
+GUEST_TARGET := --target=aarch64-none-elf -mcpu=cortex-a53
+GUEST_CFLAGS := $(GUEST_TARGET) -std=c11 -ffreestanding -nostdlib -fno-builtin \
+                -fno-stack-protector -fno-pic -O2 -g $(WARN) -Iguest/include -Iguest
+GUEST_SRCS := $(wildcard guest/rt/*.c guest/rt/*.S guest/lib/*.c guest/apps/*.c)
+GUEST_OBJS := $(patsubst %,$(BUILD)/guest/obj/%.o,$(GUEST_SRCS))
+GUEST_LDS := guest/rt/link.ld
+GUEST_IMAGE := $(BUILD)/guest/domain.elf
+
+# ---- baseband firmware (ARMv7) -------------------------------------------
+BB_TARGET := --target=armv7a-none-eabi -mcpu=cortex-a7 -mfloat-abi=soft
+BB_CFLAGS := $(BB_TARGET) -std=c11 -ffreestanding -nostdlib -fno-builtin \
+             -fno-stack-protector -fno-pic -O2 -g $(WARN) -Iguest/include -Iguest \
+             -Ibaseband/firmware
+# BB_SHARED_LIBS: guest/lib sources the firmware shares (baseband/firmware.mk)
+-include baseband/firmware.mk
+BB_SRCS := $(wildcard baseband/firmware/*.c baseband/firmware/*.S)
+BB_SHARED := $(wildcard $(patsubst %,guest/lib/%.c,$(BB_SHARED_LIBS)))
+BB_OBJS := $(patsubst %,$(BUILD)/baseband/obj/%.o,$(BB_SRCS) $(BB_SHARED))
+BB_LDS := baseband/firmware/link.ld
+BB_IMAGE := $(if $(BB_SRCS),$(BUILD)/baseband/firmware.elf)
+
+IMAGES := $(if $(GUEST_SRCS),$(GUEST_IMAGE)) $(BB_IMAGE)
+
+.PHONY: all check run bench install clean distclean format lint help FORCE
+all: $(BUILD)/handset $(IMAGES)
+
+help:
+	@echo "make            build build/handset and the guest images"
+	@echo "make check      build and run every test (SANITIZE=1 for ASan+UBSan)"
+	@echo "make run        run the main job on the shipped defaults"
+	@echo "make bench      build and run the benchmarks (writes build/bench.json)"
+	@echo "make install    install into PREFIX=$(PREFIX)"
+	@echo "make format     reformat sources with clang-format"
+	@echo "make lint       clang-format check and cppcheck"
+	@echo "make clean      remove build/"
+
+# Rebuild everything when the compiler flags change (e.g. SANITIZE=1).
+$(BUILD)/.flags: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(CC) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS) $(LDFLAGS)' > $@
+
+$(BUILD)/obj/%.o: %.c $(BUILD)/.flags
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(DEP_FLAGS) -c $< -o $@
+
+$(BUILD)/obj/tests/%.o: tests/%.c $(BUILD)/.flags
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(CMOCKA_CFLAGS) -Itests $(DEP_FLAGS) -c $< -o $@
+
+$(BUILD)/ref/%.o: %.c $(BUILD)/.flags
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DHS_HOST_REF=1 $(DEP_FLAGS) -c $< -o $@
+
+$(BUILD)/libhandset.a: $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/libguestref.a: $(REF_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/handset: $(CLI_OBJS) $(BUILD)/libhandset.a $(BUILD)/libguestref.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libhandset.a $(BUILD)/libguestref.a $(LIBS)
+
+# ---- guest image ----------------------------------------------------------
+$(BUILD)/guest/obj/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_CFLAGS) $(DEP_FLAGS) -c $< -o $@
+
+$(BUILD)/guest/obj/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_CFLAGS) $(DEP_FLAGS) -c $< -o $@
+
+$(GUEST_IMAGE): $(GUEST_OBJS) $(GUEST_LDS)
+	$(GUEST_LD) -T $(GUEST_LDS) --no-undefined -o $@ $(GUEST_OBJS)
+
+$(BUILD)/baseband/obj/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(BB_CFLAGS) $(DEP_FLAGS) -c $< -o $@
+
+$(BUILD)/baseband/obj/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(BB_CFLAGS) $(DEP_FLAGS) -c $< -o $@
+
+$(BUILD)/baseband/firmware.elf: $(BB_OBJS) $(BB_LDS)
+	$(GUEST_LD) -T $(BB_LDS) --no-undefined -o $@ $(BB_OBJS)
+
+# ---- tests ----------------------------------------------------------------
+$(BUILD)/tests/unit: $(TEST_OBJS) $(BUILD)/libhandset.a $(BUILD)/libguestref.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJS) $(BUILD)/libhandset.a $(BUILD)/libguestref.a $(LIBS) $(CMOCKA_LIBS)
+
+$(BUILD)/tests/mm1-demo: $(BUILD)/obj/tests/mm1_demo.o $(BUILD)/obj/tests/unit/mm1_model.o $(BUILD)/libhandset.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+check: all $(BUILD)/tests/unit
+	@sh tests/run
+
+# The main job. Until the scenario runner exists this runs the event
+# kernel's M/M/1 validation as a demonstration, and says so.
+run: all $(BUILD)/tests/mm1-demo
+	@echo "make run: the scenario runner is not built yet; running the event kernel's M/M/1 validation instead."
+	$(BUILD)/tests/mm1-demo
+
+# ---- benchmarks -------------------------------------------------------------
+BENCH_C := $(wildcard bench/*.c)
+BENCH_CC := $(wildcard bench/*.cc)
+BENCH_OBJS := $(call obj,$(BENCH_C)) $(patsubst %.cc,$(BUILD)/obj/%.o,$(BENCH_CC))
+
+$(BUILD)/obj/%.o: %.cc $(BUILD)/.flags
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) $(DEP_FLAGS) -c $< -o $@
+
+$(BUILD)/bench/handset-bench: $(BENCH_OBJS) $(BUILD)/libhandset.a $(BUILD)/libguestref.a
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) -o $@ $(BENCH_OBJS) $(BUILD)/libhandset.a $(BUILD)/libguestref.a $(LIBS) $(BENCHMARK_LIBS)
+
+bench: all $(if $(BENCH_OBJS),$(BUILD)/bench/handset-bench)
+	@if [ -z "$(BENCH_OBJS)" ]; then echo "make bench: no benchmarks are built yet" >&2; exit 2; fi
+	$(BUILD)/bench/handset-bench --benchmark_repetitions=5 \
+	    --benchmark_report_aggregates_only=true \
+	    --benchmark_out=$(BUILD)/bench.json --benchmark_out_format=json
+
+# ---- install / housekeeping -------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/handset/guest \
+	    $(DESTDIR)$(PREFIX)/share/handset/scenarios $(DESTDIR)$(PREFIX)/share/handset/soc_models
+	install -m 755 $(BUILD)/handset $(DESTDIR)$(PREFIX)/bin/handset
+	for f in $(IMAGES); do install -m 644 $$f $(DESTDIR)$(PREFIX)/share/handset/guest/; done
+	for f in $(wildcard scenarios/*.json scenarios/README.md); do install -m 644 $$f $(DESTDIR)$(PREFIX)/share/handset/scenarios/; done
+	for f in $(wildcard soc_models/*.json soc_models/README.md); do install -m 644 $$f $(DESTDIR)$(PREFIX)/share/handset/soc_models/; done
+
+FMT_SRCS = $(shell git ls-files '*.c' '*.h' '*.cc' 2>/dev/null)
+format:
+	clang-format -i $(FMT_SRCS)
+
+lint:
+	clang-format --dry-run --Werror $(FMT_SRCS)
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+	    --suppress=missingIncludeSystem --inline-suppr -I. -Iemu -Iguest/include \
+	    emu soc_models baseband guest tests bench
+
+clean:
+	rm -rf $(BUILD)
+
+distclean: clean
+	rm -f config.mk
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

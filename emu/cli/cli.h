@@ -1,0 +1,49 @@
+/*
+ * cli.h - the handset command line: one CliCommand descriptor per
+ * subcommand, each in its own cmd_<name>.c, found by name in main.c.
+ *
+ * Exit codes (DESIGN.md section 5): 0 ok, 1 check failed or regression,
+ * 2 bad input or usage.
+ */
+#ifndef HS_CLI_CLI_H
+#define HS_CLI_CLI_H
+
+#include <stdbool.h>
+
+enum {
+    HS_EXIT_OK = 0,
+    HS_EXIT_FAIL = 1,
+    HS_EXIT_USAGE = 2,
+};
+
+typedef struct CliCommand {
+    const char *name;    /* subcommand word */
+    const char *summary; /* one line for `handset --help` */
+    const char *usage;   /* full help text for `handset help NAME` */
+    /* argv[0] is the subcommand name; returns an exit code. */
+    int (*main)(int argc, char **argv);
+} CliCommand;
+
+extern const CliCommand cli_cmd_run;
+extern const CliCommand cli_cmd_compare;
+extern const CliCommand cli_cmd_check;
+extern const CliCommand cli_cmd_validate;
+extern const CliCommand cli_cmd_list;
+extern const CliCommand cli_cmd_guest;
+
+/* Prints "handset NAME: MESSAGE" and the usage line to stderr; returns
+ * HS_EXIT_USAGE so callers can `return cli_usage_error(...)`. */
+int cli_usage_error(const CliCommand *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Says plainly that a part of handset is not built yet and that no result
+ * was produced; returns HS_EXIT_USAGE. */
+int cli_not_built(const CliCommand *cmd, const char *what);
+
+/* True if argv holds -h or --help. */
+bool cli_wants_help(int argc, char **argv);
+
+/* Prints cmd->usage to stdout and returns HS_EXIT_OK. */
+int cli_print_help(const CliCommand *cmd);
+
+#endif

@@ -1,0 +1,118 @@
+/*
+ * main.c - handset's entry point: finds the subcommand by name and runs it.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const CliCommand *const commands[] = {
+    &cli_cmd_run,      &cli_cmd_compare, &cli_cmd_check,
+    &cli_cmd_validate, &cli_cmd_list,    &cli_cmd_guest,
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static const CliCommand *find_command(const char *name)
+{
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(commands[i]->name, name) == 0)
+            return commands[i];
+    return NULL;
+}
+
+static void print_overview(FILE *out)
+{
+    fprintf(out,
+            "Usage: handset COMMAND [ARGS]...\n"
+            "\n"
+            "Full-system phone emulator and benchmark harness: replays a\n"
+            "scenario under a virtualisation approach and measures latency,\n"
+            "energy and information flow.\n"
+            "\n"
+            "Commands:\n");
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+    fprintf(out, "\n"
+                 "  handset help COMMAND   show a command's options\n"
+                 "  handset --version      show the version\n"
+                 "\n"
+                 "Exit codes: 0 ok, 1 check failed or regression, "
+                 "2 bad input or usage.\n");
+}
+
+int cli_usage_error(const CliCommand *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "handset %s: ", cmd->name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'handset help %s'.\n", cmd->name);
+    return HS_EXIT_USAGE;
+}
+
+int cli_not_built(const CliCommand *cmd, const char *what)
+{
+    fprintf(stderr,
+            "handset %s: %s is not built yet in this version of handset; "
+            "no result was produced.\n",
+            cmd->name, what);
+    return HS_EXIT_USAGE;
+}
+
+bool cli_wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+            return true;
+    }
+    return false;
+}
+
+int cli_print_help(const CliCommand *cmd)
+{
+    fputs(cmd->usage, stdout);
+    return HS_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_overview(stderr);
+        return HS_EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+        print_overview(stdout);
+        return HS_EXIT_OK;
+    }
+    if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
+        printf("handset %s\n", HS_VERSION);
+        return HS_EXIT_OK;
+    }
+    if (strcmp(name, "help") == 0) {
+        if (argc < 3) {
+            print_overview(stdout);
+            return HS_EXIT_OK;
+        }
+        const CliCommand *cmd = find_command(argv[2]);
+        if (!cmd) {
+            fprintf(stderr, "handset help: unknown command '%s'\n", argv[2]);
+            print_overview(stderr);
+            return HS_EXIT_USAGE;
+        }
+        return cli_print_help(cmd);
+    }
+    const CliCommand *cmd = find_command(name);
+    if (!cmd) {
+        fprintf(stderr, "handset: unknown command '%s'\n\n", name);
+        print_overview(stderr);
+        return HS_EXIT_USAGE;
+    }
+    if (cli_wants_help(argc - 1, argv + 1))
+        return cli_print_help(cmd);
+    return cmd->main(argc - 1, argv + 1);
+}
