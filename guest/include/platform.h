@@ -1,0 +1,199 @@
+/*
+ * platform.h - THE handset platform ABI, shared by guest and host.
+ *
+ * The one place where the guest address map, device register offsets,
+ * interrupt numbers, the events delivered to hs_entry() and the platform
+ * call numbers (HVC immediates) are written. Guest code (freestanding
+ * AArch64) and host code (the emulator) both include this file; no
+ * address or number here is written anywhere else.
+ *
+ * Only plain macros and fixed-width types: it must compile with
+ * -ffreestanding for aarch64-none-elf and armv7a-none-eabi, and on the host.
+ *
+ * The guest never learns which virtualisation approach it runs under: the
+ * same image, the same addresses and the same calls under every approach.
+ */
+#ifndef HS_PLATFORM_H
+#define HS_PLATFORM_H
+
+#include <stdint.h>
+
+/* ---- address map (AArch64 domain) -------------------------------------
+ *
+ *   0x0000_0000 - 0x08ff_ffff  unmapped (null pointers fault)
+ *   0x0900_0000 - 0x090f_ffff  MMIO: one 4 KiB window per device
+ *   0x4000_0000 - +RAM_SIZE    domain RAM: image, heap, stacks
+ *   0x5000_0000 - +FB_SIZE     the domain's framebuffer (RAM-backed)
+ *   0x6000_0000 - +SHM_SIZE    memory shared between domains (rings)
+ */
+#define HS_RAM_BASE 0x40000000ULL
+#define HS_RAM_SIZE 0x01000000ULL /* 16 MiB per domain */
+#define HS_FB_BASE 0x50000000ULL
+#define HS_FB_SIZE 0x00800000ULL /* 8 MiB: up to 1440x1440 at 4 B/px */
+#define HS_SHM_BASE 0x60000000ULL
+#define HS_SHM_SIZE 0x00100000ULL
+
+/* The top of RAM holds the host<->guest I/O area: the host writes a
+ * workload's inputs there and reads its outputs back (layouts per app in
+ * guest/apps/<app>.h). The stack grows down from HS_IO_BASE. */
+#define HS_IO_SIZE 0x00100000ULL /* 1 MiB */
+#define HS_IO_BASE (HS_RAM_BASE + HS_RAM_SIZE - HS_IO_SIZE)
+#define HS_STACK_TOP HS_IO_BASE
+
+/* Return address the host puts in LR before entering hs_entry(): reaching
+ * it means the handler returned. Never mapped executable. */
+#define HS_SENTINEL_ADDR 0x00000ff0ULL
+
+/* ---- MMIO windows ------------------------------------------------------ */
+#define HS_MMIO_BASE 0x09000000ULL
+#define HS_MMIO_WINDOW 0x1000ULL
+#define HS_MMIO_TIMER (HS_MMIO_BASE + 0x0000) /* platform clock + timer */
+#define HS_MMIO_INTC (HS_MMIO_BASE + 0x1000)  /* interrupt/event controller */
+#define HS_MMIO_PMIC (HS_MMIO_BASE + 0x2000)  /* PMIC: wakelocks, suspend */
+#define HS_MMIO_MIC (HS_MMIO_BASE + 0x3000)   /* microphone FIFO */
+#define HS_MMIO_AUDIO (HS_MMIO_BASE + 0x4000) /* audio routing */
+#define HS_MMIO_DISPLAY (HS_MMIO_BASE + 0x5000)
+#define HS_MMIO_GPU (HS_MMIO_BASE + 0x6000)
+#define HS_MMIO_STORAGE (HS_MMIO_BASE + 0x7000)
+#define HS_MMIO_NET (HS_MMIO_BASE + 0x8000)   /* network ring to baseband */
+#define HS_MMIO_BBIPC (HS_MMIO_BASE + 0x9000) /* AP<->BB mailbox */
+#define HS_MMIO_DVFS (HS_MMIO_BASE + 0xa000)  /* cluster frequency (read) */
+#define HS_MMIO_END (HS_MMIO_BASE + 0x100000)
+
+/* ---- interrupt numbers (inputs of the interrupt/event controller) ----- */
+#define HS_IRQ_TIMER 0
+#define HS_IRQ_GPU 1
+#define HS_IRQ_STORAGE 2
+#define HS_IRQ_NET 3
+#define HS_IRQ_BBIPC 4
+#define HS_IRQ_MIC 5
+#define HS_IRQ_DISPLAY 6 /* vsync */
+#define HS_IRQ_PMIC 7
+#define HS_IRQ_COUNT 32
+
+/* ---- device registers (byte offsets inside each window; 32-bit unless
+ * noted, little-endian) --------------------------------------------------*/
+
+/* timer: platform clock in ns and one compare timer. */
+#define HS_TIMER_NOW_LO 0x00     /* R: clock, ns since boot, low 32 bits */
+#define HS_TIMER_NOW_HI 0x04     /* R: high 32 bits (latched on NOW_LO read) */
+#define HS_TIMER_NOW64 0x08      /* R: 64-bit read of the clock, ns */
+#define HS_TIMER_CMP64 0x10      /* RW: 64-bit compare value, ns */
+#define HS_TIMER_CTRL 0x18       /* RW: bit0 enable, bit1 irq pending (W1C) */
+
+/* interrupt/event controller */
+#define HS_INTC_PENDING 0x00 /* R: pending & enabled lines, bit per IRQ */
+#define HS_INTC_ENABLE 0x04  /* RW: enable mask */
+#define HS_INTC_ACK 0x08     /* W: write 1s to clear edge-latched lines */
+#define HS_INTC_RAW 0x0c     /* R: raw line levels */
+
+/* PMIC: wakelocks and suspend. Writing an id to ACQUIRE/RELEASE counts
+ * per id; the approach decides whether a held lock keeps the AP awake. */
+#define HS_PMIC_WL_ACQUIRE 0x00 /* W: wakelock id */
+#define HS_PMIC_WL_RELEASE 0x04 /* W: wakelock id */
+#define HS_PMIC_WL_HELD 0x08    /* R: number of ids held (this domain) */
+#define HS_PMIC_STATE 0x0c      /* R: 0 awake, 1 suspending, 2 suspended */
+#define HS_PMIC_SUSPENDS 0x10   /* R: completed suspend cycles */
+#define HS_PMIC_WL_MAX 64       /* wakelock ids are 0 .. 63 */
+
+/* microphone: 16 kHz, 16-bit PCM, frames of HS_MIC_FRAME_SAMPLES. */
+#define HS_MIC_CTRL 0x00      /* RW: bit0 capture on */
+#define HS_MIC_STATUS 0x04    /* R: frames waiting in the FIFO */
+#define HS_MIC_POP 0x08       /* W: any value: copy next frame to DMA_ADDR */
+#define HS_MIC_DMA_ADDR 0x10  /* RW (64-bit): guest address for frames */
+#define HS_MIC_FRAME_LABEL 0x18 /* R: label of the frame last popped */
+#define HS_MIC_RATE_HZ 16000
+#define HS_MIC_FRAME_SAMPLES 320 /* 20 ms at 16 kHz (3GPP TS 26.173) */
+
+/* audio routing: where microphone frames go. */
+#define HS_AUDIO_ROUTE 0x00 /* RW: bit0 mic->AP, bit1 mic->baseband */
+#define HS_AUDIO_ROUTE_AP 0x1
+#define HS_AUDIO_ROUTE_BB 0x2
+
+/* display */
+#define HS_DISPLAY_CTRL 0x00       /* RW: bit0 on */
+#define HS_DISPLAY_BRIGHTNESS 0x04 /* RW: 0..255 */
+#define HS_DISPLAY_WIDTH 0x08      /* R: pixels */
+#define HS_DISPLAY_HEIGHT 0x0c     /* R: pixels */
+#define HS_DISPLAY_FLIP 0x10       /* W: present the framebuffer */
+#define HS_DISPLAY_FRAMES 0x14     /* R: frames presented */
+
+/* GPU: a command queue of jobs measured in work units. */
+#define HS_GPU_SUBMIT 0x00  /* W: work units of a new job */
+#define HS_GPU_CMDBUF 0x08  /* RW (64-bit): guest address of a command list */
+#define HS_GPU_CMDLEN 0x10  /* RW: bytes in the command list */
+#define HS_GPU_DONE 0x14    /* R: jobs completed */
+#define HS_GPU_BUSY 0x18    /* R: jobs queued or running */
+
+/* storage: block I/O against a guest buffer. */
+#define HS_STORAGE_LBA 0x00   /* RW (64-bit): first block */
+#define HS_STORAGE_ADDR 0x08  /* RW (64-bit): guest buffer address */
+#define HS_STORAGE_COUNT 0x10 /* RW: bytes */
+#define HS_STORAGE_CMD 0x14   /* W: 1 read, 2 write */
+#define HS_STORAGE_STATUS 0x18 /* R: 0 idle, 1 busy, 2 done, 3 error */
+#define HS_STORAGE_BLOCK 4096
+
+/* network ring: IP packets between a domain and the baseband. */
+#define HS_NET_TX_ADDR 0x00  /* RW (64-bit): packet to send */
+#define HS_NET_TX_LEN 0x08   /* W: length; writing it sends */
+#define HS_NET_RX_ADDR 0x10  /* RW (64-bit): buffer for the next packet */
+#define HS_NET_RX_CAP 0x18   /* RW: its capacity */
+#define HS_NET_RX_POP 0x1c   /* W: copy the next packet; R: its length */
+#define HS_NET_RX_PENDING 0x20 /* R: packets waiting */
+#define HS_NET_MTU 1500
+
+/* AP<->BB IPC mailbox (message format: baseband/README.md). */
+#define HS_BBIPC_TX_ADDR 0x00 /* RW (64-bit): message to send */
+#define HS_BBIPC_TX_LEN 0x08  /* W: length; writing it rings the doorbell */
+#define HS_BBIPC_RX_ADDR 0x10 /* RW (64-bit): buffer for the next message */
+#define HS_BBIPC_RX_POP 0x18  /* W: copy next message; R: its length */
+#define HS_BBIPC_RX_PENDING 0x1c /* R: messages waiting */
+
+/* DVFS: the frequency of the cluster the reading vCPU runs on. */
+#define HS_DVFS_CUR_KHZ 0x00 /* R */
+
+/* ---- events delivered to hs_entry(event, a0, a1) ---------------------- */
+#define HS_EV_BOOT 0     /* first entry after load */
+#define HS_EV_TIMER 1    /* a sleep-until deadline passed; a0 = deadline */
+#define HS_EV_IRQ 2      /* a0 = pending IRQ mask from the controller */
+#define HS_EV_MESSAGE 3  /* a0 = sender domain, a1 = length in HS_IO area */
+#define HS_EV_WORKLOAD 4 /* a0 = HS_WL_* id, a1 = iterations */
+#define HS_EV_COUNT 5
+
+/* Workloads run by HS_EV_WORKLOAD (and `handset guest`). */
+#define HS_WL_CRYPTO 1 /* ChaCha20-Poly1305 over packets */
+#define HS_WL_VOICE 2  /* speech codec, 20 ms frames */
+#define HS_WL_MAIL 3   /* IMAP FETCH + MIME decoding */
+#define HS_WL_UI 4     /* frame composition */
+#define HS_WL_COVERT_TX 5
+#define HS_WL_COVERT_RX 6
+
+/* ---- platform calls: HVC #imm, arguments in x0..x3, result in x0 -------
+ *
+ * A call may block (SLEEP_UNTIL, YIELD): the vCPU stops at the call and
+ * resumes after it when the approach lets it run again. Errors return a
+ * negative value in x0 (HS_E*).
+ */
+#define HS_PC_EXIT 0             /* x0 = status: the domain stops for good */
+#define HS_PC_WAKELOCK_ACQUIRE 1 /* x0 = id */
+#define HS_PC_WAKELOCK_RELEASE 2 /* x0 = id */
+#define HS_PC_SLEEP_UNTIL 3      /* x0 = platform time in ns; blocks */
+#define HS_PC_YIELD 4            /* give up the CPU; blocks */
+#define HS_PC_SEND 5  /* x0 = dest domain, x1 = addr, x2 = len: copy to it */
+#define HS_PC_CLOCK 6 /* -> x0 = platform time in ns */
+#define HS_PC_LOG 7   /* x0 = tag (HS_LOG_*), x1 = value: record a symbol */
+#define HS_PC_PUTS 8  /* x0 = addr, x1 = len: debug text to the host log */
+#define HS_PC_COUNT 9
+
+/* HS_PC_LOG tags, read by the covert-channel estimator and tests. */
+#define HS_LOG_SENT 1    /* covert sender: symbol sent */
+#define HS_LOG_DECODED 2 /* covert receiver: symbol decoded */
+#define HS_LOG_CHECK 3   /* a workload's check value */
+#define HS_LOG_MARK 4    /* a timestamped marker (latency probes) */
+
+/* Errors returned by platform calls. */
+#define HS_EINVAL (-22)
+#define HS_EPERM (-1)
+#define HS_EAGAIN (-11)
+
+#endif /* HS_PLATFORM_H */
