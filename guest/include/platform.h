@@ -39,6 +39,8 @@
 #define HS_IO_SIZE 0x00100000ULL /* 1 MiB */
 #define HS_IO_BASE (HS_RAM_BASE + HS_RAM_SIZE - HS_IO_SIZE)
 #define HS_STACK_TOP HS_IO_BASE
+#define HS_STACK_SIZE 0x10000ULL /* per vCPU: vCPU i's SP starts at
+                                    HS_STACK_TOP - i * HS_STACK_SIZE */
 
 /* Return address the host puts in LR before entering hs_entry(): reaching
  * it means the handler returned. Never mapped executable. */
@@ -157,8 +159,11 @@
 #define HS_EV_TIMER 1    /* a sleep-until deadline passed; a0 = deadline */
 #define HS_EV_IRQ 2      /* a0 = pending IRQ mask from the controller */
 #define HS_EV_MESSAGE 3  /* a0 = sender domain, a1 = length in HS_IO area */
-#define HS_EV_WORKLOAD 4 /* a0 = HS_WL_* id, a1 = iterations */
-#define HS_EV_COUNT 5
+#define HS_EV_WORKLOAD 4 /* a0 = HS_WL_* id, a1 = iterations; returns the
+                            workload's 64-bit check value */
+#define HS_EV_CALL 5     /* a0 = HS_CALL_* id, a1 = guest address of the
+                            request (layouts in guest/apps/<app>.h) */
+#define HS_EV_COUNT 6
 
 /* Workloads run by HS_EV_WORKLOAD (and `handset guest`). */
 #define HS_WL_CRYPTO 1 /* ChaCha20-Poly1305 over packets */
@@ -167,6 +172,23 @@
 #define HS_WL_UI 4     /* frame composition */
 #define HS_WL_COVERT_TX 5
 #define HS_WL_COVERT_RX 6
+
+/* Direct calls made by HS_EV_CALL (tests and scenario actions). */
+#define HS_CALL_AEAD_SEAL 1
+#define HS_CALL_AEAD_OPEN 2
+#define HS_CALL_VOICE_ENCODE 3
+#define HS_CALL_VOICE_DECODE 4
+#define HS_CALL_MAIL_PARSE 5
+#define HS_CALL_UI_COMPOSE 6
+#define HS_CALL_COVERT_TX 7
+#define HS_CALL_COVERT_RX 8
+
+/* ---- entry convention ---------------------------------------------------
+ * To deliver an event the host sets x0 = event, x1 = a0, x2 = a1,
+ * SP = HS_STACK_TOP - vcpu_index * HS_STACK_SIZE, LR = HS_SENTINEL_ADDR,
+ * PC = the image's entry point (symbol hs_entry), with FP/SIMD enabled at
+ * EL1. The handler's return value is x0 when PC reaches the sentinel.
+ */
 
 /* ---- platform calls: HVC #imm, arguments in x0..x3, result in x0 -------
  *
