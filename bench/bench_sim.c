@@ -77,9 +77,9 @@ static void hold_owned_fire(Sim *sim, void *ctx, hs_time now)
 static void hold_pooled_fire(Sim *sim, void *ctx, hs_time now)
 {
     Hold *h = ctx;
+    hs_time when = now + hold_delay(h);
     hold_count(sim, h, now);
-    if (sim_call_at(sim, now + hold_delay(h), "hold", hold_pooled_fire, h,
-                    0) < 0)
+    if (sim_call_at(sim, when, "hold", hold_pooled_fire, h, 0) < 0)
         h->no_memory = true;
 }
 
@@ -146,8 +146,8 @@ static void bm_call_at(GbenchState *st, void *ctx)
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
-        if (sim_call_at(sim, hold_delay(&h), "hold", hold_pooled_fire, &h,
-                        0) < 0) {
+        hs_time when = hold_delay(&h);
+        if (sim_call_at(sim, when, "hold", hold_pooled_fire, &h, 0) < 0) {
             gbench_skip_with_error(st, "out of memory");
             goto done;
         }
@@ -157,12 +157,12 @@ done:
     sim_free(sim);
 }
 
-/* Never fires: churn only schedules and cancels. */
+/* Never called: churn schedules and cancels but never runs the queue. */
 static void churn_fire(Sim *sim, void *ctx, hs_time now)
 {
     (void)sim;
+    (void)ctx;
     (void)now;
-    *(bool *)ctx = true;
 }
 
 static void bm_churn(GbenchState *st, void *ctx)
@@ -172,15 +172,15 @@ static void bm_churn(GbenchState *st, void *ctx)
     Sim *sim = sim_new(1);
     SimEvent *evs = calloc(n, sizeof *evs);
     SimRng *rng = sim ? sim_rng(sim, "bench.churn") : NULL;
-    bool fired = false, failed = false;
+    bool failed = false;
     if (!rng || !evs) {
         gbench_skip_with_error(st, "out of memory");
         goto done;
     }
     for (size_t i = 0; i < n && !failed; i++) {
-        sim_event_init(&evs[i], "timer", churn_fire, &fired, 0);
-        failed = sim_schedule_at(sim, &evs[i],
-                                 1 + sim_rng_below(rng, HS_S)) < 0;
+        sim_event_init(&evs[i], "timer", churn_fire, NULL, 0);
+        hs_time when = 1 + sim_rng_below(rng, HS_S);
+        failed = sim_schedule_at(sim, &evs[i], when) < 0;
     }
     while (!failed && gbench_keep_running(st)) {
         for (int i = 0; i < BATCH; i++) {
@@ -191,8 +191,8 @@ static void bm_churn(GbenchState *st, void *ctx)
                 failed = true;
         }
     }
-    /* The clock never moved, so firing anything means a broken queue. */
-    if (failed || fired || sim_events_fired(sim) != 0)
+    /* A cancel finding its event idle means the queue lost track of it. */
+    if (failed)
         gbench_skip_with_error(st, "cancel or schedule failed");
     else if (sim_pending(sim) != n)
         gbench_skip_with_error(st, "queue size drifted");

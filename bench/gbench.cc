@@ -30,7 +30,8 @@ struct GbenchState {
     bool has_arg;            /* state->range(0) is valid */
 };
 
-namespace {
+namespace
+{
 
 /* Runs that called gbench_skip_with_error, for gbench_main's exit status:
  * part of the run's bookkeeping, like the registry itself. */
@@ -76,8 +77,8 @@ GbenchBenchmark *gbench_register(const char *name, GbenchFunc fn, void *ctx)
     entry->fn = fn;
     entry->ctx = ctx;
     entry->has_arg = false;
-    entry->bench = benchmark::RegisterBenchmark(
-        name, [entry](benchmark::State &st) {
+    entry->bench =
+        benchmark::RegisterBenchmark(name, [entry](benchmark::State &st) {
             GbenchState gs{&st, entry->has_arg};
             entry->fn(&gs, entry->ctx);
         });

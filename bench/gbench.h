@@ -92,12 +92,12 @@ GbenchBenchmark *gbench_min_time(GbenchBenchmark *b, double seconds);
 /* Runs fn at program start, before main: the place for gbench_register
  * calls. Use once per name in a file, at file scope, followed by the
  * function body. */
-#define GBENCH_INIT(fn)                                                       \
-    static void fn(void);                                                     \
-    __attribute__((constructor)) static void fn##_ctor(void)                  \
-    {                                                                         \
-        fn();                                                                 \
-    }                                                                         \
+#define GBENCH_INIT(fn)                                                        \
+    static void fn(void);                                                      \
+    __attribute__((constructor)) static void fn##_ctor(void)                   \
+    {                                                                          \
+        fn();                                                                  \
+    }                                                                          \
     static void fn(void)
 
 /* ---- inside a benchmark ------------------------------------------------ */
