@@ -12,7 +12,7 @@
 # Sources are found by wildcard: a new .c file in a module folder is built
 # without touching this file.
 
-ifeq ($(filter clean distclean format help,$(MAKECMDGOALS)),)
+ifeq ($(filter clean distclean format lint help,$(MAKECMDGOALS)),)
 ifeq ($(wildcard config.mk),)
 $(error config.mk is missing: run ./configure first (as root, ./configure --install-deps installs what is missing))
 endif
