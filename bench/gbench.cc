@@ -12,7 +12,6 @@
 #include <benchmark/benchmark.h>
 
 #include <atomic>
-#include <cstring>
 #include <memory>
 #include <string>
 
@@ -177,12 +176,6 @@ bool gbench_error_occurred(const GbenchState *st)
 
 int gbench_main(int argc, char **argv)
 {
-    bool listing = false;
-    for (int i = 1; i < argc; i++)
-        if (std::strncmp(argv[i], "--benchmark_list_tests", 22) == 0 &&
-            std::strcmp(argv[i], "--benchmark_list_tests=false") != 0)
-            listing = true;
-
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv))
         return 2;
@@ -195,8 +188,10 @@ int gbench_main(int argc, char **argv)
 #endif
     size_t ran = benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
-    if (ran == 0 && !listing)
-        return 2; /* the library has said the filter matched nothing */
+    /* 0 only when the filter matched nothing (listing counts too); the
+     * library has already said so. */
+    if (ran == 0)
+        return 2;
     return errors_reported > 0 ? 1 : 0;
 }
 
