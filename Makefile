@@ -12,7 +12,7 @@
 # Sources are found by wildcard: a new .c file in a module folder is built
 # without touching this file.
 
-ifeq ($(filter clean distclean format help,$(MAKECMDGOALS)),)
+ifeq ($(filter clean distclean format lint help,$(MAKECMDGOALS)),)
 ifeq ($(wildcard config.mk),)
 $(error config.mk is missing: run ./configure first (as root, ./configure --install-deps installs what is missing))
 endif
@@ -52,6 +52,9 @@ LIB_OBJS := $(call obj,$(LIB_SRCS))
 CLI_OBJS := $(call obj,$(CLI_SRCS))
 REF_OBJS := $(patsubst %.c,$(BUILD)/ref/%.o,$(REF_SRCS))
 TEST_OBJS := $(call obj,$(TEST_SRCS))
+BENCH_C := $(wildcard bench/*.c)
+BENCH_CC := $(wildcard bench/*.cc)
+BENCH_OBJS := $(call obj,$(BENCH_C)) $(patsubst %.cc,$(BUILD)/obj/%.o,$(BENCH_CC))
 
 # ---- guest (AArch64) ----------------------------------------------------
 GUEST_TARGET := --target=aarch64-none-elf -mcpu=cortex-a53
@@ -77,7 +80,7 @@ BB_IMAGE := $(if $(BB_SRCS),$(BUILD)/baseband/firmware.elf)
 
 IMAGES := $(if $(GUEST_SRCS),$(GUEST_IMAGE)) $(BB_IMAGE)
 
-.PHONY: all check run bench install clean distclean format lint help FORCE
+.PHONY: all check run bench bench-check install clean distclean format lint help FORCE
 all: $(BUILD)/handset $(IMAGES)
 
 help:
@@ -85,6 +88,7 @@ help:
 	@echo "make check      build and run every test (SANITIZE=1 for ASan+UBSan)"
 	@echo "make run        run the main job on the shipped defaults"
 	@echo "make bench      build and run the benchmarks (writes build/bench.json)"
+	@echo "make bench-check  make bench, then gate it against results/baseline"
 	@echo "make install    install into PREFIX=$(PREFIX)"
 	@echo "make format     reformat sources with clang-format"
 	@echo "make lint       clang-format check and cppcheck"
@@ -150,7 +154,9 @@ $(BUILD)/tests/mm1-demo: $(BUILD)/obj/tests/mm1_demo.o $(BUILD)/obj/tests/unit/m
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-check: all $(BUILD)/tests/unit
+# The benchmark program is built (and smoke-run by tests/e2e/bench_run.sh)
+# so a change that breaks a benchmark fails the tests, not the next bench.
+check: all $(BUILD)/tests/unit $(if $(BENCH_OBJS),$(BUILD)/bench/handset-bench)
 	@sh tests/run
 
 # The main job. Until the scenario runner exists this runs the event
@@ -160,9 +166,6 @@ run: all $(BUILD)/tests/mm1-demo
 	$(BUILD)/tests/mm1-demo
 
 # ---- benchmarks -------------------------------------------------------------
-BENCH_C := $(wildcard bench/*.c)
-BENCH_CC := $(wildcard bench/*.cc)
-BENCH_OBJS := $(call obj,$(BENCH_C)) $(patsubst %.cc,$(BUILD)/obj/%.o,$(BENCH_CC))
 
 $(BUILD)/obj/%.o: %.cc $(BUILD)/.flags
 	@mkdir -p $(dir $@)
@@ -172,11 +175,24 @@ $(BUILD)/bench/handset-bench: $(BENCH_OBJS) $(BUILD)/libhandset.a $(BUILD)/libgu
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS) -o $@ $(BENCH_OBJS) $(BUILD)/libhandset.a $(BUILD)/libguestref.a $(LIBS) $(BENCHMARK_LIBS)
 
+# make bench: repetitions and medians (bench/README.md explains the noise
+# handling); BENCH_ARGS adds Google Benchmark flags, e.g.
+# BENCH_ARGS=--benchmark_filter=sim/hold. make bench-check then gates the
+# run against the committed baseline (exit 1 on a regression).
+BENCH_REPETITIONS ?= 5
+BENCH_ARGS ?=
+BENCH_THRESHOLD ?= 10
+BENCH_BASELINE ?= results/baseline/bench.json
+
 bench: all $(if $(BENCH_OBJS),$(BUILD)/bench/handset-bench)
 	@if [ -z "$(BENCH_OBJS)" ]; then echo "make bench: no benchmarks are built yet" >&2; exit 2; fi
-	$(BUILD)/bench/handset-bench --benchmark_repetitions=5 \
+	$(BUILD)/bench/handset-bench --benchmark_repetitions=$(BENCH_REPETITIONS) \
 	    --benchmark_report_aggregates_only=true \
-	    --benchmark_out=$(BUILD)/bench.json --benchmark_out_format=json
+	    --benchmark_out=$(BUILD)/bench.json --benchmark_out_format=json \
+	    $(BENCH_ARGS)
+
+bench-check: bench
+	bench/compare $(BENCH_BASELINE) $(BUILD)/bench.json --threshold $(BENCH_THRESHOLD)
 
 # ---- install / housekeeping -------------------------------------------------
 install: all

@@ -18,10 +18,10 @@
 void hs_test_register(const char *name, const struct CMUnitTest *tests,
                       size_t count);
 
-#define HS_TEST_GROUP(group, tests)                                         \
-    __attribute__((constructor)) static void hs_register_##group(void)      \
-    {                                                                       \
-        hs_test_register(#group, tests, sizeof(tests) / sizeof(tests[0]));  \
+#define HS_TEST_GROUP(group, tests)                                            \
+    __attribute__((constructor)) static void hs_register_##group(void)         \
+    {                                                                          \
+        hs_test_register(#group, tests, sizeof(tests) / sizeof(tests[0]));     \
     }
 
 /* Path of a file in the source tree (tests run from the repository root

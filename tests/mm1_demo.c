@@ -16,8 +16,9 @@ int main(void)
         return 1;
     }
     double err = (r.mean_system_s - r.expected_s) / r.expected_s * 100.0;
-    printf("M/M/1 on the event kernel: lambda=%.2f/s mu=%.2f/s, %llu customers\n",
-           lambda, mu, n);
+    printf(
+        "M/M/1 on the event kernel: lambda=%.2f/s mu=%.2f/s, %llu customers\n",
+        lambda, mu, n);
     printf("  mean time in system  %.4f s (simulated)\n", r.mean_system_s);
     printf("  textbook 1/(mu-l)    %.4f s\n", r.expected_s);
     printf("  relative error       %+.2f %%\n", err);

@@ -42,18 +42,18 @@ typedef struct DeviceOps {
      * guest mistake (bad offset) is logged and reads as 0. */
     uint64_t (*read)(Device *dev, uint64_t offset, unsigned size,
                      const BusAccess *acc);
-    void (*write)(Device *dev, uint64_t offset, uint64_t value,
-                  unsigned size, const BusAccess *acc);
+    void (*write)(Device *dev, uint64_t offset, uint64_t value, unsigned size,
+                  const BusAccess *acc);
     /* Frees the device's own allocations (not the Device itself when it is
      * embedded); may be NULL. */
     void (*destroy)(Device *dev);
 } DeviceOps;
 
 struct Device {
-    const DeviceOps *ops; /* behaviour */
-    const char *name;     /* instance name, e.g. "gpu0" (static or owned) */
-    uint64_t base;        /* bus address, set by bus_map */
-    uint64_t size;        /* window size in bytes, set by bus_map */
+    const DeviceOps *ops;  /* behaviour */
+    const char *name;      /* instance name, e.g. "gpu0" (static or owned) */
+    uint64_t base;         /* bus address, set by bus_map */
+    uint64_t size;         /* window size in bytes, set by bus_map */
     uint64_t guest_errors; /* count of logged guest mistakes */
 };
 

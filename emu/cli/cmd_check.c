@@ -1,5 +1,6 @@
 /*
- * cmd_check.c - `handset check`: check results against expectations or a baseline (CI gate).
+ * cmd_check.c - `handset check`: check results against expectations or a
+ * baseline (CI gate).
  */
 #include "cli/cli.h"
 
@@ -8,7 +9,12 @@ static int check_main(int argc, char **argv);
 const CliCommand cli_cmd_check = {
     .name = "check",
     .summary = "check results against expectations or a baseline (CI gate)",
-    .usage = "Usage: handset check RESULTS... [--baseline FILE] [--tolerance PCT]\n\nEvaluates the scenario's expect assertions and compares with a baseline\nresults file. Exit 1 with a readable diff when a check fails.\n",
+    .usage = "Usage: handset check RESULTS... [--baseline FILE] "
+             "[--tolerance PCT]\n"
+             "\n"
+             "Evaluates the scenario's expect assertions and compares with a "
+             "baseline\n"
+             "results file. Exit 1 with a readable diff when a check fails.\n",
     .main = check_main,
 };
 

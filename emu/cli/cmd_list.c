@@ -1,5 +1,6 @@
 /*
- * cmd_list.c - `handset list`: list approaches, shipped scenarios or SoC models.
+ * cmd_list.c - `handset list`: list approaches, shipped scenarios or SoC
+ * models.
  */
 #include "cli/cli.h"
 

@@ -8,7 +8,13 @@ static int run_main(int argc, char **argv);
 const CliCommand cli_cmd_run = {
     .name = "run",
     .summary = "run a scenario under one or more approaches",
-    .usage = "Usage: handset run SCENARIO [-a APPROACH[,..]|all] [--soc FILE] [--seed N]\n                    [-o DIR] [--set KEY=VALUE]...\n\nRuns SCENARIO and writes results.json, trace.json and radio.pcap per\napproach under DIR.\n",
+    .usage = "Usage: handset run SCENARIO [-a APPROACH[,..]|all] "
+             "[--soc FILE] [--seed N]\n"
+             "                    [-o DIR] [--set KEY=VALUE]...\n"
+             "\n"
+             "Runs SCENARIO and writes results.json, trace.json and "
+             "radio.pcap per\n"
+             "approach under DIR.\n",
     .main = run_main,
 };
 

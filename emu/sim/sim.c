@@ -12,9 +12,9 @@
  * trampoline can recover the node from the event's context. */
 typedef struct PoolEvent {
     SimEvent ev;
-    SimEventFunc fn;         /* the caller's callback */
-    void *ctx;               /* the caller's context */
-    struct PoolEvent *next;  /* free-list link */
+    SimEventFunc fn;        /* the caller's callback */
+    void *ctx;              /* the caller's context */
+    struct PoolEvent *next; /* free-list link */
 } PoolEvent;
 
 #define POOL_CHUNK 256
@@ -31,16 +31,16 @@ typedef struct NamedRng {
 } NamedRng;
 
 struct Sim {
-    hs_time now;             /* current simulated time */
-    uint64_t seed;           /* run seed all streams derive from */
-    uint64_t next_seq;       /* insertion counter for tie-breaks */
-    uint64_t fired;          /* events fired so far */
-    bool stop;               /* set by sim_stop, cleared by each run call */
-    SimEvent **heap;         /* binary min-heap of pending events */
+    hs_time now;       /* current simulated time */
+    uint64_t seed;     /* run seed all streams derive from */
+    uint64_t next_seq; /* insertion counter for tie-breaks */
+    uint64_t fired;    /* events fired so far */
+    bool stop;         /* set by sim_stop, cleared by each run call */
+    SimEvent **heap;   /* binary min-heap of pending events */
     size_t heap_len, heap_cap;
-    PoolChunk *chunks;       /* storage of pooled one-shot events */
-    PoolEvent *free_events;  /* free list over the chunks */
-    NamedRng **rngs;         /* streams created by sim_rng */
+    PoolChunk *chunks;      /* storage of pooled one-shot events */
+    PoolEvent *free_events; /* free list over the chunks */
+    NamedRng **rngs;        /* streams created by sim_rng */
     size_t rng_len, rng_cap;
     SimObserverFunc observer;
     void *observer_ctx;
@@ -89,8 +89,8 @@ size_t sim_pending(const Sim *sim)
     return sim->heap_len;
 }
 
-void sim_event_init(SimEvent *ev, const char *name, SimEventFunc fn,
-                    void *ctx, int priority)
+void sim_event_init(SimEvent *ev, const char *name, SimEventFunc fn, void *ctx,
+                    int priority)
 {
     memset(ev, 0, sizeof *ev);
     ev->fn = fn;

@@ -32,8 +32,7 @@ typedef struct Sim Sim;
 typedef void (*SimEventFunc)(Sim *sim, void *ctx, hs_time now);
 
 /* Observer called before every event fires (trace writers); never steers. */
-typedef void (*SimObserverFunc)(void *ctx, const char *event_name,
-                                hs_time now);
+typedef void (*SimObserverFunc)(void *ctx, const char *event_name, hs_time now);
 
 #define SIM_NOT_PENDING SIZE_MAX
 
@@ -62,8 +61,8 @@ uint64_t sim_events_fired(const Sim *sim);
 size_t sim_pending(const Sim *sim);
 
 /* Prepares an owned event; it starts idle. name must outlive the event. */
-void sim_event_init(SimEvent *ev, const char *name, SimEventFunc fn,
-                    void *ctx, int priority);
+void sim_event_init(SimEvent *ev, const char *name, SimEventFunc fn, void *ctx,
+                    int priority);
 static inline bool sim_event_pending(const SimEvent *ev)
 {
     return ev->heap_index != SIM_NOT_PENDING;

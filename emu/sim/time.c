@@ -18,9 +18,9 @@ typedef struct DurationUnit {
 
 /* Longest names first so "ms" is not read as "m" followed by "s". */
 static const DurationUnit units[] = {
-    {"ps", HS_PS}, {"ns", HS_NS}, {"us", HS_US}, {"\xc2\xb5s", HS_US},
-    {"ms", HS_MS}, {"s", HS_S},   {"m", HS_MIN}, {"h", HS_HOUR},
-    {"d", HS_DAY},
+    {"ps", HS_PS},        {"ns", HS_NS},  {"us", HS_US},
+    {"\xc2\xb5s", HS_US}, {"ms", HS_MS},  {"s", HS_S},
+    {"m", HS_MIN},        {"h", HS_HOUR}, {"d", HS_DAY},
 };
 
 static void set_err(char *err, size_t size, const char *msg)

@@ -39,8 +39,8 @@
 #define HS_IO_SIZE 0x00100000ULL /* 1 MiB */
 #define HS_IO_BASE (HS_RAM_BASE + HS_RAM_SIZE - HS_IO_SIZE)
 #define HS_STACK_TOP HS_IO_BASE
-#define HS_STACK_SIZE 0x10000ULL /* per vCPU: vCPU i's SP starts at
-                                    HS_STACK_TOP - i * HS_STACK_SIZE */
+/* Per vCPU: vCPU i's SP starts at HS_STACK_TOP - i * HS_STACK_SIZE. */
+#define HS_STACK_SIZE 0x10000ULL
 
 /* Return address the host puts in LR before entering hs_entry(): reaching
  * it means the handler returned. Never mapped executable. */
@@ -77,11 +77,11 @@
  * noted, little-endian) --------------------------------------------------*/
 
 /* timer: platform clock in ns and one compare timer. */
-#define HS_TIMER_NOW_LO 0x00     /* R: clock, ns since boot, low 32 bits */
-#define HS_TIMER_NOW_HI 0x04     /* R: high 32 bits (latched on NOW_LO read) */
-#define HS_TIMER_NOW64 0x08      /* R: 64-bit read of the clock, ns */
-#define HS_TIMER_CMP64 0x10      /* RW: 64-bit compare value, ns */
-#define HS_TIMER_CTRL 0x18       /* RW: bit0 enable, bit1 irq pending (W1C) */
+#define HS_TIMER_NOW_LO 0x00 /* R: clock, ns since boot, low 32 bits */
+#define HS_TIMER_NOW_HI 0x04 /* R: high 32 bits (latched on NOW_LO read) */
+#define HS_TIMER_NOW64 0x08  /* R: 64-bit read of the clock, ns */
+#define HS_TIMER_CMP64 0x10  /* RW: 64-bit compare value, ns */
+#define HS_TIMER_CTRL 0x18   /* RW: bit0 enable, bit1 irq pending (W1C) */
 
 /* interrupt/event controller */
 #define HS_INTC_PENDING 0x00 /* R: pending & enabled lines, bit per IRQ */
@@ -99,10 +99,10 @@
 #define HS_PMIC_WL_MAX 64       /* wakelock ids are 0 .. 63 */
 
 /* microphone: 16 kHz, 16-bit PCM, frames of HS_MIC_FRAME_SAMPLES. */
-#define HS_MIC_CTRL 0x00      /* RW: bit0 capture on */
-#define HS_MIC_STATUS 0x04    /* R: frames waiting in the FIFO */
-#define HS_MIC_POP 0x08       /* W: any value: copy next frame to DMA_ADDR */
-#define HS_MIC_DMA_ADDR 0x10  /* RW (64-bit): guest address for frames */
+#define HS_MIC_CTRL 0x00        /* RW: bit0 capture on */
+#define HS_MIC_STATUS 0x04      /* R: frames waiting in the FIFO */
+#define HS_MIC_POP 0x08         /* W: any value: copy next frame to DMA_ADDR */
+#define HS_MIC_DMA_ADDR 0x10    /* RW (64-bit): guest address for frames */
 #define HS_MIC_FRAME_LABEL 0x18 /* R: label of the frame last popped */
 #define HS_MIC_RATE_HZ 16000
 #define HS_MIC_FRAME_SAMPLES 320 /* 20 ms at 16 kHz (3GPP TS 26.173) */
@@ -121,48 +121,50 @@
 #define HS_DISPLAY_FRAMES 0x14     /* R: frames presented */
 
 /* GPU: a command queue of jobs measured in work units. */
-#define HS_GPU_SUBMIT 0x00  /* W: work units of a new job */
-#define HS_GPU_CMDBUF 0x08  /* RW (64-bit): guest address of a command list */
-#define HS_GPU_CMDLEN 0x10  /* RW: bytes in the command list */
-#define HS_GPU_DONE 0x14    /* R: jobs completed */
-#define HS_GPU_BUSY 0x18    /* R: jobs queued or running */
+#define HS_GPU_SUBMIT 0x00 /* W: work units of a new job */
+#define HS_GPU_CMDBUF 0x08 /* RW (64-bit): guest address of a command list */
+#define HS_GPU_CMDLEN 0x10 /* RW: bytes in the command list */
+#define HS_GPU_DONE 0x14   /* R: jobs completed */
+#define HS_GPU_BUSY 0x18   /* R: jobs queued or running */
 
 /* storage: block I/O against a guest buffer. */
-#define HS_STORAGE_LBA 0x00   /* RW (64-bit): first block */
-#define HS_STORAGE_ADDR 0x08  /* RW (64-bit): guest buffer address */
-#define HS_STORAGE_COUNT 0x10 /* RW: bytes */
-#define HS_STORAGE_CMD 0x14   /* W: 1 read, 2 write */
+#define HS_STORAGE_LBA 0x00    /* RW (64-bit): first block */
+#define HS_STORAGE_ADDR 0x08   /* RW (64-bit): guest buffer address */
+#define HS_STORAGE_COUNT 0x10  /* RW: bytes */
+#define HS_STORAGE_CMD 0x14    /* W: 1 read, 2 write */
 #define HS_STORAGE_STATUS 0x18 /* R: 0 idle, 1 busy, 2 done, 3 error */
 #define HS_STORAGE_BLOCK 4096
 
 /* network ring: IP packets between a domain and the baseband. */
-#define HS_NET_TX_ADDR 0x00  /* RW (64-bit): packet to send */
-#define HS_NET_TX_LEN 0x08   /* W: length; writing it sends */
-#define HS_NET_RX_ADDR 0x10  /* RW (64-bit): buffer for the next packet */
-#define HS_NET_RX_CAP 0x18   /* RW: its capacity */
-#define HS_NET_RX_POP 0x1c   /* W: copy the next packet; R: its length */
+#define HS_NET_TX_ADDR 0x00    /* RW (64-bit): packet to send */
+#define HS_NET_TX_LEN 0x08     /* W: length; writing it sends */
+#define HS_NET_RX_ADDR 0x10    /* RW (64-bit): buffer for the next packet */
+#define HS_NET_RX_CAP 0x18     /* RW: its capacity */
+#define HS_NET_RX_POP 0x1c     /* W: copy the next packet; R: its length */
 #define HS_NET_RX_PENDING 0x20 /* R: packets waiting */
 #define HS_NET_MTU 1500
 
 /* AP<->BB IPC mailbox (message format: baseband/README.md). */
-#define HS_BBIPC_TX_ADDR 0x00 /* RW (64-bit): message to send */
-#define HS_BBIPC_TX_LEN 0x08  /* W: length; writing it rings the doorbell */
-#define HS_BBIPC_RX_ADDR 0x10 /* RW (64-bit): buffer for the next message */
-#define HS_BBIPC_RX_POP 0x18  /* W: copy next message; R: its length */
+#define HS_BBIPC_TX_ADDR 0x00    /* RW (64-bit): message to send */
+#define HS_BBIPC_TX_LEN 0x08     /* W: length; writing it rings the doorbell */
+#define HS_BBIPC_RX_ADDR 0x10    /* RW (64-bit): buffer for the next message */
+#define HS_BBIPC_RX_POP 0x18     /* W: copy next message; R: its length */
 #define HS_BBIPC_RX_PENDING 0x1c /* R: messages waiting */
 
 /* DVFS: the frequency of the cluster the reading vCPU runs on. */
 #define HS_DVFS_CUR_KHZ 0x00 /* R */
 
 /* ---- events delivered to hs_entry(event, a0, a1) ---------------------- */
-#define HS_EV_BOOT 0     /* first entry after load */
-#define HS_EV_TIMER 1    /* a sleep-until deadline passed; a0 = deadline */
-#define HS_EV_IRQ 2      /* a0 = pending IRQ mask from the controller */
-#define HS_EV_MESSAGE 3  /* a0 = sender domain, a1 = length in HS_IO area */
-#define HS_EV_WORKLOAD 4 /* a0 = HS_WL_* id, a1 = iterations; returns the
-                            workload's 64-bit check value */
-#define HS_EV_CALL 5     /* a0 = HS_CALL_* id, a1 = guest address of the
-                            request (layouts in guest/apps/<app>.h) */
+#define HS_EV_BOOT 0    /* first entry after load */
+#define HS_EV_TIMER 1   /* a sleep-until deadline passed; a0 = deadline */
+#define HS_EV_IRQ 2     /* a0 = pending IRQ mask from the controller */
+#define HS_EV_MESSAGE 3 /* a0 = sender domain, a1 = length in HS_IO area */
+#define HS_EV_WORKLOAD                                                         \
+    4 /* a0 = HS_WL_* id, a1 = iterations; returns the                         \
+         workload's 64-bit check value */
+#define HS_EV_CALL                                                             \
+    5 /* a0 = HS_CALL_* id, a1 = guest address of the                          \
+         request (layouts in guest/apps/<app>.h) */
 #define HS_EV_COUNT 6
 
 /* Workloads run by HS_EV_WORKLOAD (and `handset guest`). */

@@ -14,8 +14,8 @@ typedef struct Mm1 {
     SimRng *arrivals, *service;
     double lambda, mu;
     SimEvent arrive, depart;
-    hs_time *fifo;          /* arrival times of customers in system */
-    size_t head, len, cap;  /* ring buffer over fifo */
+    hs_time *fifo;         /* arrival times of customers in system */
+    size_t head, len, cap; /* ring buffer over fifo */
     uint64_t done, target;
     double sum_s;
 } Mm1;

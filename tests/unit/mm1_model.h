@@ -9,10 +9,10 @@
 #include <stdint.h>
 
 typedef struct Mm1Result {
-    uint64_t customers;    /* customers that completed service */
-    double mean_system_s;  /* mean time in system, simulated seconds */
-    double expected_s;     /* 1 / (mu - lambda) */
-    uint64_t events;       /* kernel events fired */
+    uint64_t customers;   /* customers that completed service */
+    double mean_system_s; /* mean time in system, simulated seconds */
+    double expected_s;    /* 1 / (mu - lambda) */
+    uint64_t events;      /* kernel events fired */
 } Mm1Result;
 
 /* Runs until `customers` have departed. Rates are per simulated second.

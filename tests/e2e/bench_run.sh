@@ -1,0 +1,33 @@
+# bench_run.sh - the benchmark program runs every benchmark without error
+# and writes JSON the regression gate reads. A smoke run: each benchmark
+# runs for about a millisecond and no figure is judged.
+. tests/e2e/lib.sh
+
+B=${HS_BENCH:-build/bench/handset-bench}
+OUT=$E2E_TMP/bench.json
+smoke="--benchmark_min_time=0.001 --benchmark_repetitions=2
+       --benchmark_report_aggregates_only=true --benchmark_out_format=json"
+
+# shellcheck disable=SC2086
+expect_exit 0 "every benchmark runs without error" -- \
+    $B $smoke --benchmark_out=$OUT
+for bm in sim/hold/pending:10000 sim/call_at/pending:10000 \
+    sim/churn/pending:10000 sim/exponential; do
+    expect_match "^$bm\$" "$bm is registered" -- \
+        $B --benchmark_list_tests
+    expect_match '^[1-9]' "$bm reports items per second" -- \
+        jq -r --arg n "$bm" '.benchmarks[]
+            | select(.run_name == $n and .aggregate_name == "median")
+            | .items_per_second' "$OUT"
+done
+expect_match '^0$' "no benchmark reported an error" -- \
+    jq '[.benchmarks[] | select(.error_occurred == true)] | length' "$OUT"
+expect_match '^(off|on)$' "the build's sanitizer setting is recorded" -- \
+    jq -r '.context.handset_sanitizers' "$OUT"
+# A huge threshold makes this a check of names and errors, not of speed:
+# every benchmark in the committed baseline must still exist and run.
+expect_exit 0 "every baseline benchmark still exists" -- \
+    bench/compare --threshold 100000000 results/baseline/bench.json "$OUT"
+expect_exit 2 "an unknown flag exits 2" -- $B --no-such-flag
+expect_exit 2 "a filter matching nothing exits 2" -- \
+    $B --benchmark_filter=no-such-benchmark
