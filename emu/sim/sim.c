@@ -1,6 +1,11 @@
 /*
- * sim.c - event queue (binary heap with handles), clock, pooled one-shot
+ * sim.c - event queue (4-ary heap with handles), clock, pooled one-shot
  * events and the per-run registry of random streams.
+ *
+ * The heap stores each event's ordering key inline (time, then priority and
+ * insertion order packed into one word), so comparisons never chase event
+ * pointers; a 4-ary layout halves the depth of a binary heap and keeps the
+ * children of a node in one or two cache lines.
  */
 #include "sim/sim.h"
 
@@ -30,13 +35,24 @@ typedef struct NamedRng {
     SimRng rng;
 } NamedRng;
 
+/* One heap slot: the key is copied from the event so sifting only touches
+ * the array. order = (priority + 2^15) << 48 | insertion sequence. */
+typedef struct HeapEntry {
+    hs_time when;   /* firing time */
+    uint64_t order; /* priority, then insertion order */
+    SimEvent *ev;   /* the event (its heap_index mirrors the slot) */
+} HeapEntry;
+
+#define SEQ_BITS 48
+#define PRIORITY_BIAS 32768
+
 struct Sim {
     hs_time now;       /* current simulated time */
     uint64_t seed;     /* run seed all streams derive from */
     uint64_t next_seq; /* insertion counter for tie-breaks */
     uint64_t fired;    /* events fired so far */
     bool stop;         /* set by sim_stop, cleared by each run call */
-    SimEvent **heap;   /* binary min-heap of pending events */
+    HeapEntry *heap;   /* 4-ary min-heap of pending events */
     size_t heap_len, heap_cap;
     PoolChunk *chunks;      /* storage of pooled one-shot events */
     PoolEvent *free_events; /* free list over the chunks */
@@ -102,85 +118,89 @@ void sim_event_init(SimEvent *ev, const char *name, SimEventFunc fn, void *ctx,
 
 /* ---- heap --------------------------------------------------------------- */
 
-static inline bool earlier(const SimEvent *a, const SimEvent *b)
+#define ARITY 4
+
+static inline bool earlier(const HeapEntry *a, const HeapEntry *b)
 {
-    if (a->when != b->when)
-        return a->when < b->when;
-    if (a->priority != b->priority)
-        return a->priority < b->priority;
-    return a->seq < b->seq;
+    return a->when < b->when || (a->when == b->when && a->order < b->order);
 }
 
-static inline void heap_set(Sim *sim, size_t i, SimEvent *ev)
+static inline void heap_set(Sim *sim, size_t i, HeapEntry e)
 {
-    sim->heap[i] = ev;
-    ev->heap_index = i;
+    sim->heap[i] = e;
+    e.ev->heap_index = i;
 }
 
-static void sift_up(Sim *sim, size_t i)
+static void sift_up(Sim *sim, size_t i, HeapEntry e)
 {
-    SimEvent *ev = sim->heap[i];
     while (i > 0) {
-        size_t parent = (i - 1) / 2;
-        if (!earlier(ev, sim->heap[parent]))
+        size_t parent = (i - 1) / ARITY;
+        if (!earlier(&e, &sim->heap[parent]))
             break;
         heap_set(sim, i, sim->heap[parent]);
         i = parent;
     }
-    heap_set(sim, i, ev);
+    heap_set(sim, i, e);
 }
 
-static void sift_down(Sim *sim, size_t i)
+static void sift_down(Sim *sim, size_t i, HeapEntry e)
 {
-    SimEvent *ev = sim->heap[i];
     size_t n = sim->heap_len;
     for (;;) {
-        size_t child = 2 * i + 1;
-        if (child >= n)
+        size_t first = ARITY * i + 1;
+        if (first >= n)
             break;
-        if (child + 1 < n && earlier(sim->heap[child + 1], sim->heap[child]))
-            child++;
-        if (!earlier(sim->heap[child], ev))
+        size_t last = first + ARITY < n ? first + ARITY : n;
+        size_t best = first;
+        for (size_t c = first + 1; c < last; c++)
+            if (earlier(&sim->heap[c], &sim->heap[best]))
+                best = c;
+        if (!earlier(&sim->heap[best], &e))
             break;
-        heap_set(sim, i, sim->heap[child]);
-        i = child;
+        heap_set(sim, i, sim->heap[best]);
+        i = best;
     }
-    heap_set(sim, i, ev);
+    heap_set(sim, i, e);
 }
 
 static void heap_remove(Sim *sim, SimEvent *ev)
 {
     size_t i = ev->heap_index;
-    SimEvent *last = sim->heap[--sim->heap_len];
+    HeapEntry last = sim->heap[--sim->heap_len];
     ev->heap_index = SIM_NOT_PENDING;
-    if (last == ev)
+    if (last.ev == ev)
         return;
-    heap_set(sim, i, last);
-    if (i > 0 && earlier(last, sim->heap[(i - 1) / 2]))
-        sift_up(sim, i);
+    if (i > 0 && earlier(&last, &sim->heap[(i - 1) / ARITY]))
+        sift_up(sim, i, last);
     else
-        sift_down(sim, i);
+        sift_down(sim, i, last);
 }
 
 int sim_schedule_at(Sim *sim, SimEvent *ev, hs_time when)
 {
     assert(ev->fn && "sim_schedule_at: event not initialised");
     assert(when >= sim->now && "sim_schedule_at: time in the past");
+    assert(ev->priority >= -PRIORITY_BIAS && ev->priority < PRIORITY_BIAS);
     if (sim_event_pending(ev))
         heap_remove(sim, ev);
     if (sim->heap_len == sim->heap_cap) {
         size_t cap = sim->heap_cap ? sim->heap_cap * 2 : 64;
-        SimEvent **h = realloc(sim->heap, cap * sizeof *h);
+        HeapEntry *h = realloc(sim->heap, cap * sizeof *h);
         if (!h)
             return -1;
         sim->heap = h;
         sim->heap_cap = cap;
     }
+    /* 2^48 insertions is over 3 years of events at 1 GHz of scheduling. */
+    assert(sim->next_seq < ((uint64_t)1 << SEQ_BITS));
     ev->when = when;
     ev->seq = sim->next_seq++;
-    sim->heap[sim->heap_len] = ev;
-    ev->heap_index = sim->heap_len++;
-    sift_up(sim, ev->heap_index);
+    HeapEntry e = {
+        .when = when,
+        .order = (uint64_t)(ev->priority + PRIORITY_BIAS) << SEQ_BITS | ev->seq,
+        .ev = ev,
+    };
+    sift_up(sim, sim->heap_len++, e);
     return 0;
 }
 
@@ -202,7 +222,7 @@ bool sim_cancel(Sim *sim, SimEvent *ev)
 
 hs_time sim_next_time(const Sim *sim)
 {
-    return sim->heap_len ? sim->heap[0]->when : HS_TIME_MAX;
+    return sim->heap_len ? sim->heap[0].when : HS_TIME_MAX;
 }
 
 /* ---- pooled one-shot events ------------------------------------------- */
@@ -248,8 +268,8 @@ uint64_t sim_run_until(Sim *sim, hs_time until)
 {
     uint64_t fired = 0;
     sim->stop = false;
-    while (sim->heap_len && sim->heap[0]->when <= until && !sim->stop) {
-        SimEvent *ev = sim->heap[0];
+    while (sim->heap_len && sim->heap[0].when <= until && !sim->stop) {
+        SimEvent *ev = sim->heap[0].ev;
         heap_remove(sim, ev);
         sim->now = ev->when;
         if (sim->observer)
@@ -268,7 +288,7 @@ uint64_t sim_run(Sim *sim)
     uint64_t fired = 0;
     sim->stop = false;
     while (sim->heap_len && !sim->stop)
-        fired += sim_run_until(sim, sim->heap[0]->when);
+        fired += sim_run_until(sim, sim->heap[0].when);
     return fired;
 }
 
