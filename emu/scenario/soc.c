@@ -191,6 +191,22 @@ static int load_battery(SocLoader *L, const json_t *root)
     return 0;
 }
 
+/* Writes kHz as MHz the way a file would: 729600 -> "729.6". */
+static void format_mhz(uint32_t khz, char *buf, size_t size)
+{
+    unsigned frac = khz % 1000;
+    if (frac == 0) {
+        snprintf(buf, size, "%u", khz / 1000);
+        return;
+    }
+    int digits = 3;
+    while (frac % 10 == 0) {
+        frac /= 10;
+        digits--;
+    }
+    snprintf(buf, size, "%u.%0*u", khz / 1000, digits, frac);
+}
+
 /* An OPP table: array of {freq_mhz, active_mw|active_ma, source}. */
 static int load_opps(SocLoader *L, const json_t *obj, const char *prefix,
                      SocOpp *opps, size_t *n_opps)
@@ -217,12 +233,14 @@ static int load_opps(SocLoader *L, const json_t *obj, const char *prefix,
         json_path_key(fp, sizeof fp, p, "freq_mhz");
         if (khz > UINT32_MAX)
             return json_fail(L->doc, fp, "is too large");
-        if (i > 0 && (uint32_t)khz <= opps[i - 1].freq_khz)
+        if (i > 0 && (uint32_t)khz <= opps[i - 1].freq_khz) {
+            char mhz[32];
+            format_mhz(opps[i - 1].freq_khz, mhz, sizeof mhz);
             return json_fail(L->doc, fp,
                              "must be greater than the previous OPP's "
-                             "frequency (%u.%03u MHz)",
-                             opps[i - 1].freq_khz / 1000,
-                             opps[i - 1].freq_khz % 1000);
+                             "frequency (%s MHz)",
+                             mhz);
+        }
         opp->freq_khz = (uint32_t)khz;
         if (get_power(L, e, p, "active", &opp->active_uw) < 0 ||
             get_source(L, e, p, &opp->source) < 0)
