@@ -153,8 +153,8 @@ static void scan_record(Scan *s, JsonLoc key, JsonLoc value)
         s->failed = true;
         return;
     }
-    s->entries[s->n++] = (JsonIndexEntry){
-        .path = path, .value = value, .key = key};
+    s->entries[s->n++] =
+        (JsonIndexEntry){.path = path, .value = value, .key = key};
 }
 
 static int hex_value(int c)
@@ -243,11 +243,21 @@ static void scan_string(Scan *s, StrBuf *out)
         scan_advance(s);
         uint32_t cp;
         switch (e) {
-        case 'b': cp = '\b'; break;
-        case 'f': cp = '\f'; break;
-        case 'n': cp = '\n'; break;
-        case 'r': cp = '\r'; break;
-        case 't': cp = '\t'; break;
+        case 'b':
+            cp = '\b';
+            break;
+        case 'f':
+            cp = '\f';
+            break;
+        case 'n':
+            cp = '\n';
+            break;
+        case 'r':
+            cp = '\r';
+            break;
+        case 't':
+            cp = '\t';
+            break;
         case 'u':
             cp = scan_hex4(s);
             if (cp >= 0xD800 && cp <= 0xDBFF && scan_peek(s) == '\\') {
@@ -258,7 +268,9 @@ static void scan_string(Scan *s, StrBuf *out)
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
             }
             break;
-        default: cp = (uint32_t)e; break; /* '"', '\\', '/' */
+        default:
+            cp = (uint32_t)e;
+            break; /* '"', '\\', '/' */
         }
         if (out)
             put_utf8(out, cp, s);
@@ -337,10 +349,18 @@ static void scan_value(Scan *s, const JsonLoc *key)
     JsonLoc at = scan_loc(s);
     scan_record(s, key ? *key : at, at);
     switch (scan_peek(s)) {
-    case '{': scan_object(s); break;
-    case '[': scan_array(s); break;
-    case '"': scan_string(s, NULL); break;
-    case -1: s->failed = true; break;
+    case '{':
+        scan_object(s);
+        break;
+    case '[':
+        scan_array(s);
+        break;
+    case '"':
+        scan_string(s, NULL);
+        break;
+    case -1:
+        s->failed = true;
+        break;
     default:
         /* number, true, false or null: runs to the next delimiter */
         for (;;) {
@@ -510,8 +530,8 @@ static int fail_at(JsonDoc *doc, const JsonLoc *loc, const char *path,
      * truncated to what is left of the buffer. */
     uint32_t line = loc ? loc->line : 1, col = loc ? loc->column : 1;
     size_t size = sizeof doc->err;
-    int n = snprintf(doc->err, size, "%s:%" PRIu32 ":%" PRIu32 ": ",
-                     doc->file, line, col);
+    int n = snprintf(doc->err, size, "%s:%" PRIu32 ":%" PRIu32 ": ", doc->file,
+                     line, col);
     if (n > 0 && (size_t)n < size && path[0])
         n += snprintf(doc->err + n, size - (size_t)n, "%s: ", path);
     if (n > 0 && (size_t)n < size)
@@ -545,8 +565,7 @@ int json_fail(JsonDoc *doc, const char *path, const char *fmt, ...)
 
 /* An error placed at the object `at_path` but naming `path`. */
 static int fail_in(JsonDoc *doc, const char *at_path, const char *path,
-                   const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static int fail_in(JsonDoc *doc, const char *at_path, const char *path,
                    const char *fmt, ...)
@@ -559,8 +578,7 @@ static int fail_in(JsonDoc *doc, const char *at_path, const char *path,
     return -1;
 }
 
-char *json_path_key(char *buf, size_t size, const char *prefix,
-                    const char *key)
+char *json_path_key(char *buf, size_t size, const char *prefix, const char *key)
 {
     if (prefix[0])
         snprintf(buf, size, "%s.%s", prefix, key);
@@ -581,8 +599,8 @@ bool json_has_key(const json_t *obj, const char *key)
 }
 
 /* Finds member key; on absence stores "PATH: missing" at the object. */
-static const json_t *member(JsonDoc *doc, const json_t *obj,
-                            const char *prefix, const char *key, char *path)
+static const json_t *member(JsonDoc *doc, const json_t *obj, const char *prefix,
+                            const char *key, char *path)
 {
     json_path_key(path, JSON_PATH_MAX, prefix, key);
     const json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
@@ -877,11 +895,11 @@ int json_get_array(JsonDoc *doc, const json_t *obj, const char *prefix,
         return json_fail(doc, path, "expected an array");
     size_t n = json_array_size(v);
     if (n < min_len)
-        return json_fail(doc, path, "must have at least %zu element%s",
-                         min_len, min_len == 1 ? "" : "s");
+        return json_fail(doc, path, "must have at least %zu element%s", min_len,
+                         min_len == 1 ? "" : "s");
     if (n > max_len)
-        return json_fail(doc, path, "must have at most %zu element%s",
-                         max_len, max_len == 1 ? "" : "s");
+        return json_fail(doc, path, "must have at most %zu element%s", max_len,
+                         max_len == 1 ? "" : "s");
     *out = v;
     return 0;
 }
@@ -960,7 +978,7 @@ int json_check_keys(JsonDoc *doc, const json_t *obj, const char *prefix,
     const JsonIndexEntry *at = first ? first : find_nearest(doc, prefix);
     const JsonLoc *loc = first ? &at->key : (at ? &at->value : NULL);
     if (best)
-        return fail_in_loc(doc, loc, path,
-                           "unknown key (did you mean \"%s\"?)", best);
+        return fail_in_loc(doc, loc, path, "unknown key (did you mean \"%s\"?)",
+                           best);
     return fail_in_loc(doc, loc, path, "unknown key");
 }

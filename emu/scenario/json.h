@@ -51,12 +51,12 @@ typedef struct JsonIndexEntry {
 
 /* A parsed file with its position index and the first error met. */
 typedef struct JsonDoc {
-    char *file;            /* name used in messages (owned) */
-    char *text;            /* the text, NUL-terminated (owned) */
-    size_t text_len;       /* length of text in bytes */
-    json_t *root;          /* parsed tree (one reference, owned) */
-    JsonIndexEntry *index; /* entries sorted by path (owned) */
-    size_t n_index;        /* number of entries */
+    char *file;             /* name used in messages (owned) */
+    char *text;             /* the text, NUL-terminated (owned) */
+    size_t text_len;        /* length of text in bytes */
+    json_t *root;           /* parsed tree (one reference, owned) */
+    JsonIndexEntry *index;  /* entries sorted by path (owned) */
+    size_t n_index;         /* number of entries */
     char err[JSON_ERR_MAX]; /* first error, "" while there is none */
 } JsonDoc;
 
@@ -131,8 +131,7 @@ int json_get_number(JsonDoc *doc, const json_t *obj, const char *prefix,
 
 /* A JSON integer (no fraction or exponent), min <= value <= max. */
 int json_get_integer(JsonDoc *doc, const json_t *obj, const char *prefix,
-                     const char *key, int64_t min, int64_t max,
-                     int64_t *out);
+                     const char *key, int64_t min, int64_t max, int64_t *out);
 
 /* A number read exactly from its text. flags: JSON_NUM_NONNEGATIVE,
  * JSON_NUM_POSITIVE. Errors also when it has more than 18 significant

@@ -54,9 +54,9 @@ void soc_free(SocModel *soc)
 static const char *keep(SocLoader *L, const char *path, const char *s)
 {
     char *copy = strdup(s);
-    char **owned = copy ? realloc(L->soc->owned, (L->soc->n_owned + 1) *
-                                                     sizeof *owned)
-                        : NULL;
+    char **owned =
+        copy ? realloc(L->soc->owned, (L->soc->n_owned + 1) * sizeof *owned)
+             : NULL;
     if (!owned) {
         free(copy);
         json_fail(L->doc, path, "out of memory");
@@ -114,8 +114,8 @@ static int get_power(SocLoader *L, const json_t *obj, const char *prefix,
         if (json_decimal_mul_int(d, L->soc->battery.voltage_mv, &d) < 0 ||
             json_decimal_scale(d, 0, &uw, NULL) < 0)
             return json_fail(L->doc, path, "is too large");
-    } else if (json_get_scaled(L->doc, obj, prefix, mw, 3,
-                               JSON_NUM_NONNEGATIVE, &uw) < 0) {
+    } else if (json_get_scaled(L->doc, obj, prefix, mw, 3, JSON_NUM_NONNEGATIVE,
+                               &uw) < 0) {
         /* A missing figure is reported under BASE_mw, the preferred
          * unit; the README says BASE_ma is accepted too. */
         return -1;
@@ -179,12 +179,12 @@ static int load_battery(SocLoader *L, const json_t *root)
         return -1;
     char path[JSON_PATH_MAX];
     if (cap > 1000000)
-        return json_fail(L->doc, json_path_key(path, sizeof path, p,
-                                               "capacity_mah"),
+        return json_fail(L->doc,
+                         json_path_key(path, sizeof path, p, "capacity_mah"),
                          "must be at most 1000000");
     if (mv > 100000)
-        return json_fail(L->doc, json_path_key(path, sizeof path, p,
-                                               "voltage_v"),
+        return json_fail(L->doc,
+                         json_path_key(path, sizeof path, p, "voltage_v"),
                          "must be at most 100");
     b->capacity_mah = (uint32_t)cap;
     b->voltage_mv = (uint32_t)mv;
@@ -216,8 +216,7 @@ static int load_opps(SocLoader *L, const json_t *obj, const char *prefix,
     const json_t *arr;
     char ap[JSON_PATH_MAX];
     json_path_key(ap, sizeof ap, prefix, "opps");
-    if (json_get_array(L->doc, obj, prefix, "opps", 1, SOC_MAX_OPPS, &arr) <
-        0)
+    if (json_get_array(L->doc, obj, prefix, "opps", 1, SOC_MAX_OPPS, &arr) < 0)
         return -1;
     for (size_t i = 0; i < json_array_size(arr); i++) {
         const json_t *e = json_array_get(arr, i);
@@ -253,7 +252,7 @@ static int load_opps(SocLoader *L, const json_t *obj, const char *prefix,
 static int load_clusters(SocLoader *L, const json_t *root)
 {
     static const char *const keys[] = {"name", "core_type", "cores", "cpi",
-                                       "opps", "source", NULL};
+                                       "opps", "source",    NULL};
     const json_t *arr;
     if (json_get_array(L->doc, root, "", "clusters", 1, SOC_MAX_CLUSTERS,
                        &arr) < 0)
@@ -275,8 +274,8 @@ static int load_clusters(SocLoader *L, const json_t *root)
                                  "duplicate cluster name \"%s\"", c->name);
         if (get_text(L, e, p, "core_type", &c->core_type) < 0 ||
             json_get_integer(L->doc, e, p, "cores", 1, 256, &cores) < 0 ||
-            json_get_scaled(L->doc, e, p, "cpi", 3, JSON_NUM_POSITIVE,
-                            &cpi) < 0)
+            json_get_scaled(L->doc, e, p, "cpi", 3, JSON_NUM_POSITIVE, &cpi) <
+                0)
             return -1;
         if (cpi > 1000000)
             return json_fail(L->doc, json_path_key(path, sizeof path, p, "cpi"),
@@ -293,12 +292,12 @@ static int load_clusters(SocLoader *L, const json_t *root)
 
 static int load_cpu(SocLoader *L, const json_t *root)
 {
-    static const char *const keys[] = {"awake_idle", "suspend",
-                                       "suspend_entry", "resume", NULL};
-    static const char *const power_keys[] = {"power_mw", "power_ma",
-                                             "source", NULL};
-    static const char *const trans_keys[] = {"latency", "energy_uj",
-                                             "source", NULL};
+    static const char *const keys[] = {"awake_idle", "suspend", "suspend_entry",
+                                       "resume", NULL};
+    static const char *const power_keys[] = {"power_mw", "power_ma", "source",
+                                             NULL};
+    static const char *const trans_keys[] = {"latency", "energy_uj", "source",
+                                             NULL};
     SocCpu *cpu = &L->soc->cpu;
     const json_t *o, *g;
     char p[JSON_PATH_MAX], gp[JSON_PATH_MAX];
@@ -327,10 +326,9 @@ static int load_cpu(SocLoader *L, const json_t *root)
 
 static int load_gpu(SocLoader *L, const json_t *root)
 {
-    static const char *const keys[] = {"name",    "units_per_cycle",
-                                       "idle_mw", "idle_ma",
-                                       "opps",    "source",
-                                       NULL};
+    static const char *const keys[] = {
+        "name", "units_per_cycle", "idle_mw", "idle_ma",
+        "opps", "source",          NULL};
     SocGpu *gpu = &L->soc->gpu;
     const json_t *o;
     char p[JSON_PATH_MAX];
@@ -350,9 +348,9 @@ static int load_gpu(SocLoader *L, const json_t *root)
 static int load_display(SocLoader *L, const json_t *root)
 {
     static const char *const keys[] = {
-        "width_px", "height_px",     "refresh_hz",    "off_mw", "off_ma",
-        "on_mw",    "on_ma",         "full_extra_mw", "full_extra_ma",
-        "source",   NULL};
+        "width_px",      "height_px", "refresh_hz", "off_mw",
+        "off_ma",        "on_mw",     "on_ma",      "full_extra_mw",
+        "full_extra_ma", "source",    NULL};
     SocDisplay *d = &L->soc->display;
     const json_t *o;
     char p[JSON_PATH_MAX];
@@ -379,8 +377,7 @@ static int load_microphone(SocLoader *L, const json_t *root)
     char p[JSON_PATH_MAX];
     int wiring;
     if (get_group(L, root, "", "microphone", keys, &o, p) < 0 ||
-        json_get_enum(L->doc, o, p, "wiring", mic_wiring_names, &wiring) <
-            0 ||
+        json_get_enum(L->doc, o, p, "wiring", mic_wiring_names, &wiring) < 0 ||
         get_source(L, o, p, &L->soc->mic.source) < 0)
         return -1;
     L->soc->mic.wiring = (SocMicWiring)wiring;
@@ -389,21 +386,23 @@ static int load_microphone(SocLoader *L, const json_t *root)
 
 static int load_storage(SocLoader *L, const json_t *root)
 {
-    static const char *const keys[] = {
-        "read_latency_per_kib",   "write_latency_per_kib",
-        "read_energy_per_kib_uj", "write_energy_per_kib_uj",
-        "idle_mw",                "idle_ma",
-        "source",                 NULL};
+    static const char *const keys[] = {"read_latency_per_kib",
+                                       "write_latency_per_kib",
+                                       "read_energy_per_kib_uj",
+                                       "write_energy_per_kib_uj",
+                                       "idle_mw",
+                                       "idle_ma",
+                                       "source",
+                                       NULL};
     SocStorage *s = &L->soc->storage;
     const json_t *o;
     char p[JSON_PATH_MAX];
     if (get_group(L, root, "", "storage", keys, &o, p) < 0 ||
-        get_period(L, o, p, "read_latency_per_kib", &s->read_ps_per_kib) <
-            0 ||
+        get_period(L, o, p, "read_latency_per_kib", &s->read_ps_per_kib) < 0 ||
         get_period(L, o, p, "write_latency_per_kib", &s->write_ps_per_kib) <
             0 ||
-        get_energy_nj(L, o, p, "read_energy_per_kib_uj",
-                      &s->read_nj_per_kib) < 0 ||
+        get_energy_nj(L, o, p, "read_energy_per_kib_uj", &s->read_nj_per_kib) <
+            0 ||
         get_energy_nj(L, o, p, "write_energy_per_kib_uj",
                       &s->write_nj_per_kib) < 0 ||
         get_power(L, o, p, "idle", &s->idle_uw) < 0 ||
@@ -414,23 +413,33 @@ static int load_storage(SocLoader *L, const json_t *root)
 
 static int load_lte(SocLoader *L, const json_t *radio, const char *rp)
 {
-    static const char *const keys[] = {"promotion", "tail", "drx",
+    static const char *const keys[] = {"promotion",   "tail",       "drx",
                                        "idle_paging", "throughput", NULL};
     static const char *const promo_keys[] = {"time", "power_mw", "power_ma",
                                              "source", NULL};
-    static const char *const tail_keys[] = {
-        "inactivity_timer", "short_drx_time", "long_drx_tail",
-        "power_mw",         "power_ma",       "source",
-        NULL};
-    static const char *const drx_keys[] = {
-        "ping_power_mw", "ping_power_ma", "ping_duration", "short_period",
-        "long_period",   "source",        NULL};
-    static const char *const paging_keys[] = {
-        "ping_power_mw", "ping_power_ma", "ping_duration", "period",
-        "source",        NULL};
-    static const char *const tput_keys[] = {
-        "alpha_up_mw_per_mbps", "alpha_down_mw_per_mbps", "beta_mw",
-        "beta_ma", "source", NULL};
+    static const char *const tail_keys[] = {"inactivity_timer",
+                                            "short_drx_time",
+                                            "long_drx_tail",
+                                            "power_mw",
+                                            "power_ma",
+                                            "source",
+                                            NULL};
+    static const char *const drx_keys[] = {"ping_power_mw",
+                                           "ping_power_ma",
+                                           "ping_duration",
+                                           "short_period",
+                                           "long_period",
+                                           "source",
+                                           NULL};
+    static const char *const paging_keys[] = {"ping_power_mw", "ping_power_ma",
+                                              "ping_duration", "period",
+                                              "source",        NULL};
+    static const char *const tput_keys[] = {"alpha_up_mw_per_mbps",
+                                            "alpha_down_mw_per_mbps",
+                                            "beta_mw",
+                                            "beta_ma",
+                                            "source",
+                                            NULL};
     SocLte *lte = &L->soc->radio.lte;
     const json_t *o, *g;
     char p[JSON_PATH_MAX], gp[JSON_PATH_MAX], path[JSON_PATH_MAX];
@@ -452,8 +461,7 @@ static int load_lte(SocLoader *L, const json_t *radio, const char *rp)
     if (get_group(L, o, p, "drx", drx_keys, &g, gp) < 0 ||
         get_power(L, g, gp, "ping_power", &lte->drx_ping_uw) < 0 ||
         get_period(L, g, gp, "ping_duration", &lte->drx_ping_ps) < 0 ||
-        get_period(L, g, gp, "short_period", &lte->drx_short_period_ps) <
-            0 ||
+        get_period(L, g, gp, "short_period", &lte->drx_short_period_ps) < 0 ||
         get_period(L, g, gp, "long_period", &lte->drx_long_period_ps) < 0 ||
         get_source(L, g, gp, &lte->drx_source) < 0)
         return -1;
@@ -502,9 +510,8 @@ static int load_radio(SocLoader *L, const json_t *root)
 
 static int load_platform(SocLoader *L, const json_t *root)
 {
-    static const char *const keys[] = {"iommu", "trustzone",
-                                       "virtualization_extensions", "source",
-                                       NULL};
+    static const char *const keys[] = {
+        "iommu", "trustzone", "virtualization_extensions", "source", NULL};
     SocPlatform *pf = &L->soc->platform;
     const json_t *o;
     char p[JSON_PATH_MAX];
@@ -523,10 +530,9 @@ static int load_platform(SocLoader *L, const json_t *root)
 SocModel *soc_from_doc(JsonDoc *doc)
 {
     static const char *const keys[] = {
-        "format",  "name",       "description", "battery",
-        "clusters", "cpu",       "gpu",         "display",
-        "microphone", "storage", "radio",       "platform",
-        NULL};
+        "format", "name",     "description", "battery",    "clusters",
+        "cpu",    "gpu",      "display",     "microphone", "storage",
+        "radio",  "platform", NULL};
     SocLoader L = {.doc = doc, .soc = calloc(1, sizeof(SocModel))};
     const json_t *root = doc->root;
     const char *format;

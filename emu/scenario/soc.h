@@ -41,38 +41,38 @@ typedef struct SocOpp {
  * opps[i].active_uw is the power one busy core adds at that OPP on top of
  * the CPU awake-idle power (Android power_profile cpu.active meaning). */
 typedef struct SocCluster {
-    const char *name;      /* cluster name, e.g. "little" */
-    const char *core_type; /* core micro-architecture, e.g. "cortex-a55" */
-    uint32_t cores;        /* number of cores (> 0) */
-    uint32_t cpi_milli;    /* average cycles per instruction x 1000 */
-    size_t n_opps;         /* entries used in opps */
+    const char *name;          /* cluster name, e.g. "little" */
+    const char *core_type;     /* core micro-architecture, e.g. "cortex-a55" */
+    uint32_t cores;            /* number of cores (> 0) */
+    uint32_t cpi_milli;        /* average cycles per instruction x 1000 */
+    size_t n_opps;             /* entries used in opps */
     SocOpp opps[SOC_MAX_OPPS]; /* OPP table, strictly rising frequency */
-    const char *source;    /* source of cores, core type and CPI */
+    const char *source;        /* source of cores, core type and CPI */
 } SocCluster;
 
 /* Whole-CPU power states and AP suspend/resume transitions. */
 typedef struct SocCpu {
-    uint64_t awake_idle_uw;     /* AP awake (wakelock held), no work, uW */
+    uint64_t awake_idle_uw;        /* AP awake (wakelock held), no work, uW */
     const char *awake_idle_source; /* source of awake_idle_uw */
-    uint64_t suspend_uw;        /* AP suspended, uW */
-    const char *suspend_source; /* source of suspend_uw */
-    hs_time suspend_entry_ps;   /* time to enter suspend, ps */
-    uint64_t suspend_entry_nj;  /* energy spent entering suspend, nJ */
+    uint64_t suspend_uw;           /* AP suspended, uW */
+    const char *suspend_source;    /* source of suspend_uw */
+    hs_time suspend_entry_ps;      /* time to enter suspend, ps */
+    uint64_t suspend_entry_nj;     /* energy spent entering suspend, nJ */
     const char *suspend_entry_source; /* source of the two above */
-    hs_time resume_ps;          /* time to resume from suspend, ps */
-    uint64_t resume_nj;         /* energy spent resuming, nJ */
-    const char *resume_source;  /* source of the two above */
+    hs_time resume_ps;                /* time to resume from suspend, ps */
+    uint64_t resume_nj;               /* energy spent resuming, nJ */
+    const char *resume_source;        /* source of the two above */
 } SocCpu;
 
 /* The GPU: one frequency domain; a job of N work units takes
  * N / (units_per_cycle * freq) at the current OPP. */
 typedef struct SocGpu {
-    const char *name;         /* GPU name, e.g. "adreno-330" */
-    uint32_t units_per_cycle; /* work units completed per GPU clock cycle */
-    uint64_t idle_uw;         /* power while powered but idle, uW */
-    size_t n_opps;            /* entries used in opps */
+    const char *name;          /* GPU name, e.g. "adreno-330" */
+    uint32_t units_per_cycle;  /* work units completed per GPU clock cycle */
+    uint64_t idle_uw;          /* power while powered but idle, uW */
+    size_t n_opps;             /* entries used in opps */
     SocOpp opps[SOC_MAX_OPPS]; /* active power = total GPU power busy */
-    const char *source;       /* source of name, throughput and idle */
+    const char *source;        /* source of name, throughput and idle */
 } SocGpu;
 
 /* The display panel. Power at brightness b in [0,1] is
@@ -105,27 +105,27 @@ typedef struct SocStorage {
 
 /* LTE RRC power model (AT&T ARO lte.conf; Huang et al., MobiSys 2012). */
 typedef struct SocLte {
-    hs_time promotion_ps;        /* RRC_IDLE -> RRC_CONNECTED, ps */
-    uint64_t promotion_uw;       /* power during promotion, uW */
-    const char *promotion_source; /* source of the two above */
-    hs_time inactivity_ps;       /* connected, no data, before short DRX */
-    hs_time short_drx_ps;        /* time spent in short DRX */
-    hs_time long_drx_tail_ps;    /* long-DRX tail before RRC_IDLE */
-    uint64_t tail_uw;            /* connected, no data (tail) power, uW */
-    const char *tail_source;     /* source of the tail figures */
-    uint64_t drx_ping_uw;        /* DRX on-duration power, uW */
-    hs_time drx_ping_ps;         /* DRX on-duration, ps */
-    hs_time drx_short_period_ps; /* DRX cycle in short DRX, ps */
-    hs_time drx_long_period_ps;  /* DRX cycle in long DRX, ps */
-    const char *drx_source;      /* source of the DRX figures */
-    uint64_t idle_ping_uw;       /* RRC_IDLE paging-occasion power, uW */
-    hs_time idle_ping_ps;        /* paging-occasion length, ps */
-    hs_time idle_period_ps;      /* paging cycle, ps */
-    const char *idle_ping_source; /* source of the paging figures */
+    hs_time promotion_ps;            /* RRC_IDLE -> RRC_CONNECTED, ps */
+    uint64_t promotion_uw;           /* power during promotion, uW */
+    const char *promotion_source;    /* source of the two above */
+    hs_time inactivity_ps;           /* connected, no data, before short DRX */
+    hs_time short_drx_ps;            /* time spent in short DRX */
+    hs_time long_drx_tail_ps;        /* long-DRX tail before RRC_IDLE */
+    uint64_t tail_uw;                /* connected, no data (tail) power, uW */
+    const char *tail_source;         /* source of the tail figures */
+    uint64_t drx_ping_uw;            /* DRX on-duration power, uW */
+    hs_time drx_ping_ps;             /* DRX on-duration, ps */
+    hs_time drx_short_period_ps;     /* DRX cycle in short DRX, ps */
+    hs_time drx_long_period_ps;      /* DRX cycle in long DRX, ps */
+    const char *drx_source;          /* source of the DRX figures */
+    uint64_t idle_ping_uw;           /* RRC_IDLE paging-occasion power, uW */
+    hs_time idle_ping_ps;            /* paging-occasion length, ps */
+    hs_time idle_period_ps;          /* paging cycle, ps */
+    const char *idle_ping_source;    /* source of the paging figures */
     uint64_t alpha_up_uw_per_mbps;   /* uplink power per Mbit/s, uW */
     uint64_t alpha_down_uw_per_mbps; /* downlink power per Mbit/s, uW */
-    uint64_t beta_uw;            /* base power while transferring, uW */
-    const char *throughput_source; /* source of alpha and beta */
+    uint64_t beta_uw;                /* base power while transferring, uW */
+    const char *throughput_source;   /* source of alpha and beta */
 } SocLte;
 
 /* The cellular radio. */
@@ -158,15 +158,15 @@ typedef struct SocModel {
     SocBattery battery;      /* battery */
     size_t n_clusters;       /* entries used in clusters */
     SocCluster clusters[SOC_MAX_CLUSTERS]; /* CPU clusters */
-    SocCpu cpu;              /* CPU-wide power states and suspend */
-    SocGpu gpu;              /* GPU */
-    SocDisplay display;      /* display */
-    SocMicrophone mic;       /* microphone wiring */
-    SocStorage storage;      /* storage */
-    SocRadio radio;          /* cellular radio */
-    SocPlatform platform;    /* platform features */
-    char **owned;            /* every string above, for soc_free */
-    size_t n_owned;          /* entries in owned */
+    SocCpu cpu;           /* CPU-wide power states and suspend */
+    SocGpu gpu;           /* GPU */
+    SocDisplay display;   /* display */
+    SocMicrophone mic;    /* microphone wiring */
+    SocStorage storage;   /* storage */
+    SocRadio radio;       /* cellular radio */
+    SocPlatform platform; /* platform features */
+    char **owned;         /* every string above, for soc_free */
+    size_t n_owned;       /* entries in owned */
 } SocModel;
 
 /*

@@ -12,8 +12,8 @@
 static JsonDoc *load(const char *text)
 {
     char err[JSON_ERR_MAX] = "";
-    JsonDoc *doc = json_doc_load_text("t.json", text, strlen(text), err,
-                                      sizeof err);
+    JsonDoc *doc =
+        json_doc_load_text("t.json", text, strlen(text), err, sizeof err);
     if (!doc)
         fail_msg("did not load: %s", err);
     return doc;
@@ -102,13 +102,13 @@ static void test_load_errors(void **state)
     (void)state;
     char err[JSON_ERR_MAX];
     const char *bad = "{\n  \"a\": 1,\n}";
-    assert_null(json_doc_load_text("t.json", bad, strlen(bad), err,
-                                   sizeof err));
+    assert_null(
+        json_doc_load_text("t.json", bad, strlen(bad), err, sizeof err));
     assert_string_equal(err, "t.json:3:1: invalid JSON: string or '}' "
                              "expected near '}'");
     const char *dup = "{\"a\": 1, \"a\": 2}";
-    assert_null(json_doc_load_text("t.json", dup, strlen(dup), err,
-                                   sizeof err));
+    assert_null(
+        json_doc_load_text("t.json", dup, strlen(dup), err, sizeof err));
     assert_non_null(strstr(err, "t.json:1:"));
     assert_non_null(strstr(err, "duplicate object key"));
     assert_null(json_doc_load_file("tests/data/soc/no-such-file.json", err,
@@ -117,34 +117,33 @@ static void test_load_errors(void **state)
                              "open: No such file or directory");
 }
 
-static const char *const getter_text =
-    "{\n"
-    "  \"obj\": {\n"
-    "    \"num\": \"12\",\n"
-    "    \"real\": 1.5,\n"
-    "    \"int\": 7,\n"
-    "    \"neg\": -2.5,\n"
-    "    \"big\": 2265.6505,\n"
-    "    \"s\": 5,\n"
-    "    \"wiring\": \"baseband\",\n"
-    "    \"dur\": \"10 seconds\",\n"
-    "    \"dnum\": 10,\n"
-    "    \"arr\": [1],\n"
-    "    \"flag\": \"yes\",\n"
-    "    \"capacity_mha\": 1,\n"
-    "    \"zzz\": 2\n"
-    "  }\n"
-    "}\n";
+static const char *const getter_text = "{\n"
+                                       "  \"obj\": {\n"
+                                       "    \"num\": \"12\",\n"
+                                       "    \"real\": 1.5,\n"
+                                       "    \"int\": 7,\n"
+                                       "    \"neg\": -2.5,\n"
+                                       "    \"big\": 2265.6505,\n"
+                                       "    \"s\": 5,\n"
+                                       "    \"wiring\": \"baseband\",\n"
+                                       "    \"dur\": \"10 seconds\",\n"
+                                       "    \"dnum\": 10,\n"
+                                       "    \"arr\": [1],\n"
+                                       "    \"flag\": \"yes\",\n"
+                                       "    \"capacity_mha\": 1,\n"
+                                       "    \"zzz\": 2\n"
+                                       "  }\n"
+                                       "}\n";
 
 /* Runs one failing getter on a fresh document and checks the message. */
-#define EXPECT_FAIL(call, want)                                             \
-    do {                                                                    \
-        JsonDoc *doc = load(getter_text);                                   \
-        const json_t *obj = json_object_get(doc->root, "obj");              \
-        (void)obj;                                                          \
-        assert_int_equal((call), -1);                                       \
-        assert_err(doc, (want));                                            \
-        json_doc_free(doc);                                                 \
+#define EXPECT_FAIL(call, want)                                                \
+    do {                                                                       \
+        JsonDoc *doc = load(getter_text);                                      \
+        const json_t *obj = json_object_get(doc->root, "obj");                 \
+        (void)obj;                                                             \
+        assert_int_equal((call), -1);                                          \
+        assert_err(doc, (want));                                               \
+        json_doc_free(doc);                                                    \
     } while (0)
 
 static void test_getter_errors(void **state)
@@ -158,11 +157,10 @@ static void test_getter_errors(void **state)
     hs_time t;
     const json_t *j;
     JsonDecimal dec;
-    static const char *const wirings[] = {"baseband-direct", "ap-codec",
-                                          NULL};
+    static const char *const wirings[] = {"baseband-direct", "ap-codec", NULL};
     static const char *const allowed[] = {
-        "num", "real", "int", "neg", "big", "s", "wiring", "dur", "dnum",
-        "arr", "flag", "capacity_mha", NULL};
+        "num", "real", "int", "neg",  "big",          "s", "wiring",
+        "dur", "dnum", "arr", "flag", "capacity_mha", NULL};
 
     EXPECT_FAIL(json_get_number(doc, obj, "obj", "num", 0, 10, &d),
                 "t.json:3:12: obj.num: expected a number");
@@ -178,14 +176,13 @@ static void test_getter_errors(void **state)
                 "t.json:5:12: obj.int: must be at least 8");
     EXPECT_FAIL(json_get_integer(doc, obj, "obj", "int", 0, 6, &i),
                 "t.json:5:12: obj.int: must be at most 6");
-    EXPECT_FAIL(json_get_decimal(doc, obj, "obj", "neg",
-                                 JSON_NUM_NONNEGATIVE, &dec),
-                "t.json:6:12: obj.neg: must not be negative");
-    EXPECT_FAIL(json_get_scaled(doc, obj, "obj", "neg", 3, JSON_NUM_POSITIVE,
-                                &i),
-                "t.json:6:12: obj.neg: must be greater than 0");
-    EXPECT_FAIL(json_get_scaled(doc, obj, "obj", "big", 3, JSON_NUM_EXACT,
-                                &i),
+    EXPECT_FAIL(
+        json_get_decimal(doc, obj, "obj", "neg", JSON_NUM_NONNEGATIVE, &dec),
+        "t.json:6:12: obj.neg: must not be negative");
+    EXPECT_FAIL(
+        json_get_scaled(doc, obj, "obj", "neg", 3, JSON_NUM_POSITIVE, &i),
+        "t.json:6:12: obj.neg: must be greater than 0");
+    EXPECT_FAIL(json_get_scaled(doc, obj, "obj", "big", 3, JSON_NUM_EXACT, &i),
                 "t.json:7:12: obj.big: has more than 3 decimal places");
     EXPECT_FAIL(json_get_scaled(doc, obj, "obj", "num", 3, 0, &i),
                 "t.json:3:12: obj.num: expected a number");
@@ -214,8 +211,7 @@ static void test_getter_errors(void **state)
                 "t.json:15:5: obj.zzz: unknown key");
     EXPECT_FAIL(json_check_keys(doc, obj, "obj", allowed + 1),
                 "t.json:3:5: obj.num: unknown key (did you mean \"dnum\"?)");
-    EXPECT_FAIL(json_expect_object(doc, json_object_get(obj, "int"),
-                                   "obj.int"),
+    EXPECT_FAIL(json_expect_object(doc, json_object_get(obj, "int"), "obj.int"),
                 "t.json:5:12: obj.int: expected an object");
     EXPECT_FAIL(json_fail(doc, "", "bad root"), "t.json:1:1: bad root");
 }
@@ -223,8 +219,8 @@ static void test_getter_errors(void **state)
 static void test_unknown_key_suggestion(void **state)
 {
     (void)state;
-    static const char *const allowed[] = {"capacity_mah", "voltage_v",
-                                          "source", NULL};
+    static const char *const allowed[] = {"capacity_mah", "voltage_v", "source",
+                                          NULL};
     JsonDoc *doc = load("{\"b\": {\"voltage_v\": 3.8,\n"
                         "       \"capacity_mha\": 1, \"sorce\": \"x\"}}");
     const json_t *b = json_object_get(doc->root, "b");
@@ -256,10 +252,9 @@ static void test_getters_ok(void **state)
     const json_t *r = doc->root;
     int64_t v;
     JsonDecimal dec;
-    static const char *const wirings[] = {"baseband-direct", "ap-codec",
-                                          NULL};
-    assert_int_equal(
-        json_get_scaled(doc, r, "", "f", 3, JSON_NUM_EXACT, &v), 0);
+    static const char *const wirings[] = {"baseband-direct", "ap-codec", NULL};
+    assert_int_equal(json_get_scaled(doc, r, "", "f", 3, JSON_NUM_EXACT, &v),
+                     0);
     assert_int_equal(v, 2265600);
     assert_int_equal(json_get_scaled(doc, r, "", "g", 0, JSON_NUM_EXACT, &v),
                      0);
@@ -273,9 +268,8 @@ static void test_getters_ok(void **state)
     assert_int_equal(v, -1);
     assert_int_equal(json_get_scaled(doc, r, "", "r3", 3, 0, &v), 0);
     assert_int_equal(v, 0);
-    assert_int_equal(json_get_decimal(doc, r, "", "z", JSON_NUM_NONNEGATIVE,
-                                      &dec),
-                     0);
+    assert_int_equal(
+        json_get_decimal(doc, r, "", "z", JSON_NUM_NONNEGATIVE, &dec), 0);
     assert_int_equal(dec.coef, 0);
     /* 17.4 mA at 3800 mV is exactly 66120 uW: no binary rounding. */
     JsonDecimal ma = {.coef = 174, .exp10 = -1};
@@ -311,10 +305,8 @@ static void test_edit_distance_and_paths(void **state)
     assert_int_equal(json_edit_distance("same", "same"), 0);
     assert_int_equal(json_edit_distance("capacity_mha", "capacity_mah"), 2);
     assert_string_equal(json_path_key(buf, sizeof buf, "", "a"), "a");
-    assert_string_equal(json_path_key(buf, sizeof buf, "a[1]", "b"),
-                        "a[1].b");
-    assert_string_equal(json_path_index(buf, sizeof buf, "opps", 2),
-                        "opps[2]");
+    assert_string_equal(json_path_key(buf, sizeof buf, "a[1]", "b"), "a[1].b");
+    assert_string_equal(json_path_index(buf, sizeof buf, "opps", 2), "opps[2]");
 }
 
 static const struct CMUnitTest tests[] = {

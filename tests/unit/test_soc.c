@@ -14,8 +14,8 @@
 static SocModel *load_ok(const char *relative)
 {
     char path[512], err[JSON_ERR_MAX] = "";
-    SocModel *soc = soc_load(hs_test_path(relative, path, sizeof path), err,
-                             sizeof err);
+    SocModel *soc =
+        soc_load(hs_test_path(relative, path, sizeof path), err, sizeof err);
     if (!soc)
         fail_msg("%s did not load: %s", relative, err);
     return soc;
@@ -128,14 +128,22 @@ static void test_ref2024_big_little(void **state)
 static void assert_sources(const SocModel *soc)
 {
     const char *groups[] = {
-        soc->battery.source,         soc->cpu.awake_idle_source,
-        soc->cpu.suspend_source,     soc->cpu.suspend_entry_source,
-        soc->cpu.resume_source,      soc->gpu.source,
-        soc->display.source,         soc->mic.source,
-        soc->storage.source,         soc->radio.idle_source,
-        soc->radio.lte.promotion_source, soc->radio.lte.tail_source,
-        soc->radio.lte.drx_source,   soc->radio.lte.idle_ping_source,
-        soc->radio.lte.throughput_source, soc->platform.source,
+        soc->battery.source,
+        soc->cpu.awake_idle_source,
+        soc->cpu.suspend_source,
+        soc->cpu.suspend_entry_source,
+        soc->cpu.resume_source,
+        soc->gpu.source,
+        soc->display.source,
+        soc->mic.source,
+        soc->storage.source,
+        soc->radio.idle_source,
+        soc->radio.lte.promotion_source,
+        soc->radio.lte.tail_source,
+        soc->radio.lte.drx_source,
+        soc->radio.lte.idle_ping_source,
+        soc->radio.lte.throughput_source,
+        soc->platform.source,
     };
     for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
         assert_non_null(groups[i]);
@@ -218,8 +226,8 @@ static void test_corrupted_fixtures(void **state)
 static void expect_doc_error(const char *text, const char *want)
 {
     char err[JSON_ERR_MAX];
-    JsonDoc *doc = json_doc_load_text("m.json", text, strlen(text), err,
-                                      sizeof err);
+    JsonDoc *doc =
+        json_doc_load_text("m.json", text, strlen(text), err, sizeof err);
     if (!doc)
         fail_msg("did not parse: %s", err);
     SocModel *soc = soc_from_doc(doc);
