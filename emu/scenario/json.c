@@ -464,7 +464,7 @@ JsonDoc *json_doc_load_file(const char *path, char *err, size_t err_size)
             cap = cap ? cap * 2 : 16384;
             if (cap > JSON_MAX_FILE_BYTES) {
                 snprintf(err, err_size, "%s: file is larger than %u bytes",
-                         path, JSON_MAX_FILE_BYTES / 2);
+                         path, JSON_MAX_FILE_BYTES);
                 goto fail;
             }
             char *p = realloc(buf, cap);

@@ -8,7 +8,9 @@
  * so json_doc_load_* scans the same (already valid) text once more and
  * records, for every value, its path and the line:column where it starts
  * (and, for object members, where the key starts). Paths are written
- * `clusters[0].opps[2].freq_mhz`; the root's path is "".
+ * `clusters[0].opps[2].freq_mhz`; the root's path is "". Keys are used
+ * as they are, so a key that itself contains '.' or '[' can make two
+ * paths look alike; handset's formats use no such keys.
  *
  * Errors stop at the first: a getter that fails stores one message in the
  * JsonDoc and returns -1; loaders `goto fail` and report that message.
