@@ -11,9 +11,13 @@
  */
 #include "scenario/soc.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "scenario/datadir.h"
 
 typedef struct SocLoader {
     JsonDoc *doc;  /* document being read (errors go here) */
@@ -578,4 +582,36 @@ SocModel *soc_load(const char *path, char *err, size_t err_size)
         snprintf(err, err_size, "%s", json_doc_error(doc));
     json_doc_free(doc);
     return soc;
+}
+
+int soc_resolve_path(const char *name_or_path, char *buf, size_t size,
+                     char *err, size_t err_size)
+{
+    size_t len = strlen(name_or_path);
+    bool is_path = strchr(name_or_path, '/') != NULL ||
+                   (len >= 5 && strcmp(name_or_path + len - 5, ".json") == 0);
+    if (is_path) {
+        int n = snprintf(buf, size, "%s", name_or_path);
+        if (n < 0 || (size_t)n >= size) {
+            snprintf(err, err_size, "%s: path is too long", name_or_path);
+            return -1;
+        }
+        return 0;
+    }
+    char dir[PATH_MAX];
+    if (datadir_path("soc_models", dir, sizeof dir, err, err_size) < 0)
+        return -1;
+    int n = snprintf(buf, size, "%s/%s.json", dir, name_or_path);
+    if (n < 0 || (size_t)n >= size) {
+        snprintf(err, err_size, "%s: path is too long", name_or_path);
+        return -1;
+    }
+    if (access(buf, R_OK) != 0) {
+        snprintf(err, err_size,
+                 "no shipped SoC named \"%s\" in %s (see 'handset list "
+                 "socs')",
+                 name_or_path, dir);
+        return -1;
+    }
+    return 0;
 }

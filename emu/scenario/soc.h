@@ -183,6 +183,16 @@ SocModel *soc_load(const char *path, char *err, size_t err_size);
  */
 SocModel *soc_from_doc(JsonDoc *doc);
 
+/*
+ * Turns what a user gives to --soc into a file path: a value containing
+ * '/' or ending in ".json" is a path and is copied as is; anything else
+ * is a shipped name, DATADIR/soc_models/NAME.json (see datadir.h).
+ * Returns 0, or -1 with a reason in err (no data directory, or a shipped
+ * name that does not exist, listing `handset list socs` as the remedy).
+ */
+int soc_resolve_path(const char *name_or_path, char *buf, size_t size,
+                     char *err, size_t err_size);
+
 /* Frees a model. NULL is allowed. */
 void soc_free(SocModel *soc);
 

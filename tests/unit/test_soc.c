@@ -7,6 +7,7 @@
 #include "harness.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "scenario/soc.h"
@@ -279,12 +280,50 @@ static void test_rules_on_small_docs(void **state)
                      "m.json:5:13: clusters[0].opps[0].active_mw: missing");
 }
 
+static void test_resolve_path(void **state)
+{
+    (void)state;
+    char buf[4096], err[256] = "";
+    assert_int_equal(
+        soc_resolve_path("x/y.json", buf, sizeof buf, err, sizeof err), 0);
+    assert_string_equal(buf, "x/y.json");
+    assert_int_equal(
+        soc_resolve_path("mine.json", buf, sizeof buf, err, sizeof err), 0);
+    assert_string_equal(buf, "mine.json");
+
+    /* A shipped name resolves through HANDSET_DATA. */
+    char data[512];
+    hs_test_path("", data, sizeof data);
+    const char *old = getenv("HANDSET_DATA");
+    char saved[4096] = "";
+    if (old)
+        snprintf(saved, sizeof saved, "%s", old);
+    setenv("HANDSET_DATA", data, 1);
+    assert_int_equal(
+        soc_resolve_path("ref-2013", buf, sizeof buf, err, sizeof err), 0);
+    char want[1024];
+    snprintf(want, sizeof want, "%s/soc_models/ref-2013.json", data);
+    assert_string_equal(buf, want);
+    SocModel *soc = soc_load(buf, err, sizeof err);
+    assert_non_null(soc);
+    assert_string_equal(soc->name, "ref-2013");
+    soc_free(soc);
+    assert_int_equal(
+        soc_resolve_path("ref-1999", buf, sizeof buf, err, sizeof err), -1);
+    assert_non_null(strstr(err, "no shipped SoC named \"ref-1999\""));
+    if (old)
+        setenv("HANDSET_DATA", saved, 1);
+    else
+        unsetenv("HANDSET_DATA");
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_ref2013_figures),
     cmocka_unit_test(test_ref2024_big_little),
     cmocka_unit_test(test_shipped_sources),
     cmocka_unit_test(test_corrupted_fixtures),
     cmocka_unit_test(test_rules_on_small_docs),
+    cmocka_unit_test(test_resolve_path),
 };
 
 HS_TEST_GROUP(soc, tests)
