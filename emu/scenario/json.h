@@ -35,7 +35,7 @@
 #include "sim/time.h"
 
 #define JSON_ERR_MAX 512  /* size of JsonDoc.err, including the NUL */
-#define JSON_PATH_MAX 256 /* longest key path the helpers build */
+#define JSON_PATH_MAX 256 /* longest key path json_path_* build */
 
 /* A place in the text. */
 typedef struct JsonLoc {
@@ -194,7 +194,7 @@ int json_check_keys(JsonDoc *doc, const json_t *obj, const char *prefix,
 size_t json_edit_distance(const char *a, const char *b);
 
 /*
- * Decimal helpers. json_decimal_scale stores d * 10^scale_exp10 rounded
+ * Decimal arithmetic. json_decimal_scale stores d * 10^scale_exp10 rounded
  * half away from zero (exact when *inexact is left false) and returns 0,
  * or -1 if the result does not fit in int64_t. json_decimal_mul_int
  * stores d * k exactly, or returns -1 on overflow.

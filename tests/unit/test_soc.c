@@ -43,7 +43,7 @@ static void test_ref2013_figures(void **state)
     assert_int_equal(c->opps[13].active_uw, 1467560); /* 386.2 mA */
     assert_non_null(strstr(c->opps[5].source, "interpolated"));
 
-    /* The issue's hand-computed energies follow from these powers:
+    /* The hand-computed energies follow from these powers:
      * awake-idle 60 s = 3967.2 mJ, suspended 60 s = 729.6 mJ. */
     assert_int_equal(soc->cpu.awake_idle_uw, 66120);
     assert_int_equal(soc->cpu.awake_idle_uw * 60, 3967200);
