@@ -1,21 +1,122 @@
 /*
  * cmd_list.c - `handset list`: list approaches, shipped scenarios or SoC
- * models.
+ * models. Shipped files are found through the data directory
+ * (scenario/datadir.h).
  */
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli/cli.h"
+#include "scenario/datadir.h"
+#include "scenario/soc.h"
 
 static int list_main(int argc, char **argv);
 
 const CliCommand cli_cmd_list = {
     .name = "list",
     .summary = "list approaches, shipped scenarios or SoC models",
-    .usage = "Usage: handset list approaches|scenarios|socs\n",
+    .usage = "Usage: handset list approaches|scenarios|socs\n"
+             "\n"
+             "  socs        name and description of each shipped SoC file\n"
+             "  approaches  the virtualisation approaches\n"
+             "  scenarios   the shipped scenario files\n"
+             "\n"
+             "Shipped files come from $HANDSET_DATA, else the source tree\n"
+             "handset was built in, else the install prefix.\n",
     .main = list_main,
 };
 
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Collects the *.json names in dir, sorted bytewise (not by locale, so
+ * the listing is the same everywhere). Returns the count or -1. */
+static int json_files(const char *dir, char ***out)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    char **names = NULL;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (len < 6 || strcmp(e->d_name + len - 5, ".json") != 0)
+            continue;
+        char **grown = realloc(names, (size_t)(n + 1) * sizeof *names);
+        char *copy = grown ? strdup(e->d_name) : NULL;
+        if (grown)
+            names = grown;
+        if (!copy) {
+            for (int i = 0; i < n; i++)
+                free(names[i]);
+            free(names);
+            closedir(d);
+            return -1;
+        }
+        names[n++] = copy;
+    }
+    closedir(d);
+    if (n > 0)
+        qsort(names, (size_t)n, sizeof *names, by_name);
+    *out = names;
+    return n;
+}
+
+static int list_socs(void)
+{
+    char dir[PATH_MAX], err[JSON_ERR_MAX];
+    char **names = NULL;
+    if (datadir_path("soc_models", dir, sizeof dir, err, sizeof err) < 0) {
+        fprintf(stderr, "handset list: %s\n", err);
+        return HS_EXIT_USAGE;
+    }
+    int n = json_files(dir, &names);
+    if (n < 0) {
+        fprintf(stderr, "handset list: cannot read %s\n", dir);
+        return HS_EXIT_USAGE;
+    }
+    if (n == 0) {
+        fprintf(stderr, "handset list: no SoC files in %s\n", dir);
+        free(names);
+        return HS_EXIT_USAGE;
+    }
+    int rc = HS_EXIT_OK;
+    for (int i = 0; i < n; i++) {
+        char path[PATH_MAX + NAME_MAX + 2];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        SocModel *soc = soc_load(path, err, sizeof err);
+        if (soc)
+            printf("%-10s %s\n", soc->name, soc->description);
+        else {
+            fprintf(stderr, "%s\n", err);
+            rc = HS_EXIT_USAGE;
+        }
+        soc_free(soc);
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
+
 static int list_main(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return cli_not_built(&cli_cmd_list, "listing");
+    if (argc != 2)
+        return cli_usage_error(&cli_cmd_list,
+                               "expected one of approaches, scenarios, socs");
+    if (strcmp(argv[1], "socs") == 0)
+        return list_socs();
+    if (strcmp(argv[1], "approaches") == 0)
+        return cli_not_built(&cli_cmd_list, "listing approaches");
+    if (strcmp(argv[1], "scenarios") == 0)
+        return cli_not_built(&cli_cmd_list, "listing scenarios");
+    return cli_usage_error(&cli_cmd_list,
+                           "unknown list '%s' (expected approaches, "
+                           "scenarios or socs)",
+                           argv[1]);
 }
