@@ -32,6 +32,13 @@
  *
  * Observers (trace writers) subscribe to state changes; they read, never
  * steer.
+ *
+ * Who books what: the PMIC books the AP's awake-idle/suspend power (to
+ * the wakelock holders), the DVFS device books each core's active power
+ * at its OPP to the domain running there (dvfs_core_run/stop, called by
+ * the vCPU scheduler), and each device books its own states (GPU to the
+ * job's submitter, display to the foreground domain, storage to the
+ * issuer). Radio tails use weighted attributions (power_attr_add).
  */
 #ifndef HS_POWER_METER_H
 #define HS_POWER_METER_H
