@@ -13,8 +13,8 @@ int dma_read(const GuestDma *dma, int domain, uint64_t addr, void *buf,
     return dma->read(dma->ctx, domain, addr, buf, len);
 }
 
-int dma_write(const GuestDma *dma, int domain, uint64_t addr,
-              const void *buf, size_t len)
+int dma_write(const GuestDma *dma, int domain, uint64_t addr, const void *buf,
+              size_t len)
 {
     if (!dma || !dma->write)
         return -1;
@@ -44,8 +44,8 @@ static int buffer_read(void *ctx, int domain, uint64_t addr, void *buf,
     return 0;
 }
 
-static int buffer_write(void *ctx, int domain, uint64_t addr,
-                        const void *buf, size_t len)
+static int buffer_write(void *ctx, int domain, uint64_t addr, const void *buf,
+                        size_t len)
 {
     (void)domain;
     DmaBuffer *b = ctx;

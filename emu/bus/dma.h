@@ -29,8 +29,8 @@ typedef struct GuestDma {
 /* Wrappers that treat a missing GuestDma or callback as out of range. */
 int dma_read(const GuestDma *dma, int domain, uint64_t addr, void *buf,
              size_t len);
-int dma_write(const GuestDma *dma, int domain, uint64_t addr,
-              const void *buf, size_t len);
+int dma_write(const GuestDma *dma, int domain, uint64_t addr, const void *buf,
+              size_t len);
 
 /* One flat window of memory at a guest address, shared by every domain
  * (tests, host tools). The caller owns mem. */

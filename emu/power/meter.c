@@ -10,20 +10,20 @@
 #define MAX_OBSERVERS 16
 
 typedef struct PowerState {
-    char *name;            /* owned copy */
-    uint64_t power_uw;     /* power in this state */
-    power_energy energy;   /* energy booked while in this state */
-    hs_time residency_ps;  /* time spent in this state */
+    char *name;           /* owned copy */
+    uint64_t power_uw;    /* power in this state */
+    power_energy energy;  /* energy booked while in this state */
+    hs_time residency_ps; /* time spent in this state */
 } PowerState;
 
 typedef struct PowerComponent {
-    char *name;            /* owned copy */
-    PowerState *states;    /* registered states */
+    char *name;         /* owned copy */
+    PowerState *states; /* registered states */
     int n_states, cap_states;
-    int state;             /* current state, -1 before the first is added */
-    PowerAttr attr;        /* attribution of the current interval */
-    hs_time since;         /* start of the current (unintegrated) interval */
-    power_energy energy;   /* total energy of this component */
+    int state;               /* current state, -1 before the first is added */
+    PowerAttr attr;          /* attribution of the current interval */
+    hs_time since;           /* start of the current (unintegrated) interval */
+    power_energy energy;     /* total energy of this component */
     power_energy *by_domain; /* [n_domains + 1]: last slot = unattributed */
 } PowerComponent;
 
@@ -33,8 +33,8 @@ typedef struct PowerObserver {
 } PowerObserver;
 
 struct PowerMeter {
-    int n_domains;              /* domains 0 .. n_domains-1 */
-    PowerComponent *comps;      /* registered components */
+    int n_domains;         /* domains 0 .. n_domains-1 */
+    PowerComponent *comps; /* registered components */
     int n_comps, cap_comps;
     PowerObserver obs[MAX_OBSERVERS]; /* state-change subscribers */
     int n_obs;
@@ -229,8 +229,8 @@ static void notify(PowerMeter *m, int comp, int old_state, hs_time when)
         m->obs[i].fn(m->obs[i].ctx, &ch);
 }
 
-int power_state_set_power(PowerMeter *m, int comp, int state,
-                          uint64_t power_uw, hs_time when)
+int power_state_set_power(PowerMeter *m, int comp, int state, uint64_t power_uw,
+                          hs_time when)
 {
     PowerComponent *c = comp_get(m, comp);
     if (!c || state < 0 || state >= c->n_states || power_uw > POWER_MAX_UW)
@@ -382,8 +382,8 @@ power_energy power_energy_domain(PowerMeter *m, int domain, hs_time at)
     return e;
 }
 
-power_energy power_energy_component_domain(PowerMeter *m, int comp,
-                                           int domain, hs_time at)
+power_energy power_energy_component_domain(PowerMeter *m, int comp, int domain,
+                                           hs_time at)
 {
     PowerComponent *c = comp_get(m, comp);
     int slot = domain_slot(m, domain);
@@ -393,8 +393,7 @@ power_energy power_energy_component_domain(PowerMeter *m, int comp,
     return c->by_domain[slot];
 }
 
-power_energy power_energy_state(PowerMeter *m, int comp, int state,
-                                hs_time at)
+power_energy power_energy_state(PowerMeter *m, int comp, int state, hs_time at)
 {
     PowerComponent *c = comp_get(m, comp);
     if (!c || state < 0 || state >= c->n_states)

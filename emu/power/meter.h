@@ -104,8 +104,8 @@ int power_state_add(PowerMeter *m, int comp, const char *name,
                     uint64_t power_uw);
 /* Changes the registered power of a state. If the component is in that
  * state the old power is integrated up to when first. Returns 0 or -1. */
-int power_state_set_power(PowerMeter *m, int comp, int state,
-                          uint64_t power_uw, hs_time when);
+int power_state_set_power(PowerMeter *m, int comp, int state, uint64_t power_uw,
+                          hs_time when);
 
 /* Moves a component into state at time when, attributed to attr (NULL =
  * unattributed). Integrates the interval that ends. Observers are called
@@ -138,12 +138,11 @@ power_energy power_energy_total(PowerMeter *m, hs_time at);
 power_energy power_energy_component(PowerMeter *m, int comp, hs_time at);
 /* domain may be POWER_UNATTRIBUTED. */
 power_energy power_energy_domain(PowerMeter *m, int domain, hs_time at);
-power_energy power_energy_component_domain(PowerMeter *m, int comp,
-                                           int domain, hs_time at);
+power_energy power_energy_component_domain(PowerMeter *m, int comp, int domain,
+                                           hs_time at);
 /* Energy and time spent in one state of a component (lumps added with
  * power_add_energy are booked to the state the component was in). */
-power_energy power_energy_state(PowerMeter *m, int comp, int state,
-                                hs_time at);
+power_energy power_energy_state(PowerMeter *m, int comp, int state, hs_time at);
 hs_time power_residency_ps(PowerMeter *m, int comp, int state, hs_time at);
 
 /* Average total power over [0, at] in uW (0 at time 0). */

@@ -37,21 +37,21 @@ typedef void (*AudioRouteListenerFunc)(void *ctx, uint32_t old_route,
                                        hs_time when);
 
 typedef struct AudioState {
-    Device dev;                  /* base: must stay first */
-    AudioConfig cfg;             /* copied at init */
-    PowerMeter *meter;           /* may be NULL */
-    int comp;                    /* meter component, -1 without */
-    uint32_t route;              /* HS_AUDIO_ROUTE_* bits */
-    MicFrameFunc ap_sink;        /* frames for the AP */
-    void *ap_ctx;
-    MicFrameFunc bb_sink;        /* frames for the baseband */
-    void *bb_ctx;
-    AudioRouteFilterFunc filter; /* approach policy, may be NULL */
-    void *filter_ctx;
+    Device dev;                      /* base: must stay first */
+    AudioConfig cfg;                 /* copied at init */
+    PowerMeter *meter;               /* may be NULL */
+    int comp;                        /* meter component, -1 without */
+    uint32_t route;                  /* HS_AUDIO_ROUTE_* bits */
+    MicFrameFunc ap_sink;            /* frames for the AP */
+    void *ap_ctx;                    /* its context */
+    MicFrameFunc bb_sink;            /* frames for the baseband */
+    void *bb_ctx;                    /* its context */
+    AudioRouteFilterFunc filter;     /* approach policy, may be NULL */
+    void *filter_ctx;                /* its context */
     AudioRouteListenerFunc listener; /* route observer, may be NULL */
-    void *listener_ctx;
-    uint64_t to_ap, to_bb;       /* frames delivered per sink */
-    uint64_t dropped;            /* frames routed to a missing sink */
+    void *listener_ctx;              /* its context */
+    uint64_t to_ap, to_bb;           /* frames delivered per sink */
+    uint64_t dropped;                /* frames routed to a missing sink */
 } AudioState;
 
 void audio_init(AudioState *s, const char *name, const AudioConfig *cfg,

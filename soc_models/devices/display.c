@@ -8,8 +8,7 @@
 
 #include "platform.h"
 
-uint64_t display_power_uw(const DisplayState *s, bool on,
-                          uint32_t brightness)
+uint64_t display_power_uw(const DisplayState *s, bool on, uint32_t brightness)
 {
     if (!on)
         return s->cfg.off_uw;
@@ -21,10 +20,10 @@ static void meter_update(DisplayState *s, hs_time when)
     if (!s->meter || s->comp < 0)
         return;
     int d = s->foreground;
-    PowerAttr a = power_attr_domain(
-        s->on && d >= 0 && d < power_meter_domains(s->meter)
-            ? d
-            : POWER_UNATTRIBUTED);
+    PowerAttr a =
+        power_attr_domain(s->on && d >= 0 && d < power_meter_domains(s->meter)
+                              ? d
+                              : POWER_UNATTRIBUTED);
     int state = s->on ? 1 : 0;
     power_state_set_power(s->meter, s->comp, 1,
                           display_power_uw(s, true, s->brightness), when);
@@ -39,8 +38,7 @@ void display_set_on(DisplayState *s, bool on, hs_time when)
     meter_update(s, when);
 }
 
-void display_set_brightness(DisplayState *s, uint32_t brightness,
-                            hs_time when)
+void display_set_brightness(DisplayState *s, uint32_t brightness, hs_time when)
 {
     s->brightness = brightness > 255 ? 255 : brightness;
     meter_update(s, when);
@@ -63,7 +61,7 @@ static void display_vsync(Sim *sim, void *ctx, hs_time now)
 
 static void display_flip(DisplayState *s, const BusAccess *acc)
 {
-    if (!s->on) {
+    if (!s->on || !s->sim) {
         device_guest_error(&s->dev, "flip while the panel is off");
         return;
     }

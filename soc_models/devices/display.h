@@ -54,12 +54,10 @@ int display_init(DisplayState *s, const char *name, const DisplayConfig *cfg,
                  PowerMeter *meter, char *err, size_t err_size);
 
 /* Panel power for a state (exposed for tests and reports). */
-uint64_t display_power_uw(const DisplayState *s, bool on,
-                          uint32_t brightness);
+uint64_t display_power_uw(const DisplayState *s, bool on, uint32_t brightness);
 /* Host controls (scenario actions, the approach). */
 void display_set_on(DisplayState *s, bool on, hs_time when);
-void display_set_brightness(DisplayState *s, uint32_t brightness,
-                            hs_time when);
+void display_set_brightness(DisplayState *s, uint32_t brightness, hs_time when);
 void display_set_foreground(DisplayState *s, int domain, hs_time when);
 
 extern const DeviceOps display_ops;

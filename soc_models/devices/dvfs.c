@@ -49,8 +49,7 @@ static void core_meter(DvfsState *s, unsigned c, unsigned k, hs_time when)
         return;
     if (core->busy) {
         PowerAttr a = power_attr_domain(core->domain);
-        power_set_state(s->meter, core->comp, 1 + (int)s->cl[c].opp, &a,
-                        when);
+        power_set_state(s->meter, core->comp, 1 + (int)s->cl[c].opp, &a, when);
     } else {
         power_set_state(s->meter, core->comp, 0, NULL, when);
     }
@@ -69,8 +68,7 @@ static void change_opp(DvfsState *s, unsigned c, unsigned opp, hs_time when)
     for (unsigned k = 0; k < s->cfg.clusters[c].n_cores; k++)
         core_meter(s, c, k, when);
     for (int i = 0; i < s->n_listeners; i++)
-        s->listeners[i](s->listener_ctx[i], c, old, dvfs_cur_khz(s, c),
-                        when);
+        s->listeners[i](s->listener_ctx[i], c, old, dvfs_cur_khz(s, c), when);
 }
 
 static void ensure_tick(DvfsState *s, unsigned c)
@@ -145,8 +143,7 @@ int dvfs_core_run(DvfsState *s, unsigned cluster, unsigned core, int domain,
     return 0;
 }
 
-int dvfs_core_stop(DvfsState *s, unsigned cluster, unsigned core,
-                   hs_time when)
+int dvfs_core_stop(DvfsState *s, unsigned cluster, unsigned core, hs_time when)
 {
     if (cluster >= s->cfg.n_clusters ||
         core >= s->cfg.clusters[cluster].n_cores)
@@ -178,8 +175,7 @@ int dvfs_set_governor(DvfsState *s, unsigned cluster, DvfsGovernor gov,
 
 int dvfs_set_opp(DvfsState *s, unsigned cluster, unsigned opp, hs_time when)
 {
-    if (cluster >= s->cfg.n_clusters ||
-        opp >= s->cfg.clusters[cluster].n_opps)
+    if (cluster >= s->cfg.n_clusters || opp >= s->cfg.clusters[cluster].n_opps)
         return -1;
     change_opp(s, cluster, opp, when);
     ensure_tick(s, cluster);
@@ -214,8 +210,8 @@ static int dvfs_realize(Device *dev, Sim *sim)
             core->comp = -1;
             if (!s->meter)
                 continue;
-            snprintf(cl->names[k], sizeof cl->names[k], "%s.cpu%u",
-                     cc->name, k);
+            snprintf(cl->names[k], sizeof cl->names[k], "%s.cpu%u", cc->name,
+                     k);
             core->comp = power_component_add(s->meter, cl->names[k]);
             if (core->comp < 0 ||
                 power_state_add(s->meter, core->comp, "idle", 0) < 0)
@@ -254,8 +250,7 @@ static uint64_t dvfs_read(Device *dev, uint64_t offset, unsigned size,
     DvfsState *s = (DvfsState *)dev;
     switch (offset) {
     case HS_DVFS_CUR_KHZ: { /* frequency of the reader's cluster */
-        unsigned c = s->cluster_of ? s->cluster_of(s->cluster_of_ctx, acc)
-                                   : 0;
+        unsigned c = s->cluster_of ? s->cluster_of(s->cluster_of_ctx, acc) : 0;
         return dvfs_cur_khz(s, c);
     }
     default:

@@ -46,18 +46,18 @@ typedef struct DvfsOpp {
 } DvfsOpp;
 
 typedef struct DvfsClusterConfig {
-    const char *name;             /* e.g. "big"; must outlive the device */
-    unsigned n_cores;             /* 1 .. DVFS_MAX_CORES */
-    DvfsOpp opps[DVFS_MAX_OPPS];  /* strictly ascending frequency */
-    unsigned n_opps;              /* 1 .. DVFS_MAX_OPPS */
-    unsigned initial_opp;         /* index at reset */
+    const char *name;            /* e.g. "big"; must outlive the device */
+    unsigned n_cores;            /* 1 .. DVFS_MAX_CORES */
+    DvfsOpp opps[DVFS_MAX_OPPS]; /* strictly ascending frequency */
+    unsigned n_opps;             /* 1 .. DVFS_MAX_OPPS */
+    unsigned initial_opp;        /* index at reset */
 } DvfsClusterConfig;
 
 typedef struct DvfsConfig {
     DvfsClusterConfig clusters[DVFS_MAX_CLUSTERS]; /* frequency domains */
-    unsigned n_clusters;         /* 1 .. DVFS_MAX_CLUSTERS */
-    hs_time rate_limit_ps;       /* governor period (rate_limit_us) > 0 */
-    uint32_t headroom_pct;       /* 125 = schedutil's 1.25 */
+    unsigned n_clusters;                           /* 1 .. DVFS_MAX_CLUSTERS */
+    hs_time rate_limit_ps; /* governor period (rate_limit_us) > 0 */
+    uint32_t headroom_pct; /* 125 = schedutil's 1.25 */
 } DvfsConfig;
 
 typedef enum DvfsGovernor {
@@ -65,9 +65,8 @@ typedef enum DvfsGovernor {
     DVFS_GOV_FIXED,     /* stays at the OPP set by dvfs_set_opp */
 } DvfsGovernor;
 
-typedef void (*DvfsListenerFunc)(void *ctx, unsigned cluster,
-                                 uint32_t old_khz, uint32_t new_khz,
-                                 hs_time when);
+typedef void (*DvfsListenerFunc)(void *ctx, unsigned cluster, uint32_t old_khz,
+                                 uint32_t new_khz, hs_time when);
 /* Which cluster the accessing vCPU runs on. */
 typedef unsigned (*DvfsClusterOfFunc)(void *ctx, const BusAccess *acc);
 
@@ -82,30 +81,30 @@ typedef struct DvfsCore {
 struct DvfsState;
 
 typedef struct DvfsCluster {
-    struct DvfsState *owner;      /* the device (tick context) */
-    unsigned index;               /* cluster index */
-    unsigned opp;                 /* current OPP index */
-    DvfsGovernor gov;             /* governor */
-    hs_time window_start;         /* start of the governor window */
+    struct DvfsState *owner;        /* the device (tick context) */
+    unsigned index;                 /* cluster index */
+    unsigned opp;                   /* current OPP index */
+    DvfsGovernor gov;               /* governor */
+    hs_time window_start;           /* start of the governor window */
     DvfsCore cores[DVFS_MAX_CORES]; /* per core */
-    SimEvent tick;                /* governor evaluation */
-    uint64_t changes;             /* frequency changes so far */
+    SimEvent tick;                  /* governor evaluation */
+    uint64_t changes;               /* frequency changes so far */
     char names[DVFS_MAX_CORES][48]; /* meter component names */
 } DvfsCluster;
 
 #define DVFS_MAX_LISTENERS 8
 
 typedef struct DvfsState {
-    Device dev;                   /* base: must stay first */
-    DvfsConfig cfg;               /* copied at init */
-    Sim *sim;                     /* set by realize */
-    PowerMeter *meter;            /* may be NULL */
-    DvfsCluster cl[DVFS_MAX_CLUSTERS]; /* frequency domains */
+    Device dev;                                     /* base: must stay first */
+    DvfsConfig cfg;                                 /* copied at init */
+    Sim *sim;                                       /* set by realize */
+    PowerMeter *meter;                              /* may be NULL */
+    DvfsCluster cl[DVFS_MAX_CLUSTERS];              /* frequency domains */
     DvfsListenerFunc listeners[DVFS_MAX_LISTENERS]; /* change listeners */
-    void *listener_ctx[DVFS_MAX_LISTENERS];
-    int n_listeners;
+    void *listener_ctx[DVFS_MAX_LISTENERS];         /* their contexts */
+    int n_listeners;                                /* listeners installed */
     DvfsClusterOfFunc cluster_of; /* vCPU -> cluster (NULL: 0) */
-    void *cluster_of_ctx;
+    void *cluster_of_ctx;         /* its context */
 } DvfsState;
 
 /* Checks and copies cfg. Returns 0, or -1 with a reason in err (bad
@@ -118,8 +117,7 @@ int dvfs_init(DvfsState *s, const char *name, const DvfsConfig *cfg,
  * of range / run while busy / stop while idle. */
 int dvfs_core_run(DvfsState *s, unsigned cluster, unsigned core, int domain,
                   hs_time when);
-int dvfs_core_stop(DvfsState *s, unsigned cluster, unsigned core,
-                   hs_time when);
+int dvfs_core_stop(DvfsState *s, unsigned cluster, unsigned core, hs_time when);
 
 uint32_t dvfs_cur_khz(const DvfsState *s, unsigned cluster);
 unsigned dvfs_cur_opp(const DvfsState *s, unsigned cluster);

@@ -38,8 +38,7 @@ static void meter_update(GpuState *s, hs_time when)
     }
     int d = s->queue[s->head].domain;
     PowerAttr a = power_attr_domain(
-        d >= 0 && d < power_meter_domains(s->meter) ? d
-                                                    : POWER_UNATTRIBUTED);
+        d >= 0 && d < power_meter_domains(s->meter) ? d : POWER_UNATTRIBUTED);
     power_set_state(s->meter, s->comp, 1 + (int)s->opp, &a, when);
 }
 
@@ -49,9 +48,9 @@ static void start_head(GpuState *s, hs_time at)
     GpuJob *j = &s->queue[s->head];
     s->cycles_left = j->units * s->cfg.cycles_per_unit;
     s->run_since = at;
-    sim_schedule_at(s->sim, &s->done_ev,
-                    at + cycles_to_ps(s->cycles_left,
-                                      s->cfg.opps[s->opp].freq_khz));
+    sim_schedule_at(
+        s->sim, &s->done_ev,
+        at + cycles_to_ps(s->cycles_left, s->cfg.opps[s->opp].freq_khz));
     meter_update(s, at);
 }
 
@@ -102,18 +101,15 @@ int gpu_set_opp(GpuState *s, unsigned opp, hs_time when)
         if (when > s->run_since) {
             /* cycles done since run_since at the old clock */
             unsigned __int128 done = (unsigned __int128)(when - s->run_since) *
-                                     s->cfg.opps[s->opp].freq_khz /
-                                     1000000000u;
-            s->cycles_left = done >= s->cycles_left
-                                 ? 0
-                                 : s->cycles_left - (uint64_t)done;
+                                     s->cfg.opps[s->opp].freq_khz / 1000000000u;
+            s->cycles_left =
+                done >= s->cycles_left ? 0 : s->cycles_left - (uint64_t)done;
             s->run_since = when;
         }
         s->opp = opp;
         sim_schedule_at(s->sim, &s->done_ev,
-                        s->run_since +
-                            cycles_to_ps(s->cycles_left,
-                                         s->cfg.opps[opp].freq_khz));
+                        s->run_since + cycles_to_ps(s->cycles_left,
+                                                    s->cfg.opps[opp].freq_khz));
         meter_update(s, when);
     } else {
         s->opp = opp;
@@ -128,8 +124,7 @@ void gpu_set_done_observer(GpuState *s, GpuDoneFunc fn, void *ctx)
 }
 
 /* SUBMIT from the guest: base units plus the command list, if any. */
-static void gpu_guest_submit(GpuState *s, uint64_t units,
-                             const BusAccess *acc)
+static void gpu_guest_submit(GpuState *s, uint64_t units, const BusAccess *acc)
 {
     uint32_t len = s->cmdlen;
     s->cmdlen = 0;
@@ -142,8 +137,7 @@ static void gpu_guest_submit(GpuState *s, uint64_t units,
         for (uint32_t off = 0; off < len; off += sizeof buf) {
             uint32_t n = len - off < sizeof buf ? len - off : sizeof buf;
             if (dma_read(s->dma, acc->domain, s->cmdbuf + off, buf, n)) {
-                device_guest_error(&s->dev,
-                                   "command list at 0x%llx unreadable",
+                device_guest_error(&s->dev, "command list at 0x%llx unreadable",
                                    (unsigned long long)(s->cmdbuf + off));
                 return;
             }
@@ -172,8 +166,8 @@ static int gpu_realize(Device *dev, Sim *sim)
     for (unsigned i = 0; i < s->cfg.n_opps; i++) {
         char st[24];
         snprintf(st, sizeof st, "opp%u", i);
-        if (power_state_add(s->meter, s->comp, st,
-                            s->cfg.opps[i].active_uw) < 0)
+        if (power_state_add(s->meter, s->comp, st, s->cfg.opps[i].active_uw) <
+            0)
             return -1;
     }
     return 0;
@@ -225,9 +219,8 @@ static void gpu_write(Device *dev, uint64_t offset, uint64_t value,
         gpu_guest_submit(s, (uint32_t)value, acc);
         break;
     case HS_GPU_CMDBUF: /* command list address (low half if 32-bit) */
-        s->cmdbuf = size == 8 ? value
-                              : (s->cmdbuf & ~0xffffffffULL) |
-                                    (uint32_t)value;
+        s->cmdbuf =
+            size == 8 ? value : (s->cmdbuf & ~0xffffffffULL) | (uint32_t)value;
         break;
     case HS_GPU_CMDBUF + 4: /* command list address, high half */
         s->cmdbuf = (s->cmdbuf & 0xffffffffULL) | (value << 32);
@@ -250,8 +243,7 @@ const DeviceOps gpu_ops = {
 };
 
 int gpu_init(GpuState *s, const char *name, const GpuConfig *cfg,
-             const GuestDma *dma, PowerMeter *meter, char *err,
-             size_t err_size)
+             const GuestDma *dma, PowerMeter *meter, char *err, size_t err_size)
 {
     memset(s, 0, sizeof *s);
     const char *why = NULL;

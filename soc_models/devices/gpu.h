@@ -41,34 +41,34 @@ typedef struct GpuConfig {
 } GpuConfig;
 
 typedef struct GpuJob {
-    uint64_t units;     /* work units */
-    int domain;         /* submitter */
-    hs_time submit_ps;  /* submission time */
+    uint64_t units;    /* work units */
+    int domain;        /* submitter */
+    hs_time submit_ps; /* submission time */
 } GpuJob;
 
 /* Told when a job completes (latency metrics). */
 typedef void (*GpuDoneFunc)(void *ctx, const GpuJob *job, hs_time done);
 
 typedef struct GpuState {
-    Device dev;              /* base: must stay first */
-    GpuConfig cfg;           /* copied at init */
-    Sim *sim;                /* set by realize */
-    const GuestDma *dma;     /* command lists (may be NULL) */
-    PowerMeter *meter;       /* may be NULL */
-    int comp;                /* meter component, -1 without */
-    unsigned opp;            /* current OPP */
+    Device dev;                  /* base: must stay first */
+    GpuConfig cfg;               /* copied at init */
+    Sim *sim;                    /* set by realize */
+    const GuestDma *dma;         /* command lists (may be NULL) */
+    PowerMeter *meter;           /* may be NULL */
+    int comp;                    /* meter component, -1 without */
+    unsigned opp;                /* current OPP */
     GpuJob queue[GPU_MAX_QUEUE]; /* ring: head is the running job */
-    unsigned head, count;
-    uint64_t cycles_left;    /* of the running job at run_since */
-    hs_time run_since;       /* when cycles_left was last computed */
-    SimEvent done_ev;        /* running job completes */
-    uint64_t cmdbuf;         /* HS_GPU_CMDBUF */
-    uint32_t cmdlen;         /* HS_GPU_CMDLEN */
-    uint64_t done;           /* jobs completed (HS_GPU_DONE) */
+    unsigned head, count;        /* ring position and fill */
+    uint64_t cycles_left;        /* of the running job at run_since */
+    hs_time run_since;           /* when cycles_left was last computed */
+    SimEvent done_ev;            /* running job completes */
+    uint64_t cmdbuf;             /* HS_GPU_CMDBUF */
+    uint32_t cmdlen;             /* HS_GPU_CMDLEN */
+    uint64_t done;               /* jobs completed (HS_GPU_DONE) */
     uint64_t units_done[POWER_MAX_DOMAINS + 1]; /* per domain (+host) */
-    GpuDoneFunc on_done;     /* completion observer, may be NULL */
-    void *on_done_ctx;
-    IrqLine irq;             /* HS_IRQ_GPU */
+    GpuDoneFunc on_done; /* completion observer, may be NULL */
+    void *on_done_ctx;   /* its context */
+    IrqLine irq;         /* HS_IRQ_GPU */
 } GpuState;
 
 /* Returns 0, or -1 with a reason in err. */

@@ -59,7 +59,7 @@ static void prune_labels(MicState *s, hs_time before)
 static int32_t isin(uint32_t phase, int32_t amp)
 {
     bool neg = phase >> 31;
-    int64_t X = 65536;                         /* pi */
+    int64_t X = 65536;                                  /* pi */
     int64_t x = (int64_t)((phase & 0x7fffffffu) >> 15); /* 0 .. X */
     int64_t p = x * (X - x);
     int64_t v = (int64_t)amp * 16 * p / (5 * X * X - 4 * p);
@@ -72,14 +72,13 @@ static void synthesize(MicState *s, MicFrame *f)
     for (unsigned i = 0; i < HS_MIC_FRAME_SAMPLES; i++) {
         uint64_t n = n0 + i;
         /* phase = frac(tone_hz x n / rate) in Q32 */
-        uint64_t cyc = (uint64_t)s->cfg.tone_hz * (n % HS_MIC_RATE_HZ) %
-                       HS_MIC_RATE_HZ;
+        uint64_t cyc =
+            (uint64_t)s->cfg.tone_hz * (n % HS_MIC_RATE_HZ) % HS_MIC_RATE_HZ;
         uint32_t phase = (uint32_t)((cyc << 32) / HS_MIC_RATE_HZ);
         int32_t v = isin(phase, s->cfg.tone_amplitude);
         if (s->cfg.noise_amplitude > 0 && s->rng) {
             uint64_t span = 2 * (uint64_t)s->cfg.noise_amplitude + 1;
-            v += (int32_t)sim_rng_below(s->rng, span) -
-                 s->cfg.noise_amplitude;
+            v += (int32_t)sim_rng_below(s->rng, span) - s->cfg.noise_amplitude;
         }
         if (v > INT16_MAX)
             v = INT16_MAX;
@@ -132,11 +131,11 @@ static void meter_update(MicState *s, hs_time when)
 {
     if (!s->meter || s->comp < 0)
         return;
-    PowerAttr a = power_attr_domain(
-        s->capturing && s->capture_domain >= 0 &&
-                s->capture_domain < power_meter_domains(s->meter)
-            ? s->capture_domain
-            : POWER_UNATTRIBUTED);
+    PowerAttr a = power_attr_domain(s->capturing && s->capture_domain >= 0 &&
+                                            s->capture_domain <
+                                                power_meter_domains(s->meter)
+                                        ? s->capture_domain
+                                        : POWER_UNATTRIBUTED);
     power_set_state(s->meter, s->comp, s->capturing ? 1 : 0, &a, when);
 }
 
@@ -260,9 +259,9 @@ static void mic_write(Device *dev, uint64_t offset, uint64_t value,
         mic_pop(s, acc);
         break;
     case HS_MIC_DMA_ADDR: /* frame destination (low half if 32-bit) */
-        s->dma_addr = size == 8 ? value
-                                : (s->dma_addr & ~0xffffffffULL) |
-                                      (uint32_t)value;
+        s->dma_addr = size == 8
+                          ? value
+                          : (s->dma_addr & ~0xffffffffULL) | (uint32_t)value;
         break;
     case HS_MIC_DMA_ADDR + 4: /* frame destination, high half */
         s->dma_addr = (s->dma_addr & 0xffffffffULL) | (value << 32);
@@ -292,8 +291,7 @@ const DeviceOps mic_ops = {
 };
 
 int mic_init(MicState *s, const char *name, const MicConfig *cfg,
-             const GuestDma *dma, PowerMeter *meter, char *err,
-             size_t err_size)
+             const GuestDma *dma, PowerMeter *meter, char *err, size_t err_size)
 {
     memset(s, 0, sizeof *s);
     const char *why = NULL;

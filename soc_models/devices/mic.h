@@ -59,35 +59,35 @@ typedef struct MicConfig {
 } MicConfig;
 
 typedef struct MicLabelStep {
-    hs_time from; /* label in force from this time */
-    uint8_t label;
+    hs_time from;  /* label in force from this time */
+    uint8_t label; /* 0 .. MIC_MAX_LABEL */
 } MicLabelStep;
 
 typedef struct MicState {
-    Device dev;             /* base: must stay first */
-    MicConfig cfg;          /* copied at init */
-    Sim *sim;               /* set by realize */
-    SimRng *rng;            /* noise stream */
-    const GuestDma *dma;    /* guest memory (may be NULL: pops fail) */
-    PowerMeter *meter;      /* may be NULL */
-    int comp;               /* meter component, -1 without */
-    bool capturing;         /* capture on */
-    int capture_domain;     /* who turned it on (attribution) */
-    hs_time frame_start;    /* start of the frame being captured */
-    uint64_t seq;           /* frames completed */
-    SimEvent frame_done;    /* end of the current frame */
-    MicFrame *fifo;         /* ring of cfg.fifo_frames frames */
-    unsigned head, count;   /* ring position and fill */
-    uint64_t overruns;      /* frames dropped on a full FIFO */
-    uint64_t dma_addr;      /* HS_MIC_DMA_ADDR */
-    uint8_t last_label;     /* HS_MIC_FRAME_LABEL */
-    MicLabelStep *labels;   /* label timeline, ascending from */
-    size_t n_labels, cap_labels;
-    MicFrameFunc out;       /* frame output (default: own FIFO) */
-    void *out_ctx;
-    MicPopFunc on_pop;      /* pop observer, may be NULL */
-    void *on_pop_ctx;
-    IrqLine irq;            /* HS_IRQ_MIC */
+    Device dev;                  /* base: must stay first */
+    MicConfig cfg;               /* copied at init */
+    Sim *sim;                    /* set by realize */
+    SimRng *rng;                 /* noise stream */
+    const GuestDma *dma;         /* guest memory (may be NULL: pops fail) */
+    PowerMeter *meter;           /* may be NULL */
+    int comp;                    /* meter component, -1 without */
+    bool capturing;              /* capture on */
+    int capture_domain;          /* who turned it on (attribution) */
+    hs_time frame_start;         /* start of the frame being captured */
+    uint64_t seq;                /* frames completed */
+    SimEvent frame_done;         /* end of the current frame */
+    MicFrame *fifo;              /* ring of cfg.fifo_frames frames */
+    unsigned head, count;        /* ring position and fill */
+    uint64_t overruns;           /* frames dropped on a full FIFO */
+    uint64_t dma_addr;           /* HS_MIC_DMA_ADDR */
+    uint8_t last_label;          /* HS_MIC_FRAME_LABEL */
+    MicLabelStep *labels;        /* label timeline, ascending from */
+    size_t n_labels, cap_labels; /* steps used, allocated */
+    MicFrameFunc out;            /* frame output (default: own FIFO) */
+    void *out_ctx;               /* its context */
+    MicPopFunc on_pop;           /* pop observer, may be NULL */
+    void *on_pop_ctx;            /* its context */
+    IrqLine irq;                 /* HS_IRQ_MIC */
 } MicState;
 
 /* Returns 0, or -1 with a reason in err (bad config, out of memory). */

@@ -55,8 +55,7 @@ int net_rx_push(NetState *s, int domain, const uint8_t *pkt, size_t len,
     return 0;
 }
 
-static void net_tx(NetState *s, NetSlot *sl, uint64_t len,
-                   const BusAccess *acc)
+static void net_tx(NetState *s, NetSlot *sl, uint64_t len, const BusAccess *acc)
 {
     if (len == 0 || len > HS_NET_MTU) {
         device_guest_error(&s->dev, "TX length %llu (MTU %d)",
@@ -87,8 +86,8 @@ static void net_rx_pop(NetState *s, NetSlot *sl, const BusAccess *acc)
     NetPacket *p = &sl->rxq[sl->head];
     if (p->len > sl->rx_cap) {
         /* stays queued: the guest can offer a larger buffer */
-        device_guest_error(&s->dev, "RX packet of %u bytes, buffer %u",
-                           p->len, sl->rx_cap);
+        device_guest_error(&s->dev, "RX packet of %u bytes, buffer %u", p->len,
+                           sl->rx_cap);
         return;
     }
     if (dma_write(s->dma, acc->domain, sl->rx_addr, p->data, p->len)) {

@@ -44,20 +44,20 @@ typedef struct NetSlot {
     uint32_t rx_cap;           /* HS_NET_RX_CAP */
     uint32_t last_rx_len;      /* HS_NET_RX_POP read value */
     NetPacket *rxq;            /* ring of cfg.rx_queue_packets */
-    unsigned head, count;
+    unsigned head, count;      /* ring position and fill */
     uint64_t tx_bytes, tx_packets, rx_bytes, rx_packets; /* counters */
     uint64_t tx_dropped, rx_dropped;                     /* drops */
 } NetSlot;
 
 typedef struct NetState {
-    Device dev;            /* base: must stay first */
-    NetConfig cfg;         /* copied at init */
-    const GuestDma *dma;   /* guest memory (may be NULL) */
+    Device dev;              /* base: must stay first */
+    NetConfig cfg;           /* copied at init */
+    const GuestDma *dma;     /* guest memory (may be NULL) */
     NetSlot slot[NET_SLOTS]; /* per domain; last is the host */
-    unsigned pending;      /* packets waiting over all domains */
-    NetPeerFunc peer;      /* the baseband side, may be NULL */
-    void *peer_ctx;
-    IrqLine irq;           /* HS_IRQ_NET */
+    unsigned pending;        /* packets waiting over all domains */
+    NetPeerFunc peer;        /* the baseband side, may be NULL */
+    void *peer_ctx;          /* its context */
+    IrqLine irq;             /* HS_IRQ_NET */
 } NetState;
 
 /* Returns 0, or -1 with a reason in err. */

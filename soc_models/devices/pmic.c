@@ -187,8 +187,7 @@ void pmic_wake(PmicState *s, hs_time when)
         start_resume(s, when);
     else if (s->state == HS_PMIC_ST_SUSPENDING)
         s->wake_pending = true;
-    else if (s->state == HS_PMIC_ST_AWAKE &&
-             sim_event_pending(&s->autosleep)) {
+    else if (s->state == HS_PMIC_ST_AWAKE && sim_event_pending(&s->autosleep)) {
         /* Activity restarts the autosleep delay. */
         sim_cancel(s->sim, &s->autosleep);
         pmic_evaluate(s, when);
@@ -294,8 +293,7 @@ static int pmic_realize(Device *dev, Sim *sim)
         s->comp = power_component_add(s->meter, "ap");
         if (s->comp < 0)
             return -1;
-        const uint64_t uw[4] = {s->cfg.awake_idle_uw, 0, s->cfg.suspend_uw,
-                                0};
+        const uint64_t uw[4] = {s->cfg.awake_idle_uw, 0, s->cfg.suspend_uw, 0};
         for (int i = 0; i < 4; i++) {
             s->st_power[i] =
                 power_state_add(s->meter, s->comp, state_names[i], uw[i]);

@@ -40,13 +40,13 @@
 #include "power/meter.h"
 
 typedef struct PmicConfig {
-    uint64_t awake_idle_uw;       /* AP awake, no work (cpu.idle) */
-    uint64_t suspend_uw;          /* AP suspended (cpu.suspend) */
-    hs_time suspend_entry_ps;     /* suspend entry latency */
-    hs_time resume_exit_ps;       /* resume exit latency */
-    uint64_t suspend_entry_nj;    /* energy of one suspend entry */
-    uint64_t resume_exit_nj;      /* energy of one resume exit */
-    hs_time autosleep_delay_ps;   /* no counted lock this long: suspend */
+    uint64_t awake_idle_uw;     /* AP awake, no work (cpu.idle) */
+    uint64_t suspend_uw;        /* AP suspended (cpu.suspend) */
+    hs_time suspend_entry_ps;   /* suspend entry latency */
+    hs_time resume_exit_ps;     /* resume exit latency */
+    uint64_t suspend_entry_nj;  /* energy of one suspend entry */
+    uint64_t resume_exit_nj;    /* energy of one resume exit */
+    hs_time autosleep_delay_ps; /* no counted lock this long: suspend */
 } PmicConfig;
 
 typedef struct PmicState PmicState;
@@ -75,27 +75,27 @@ typedef struct PmicHostLock {
 } PmicHostLock;
 
 struct PmicState {
-    Device dev;                 /* base: must stay first */
-    PmicConfig cfg;             /* copied at init */
-    Sim *sim;                   /* set by realize */
-    PowerMeter *meter;          /* may be NULL */
-    int comp;                   /* meter component "ap", -1 without meter */
-    int st_power[4];            /* meter state per HS_PMIC_ST_* */
-    const PmicPolicy *policy;   /* current policy (default: linux) */
-    void *policy_ctx;           /* its context */
-    int state;                  /* HS_PMIC_ST_* */
-    bool wake_pending;          /* a wake arrived during SUSPENDING */
-    uint64_t suspends;          /* completed suspend cycles */
-    uint64_t resumes;           /* completed resumes */
-    hs_time last_change;        /* time of the last state change */
+    Device dev;               /* base: must stay first */
+    PmicConfig cfg;           /* copied at init */
+    Sim *sim;                 /* set by realize */
+    PowerMeter *meter;        /* may be NULL */
+    int comp;                 /* meter component "ap", -1 without meter */
+    int st_power[4];          /* meter state per HS_PMIC_ST_* */
+    const PmicPolicy *policy; /* current policy (default: linux) */
+    void *policy_ctx;         /* its context */
+    int state;                /* HS_PMIC_ST_* */
+    bool wake_pending;        /* a wake arrived during SUSPENDING */
+    uint64_t suspends;        /* completed suspend cycles */
+    uint64_t resumes;         /* completed resumes */
+    hs_time last_change;      /* time of the last state change */
     uint32_t wl[POWER_MAX_DOMAINS][HS_PMIC_WL_MAX]; /* counts per id */
     PmicHostLock host[PMIC_MAX_HOST_LOCKS];         /* named host locks */
-    SimEvent autosleep;         /* start suspend entry */
-    SimEvent transition;        /* entry or exit finished */
-    IrqLine irq;                /* HS_IRQ_PMIC: pulsed on resume */
+    SimEvent autosleep;                             /* start suspend entry */
+    SimEvent transition;                            /* entry or exit finished */
+    IrqLine irq; /* HS_IRQ_PMIC: pulsed on resume */
     PmicListenerFunc listeners[PMIC_MAX_LISTENERS]; /* state listeners */
-    void *listener_ctx[PMIC_MAX_LISTENERS];
-    int n_listeners;
+    void *listener_ctx[PMIC_MAX_LISTENERS];         /* their contexts */
+    int n_listeners;                                /* listeners installed */
 };
 
 /* Prepares the PMIC with cfg (copied). meter may be NULL; the component

@@ -16,8 +16,7 @@ static int slot(int domain)
                                                      : POWER_MAX_DOMAINS;
 }
 
-hs_time storage_latency_ps(const StorageState *s, uint32_t op,
-                           uint32_t count)
+hs_time storage_latency_ps(const StorageState *s, uint32_t op, uint32_t count)
 {
     hs_time per_kib = op == HS_STORAGE_CMD_WRITE ? s->cfg.write_ps_per_kib
                                                  : s->cfg.read_ps_per_kib;
@@ -36,10 +35,9 @@ static void meter_update(StorageState *s, hs_time when)
     }
     int d = s->op_domain;
     PowerAttr a = power_attr_domain(
-        d >= 0 && d < power_meter_domains(s->meter) ? d
-                                                    : POWER_UNATTRIBUTED);
-    power_set_state(s->meter, s->comp,
-                    s->op == HS_STORAGE_CMD_WRITE ? 2 : 1, &a, when);
+        d >= 0 && d < power_meter_domains(s->meter) ? d : POWER_UNATTRIBUTED);
+    power_set_state(s->meter, s->comp, s->op == HS_STORAGE_CMD_WRITE ? 2 : 1,
+                    &a, when);
 }
 
 /* Copies between the medium and buf; allocates blocks on write. */
@@ -107,6 +105,10 @@ static void storage_done(Sim *sim, void *ctx, hs_time now)
 
 static void storage_cmd(StorageState *s, uint32_t op, const BusAccess *acc)
 {
+    if (!s->sim) {
+        device_guest_error(&s->dev, "command before the device is realized");
+        return;
+    }
     if (s->status == HS_STORAGE_ST_BUSY) {
         device_guest_error(&s->dev, "command while busy");
         return;
@@ -133,8 +135,8 @@ static void storage_cmd(StorageState *s, uint32_t op, const BusAccess *acc)
     }
     if (op == HS_STORAGE_CMD_WRITE) {
         s->op_data = malloc(s->count);
-        if (!s->op_data || dma_read(s->dma, acc->domain, s->addr,
-                                    s->op_data, s->count)) {
+        if (!s->op_data ||
+            dma_read(s->dma, acc->domain, s->addr, s->op_data, s->count)) {
             device_guest_error(&s->dev, "write buffer 0x%llx unreadable",
                                (unsigned long long)s->addr);
             finish(s, HS_STORAGE_ST_ERROR, when);

@@ -37,26 +37,26 @@ typedef struct StorageConfig {
 } StorageConfig;
 
 typedef struct StorageState {
-    Device dev;              /* base: must stay first */
-    StorageConfig cfg;       /* copied at init */
-    Sim *sim;                /* set by realize */
-    const GuestDma *dma;     /* guest buffers (may be NULL) */
-    PowerMeter *meter;       /* may be NULL */
-    int comp;                /* meter component, -1 without */
-    uint8_t **blocks;        /* lazily allocated 4 KiB blocks */
-    uint64_t n_blocks;       /* capacity / 4 KiB */
-    uint64_t lba, addr;      /* HS_STORAGE_LBA, HS_STORAGE_ADDR */
-    uint32_t count;          /* HS_STORAGE_COUNT */
-    uint32_t status;         /* HS_STORAGE_ST_* */
-    uint32_t op;             /* command in flight */
-    int op_domain;           /* its issuer */
-    uint64_t op_lba, op_addr;
-    uint32_t op_count;
-    uint8_t *op_data;        /* write data taken at issue (owned) */
-    SimEvent done_ev;        /* command completes */
+    Device dev;               /* base: must stay first */
+    StorageConfig cfg;        /* copied at init */
+    Sim *sim;                 /* set by realize */
+    const GuestDma *dma;      /* guest buffers (may be NULL) */
+    PowerMeter *meter;        /* may be NULL */
+    int comp;                 /* meter component, -1 without */
+    uint8_t **blocks;         /* lazily allocated 4 KiB blocks */
+    uint64_t n_blocks;        /* capacity / 4 KiB */
+    uint64_t lba, addr;       /* HS_STORAGE_LBA, HS_STORAGE_ADDR */
+    uint32_t count;           /* HS_STORAGE_COUNT */
+    uint32_t status;          /* HS_STORAGE_ST_* */
+    uint32_t op;              /* command in flight */
+    int op_domain;            /* its issuer */
+    uint64_t op_lba, op_addr; /* its block and guest buffer */
+    uint32_t op_count;        /* its bytes */
+    uint8_t *op_data;         /* write data taken at issue (owned) */
+    SimEvent done_ev;         /* command completes */
     uint64_t bytes_read[POWER_MAX_DOMAINS + 1];    /* per domain (+host) */
     uint64_t bytes_written[POWER_MAX_DOMAINS + 1]; /* per domain (+host) */
-    IrqLine irq;             /* HS_IRQ_STORAGE */
+    IrqLine irq;                                   /* HS_IRQ_STORAGE */
 } StorageState;
 
 /* Returns 0, or -1 with a reason in err (bad config, out of memory). */
@@ -65,8 +65,7 @@ int storage_init(StorageState *s, const char *name, const StorageConfig *cfg,
                  size_t err_size);
 
 /* Latency of a command of count bytes (op: HS_STORAGE_CMD_*). */
-hs_time storage_latency_ps(const StorageState *s, uint32_t op,
-                           uint32_t count);
+hs_time storage_latency_ps(const StorageState *s, uint32_t op, uint32_t count);
 
 extern const DeviceOps storage_ops;
 

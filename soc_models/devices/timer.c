@@ -26,11 +26,13 @@ static void timer_fire(Sim *sim, void *ctx, hs_time now)
 /* (Re)arms the compare event for the current CMP64 and enable bit. */
 static void timer_arm(TimerState *s)
 {
+    if (!s->sim)
+        return; /* not realized yet: armed at the next write */
     sim_cancel(s->sim, &s->fire);
     if (!s->enabled || s->pending)
         return;
-    hs_time when = s->cmp_ns > HS_TIME_MAX / HS_NS ? HS_TIME_MAX
-                                                   : s->cmp_ns * HS_NS;
+    hs_time when =
+        s->cmp_ns > HS_TIME_MAX / HS_NS ? HS_TIME_MAX : s->cmp_ns * HS_NS;
     hs_time now = sim_now(s->sim);
     sim_schedule_at(s->sim, &s->fire, when < now ? now : when);
 }

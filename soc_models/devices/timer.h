@@ -16,15 +16,15 @@
 #include "power/meter.h"
 
 typedef struct TimerState {
-    Device dev;            /* base: must stay first */
-    Sim *sim;              /* set by realize */
-    SimEvent fire;         /* compare match */
-    IrqLine irq;           /* to the interrupt controller (HS_IRQ_TIMER) */
-    uint64_t cmp_ns;       /* compare value, ns */
-    bool enabled;          /* CTRL bit 0 */
-    bool pending;          /* CTRL bit 1 */
+    Device dev;      /* base: must stay first */
+    Sim *sim;        /* set by realize */
+    SimEvent fire;   /* compare match */
+    IrqLine irq;     /* to the interrupt controller (HS_IRQ_TIMER) */
+    uint64_t cmp_ns; /* compare value, ns */
+    bool enabled;    /* CTRL bit 0 */
+    bool pending;    /* CTRL bit 1 */
     uint32_t hi_latch[POWER_MAX_DOMAINS + 1]; /* NOW_HI per domain (+host) */
-    uint64_t fired;        /* compare matches so far */
+    uint64_t fired;                           /* compare matches so far */
 } TimerState;
 
 /* Prepares the device; name must outlive it. */

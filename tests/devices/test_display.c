@@ -37,10 +37,10 @@ static void rig_init(Rig *r)
     assert_int_equal(cfg.on_uw, SCREEN_ON_UW);
     assert_int_equal(cfg.full_uw, SCREEN_FULL_UW);
     char err[128];
-    assert_int_equal(display_init(&r->disp, "display", &cfg, r->meter, err,
-                                  sizeof err), 0);
-    assert_int_equal(bus_map(&r->bus, &r->disp.dev, HS_MMIO_DISPLAY,
-                             HS_MMIO_WINDOW), 0);
+    assert_int_equal(
+        display_init(&r->disp, "display", &cfg, r->meter, err, sizeof err), 0);
+    assert_int_equal(
+        bus_map(&r->bus, &r->disp.dev, HS_MMIO_DISPLAY, HS_MMIO_WINDOW), 0);
     assert_int_equal(r->disp.dev.ops->realize(&r->disp.dev, r->sim), 0);
 }
 
@@ -108,8 +108,8 @@ static void test_brightness_scaling(void **state)
         (power_energy)(SCREEN_ON_UW + SCREEN_FULL_UW * 128 / 255) * HS_S;
     assert_true(e == want);
     /* no foreground: unattributed */
-    assert_true(power_energy_domain(r.meter, POWER_UNATTRIBUTED,
-                                    3 * HS_S) == e);
+    assert_true(power_energy_domain(r.meter, POWER_UNATTRIBUTED, 3 * HS_S) ==
+                e);
     rig_free(&r);
 }
 

@@ -63,10 +63,10 @@ static void rig_init(Rig *r)
     for (int i = 0; i < 5; i++)
         c->opps[i] = (DvfsOpp){mhz[i] * 1000, ua(mua[i])};
     char err[128];
-    assert_int_equal(dvfs_init(&r->dvfs, "dvfs", &cfg, r->meter, err,
-                               sizeof err), 0);
-    assert_int_equal(bus_map(&r->bus, &r->dvfs.dev, HS_MMIO_DVFS,
-                             HS_MMIO_WINDOW), 0);
+    assert_int_equal(
+        dvfs_init(&r->dvfs, "dvfs", &cfg, r->meter, err, sizeof err), 0);
+    assert_int_equal(
+        bus_map(&r->bus, &r->dvfs.dev, HS_MMIO_DVFS, HS_MMIO_WINDOW), 0);
     assert_int_equal(r->dvfs.dev.ops->realize(&r->dvfs.dev, r->sim), 0);
     dvfs_add_listener(&r->dvfs, on_change, &r->ch);
 }
@@ -82,8 +82,7 @@ static uint64_t cur_khz(Rig *r)
 {
     BusAccess acc = {.when = sim_now(r->sim), .domain = 0};
     uint64_t v;
-    assert_true(bus_read(&r->bus, HS_MMIO_DVFS + HS_DVFS_CUR_KHZ, 4, &acc,
-                         &v));
+    assert_true(bus_read(&r->bus, HS_MMIO_DVFS + HS_DVFS_CUR_KHZ, 4, &acc, &v));
     return v;
 }
 
@@ -170,10 +169,10 @@ static void test_config_rejected(void **state)
 {
     (void)state;
     DvfsState s;
-    DvfsConfig cfg = {.n_clusters = 1, .rate_limit_ps = HS_MS,
-                      .headroom_pct = 125};
-    cfg.clusters[0] = (DvfsClusterConfig){.name = "c", .n_cores = 1,
-                                          .n_opps = 2};
+    DvfsConfig cfg = {
+        .n_clusters = 1, .rate_limit_ps = HS_MS, .headroom_pct = 125};
+    cfg.clusters[0] =
+        (DvfsClusterConfig){.name = "c", .n_cores = 1, .n_opps = 2};
     cfg.clusters[0].opps[0] = (DvfsOpp){500000, 1};
     cfg.clusters[0].opps[1] = (DvfsOpp){400000, 1};
     char err[128] = "";

@@ -59,13 +59,13 @@ static void rig_init(Rig *r)
     cfg.opps[0] = (GpuOpp){200000, 300000};
     cfg.opps[1] = (GpuOpp){450000, 800000};
     char err[128];
-    assert_int_equal(gpu_init(&r->gpu, "gpu", &cfg, &r->dma, r->meter, err,
-                              sizeof err), 0);
+    assert_int_equal(
+        gpu_init(&r->gpu, "gpu", &cfg, &r->dma, r->meter, err, sizeof err), 0);
     intc_init(&r->intc, "intc");
-    assert_int_equal(bus_map(&r->bus, &r->gpu.dev, HS_MMIO_GPU,
-                             HS_MMIO_WINDOW), 0);
-    assert_int_equal(bus_map(&r->bus, &r->intc.dev, HS_MMIO_INTC,
-                             HS_MMIO_WINDOW), 0);
+    assert_int_equal(bus_map(&r->bus, &r->gpu.dev, HS_MMIO_GPU, HS_MMIO_WINDOW),
+                     0);
+    assert_int_equal(
+        bus_map(&r->bus, &r->intc.dev, HS_MMIO_INTC, HS_MMIO_WINDOW), 0);
     assert_int_equal(r->gpu.dev.ops->realize(&r->gpu.dev, r->sim), 0);
     irq_connect(&r->gpu.irq, intc_set_irq, &r->intc, HS_IRQ_GPU);
     r->cpu.sim = r->sim;
@@ -99,8 +99,7 @@ static uint64_t rd(Rig *r, uint64_t off)
 static void ack(Rig *r)
 {
     BusAccess acc = {.when = sim_now(r->sim), .domain = 0};
-    bus_write(&r->bus, HS_MMIO_INTC + HS_INTC_ACK, 1u << HS_IRQ_GPU, 4,
-              &acc);
+    bus_write(&r->bus, HS_MMIO_INTC + HS_INTC_ACK, 1u << HS_IRQ_GPU, 4, &acc);
 }
 
 static void test_job_time_and_irq(void **state)
@@ -125,8 +124,7 @@ static void test_job_time_and_irq(void **state)
     int gpu = power_component_find(r.meter, "gpu");
     assert_true(power_energy_component_domain(r.meter, gpu, 1, 30 * HS_MS) ==
                 (power_energy)300000 * 25 * HS_MS);
-    assert_true(power_energy_component_domain(r.meter, gpu,
-                                              POWER_UNATTRIBUTED,
+    assert_true(power_energy_component_domain(r.meter, gpu, POWER_UNATTRIBUTED,
                                               30 * HS_MS) ==
                 (power_energy)5000 * 5 * HS_MS);
     /* the same job at the higher OPP: 5e6 cycles / 450 MHz, rounded up */

@@ -52,29 +52,33 @@ static void machine_init(Machine *m)
         .autosleep_delay_ps = 100 * HS_MS,
     };
     pmic_init(&m->pmic, "pmic", &pc, m->meter);
-    DvfsConfig dc = {.n_clusters = 1, .rate_limit_ps = 10 * HS_MS,
-                     .headroom_pct = 125};
-    dc.clusters[0] = (DvfsClusterConfig){.name = "cpu", .n_cores = 4,
-                                         .n_opps = 2};
+    DvfsConfig dc = {
+        .n_clusters = 1, .rate_limit_ps = 10 * HS_MS, .headroom_pct = 125};
+    dc.clusters[0] =
+        (DvfsClusterConfig){.name = "cpu", .n_cores = 4, .n_opps = 2};
     dc.clusters[0].opps[0] = (DvfsOpp){300000, power_uw_from_ua(57900, MV)};
-    dc.clusters[0].opps[1] =
-        (DvfsOpp){2265600, power_uw_from_ua(386200, MV)};
-    assert_int_equal(dvfs_init(&m->dvfs, "dvfs", &dc, m->meter, err,
-                               sizeof err), 0);
-    GpuConfig gc = {.n_opps = 1, .idle_uw = 0, .cycles_per_unit = 1000,
-                    .queue_depth = 4, .max_cmd_bytes = 0};
+    dc.clusters[0].opps[1] = (DvfsOpp){2265600, power_uw_from_ua(386200, MV)};
+    assert_int_equal(
+        dvfs_init(&m->dvfs, "dvfs", &dc, m->meter, err, sizeof err), 0);
+    GpuConfig gc = {.n_opps = 1,
+                    .idle_uw = 0,
+                    .cycles_per_unit = 1000,
+                    .queue_depth = 4,
+                    .max_cmd_bytes = 0};
     gc.opps[0] = (GpuOpp){450000, 600000};
-    assert_int_equal(gpu_init(&m->gpu, "gpu", &gc, NULL, m->meter, err,
-                              sizeof err), 0);
-    DisplayConfig disp = {.width = 1080, .height = 1920, .refresh_hz = 60,
+    assert_int_equal(
+        gpu_init(&m->gpu, "gpu", &gc, NULL, m->meter, err, sizeof err), 0);
+    DisplayConfig disp = {.width = 1080,
+                          .height = 1920,
+                          .refresh_hz = 60,
                           .on_uw = power_uw_from_ua(82750, MV),
                           .full_uw = power_uw_from_ua(201160, MV)};
-    assert_int_equal(display_init(&m->disp, "display", &disp, m->meter, err,
-                                  sizeof err), 0);
+    assert_int_equal(
+        display_init(&m->disp, "display", &disp, m->meter, err, sizeof err), 0);
     Device *devs[6] = {&m->intc.dev, &m->timer.dev, &m->pmic.dev,
-                       &m->dvfs.dev, &m->gpu.dev, &m->disp.dev};
+                       &m->dvfs.dev, &m->gpu.dev,   &m->disp.dev};
     const uint64_t bases[6] = {HS_MMIO_INTC, HS_MMIO_TIMER, HS_MMIO_PMIC,
-                               HS_MMIO_DVFS, HS_MMIO_GPU, HS_MMIO_DISPLAY};
+                               HS_MMIO_DVFS, HS_MMIO_GPU,   HS_MMIO_DISPLAY};
     for (int i = 0; i < 6; i++) {
         assert_int_equal(bus_map(&m->bus, devs[i], bases[i], HS_MMIO_WINDOW),
                          0);
@@ -148,8 +152,8 @@ static void test_attribution_sums_across_devices(void **state)
                       (power_energy)power_uw_from_ua(57900, MV) * 100 * HS_MS;
     assert_true(power_energy_domain(m.meter, 0, end) == d0);
     /* domain 1: the display for 1 s and its GPU job */
-    power_energy d1 = (power_energy)314450 * HS_S +
-                      (power_energy)600000 * 10 * HS_MS;
+    power_energy d1 =
+        (power_energy)314450 * HS_S + (power_energy)600000 * 10 * HS_MS;
     assert_true(power_energy_domain(m.meter, 1, end) == d1);
     machine_free(&m);
 

@@ -50,14 +50,14 @@ static void rig_init(Rig *r, uint64_t seed, int16_t noise, unsigned depth)
                      .tone_amplitude = 10000,
                      .noise_amplitude = noise};
     char err[128];
-    assert_int_equal(mic_init(&r->mic, "mic", &cfg, &r->dma, NULL, err,
-                              sizeof err), 0);
+    assert_int_equal(
+        mic_init(&r->mic, "mic", &cfg, &r->dma, NULL, err, sizeof err), 0);
     AudioConfig acfg = {.on_uw = 380};
     audio_init(&r->audio, "audio", &acfg, NULL);
-    assert_int_equal(bus_map(&r->bus, &r->mic.dev, HS_MMIO_MIC,
-                             HS_MMIO_WINDOW), 0);
-    assert_int_equal(bus_map(&r->bus, &r->audio.dev, HS_MMIO_AUDIO,
-                             HS_MMIO_WINDOW), 0);
+    assert_int_equal(bus_map(&r->bus, &r->mic.dev, HS_MMIO_MIC, HS_MMIO_WINDOW),
+                     0);
+    assert_int_equal(
+        bus_map(&r->bus, &r->audio.dev, HS_MMIO_AUDIO, HS_MMIO_WINDOW), 0);
     assert_int_equal(r->mic.dev.ops->realize(&r->mic.dev, r->sim), 0);
     assert_int_equal(r->audio.dev.ops->realize(&r->audio.dev, r->sim), 0);
 }
@@ -190,8 +190,7 @@ static void test_fifo_irq_and_errors(void **state)
 static uint32_t no_bb_for_d0(void *ctx, int domain, uint32_t requested)
 {
     (void)ctx;
-    return domain == 0 ? requested & ~(uint32_t)HS_AUDIO_ROUTE_BB
-                       : requested;
+    return domain == 0 ? requested & ~(uint32_t)HS_AUDIO_ROUTE_BB : requested;
 }
 
 static void test_audio_routing(void **state)
@@ -203,8 +202,7 @@ static void test_audio_routing(void **state)
     mic_set_label(&r.mic, 2, 0);
     /* baseband only: the AP sees nothing */
     wr(&r, HS_MMIO_AUDIO + HS_AUDIO_ROUTE, HS_AUDIO_ROUTE_BB, 4);
-    assert_int_equal(rd(&r, HS_MMIO_AUDIO + HS_AUDIO_ROUTE),
-                     HS_AUDIO_ROUTE_BB);
+    assert_int_equal(rd(&r, HS_MMIO_AUDIO + HS_AUDIO_ROUTE), HS_AUDIO_ROUTE_BB);
     wr(&r, HS_MMIO_MIC + HS_MIC_CTRL, 1, 4);
     sim_run_until(r.sim, 40 * HS_MS);
     assert_int_equal(r.bb.frames, 2);
@@ -220,8 +218,7 @@ static void test_audio_routing(void **state)
     audio_set_filter(&r.audio, no_bb_for_d0, NULL);
     wr(&r, HS_MMIO_AUDIO + HS_AUDIO_ROUTE,
        HS_AUDIO_ROUTE_AP | HS_AUDIO_ROUTE_BB, 4);
-    assert_int_equal(rd(&r, HS_MMIO_AUDIO + HS_AUDIO_ROUTE),
-                     HS_AUDIO_ROUTE_AP);
+    assert_int_equal(rd(&r, HS_MMIO_AUDIO + HS_AUDIO_ROUTE), HS_AUDIO_ROUTE_AP);
     /* ... while hostile baseband firmware asks for itself */
     assert_int_equal(audio_set_route(&r.audio, HS_AUDIO_ROUTE_BB,
                                      BUS_DOMAIN_HOST, 60 * HS_MS),

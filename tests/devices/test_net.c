@@ -50,8 +50,8 @@ static void rig_init(Rig *r)
     char err[128];
     assert_int_equal(net_init(&r->net, "net", &cfg, &r->dma, err, sizeof err),
                      0);
-    assert_int_equal(bus_map(&r->bus, &r->net.dev, HS_MMIO_NET,
-                             HS_MMIO_WINDOW), 0);
+    assert_int_equal(bus_map(&r->bus, &r->net.dev, HS_MMIO_NET, HS_MMIO_WINDOW),
+                     0);
 }
 
 static void rig_free(Rig *r)

@@ -57,8 +57,8 @@ static void rig_init(Rig *r, hs_time autosleep)
         .autosleep_delay_ps = autosleep,
     };
     pmic_init(&r->pmic, "pmic", &cfg, r->meter);
-    assert_int_equal(bus_map(&r->bus, &r->pmic.dev, HS_MMIO_PMIC,
-                             HS_MMIO_WINDOW), 0);
+    assert_int_equal(
+        bus_map(&r->bus, &r->pmic.dev, HS_MMIO_PMIC, HS_MMIO_WINDOW), 0);
     pmic_add_listener(&r->pmic, listen, &r->log);
 }
 
@@ -104,7 +104,7 @@ static void test_wakelock_counting(void **state)
     wr(&r, 0, HS_PMIC_WL_RELEASE, 3); /* still held once */
     assert_int_equal(rd(&r, 0, HS_PMIC_WL_HELD), 2);
     wr(&r, 0, HS_PMIC_WL_RELEASE, 5);
-    wr(&r, 0, HS_PMIC_WL_RELEASE, 5); /* not held: guest error */
+    wr(&r, 0, HS_PMIC_WL_RELEASE, 5);              /* not held: guest error */
     wr(&r, 0, HS_PMIC_WL_ACQUIRE, HS_PMIC_WL_MAX); /* bad id */
     assert_int_equal(r.pmic.dev.guest_errors, 2);
     assert_int_equal(rd(&r, 0, HS_PMIC_WL_HELD), 1);
@@ -152,14 +152,13 @@ static void test_suspended_60s(void **state)
     sim_run_until(r.sim, end);
     int ap = power_component_find(r.meter, "ap");
     /* 60 s x 3.2 mA x 3.8 V = 729.6 mJ in the suspended state */
-    power_energy susp = power_energy_state(r.meter, ap, HS_PMIC_ST_SUSPENDED,
-                                           end);
+    power_energy susp =
+        power_energy_state(r.meter, ap, HS_PMIC_ST_SUSPENDED, end);
     assert_true(susp == (power_energy)7296 * POWER_UWPS_PER_MJ / 10);
     /* plus exactly the entry energy; all of it unattributed */
     power_energy total = power_energy_total(r.meter, end);
     assert_true(total == susp + (power_energy)ENTRY_NJ * 1000000000u);
-    assert_true(power_energy_domain(r.meter, POWER_UNATTRIBUTED, end) ==
-                total);
+    assert_true(power_energy_domain(r.meter, POWER_UNATTRIBUTED, end) == total);
     assert_int_equal(rd(&r, 0, HS_PMIC_SUSPENDS), 1);
     rig_free(&r);
 }
@@ -210,8 +209,8 @@ static void test_suspend_resume_cycle(void **state)
                           (power_energy)(ENTRY_NJ + EXIT_NJ) * 1000000000u;
     assert_true(power_energy_total(r.meter, end) == want_e);
     /* the cycle added exactly the configured transition energy */
-    power_energy no_cycle = (power_energy)66120 * awake +
-                            (power_energy)12160 * asleep;
+    power_energy no_cycle =
+        (power_energy)66120 * awake + (power_energy)12160 * asleep;
     assert_true(want_e - no_cycle ==
                 (power_energy)(ENTRY_NJ + EXIT_NJ) * 1000000000u);
     /* domain 0 paid for the 10 s it held its lock */

@@ -53,10 +53,11 @@ static void rig_init(Rig *r)
         .max_transfer_bytes = 16384,
     };
     char err[128];
-    assert_int_equal(storage_init(&r->st, "storage", &cfg, &r->dma,
-                                  r->meter, err, sizeof err), 0);
-    assert_int_equal(bus_map(&r->bus, &r->st.dev, HS_MMIO_STORAGE,
-                             HS_MMIO_WINDOW), 0);
+    assert_int_equal(storage_init(&r->st, "storage", &cfg, &r->dma, r->meter,
+                                  err, sizeof err),
+                     0);
+    assert_int_equal(
+        bus_map(&r->bus, &r->st.dev, HS_MMIO_STORAGE, HS_MMIO_WINDOW), 0);
     assert_int_equal(r->st.dev.ops->realize(&r->st.dev, r->sim), 0);
     irq_connect(&r->st.irq, on_irq, r, HS_IRQ_STORAGE);
 }
@@ -79,8 +80,8 @@ static uint64_t status(Rig *r)
 {
     BusAccess acc = {.when = sim_now(r->sim), .domain = 0};
     uint64_t v;
-    assert_true(bus_read(&r->bus, HS_MMIO_STORAGE + HS_STORAGE_STATUS, 4,
-                         &acc, &v));
+    assert_true(
+        bus_read(&r->bus, HS_MMIO_STORAGE + HS_STORAGE_STATUS, 4, &acc, &v));
     return v;
 }
 

@@ -43,10 +43,10 @@ static void rig_init(Rig *r)
     bus_init(&r->bus);
     timer_init(&r->timer, "timer");
     intc_init(&r->intc, "intc");
-    assert_int_equal(bus_map(&r->bus, &r->timer.dev, HS_MMIO_TIMER,
-                             HS_MMIO_WINDOW), 0);
-    assert_int_equal(bus_map(&r->bus, &r->intc.dev, HS_MMIO_INTC,
-                             HS_MMIO_WINDOW), 0);
+    assert_int_equal(
+        bus_map(&r->bus, &r->timer.dev, HS_MMIO_TIMER, HS_MMIO_WINDOW), 0);
+    assert_int_equal(
+        bus_map(&r->bus, &r->intc.dev, HS_MMIO_INTC, HS_MMIO_WINDOW), 0);
     assert_int_equal(r->timer.dev.ops->realize(&r->timer.dev, r->sim), 0);
     irq_connect(&r->timer.irq, intc_set_irq, &r->intc, HS_IRQ_TIMER);
     r->cpu.sim = r->sim;

@@ -129,8 +129,7 @@ static void test_observers_and_lumps(void **state)
     power_add_energy(m, gpu, 3 * POWER_UWPS_PER_UJ, NULL, 6 * HS_MS);
     power_energy e = power_energy_total(m, 6 * HS_MS);
     assert_true(e == (power_energy)10 * 5 * HS_MS +
-                         (power_energy)500000 * HS_MS +
-                         3 * POWER_UWPS_PER_UJ);
+                         (power_energy)500000 * HS_MS + 3 * POWER_UWPS_PER_UJ);
     assert_int_equal(power_set_state(m, gpu, 7, NULL, 7 * HS_MS), -1);
     assert_int_equal(power_state_add(m, gpu, "absurd", POWER_MAX_UW + 1), -1);
     power_meter_free(m);
