@@ -121,7 +121,8 @@ int pmic_host_release(PmicState *s, const char *name, hs_time when);
 int pmic_domain_acquire(PmicState *s, int domain, unsigned id, hs_time when);
 int pmic_domain_release(PmicState *s, int domain, unsigned id, hs_time when);
 
-/* A wake source fired (host request, timer, IRQ). */
+/* A wake source fired (host request, timer, IRQ): resumes a suspended
+ * AP; while awake it restarts the autosleep delay. */
 void pmic_wake(PmicState *s, hs_time when);
 /* IrqFunc for the interrupt controller's wake output. */
 void pmic_wake_irq(void *pmic, int line, bool level);

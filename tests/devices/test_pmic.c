@@ -274,7 +274,31 @@ static void test_policy_hook(void **state)
     rig_free(&r);
 }
 
+static void test_wake_restarts_autosleep(void **state)
+{
+    (void)state;
+    Rig r;
+    rig_init(&r, HS_S);
+    rig_realize(&r);
+    sim_run_until(r.sim, HS_S / 2);
+    pmic_wake(&r.pmic, HS_S / 2); /* activity while awake */
+    sim_run_until(r.sim, 3 * HS_S / 2 - 1);
+    assert_int_equal(pmic_state(&r.pmic), HS_PMIC_ST_AWAKE);
+    sim_run_until(r.sim, 3 * HS_S / 2);
+    assert_int_equal(pmic_state(&r.pmic), HS_PMIC_ST_SUSPENDING);
+    assert_int_equal(r.log.times[0], 3 * HS_S / 2);
+    /* a host lock wakes the AP and keeps it up, unattributed */
+    sim_run_until(r.sim, 2 * HS_S);
+    assert_int_equal(pmic_host_acquire(&r.pmic, "modem", 2 * HS_S), 0);
+    sim_run_until(r.sim, 3 * HS_S);
+    assert_int_equal(pmic_state(&r.pmic), HS_PMIC_ST_AWAKE);
+    assert_true(power_energy_domain(r.meter, 0, 3 * HS_S) == 0);
+    assert_true(power_energy_domain(r.meter, 1, 3 * HS_S) == 0);
+    rig_free(&r);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_wake_restarts_autosleep),
     cmocka_unit_test(test_wakelock_counting),
     cmocka_unit_test(test_awake_idle_60s),
     cmocka_unit_test(test_suspended_60s),
