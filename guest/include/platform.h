@@ -94,9 +94,13 @@
 #define HS_PMIC_WL_ACQUIRE 0x00 /* W: wakelock id */
 #define HS_PMIC_WL_RELEASE 0x04 /* W: wakelock id */
 #define HS_PMIC_WL_HELD 0x08    /* R: number of ids held (this domain) */
-#define HS_PMIC_STATE 0x0c      /* R: 0 awake, 1 suspending, 2 suspended */
+#define HS_PMIC_STATE 0x0c      /* R: HS_PMIC_ST_* */
 #define HS_PMIC_SUSPENDS 0x10   /* R: completed suspend cycles */
 #define HS_PMIC_WL_MAX 64       /* wakelock ids are 0 .. 63 */
+#define HS_PMIC_ST_AWAKE 0
+#define HS_PMIC_ST_SUSPENDING 1
+#define HS_PMIC_ST_SUSPENDED 2
+#define HS_PMIC_ST_RESUMING 3
 
 /* microphone: 16 kHz, 16-bit PCM, frames of HS_MIC_FRAME_SAMPLES. */
 #define HS_MIC_CTRL 0x00        /* RW: bit0 capture on */
@@ -134,6 +138,12 @@
 #define HS_STORAGE_CMD 0x14    /* W: 1 read, 2 write */
 #define HS_STORAGE_STATUS 0x18 /* R: 0 idle, 1 busy, 2 done, 3 error */
 #define HS_STORAGE_BLOCK 4096
+#define HS_STORAGE_CMD_READ 1
+#define HS_STORAGE_CMD_WRITE 2
+#define HS_STORAGE_ST_IDLE 0
+#define HS_STORAGE_ST_BUSY 1
+#define HS_STORAGE_ST_DONE 2
+#define HS_STORAGE_ST_ERROR 3
 
 /* network ring: IP packets between a domain and the baseband. */
 #define HS_NET_TX_ADDR 0x00    /* RW (64-bit): packet to send */

@@ -1,0 +1,325 @@
+/*
+ * dvfs.c - per-cluster frequency domains, schedutil-like governor and
+ * per-core power states.
+ */
+#include "soc_models/devices/dvfs.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "platform.h"
+
+static void set_err(char *err, size_t size, const char *msg, unsigned i)
+{
+    if (err && size)
+        snprintf(err, size, "clusters[%u]: %s", i, msg);
+}
+
+uint32_t dvfs_cur_khz(const DvfsState *s, unsigned cluster)
+{
+    if (cluster >= s->cfg.n_clusters)
+        return 0;
+    return s->cfg.clusters[cluster].opps[s->cl[cluster].opp].freq_khz;
+}
+
+unsigned dvfs_cur_opp(const DvfsState *s, unsigned cluster)
+{
+    return cluster < s->cfg.n_clusters ? s->cl[cluster].opp : 0;
+}
+
+static hs_time later(hs_time a, hs_time b)
+{
+    return a > b ? a : b;
+}
+
+/* Books a busy core's stretch up to `to` into the window at the current
+ * frequency. */
+static void account(DvfsState *s, unsigned c, DvfsCore *core, hs_time to)
+{
+    if (!core->busy || to <= core->run_start)
+        return;
+    core->busy_work += (to - core->run_start) * (uint64_t)dvfs_cur_khz(s, c);
+    core->run_start = to;
+}
+
+static void core_meter(DvfsState *s, unsigned c, unsigned k, hs_time when)
+{
+    DvfsCore *core = &s->cl[c].cores[k];
+    if (!s->meter || core->comp < 0)
+        return;
+    if (core->busy) {
+        PowerAttr a = power_attr_domain(core->domain);
+        power_set_state(s->meter, core->comp, 1 + (int)s->cl[c].opp, &a, when);
+    } else {
+        power_set_state(s->meter, core->comp, 0, NULL, when);
+    }
+}
+
+static void change_opp(DvfsState *s, unsigned c, unsigned opp, hs_time when)
+{
+    DvfsCluster *cl = &s->cl[c];
+    if (opp == cl->opp)
+        return;
+    uint32_t old = dvfs_cur_khz(s, c);
+    for (unsigned k = 0; k < s->cfg.clusters[c].n_cores; k++)
+        account(s, c, &cl->cores[k], when);
+    cl->opp = opp;
+    cl->changes++;
+    for (unsigned k = 0; k < s->cfg.clusters[c].n_cores; k++)
+        core_meter(s, c, k, when);
+    for (int i = 0; i < s->n_listeners; i++)
+        s->listeners[i](s->listener_ctx[i], c, old, dvfs_cur_khz(s, c), when);
+}
+
+static void ensure_tick(DvfsState *s, unsigned c)
+{
+    DvfsCluster *cl = &s->cl[c];
+    if (!s->sim || cl->gov != DVFS_GOV_SCHEDUTIL ||
+        sim_event_pending(&cl->tick))
+        return;
+    cl->window_start = sim_now(s->sim);
+    sim_schedule_in(s->sim, &cl->tick, s->cfg.rate_limit_ps);
+}
+
+static void dvfs_tick(Sim *sim, void *ctx, hs_time now)
+{
+    (void)sim;
+    DvfsCluster *cl = ctx;
+    DvfsState *s = cl->owner;
+    unsigned c = cl->index;
+    const DvfsClusterConfig *cc = &s->cfg.clusters[c];
+    uint32_t max_khz = cc->opps[cc->n_opps - 1].freq_khz;
+    hs_time window = now - cl->window_start;
+    bool any_busy = false;
+    uint64_t util_work = 0; /* max busy ps x kHz over the cores */
+    for (unsigned k = 0; k < cc->n_cores; k++) {
+        DvfsCore *core = &cl->cores[k];
+        account(s, c, core, now);
+        uint64_t cap = window * (uint64_t)max_khz;
+        uint64_t w = core->busy_work;
+        /* work reported beyond the window (local time ahead of the
+         * kernel) is carried into the next one */
+        core->busy_work = w > cap ? w - cap : 0;
+        if (w > cap)
+            w = cap;
+        if (w > util_work)
+            util_work = w;
+        any_busy |= core->busy || core->busy_work;
+    }
+    /* next_freq = headroom x max_freq x util, util = work/(window x max) */
+    unsigned __int128 target = window ? (unsigned __int128)util_work *
+                                            s->cfg.headroom_pct /
+                                            (100 * (unsigned __int128)window)
+                                      : 0;
+    unsigned opp = cc->n_opps - 1;
+    for (unsigned i = 0; i < cc->n_opps; i++) {
+        if (cc->opps[i].freq_khz >= target) {
+            opp = i;
+            break;
+        }
+    }
+    change_opp(s, c, opp, now);
+    cl->window_start = now;
+    if (any_busy || cl->opp != 0)
+        sim_schedule_in(s->sim, &cl->tick, s->cfg.rate_limit_ps);
+}
+
+int dvfs_core_run(DvfsState *s, unsigned cluster, unsigned core, int domain,
+                  hs_time when)
+{
+    if (cluster >= s->cfg.n_clusters ||
+        core >= s->cfg.clusters[cluster].n_cores || domain < 0 ||
+        domain >= POWER_MAX_DOMAINS ||
+        (s->meter && domain >= power_meter_domains(s->meter)))
+        return -1;
+    DvfsCore *k = &s->cl[cluster].cores[core];
+    if (k->busy)
+        return -1;
+    k->busy = true;
+    k->domain = domain;
+    k->run_start = later(when, s->cl[cluster].window_start);
+    core_meter(s, cluster, core, when);
+    ensure_tick(s, cluster);
+    return 0;
+}
+
+int dvfs_core_stop(DvfsState *s, unsigned cluster, unsigned core, hs_time when)
+{
+    if (cluster >= s->cfg.n_clusters ||
+        core >= s->cfg.clusters[cluster].n_cores)
+        return -1;
+    DvfsCore *k = &s->cl[cluster].cores[core];
+    if (!k->busy)
+        return -1;
+    account(s, cluster, k, when);
+    k->busy = false;
+    core_meter(s, cluster, core, when);
+    return 0;
+}
+
+int dvfs_set_governor(DvfsState *s, unsigned cluster, DvfsGovernor gov,
+                      hs_time when)
+{
+    (void)when;
+    if (cluster >= s->cfg.n_clusters ||
+        (gov != DVFS_GOV_SCHEDUTIL && gov != DVFS_GOV_FIXED))
+        return -1;
+    DvfsCluster *cl = &s->cl[cluster];
+    cl->gov = gov;
+    if (s->sim && gov == DVFS_GOV_FIXED)
+        sim_cancel(s->sim, &cl->tick);
+    else
+        ensure_tick(s, cluster);
+    return 0;
+}
+
+int dvfs_set_opp(DvfsState *s, unsigned cluster, unsigned opp, hs_time when)
+{
+    if (cluster >= s->cfg.n_clusters || opp >= s->cfg.clusters[cluster].n_opps)
+        return -1;
+    change_opp(s, cluster, opp, when);
+    ensure_tick(s, cluster);
+    return 0;
+}
+
+int dvfs_add_listener(DvfsState *s, DvfsListenerFunc fn, void *ctx)
+{
+    if (!fn || s->n_listeners == DVFS_MAX_LISTENERS)
+        return -1;
+    s->listeners[s->n_listeners] = fn;
+    s->listener_ctx[s->n_listeners++] = ctx;
+    return 0;
+}
+
+void dvfs_set_cluster_of(DvfsState *s, DvfsClusterOfFunc fn, void *ctx)
+{
+    s->cluster_of = fn;
+    s->cluster_of_ctx = ctx;
+}
+
+static int dvfs_realize(Device *dev, Sim *sim)
+{
+    DvfsState *s = (DvfsState *)dev;
+    s->sim = sim;
+    for (unsigned c = 0; c < s->cfg.n_clusters; c++) {
+        const DvfsClusterConfig *cc = &s->cfg.clusters[c];
+        DvfsCluster *cl = &s->cl[c];
+        sim_event_init(&cl->tick, "dvfs.governor", dvfs_tick, cl, 20);
+        for (unsigned k = 0; k < cc->n_cores; k++) {
+            DvfsCore *core = &cl->cores[k];
+            core->comp = -1;
+            if (!s->meter)
+                continue;
+            snprintf(cl->names[k], sizeof cl->names[k], "%s.cpu%u", cc->name,
+                     k);
+            core->comp = power_component_add(s->meter, cl->names[k]);
+            if (core->comp < 0 ||
+                power_state_add(s->meter, core->comp, "idle", 0) < 0)
+                return -1;
+            for (unsigned i = 0; i < cc->n_opps; i++) {
+                char st[24];
+                snprintf(st, sizeof st, "opp%u", i);
+                if (power_state_add(s->meter, core->comp, st,
+                                    cc->opps[i].active_uw) < 0)
+                    return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+static void dvfs_reset(Device *dev)
+{
+    DvfsState *s = (DvfsState *)dev;
+    hs_time now = s->sim ? sim_now(s->sim) : 0;
+    for (unsigned c = 0; c < s->cfg.n_clusters; c++) {
+        DvfsCluster *cl = &s->cl[c];
+        for (unsigned k = 0; k < s->cfg.clusters[c].n_cores; k++)
+            if (cl->cores[k].busy)
+                dvfs_core_stop(s, c, k, now);
+        change_opp(s, c, s->cfg.clusters[c].initial_opp, now);
+        cl->gov = DVFS_GOV_SCHEDUTIL;
+        ensure_tick(s, c);
+    }
+}
+
+static uint64_t dvfs_read(Device *dev, uint64_t offset, unsigned size,
+                          const BusAccess *acc)
+{
+    (void)size;
+    DvfsState *s = (DvfsState *)dev;
+    switch (offset) {
+    case HS_DVFS_CUR_KHZ: { /* frequency of the reader's cluster */
+        unsigned c = s->cluster_of ? s->cluster_of(s->cluster_of_ctx, acc) : 0;
+        return dvfs_cur_khz(s, c);
+    }
+    default:
+        device_guest_error(dev, "read of unknown offset 0x%llx",
+                           (unsigned long long)offset);
+        return 0;
+    }
+}
+
+static void dvfs_write(Device *dev, uint64_t offset, uint64_t value,
+                       unsigned size, const BusAccess *acc)
+{
+    (void)value;
+    (void)size;
+    (void)acc;
+    device_guest_error(dev, "write to read-only offset 0x%llx",
+                       (unsigned long long)offset);
+}
+
+const DeviceOps dvfs_ops = {
+    .type = "dvfs",
+    .realize = dvfs_realize,
+    .reset = dvfs_reset,
+    .read = dvfs_read,
+    .write = dvfs_write,
+};
+
+int dvfs_init(DvfsState *s, const char *name, const DvfsConfig *cfg,
+              PowerMeter *meter, char *err, size_t err_size)
+{
+    memset(s, 0, sizeof *s);
+    if (cfg->n_clusters < 1 || cfg->n_clusters > DVFS_MAX_CLUSTERS) {
+        set_err(err, err_size, "cluster count out of range", 0);
+        return -1;
+    }
+    if (cfg->rate_limit_ps == 0 || cfg->headroom_pct == 0) {
+        set_err(err, err_size, "rate limit and headroom must be > 0", 0);
+        return -1;
+    }
+    for (unsigned c = 0; c < cfg->n_clusters; c++) {
+        const DvfsClusterConfig *cc = &cfg->clusters[c];
+        if (!cc->name || cc->n_cores < 1 || cc->n_cores > DVFS_MAX_CORES) {
+            set_err(err, err_size, "needs a name and 1..8 cores", c);
+            return -1;
+        }
+        if (cc->n_opps < 1 || cc->n_opps > DVFS_MAX_OPPS ||
+            cc->initial_opp >= cc->n_opps) {
+            set_err(err, err_size, "bad OPP count or initial OPP", c);
+            return -1;
+        }
+        for (unsigned i = 0; i < cc->n_opps; i++) {
+            if (cc->opps[i].freq_khz == 0 ||
+                (i && cc->opps[i].freq_khz <= cc->opps[i - 1].freq_khz) ||
+                cc->opps[i].active_uw > POWER_MAX_UW) {
+                set_err(err, err_size,
+                        "OPP frequencies must ascend, powers be sane", c);
+                return -1;
+            }
+        }
+    }
+    device_init(&s->dev, &dvfs_ops, name);
+    s->cfg = *cfg;
+    s->meter = meter;
+    for (unsigned c = 0; c < cfg->n_clusters; c++) {
+        s->cl[c].owner = s;
+        s->cl[c].index = c;
+        s->cl[c].opp = cfg->clusters[c].initial_opp;
+        for (unsigned k = 0; k < DVFS_MAX_CORES; k++)
+            s->cl[c].cores[k].comp = -1;
+    }
+    return 0;
+}

@@ -1,0 +1,193 @@
+/*
+ * test_dvfs.c - the schedutil-like governor under sustained, partial and
+ * no load, the frequency register, listeners, and CPU energy booked per
+ * domain at each OPP. OPP table: Nexus S (crespo) power_profile,
+ * cpu.active 55.4 / 82.1 / 113.7 / 205.4 / 259.0 mA at 100 / 200 / 400 /
+ * 800 / 1000 MHz, 3.8 V.
+ */
+#include "harness.h"
+
+#include <string.h>
+
+#include "platform.h"
+#include "soc_models/devices/dvfs.h"
+
+typedef struct Changes {
+    int n;
+    uint32_t khz[32];
+    hs_time at[32];
+} Changes;
+
+static void on_change(void *ctx, unsigned cluster, uint32_t old_khz,
+                      uint32_t new_khz, hs_time when)
+{
+    (void)cluster;
+    (void)old_khz;
+    Changes *c = ctx;
+    if (c->n < 32) {
+        c->khz[c->n] = new_khz;
+        c->at[c->n++] = when;
+    }
+}
+
+typedef struct Rig {
+    Sim *sim;
+    Bus bus;
+    PowerMeter *meter;
+    DvfsState dvfs;
+    Changes ch;
+} Rig;
+
+static uint64_t ua(uint64_t x)
+{
+    return power_uw_from_ua(x, 3800);
+}
+
+static void rig_init(Rig *r)
+{
+    memset(r, 0, sizeof *r);
+    r->sim = sim_new(1);
+    r->meter = power_meter_new(2);
+    bus_init(&r->bus);
+    DvfsConfig cfg = {
+        .n_clusters = 1,
+        .rate_limit_ps = 10 * HS_MS,
+        .headroom_pct = 125,
+    };
+    DvfsClusterConfig *c = &cfg.clusters[0];
+    c->name = "cpu";
+    c->n_cores = 2;
+    c->n_opps = 5;
+    const uint32_t mhz[5] = {100, 200, 400, 800, 1000};
+    const uint64_t mua[5] = {55400, 82100, 113700, 205400, 259000};
+    for (int i = 0; i < 5; i++)
+        c->opps[i] = (DvfsOpp){mhz[i] * 1000, ua(mua[i])};
+    char err[128];
+    assert_int_equal(
+        dvfs_init(&r->dvfs, "dvfs", &cfg, r->meter, err, sizeof err), 0);
+    assert_int_equal(
+        bus_map(&r->bus, &r->dvfs.dev, HS_MMIO_DVFS, HS_MMIO_WINDOW), 0);
+    assert_int_equal(r->dvfs.dev.ops->realize(&r->dvfs.dev, r->sim), 0);
+    dvfs_add_listener(&r->dvfs, on_change, &r->ch);
+}
+
+static void rig_free(Rig *r)
+{
+    bus_free(&r->bus);
+    power_meter_free(r->meter);
+    sim_free(r->sim);
+}
+
+static uint64_t cur_khz(Rig *r)
+{
+    BusAccess acc = {.when = sim_now(r->sim), .domain = 0};
+    uint64_t v;
+    assert_true(bus_read(&r->bus, HS_MMIO_DVFS + HS_DVFS_CUR_KHZ, 4, &acc, &v));
+    return v;
+}
+
+static void test_governor_up_and_down(void **state)
+{
+    (void)state;
+    Rig r;
+    rig_init(&r);
+    assert_int_equal(cur_khz(&r), 100000);
+    assert_int_equal(sim_pending(r.sim), 0); /* idle: no governor ticks */
+    assert_int_equal(dvfs_core_run(&r.dvfs, 0, 0, 1, 0), 0);
+    sim_run_until(r.sim, 200 * HS_MS);
+    /* fully busy: each window asks for 1.25 x the current frequency */
+    const uint32_t up[4] = {200000, 400000, 800000, 1000000};
+    assert_int_equal(r.ch.n, 4);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(r.ch.khz[i], up[i]);
+        assert_int_equal(r.ch.at[i], (hs_time)(i + 1) * 10 * HS_MS);
+    }
+    assert_int_equal(cur_khz(&r), 1000000);
+    /* idle: the first window without work drops to the lowest OPP */
+    assert_int_equal(dvfs_core_stop(&r.dvfs, 0, 0, 200 * HS_MS), 0);
+    sim_run_until(r.sim, 220 * HS_MS);
+    assert_int_equal(cur_khz(&r), 100000);
+    assert_int_equal(r.ch.at[4], 210 * HS_MS);
+    assert_int_equal(sim_pending(r.sim), 0); /* and the governor rests */
+    assert_int_equal(dvfs_core_stop(&r.dvfs, 0, 0, 220 * HS_MS), -1);
+    rig_free(&r);
+}
+
+static void test_governor_partial_load(void **state)
+{
+    (void)state;
+    Rig r;
+    rig_init(&r);
+    dvfs_set_opp(&r.dvfs, 0, 4, 0); /* start at 1 GHz */
+    /* 50 % busy on core 1, reported at local times ahead of the kernel
+     * (as a vCPU running a quantum does) */
+    for (int w = 0; w < 10; w++) {
+        hs_time t = (hs_time)w * 10 * HS_MS;
+        sim_run_until(r.sim, t);
+        assert_int_equal(dvfs_core_run(&r.dvfs, 0, 1, 0, t), 0);
+        assert_int_equal(dvfs_core_stop(&r.dvfs, 0, 1, t + 5 * HS_MS), 0);
+    }
+    /* 1.25 x 1 GHz x 0.5 = 625 MHz -> 800; at 800: 500 MHz -> stays 800 */
+    assert_int_equal(dvfs_cur_khz(&r.dvfs, 0), 800000);
+    rig_free(&r);
+}
+
+static void test_energy_per_domain_per_opp(void **state)
+{
+    (void)state;
+    Rig r;
+    rig_init(&r);
+    dvfs_set_governor(&r.dvfs, 0, DVFS_GOV_FIXED, 0);
+    dvfs_set_opp(&r.dvfs, 0, 2, 0); /* 400 MHz */
+    dvfs_core_run(&r.dvfs, 0, 0, 1, 0);
+    dvfs_core_run(&r.dvfs, 0, 1, 0, 2 * HS_MS);
+    dvfs_set_opp(&r.dvfs, 0, 4, 5 * HS_MS); /* both cores now at 1 GHz */
+    dvfs_core_stop(&r.dvfs, 0, 0, 10 * HS_MS);
+    dvfs_core_stop(&r.dvfs, 0, 1, 12 * HS_MS);
+    sim_run_until(r.sim, 20 * HS_MS);
+    hs_time end = 20 * HS_MS;
+    power_energy d1 = (power_energy)ua(113700) * 5 * HS_MS +
+                      (power_energy)ua(259000) * 5 * HS_MS;
+    power_energy d0 = (power_energy)ua(113700) * 3 * HS_MS +
+                      (power_energy)ua(259000) * 7 * HS_MS;
+    assert_true(power_energy_domain(r.meter, 1, end) == d1);
+    assert_true(power_energy_domain(r.meter, 0, end) == d0);
+    assert_true(power_energy_total(r.meter, end) == d0 + d1);
+    assert_int_equal(sim_pending(r.sim), 0); /* fixed: no governor ticks */
+    /* bad reports are refused */
+    assert_int_equal(dvfs_core_run(&r.dvfs, 1, 0, 0, end), -1);
+    assert_int_equal(dvfs_core_run(&r.dvfs, 0, 2, 0, end), -1);
+    assert_int_equal(dvfs_core_run(&r.dvfs, 0, 0, 5, end), -1);
+    /* the register is read-only */
+    BusAccess acc = {.when = end, .domain = 0};
+    bus_write(&r.bus, HS_MMIO_DVFS + HS_DVFS_CUR_KHZ, 1, 4, &acc);
+    assert_int_equal(r.dvfs.dev.guest_errors, 1);
+    rig_free(&r);
+}
+
+static void test_config_rejected(void **state)
+{
+    (void)state;
+    DvfsState s;
+    DvfsConfig cfg = {
+        .n_clusters = 1, .rate_limit_ps = HS_MS, .headroom_pct = 125};
+    cfg.clusters[0] =
+        (DvfsClusterConfig){.name = "c", .n_cores = 1, .n_opps = 2};
+    cfg.clusters[0].opps[0] = (DvfsOpp){500000, 1};
+    cfg.clusters[0].opps[1] = (DvfsOpp){400000, 1};
+    char err[128] = "";
+    assert_int_equal(dvfs_init(&s, "d", &cfg, NULL, err, sizeof err), -1);
+    assert_non_null(strstr(err, "clusters[0]"));
+    cfg.clusters[0].opps[1].freq_khz = 600000;
+    assert_int_equal(dvfs_init(&s, "d", &cfg, NULL, err, sizeof err), 0);
+    cfg.rate_limit_ps = 0;
+    assert_int_equal(dvfs_init(&s, "d", &cfg, NULL, err, sizeof err), -1);
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_governor_up_and_down),
+    cmocka_unit_test(test_governor_partial_load),
+    cmocka_unit_test(test_energy_per_domain_per_opp),
+    cmocka_unit_test(test_config_rejected),
+};
+HS_TEST_GROUP(dev_dvfs, tests)
