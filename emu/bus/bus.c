@@ -16,6 +16,12 @@ void device_init(Device *dev, const DeviceOps *ops, const char *name)
     dev->name = name;
 }
 
+void device_destroy(Device *dev)
+{
+    if (dev->ops->destroy)
+        dev->ops->destroy(dev);
+}
+
 void device_guest_error(Device *dev, const char *fmt, ...)
 {
     dev->guest_errors++;

@@ -60,6 +60,9 @@ struct Device {
 /* Initialises the Device header of a device state struct. */
 void device_init(Device *dev, const DeviceOps *ops, const char *name);
 
+/* Calls the device's destroy op if it has one. */
+void device_destroy(Device *dev);
+
 /* Logs a guest mistake (bad register, bad value) under the device's name
  * to stderr when HS_GUEST_ERRORS is set, and counts it. Never fatal. */
 void device_guest_error(Device *dev, const char *fmt, ...)

@@ -11,6 +11,8 @@
  */
 #include "scenario/soc.h"
 
+#include "platform.h"
+
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -296,8 +298,13 @@ static int load_clusters(SocLoader *L, const json_t *root)
 
 static int load_cpu(SocLoader *L, const json_t *root)
 {
-    static const char *const keys[] = {"awake_idle", "suspend", "suspend_entry",
-                                       "resume", NULL};
+    static const char *const keys[] = {
+        "awake_idle", "suspend", "suspend_entry", "resume", "autosleep",
+        "governor",   NULL};
+    static const char *const sleep_keys[] = {"delay", "source", NULL};
+    static const char *const gov_keys[] = {"rate_limit", "headroom_pct",
+                                           "source", NULL};
+    int64_t headroom;
     static const char *const power_keys[] = {"power_mw", "power_ma", "source",
                                              NULL};
     static const char *const trans_keys[] = {"latency", "energy_uj", "source",
@@ -325,6 +332,20 @@ static int load_cpu(SocLoader *L, const json_t *root)
         get_energy_nj(L, g, gp, "energy_uj", &cpu->resume_nj) < 0 ||
         get_source(L, g, gp, &cpu->resume_source) < 0)
         return -1;
+    /* The autosleep delay may be 0 (suspend as soon as nothing holds the
+     * AP awake), so it is read as a plain duration. */
+    if (get_group(L, o, p, "autosleep", sleep_keys, &g, gp) < 0 ||
+        json_get_duration(L->doc, g, gp, "delay", &cpu->autosleep_delay_ps) <
+            0 ||
+        get_source(L, g, gp, &cpu->autosleep_source) < 0)
+        return -1;
+    if (get_group(L, o, p, "governor", gov_keys, &g, gp) < 0 ||
+        get_period(L, g, gp, "rate_limit", &cpu->governor_rate_limit_ps) < 0 ||
+        json_get_integer(L->doc, g, gp, "headroom_pct", 100, 400, &headroom) <
+            0 ||
+        get_source(L, g, gp, &cpu->governor_source) < 0)
+        return -1;
+    cpu->governor_headroom_pct = (uint32_t)headroom;
     return 0;
 }
 
@@ -368,6 +389,13 @@ static int load_display(SocLoader *L, const json_t *root)
         get_power(L, o, p, "full_extra", &d->full_extra_uw) < 0 ||
         get_source(L, o, p, &d->source) < 0)
         return -1;
+    if ((uint64_t)w * (uint64_t)h * 4 > HS_FB_SIZE) {
+        char path[JSON_PATH_MAX];
+        return json_fail(
+            L->doc, json_path_key(path, sizeof path, p, "height_px"),
+            "%lld x %lld pixels do not fit the %llu MiB framebuffer",
+            (long long)w, (long long)h, (unsigned long long)(HS_FB_SIZE >> 20));
+    }
     d->width_px = (uint32_t)w;
     d->height_px = (uint32_t)h;
     d->refresh_hz = (uint32_t)hz;

@@ -62,6 +62,11 @@ typedef struct SocCpu {
     hs_time resume_ps;                /* time to resume from suspend, ps */
     uint64_t resume_nj;               /* energy spent resuming, nJ */
     const char *resume_source;        /* source of the two above */
+    hs_time autosleep_delay_ps;       /* no wakelock this long: suspend */
+    const char *autosleep_source;     /* source of autosleep_delay_ps */
+    hs_time governor_rate_limit_ps;   /* DVFS governor period, ps */
+    uint32_t governor_headroom_pct;   /* frequency headroom, 125 = 1.25 */
+    const char *governor_source;      /* source of the two above */
 } SocCpu;
 
 /* The GPU: one frequency domain; a job of N work units takes

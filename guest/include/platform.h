@@ -29,7 +29,7 @@
 #define HS_RAM_BASE 0x40000000ULL
 #define HS_RAM_SIZE 0x01000000ULL /* 16 MiB per domain */
 #define HS_FB_BASE 0x50000000ULL
-#define HS_FB_SIZE 0x00800000ULL /* 8 MiB: up to 1440x1440 at 4 B/px */
+#define HS_FB_SIZE 0x01000000ULL /* 16 MiB: up to 1440x2880 at 4 B/px */
 #define HS_SHM_BASE 0x60000000ULL
 #define HS_SHM_SIZE 0x00100000ULL
 

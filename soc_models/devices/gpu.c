@@ -16,10 +16,17 @@ static hs_time cycles_to_ps(uint64_t cycles, uint32_t khz)
     return t > HS_TIME_MAX ? HS_TIME_MAX : (hs_time)t;
 }
 
+/* Cycles a job of `units` takes: units x cycles_per_unit / units_per_cycle,
+ * rounded up to a whole cycle (gpu_submit bounds units so this fits). */
+static uint64_t job_cycles(const GpuState *s, uint64_t units)
+{
+    uint64_t c = units * s->cfg.cycles_per_unit;
+    return (c + s->cfg.units_per_cycle - 1) / s->cfg.units_per_cycle;
+}
+
 hs_time gpu_job_time_ps(const GpuState *s, uint64_t units, unsigned opp)
 {
-    return cycles_to_ps(units * s->cfg.cycles_per_unit,
-                        s->cfg.opps[opp].freq_khz);
+    return cycles_to_ps(job_cycles(s, units), s->cfg.opps[opp].freq_khz);
 }
 
 static int slot(int domain)
@@ -46,7 +53,7 @@ static void meter_update(GpuState *s, hs_time when)
 static void start_head(GpuState *s, hs_time at)
 {
     GpuJob *j = &s->queue[s->head];
-    s->cycles_left = j->units * s->cfg.cycles_per_unit;
+    s->cycles_left = job_cycles(s, j->units);
     s->run_since = at;
     sim_schedule_at(
         s->sim, &s->done_ev,
@@ -75,7 +82,7 @@ static void gpu_done(Sim *sim, void *ctx, hs_time now)
 int gpu_submit(GpuState *s, int domain, uint64_t units, hs_time when)
 {
     if (!s->sim || units == 0 || s->count == s->cfg.queue_depth ||
-        units > UINT64_MAX / s->cfg.cycles_per_unit)
+        units > (UINT64_MAX - s->cfg.units_per_cycle) / s->cfg.cycles_per_unit)
         return -1;
     hs_time now = sim_now(s->sim);
     if (when < now)
@@ -252,6 +259,8 @@ int gpu_init(GpuState *s, const char *name, const GpuConfig *cfg,
         why = "bad OPP count or initial OPP";
     else if (cfg->cycles_per_unit == 0)
         why = "cycles_per_unit must be > 0";
+    else if (cfg->units_per_cycle == 0)
+        why = "units_per_cycle must be > 0";
     else if (cfg->queue_depth < 1 || cfg->queue_depth > GPU_MAX_QUEUE)
         why = "queue_depth out of range";
     else if (cfg->idle_uw > POWER_MAX_UW)

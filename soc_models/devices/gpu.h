@@ -5,7 +5,8 @@
  * the sum of the command list at HS_GPU_CMDBUF: little-endian uint32
  * words, each the work units of one draw, read by DMA from the submitting
  * domain's memory (SUBMIT consumes the list and clears CMDLEN). A job
- * takes units x cycles_per_unit GPU cycles; its run time follows the
+ * takes units x cycles_per_unit / units_per_cycle GPU cycles (rounded up:
+ * a wide GPU completes several units a cycle); its run time follows the
  * current OPP (time = cycles / frequency, rounded up to 1 ps), and an
  * OPP change mid-job rescales the cycles left. Jobs run one at a time in
  * submission order; completion counts DONE and pulses HS_IRQ_GPU.
@@ -36,6 +37,7 @@ typedef struct GpuConfig {
     unsigned initial_opp;      /* index at reset */
     uint64_t idle_uw;          /* power with no job */
     uint32_t cycles_per_unit;  /* GPU cycles per work unit, > 0 */
+    uint32_t units_per_cycle;  /* work units completed per cycle, > 0 */
     unsigned queue_depth;      /* jobs queued or running, 1 .. MAX */
     uint32_t max_cmd_bytes;    /* largest command list accepted */
 } GpuConfig;

@@ -53,6 +53,7 @@ static void rig_init(Rig *r)
         .n_opps = 2,
         .idle_uw = 5000,
         .cycles_per_unit = 1000,
+        .units_per_cycle = 1,
         .queue_depth = 2,
         .max_cmd_bytes = 64,
     };

@@ -63,6 +63,7 @@ static void machine_init(Machine *m)
     GpuConfig gc = {.n_opps = 1,
                     .idle_uw = 0,
                     .cycles_per_unit = 1000,
+                    .units_per_cycle = 1,
                     .queue_depth = 4,
                     .max_cmd_bytes = 0};
     gc.opps[0] = (GpuOpp){450000, 600000};

@@ -23,10 +23,11 @@ wrong-type.json|22:22: clusters\[0\]\.opps\[2\]\.freq_mhz: expected a number$
 negative-power.json|55:19: cpu\.suspend\.power_ma: must not be negative$
 unknown-key.json|6:5: battery\.capacity_mha: unknown key \(did you mean "capacity_mah"\?\)$
 opps-not-increasing.json|26:22: clusters\[0\]\.opps\[4\]\.freq_mhz: must be greater
-missing-source.json|83:14: display\.source: missing$
+missing-source.json|92:14: display\.source: missing$
 bad-format.json|2:13: format: unknown format "handset-soc/2"
-bad-duration.json|118:26: radio\.lte\.tail\.long_drx_tail: invalid duration
-bad-wiring.json|93:15: microphone\.wiring: expected one of
+bad-duration.json|127:26: radio\.lte\.tail\.long_drx_tail: invalid duration
+bad-wiring.json|102:15: microphone\.wiring: expected one of
+display-too-large.json|94:18: display\.height_px: 1080 x 4000 pixels do not fit
 zero-frequency.json|18:22: clusters\[0\]\.opps\[0\]\.freq_mhz: must be greater than 0$
 LIST
 

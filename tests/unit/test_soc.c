@@ -207,17 +207,20 @@ static void test_corrupted_fixtures(void **state)
     expect_error("opps-not-increasing.json",
                  "26:22: clusters[0].opps[4].freq_mhz: must be greater "
                  "than the previous OPP's frequency (729.6 MHz)");
-    expect_error("missing-source.json", "83:14: display.source: missing");
+    expect_error("missing-source.json", "92:14: display.source: missing");
     expect_error("bad-format.json",
                  "2:13: format: expected \"handset-soc/1\" (got "
                  "\"handset-soc/2\")");
     expect_error("bad-duration.json",
-                 "118:26: radio.lte.tail.long_drx_tail: invalid duration "
+                 "127:26: radio.lte.tail.long_drx_tail: invalid duration "
                  "\"10 seconds\": unknown unit (use ps, ns, us, ms, s, m, h "
                  "or d)");
     expect_error("bad-wiring.json",
-                 "93:15: microphone.wiring: expected one of "
+                 "102:15: microphone.wiring: expected one of "
                  "\"baseband-direct\", \"ap-codec\" (got \"baseband\")");
+    expect_error("display-too-large.json",
+                 "94:18: display.height_px: 1080 x 4000 pixels do not fit "
+                 "the 16 MiB framebuffer");
     expect_error("zero-frequency.json",
                  "18:22: clusters[0].opps[0].freq_mhz: must be greater "
                  "than 0");
