@@ -39,8 +39,8 @@ static uint64_t run_ui(uint32_t n)
 }
 
 static const struct {
-    uint32_t id;          /* HS_WL_* */
-    AppWorkloadFunc run;  /* driver */
+    uint32_t id;         /* HS_WL_* */
+    AppWorkloadFunc run; /* driver */
 } workloads[] = {
     {.id = HS_WL_CRYPTO, .run = run_crypto},
     {.id = HS_WL_VOICE, .run = run_voice},
@@ -51,8 +51,8 @@ static const struct {
 };
 
 static const struct {
-    uint32_t id;       /* HS_CALL_* */
-    AppCallFunc call;  /* handler */
+    uint32_t id;      /* HS_CALL_* */
+    AppCallFunc call; /* handler */
 } calls[] = {
     {.id = HS_CALL_AEAD_SEAL, .call = crypto_call},
     {.id = HS_CALL_AEAD_OPEN, .call = crypto_call},

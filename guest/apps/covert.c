@@ -42,11 +42,10 @@ static int64_t covert_tx(HsCovertRequest *req)
 {
     CovertStream cs;
     covert_stream_init(&cs, req->seed);
-    uint64_t start = req->start_ns ? req->start_ns
-                                   : rt_pc_clock() + req->period_ns;
-    uint64_t slice = req->mode == HS_COVERT_BUSY
-                         ? calibrate(req->period_ns >> 4) + 1
-                         : 0;
+    uint64_t start =
+        req->start_ns ? req->start_ns : rt_pc_clock() + req->period_ns;
+    uint64_t slice =
+        req->mode == HS_COVERT_BUSY ? calibrate(req->period_ns >> 4) + 1 : 0;
     rt_pc_sleep_until(start);
     for (uint32_t k = 0; k < req->symbols; k++) {
         uint32_t bit = covert_stream_bit(&cs);
@@ -70,14 +69,14 @@ static int64_t covert_rx(HsCovertRequest *req)
 {
     CovertStream cs;
     covert_stream_init(&cs, req->seed);
-    uint64_t start = req->start_ns ? req->start_ns
-                                   : rt_pc_clock() + req->period_ns;
+    uint64_t start =
+        req->start_ns ? req->start_ns : rt_pc_clock() + req->period_ns;
     uint64_t iters = req->busy_iters;
     if (req->mode == HS_COVERT_BUSY && iters == 0)
         iters = calibrate(req->period_ns >> 3) + 1;
     for (uint32_t k = 0; k < req->symbols; k++) {
-        uint64_t probe = start + (uint64_t)k * req->period_ns +
-                         (req->period_ns >> 1);
+        uint64_t probe =
+            start + (uint64_t)k * req->period_ns + (req->period_ns >> 1);
         rt_pc_sleep_until(probe);
         uint64_t observed;
         uint32_t bit;
@@ -113,8 +112,8 @@ int64_t covert_call(uint64_t id, uint64_t addr)
     req->errors = 0;
     for (uint32_t i = 0; i < HS_COVERT_MAX_BITS / 64; i++)
         req->bits[i] = 0;
-    req->status = (int32_t)(id == HS_CALL_COVERT_TX ? covert_tx(req)
-                                                    : covert_rx(req));
+    req->status =
+        (int32_t)(id == HS_CALL_COVERT_TX ? covert_tx(req) : covert_rx(req));
     return req->status;
 }
 

@@ -10,11 +10,11 @@
 #include "rt/rt.h"
 
 typedef struct MailCtx {
-    HsMailRequest *req;  /* the caller's request (outputs) */
-    uint8_t *out;        /* decoded bodies buffer */
-    uint32_t msg_seq;    /* FETCH of the literal being parsed */
-    uint64_t next_lba;   /* next free storage block */
-    int32_t error;       /* first error */
+    HsMailRequest *req; /* the caller's request (outputs) */
+    uint8_t *out;       /* decoded bodies buffer */
+    uint32_t msg_seq;   /* FETCH of the literal being parsed */
+    uint64_t next_lba;  /* next free storage block */
+    int32_t error;      /* first error */
 } MailCtx;
 
 static void on_part(void *opaque, const MimePart *part)
@@ -42,8 +42,7 @@ static void on_part(void *opaque, const MimePart *part)
             mc->error = (int32_t)rc;
             return;
         }
-        uint32_t blocks = (part->len + HS_STORAGE_BLOCK - 1) /
-                          HS_STORAGE_BLOCK;
+        uint32_t blocks = (part->len + HS_STORAGE_BLOCK - 1) / HS_STORAGE_BLOCK;
         mc->next_lba += blocks;
         req->blocks_written += blocks;
     }
@@ -61,8 +60,8 @@ static void on_literal(void *opaque, uint32_t msg_seq, const uint8_t *data,
         mc->error = HS_EINVAL;
     /* bodies decoded so far stay: find the end of the last one */
     uint32_t end = req->out_len;
-    uint32_t described = req->parts < HS_MAIL_MAX_PARTS ? req->parts
-                                                        : HS_MAIL_MAX_PARTS;
+    uint32_t described =
+        req->parts < HS_MAIL_MAX_PARTS ? req->parts : HS_MAIL_MAX_PARTS;
     for (uint32_t i = 0; i < described; i++)
         if (req->part[i].offset + req->part[i].len > end)
             end = req->part[i].offset + req->part[i].len;
@@ -89,8 +88,8 @@ int64_t mail_call(uint64_t id, uint64_t addr)
         .next_lba = req->store_lba,
     };
     ImapParser p;
-    imap_init(&p, (uint8_t *)(uintptr_t)req->lit_addr, req->lit_cap,
-              on_literal, &mc);
+    imap_init(&p, (uint8_t *)(uintptr_t)req->lit_addr, req->lit_cap, on_literal,
+              &mc);
     const uint8_t *in = (const uint8_t *)(uintptr_t)req->in_addr;
     uint32_t chunk = req->chunk ? req->chunk : req->in_len;
     for (uint32_t off = 0; off < req->in_len && p.error == 0;) {

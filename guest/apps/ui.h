@@ -15,21 +15,21 @@
 #define HS_UI_BANNER_BYTES 32
 
 typedef struct HsUiRequest {
-    uint64_t fb_addr;       /* in: framebuffer, 0 = HS_FB_BASE */
-    uint32_t width;         /* in: pixels, 1 .. 1440 */
-    uint32_t height;        /* in: pixels, 1 .. 1440 */
-    uint32_t stride_px;     /* in: pixels per row, 0 = width */
-    uint32_t clock_minutes; /* in: minutes since midnight (HH:MM) */
-    uint32_t battery_pct;   /* in: 0 .. 100 */
-    uint32_t signal_bars;   /* in: 0 .. 4 */
-    uint32_t level;         /* in: 0 unclassified .. 3 top secret */
-    uint32_t flags;         /* in: HS_UI_PRESENT */
+    uint64_t fb_addr;                /* in: framebuffer, 0 = HS_FB_BASE */
+    uint32_t width;                  /* in: pixels, 1 .. 1440 */
+    uint32_t height;                 /* in: pixels, 1 .. 1440 */
+    uint32_t stride_px;              /* in: pixels per row, 0 = width */
+    uint32_t clock_minutes;          /* in: minutes since midnight (HH:MM) */
+    uint32_t battery_pct;            /* in: 0 .. 100 */
+    uint32_t signal_bars;            /* in: 0 .. 4 */
+    uint32_t level;                  /* in: 0 unclassified .. 3 top secret */
+    uint32_t flags;                  /* in: HS_UI_PRESENT */
     char title[HS_UI_TITLE_BYTES];   /* in: notification title */
     char text[HS_UI_TEXT_BYTES];     /* in: notification text */
     char banner[HS_UI_BANNER_BYTES]; /* in: banner (domain name) */
-    uint64_t check;         /* out: frame hash */
-    int32_t status;         /* out: 0 or HS_EINVAL */
-    uint32_t reserved;      /* zero */
+    uint64_t check;                  /* out: frame hash */
+    int32_t status;                  /* out: 0 or HS_EINVAL */
+    uint32_t reserved;               /* zero */
 } HsUiRequest;
 
 _Static_assert(sizeof(HsUiRequest) == 248, "HsUiRequest layout");

@@ -9,16 +9,16 @@
 
 #include "gl_util.h"
 
-#define QR(a, b, c, d)                                                       \
-    do {                                                                     \
-        a += b;                                                              \
-        d = gl_rotl32(d ^ a, 16);                                            \
-        c += d;                                                              \
-        b = gl_rotl32(b ^ c, 12);                                            \
-        a += b;                                                              \
-        d = gl_rotl32(d ^ a, 8);                                             \
-        c += d;                                                              \
-        b = gl_rotl32(b ^ c, 7);                                             \
+#define QR(a, b, c, d)                                                         \
+    do {                                                                       \
+        a += b;                                                                \
+        d = gl_rotl32(d ^ a, 16);                                              \
+        c += d;                                                                \
+        b = gl_rotl32(b ^ c, 12);                                              \
+        a += b;                                                                \
+        d = gl_rotl32(d ^ a, 8);                                               \
+        c += d;                                                                \
+        b = gl_rotl32(b ^ c, 7);                                               \
     } while (0)
 
 static void chacha20_words(const uint8_t key[32], uint32_t counter,
@@ -110,16 +110,16 @@ static void poly1305_block(Poly1305 *p, const uint8_t m[16], uint32_t hibit)
     h3 += (gl_load32le(m + 9) >> 6) & M26;
     h4 += (gl_load32le(m + 12) >> 8) | hibit;
 
-    uint64_t d0 = (uint64_t)h0 * r0 + (uint64_t)h1 * s4 +
-                  (uint64_t)h2 * s3 + (uint64_t)h3 * s2 + (uint64_t)h4 * s1;
-    uint64_t d1 = (uint64_t)h0 * r1 + (uint64_t)h1 * r0 +
-                  (uint64_t)h2 * s4 + (uint64_t)h3 * s3 + (uint64_t)h4 * s2;
-    uint64_t d2 = (uint64_t)h0 * r2 + (uint64_t)h1 * r1 +
-                  (uint64_t)h2 * r0 + (uint64_t)h3 * s4 + (uint64_t)h4 * s3;
-    uint64_t d3 = (uint64_t)h0 * r3 + (uint64_t)h1 * r2 +
-                  (uint64_t)h2 * r1 + (uint64_t)h3 * r0 + (uint64_t)h4 * s4;
-    uint64_t d4 = (uint64_t)h0 * r4 + (uint64_t)h1 * r3 +
-                  (uint64_t)h2 * r2 + (uint64_t)h3 * r1 + (uint64_t)h4 * r0;
+    uint64_t d0 = (uint64_t)h0 * r0 + (uint64_t)h1 * s4 + (uint64_t)h2 * s3 +
+                  (uint64_t)h3 * s2 + (uint64_t)h4 * s1;
+    uint64_t d1 = (uint64_t)h0 * r1 + (uint64_t)h1 * r0 + (uint64_t)h2 * s4 +
+                  (uint64_t)h3 * s3 + (uint64_t)h4 * s2;
+    uint64_t d2 = (uint64_t)h0 * r2 + (uint64_t)h1 * r1 + (uint64_t)h2 * r0 +
+                  (uint64_t)h3 * s4 + (uint64_t)h4 * s3;
+    uint64_t d3 = (uint64_t)h0 * r3 + (uint64_t)h1 * r2 + (uint64_t)h2 * r1 +
+                  (uint64_t)h3 * r0 + (uint64_t)h4 * s4;
+    uint64_t d4 = (uint64_t)h0 * r4 + (uint64_t)h1 * r3 + (uint64_t)h2 * r2 +
+                  (uint64_t)h3 * r1 + (uint64_t)h4 * r0;
 
     uint32_t c = (uint32_t)(d0 >> 26);
     h0 = (uint32_t)d0 & M26;
@@ -281,8 +281,8 @@ void aead_seal(const uint8_t key[32], const uint8_t nonce[12],
 }
 
 int aead_open(const uint8_t key[32], const uint8_t nonce[12],
-              const uint8_t *aad, size_t aad_len, const uint8_t *ct,
-              size_t len, const uint8_t tag[16], uint8_t *pt)
+              const uint8_t *aad, size_t aad_len, const uint8_t *ct, size_t len,
+              const uint8_t tag[16], uint8_t *pt)
 {
     uint8_t expect[16];
     aead_tag(key, nonce, aad, aad_len, ct, len, expect);

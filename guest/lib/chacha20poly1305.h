@@ -4,7 +4,8 @@
  *
  * Pure, freestanding and constant-time with respect to key and data (no
  * secret-dependent branches or table lookups); 32-bit arithmetic with
- * 32x32->64 products only, so it also builds for ARMv7 without helpers.
+ * 32x32->64 products only, so it also builds for ARMv7 without
+ * runtime-library calls.
  */
 #ifndef GL_CHACHA20POLY1305_H
 #define GL_CHACHA20POLY1305_H
@@ -31,11 +32,11 @@ void chacha20_xor(const uint8_t key[CHACHA20_KEY_BYTES], uint32_t counter,
 
 /* Incremental Poly1305 (RFC 8439 §2.5): 26-bit limbs. */
 typedef struct Poly1305 {
-    uint32_t r[5];     /* clamped key half r, 26-bit limbs */
-    uint32_t h[5];     /* accumulator, 26-bit limbs */
-    uint32_t pad[4];   /* key half s, added at the end */
-    uint8_t buf[16];   /* partial block not yet absorbed */
-    uint32_t buf_len;  /* bytes in buf */
+    uint32_t r[5];    /* clamped key half r, 26-bit limbs */
+    uint32_t h[5];    /* accumulator, 26-bit limbs */
+    uint32_t pad[4];  /* key half s, added at the end */
+    uint8_t buf[16];  /* partial block not yet absorbed */
+    uint32_t buf_len; /* bytes in buf */
 } Poly1305;
 
 void poly1305_init(Poly1305 *p, const uint8_t key[POLY1305_KEY_BYTES]);

@@ -9,7 +9,7 @@
 
 #include "gl_util.h"
 
-#define G(c) [(c) - 32]
+#define G(c) [(c)-32]
 /* 5x7 font for ASCII 32..95 (rows top to bottom, bit 4 leftmost). */
 static const uint8_t font5x7[64][7] = {
     G(' ') = {0, 0, 0, 0, 0, 0, 0},
@@ -105,14 +105,14 @@ static const uint32_t level_colour[4] = {
 };
 
 typedef struct Canvas {
-    uint32_t *fb;     /* first pixel */
-    uint32_t stride;  /* pixels per row */
-    int32_t w;        /* visible width */
-    int32_t h;        /* visible height */
+    uint32_t *fb;    /* first pixel */
+    uint32_t stride; /* pixels per row */
+    int32_t w;       /* visible width */
+    int32_t h;       /* visible height */
 } Canvas;
 
-static void fill(const Canvas *cv, int32_t x, int32_t y, int32_t w,
-                 int32_t h, uint32_t colour)
+static void fill(const Canvas *cv, int32_t x, int32_t y, int32_t w, int32_t h,
+                 uint32_t colour)
 {
     int32_t x0 = x < 0 ? 0 : x, y0 = y < 0 ? 0 : y;
     int32_t x1 = x + w > cv->w ? cv->w : x + w;
@@ -124,15 +124,14 @@ static void fill(const Canvas *cv, int32_t x, int32_t y, int32_t w,
     }
 }
 
-static void glyph(const Canvas *cv, int32_t x, int32_t y, int32_t scale,
-                  char c, uint32_t colour)
+static void glyph(const Canvas *cv, int32_t x, int32_t y, int32_t scale, char c,
+                  uint32_t colour)
 {
     const uint8_t *g = ui_glyph(c);
     for (int32_t r = 0; r < 7; r++)
         for (int32_t col = 0; col < 5; col++)
             if (g[r] & (0x10 >> col))
-                fill(cv, x + col * scale, y + r * scale, scale, scale,
-                     colour);
+                fill(cv, x + col * scale, y + r * scale, scale, scale, colour);
 }
 
 static uint32_t text_len(const char *s)
@@ -194,7 +193,9 @@ static void status_bar(const Canvas *cv, const UiScene *s)
     }
     if (m > 59)
         m = 59;
-    char clock[5] = {(char)('0' + (hours >= 20 ? 2 : hours >= 10 ? 1 : 0)),
+    char clock[5] = {(char)('0' + (hours >= 20   ? 2
+                                   : hours >= 10 ? 1
+                                                 : 0)),
                      0, ':', 0, 0};
     clock[1] = (char)('0' + hours - 10 * (uint32_t)(clock[0] - '0'));
     uint32_t tens = 0;
@@ -221,8 +222,7 @@ static void status_bar(const Canvas *cv, const UiScene *s)
     fill(cv, bx + 1, by + 1, 22, 10, COL_BAR);
     fill(cv, bx + 24, by + 3, 2, 6, COL_TEXT);
     int32_t level_px = (int32_t)((pct * 20 * 41) >> 12); /* ~ pct / 5 */
-    fill(cv, bx + 2, by + 2, level_px, 8,
-         pct < 15 ? COL_BATT_LOW : COL_BATT);
+    fill(cv, bx + 2, by + 2, level_px, 8, pct < 15 ? COL_BATT_LOW : COL_BATT);
 }
 
 uint64_t ui_compose(uint32_t *fb, uint32_t stride_px, const UiScene *s)
@@ -263,14 +263,13 @@ uint64_t ui_compose(uint32_t *fb, uint32_t stride_px, const UiScene *s)
     if (s->banner) {
         int32_t tw = (int32_t)text_len(s->banner) * 12 - 2;
         int32_t tx = (cv.w - tw) / 2;
-        text(&cv, tx < 4 ? 4 : tx, by + 9, cv.w - 4, 2, s->banner,
-             COL_TEXT);
+        text(&cv, tx < 4 ? 4 : tx, by + 9, cv.w - 4, 2, s->banner, COL_TEXT);
     }
     return ui_frame_hash(fb, stride_px, (uint32_t)cv.w, (uint32_t)cv.h);
 }
 
-uint64_t ui_frame_hash(const uint32_t *fb, uint32_t stride_px,
-                       uint32_t width, uint32_t height)
+uint64_t ui_frame_hash(const uint32_t *fb, uint32_t stride_px, uint32_t width,
+                       uint32_t height)
 {
     uint64_t h = GL_HASH_INIT;
     for (uint32_t y = 0; y < height; y++) {

@@ -13,8 +13,8 @@
 
 #include <stdint.h>
 
-#define UI_MAX_DIM 1440    /* largest width or height accepted */
-#define UI_TEXT_MAX 128    /* longest string drawn (bytes) */
+#define UI_MAX_DIM 1440 /* largest width or height accepted */
+#define UI_TEXT_MAX 128 /* longest string drawn (bytes) */
 #define UI_STATUS_BAR_PX 24
 #define UI_BANNER_PX 32
 
@@ -45,8 +45,8 @@ uint64_t ui_compose(uint32_t *fb, uint32_t stride_px, const UiScene *scene);
 
 /* 64-bit FNV-1a over the visible pixels, row by row, one 32-bit word per
  * pixel (the frame's check value). */
-uint64_t ui_frame_hash(const uint32_t *fb, uint32_t stride_px,
-                       uint32_t width, uint32_t height);
+uint64_t ui_frame_hash(const uint32_t *fb, uint32_t stride_px, uint32_t width,
+                       uint32_t height);
 
 /* The 5x7 glyph of ASCII character c: 7 rows, bit 4 = leftmost column.
  * Lower case maps to upper case; unknown characters to '?'. */

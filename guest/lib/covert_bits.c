@@ -22,8 +22,7 @@ uint32_t covert_stream_bit(CovertStream *s)
     return bit;
 }
 
-uint32_t covert_decide(uint64_t observed, uint64_t threshold,
-                       uint32_t invert)
+uint32_t covert_decide(uint64_t observed, uint64_t threshold, uint32_t invert)
 {
     uint32_t bit = observed >= threshold ? 1 : 0;
     return invert ? bit ^ 1 : bit;

@@ -25,7 +25,6 @@ uint32_t covert_stream_bit(CovertStream *s);
 
 /* Receiver decision: 1 when the observation reaches the threshold, else
  * 0; `invert` flips it (for observables where a 1 shortens the delay). */
-uint32_t covert_decide(uint64_t observed, uint64_t threshold,
-                       uint32_t invert);
+uint32_t covert_decide(uint64_t observed, uint64_t threshold, uint32_t invert);
 
 #endif /* GL_COVERT_BITS_H */

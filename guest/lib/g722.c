@@ -18,13 +18,13 @@
 #include "g722.h"
 
 /* QMF coefficients h0..h11 (the 24-tap filter is symmetric). */
-static const int32_t qmf_coeffs[12] = {3,    -11, 12,   32,  -210, 951,
+static const int32_t qmf_coeffs[12] = {3,    -11,  12,  32,   -210, 951,
                                        3876, -805, 362, -156, 53,   -11};
 /* QUANTL decision levels (lower band, 6 bits), Q12 of det. */
-static const int32_t q6[32] = {
-    0,   35,  72,  110, 150, 190, 233, 276,  323,  370,  422,
-    473, 530, 587, 650, 714, 786, 858, 940,  1023, 1121, 1219,
-    1339, 1458, 1612, 1765, 1980, 2195, 2557, 2919, 0,    0};
+static const int32_t q6[32] = {0,    35,   72,   110,  150,  190,  233,  276,
+                               323,  370,  422,  473,  530,  587,  650,  714,
+                               786,  858,  940,  1023, 1121, 1219, 1339, 1458,
+                               1612, 1765, 1980, 2195, 2557, 2919, 0,    0};
 /* QUANTL output codes for negative and positive differences. */
 static const int32_t iln[32] = {0,  63, 62, 31, 30, 29, 28, 27, 26, 25, 24,
                                 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13,
@@ -37,10 +37,10 @@ static const int32_t wl[8] = {-60, -30, 58, 172, 334, 538, 1198, 3042};
 static const int32_t rl42[16] = {0, 7, 6, 5, 4, 3, 2, 1,
                                  7, 6, 5, 4, 3, 2, 1, 0};
 /* SCALEL/SCALEH: antilog table. */
-static const int32_t ilb[32] = {
-    2048, 2093, 2139, 2186, 2233, 2282, 2332, 2383, 2435, 2489, 2543,
-    2599, 2656, 2714, 2774, 2834, 2896, 2960, 3025, 3091, 3158, 3228,
-    3298, 3371, 3444, 3520, 3597, 3676, 3756, 3838, 3922, 4008};
+static const int32_t ilb[32] = {2048, 2093, 2139, 2186, 2233, 2282, 2332, 2383,
+                                2435, 2489, 2543, 2599, 2656, 2714, 2774, 2834,
+                                2896, 2960, 3025, 3091, 3158, 3228, 3298, 3371,
+                                3444, 3520, 3597, 3676, 3756, 3838, 3922, 4008};
 /* INVQAL: 4-bit inverse quantiser (predictor loop). */
 static const int32_t qm4[16] = {0,     -20456, -12896, -8968, -6288, -4240,
                                 -2584, -1200,  20456,  12896, 8968,  6288,
@@ -243,8 +243,8 @@ size_t g722_decode(G722State *st, const uint8_t *codes, size_t n_bytes,
         /* Lower band: INVQBL (6 bits) for the output, INVQAL (4 bits)
          * for the predictor loop */
         G722Band *lo = &st->band[0];
-        int32_t rlow = clamp(lo->s + ((lo->det * qm6[ilow]) >> 15), -16384,
-                             16383);
+        int32_t rlow =
+            clamp(lo->s + ((lo->det * qm6[ilow]) >> 15), -16384, 16383);
         int32_t ril = ilow >> 2;
         int32_t dlow = (lo->det * qm4[ril]) >> 15;
         lower_adapt(lo, ril);

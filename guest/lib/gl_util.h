@@ -1,5 +1,5 @@
 /*
- * gl_util.h - small freestanding helpers shared by every guest/lib
+ * gl_util.h - small freestanding utilities shared by every guest/lib
  * algorithm: byte copies, little-endian loads and stores, a 64-bit frame
  * hash, a seeded 32-bit PRNG and a Q15 sine table.
  *

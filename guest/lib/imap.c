@@ -10,14 +10,14 @@
 #include "gl_util.h"
 
 enum {
-    ST_TEXT,     /* ordinary line text */
-    ST_QUOTED,   /* inside "..." */
-    ST_QESCAPE,  /* after a backslash inside quotes */
-    ST_BRACE,    /* after '{', reading digits */
+    ST_TEXT,      /* ordinary line text */
+    ST_QUOTED,    /* inside "..." */
+    ST_QESCAPE,   /* after a backslash inside quotes */
+    ST_BRACE,     /* after '{', reading digits */
     ST_BRACE_END, /* after "{N}", expecting CR */
-    ST_BRACE_CR, /* after "{N}\r", expecting LF */
-    ST_CR,       /* after CR, expecting LF */
-    ST_LITERAL,  /* inside a literal */
+    ST_BRACE_CR,  /* after "{N}\r", expecting LF */
+    ST_CR,        /* after CR, expecting LF */
+    ST_LITERAL,   /* inside a literal */
 };
 
 #define NUMBER_MAX 0x0fffffffu

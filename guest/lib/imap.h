@@ -36,23 +36,23 @@ typedef void (*ImapLiteralFunc)(void *ctx, uint32_t msg_seq,
                                 const uint8_t *data, uint32_t len);
 
 typedef struct ImapParser {
-    uint8_t *lit_buf;      /* caller buffer that collects a literal */
-    uint32_t lit_cap;      /* its size in bytes */
-    uint32_t lit_len;      /* bytes of the current literal so far */
-    uint32_t lit_need;     /* bytes of the current literal still to come */
-    ImapLiteralFunc fn;    /* literal callback (may be NULL) */
-    void *ctx;             /* its context */
-    uint32_t state;        /* scanner state (imap.c) */
-    uint32_t number;       /* value of a "{N}" being read */
-    uint32_t digits;       /* digits read of it */
+    uint8_t *lit_buf;   /* caller buffer that collects a literal */
+    uint32_t lit_cap;   /* its size in bytes */
+    uint32_t lit_len;   /* bytes of the current literal so far */
+    uint32_t lit_need;  /* bytes of the current literal still to come */
+    ImapLiteralFunc fn; /* literal callback (may be NULL) */
+    void *ctx;          /* its context */
+    uint32_t state;     /* scanner state (imap.c) */
+    uint32_t number;    /* value of a "{N}" being read */
+    uint32_t digits;    /* digits read of it */
     uint8_t line[IMAP_LINE_KEEP]; /* start of the current line */
-    uint32_t line_len;     /* bytes of the line seen (may exceed KEEP) */
-    uint32_t msg_seq;      /* sequence number of the current "* N FETCH" */
-    uint32_t fetches;      /* untagged FETCH responses completed */
-    uint32_t literals;     /* literals delivered */
-    uint32_t lines;        /* response lines completed */
-    uint32_t status;       /* IMAP_STATUS_* of the tagged line */
-    int32_t error;         /* 0 or IMAP_E_* (sticky) */
+    uint32_t line_len;            /* bytes of the line seen (may exceed KEEP) */
+    uint32_t msg_seq;  /* sequence number of the current "* N FETCH" */
+    uint32_t fetches;  /* untagged FETCH responses completed */
+    uint32_t literals; /* literals delivered */
+    uint32_t lines;    /* response lines completed */
+    uint32_t status;   /* IMAP_STATUS_* of the tagged line */
+    int32_t error;     /* 0 or IMAP_E_* (sticky) */
 } ImapParser;
 
 /* Prepares a parser; lit_buf (lit_cap bytes) is borrowed until the last

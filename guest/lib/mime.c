@@ -11,7 +11,7 @@
 
 #include "gl_util.h"
 
-/* ---- small scanning helpers --------------------------------------------- */
+/* ---- small scanning functions ------------------------------------------ */
 
 /* Case-insensitive comparison of p[0..n) with the lower-case word w. */
 static bool ieq(const uint8_t *p, uint32_t n, const char *w)
@@ -56,10 +56,10 @@ static uint32_t line_end(const uint8_t *p, uint32_t n, uint32_t i)
 /* ---- headers ---------------------------------------------------------- */
 
 typedef struct Headers {
-    const uint8_t *type;     /* Content-Type value (raw, may be folded) */
-    uint32_t type_len;       /* bytes in it */
-    uint32_t encoding;       /* MIME_ENC_* */
-    uint32_t body;           /* offset of the body in the entity */
+    const uint8_t *type; /* Content-Type value (raw, may be folded) */
+    uint32_t type_len;   /* bytes in it */
+    uint32_t encoding;   /* MIME_ENC_* */
+    uint32_t body;       /* offset of the body in the entity */
 } Headers;
 
 static void parse_headers(const uint8_t *p, uint32_t n, Headers *h)
@@ -79,8 +79,8 @@ static void parse_headers(const uint8_t *p, uint32_t n, Headers *h)
         }
         /* field = this line plus continuation lines */
         uint32_t field_end = e;
-        while (field_end + 1 < n && (p[field_end + 1] == ' ' ||
-                                     p[field_end + 1] == '\t'))
+        while (field_end + 1 < n &&
+               (p[field_end + 1] == ' ' || p[field_end + 1] == '\t'))
             field_end = line_end(p, n, field_end + 1);
         uint32_t colon = i;
         while (colon < e && p[colon] != ':')
@@ -114,8 +114,7 @@ static void parse_headers(const uint8_t *p, uint32_t n, Headers *h)
 
 /* Media type token of a Content-Type value ("text/plain" if absent, as
  * RFC 2045 §5.2 says). */
-static void media_type(const Headers *h, const uint8_t **type,
-                       uint32_t *len)
+static void media_type(const Headers *h, const uint8_t **type, uint32_t *len)
 {
     static const uint8_t dflt[] = "text/plain";
     if (h->type == 0) {
@@ -158,12 +157,12 @@ static bool boundary_param(const Headers *h, const uint8_t **b, uint32_t *n)
 /* ---- recursive entity parser ------------------------------------------- */
 
 typedef struct Parse {
-    uint8_t *out;        /* decoded bodies */
-    uint32_t out_cap;    /* its size */
-    uint32_t out_len;    /* bytes used */
-    uint32_t parts;      /* leaf parts so far */
-    MimePartFunc fn;     /* per-part callback (may be NULL) */
-    void *ctx;           /* its context */
+    uint8_t *out;     /* decoded bodies */
+    uint32_t out_cap; /* its size */
+    uint32_t out_len; /* bytes used */
+    uint32_t parts;   /* leaf parts so far */
+    MimePartFunc fn;  /* per-part callback (may be NULL) */
+    void *ctx;        /* its context */
 } Parse;
 
 /* Does a delimiter line "--boundary" start at p[i]? */
@@ -193,8 +192,7 @@ static int32_t parse_multipart(Parse *ps, const uint8_t *p, uint32_t n,
     for (;;) {
         /* i is at "--boundary"; a closing delimiter ends the body */
         uint32_t after = i + 2 + bn;
-        if (after + 2 <= n && p[after] == '-' &&
-            p[after + 1] == '-')
+        if (after + 2 <= n && p[after] == '-' && p[after + 1] == '-')
             return 0;
         uint32_t start = line_end(p, n, after) + 1;
         if (start > n)
@@ -269,8 +267,12 @@ int32_t mime_parse(const uint8_t *msg, uint32_t len, uint8_t *out,
                    uint32_t out_cap, MimePartFunc fn, void *ctx)
 {
     Parse ps = {
-        .out = out, .out_cap = out_cap, .out_len = 0, .parts = 0,
-        .fn = fn, .ctx = ctx,
+        .out = out,
+        .out_cap = out_cap,
+        .out_len = 0,
+        .parts = 0,
+        .fn = fn,
+        .ctx = ctx,
     };
     int32_t rc = parse_entity(&ps, msg, len, 0);
     return rc < 0 ? rc : (int32_t)ps.parts;
@@ -407,9 +409,9 @@ uint32_t mime_qp_encode(const uint8_t *in, uint32_t len, uint8_t *out)
             col = 0;
             continue;
         }
-        bool plain = (c >= 33 && c <= 126 && c != '=') ||
-                     ((c == ' ' || c == '\t') && i + 1 < len &&
-                      in[i + 1] != '\r');
+        bool plain =
+            (c >= 33 && c <= 126 && c != '=') ||
+            ((c == ' ' || c == '\t') && i + 1 < len && in[i + 1] != '\r');
         uint32_t w = plain ? 1 : 3;
         if (col + w > 75) {
             out[n++] = '=';

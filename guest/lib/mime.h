@@ -31,13 +31,13 @@ enum {
 
 /* One decoded leaf part, valid during the callback. */
 typedef struct MimePart {
-    uint32_t index;       /* 0-based leaf index in message order */
-    uint32_t depth;       /* nesting depth (0 = the message itself) */
-    const uint8_t *type;  /* media type, e.g. "text/plain" (not NUL-ended) */
-    uint32_t type_len;    /* bytes in type */
-    uint32_t encoding;    /* MIME_ENC_* it was decoded from */
-    const uint8_t *data;  /* decoded body, inside the caller's out buffer */
-    uint32_t len;         /* bytes in data */
+    uint32_t index;      /* 0-based leaf index in message order */
+    uint32_t depth;      /* nesting depth (0 = the message itself) */
+    const uint8_t *type; /* media type, e.g. "text/plain" (not NUL-ended) */
+    uint32_t type_len;   /* bytes in type */
+    uint32_t encoding;   /* MIME_ENC_* it was decoded from */
+    const uint8_t *data; /* decoded body, inside the caller's out buffer */
+    uint32_t len;        /* bytes in data */
 } MimePart;
 
 typedef void (*MimePartFunc)(void *ctx, const MimePart *part);

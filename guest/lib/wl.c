@@ -11,7 +11,8 @@
 #include "imap.h"
 #include "mime.h"
 
-/* ---- crypto ---------------------------------------------------------------- */
+/* ---- crypto ----------------------------------------------------------------
+ */
 
 uint64_t wl_crypto(uint32_t n, void *scratch)
 {
@@ -30,8 +31,8 @@ uint64_t wl_crypto(uint32_t n, void *scratch)
         gl_store32le(nonce + 4, i);
         gl_store64le(aad, (uint64_t)i + 1); /* packet sequence number */
         uint8_t tag[16];
-        aead_seal(key, nonce, aad, sizeof(aad), pt, WL_CRYPTO_PACKET_BYTES,
-                  ct, tag);
+        aead_seal(key, nonce, aad, sizeof(aad), pt, WL_CRYPTO_PACKET_BYTES, ct,
+                  tag);
         h = gl_hash_bytes(h, tag, sizeof(tag));
         uint8_t *t = pt; /* chain: this ciphertext is the next plaintext */
         pt = ct;
@@ -40,14 +41,15 @@ uint64_t wl_crypto(uint32_t n, void *scratch)
     return h;
 }
 
-/* ---- voice ----------------------------------------------------------------- */
+/* ---- voice -----------------------------------------------------------------
+ */
 
 typedef struct VoiceScratch {
-    G722State enc;                      /* encoder state */
-    G722State dec;                      /* decoder state */
-    int16_t pcm[G722_FRAME_SAMPLES];    /* input frame */
-    int16_t out[G722_FRAME_SAMPLES];    /* decoded frame */
-    uint8_t codes[G722_FRAME_BYTES];    /* encoded frame */
+    G722State enc;                   /* encoder state */
+    G722State dec;                   /* decoder state */
+    int16_t pcm[G722_FRAME_SAMPLES]; /* input frame */
+    int16_t out[G722_FRAME_SAMPLES]; /* decoded frame */
+    uint8_t codes[G722_FRAME_BYTES]; /* encoded frame */
 } VoiceScratch;
 
 _Static_assert(sizeof(VoiceScratch) <= WL_VOICE_SCRATCH_BYTES,
@@ -66,8 +68,8 @@ uint64_t wl_voice(uint32_t n, void *scratch)
         /* 440 Hz and 1 kHz tones plus white noise, 16 kHz sampling:
          * phase steps are f * 65536 / 16000 */
         for (int k = 0; k < G722_FRAME_SAMPLES; k++) {
-            int32_t s = (gl_sine_q15(ph1) * 9000 + gl_sine_q15(ph2) * 6000) >>
-                        15;
+            int32_t s =
+                (gl_sine_q15(ph1) * 9000 + gl_sine_q15(ph2) * 6000) >> 15;
             s += (int32_t)(gl_rng_next(&rng) >> 20) - 2048;
             v->pcm[k] = (int16_t)s;
             ph1 += 1802;
@@ -83,7 +85,8 @@ uint64_t wl_voice(uint32_t n, void *scratch)
     return h;
 }
 
-/* ---- mail ------------------------------------------------------------------ */
+/* ---- mail ------------------------------------------------------------------
+ */
 
 typedef struct Out {
     uint8_t *p;   /* buffer */
@@ -110,10 +113,9 @@ static void put(Out *o, const char *s)
 /* Decimal without division (repeated subtraction of powers of ten). */
 static void put_u32(Out *o, uint32_t v)
 {
-    static const uint32_t pow10[10] = {1000000000u, 100000000u, 10000000u,
-                                       1000000u,    100000u,    10000u,
-                                       1000u,       100u,       10u,
-                                       1u};
+    static const uint32_t pow10[10] = {
+        1000000000u, 100000000u, 10000000u, 1000000u, 100000u,
+        10000u,      1000u,      100u,      10u,      1u};
     char buf[10];
     uint32_t len = 0;
     for (int i = 0; i < 10; i++) {
@@ -155,9 +157,9 @@ static const char *const mail_sentences[] = {
 
 uint32_t wl_mail_response(uint32_t seq, uint8_t *out, uint8_t *tmp)
 {
-    uint8_t *msg_buf = tmp;                 /* the RFC 822 message */
+    uint8_t *msg_buf = tmp;                  /* the RFC 822 message */
     uint8_t *text = tmp + WL_MAIL_BUF_BYTES; /* raw text part */
-    uint8_t *attach = text + 2048;          /* raw attachment */
+    uint8_t *attach = text + 2048;           /* raw attachment */
     GlRng rng;
     gl_rng_seed(&rng, WL_SEED ^ ((uint64_t)seq << 8) ^ 3);
 
@@ -220,10 +222,10 @@ uint32_t wl_mail_response(uint32_t seq, uint8_t *out, uint8_t *tmp)
 }
 
 typedef struct MailCheck {
-    uint8_t *out;     /* decoded bodies buffer */
-    uint64_t h;       /* running hash */
-    uint32_t parts;   /* decoded parts */
-    int32_t error;    /* first MIME error */
+    uint8_t *out;   /* decoded bodies buffer */
+    uint64_t h;     /* running hash */
+    uint32_t parts; /* decoded parts */
+    int32_t error;  /* first MIME error */
 } MailCheck;
 
 static void mail_part(void *ctx, const MimePart *part)
@@ -239,8 +241,8 @@ static void mail_literal(void *ctx, uint32_t msg_seq, const uint8_t *data,
 {
     MailCheck *mc = (MailCheck *)ctx;
     mc->h = gl_hash_u32(mc->h, msg_seq);
-    int32_t rc = mime_parse(data, len, mc->out, WL_MAIL_BUF_BYTES, mail_part,
-                            mc);
+    int32_t rc =
+        mime_parse(data, len, mc->out, WL_MAIL_BUF_BYTES, mail_part, mc);
     if (rc < 0 && mc->error == 0)
         mc->error = rc;
     else if (rc > 0)
@@ -257,8 +259,7 @@ uint64_t wl_mail(uint32_t n, void *scratch)
     uint64_t h = GL_HASH_INIT;
     for (uint32_t i = 0; i < n; i++) {
         uint32_t len = wl_mail_response(i + 1, resp, lit);
-        MailCheck mc = {.out = dec, .h = GL_HASH_INIT, .parts = 0,
-                        .error = 0};
+        MailCheck mc = {.out = dec, .h = GL_HASH_INIT, .parts = 0, .error = 0};
         ImapParser p;
         imap_init(&p, lit, WL_MAIL_BUF_BYTES, mail_literal, &mc);
         /* network-sized reads: 1 .. 1460 bytes */
@@ -277,7 +278,8 @@ uint64_t wl_mail(uint32_t n, void *scratch)
     return h;
 }
 
-/* ---- ui -------------------------------------------------------------------- */
+/* ---- ui --------------------------------------------------------------------
+ */
 
 static const char *const ui_titles[] = {
     "New message", "Missed call", "Calendar", "Battery low", "Update ready",

@@ -48,9 +48,8 @@ int64_t rt_pmic_wakelock(uint32_t id, int hold)
 {
     if (id >= HS_PMIC_WL_MAX)
         return HS_EINVAL;
-    rt_mmio_write32(REG(HS_MMIO_PMIC, hold ? HS_PMIC_WL_ACQUIRE
-                                           : HS_PMIC_WL_RELEASE),
-                    id);
+    rt_mmio_write32(
+        REG(HS_MMIO_PMIC, hold ? HS_PMIC_WL_ACQUIRE : HS_PMIC_WL_RELEASE), id);
     return 0;
 }
 
@@ -64,7 +63,8 @@ uint32_t rt_pmic_state(void)
     return rt_mmio_read32(REG(HS_MMIO_PMIC, HS_PMIC_STATE));
 }
 
-/* ---- microphone and audio routing ----------------------------------------- */
+/* ---- microphone and audio routing -----------------------------------------
+ */
 
 void rt_mic_capture(int on)
 {
@@ -85,7 +85,8 @@ void rt_audio_route(uint32_t route)
     rt_mmio_write32(REG(HS_MMIO_AUDIO, HS_AUDIO_ROUTE), route);
 }
 
-/* ---- display --------------------------------------------------------------- */
+/* ---- display ---------------------------------------------------------------
+ */
 
 void rt_display_power(int on, uint32_t brightness)
 {
@@ -105,7 +106,8 @@ void rt_display_flip(void)
     rt_mmio_write32(REG(HS_MMIO_DISPLAY, HS_DISPLAY_FLIP), 1);
 }
 
-/* ---- GPU ------------------------------------------------------------------- */
+/* ---- GPU -------------------------------------------------------------------
+ */
 
 void rt_gpu_submit(uint32_t work_units, const void *cmds, uint32_t len)
 {
@@ -119,7 +121,8 @@ uint32_t rt_gpu_busy(void)
     return rt_mmio_read32(REG(HS_MMIO_GPU, HS_GPU_BUSY));
 }
 
-/* ---- storage --------------------------------------------------------------- */
+/* ---- storage ---------------------------------------------------------------
+ */
 
 /* Polls before giving up with HS_EIO; each poll yields the CPU, so this
  * bounds a hung device, not the simulated time a slow one may take. */
@@ -145,7 +148,8 @@ int64_t rt_storage_io(uint32_t cmd, uint64_t lba, void *buf, uint32_t bytes)
     return HS_EIO;
 }
 
-/* ---- network ring and baseband mailbox ------------------------------------- */
+/* ---- network ring and baseband mailbox -------------------------------------
+ */
 
 int64_t rt_net_send(const void *pkt, uint32_t len)
 {
@@ -184,7 +188,8 @@ int64_t rt_bbipc_recv(void *buf)
     return rt_mmio_read32(REG(HS_MMIO_BBIPC, HS_BBIPC_RX_POP));
 }
 
-/* ---- DVFS and delays -------------------------------------------------------- */
+/* ---- DVFS and delays --------------------------------------------------------
+ */
 
 uint32_t rt_dvfs_khz(void)
 {

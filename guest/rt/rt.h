@@ -22,7 +22,7 @@
  * platform.h); returns the event's result in x0. */
 uint64_t hs_entry(uint64_t event, uint64_t a0, uint64_t a1);
 
-/* Freestanding memory helpers (the compiler may emit calls to them). */
+/* Freestanding memory functions (the compiler may emit calls to them). */
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
@@ -31,17 +31,17 @@ int memcmp(const void *a, const void *b, size_t n);
 /* ---- platform calls ------------------------------------------------------ */
 
 /* One HVC with up to three arguments; imm must be a constant HS_PC_*. */
-#define RT_HVC(imm, a0, a1, a2)                                              \
-    __extension__({                                                          \
-        register uint64_t x0_ __asm__("x0") = (uint64_t)(a0);                \
-        register uint64_t x1_ __asm__("x1") = (uint64_t)(a1);                \
-        register uint64_t x2_ __asm__("x2") = (uint64_t)(a2);                \
-        register uint64_t x3_ __asm__("x3") = 0;                             \
-        __asm__ volatile("hvc %[n]"                                          \
-                         : "+r"(x0_), "+r"(x1_), "+r"(x2_), "+r"(x3_)        \
-                         : [n] "i"(imm)                                      \
-                         : "memory");                                        \
-        (int64_t) x0_;                                                       \
+#define RT_HVC(imm, a0, a1, a2)                                                \
+    __extension__({                                                            \
+        register uint64_t x0_ __asm__("x0") = (uint64_t)(a0);                  \
+        register uint64_t x1_ __asm__("x1") = (uint64_t)(a1);                  \
+        register uint64_t x2_ __asm__("x2") = (uint64_t)(a2);                  \
+        register uint64_t x3_ __asm__("x3") = 0;                               \
+        __asm__ volatile("hvc %[n]"                                            \
+                         : "+r"(x0_), "+r"(x1_), "+r"(x2_), "+r"(x3_)          \
+                         : [n] "i"(imm)                                        \
+                         : "memory");                                          \
+        (int64_t) x0_;                                                         \
     })
 
 /* Stops the domain for good; does not return. */
@@ -68,8 +68,7 @@ static inline int64_t rt_pc_yield(void)
     return RT_HVC(HS_PC_YIELD, 0, 0, 0);
 }
 /* Copies len bytes at addr to domain dest (delivered as HS_EV_MESSAGE). */
-static inline int64_t rt_pc_send(uint32_t dest, const void *addr,
-                                 uint64_t len)
+static inline int64_t rt_pc_send(uint32_t dest, const void *addr, uint64_t len)
 {
     return RT_HVC(HS_PC_SEND, dest, (uintptr_t)addr, len);
 }
@@ -88,7 +87,8 @@ static inline int64_t rt_pc_puts(const char *s, uint64_t len)
     return RT_HVC(HS_PC_PUTS, (uintptr_t)s, len, 0);
 }
 
-/* ---- MMIO ----------------------------------------------------------------- */
+/* ---- MMIO -----------------------------------------------------------------
+ */
 
 static inline uint32_t rt_mmio_read32(uint64_t addr)
 {

@@ -45,16 +45,15 @@ static void test_chacha20_rfc_2_4_2(void **state)
     for (int i = 0; i < 32; i++)
         key[i] = (uint8_t)i;
     unhex("000000000000004a00000000", nonce);
-    size_t n = unhex(
-        "6e 2e 35 9a 25 68 f9 80 41 ba 07 28 dd 0d 69 81"
-        "e9 7e 7a ec 1d 43 60 c2 0a 27 af cc fd 9f ae 0b"
-        "f9 1b 65 c5 52 47 33 ab 8f 59 3d ab cd 62 b3 57"
-        "16 39 d6 24 e6 51 52 ab 8f 53 0c 35 9f 08 61 d8"
-        "07 ca 0d bf 50 0d 6a 61 56 a3 8e 08 8a 22 b6 5e"
-        "52 bc 51 4d 16 cc f8 06 81 8c e9 1a b7 79 37 36"
-        "5a f9 0b bf 74 a3 5b e6 b4 0b 8e ed f2 78 5e 42"
-        "87 4d",
-        expect);
+    size_t n = unhex("6e 2e 35 9a 25 68 f9 80 41 ba 07 28 dd 0d 69 81"
+                     "e9 7e 7a ec 1d 43 60 c2 0a 27 af cc fd 9f ae 0b"
+                     "f9 1b 65 c5 52 47 33 ab 8f 59 3d ab cd 62 b3 57"
+                     "16 39 d6 24 e6 51 52 ab 8f 53 0c 35 9f 08 61 d8"
+                     "07 ca 0d bf 50 0d 6a 61 56 a3 8e 08 8a 22 b6 5e"
+                     "52 bc 51 4d 16 cc f8 06 81 8c e9 1a b7 79 37 36"
+                     "5a f9 0b bf 74 a3 5b e6 b4 0b 8e ed f2 78 5e 42"
+                     "87 4d",
+                     expect);
     assert_int_equal(n, 114);
     assert_int_equal(strlen(sunscreen), 114);
     chacha20_xor(key, 1, nonce, (const uint8_t *)sunscreen, out, 114);
@@ -116,8 +115,8 @@ static void test_aead_seal_rfc_2_8_2(void **state)
     Vector282 v;
     load_2_8_2(&v);
     uint8_t ct[114], tag[16];
-    aead_seal(v.key, v.nonce, v.aad, sizeof(v.aad),
-              (const uint8_t *)sunscreen, 114, ct, tag);
+    aead_seal(v.key, v.nonce, v.aad, sizeof(v.aad), (const uint8_t *)sunscreen,
+              114, ct, tag);
     assert_memory_equal(ct, v.ct, 114);
     assert_memory_equal(tag, v.tag, 16);
 }
@@ -130,8 +129,7 @@ static void test_aead_open_rejects_tampering(void **state)
     Vector282 v;
     load_2_8_2(&v);
     uint8_t pt[114];
-    assert_int_equal(aead_open(v.key, v.nonce, v.aad, 12, v.ct, 114, v.tag,
-                               pt),
+    assert_int_equal(aead_open(v.key, v.nonce, v.aad, 12, v.ct, 114, v.tag, pt),
                      0);
     assert_memory_equal(pt, sunscreen, 114);
 
@@ -140,20 +138,17 @@ static void test_aead_open_rejects_tampering(void **state)
         memcpy(tag, v.tag, 16);
         tag[bit >> 3] ^= (uint8_t)(1u << (bit & 7));
         memset(pt, 0xee, sizeof(pt));
-        assert_int_equal(aead_open(v.key, v.nonce, v.aad, 12, v.ct, 114, tag,
-                                   pt),
-                         -1);
+        assert_int_equal(
+            aead_open(v.key, v.nonce, v.aad, 12, v.ct, 114, tag, pt), -1);
         for (int i = 0; i < 114; i++)
             assert_int_equal(pt[i], 0xee);
     }
     v.ct[50] ^= 1;
-    assert_int_equal(aead_open(v.key, v.nonce, v.aad, 12, v.ct, 114, v.tag,
-                               pt),
+    assert_int_equal(aead_open(v.key, v.nonce, v.aad, 12, v.ct, 114, v.tag, pt),
                      -1);
     v.ct[50] ^= 1;
     v.aad[0] ^= 0x80;
-    assert_int_equal(aead_open(v.key, v.nonce, v.aad, 12, v.ct, 114, v.tag,
-                               pt),
+    assert_int_equal(aead_open(v.key, v.nonce, v.aad, 12, v.ct, 114, v.tag, pt),
                      -1);
 }
 

@@ -67,8 +67,8 @@ static size_t load(const char *rel, uint8_t *buf, size_t cap)
 static uint8_t resp[MAX_FILE], lit[MAX_FILE], expect[MAX_FILE];
 
 /* Feeds resp[0..len) in pieces: cuts[] are increasing split offsets. */
-static void parse_cuts(Parsed *r, ImapParser *p, size_t len,
-                       const size_t *cuts, size_t ncuts)
+static void parse_cuts(Parsed *r, ImapParser *p, size_t len, const size_t *cuts,
+                       size_t ncuts)
 {
     memset(r, 0, sizeof(*r));
     imap_init(p, lit, sizeof(lit), on_literal, r);
@@ -111,8 +111,8 @@ static Parsed parsed;
 static void test_mail_multipart_whole(void **state)
 {
     (void)state;
-    size_t len = load("tests/data/mail/fetch_multipart.txt", resp,
-                      sizeof(resp));
+    size_t len =
+        load("tests/data/mail/fetch_multipart.txt", resp, sizeof(resp));
     ImapParser p;
     parse_cuts(&parsed, &p, len, NULL, 0);
     check_multipart(&parsed, &p);
@@ -124,8 +124,8 @@ static void test_mail_multipart_whole(void **state)
 static void test_mail_multipart_every_split(void **state)
 {
     (void)state;
-    size_t len = load("tests/data/mail/fetch_multipart.txt", resp,
-                      sizeof(resp));
+    size_t len =
+        load("tests/data/mail/fetch_multipart.txt", resp, sizeof(resp));
     ImapParser p;
     for (size_t s = 1; s < len; s++) {
         parse_cuts(&parsed, &p, len, &s, 1);
@@ -142,8 +142,8 @@ static void test_mail_multipart_every_split(void **state)
 static void test_mail_multipart_random_chunks(void **state)
 {
     (void)state;
-    size_t len = load("tests/data/mail/fetch_multipart.txt", resp,
-                      sizeof(resp));
+    size_t len =
+        load("tests/data/mail/fetch_multipart.txt", resp, sizeof(resp));
     GlRng rng;
     gl_rng_seed(&rng, 42);
     ImapParser p;
@@ -219,12 +219,11 @@ static void test_mail_errors(void **state)
                                 NULL, NULL),
                      MIME_E_BOUNDARY);
     const char *bad64 = "Content-Transfer-Encoding: base64\r\n\r\nQUJD*\r\n";
-    assert_int_equal(mime_parse((const uint8_t *)bad64,
-                                (uint32_t)strlen(bad64), out, sizeof(out),
-                                NULL, NULL),
+    assert_int_equal(mime_parse((const uint8_t *)bad64, (uint32_t)strlen(bad64),
+                                out, sizeof(out), NULL, NULL),
                      MIME_E_BASE64);
-    assert_int_equal(mime_parse((const uint8_t *)bad64,
-                                (uint32_t)strlen(bad64), out, 2, NULL, NULL),
+    assert_int_equal(mime_parse((const uint8_t *)bad64, (uint32_t)strlen(bad64),
+                                out, 2, NULL, NULL),
                      MIME_E_SPACE);
 }
 

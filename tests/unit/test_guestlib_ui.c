@@ -48,8 +48,8 @@ static void test_ui_layout(void **state)
     UiScene s = scene();
     uint64_t h = ui_compose(fb, W, &s);
     assert_true(h == ui_frame_hash(fb, W, W, H));
-    assert_int_equal(fb[0], 0x00101418u);            /* status bar */
-    assert_int_equal(fb[(H - 1) * W], 0x00c02020u);  /* secret banner */
+    assert_int_equal(fb[0], 0x00101418u);           /* status bar */
+    assert_int_equal(fb[(H - 1) * W], 0x00c02020u); /* secret banner */
     /* clock digits (white) in the status bar's left part */
     assert_true(count_colour(fb, W, 6, 5, 66, 19, 0x00f0f0f0u) > 40);
     /* card text (ink) inside the card */

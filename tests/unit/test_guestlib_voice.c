@@ -22,13 +22,12 @@ static void round_trip(const int16_t *x, int16_t *y, uint8_t *codes)
     g722_init(&enc);
     g722_init(&dec);
     for (int f = 0; f < N / G722_FRAME_SAMPLES; f++) {
-        size_t nb = g722_encode(&enc, x + f * G722_FRAME_SAMPLES,
-                                G722_FRAME_SAMPLES,
-                                codes + f * G722_FRAME_BYTES);
+        size_t nb =
+            g722_encode(&enc, x + f * G722_FRAME_SAMPLES, G722_FRAME_SAMPLES,
+                        codes + f * G722_FRAME_BYTES);
         assert_int_equal(nb, G722_FRAME_BYTES);
         size_t ns = g722_decode(&dec, codes + f * G722_FRAME_BYTES,
-                                G722_FRAME_BYTES,
-                                y + f * G722_FRAME_SAMPLES);
+                                G722_FRAME_BYTES, y + f * G722_FRAME_SAMPLES);
         assert_int_equal(ns, G722_FRAME_SAMPLES);
     }
 }

@@ -108,7 +108,7 @@ static void test_wl_sine_table(void **state)
     assert_int_equal(gl_sine_q15(0x4000), 32767);
     assert_int_equal(gl_sine_q15(0x8000), 0);
     assert_int_equal(gl_sine_q15(0xc000), -32767);
-    assert_int_equal(gl_sine_q15(0x2000), 23170); /* sin(pi/4) */
+    assert_int_equal(gl_sine_q15(0x2000), 23170);  /* sin(pi/4) */
     assert_int_equal(gl_sine_q15(0x12000), 23170); /* wraps */
 }
 
