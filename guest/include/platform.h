@@ -229,5 +229,6 @@
 #define HS_EINVAL (-22)
 #define HS_EPERM (-1)
 #define HS_EAGAIN (-11)
+#define HS_EIO (-5) /* a device reported an error (guest drivers) */
 
 #endif /* HS_PLATFORM_H */
