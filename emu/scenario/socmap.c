@@ -6,11 +6,12 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Model limits (not phone figures). */
-#define SOCMAP_FLASH_BYTES (256ULL << 20) /* simulated medium; lazily backed   \
-                                           */
-#define SOCMAP_MAX_TRANSFER (1U << 20)    /* one request: the guest I/O area */
-#define SOCMAP_GPU_CMD_BYTES 65536        /* largest GPU command list */
+/* Model limits (not phone figures). The simulated flash is backed
+ * lazily, so its size costs nothing until written; one request moves at
+ * most the guest's I/O area. */
+#define SOCMAP_FLASH_BYTES (256ULL << 20)
+#define SOCMAP_MAX_TRANSFER (1U << 20)
+#define SOCMAP_GPU_CMD_BYTES 65536
 
 static int fail(char *err, size_t size, const char *what, size_t got,
                 size_t max)

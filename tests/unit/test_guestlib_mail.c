@@ -74,6 +74,8 @@ static void parse_cuts(Parsed *r, ImapParser *p, size_t len, const size_t *cuts,
     imap_init(p, lit, sizeof(lit), on_literal, r);
     size_t off = 0;
     for (size_t i = 0; i <= ncuts; i++) {
+        /* cuts may be NULL when ncuts is 0: it is read only for i < ncuts */
+        // cppcheck-suppress nullPointer
         size_t end = i < ncuts ? cuts[i] : len;
         assert_int_equal(imap_feed(p, resp + off, (uint32_t)(end - off)), 0);
         off = end;

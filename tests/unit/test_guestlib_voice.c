@@ -41,6 +41,8 @@ static double snr_db(const int16_t *x, const int16_t *y, int delay)
         sig += a * a;
         err += d * d;
     }
+    if (sig <= 0) /* a silent reference has no SNR */
+        fail_msg("snr_db: reference signal is silent");
     return 10.0 * log10(sig / (err > 0 ? err : 1e-9));
 }
 
