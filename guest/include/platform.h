@@ -134,6 +134,12 @@
 #define HS_STORAGE_CMD 0x14   /* W: 1 read, 2 write */
 #define HS_STORAGE_STATUS 0x18 /* R: 0 idle, 1 busy, 2 done, 3 error */
 #define HS_STORAGE_BLOCK 4096
+#define HS_STORAGE_CMD_READ 1
+#define HS_STORAGE_CMD_WRITE 2
+#define HS_STORAGE_ST_IDLE 0
+#define HS_STORAGE_ST_BUSY 1
+#define HS_STORAGE_ST_DONE 2
+#define HS_STORAGE_ST_ERROR 3
 
 /* network ring: IP packets between a domain and the baseband. */
 #define HS_NET_TX_ADDR 0x00  /* RW (64-bit): packet to send */
@@ -217,5 +223,6 @@
 #define HS_EINVAL (-22)
 #define HS_EPERM (-1)
 #define HS_EAGAIN (-11)
+#define HS_EIO (-5) /* a device reported an error (guest drivers) */
 
 #endif /* HS_PLATFORM_H */

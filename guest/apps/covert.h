@@ -1,0 +1,62 @@
+/*
+ * covert.h - request layout of HS_CALL_COVERT_TX / HS_CALL_COVERT_RX,
+ * shared by host and guest: the two ends of a covert channel through a
+ * shared resource, one symbol per period on a common time grid
+ * (t_k = start_ns + k * period_ns in platform time).
+ *
+ * Sender modes:
+ *   HS_COVERT_WAKELOCK  symbol 1: hold wakelock `wakelock_id` (platform
+ *                       call) for the whole period; 0: just sleep, so the
+ *                       SoC may suspend
+ *   HS_COVERT_BUSY      symbol 1: keep the CPU busy for the period
+ *                       (contention, DVFS); 0: sleep
+ * Receiver modes:
+ *   HS_COVERT_WAKELOCK  sleep until the middle of each period and measure
+ *                       how late the wake-up is; lateness < threshold_ns
+ *                       decodes as 1 (someone kept the SoC awake)
+ *   HS_COVERT_BUSY      in each period run `busy_iters` loop iterations
+ *                       and measure their duration; >= threshold_ns
+ *                       decodes as 1 (someone competed for the CPU)
+ * Each symbol is logged with HS_PC_LOG (HS_LOG_SENT / HS_LOG_DECODED),
+ * value = (index << 1) | symbol. These calls need a host that serves the
+ * platform calls (clock, sleep-until, wakelocks, log).
+ */
+#ifndef GUEST_APPS_COVERT_H
+#define GUEST_APPS_COVERT_H
+
+#include <stdint.h>
+
+#define HS_COVERT_WAKELOCK 0
+#define HS_COVERT_BUSY 1
+#define HS_COVERT_MAX_BITS 256 /* symbols recorded in bits[] */
+
+typedef struct HsCovertRequest {
+    uint64_t seed;         /* in: bit-stream seed (guest/lib/covert_bits) */
+    uint64_t period_ns;    /* in: symbol period */
+    uint64_t start_ns;     /* in: time of symbol 0; 0 = one period from now */
+    uint64_t threshold_ns; /* in (rx): decision threshold */
+    uint64_t busy_iters;   /* in (rx busy mode): loop iterations per probe,
+                              0 = calibrate to period_ns / 8 */
+    uint32_t symbols;      /* in: number of symbols */
+    uint32_t mode;         /* in: HS_COVERT_WAKELOCK or HS_COVERT_BUSY */
+    uint32_t wakelock_id;  /* in (tx wakelock mode): id to hold */
+    uint32_t ones;         /* out: symbols equal to 1 sent / decoded */
+    uint32_t errors;       /* out (rx): decoded symbols that differ from
+                              the seeded stream */
+    int32_t status;        /* out: 0 or HS_EINVAL */
+    uint64_t bits[HS_COVERT_MAX_BITS / 64]; /* out: first symbols, bit k of
+                              word k/64 = symbol k */
+} HsCovertRequest;
+
+_Static_assert(sizeof(HsCovertRequest) == 64 + HS_COVERT_MAX_BITS / 8,
+               "HsCovertRequest layout");
+
+/* Defaults of HS_WL_COVERT_TX / HS_WL_COVERT_RX (a1 = symbols): seed 1,
+ * wakelock mode, id 1, 10 ms symbols, 1 ms threshold. Their check value
+ * is the first 64 symbols sent / decoded (bit k = symbol k). */
+#define HS_COVERT_WL_SEED 1
+#define HS_COVERT_WL_PERIOD_NS 10000000ULL
+#define HS_COVERT_WL_THRESHOLD_NS 1000000ULL
+#define HS_COVERT_WL_WAKELOCK 1
+
+#endif /* GUEST_APPS_COVERT_H */

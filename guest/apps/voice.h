@@ -1,0 +1,31 @@
+/*
+ * voice.h - request layout of HS_CALL_VOICE_ENCODE / HS_CALL_VOICE_DECODE
+ * (ITU-T G.722 at 64 kbit/s, 20 ms frames of 320 samples <-> 160 bytes),
+ * shared by host and guest. The codec state travels in the request, so
+ * a caller keeps one request per stream and calls it frame after frame.
+ */
+#ifndef GUEST_APPS_VOICE_H
+#define GUEST_APPS_VOICE_H
+
+#include <stdint.h>
+
+#define HS_VOICE_FRAME_SAMPLES 320 /* 20 ms at 16 kHz */
+#define HS_VOICE_FRAME_BYTES 160   /* G.722 64 kbit/s */
+#define HS_VOICE_MAX_FRAMES 50     /* one second per call at most */
+#define HS_VOICE_STATE_BYTES 512   /* opaque codec state (G722State) */
+#define HS_VOICE_RESET 0x1         /* flags: start a new stream */
+
+typedef struct HsVoiceRequest {
+    uint64_t in_addr;  /* in: encode: int16 PCM; decode: G.722 bytes */
+    uint64_t out_addr; /* in: encode: G.722 bytes; decode: int16 PCM */
+    uint32_t frames;   /* in: frames to process (<= HS_VOICE_MAX_FRAMES) */
+    uint32_t flags;    /* in: HS_VOICE_RESET */
+    uint32_t out_len;  /* out: bytes (encode) or samples (decode) */
+    int32_t status;    /* out: 0 or HS_EINVAL */
+    uint8_t state[HS_VOICE_STATE_BYTES]; /* in/out: codec state */
+} HsVoiceRequest;
+
+_Static_assert(sizeof(HsVoiceRequest) == 32 + HS_VOICE_STATE_BYTES,
+               "HsVoiceRequest layout");
+
+#endif /* GUEST_APPS_VOICE_H */

@@ -1,0 +1,205 @@
+/*
+ * drivers.c - guest drivers for the platform devices, one small group of
+ * functions per MMIO window of platform.h. Register meanings are the
+ * device models' (soc_models/devices); the drivers keep no state.
+ */
+#include "rt/rt.h"
+
+#define REG(win, off) ((win) + (off))
+
+/* ---- timer ------------------------------------------------------------- */
+
+uint64_t rt_timer_now_ns(void)
+{
+    return rt_mmio_read64(REG(HS_MMIO_TIMER, HS_TIMER_NOW64));
+}
+
+void rt_timer_arm(uint64_t deadline_ns)
+{
+    rt_mmio_write64(REG(HS_MMIO_TIMER, HS_TIMER_CMP64), deadline_ns);
+    rt_mmio_write32(REG(HS_MMIO_TIMER, HS_TIMER_CTRL), 1u | 2u);
+}
+
+void rt_timer_disarm(void)
+{
+    rt_mmio_write32(REG(HS_MMIO_TIMER, HS_TIMER_CTRL), 2u); /* W1C pending */
+}
+
+/* ---- interrupt controller ------------------------------------------------ */
+
+uint32_t rt_intc_pending(void)
+{
+    return rt_mmio_read32(REG(HS_MMIO_INTC, HS_INTC_PENDING));
+}
+
+void rt_intc_enable(uint32_t mask)
+{
+    rt_mmio_write32(REG(HS_MMIO_INTC, HS_INTC_ENABLE), mask);
+}
+
+void rt_intc_ack(uint32_t mask)
+{
+    rt_mmio_write32(REG(HS_MMIO_INTC, HS_INTC_ACK), mask);
+}
+
+/* ---- PMIC ---------------------------------------------------------------- */
+
+int64_t rt_pmic_wakelock(uint32_t id, int hold)
+{
+    if (id >= HS_PMIC_WL_MAX)
+        return HS_EINVAL;
+    rt_mmio_write32(REG(HS_MMIO_PMIC, hold ? HS_PMIC_WL_ACQUIRE
+                                           : HS_PMIC_WL_RELEASE),
+                    id);
+    return 0;
+}
+
+uint32_t rt_pmic_held(void)
+{
+    return rt_mmio_read32(REG(HS_MMIO_PMIC, HS_PMIC_WL_HELD));
+}
+
+uint32_t rt_pmic_state(void)
+{
+    return rt_mmio_read32(REG(HS_MMIO_PMIC, HS_PMIC_STATE));
+}
+
+/* ---- microphone and audio routing ----------------------------------------- */
+
+void rt_mic_capture(int on)
+{
+    rt_mmio_write32(REG(HS_MMIO_MIC, HS_MIC_CTRL), on ? 1u : 0u);
+}
+
+int64_t rt_mic_pop(int16_t *dst)
+{
+    if (rt_mmio_read32(REG(HS_MMIO_MIC, HS_MIC_STATUS)) == 0)
+        return HS_EAGAIN;
+    rt_mmio_write64(REG(HS_MMIO_MIC, HS_MIC_DMA_ADDR), (uintptr_t)dst);
+    rt_mmio_write32(REG(HS_MMIO_MIC, HS_MIC_POP), 1);
+    return rt_mmio_read32(REG(HS_MMIO_MIC, HS_MIC_FRAME_LABEL));
+}
+
+void rt_audio_route(uint32_t route)
+{
+    rt_mmio_write32(REG(HS_MMIO_AUDIO, HS_AUDIO_ROUTE), route);
+}
+
+/* ---- display --------------------------------------------------------------- */
+
+void rt_display_power(int on, uint32_t brightness)
+{
+    rt_mmio_write32(REG(HS_MMIO_DISPLAY, HS_DISPLAY_BRIGHTNESS),
+                    brightness > 255 ? 255 : brightness);
+    rt_mmio_write32(REG(HS_MMIO_DISPLAY, HS_DISPLAY_CTRL), on ? 1u : 0u);
+}
+
+void rt_display_size(uint32_t *width, uint32_t *height)
+{
+    *width = rt_mmio_read32(REG(HS_MMIO_DISPLAY, HS_DISPLAY_WIDTH));
+    *height = rt_mmio_read32(REG(HS_MMIO_DISPLAY, HS_DISPLAY_HEIGHT));
+}
+
+void rt_display_flip(void)
+{
+    rt_mmio_write32(REG(HS_MMIO_DISPLAY, HS_DISPLAY_FLIP), 1);
+}
+
+/* ---- GPU ------------------------------------------------------------------- */
+
+void rt_gpu_submit(uint32_t work_units, const void *cmds, uint32_t len)
+{
+    rt_mmio_write64(REG(HS_MMIO_GPU, HS_GPU_CMDBUF), (uintptr_t)cmds);
+    rt_mmio_write32(REG(HS_MMIO_GPU, HS_GPU_CMDLEN), cmds ? len : 0);
+    rt_mmio_write32(REG(HS_MMIO_GPU, HS_GPU_SUBMIT), work_units);
+}
+
+uint32_t rt_gpu_busy(void)
+{
+    return rt_mmio_read32(REG(HS_MMIO_GPU, HS_GPU_BUSY));
+}
+
+/* ---- storage --------------------------------------------------------------- */
+
+/* Polls before giving up with HS_EIO; each poll yields the CPU, so this
+ * bounds a hung device, not the simulated time a slow one may take. */
+#define STORAGE_MAX_POLLS 1000000u
+
+int64_t rt_storage_io(uint32_t cmd, uint64_t lba, void *buf, uint32_t bytes)
+{
+    if ((cmd != HS_STORAGE_CMD_READ && cmd != HS_STORAGE_CMD_WRITE) ||
+        buf == 0 || bytes == 0)
+        return HS_EINVAL;
+    rt_mmio_write64(REG(HS_MMIO_STORAGE, HS_STORAGE_LBA), lba);
+    rt_mmio_write64(REG(HS_MMIO_STORAGE, HS_STORAGE_ADDR), (uintptr_t)buf);
+    rt_mmio_write32(REG(HS_MMIO_STORAGE, HS_STORAGE_COUNT), bytes);
+    rt_mmio_write32(REG(HS_MMIO_STORAGE, HS_STORAGE_CMD), cmd);
+    for (uint32_t i = 0; i < STORAGE_MAX_POLLS; i++) {
+        uint32_t st = rt_mmio_read32(REG(HS_MMIO_STORAGE, HS_STORAGE_STATUS));
+        if (st == HS_STORAGE_ST_DONE)
+            return 0;
+        if (st == HS_STORAGE_ST_ERROR)
+            return HS_EIO;
+        rt_pc_yield();
+    }
+    return HS_EIO;
+}
+
+/* ---- network ring and baseband mailbox ------------------------------------- */
+
+int64_t rt_net_send(const void *pkt, uint32_t len)
+{
+    if (len == 0 || len > HS_NET_MTU)
+        return HS_EINVAL;
+    rt_mmio_write64(REG(HS_MMIO_NET, HS_NET_TX_ADDR), (uintptr_t)pkt);
+    rt_mmio_write32(REG(HS_MMIO_NET, HS_NET_TX_LEN), len);
+    return 0;
+}
+
+int64_t rt_net_recv(void *buf, uint32_t cap)
+{
+    if (rt_mmio_read32(REG(HS_MMIO_NET, HS_NET_RX_PENDING)) == 0)
+        return 0;
+    rt_mmio_write64(REG(HS_MMIO_NET, HS_NET_RX_ADDR), (uintptr_t)buf);
+    rt_mmio_write32(REG(HS_MMIO_NET, HS_NET_RX_CAP), cap);
+    rt_mmio_write32(REG(HS_MMIO_NET, HS_NET_RX_POP), 1);
+    return rt_mmio_read32(REG(HS_MMIO_NET, HS_NET_RX_POP));
+}
+
+int64_t rt_bbipc_send(const void *msg, uint32_t len)
+{
+    if (len == 0)
+        return HS_EINVAL;
+    rt_mmio_write64(REG(HS_MMIO_BBIPC, HS_BBIPC_TX_ADDR), (uintptr_t)msg);
+    rt_mmio_write32(REG(HS_MMIO_BBIPC, HS_BBIPC_TX_LEN), len);
+    return 0;
+}
+
+int64_t rt_bbipc_recv(void *buf)
+{
+    if (rt_mmio_read32(REG(HS_MMIO_BBIPC, HS_BBIPC_RX_PENDING)) == 0)
+        return 0;
+    rt_mmio_write64(REG(HS_MMIO_BBIPC, HS_BBIPC_RX_ADDR), (uintptr_t)buf);
+    rt_mmio_write32(REG(HS_MMIO_BBIPC, HS_BBIPC_RX_POP), 1);
+    return rt_mmio_read32(REG(HS_MMIO_BBIPC, HS_BBIPC_RX_POP));
+}
+
+/* ---- DVFS and delays -------------------------------------------------------- */
+
+uint32_t rt_dvfs_khz(void)
+{
+    return rt_mmio_read32(REG(HS_MMIO_DVFS, HS_DVFS_CUR_KHZ));
+}
+
+void rt_busy_loop(uint64_t iterations)
+{
+    if (iterations == 0)
+        return;
+    __asm__ volatile("1: subs %0, %0, #1\n"
+                     "   nop\n"
+                     "   nop\n"
+                     "   b.ne 1b\n"
+                     : "+r"(iterations)
+                     :
+                     : "cc");
+}
