@@ -197,8 +197,9 @@ static int guest_main(int argc, char **argv)
                         cmd, "unknown core type '%s' (little or big)", val);
             } else if (parse_mhz(val, &khz) < 0) {
                 return cli_usage_error(
-                    cmd, "--mhz wants a frequency in MHz such as 1400 or "
-                         "998.4, not '%s'",
+                    cmd,
+                    "--mhz wants a frequency in MHz such as 1400 or "
+                    "998.4, not '%s'",
                     val);
             }
         } else if (a[0] == '-') {
@@ -269,8 +270,8 @@ static int guest_main(int argc, char **argv)
         goto out_img;
     double wall = wall_s() - t0;
     uint64_t insns = vcpu_handler_instructions(v);
-    uint64_t cycles = (uint64_t)((unsigned __int128)insns *
-                                 core->cpi_milli / 1000u);
+    uint64_t cycles =
+        (uint64_t)((unsigned __int128)insns * core->cpi_milli / 1000u);
     hs_time sim_ps = vcpu_local_time(v);
     uint64_t check = vcpu_result(v);
 
@@ -290,15 +291,14 @@ static int guest_main(int argc, char **argv)
             "{s:s, s:I, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:s, s:s, s:b, "
             "s:I, s:{s:f, s:f}}",
             "workload", wl->name, "n", (json_int_t)n, "core", core->name,
-            "core_model", core->model, "freq_khz", (json_int_t)khz,
-            "cpi_milli", (json_int_t)core->cpi_milli, "instructions",
-            (json_int_t)insns, "cycles", (json_int_t)cycles, "sim_time_ps",
-            (json_int_t)sim_ps, "check", cs, "reference_check", rs,
-            "check_ok", ok, "platform_calls",
-            (json_int_t)vcpu_platform_calls(v), "host", "wall_s", wall,
-            "guest_mips", mips);
-        char *s = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER)
-                    : NULL;
+            "core_model", core->model, "freq_khz", (json_int_t)khz, "cpi_milli",
+            (json_int_t)core->cpi_milli, "instructions", (json_int_t)insns,
+            "cycles", (json_int_t)cycles, "sim_time_ps", (json_int_t)sim_ps,
+            "check", cs, "reference_check", rs, "check_ok", ok,
+            "platform_calls", (json_int_t)vcpu_platform_calls(v), "host",
+            "wall_s", wall, "guest_mips", mips);
+        char *s =
+            o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
         if (!s) {
             fprintf(stderr, "handset guest: cannot build JSON\n");
             json_decref(o);
@@ -310,8 +310,7 @@ static int guest_main(int argc, char **argv)
     } else {
         char simt[32];
         sim_format_duration(sim_ps, simt, sizeof simt);
-        printf("workload      %s, n = %llu\n", wl->name,
-               (unsigned long long)n);
+        printf("workload      %s, n = %llu\n", wl->name, (unsigned long long)n);
         printf("core          %s (%s), %llu kHz, CPI %u.%03u\n", core->name,
                core->model, (unsigned long long)khz, core->cpi_milli / 1000,
                core->cpi_milli % 1000);

@@ -15,10 +15,10 @@
  * smaller). */
 #define ELF_FILE_MAX (256u << 20)
 
-static int fail(char *err, size_t err_size, const char *name,
-                const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static int fail(char *err, size_t err_size, const char *name,
-                const char *fmt, ...)
+static int fail(char *err, size_t err_size, const char *name, const char *fmt,
+                ...) __attribute__((format(printf, 4, 5)));
+static int fail(char *err, size_t err_size, const char *name, const char *fmt,
+                ...)
 {
     int n = snprintf(err, err_size, "%s: ", name);
     if (n < 0 || (size_t)n >= err_size)
@@ -66,8 +66,8 @@ int elf_load_mem(const void *data, size_t size, const char *name,
         goto bad;
     }
     int want_class = machine == ELF_MACHINE_AARCH64 ? ELFCLASS64 : ELFCLASS32;
-    unsigned want_machine = machine == ELF_MACHINE_AARCH64 ? EM_AARCH64
-                                                           : EM_ARM;
+    unsigned want_machine =
+        machine == ELF_MACHINE_AARCH64 ? EM_AARCH64 : EM_ARM;
     int cls = gelf_getclass(e);
     if (cls != want_class) {
         fail(err, err_size, name, "ELF class is %s, expected %s",
@@ -95,8 +95,7 @@ int elf_load_mem(const void *data, size_t size, const char *name,
         goto bad;
     }
     if (eh.e_type != ET_EXEC) {
-        fail(err, err_size, name, "not an executable (e_type %u)",
-             eh.e_type);
+        fail(err, err_size, name, "not an executable (e_type %u)", eh.e_type);
         goto bad;
     }
     size_t nph = 0;
@@ -105,8 +104,8 @@ int elf_load_mem(const void *data, size_t size, const char *name,
              elf_errmsg(-1));
         goto bad;
     }
-    uint64_t phent = cls == ELFCLASS64 ? sizeof(Elf64_Phdr)
-                                       : sizeof(Elf32_Phdr);
+    uint64_t phent =
+        cls == ELFCLASS64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
     if (nph == 0 || eh.e_phoff > size || nph > (size - eh.e_phoff) / phent) {
         fail(err, err_size, name,
              "program header table (%zu entries at offset %llu) is missing "
@@ -149,8 +148,8 @@ int elf_load_mem(const void *data, size_t size, const char *name,
             continue;
         if (!find_region(regions, n, p->p_paddr, p->p_memsz)) {
             fail(err, err_size, name,
-                 "segment %zu: [0x%llx, +0x%llx) lies outside guest memory",
-                 i, (unsigned long long)p->p_paddr,
+                 "segment %zu: [0x%llx, +0x%llx) lies outside guest memory", i,
+                 (unsigned long long)p->p_paddr,
                  (unsigned long long)p->p_memsz);
             goto bad;
         }
@@ -160,8 +159,7 @@ int elf_load_mem(const void *data, size_t size, const char *name,
                 continue;
             if (p->p_paddr < q->p_paddr + q->p_memsz &&
                 q->p_paddr < p->p_paddr + p->p_memsz) {
-                fail(err, err_size, name, "segments %zu and %zu overlap", j,
-                     i);
+                fail(err, err_size, name, "segments %zu and %zu overlap", j, i);
                 goto bad;
             }
         }
@@ -185,8 +183,7 @@ int elf_load_mem(const void *data, size_t size, const char *name,
         const GElf_Phdr *p = &ph[i];
         if (p->p_type != PT_LOAD || p->p_memsz == 0)
             continue;
-        const GuestRegion *r = find_region(regions, n, p->p_paddr,
-                                           p->p_memsz);
+        const GuestRegion *r = find_region(regions, n, p->p_paddr, p->p_memsz);
         uint8_t *dst = r->host + (p->p_paddr - r->base);
         memcpy(dst, (const uint8_t *)img->file + p->p_offset, p->p_filesz);
         memset(dst + p->p_filesz, 0, p->p_memsz - p->p_filesz);
@@ -220,8 +217,7 @@ int elf_load_file(const char *path, ElfMachine machine,
     }
     if ((unsigned long)len > ELF_FILE_MAX) {
         fclose(f);
-        return fail(err, err_size, path, "file is too large (%ld bytes)",
-                    len);
+        return fail(err, err_size, path, "file is too large (%ld bytes)", len);
     }
     buf = malloc(len ? (size_t)len : 1);
     if (!buf || fread(buf, 1, (size_t)len, f) != (size_t)len) {
@@ -230,14 +226,14 @@ int elf_load_file(const char *path, ElfMachine machine,
         return fail(err, err_size, path, "cannot read the file");
     }
     fclose(f);
-    int rc = elf_load_mem(buf, (size_t)len, path, machine, regions, n, img,
-                          err, err_size);
+    int rc = elf_load_mem(buf, (size_t)len, path, machine, regions, n, img, err,
+                          err_size);
     free(buf);
     return rc;
 }
 
-int elf_load_domain(const char *path, GuestMem *mem, ElfImage *img,
-                    char *err, size_t err_size)
+int elf_load_domain(const char *path, GuestMem *mem, ElfImage *img, char *err,
+                    size_t err_size)
 {
     return elf_load_file(path, ELF_MACHINE_AARCH64,
                          &mem->regions[GUEST_REGION_RAM], 1, img, err,

@@ -18,15 +18,15 @@
 
 /* A loaded image: entry point and symbols. */
 typedef struct ElfImage {
-    int elf_class;       /* 32 or 64 */
-    unsigned machine;    /* EM_AARCH64 or EM_ARM */
-    uint64_t entry;      /* e_entry */
-    uint64_t load_lo;    /* lowest loaded address */
-    uint64_t load_hi;    /* one past the highest loaded address */
-    size_t n_segments;   /* PT_LOAD segments loaded */
-    void *file;          /* copy of the file (owned; symbols point in) */
-    size_t file_size;    /* bytes */
-    void *elf;           /* libelf handle (Elf *, owned) */
+    int elf_class;     /* 32 or 64 */
+    unsigned machine;  /* EM_AARCH64 or EM_ARM */
+    uint64_t entry;    /* e_entry */
+    uint64_t load_lo;  /* lowest loaded address */
+    uint64_t load_hi;  /* one past the highest loaded address */
+    size_t n_segments; /* PT_LOAD segments loaded */
+    void *file;        /* copy of the file (owned; symbols point in) */
+    size_t file_size;  /* bytes */
+    void *elf;         /* libelf handle (Elf *, owned) */
 } ElfImage;
 
 /* Which machine a caller accepts. */
@@ -49,8 +49,8 @@ int elf_load_file(const char *path, ElfMachine machine,
 
 /* Loads a domain image into mem's RAM (the only region a domain image
  * may occupy). */
-int elf_load_domain(const char *path, GuestMem *mem, ElfImage *img,
-                    char *err, size_t err_size);
+int elf_load_domain(const char *path, GuestMem *mem, ElfImage *img, char *err,
+                    size_t err_size);
 
 /* Address of a symbol from .symtab. Returns 0, or -1 if absent. */
 int elf_symbol(const ElfImage *img, const char *name, uint64_t *addr);

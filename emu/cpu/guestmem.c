@@ -58,11 +58,11 @@ GuestMem *guest_mem_new(GuestShm *shm)
     GuestRegion *r = mem->regions;
     r[GUEST_REGION_RAM] = (GuestRegion){"ram", HS_RAM_BASE, HS_RAM_SIZE,
                                         alloc_pages(HS_RAM_SIZE)};
-    r[GUEST_REGION_FB] = (GuestRegion){"fb", HS_FB_BASE, HS_FB_SIZE,
-                                       alloc_pages(HS_FB_SIZE)};
+    r[GUEST_REGION_FB] =
+        (GuestRegion){"fb", HS_FB_BASE, HS_FB_SIZE, alloc_pages(HS_FB_SIZE)};
     if (mem->shm)
-        r[GUEST_REGION_SHM] = (GuestRegion){"shm", HS_SHM_BASE,
-                                            mem->shm->size, mem->shm->bytes};
+        r[GUEST_REGION_SHM] =
+            (GuestRegion){"shm", HS_SHM_BASE, mem->shm->size, mem->shm->bytes};
     if (!mem->shm || !r[GUEST_REGION_RAM].host || !r[GUEST_REGION_FB].host) {
         guest_mem_unref(mem);
         return NULL;

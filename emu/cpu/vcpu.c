@@ -55,37 +55,37 @@ typedef struct MmioPage {
 } MmioPage;
 
 struct Vcpu {
-    uc_engine *uc;             /* the engine (owned) */
-    GuestMem *mem;             /* domain memory (one reference) */
-    const Bus *bus;            /* MMIO devices, or NULL */
-    MmioPage *pages;           /* mapped MMIO pages (owned) */
-    size_t n_pages;            /* entries in pages */
-    int domain;                /* domain index */
-    int index;                 /* vCPU index in the domain */
-    const VcpuCoreType *core;  /* core type */
-    uint64_t freq_khz;         /* current clock */
-    uint64_t entry_pc;         /* hs_entry */
-    uint64_t watchdog;         /* per-handler instruction limit */
-    VcpuTrapFunc trap_fn;      /* platform-call handler */
-    void *trap_ctx;            /* its context */
-    VcpuState state;           /* lifecycle */
-    uint64_t insns;            /* committed instructions since creation */
-    uint64_t handler_insns;    /* committed in the current handler */
-    uint64_t calls;            /* platform calls since creation */
-    uint64_t run_insns;        /* instructions in the current run */
-    uint64_t run_limit;        /* stop at a block once run_insns >= this */
-    uint64_t blk_start;        /* run_insns before the current block */
-    uint64_t blk_pc;           /* address of the current block */
-    bool running;              /* inside uc_emu_start */
-    StopWhy why;               /* why the run is stopping */
-    hs_time seg_base_ps;       /* local time at the segment start */
-    uint64_t seg_insns;        /* committed instructions in the segment */
-    uint64_t seg_run_offset;   /* run_insns when the segment started */
-    uint64_t result;           /* x0 at the sentinel */
-    unsigned blocked_call;     /* HS_PC_* that blocked */
-    uint64_t exit_status;      /* HS_PC_EXIT argument */
-    VcpuFault fault;           /* valid when state is VCPU_DEAD */
-    char error[160];           /* last API error */
+    uc_engine *uc;            /* the engine (owned) */
+    GuestMem *mem;            /* domain memory (one reference) */
+    const Bus *bus;           /* MMIO devices, or NULL */
+    MmioPage *pages;          /* mapped MMIO pages (owned) */
+    size_t n_pages;           /* entries in pages */
+    int domain;               /* domain index */
+    int index;                /* vCPU index in the domain */
+    const VcpuCoreType *core; /* core type */
+    uint64_t freq_khz;        /* current clock */
+    uint64_t entry_pc;        /* hs_entry */
+    uint64_t watchdog;        /* per-handler instruction limit */
+    VcpuTrapFunc trap_fn;     /* platform-call handler */
+    void *trap_ctx;           /* its context */
+    VcpuState state;          /* lifecycle */
+    uint64_t insns;           /* committed instructions since creation */
+    uint64_t handler_insns;   /* committed in the current handler */
+    uint64_t calls;           /* platform calls since creation */
+    uint64_t run_insns;       /* instructions in the current run */
+    uint64_t run_limit;       /* stop at a block once run_insns >= this */
+    uint64_t blk_start;       /* run_insns before the current block */
+    uint64_t blk_pc;          /* address of the current block */
+    bool running;             /* inside uc_emu_start */
+    StopWhy why;              /* why the run is stopping */
+    hs_time seg_base_ps;      /* local time at the segment start */
+    uint64_t seg_insns;       /* committed instructions in the segment */
+    uint64_t seg_run_offset;  /* run_insns when the segment started */
+    uint64_t result;          /* x0 at the sentinel */
+    unsigned blocked_call;    /* HS_PC_* that blocked */
+    uint64_t exit_status;     /* HS_PC_EXIT argument */
+    VcpuFault fault;          /* valid when state is VCPU_DEAD */
+    char error[160];          /* last API error */
 };
 
 /* ---- time ------------------------------------------------------------ */
@@ -156,8 +156,8 @@ static void request_stop(Vcpu *v, StopWhy why)
     uc_emu_stop(v->uc);
 }
 
-static void record_fault(Vcpu *v, VcpuFaultKind kind, uint64_t pc,
-                         bool exact, uint64_t addr, uint32_t detail)
+static void record_fault(Vcpu *v, VcpuFaultKind kind, uint64_t pc, bool exact,
+                         uint64_t addr, uint32_t detail)
 {
     if (v->fault.kind != VCPU_FAULT_NONE)
         return; /* keep the first */
@@ -319,8 +319,7 @@ static void on_mmio_write(uc_engine *uc, uint64_t offset, unsigned size,
     if (v->why == STOP_FAULT)
         return;
     BusAccess acc = mmio_access(v);
-    if (!v->bus ||
-        !bus_write(v->bus, pg->base + offset, value, size, &acc)) {
+    if (!v->bus || !bus_write(v->bus, pg->base + offset, value, size, &acc)) {
         record_fault(v, VCPU_FAULT_MMIO_NO_DEVICE, v->blk_pc, false,
                      pg->base + offset, size);
         request_stop(v, STOP_FAULT);
@@ -368,8 +367,7 @@ static int map_bus_pages(Vcpu *v, char *err, size_t err_size)
     return 0;
 }
 
-Vcpu *vcpu_new(GuestMem *mem, const VcpuConfig *cfg, char *err,
-               size_t err_size)
+Vcpu *vcpu_new(GuestMem *mem, const VcpuConfig *cfg, char *err, size_t err_size)
 {
     const VcpuCoreType *core =
         cfg->core ? cfg->core : vcpu_core_type_find("little");
@@ -389,8 +387,8 @@ Vcpu *vcpu_new(GuestMem *mem, const VcpuConfig *cfg, char *err,
     v->core = core;
     v->freq_khz = cfg->freq_khz ? cfg->freq_khz : core->default_khz;
     v->entry_pc = cfg->entry_pc;
-    v->watchdog = cfg->watchdog_insns ? cfg->watchdog_insns
-                                      : VCPU_WATCHDOG_DEFAULT;
+    v->watchdog =
+        cfg->watchdog_insns ? cfg->watchdog_insns : VCPU_WATCHDOG_DEFAULT;
     v->state = VCPU_IDLE;
 
     uc_err e = uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &v->uc);
@@ -419,8 +417,8 @@ Vcpu *vcpu_new(GuestMem *mem, const VcpuConfig *cfg, char *err,
     uc_hook h;
     if (uc_hook_add(v->uc, &h, UC_HOOK_BLOCK, (void *)on_block, v, 1, 0) ||
         uc_hook_add(v->uc, &h, UC_HOOK_INTR, (void *)on_intr, v, 1, 0) ||
-        uc_hook_add(v->uc, &h, UC_HOOK_MEM_UNMAPPED, (void *)on_unmapped, v,
-                    1, 0)) {
+        uc_hook_add(v->uc, &h, UC_HOOK_MEM_UNMAPPED, (void *)on_unmapped, v, 1,
+                    0)) {
         snprintf(err, err_size, "cannot install Unicorn hooks");
         goto fail;
     }
@@ -529,8 +527,8 @@ VcpuRunResult vcpu_run(Vcpu *v, uint64_t budget)
     if (v->fault.kind != VCPU_FAULT_NONE)
         return die(v);
     if (e != UC_ERR_OK) {
-        record_fault(v, VCPU_FAULT_EMULATOR, vcpu_reg(v, VCPU_REG_PC), false,
-                     0, (uint32_t)e);
+        record_fault(v, VCPU_FAULT_EMULATOR, vcpu_reg(v, VCPU_REG_PC), false, 0,
+                     (uint32_t)e);
         return die(v);
     }
     switch (v->why) {
@@ -561,7 +559,8 @@ VcpuRunResult vcpu_run(Vcpu *v, uint64_t budget)
     return die(v);
 }
 
-/* ---- accessors ------------------------------------------------------------ */
+/* ---- accessors ------------------------------------------------------------
+ */
 
 VcpuState vcpu_state(const Vcpu *v)
 {
@@ -622,8 +621,7 @@ uint64_t vcpu_handler_instructions(const Vcpu *v)
 
 uint64_t vcpu_cycles(const Vcpu *v)
 {
-    return (uint64_t)((unsigned __int128)v->insns * v->core->cpi_milli /
-                      1000u);
+    return (uint64_t)((unsigned __int128)v->insns * v->core->cpi_milli / 1000u);
 }
 
 uint64_t vcpu_platform_calls(const Vcpu *v)
@@ -646,7 +644,8 @@ GuestMem *vcpu_mem(Vcpu *v)
     return v->mem;
 }
 
-/* ---- faults ---------------------------------------------------------------- */
+/* ---- faults ----------------------------------------------------------------
+ */
 
 const char *vcpu_fault_kind_name(VcpuFaultKind kind)
 {

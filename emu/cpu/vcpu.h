@@ -52,12 +52,12 @@ typedef struct Vcpu Vcpu;
 
 /* A CPU core type: what turns instructions into cycles. */
 typedef struct VcpuCoreType {
-    const char *name;         /* "little", "big" */
-    const char *model;        /* the Arm core it stands for */
-    uint32_t cpi_milli;       /* cycles per instruction x 1000 */
-    uint64_t default_khz;     /* default clock, kHz */
-    int uc_model;             /* Unicorn CPU model (UC_CPU_ARM64_*) */
-    const char *source;       /* where cpi and clock come from */
+    const char *name;     /* "little", "big" */
+    const char *model;    /* the Arm core it stands for */
+    uint32_t cpi_milli;   /* cycles per instruction x 1000 */
+    uint64_t default_khz; /* default clock, kHz */
+    int uc_model;         /* Unicorn CPU model (UC_CPU_ARM64_*) */
+    const char *source;   /* where cpi and clock come from */
 } VcpuCoreType;
 
 /* The built-in core types (until SoC files supply them). NULL if the name
@@ -116,13 +116,13 @@ typedef VcpuTrapAction (*VcpuTrapFunc)(void *ctx, Vcpu *vcpu,
                                        const VcpuTrap *trap, uint64_t *ret);
 
 typedef struct VcpuConfig {
-    int domain;                   /* domain index (BusAccess, faults) */
-    int index;                    /* vCPU index in the domain (stack) */
-    const VcpuCoreType *core;     /* core type (NULL: "little") */
-    uint64_t freq_khz;            /* clock (0: the core's default) */
-    uint64_t entry_pc;            /* hs_entry of the image */
-    uint64_t watchdog_insns;      /* per-handler limit (0: default) */
-    const Bus *bus;               /* MMIO devices (may be NULL) */
+    int domain;               /* domain index (BusAccess, faults) */
+    int index;                /* vCPU index in the domain (stack) */
+    const VcpuCoreType *core; /* core type (NULL: "little") */
+    uint64_t freq_khz;        /* clock (0: the core's default) */
+    uint64_t entry_pc;        /* hs_entry of the image */
+    uint64_t watchdog_insns;  /* per-handler limit (0: default) */
+    const Bus *bus;           /* MMIO devices (may be NULL) */
 } VcpuConfig;
 
 /* Default watchdog: 2^34 instructions (seconds of guest time). */
@@ -156,12 +156,12 @@ const char *vcpu_state_name(VcpuState state);
 int vcpu_enter(Vcpu *vcpu, uint32_t event, uint64_t a0, uint64_t a1);
 
 typedef enum VcpuRunResult {
-    VCPU_RUN_ERROR = -1,   /* API misuse: see vcpu_last_error */
-    VCPU_RUN_DONE = 0,     /* handler returned: vcpu_result */
-    VCPU_RUN_PREEMPTED,    /* budget spent: vcpu_run again to resume */
-    VCPU_RUN_BLOCKED,      /* blocking platform call: vcpu_blocked_call */
-    VCPU_RUN_EXITED,       /* HS_PC_EXIT: vcpu_exit_status */
-    VCPU_RUN_FAULT,        /* vcpu_fault */
+    VCPU_RUN_ERROR = -1, /* API misuse: see vcpu_last_error */
+    VCPU_RUN_DONE = 0,   /* handler returned: vcpu_result */
+    VCPU_RUN_PREEMPTED,  /* budget spent: vcpu_run again to resume */
+    VCPU_RUN_BLOCKED,    /* blocking platform call: vcpu_blocked_call */
+    VCPU_RUN_EXITED,     /* HS_PC_EXIT: vcpu_exit_status */
+    VCPU_RUN_FAULT,      /* vcpu_fault */
 } VcpuRunResult;
 
 /* Runs (or resumes) the current handler for at least one block and about
@@ -212,16 +212,16 @@ typedef struct VcpuLogEntry {
 
 /* State of vcpu_std_trap: what a standalone run records. */
 typedef struct VcpuStdCalls {
-    VcpuLogEntry *log;     /* HS_PC_LOG records, in order (owned) */
+    VcpuLogEntry *log; /* HS_PC_LOG records, in order (owned) */
     size_t log_len, log_cap;
-    char *text;            /* HS_PC_PUTS text, NUL-terminated (owned) */
+    char *text; /* HS_PC_PUTS text, NUL-terminated (owned) */
     size_t text_len, text_cap;
-    FILE *echo;            /* if not NULL, PUTS text is also written here */
-    uint64_t wakelock_acquires; /* HS_PC_WAKELOCK_ACQUIRE calls */
-    uint64_t wakelock_releases; /* HS_PC_WAKELOCK_RELEASE calls */
-    uint64_t sleep_until_ns;    /* deadline of the last SLEEP_UNTIL */
+    FILE *echo; /* if not NULL, PUTS text is also written here */
+    uint64_t wakelock_acquires;  /* HS_PC_WAKELOCK_ACQUIRE calls */
+    uint64_t wakelock_releases;  /* HS_PC_WAKELOCK_RELEASE calls */
+    uint64_t sleep_until_ns;     /* deadline of the last SLEEP_UNTIL */
     uint64_t calls[HS_PC_COUNT]; /* calls per number */
-    uint64_t bad_calls;         /* unknown numbers or bad arguments */
+    uint64_t bad_calls;          /* unknown numbers or bad arguments */
 } VcpuStdCalls;
 
 void vcpu_std_calls_init(VcpuStdCalls *std);

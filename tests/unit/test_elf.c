@@ -63,8 +63,8 @@ typedef struct Env {
 static int load64(Env *e, const void *data, size_t size)
 {
     return elf_load_mem(data, size, "test.elf", ELF_MACHINE_AARCH64,
-                        &e->mem->regions[GUEST_REGION_RAM], 1, &e->img,
-                        e->err, sizeof e->err);
+                        &e->mem->regions[GUEST_REGION_RAM], 1, &e->img, e->err,
+                        sizeof e->err);
 }
 
 /* RAM is all zero (nothing was written). */
@@ -208,12 +208,12 @@ static void test_elf32_arm(void **state)
     memcpy(m.payload, "firmware", 8);
     static uint8_t bb_ram[0x1000];
     memset(bb_ram, 0x55, sizeof bb_ram);
-    GuestRegion r = {.name = "bb", .base = 0x10000, .size = sizeof bb_ram,
-                     .host = bb_ram};
+    GuestRegion r = {
+        .name = "bb", .base = 0x10000, .size = sizeof bb_ram, .host = bb_ram};
     ElfImage img;
     char err[256];
-    assert_int_equal(elf_load_mem(&m, sizeof m, "bb.elf", ELF_MACHINE_ARM32,
-                                  &r, 1, &img, err, sizeof err),
+    assert_int_equal(elf_load_mem(&m, sizeof m, "bb.elf", ELF_MACHINE_ARM32, &r,
+                                  1, &img, err, sizeof err),
                      0);
     assert_int_equal(img.elf_class, 32);
     assert_int_equal(img.entry, 0x10004);
@@ -250,8 +250,7 @@ static void test_elf_domain_image(void **state)
     size_t size;
     uint8_t *buf = read_domain(&size, path, sizeof path);
     Env e = {.mem = guest_mem_new(NULL)};
-    assert_int_equal(elf_load_domain(path, e.mem, &e.img, e.err,
-                                     sizeof e.err),
+    assert_int_equal(elf_load_domain(path, e.mem, &e.img, e.err, sizeof e.err),
                      0);
     uint64_t entry = 0;
     assert_int_equal(elf_symbol(&e.img, "hs_entry", &entry), 0);

@@ -95,9 +95,8 @@ static void setup(Fixture *f, const Prog *p, const Bus *bus, uint64_t wd)
 {
     f->mem = guest_mem_new(NULL);
     assert_non_null(f->mem);
-    assert_int_equal(guest_mem_write(f->mem, HS_RAM_BASE, p->w,
-                                     (size_t)p->n * 4),
-                     0);
+    assert_int_equal(
+        guest_mem_write(f->mem, HS_RAM_BASE, p->w, (size_t)p->n * 4), 0);
     VcpuConfig cfg = {.domain = 3,
                       .core = vcpu_core_type_find("little"),
                       .freq_khz = KHZ_1NS,
@@ -256,7 +255,7 @@ static void test_vcpu_hvc_numbers(void **state)
     emit(&p, mov_x(19, 0));
     emit(&p, hvc(HS_PC_WAKELOCK_RELEASE));
     emit(&p, hvc(0x1234));
-    emit(&p, ADD_X0_X1_X2);   /* x1, x2 survive the calls */
+    emit(&p, ADD_X0_X1_X2); /* x1, x2 survive the calls */
     emit(&p, RET);
     Fixture f;
     setup(&f, &p, NULL, 0);
@@ -321,6 +320,9 @@ static void test_vcpu_std_calls(void **state)
     assert_int_equal((int64_t)vcpu_reg(f.v, 21), HS_EINVAL);
     assert_int_equal(f.std.bad_calls, 1);
     assert_int_equal(vcpu_state(f.v), VCPU_EXITED);
+    /* blocking stops do not lose or repeat instructions: all but the
+     * final RET ran exactly once */
+    assert_int_equal(vcpu_instructions(f.v), (uint64_t)p.n - 1);
     assert_int_equal(vcpu_run(f.v, 1000), VCPU_RUN_ERROR);
     assert_non_null(strstr(vcpu_last_error(f.v), "exited"));
     teardown(&f);
@@ -356,8 +358,8 @@ static uint64_t probe_read(Device *dev, uint64_t off, unsigned size,
     return 0xabcd0000u + off;
 }
 
-static void probe_write(Device *dev, uint64_t off, uint64_t val,
-                        unsigned size, const BusAccess *acc)
+static void probe_write(Device *dev, uint64_t off, uint64_t val, unsigned size,
+                        const BusAccess *acc)
 {
     probe_note((Probe *)dev, off, val, size, acc);
 }
@@ -464,9 +466,9 @@ static void test_vcpu_mmio_faults(void **state)
         Fixture f;
         setup(&f, &p, &bus, 0);
         assert_int_equal(vcpu_enter(f.v, HS_EV_BOOT, 0, 0), 0);
-        const VcpuFault *ft = expect_fault(
-            &f, vcpu_run(f.v, 100),
-            k == 0 ? VCPU_FAULT_UNMAPPED_WRITE : VCPU_FAULT_MMIO_NO_DEVICE);
+        const VcpuFault *ft = expect_fault(&f, vcpu_run(f.v, 100),
+                                           k == 0 ? VCPU_FAULT_UNMAPPED_WRITE
+                                                  : VCPU_FAULT_MMIO_NO_DEVICE);
         assert_int_equal(ft->address, addr);
         assert_int_equal(ft->pc, HS_RAM_BASE);
         teardown(&f);

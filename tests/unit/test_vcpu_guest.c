@@ -40,8 +40,7 @@ static void dom_open(Dom *d)
         fail_msg("%s", err);
     uint64_t entry;
     assert_int_equal(elf_symbol(&d->img, "hs_entry", &entry), 0);
-    VcpuConfig cfg = {.core = vcpu_core_type_find("little"),
-                      .entry_pc = entry};
+    VcpuConfig cfg = {.core = vcpu_core_type_find("little"), .entry_pc = entry};
     d->v = vcpu_new(d->mem, &cfg, err, sizeof err);
     if (!d->v)
         fail_msg("%s", err);
@@ -131,17 +130,16 @@ static void test_guest_aead_rfc8439(void **state)
         rq.key[i] = (uint8_t)(0x80 + i);
     unhex("07 00 00 00 40 41 42 43 44 45 46 47", rq.nonce);
     unhex("50 51 52 53 c0 c1 c2 c3 c4 c5 c6 c7", aad);
-    assert_int_equal(
-        unhex("d3 1a 8d 34 64 8e 60 db 7b 86 af bc 53 ef 7e c2"
-              "a4 ad ed 51 29 6e 08 fe a9 e2 b5 a7 36 ee 62 d6"
-              "3d be a4 5e 8c a9 67 12 82 fa fb 69 da 92 72 8b"
-              "1a 71 de 0a 9e 06 0b 29 05 d6 a5 b6 7e cd 3b 36"
-              "92 dd bd 7f 2d 77 8b 8c 98 03 ae e3 28 09 1b 58"
-              "fa b3 24 e4 fa d6 75 94 55 85 80 8b 48 31 d7 bc"
-              "3f f4 de f0 8e 4b 7a 9d e5 76 d2 65 86 ce c6 4b"
-              "61 16",
-              ct),
-        114);
+    assert_int_equal(unhex("d3 1a 8d 34 64 8e 60 db 7b 86 af bc 53 ef 7e c2"
+                           "a4 ad ed 51 29 6e 08 fe a9 e2 b5 a7 36 ee 62 d6"
+                           "3d be a4 5e 8c a9 67 12 82 fa fb 69 da 92 72 8b"
+                           "1a 71 de 0a 9e 06 0b 29 05 d6 a5 b6 7e cd 3b 36"
+                           "92 dd bd 7f 2d 77 8b 8c 98 03 ae e3 28 09 1b 58"
+                           "fa b3 24 e4 fa d6 75 94 55 85 80 8b 48 31 d7 bc"
+                           "3f f4 de f0 8e 4b 7a 9d e5 76 d2 65 86 ce c6 4b"
+                           "61 16",
+                           ct),
+                     114);
     unhex("1a:e1:0b:59:4f:09:e2:6a:7e:90:2e:cb:d0:60:06:91", tag);
     rq.aad_len = 12;
     rq.aad_addr = IO_A;
@@ -164,8 +162,8 @@ static void test_guest_aead_rfc8439(void **state)
     assert_memory_equal(out.tag, tag, 16);
     /* and the host reference agrees */
     uint8_t hct[114], htag[16];
-    aead_seal(rq.key, rq.nonce, aad, 12, (const uint8_t *)sunscreen, 114,
-              hct, htag);
+    aead_seal(rq.key, rq.nonce, aad, 12, (const uint8_t *)sunscreen, 114, hct,
+              htag);
     assert_memory_equal(hct, gct, 114);
     assert_memory_equal(htag, out.tag, 16);
 
@@ -242,8 +240,7 @@ static double guest_round_trip(Dom *d, const int16_t *x)
     g722_init(&enc);
     g722_init(&dec);
     assert_int_equal(g722_encode(&enc, x, VOICE_N, hcodes), sizeof hcodes);
-    assert_int_equal(g722_decode(&dec, hcodes, sizeof hcodes, href),
-                     VOICE_N);
+    assert_int_equal(g722_decode(&dec, hcodes, sizeof hcodes, href), VOICE_N);
     assert_memory_equal(codes, hcodes, sizeof codes);
     assert_memory_equal(y, href, sizeof y);
     return snr_db(x, y, G722_QMF_DELAY_SAMPLES);
@@ -275,7 +272,8 @@ static void test_guest_voice_snr(void **state)
     dom_close(&d);
 }
 
-/* ---- mail -------------------------------------------------------------------- */
+/* ---- mail
+ * -------------------------------------------------------------------- */
 
 static size_t load_file(const char *rel, uint8_t *buf, size_t cap)
 {
@@ -301,8 +299,8 @@ static void test_guest_mail_bodies(void **state)
         "tests/data/mail/fetch_multipart.part1.html",
         "tests/data/mail/fetch_multipart.part2.bin",
     };
-    size_t len = load_file("tests/data/mail/fetch_multipart.txt", resp,
-                           sizeof resp);
+    size_t len =
+        load_file("tests/data/mail/fetch_multipart.txt", resp, sizeof resp);
     Dom d;
     dom_open(&d);
     for (int chunk = 0; chunk <= 7; chunk += 7) {
@@ -337,7 +335,8 @@ static void test_guest_mail_bodies(void **state)
     dom_close(&d);
 }
 
-/* ---- workloads ----------------------------------------------------------------- */
+/* ---- workloads
+ * ----------------------------------------------------------------- */
 
 typedef struct Wl {
     uint32_t id;
@@ -401,8 +400,8 @@ static void test_guest_work_proportional(void **state)
         double one = (double)vcpu_handler_instructions(d.v);
         dom_event(&d, HS_EV_WORKLOAD, w->id, 2 * w->n, 1u << 26);
         double two = (double)vcpu_handler_instructions(d.v);
-        print_message("workload %u: n=%u %.0f, n=%u %.0f instructions\n",
-                      w->id, w->n, one, 2 * w->n, two);
+        print_message("workload %u: n=%u %.0f, n=%u %.0f instructions\n", w->id,
+                      w->n, one, 2 * w->n, two);
         assert_true(fabs(two / (2 * one) - 1.0) < 0.05);
         dom_close(&d);
     }
@@ -418,8 +417,7 @@ static void test_guest_preemption(void **state)
         Dom a, b;
         dom_open(&a);
         dom_open(&b);
-        uint64_t whole = dom_event(&a, HS_EV_WORKLOAD, w->id, w->n,
-                                   UINT64_MAX);
+        uint64_t whole = dom_event(&a, HS_EV_WORKLOAD, w->id, w->n, UINT64_MAX);
         assert_int_equal(vcpu_enter(b.v, HS_EV_WORKLOAD, w->id, w->n), 0);
         VcpuRunResult r;
         uint64_t slices = 1;
