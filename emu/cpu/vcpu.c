@@ -137,7 +137,7 @@ void vcpu_set_freq_khz(Vcpu *v, uint64_t khz)
     v->freq_khz = khz;
 }
 
-/* ---- small helpers ----------------------------------------------------- */
+/* ---- errors, faults and registers -------------------------------------- */
 
 static void set_error(Vcpu *v, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -59,3 +59,28 @@ expect_exit 2 "guest with a corrupt image exits 2" -- \
     env HANDSET_GUEST_IMAGE="$E2E_TMP/bad.elf" $HS guest crypto
 expect_match "not an ELF file" "a corrupt image is explained" -- \
     env HANDSET_GUEST_IMAGE="$E2E_TMP/bad.elf" $HS guest crypto
+
+# A guest that reads address 0 while booting: reported as a domain fault
+# with its PC and address, exit 1, no crash.
+cc_guest=$(sed -n 's/^GUEST_CC = //p' config.mk 2>/dev/null)
+ld_guest=$(sed -n 's/^GUEST_LD = //p' config.mk 2>/dev/null)
+cat >"$E2E_TMP/fault.S" <<'ASM'
+    .text
+    .globl hs_entry
+hs_entry:
+    mov x1, #0x20
+    ldr x0, [x1]
+    ret
+ASM
+if ${cc_guest:-clang} --target=aarch64-none-elf -c "$E2E_TMP/fault.S" \
+        -o "$E2E_TMP/fault.o" 2>/dev/null &&
+   ${ld_guest:-ld.lld} -N -Ttext=0x40000000 -e hs_entry \
+        -o "$E2E_TMP/fault.elf" "$E2E_TMP/fault.o" 2>/dev/null; then
+    expect_exit 1 "a faulting guest exits 1" -- \
+        env HANDSET_GUEST_IMAGE="$E2E_TMP/fault.elf" $HS guest crypto
+    expect_match "boot: domain 0 vcpu 0 fault: unmapped-read of 8 bytes at address 0x20, pc 0x40000000" \
+        "a faulting guest is reported with its PC and address" -- \
+        env HANDSET_GUEST_IMAGE="$E2E_TMP/fault.elf" $HS guest crypto
+else
+    echo "ok - a faulting guest exits 1 # SKIP no AArch64 toolchain"
+fi
