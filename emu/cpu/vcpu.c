@@ -17,7 +17,8 @@
  *    leaves PC at the start of the block, so the block would run again:
  *    it is only used when the vCPU dies there.
  *  - PC read inside MMIO and unmapped-memory callbacks is the start of
- *    the current translated block, not the accessing instruction.
+ *    the current translated block, not the accessing instruction (see
+ *    locate_access for how a faulting access is found).
  */
 #include "cpu/vcpu.h"
 
@@ -76,6 +77,7 @@ struct Vcpu {
     uint64_t run_limit;       /* stop at a block once run_insns >= this */
     uint64_t blk_start;       /* run_insns before the current block */
     uint64_t blk_pc;          /* address of the current block */
+    uint32_t blk_bytes;       /* its size in bytes */
     bool running;             /* inside uc_emu_start */
     StopWhy why;              /* why the run is stopping */
     hs_time seg_base_ps;      /* local time at the segment start */
@@ -217,6 +219,7 @@ static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
     }
     v->blk_start = v->run_insns;
     v->blk_pc = addr;
+    v->blk_bytes = size;
     v->run_insns += size >> 2;
 }
 
@@ -267,6 +270,118 @@ static void on_intr(uc_engine *uc, uint32_t intno, void *ud)
     }
 }
 
+/* ---- locating a faulting data access ------------------------------------
+ * Unicorn 2.0.1 leaves PC at the start of the block when a data access
+ * faults, but the registers are up to date (QEMU syncs them before every
+ * memory operation). So each load/store of the block is decoded and its
+ * address computed from the current registers; if exactly one of them
+ * addresses the faulting location, that is the faulting instruction. If
+ * none or several do, the block start is reported (pc_exact false). */
+
+static uint64_t xreg_or_sp(uc_engine *uc, unsigned n)
+{
+    uint64_t val = 0;
+    uc_reg_read(uc, n == 31 ? UC_ARM64_REG_SP : xregs[n], &val);
+    return val;
+}
+
+static uint64_t xreg_or_zr(uc_engine *uc, unsigned n)
+{
+    return n == 31 ? 0 : xreg_or_sp(uc, n);
+}
+
+static int64_t sext(uint64_t v, unsigned bits)
+{
+    uint64_t m = 1ULL << (bits - 1);
+    v &= (1ULL << bits) - 1;
+    return (int64_t)((v ^ m) - m);
+}
+
+/* Register-offset operand: Rm extended by option, shifted by `shift`. */
+static uint64_t extended_reg(uc_engine *uc, uint32_t insn, unsigned shift)
+{
+    uint64_t rm = xreg_or_zr(uc, (insn >> 16) & 31);
+    switch ((insn >> 13) & 7) {
+    case 2: /* UXTW */
+        rm = (uint32_t)rm;
+        break;
+    case 6: /* SXTW */
+        rm = (uint64_t)(int64_t)(int32_t)rm;
+        break;
+    default: /* LSL / UXTX / SXTX */
+        break;
+    }
+    return rm << shift;
+}
+
+/* Computes the address a load/store would access now. Returns false if
+ * insn is not a (decoded) load/store. */
+static bool ldst_address(uc_engine *uc, uint32_t insn, uint64_t *addr)
+{
+    unsigned rn = (insn >> 5) & 31;
+    unsigned size = insn >> 30;
+    bool simd = (insn >> 26) & 1;
+    unsigned opc = (insn >> 22) & 3;
+    unsigned scale = simd && size == 0 && (opc & 2) ? 4 : size;
+    if ((insn & 0x3b000000u) == 0x39000000u) { /* unsigned immediate */
+        *addr = xreg_or_sp(uc, rn) + (((insn >> 10) & 0xfff) << scale);
+        return true;
+    }
+    if ((insn & 0x3b200c00u) == 0x38200800u) { /* register offset */
+        unsigned s = (insn >> 12) & 1 ? scale : 0;
+        *addr = xreg_or_sp(uc, rn) + extended_reg(uc, insn, s);
+        return true;
+    }
+    if ((insn & 0x3b200000u) == 0x38000000u) { /* imm9: unscaled/pre/post */
+        bool post = ((insn >> 10) & 3) == 1;
+        *addr = xreg_or_sp(uc, rn) + (post ? 0 : (uint64_t)sext(insn >> 12, 9));
+        return true;
+    }
+    if ((insn & 0x3a000000u) == 0x28000000u) { /* pair */
+        unsigned pscale = simd ? 2 + (insn >> 30) : 2 + (insn >> 31);
+        bool post = ((insn >> 23) & 3) == 1;
+        int64_t off = sext(insn >> 15, 7) * ((int64_t)1 << pscale);
+        *addr = xreg_or_sp(uc, rn) + (post ? 0 : (uint64_t)off);
+        return true;
+    }
+    if ((insn & 0x3f000000u) == 0x08000000u || /* exclusive, acq/rel */
+        (insn & 0xbf9f0000u) == 0x0c000000u || /* SIMD structures */
+        (insn & 0xbf800000u) == 0x0c800000u) {
+        *addr = xreg_or_sp(uc, rn);
+        return true;
+    }
+    return false;
+}
+
+/* Finds the instruction of the current block that accesses addr. */
+static bool locate_access(Vcpu *v, uint64_t addr, uint64_t *pc)
+{
+    const uint8_t *code =
+        v->blk_bytes ? guest_mem_ptr(v->mem, v->blk_pc, v->blk_bytes) : NULL;
+    if (!code)
+        return false;
+    int found = 0;
+    for (uint32_t off = 0; off < v->blk_bytes; off += 4) {
+        uint32_t insn;
+        memcpy(&insn, code + off, 4);
+        uint64_t a;
+        /* an access may fault part-way (pairs, vectors, page crossing) */
+        if (ldst_address(v->uc, insn, &a) && addr - a < 64) {
+            if (found++ == 0)
+                *pc = v->blk_pc + off;
+        }
+    }
+    return found == 1;
+}
+
+static void data_fault(Vcpu *v, VcpuFaultKind kind, uint64_t addr,
+                       uint32_t size)
+{
+    uint64_t pc = v->blk_pc;
+    bool exact = locate_access(v, addr, &pc);
+    record_fault(v, kind, exact ? pc : v->blk_pc, exact, addr, size);
+}
+
 static bool on_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr,
                         int size, int64_t value, void *ud)
 {
@@ -277,10 +392,10 @@ static bool on_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr,
         record_fault(v, VCPU_FAULT_UNMAPPED_FETCH, addr, true, addr,
                      (uint32_t)size);
     else
-        record_fault(v,
-                     type == UC_MEM_WRITE_UNMAPPED ? VCPU_FAULT_UNMAPPED_WRITE
-                                                   : VCPU_FAULT_UNMAPPED_READ,
-                     v->blk_pc, false, addr, (uint32_t)size);
+        data_fault(v,
+                   type == UC_MEM_WRITE_UNMAPPED ? VCPU_FAULT_UNMAPPED_WRITE
+                                                 : VCPU_FAULT_UNMAPPED_READ,
+                   addr, (uint32_t)size);
     if (v->why == STOP_NONE)
         v->why = STOP_FAULT;
     return false;
@@ -302,8 +417,7 @@ static uint64_t on_mmio_read(uc_engine *uc, uint64_t offset, unsigned size,
         return 0;
     BusAccess acc = mmio_access(v);
     if (!v->bus || !bus_read(v->bus, pg->base + offset, size, &acc, &val)) {
-        record_fault(v, VCPU_FAULT_MMIO_NO_DEVICE, v->blk_pc, false,
-                     pg->base + offset, size);
+        data_fault(v, VCPU_FAULT_MMIO_NO_DEVICE, pg->base + offset, size);
         request_stop(v, STOP_FAULT);
         return 0;
     }
@@ -320,8 +434,7 @@ static void on_mmio_write(uc_engine *uc, uint64_t offset, unsigned size,
         return;
     BusAccess acc = mmio_access(v);
     if (!v->bus || !bus_write(v->bus, pg->base + offset, value, size, &acc)) {
-        record_fault(v, VCPU_FAULT_MMIO_NO_DEVICE, v->blk_pc, false,
-                     pg->base + offset, size);
+        data_fault(v, VCPU_FAULT_MMIO_NO_DEVICE, pg->base + offset, size);
         request_stop(v, STOP_FAULT);
     }
 }
@@ -515,6 +628,7 @@ VcpuRunResult vcpu_run(Vcpu *v, uint64_t budget)
     v->state = VCPU_READY;
     uint64_t pc = vcpu_reg(v, VCPU_REG_PC);
     v->blk_pc = pc;
+    v->blk_bytes = 0;
     uc_err e = UC_ERR_OK;
     if (wd_left > 0) {
         v->running = true;

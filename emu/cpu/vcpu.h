@@ -28,9 +28,12 @@
  * Faults. An unmapped access, an undefined instruction, an access to an
  * MMIO address with no device, or a handler exceeding its watchdog limit
  * makes the vCPU dead with a VcpuFault; the host keeps running. For data
- * accesses Unicorn 2.0.1 reports the PC of the start of the translated
- * block holding the faulting instruction (VcpuFault.pc_exact is false);
- * for fetches and undefined instructions the PC is exact.
+ * accesses Unicorn 2.0.1 only reports the start of the translated block;
+ * the faulting instruction is found by computing each load/store's
+ * address from the registers, and when that is ambiguous the block start
+ * is reported with VcpuFault.pc_exact false. For fetches and undefined
+ * instructions the PC is exact. The instruction count of a dead vCPU
+ * includes the whole block that faulted.
  *
  * Errors in API use (running a dead vCPU, entering while a handler is in
  * progress) return -1 and leave a message in vcpu_last_error().

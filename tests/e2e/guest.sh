@@ -78,7 +78,7 @@ if ${cc_guest:-clang} --target=aarch64-none-elf -c "$E2E_TMP/fault.S" \
         -o "$E2E_TMP/fault.elf" "$E2E_TMP/fault.o" 2>/dev/null; then
     expect_exit 1 "a faulting guest exits 1" -- \
         env HANDSET_GUEST_IMAGE="$E2E_TMP/fault.elf" $HS guest crypto
-    expect_match "boot: domain 0 vcpu 0 fault: unmapped-read of 8 bytes at address 0x20, pc 0x40000000" \
+    expect_match "boot: domain 0 vcpu 0 fault: unmapped-read of 8 bytes at address 0x20, pc 0x40000004," \
         "a faulting guest is reported with its PC and address" -- \
         env HANDSET_GUEST_IMAGE="$E2E_TMP/fault.elf" $HS guest crypto
 else

@@ -445,6 +445,27 @@ static void test_vcpu_unmapped_read(void **state)
     assert_int_equal(ft->pc, HS_RAM_BASE + 4 * (uint64_t)at);
     assert_int_equal(ft->address, 0x18);
     teardown(&f);
+
+    /* in the middle of a block, after a good load and a pre-indexed
+     * store: the faulting load is found from the registers */
+    Prog q = {0};
+    emit_const(&q, 5, HS_RAM_BASE + 0x800);
+    emit(&q, ldr_x(6, 5, 8));
+    emit(&q, 0xf81f0fe6u); /* str x6, [sp, #-16]! */
+    emit(&q, movz(2, 0x40, 0));
+    at = emit(&q, ldr_w(3, 2, 4));
+    emit(&q, ldr_w(4, 5, 0));
+    emit(&q, RET);
+    setup(&f, &q, NULL, 0);
+    assert_int_equal(vcpu_enter(f.v, HS_EV_BOOT, 0, 0), 0);
+    ft = expect_fault(&f, vcpu_run(f.v, 100), VCPU_FAULT_UNMAPPED_READ);
+    assert_int_equal(ft->address, 0x44);
+    assert_int_equal(ft->pc, HS_RAM_BASE + 4 * (uint64_t)at);
+    assert_true(ft->pc_exact);
+    char line[256];
+    vcpu_fault_format(ft, line, sizeof line);
+    assert_null(strstr(line, "start of the block"));
+    teardown(&f);
 }
 
 /* A write to an MMIO page with no device, and one inside a device's page
@@ -470,7 +491,8 @@ static void test_vcpu_mmio_faults(void **state)
                                            k == 0 ? VCPU_FAULT_UNMAPPED_WRITE
                                                   : VCPU_FAULT_MMIO_NO_DEVICE);
         assert_int_equal(ft->address, addr);
-        assert_int_equal(ft->pc, HS_RAM_BASE);
+        assert_int_equal(ft->pc, HS_RAM_BASE + 16); /* after the const */
+        assert_true(ft->pc_exact);
         teardown(&f);
     }
     assert_int_equal(pr.n, 0);
