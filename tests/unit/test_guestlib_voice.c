@@ -5,6 +5,8 @@
  */
 #include "harness.h"
 
+#include "audio_util.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -13,7 +15,6 @@
 
 #define SECONDS 1
 #define N (G722_RATE_HZ * SECONDS)
-#define SKIP 1600 /* first 100 ms: the adaptive quantisers settle */
 
 /* Encodes and decodes x frame by frame into y. */
 static void round_trip(const int16_t *x, int16_t *y, uint8_t *codes)
@@ -33,18 +34,6 @@ static void round_trip(const int16_t *x, int16_t *y, uint8_t *codes)
 }
 
 /* SNR in dB of y against x delayed by `delay` samples. */
-static double snr_db(const int16_t *x, const int16_t *y, int delay)
-{
-    double sig = 0, err = 0;
-    for (int i = SKIP; i + delay < N; i++) {
-        double a = x[i], d = a - y[i + delay];
-        sig += a * a;
-        err += d * d;
-    }
-    if (sig <= 0) /* a silent reference has no SNR */
-        fail_msg("snr_db: reference signal is silent");
-    return 10.0 * log10(sig / (err > 0 ? err : 1e-9));
-}
 
 /* The delay that maximises the SNR: it must be the QMF delay (the
  * analysis and synthesis filters are 24 taps each: 22 samples at 16 kHz).
@@ -54,7 +43,7 @@ static int best_delay(const int16_t *x, const int16_t *y)
     int best = 0;
     double best_snr = -1e9;
     for (int d = 0; d < 64; d++) {
-        double s = snr_db(x, y, d);
+        double s = audio_snr_db(x, y, N, d);
         if (s > best_snr) {
             best_snr = s;
             best = d;
@@ -77,7 +66,7 @@ static void test_g722_tone_snr(void **state)
     for (int i = 0; i < N; i++)
         x[i] = (int16_t)(gl_sine_q15((uint32_t)i * 4096u) * 3 / 4);
     round_trip(x, y, codes);
-    double snr = snr_db(x, y, G722_QMF_DELAY_SAMPLES);
+    double snr = audio_snr_db(x, y, N, G722_QMF_DELAY_SAMPLES);
     print_message("g722 1 kHz tone: SNR %.1f dB\n", snr);
     assert_true(snr > 35.0);
 }
@@ -96,7 +85,7 @@ static void test_g722_noise_snr(void **state)
     round_trip(x, y, codes);
     /* noise is aperiodic, so the best alignment is unambiguous */
     assert_int_equal(best_delay(x, y), G722_QMF_DELAY_SAMPLES);
-    double snr = snr_db(x, y, G722_QMF_DELAY_SAMPLES);
+    double snr = audio_snr_db(x, y, N, G722_QMF_DELAY_SAMPLES);
     print_message("g722 white noise: SNR %.1f dB\n", snr);
     assert_true(snr > 8.0);
 }
@@ -114,7 +103,7 @@ static void test_g722_deterministic(void **state)
 
     memset(x, 0, sizeof(x));
     round_trip(x, y, codes);
-    for (int i = SKIP; i < N; i++)
+    for (int i = AUDIO_SETTLE_SAMPLES; i < N; i++)
         assert_true(y[i] >= -16 && y[i] <= 16);
 }
 
