@@ -58,6 +58,11 @@ PcapWriter *pcap_writer_open(const char *path, unsigned flags, char *err,
         fail(err, err_size, "pcap: empty output path");
         return NULL;
     }
+    if (strcmp(path, "-") == 0) {
+        /* libpcap would take "-" as standard output and close it. */
+        fail(err, err_size, "pcap: \"-\" is not a file path");
+        return NULL;
+    }
     if (flags & ~(unsigned)PCAP_WRITER_ATOMIC) {
         fail(err, err_size, "pcap: unknown flags 0x%x", flags);
         return NULL;

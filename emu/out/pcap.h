@@ -35,7 +35,8 @@ typedef struct PcapWriter PcapWriter;
  * Creates (or truncates) the capture file at path and writes its header.
  * With PCAP_WRITER_ATOMIC the bytes go to "<path>.tmp", which
  * pcap_writer_close renames over path only if everything was written, so
- * a reader never sees a partial file at path. Returns the writer (owned
+ * a reader never sees a partial file at path. "-" (libpcap's name for
+ * standard output) is refused. Returns the writer (owned
  * by the caller, released by pcap_writer_close or pcap_writer_abort), or
  * NULL with a reason in err.
  */
