@@ -169,12 +169,14 @@ int imap_message(uint64_t seed, unsigned index, uint32_t size, char **text,
     buf_fmt(&h, "Content-Transfer-Encoding: 7bit\r\n\r\n");
     if (attach_raw > 0) {
         buf_fmt(&m, "\r\n--%s\r\n", boundary);
-        buf_fmt(&m, "Content-Type: application/octet-stream; "
-                    "name=\"data-%u.bin\"\r\n",
+        buf_fmt(&m,
+                "Content-Type: application/octet-stream; "
+                "name=\"data-%u.bin\"\r\n",
                 index + 1);
         buf_fmt(&m, "Content-Transfer-Encoding: base64\r\n");
-        buf_fmt(&m, "Content-Disposition: attachment; "
-                    "filename=\"data-%u.bin\"\r\n\r\n",
+        buf_fmt(&m,
+                "Content-Disposition: attachment; "
+                "filename=\"data-%u.bin\"\r\n\r\n",
                 index + 1);
     } else {
         buf_fmt(&m, "\r\n");
@@ -270,9 +272,8 @@ int imap_peer_init(ImapPeer *p, const ImapPeerConfig *cfg, char *err,
     SimRng r;
     sim_rng_init(&r, cfg->seed, "imap-uidvalidity");
     p->uid_validity = 1 + (uint32_t)sim_rng_below(&r, 0x7ffffffe);
-    if (out_fmt(p,
-                "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] " SERVER_NAME
-                " IMAP4rev1 server ready\r\n") < 0) {
+    if (out_fmt(p, "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] " SERVER_NAME
+                   " IMAP4rev1 server ready\r\n") < 0) {
         imap_peer_free(p);
         return fail(err, err_size, "out of memory");
     }
@@ -410,8 +411,8 @@ static int fetch(ImapPeer *p, const char *tag, char *args)
                              NULL, 0) < 0)
                 return -1;
             /* The literal: {octets} CRLF, then exactly that many. */
-            int rc = out_fmt(p, "%sBODY[] {%u}\r\n", sep,
-                             p->message_bytes[i - 1]);
+            int rc =
+                out_fmt(p, "%sBODY[] {%u}\r\n", sep, p->message_bytes[i - 1]);
             if (rc == 0)
                 rc = out_add(p, text, p->message_bytes[i - 1]);
             free(text);

@@ -21,15 +21,15 @@
 #include <stdint.h>
 
 #define IMAP_MAX_MESSAGES 64
-#define IMAP_MIN_MESSAGE_BYTES 600       /* room for the MIME headers */
+#define IMAP_MIN_MESSAGE_BYTES 600         /* room for the MIME headers */
 #define IMAP_MAX_MESSAGE_BYTES (16u << 20) /* 16 MiB */
-#define IMAP_MAX_LINE_BYTES 1000         /* longest client command */
+#define IMAP_MAX_LINE_BYTES 1000           /* longest client command */
 
 typedef struct ImapPeerConfig {
-    uint64_t seed;          /* run seed: message contents derive from it */
-    const char *user;       /* accepted login, 1 .. 63 chars */
-    const char *password;   /* accepted password, 1 .. 63 chars */
-    unsigned messages;      /* messages in INBOX, 0 .. IMAP_MAX_MESSAGES */
+    uint64_t seed;        /* run seed: message contents derive from it */
+    const char *user;     /* accepted login, 1 .. 63 chars */
+    const char *password; /* accepted password, 1 .. 63 chars */
+    unsigned messages;    /* messages in INBOX, 0 .. IMAP_MAX_MESSAGES */
     const uint32_t *message_bytes; /* size of each, in the limits above */
 } ImapPeerConfig;
 
@@ -41,18 +41,18 @@ typedef enum ImapState {
 } ImapState;
 
 typedef struct ImapPeer {
-    uint64_t seed;                          /* from the config */
-    char user[64], password[64];            /* credentials */
-    unsigned messages;                      /* INBOX size */
+    uint64_t seed;                             /* from the config */
+    char user[64], password[64];               /* credentials */
+    unsigned messages;                         /* INBOX size */
     uint32_t message_bytes[IMAP_MAX_MESSAGES]; /* sizes */
-    uint32_t uid_validity;                  /* from the seed */
-    ImapState state;                        /* session state */
-    char line[IMAP_MAX_LINE_BYTES + 2];     /* command being assembled */
-    size_t line_len;                        /* its length */
-    bool line_too_long;                     /* discard to the next CRLF */
-    uint8_t *out;                           /* responses not yet taken */
-    size_t out_len, out_cap;                /* its fill and capacity */
-    uint64_t commands;                      /* commands handled */
+    uint32_t uid_validity;                     /* from the seed */
+    ImapState state;                           /* session state */
+    char line[IMAP_MAX_LINE_BYTES + 2];        /* command being assembled */
+    size_t line_len;                           /* its length */
+    bool line_too_long;                        /* discard to the next CRLF */
+    uint8_t *out;                              /* responses not yet taken */
+    size_t out_len, out_cap;                   /* its fill and capacity */
+    uint64_t commands;                         /* commands handled */
 } ImapPeer;
 
 /* Starts a session and queues the greeting. Returns 0, or -1 with a

@@ -89,9 +89,8 @@ static uint32_t pseudo_sum(uint32_t src, uint32_t dst, uint8_t proto,
     return ip_checksum_partial(0, ph, sizeof ph);
 }
 
-static void write_ip_header(uint8_t *p, size_t total, uint16_t id,
-                            uint8_t dscp, uint8_t proto, uint32_t src,
-                            uint32_t dst)
+static void write_ip_header(uint8_t *p, size_t total, uint16_t id, uint8_t dscp,
+                            uint8_t proto, uint32_t src, uint32_t dst)
 {
     p[0] = 0x45; /* version 4, 5 words */
     p[1] = (uint8_t)(dscp << 2);
@@ -269,9 +268,9 @@ int ip_tcp_init(IpTcpFlow *f, const IpTcpConfig *cfg, SimRng *rng, char *err,
                 size_t err_size)
 {
     memset(f, 0, sizeof *f);
-    if (cfg->mss_bytes == 0 ||
-        cfg->mss_bytes >
-            IP_MAX_PACKET_BYTES - IP_HEADER_BYTES - IP_TCP_HEADER_BYTES)
+    if (cfg->mss_bytes == 0 || cfg->mss_bytes > IP_MAX_PACKET_BYTES -
+                                                    IP_HEADER_BYTES -
+                                                    IP_TCP_HEADER_BYTES)
         return fail(err, err_size, "TCP MSS of %u bytes is out of range",
                     cfg->mss_bytes);
     if (cfg->window_bytes == 0)
@@ -408,17 +407,17 @@ int ip_tcp_send(IpTcpFlow *f, IpTcpSide side, const uint8_t *data, size_t len,
         segments++;
         if (sink(ctx, side, buf, (size_t)n) < 0) {
             free(buf);
-            return fail(err, err_size,
-                        "TCP segment %d was refused by the sink", segments);
+            return fail(err, err_size, "TCP segment %d was refused by the sink",
+                        segments);
         }
     }
     free(buf);
     return segments;
 }
 
-int ip_tcp_receive(IpTcpFlow *f, IpTcpSide side, const uint8_t *pkt,
-                   size_t len, const uint8_t **payload, size_t *payload_bytes,
-                   char *err, size_t err_size)
+int ip_tcp_receive(IpTcpFlow *f, IpTcpSide side, const uint8_t *pkt, size_t len,
+                   const uint8_t **payload, size_t *payload_bytes, char *err,
+                   size_t err_size)
 {
     if (side != IP_TCP_CLIENT && side != IP_TCP_SERVER)
         return fail(err, err_size, "invalid TCP side %d", (int)side);
@@ -427,8 +426,8 @@ int ip_tcp_receive(IpTcpFlow *f, IpTcpSide side, const uint8_t *pkt,
         return -1;
     IpEndpoint me = side == IP_TCP_CLIENT ? f->cfg.client : f->cfg.server;
     IpEndpoint peer = side == IP_TCP_CLIENT ? f->cfg.server : f->cfg.client;
-    if (v.protocol != IP_PROTO_TCP || v.src != peer.addr ||
-        v.dst != me.addr || v.src_port != peer.port || v.dst_port != me.port)
+    if (v.protocol != IP_PROTO_TCP || v.src != peer.addr || v.dst != me.addr ||
+        v.src_port != peer.port || v.dst_port != me.port)
         return fail(err, err_size, "segment does not belong to this flow");
     IpTcpEnd *e = &f->end[side];
     if (v.tcp_flags & IP_TCP_RST)
@@ -447,8 +446,8 @@ int ip_tcp_receive(IpTcpFlow *f, IpTcpSide side, const uint8_t *pkt,
             return fail(err, err_size,
                         "TCP %s expected sequence %u, segment has %u",
                         side_name(side), e->rcv_nxt, v.seq);
-        if (e->fin_received && (v.payload_bytes > 0 ||
-                                (v.tcp_flags & IP_TCP_FIN)))
+        if (e->fin_received &&
+            (v.payload_bytes > 0 || (v.tcp_flags & IP_TCP_FIN)))
             return fail(err, err_size, "TCP %s received data after a FIN",
                         side_name(side));
         if (!(v.tcp_flags & IP_TCP_ACK))
@@ -489,8 +488,8 @@ uint32_t ip_tcp_in_flight(const IpTcpFlow *f, IpTcpSide side)
 
 bool ip_tcp_closed(const IpTcpFlow *f)
 {
-    return f->end[0].fin_sent && f->end[0].fin_received &&
-           f->end[1].fin_sent && f->end[1].fin_received;
+    return f->end[0].fin_sent && f->end[0].fin_received && f->end[1].fin_sent &&
+           f->end[1].fin_received;
 }
 
 const char *ip_addr_str(uint32_t addr, char *buf, size_t size)

@@ -28,15 +28,15 @@
      (uint32_t)(d))
 
 /* The address plan. */
-#define IP_PHONE_ADDR IP_ADDR(192, 0, 2, 10)      /* the phone's bearer */
-#define IP_IMS_ADDR IP_ADDR(198, 51, 100, 10)     /* IMS core (P-CSCF) */
-#define IP_CALLER_ADDR IP_ADDR(198, 51, 100, 20)  /* the remote party */
-#define IP_MAIL_ADDR IP_ADDR(203, 0, 113, 25)     /* IMAP server */
-#define IP_WEB_ADDR IP_ADDR(203, 0, 113, 80)      /* web server */
-#define IP_SIP_PORT 5060                          /* SIP over UDP */
-#define IP_RTP_PORT_MIN 49152                     /* RTP: even ports */
-#define IP_IMAP_PORT 143                          /* IMAP over TCP */
-#define IP_PHONE_TCP_PORT_MIN 40000               /* phone's TCP ports */
+#define IP_PHONE_ADDR IP_ADDR(192, 0, 2, 10)     /* the phone's bearer */
+#define IP_IMS_ADDR IP_ADDR(198, 51, 100, 10)    /* IMS core (P-CSCF) */
+#define IP_CALLER_ADDR IP_ADDR(198, 51, 100, 20) /* the remote party */
+#define IP_MAIL_ADDR IP_ADDR(203, 0, 113, 25)    /* IMAP server */
+#define IP_WEB_ADDR IP_ADDR(203, 0, 113, 80)     /* web server */
+#define IP_SIP_PORT 5060                         /* SIP over UDP */
+#define IP_RTP_PORT_MIN 49152                    /* RTP: even ports */
+#define IP_IMAP_PORT 143                         /* IMAP over TCP */
+#define IP_PHONE_TCP_PORT_MIN 40000              /* phone's TCP ports */
 
 #define IP_PROTO_TCP 6
 #define IP_PROTO_UDP 17
@@ -154,8 +154,8 @@ typedef struct IpTcpEnd {
 } IpTcpEnd;
 
 typedef struct IpTcpFlow {
-    IpTcpConfig cfg;    /* copied at init */
-    IpTcpEnd end[2];    /* indexed by IpTcpSide */
+    IpTcpConfig cfg; /* copied at init */
+    IpTcpEnd end[2]; /* indexed by IpTcpSide */
 } IpTcpFlow;
 
 /* Receives each segment a flow builds, in order. Returns 0, or -1 to stop
@@ -195,9 +195,9 @@ int ip_tcp_send(IpTcpFlow *f, IpTcpSide side, const uint8_t *data, size_t len,
  * not beyond what side has sent), then advances side's receive state.
  * On success returns 0 and points *payload / *payload_bytes at its data.
  */
-int ip_tcp_receive(IpTcpFlow *f, IpTcpSide side, const uint8_t *pkt,
-                   size_t len, const uint8_t **payload, size_t *payload_bytes,
-                   char *err, size_t err_size);
+int ip_tcp_receive(IpTcpFlow *f, IpTcpSide side, const uint8_t *pkt, size_t len,
+                   const uint8_t **payload, size_t *payload_bytes, char *err,
+                   size_t err_size);
 
 /* Sequence space side has sent that the peer has not yet acknowledged
  * (payload bytes, plus one for an unacknowledged SYN or FIN). */

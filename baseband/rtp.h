@@ -22,9 +22,9 @@
 
 #define RTP_VERSION 2
 #define RTP_HEADER_BYTES 12
-#define RTP_PT_G722 9            /* RFC 3551 static payload type */
-#define RTP_G722_CLOCK_HZ 8000   /* RFC 3551: 8000 although 16 kHz audio */
-#define RTP_G722_FRAME_BYTES 160 /* 20 ms at 64 kbit/s */
+#define RTP_PT_G722 9             /* RFC 3551 static payload type */
+#define RTP_G722_CLOCK_HZ 8000    /* RFC 3551: 8000 although 16 kHz audio */
+#define RTP_G722_FRAME_BYTES 160  /* 20 ms at 64 kbit/s */
 #define RTP_FRAME_PS (20 * HS_MS) /* VoLTE frame: 20 ms */
 #define RTP_MAX_CLOCK_HZ 10000000 /* keeps tick arithmetic in 64 bits */
 

@@ -99,8 +99,8 @@ static int party_init(SipParty *p, const SipPartyConfig *pc, const char *role,
     return 0;
 }
 
-int sip_call_init(SipCall *c, const SipCallConfig *cfg, SimRng *rng,
-                  char *err, size_t err_size)
+int sip_call_init(SipCall *c, const SipCallConfig *cfg, SimRng *rng, char *err,
+                  size_t err_size)
 {
     memset(c, 0, sizeof *c);
     if (party_init(&c->party[SIP_CALLER], &cfg->caller, "caller", rng, err,
@@ -216,7 +216,7 @@ int sip_build(SipCall *c, SipMsg msg, SipSide from, char *buf, size_t cap,
               char *err, size_t err_size)
 {
     static const char *names[SIP_MSG_COUNT] = {
-        "INVITE", "100 Trying", "180 Ringing", "200 OK (INVITE)",
+        "INVITE", "100 Trying", "180 Ringing",  "200 OK (INVITE)",
         "ACK",    "BYE",        "200 OK (BYE)",
     };
     if ((unsigned)msg >= SIP_MSG_COUNT)
@@ -316,8 +316,8 @@ int sip_build(SipCall *c, SipMsg msg, SipSide from, char *buf, size_t cap,
         }
     }
     if (t.overflow)
-        return fail(err, err_size,
-                    "SIP %s does not fit the %zu-byte buffer", names[msg], cap);
+        return fail(err, err_size, "SIP %s does not fit the %zu-byte buffer",
+                    names[msg], cap);
     c->sent[msg] = true;
     if (msg == SIP_BYE)
         c->bye_from = from;
@@ -377,8 +377,8 @@ int sip_parse(const char *text, size_t len, SipView *v, char *err,
             !isdigit((unsigned char)text[9]) ||
             !isdigit((unsigned char)text[10]) || text[11] != ' ')
             return fail(err, err_size, "SIP: bad status line");
-        v->status = (text[8] - '0') * 100 + (text[9] - '0') * 10 +
-                    (text[10] - '0');
+        v->status =
+            (text[8] - '0') * 100 + (text[9] - '0') * 10 + (text[10] - '0');
     } else {
         const char *sp = memchr(text, ' ', sl);
         if (sp == NULL || sp == text || (size_t)(sp - text) >= sizeof v->method)
@@ -415,8 +415,8 @@ int sip_parse(const char *text, size_t len, SipView *v, char *err,
     return 0;
 }
 
-int sip_sdp_audio(const char *sdp, size_t len, uint32_t *addr,
-                  uint16_t *port, int *first_pt)
+int sip_sdp_audio(const char *sdp, size_t len, uint32_t *addr, uint16_t *port,
+                  int *first_pt)
 {
     bool have_c = false, have_m = false;
     const char *p = sdp, *end = sdp + len;
@@ -430,8 +430,8 @@ int sip_sdp_audio(const char *sdp, size_t len, uint32_t *addr,
             memcpy(line, p, n);
             line[n] = '\0';
             unsigned a, b, c, d, pt, pn;
-            if (!have_c && sscanf(line, "c=IN IP4 %u.%u.%u.%u", &a, &b, &c,
-                                  &d) == 4 &&
+            if (!have_c &&
+                sscanf(line, "c=IN IP4 %u.%u.%u.%u", &a, &b, &c, &d) == 4 &&
                 a < 256 && b < 256 && c < 256 && d < 256) {
                 *addr = IP_ADDR(a, b, c, d);
                 have_c = true;

@@ -48,33 +48,33 @@ typedef struct SipPartyConfig {
 
 typedef struct SipCallConfig {
     SipPartyConfig caller, callee; /* the two ends */
-    bool offer_amr_wb; /* offer AMR-WB (PT 96) after G.722 (PT 9) */
+    bool offer_amr_wb;             /* offer AMR-WB (PT 96) after G.722 (PT 9) */
 } SipCallConfig;
 
 typedef struct SipParty {
-    char user[32];   /* user part of the URI */
-    char domain[64]; /* host part of the address-of-record */
-    IpEndpoint sip;  /* signalling */
-    IpEndpoint rtp;  /* media */
-    char tag[12];    /* From/To tag */
-    uint32_t cseq;   /* last CSeq number this party used */
+    char user[32];        /* user part of the URI */
+    char domain[64];      /* host part of the address-of-record */
+    IpEndpoint sip;       /* signalling */
+    IpEndpoint rtp;       /* media */
+    char tag[12];         /* From/To tag */
+    uint32_t cseq;        /* last CSeq number this party used */
     uint64_t sdp_session; /* SDP o= session id and version */
 } SipParty;
 
 typedef struct SipCall {
-    SipParty party[2];       /* indexed by SipSide */
-    char call_id[40];        /* Call-ID */
-    char branch[3][24];      /* Via branches: INVITE, ACK, BYE */
-    bool offer_amr_wb;       /* from the config */
+    SipParty party[2];        /* indexed by SipSide */
+    char call_id[40];         /* Call-ID */
+    char branch[3][24];       /* Via branches: INVITE, ACK, BYE */
+    bool offer_amr_wb;        /* from the config */
     bool sent[SIP_MSG_COUNT]; /* messages built so far */
-    SipSide bye_from;        /* who sent the BYE */
+    SipSide bye_from;         /* who sent the BYE */
 } SipCall;
 
 /* Sets up a call; identifiers come from rng. Returns 0, or -1 with a
  * reason if a user or domain is empty, too long or holds characters not
  * allowed in a SIP URI, or an RTP port is odd. */
-int sip_call_init(SipCall *c, const SipCallConfig *cfg, SimRng *rng,
-                  char *err, size_t err_size);
+int sip_call_init(SipCall *c, const SipCallConfig *cfg, SimRng *rng, char *err,
+                  size_t err_size);
 
 /* Who sends msg: the caller for INVITE and ACK, the callee for the
  * responses to the INVITE; bye_from for BYE, the other side for its 200. */
@@ -91,14 +91,14 @@ int sip_build(SipCall *c, SipMsg msg, SipSide from, char *buf, size_t cap,
 
 /* A parsed message: views into the caller's text. */
 typedef struct SipView {
-    const char *text;      /* whole message */
-    size_t len;            /* its length */
-    char method[16];       /* request method, "" for a response */
-    int status;            /* response status code, 0 for a request */
-    const char *headers;   /* first header line */
-    size_t headers_len;    /* up to the blank line */
-    const char *body;      /* after the blank line */
-    size_t body_len;       /* equals Content-Length */
+    const char *text;    /* whole message */
+    size_t len;          /* its length */
+    char method[16];     /* request method, "" for a response */
+    int status;          /* response status code, 0 for a request */
+    const char *headers; /* first header line */
+    size_t headers_len;  /* up to the blank line */
+    const char *body;    /* after the blank line */
+    size_t body_len;     /* equals Content-Length */
 } SipView;
 
 /* Parses a message: start line, header block ended by an empty line,
@@ -114,7 +114,7 @@ int sip_header(const SipView *v, const char *name, char *out, size_t cap);
 
 /* Reads the connection address, the audio port and the first payload
  * type of the first m=audio line from an SDP body. Returns 0 or -1. */
-int sip_sdp_audio(const char *sdp, size_t len, uint32_t *addr,
-                  uint16_t *port, int *first_pt);
+int sip_sdp_audio(const char *sdp, size_t len, uint32_t *addr, uint16_t *port,
+                  int *first_pt);
 
 #endif /* HS_BASEBAND_SIP_H */

@@ -67,10 +67,14 @@ static int gen_call(Gen *g, uint64_t seed)
     sim_rng_init(&up_rng, seed, "rtp-uplink");
     sim_rng_init(&down_rng, seed, "rtp-downlink");
     SipCallConfig cfg = {
-        .caller = {"+15555550100", "ims.example.net",
-                   {IP_IMS_ADDR, IP_SIP_PORT}, {IP_CALLER_ADDR, 50000}},
-        .callee = {"+15555550123", "ims.example.net",
-                   {IP_PHONE_ADDR, IP_SIP_PORT}, {IP_PHONE_ADDR, 49152}},
+        .caller = {"+15555550100",
+                   "ims.example.net",
+                   {IP_IMS_ADDR, IP_SIP_PORT},
+                   {IP_CALLER_ADDR, 50000}},
+        .callee = {"+15555550123",
+                   "ims.example.net",
+                   {IP_PHONE_ADDR, IP_SIP_PORT},
+                   {IP_PHONE_ADDR, 49152}},
         .offer_amr_wb = true,
     };
     SipCall c;
@@ -115,9 +119,10 @@ static int gen_call(Gen *g, uint64_t seed)
         if (n < 0 || udp(g, c.party[SIP_CALLEE].rtp, c.party[SIP_CALLER].rtp,
                          &media_ids[0], IP_DSCP_VOICE, pkt, (size_t)n) < 0)
             return -1;
-        n = rtp_build(&down, frame, sizeof frame, RTP_FRAME_PS, pkt,
-                      sizeof pkt, g->err, sizeof g->err);
-        g->now += 5 * HS_MS + sim_rng_below(&g->rng, 10 * HS_MS / HS_US) * HS_US;
+        n = rtp_build(&down, frame, sizeof frame, RTP_FRAME_PS, pkt, sizeof pkt,
+                      g->err, sizeof g->err);
+        g->now +=
+            5 * HS_MS + sim_rng_below(&g->rng, 10 * HS_MS / HS_US) * HS_US;
         if (n < 0 || udp(g, c.party[SIP_CALLER].rtp, c.party[SIP_CALLEE].rtp,
                          &media_ids[1], IP_DSCP_VOICE, pkt, (size_t)n) < 0)
             return -1;
@@ -227,7 +232,9 @@ static int gen_imap(Gen *g, uint64_t seed)
     sim_rng_init(&flow_rng, seed, "tcp-imap");
     IpTcpConfig tc = {{IP_PHONE_ADDR, IP_PHONE_TCP_PORT_MIN + 1},
                       {IP_MAIL_ADDR, IP_IMAP_PORT},
-                      1400, 65535, IP_DSCP_DEFAULT};
+                      1400,
+                      65535,
+                      IP_DSCP_DEFAULT};
     int rc = -1;
     if (ip_tcp_init(&m.flow, &tc, &flow_rng, g->err, sizeof g->err) < 0)
         goto out;
@@ -285,8 +292,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "pcapgen: %s\n", g.err);
         return 1;
     }
-    int rc = strcmp(argv[1], "call") == 0 ? gen_call(&g, seed)
-                                          : gen_imap(&g, seed);
+    int rc =
+        strcmp(argv[1], "call") == 0 ? gen_call(&g, seed) : gen_imap(&g, seed);
     if (rc < 0) {
         fprintf(stderr, "pcapgen: %s\n", g.err);
         pcap_writer_abort(g.w);

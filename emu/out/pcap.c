@@ -18,14 +18,14 @@
 #include <unistd.h>
 
 struct PcapWriter {
-    pcap_t *dead;         /* libpcap handle fixing link type, precision */
+    pcap_t *dead;          /* libpcap handle fixing link type, precision */
     pcap_dumper_t *dumper; /* writes records to fp */
-    FILE *fp;             /* the dump's stream (owned by dumper) */
-    char *path;           /* final path */
-    char *tmp_path;       /* temporary path in atomic mode, else NULL */
-    uint64_t packets;     /* records written */
-    bool failed;          /* a write failed: sticky */
-    char error[256];      /* the first failure's reason */
+    FILE *fp;              /* the dump's stream (owned by dumper) */
+    char *path;            /* final path */
+    char *tmp_path;        /* temporary path in atomic mode, else NULL */
+    uint64_t packets;      /* records written */
+    bool failed;           /* a write failed: sticky */
+    char error[256];       /* the first failure's reason */
 };
 
 static int fail(char *err, size_t err_size, const char *fmt, ...)
@@ -85,8 +85,8 @@ PcapWriter *pcap_writer_open(const char *path, unsigned flags, char *err,
         return NULL;
     }
     /* DLT_RAW is written to the file as LINKTYPE_RAW (101). */
-    w->dead = pcap_open_dead_with_tstamp_precision(
-        DLT_RAW, PCAP_WRITER_SNAPLEN, PCAP_TSTAMP_PRECISION_NANO);
+    w->dead = pcap_open_dead_with_tstamp_precision(DLT_RAW, PCAP_WRITER_SNAPLEN,
+                                                   PCAP_TSTAMP_PRECISION_NANO);
     if (w->dead == NULL) {
         fail(err, err_size, "pcap: cannot create a libpcap handle");
         writer_free(w);
@@ -127,8 +127,8 @@ int pcap_writer_write(PcapWriter *w, hs_time when, const uint8_t *pkt,
                     "pcap: %zu bytes are not an IPv4 or IPv6 packet", len);
     if (declared != len)
         return fail(err, err_size,
-                    "pcap: IPv%u length field says %zu bytes, got %zu",
-                    version, declared, len);
+                    "pcap: IPv%u length field says %zu bytes, got %zu", version,
+                    declared, len);
     struct pcap_pkthdr h;
     memset(&h, 0, sizeof h);
     /* With nanosecond precision libpcap reads tv_usec as nanoseconds. */

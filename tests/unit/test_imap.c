@@ -18,9 +18,8 @@ static void test_message_sizes_and_mime(void **state)
     const uint32_t sizes[] = {600, 601, 1000, 4095, 4096, 5000, 65536, 300001};
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         char *a, *b, err[128];
-        assert_int_equal(imap_message(7, (unsigned)i, sizes[i], &a, err,
-                                      sizeof err),
-                         0);
+        assert_int_equal(
+            imap_message(7, (unsigned)i, sizes[i], &a, err, sizeof err), 0);
         assert_int_equal(strlen(a), sizes[i]);
         assert_int_equal(imap_message(7, (unsigned)i, sizes[i], &b, NULL, 0),
                          0);
@@ -68,9 +67,8 @@ static void say(Session *s, const char *text, size_t split)
     size_t n = strlen(text);
     for (size_t i = 0; i < n; i += split) {
         size_t k = n - i < split ? n - i : split;
-        assert_int_equal(imap_peer_input(&s->p, (const uint8_t *)text + i, k,
-                                         NULL, 0),
-                         0);
+        assert_int_equal(
+            imap_peer_input(&s->p, (const uint8_t *)text + i, k, NULL, 0), 0);
     }
     size_t len;
     const uint8_t *o = imap_peer_output(&s->p, &len);

@@ -67,8 +67,7 @@ static void write_file(const char *path, unsigned flags)
         uint8_t pkt[128];
         int n = make_packet(pkt, sizeof pkt, i);
         assert_int_equal(
-            pcap_writer_write(w, TIMES[i], pkt, (size_t)n, err, sizeof err),
-            0);
+            pcap_writer_write(w, TIMES[i], pkt, (size_t)n, err, sizeof err), 0);
     }
     assert_int_equal(pcap_writer_packets(w), NTIMES);
     assert_int_equal(pcap_writer_close(w, err, sizeof err), 0);
@@ -77,7 +76,7 @@ static void write_file(const char *path, unsigned flags)
 static void test_read_back_with_libpcap(void **state)
 {
     (void)state;
-    Dir d;
+    Dir d = {{0}};
     dir_make(&d);
     char path[128], errbuf[PCAP_ERRBUF_SIZE];
     dir_file(&d, "radio.pcap", path, sizeof path);
@@ -101,8 +100,8 @@ static void test_read_back_with_libpcap(void **state)
     const u_char *data;
     for (unsigned i = 0; i < NTIMES; i++) {
         assert_int_equal(pcap_next_ex(p, &h, &data), 1);
-        uint64_t ns = (uint64_t)h->ts.tv_sec * 1000000000u +
-                      (uint64_t)h->ts.tv_usec;
+        uint64_t ns =
+            (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec;
         assert_int_equal(ns, TIMES[i] / HS_NS);
         uint8_t pkt[128];
         int n = make_packet(pkt, sizeof pkt, i);
@@ -118,7 +117,7 @@ static void test_read_back_with_libpcap(void **state)
 static void test_identical_runs_identical_bytes(void **state)
 {
     (void)state;
-    Dir d;
+    Dir d = {{0}};
     dir_make(&d);
     char a[128], b[128];
     dir_file(&d, "a.pcap", a, sizeof a);
@@ -141,7 +140,7 @@ static void test_identical_runs_identical_bytes(void **state)
 static void test_bad_packets_are_refused(void **state)
 {
     (void)state;
-    Dir d;
+    Dir d = {{0}};
     dir_make(&d);
     char path[128], err[256];
     dir_file(&d, "r.pcap", path, sizeof path);
@@ -161,9 +160,8 @@ static void test_bad_packets_are_refused(void **state)
     assert_int_equal(pcap_writer_write(w, 0, eth, sizeof eth, err, sizeof err),
                      -1);
     /* Truncated: the length field says more. */
-    assert_int_equal(pcap_writer_write(w, 0, pkt, (size_t)n - 1, err,
-                                       sizeof err),
-                     -1);
+    assert_int_equal(
+        pcap_writer_write(w, 0, pkt, (size_t)n - 1, err, sizeof err), -1);
     assert_non_null(strstr(err, "length field"));
     /* The writer still works. */
     assert_int_equal(pcap_writer_write(w, 5, pkt, (size_t)n, err, sizeof err),
@@ -179,7 +177,7 @@ static void test_bad_packets_are_refused(void **state)
 static void test_atomic_rename_and_abort(void **state)
 {
     (void)state;
-    Dir d;
+    Dir d = {{0}};
     dir_make(&d);
     char path[128], tmp[128], err[256];
     struct stat st;
@@ -211,8 +209,8 @@ static void test_write_errors_are_reported(void **state)
     (void)state;
     char err[256];
     /* No such directory: the message names the path. */
-    assert_null(pcap_writer_open("/nonexistent-dir/radio.pcap", 0, err,
-                                 sizeof err));
+    assert_null(
+        pcap_writer_open("/nonexistent-dir/radio.pcap", 0, err, sizeof err));
     assert_non_null(strstr(err, "/nonexistent-dir/radio.pcap"));
     /* A full device: every write "succeeds" into the buffer until a flush
      * fails; the error must come out at the latest on close. */

@@ -85,15 +85,15 @@ static void test_bad_input(void **state)
     memset(p, 0, sizeof p);
     uint16_t seq = s.seq;
     /* Too big for the buffer, empty, not whole ticks (100 us at 8 kHz). */
-    assert_int_equal(rtp_build(&s, p, 160, RTP_FRAME_PS, pkt, sizeof pkt, err,
-                               sizeof err),
-                     -1);
-    assert_int_equal(rtp_build(&s, p, 0, RTP_FRAME_PS, pkt, sizeof pkt, err,
-                               sizeof err),
-                     -1);
-    assert_int_equal(rtp_build(&s, p, 10, 100 * HS_US, pkt, sizeof pkt, err,
-                               sizeof err),
-                     -1);
+    assert_int_equal(
+        rtp_build(&s, p, 160, RTP_FRAME_PS, pkt, sizeof pkt, err, sizeof err),
+        -1);
+    assert_int_equal(
+        rtp_build(&s, p, 0, RTP_FRAME_PS, pkt, sizeof pkt, err, sizeof err),
+        -1);
+    assert_int_equal(
+        rtp_build(&s, p, 10, 100 * HS_US, pkt, sizeof pkt, err, sizeof err),
+        -1);
     assert_non_null(strstr(err, "whole number"));
     assert_int_equal(s.seq, seq); /* failures do not advance the stream */
     RtpHeader h;

@@ -14,10 +14,14 @@
 static SipCallConfig call_cfg(bool amr)
 {
     SipCallConfig c = {
-        .caller = {"+15555550100", "ims.example.net",
-                   {IP_IMS_ADDR, IP_SIP_PORT}, {IP_CALLER_ADDR, 50000}},
-        .callee = {"+15555550123", "ims.example.net",
-                   {IP_PHONE_ADDR, IP_SIP_PORT}, {IP_PHONE_ADDR, 49152}},
+        .caller = {"+15555550100",
+                   "ims.example.net",
+                   {IP_IMS_ADDR, IP_SIP_PORT},
+                   {IP_CALLER_ADDR, 50000}},
+        .callee = {"+15555550123",
+                   "ims.example.net",
+                   {IP_PHONE_ADDR, IP_SIP_PORT},
+                   {IP_PHONE_ADDR, 49152}},
         .offer_amr_wb = amr,
     };
     return c;
@@ -32,8 +36,8 @@ typedef struct Msg {
 static void build(SipCall *c, SipMsg m, SipSide from, Msg *out)
 {
     char err[128];
-    out->len = sip_build(c, m, from, out->text, sizeof out->text - 1, err,
-                         sizeof err);
+    out->len =
+        sip_build(c, m, from, out->text, sizeof out->text - 1, err, sizeof err);
     if (out->len < 0)
         fail_msg("sip_build: %s", err);
     out->text[out->len] = '\0';
@@ -135,16 +139,15 @@ static void test_whole_call(void **state)
     uint32_t addr;
     uint16_t port;
     int pt;
-    assert_int_equal(sip_sdp_audio(o->body, o->body_len, &addr, &port, &pt),
-                     0);
+    assert_int_equal(sip_sdp_audio(o->body, o->body_len, &addr, &port, &pt), 0);
     assert_int_equal(addr, IP_CALLER_ADDR);
     assert_int_equal(port, 50000);
     assert_int_equal(pt, 9);
     assert_non_null(strstr(o->body, "m=audio 50000 RTP/AVP 9 96\r\n"));
     assert_non_null(strstr(o->body, "a=rtpmap:9 G722/8000\r\n"));
     assert_non_null(strstr(o->body, "a=rtpmap:96 AMR-WB/16000\r\n"));
-    assert_int_equal(
-        sip_sdp_audio(ans->body, ans->body_len, &addr, &port, &pt), 0);
+    assert_int_equal(sip_sdp_audio(ans->body, ans->body_len, &addr, &port, &pt),
+                     0);
     assert_int_equal(addr, IP_PHONE_ADDR);
     assert_int_equal(port, 49152);
     assert_int_equal(pt, 9);
@@ -162,13 +165,13 @@ static void test_order_and_sender_enforced(void **state)
     SipCall c;
     char buf[SIP_MAX_MESSAGE_BYTES], err[128];
     assert_int_equal(sip_call_init(&c, &cfg, &r, err, sizeof err), 0);
-    assert_int_equal(sip_build(&c, SIP_ACK, SIP_CALLER, buf, sizeof buf, err,
-                               sizeof err),
-                     -1);
+    assert_int_equal(
+        sip_build(&c, SIP_ACK, SIP_CALLER, buf, sizeof buf, err, sizeof err),
+        -1);
     assert_non_null(strstr(err, "out of order"));
-    assert_int_equal(sip_build(&c, SIP_INVITE, SIP_CALLEE, buf, sizeof buf,
-                               err, sizeof err),
-                     -1);
+    assert_int_equal(
+        sip_build(&c, SIP_INVITE, SIP_CALLEE, buf, sizeof buf, err, sizeof err),
+        -1);
     /* Too small a buffer fails and can be retried. */
     assert_int_equal(
         sip_build(&c, SIP_INVITE, SIP_CALLER, buf, 100, err, sizeof err), -1);
@@ -178,18 +181,18 @@ static void test_order_and_sender_enforced(void **state)
     assert_true(n > 0);
     buf[n] = '\0';
     assert_null(strstr(buf, "AMR"));
-    assert_int_equal(sip_build(&c, SIP_INVITE, SIP_CALLER, buf, sizeof buf,
+    assert_int_equal(
+        sip_build(&c, SIP_INVITE, SIP_CALLER, buf, sizeof buf, err, sizeof err),
+        -1);
+    /* 100 and 180 are optional; after the 200 neither may come. */
+    assert_true(sip_build(&c, SIP_200_INVITE, SIP_CALLEE, buf, sizeof buf, err,
+                          sizeof err) > 0);
+    assert_int_equal(sip_build(&c, SIP_180_RINGING, SIP_CALLEE, buf, sizeof buf,
                                err, sizeof err),
                      -1);
-    /* 100 and 180 are optional; after the 200 neither may come. */
-    assert_true(sip_build(&c, SIP_200_INVITE, SIP_CALLEE, buf, sizeof buf,
-                          err, sizeof err) > 0);
-    assert_int_equal(sip_build(&c, SIP_180_RINGING, SIP_CALLEE, buf,
-                               sizeof buf, err, sizeof err),
-                     -1);
-    assert_int_equal(sip_build(&c, SIP_BYE, SIP_CALLER, buf, sizeof buf, err,
-                               sizeof err),
-                     -1);
+    assert_int_equal(
+        sip_build(&c, SIP_BYE, SIP_CALLER, buf, sizeof buf, err, sizeof err),
+        -1);
     assert_true(sip_build(&c, SIP_ACK, SIP_CALLER, buf, sizeof buf, err,
                           sizeof err) > 0);
     assert_true(sip_build(&c, SIP_BYE, SIP_CALLER, buf, sizeof buf, err,
@@ -249,8 +252,8 @@ static void test_same_seed_same_text(void **state)
         SipCallConfig cfg = call_cfg(true);
         SipCall c;
         assert_int_equal(sip_call_init(&c, &cfg, &r, NULL, 0), 0);
-        n[i] = sip_build(&c, SIP_INVITE, SIP_CALLER, t[i], sizeof t[i], NULL,
-                         0);
+        n[i] =
+            sip_build(&c, SIP_INVITE, SIP_CALLER, t[i], sizeof t[i], NULL, 0);
         assert_true(n[i] > 0);
     }
     assert_int_equal(n[0], n[1]);
