@@ -119,7 +119,8 @@ int ip_build_tcp(uint8_t *buf, size_t cap, const IpTcpHeader *h,
 /*
  * Parses and verifies an IPv4 packet of len bytes: version, header
  * length, total length equal to len, not fragmented, header checksum,
- * UDP or TCP with a correct checksum. Fills *v (views into pkt). Returns
+ * UDP or TCP with a correct checksum (a UDP checksum of 0, "none" in
+ * IPv4, is accepted). Fills *v (views into pkt). Returns
  * 0, or -1 with a reason in err.
  */
 int ip_parse(const uint8_t *pkt, size_t len, IpPacketView *v, char *err,

@@ -35,10 +35,10 @@ typedef struct PcapWriter PcapWriter;
  * Creates (or truncates) the capture file at path and writes its header.
  * With PCAP_WRITER_ATOMIC the bytes go to "<path>.tmp", which
  * pcap_writer_close renames over path only if everything was written, so
- * a reader never sees a partial file at path. "-" (libpcap's name for
- * standard output) is refused. Returns the writer (owned
- * by the caller, released by pcap_writer_close or pcap_writer_abort), or
- * NULL with a reason in err.
+ * a reader never sees a partial file at path (two writers must not share
+ * a path). "-" (libpcap's name for standard output) is refused. Returns
+ * the writer (owned by the caller, released by pcap_writer_close or
+ * pcap_writer_abort), or NULL with a reason in err.
  */
 PcapWriter *pcap_writer_open(const char *path, unsigned flags, char *err,
                              size_t err_size);
@@ -46,9 +46,11 @@ PcapWriter *pcap_writer_open(const char *path, unsigned flags, char *err,
 /*
  * Appends one packet (len bytes, 1 .. PCAP_WRITER_SNAPLEN, a whole IPv4
  * or IPv6 packet whose length field matches len) observed at simulated
- * time when. Returns 0, or -1 with a reason in err: bad packet, write
- * error, or an earlier error. A rejected packet (bad length or version)
- * is not written and does not make the writer fail.
+ * time when. Times need not increase (a vCPU's local time can run ahead
+ * of another's); records keep the order of the calls. Returns 0, or -1
+ * with a reason in err: bad packet, write error, or an earlier error. A
+ * rejected packet (bad length or version) is not written and does not
+ * make the writer fail.
  */
 int pcap_writer_write(PcapWriter *w, hs_time when, const uint8_t *pkt,
                       size_t len, char *err, size_t err_size);
