@@ -185,7 +185,9 @@ int ip_tcp_control(IpTcpFlow *f, IpTcpSide side, uint8_t flags, uint8_t *buf,
  * MSS, PSH on the last, each acknowledging everything side has received;
  * calls sink once per segment. The connection must be established (side
  * has sent its SYN and received the peer's) and side must not have sent
- * its FIN. Returns the number of segments, or -1 with a reason.
+ * its FIN. Returns the number of segments, or -1 with a reason. If the
+ * sink refuses a segment, the segments built so far (that one included)
+ * count as sent: the flow is then out of step and should be dropped.
  */
 int ip_tcp_send(IpTcpFlow *f, IpTcpSide side, const uint8_t *data, size_t len,
                 IpSegmentFunc sink, void *ctx, char *err, size_t err_size);
