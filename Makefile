@@ -154,9 +154,14 @@ $(BUILD)/tests/mm1-demo: $(BUILD)/obj/tests/mm1_demo.o $(BUILD)/obj/tests/unit/m
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+# Writes the captures tests/e2e/pcap.sh checks with tshark.
+$(BUILD)/tests/pcapgen: $(BUILD)/obj/tests/pcapgen.o $(BUILD)/libhandset.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
 # The benchmark program is built (and smoke-run by tests/e2e/bench_run.sh)
 # so a change that breaks a benchmark fails the tests, not the next bench.
-check: all $(BUILD)/tests/unit $(if $(BENCH_OBJS),$(BUILD)/bench/handset-bench)
+check: all $(BUILD)/tests/unit $(BUILD)/tests/pcapgen $(if $(BENCH_OBJS),$(BUILD)/bench/handset-bench)
 	@sh tests/run
 
 # The main job. Until the scenario runner exists this runs the event
