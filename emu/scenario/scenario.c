@@ -64,13 +64,6 @@ static const char *const mic_wiring_names[] = {
 static const char *const metric_sections[] = {"sim_time_s", "latency", "energy",
                                               "flows",      "counts",  NULL};
 
-/* AMR codec modes, bit/s (3GPP TS 26.171 for AMR-WB, TS 26.071 for
- * AMR-NB). */
-static const uint32_t amr_wb_modes[] = {6600,  8850,  12650, 14250, 15850,
-                                        18250, 19850, 23050, 23850};
-static const uint32_t amr_nb_modes[] = {4750, 5150, 5900,  6700,
-                                        7400, 7950, 10200, 12200};
-
 const char *scenario_op_name(ScenarioOp op)
 {
     return op <= SCENARIO_OP_NE ? op_names[op] : "?";
@@ -575,23 +568,6 @@ static int load_network(ScenarioLoader *L, const json_t *root)
 
 /* ---- domains and apps ----------------------------------------------- */
 
-static int check_mode(ScenarioLoader *L, const char *pp, const char *key,
-                      uint32_t bps, const uint32_t *modes, size_t n,
-                      const char *codec)
-{
-    for (size_t i = 0; i < n; i++)
-        if (modes[i] == bps)
-            return 0;
-    char path[JSON_PATH_MAX], list[256];
-    size_t used = 0;
-    list[0] = '\0';
-    for (size_t i = 0; i < n && used < sizeof list; i++)
-        used += (size_t)snprintf(list + used, sizeof list - used, "%s%" PRIu32,
-                                 i ? ", " : "", modes[i]);
-    return json_fail(L->doc, json_path_key(path, sizeof path, pp, key),
-                     "%" PRIu32 " is not an %s mode (%s)", bps, codec, list);
-}
-
 static int load_mail(ScenarioLoader *L, const json_t *app, const char *ap,
                      ScenarioMailParams *m)
 {
@@ -623,30 +599,21 @@ static int load_mail(ScenarioLoader *L, const json_t *app, const char *ap,
 static int load_voice(ScenarioLoader *L, const json_t *app, const char *ap,
                       ScenarioVoiceParams *v)
 {
-    static const char *const keys[] = {"codec", "bitrate_bps", NULL};
-    static const char *const codecs[] = {"amr-wb", "amr-nb", NULL};
+    static const char *const keys[] = {"codec", NULL};
+    static const char *const codecs[] = {[SCENARIO_CODEC_G722] = "g722", NULL};
     const json_t *o;
     char pp[JSON_PATH_MAX];
-    int codec = 0;
-    int64_t bps = 12650;
+    int codec = SCENARIO_CODEC_G722;
     if (get_params(L, app, ap, keys, &o, pp) < 0)
         return -1;
-    /* GSMA IR.92 (VoLTE profile): AMR-WB, with 12.65 kbit/s the mode
-     * every terminal supports (recalled). */
     if (o && json_has_key(o, "codec") &&
         get_choice(L, o, pp, "codec", "codec", codecs, &codec) < 0)
         return -1;
-    if (codec == 1)
-        bps = 12200; /* AMR-NB's highest mode, 12.2 kbit/s (TS 26.071) */
-    if (o && json_has_key(o, "bitrate_bps") &&
-        json_get_integer(L->doc, o, pp, "bitrate_bps", 1, 1000000, &bps) < 0)
-        return -1;
-    v->wideband = codec == 0;
-    v->bitrate_bps = (uint32_t)bps;
-    return codec == 0 ? check_mode(L, pp, "bitrate_bps", v->bitrate_bps,
-                                   amr_wb_modes, 9, "AMR-WB")
-                      : check_mode(L, pp, "bitrate_bps", v->bitrate_bps,
-                                   amr_nb_modes, 8, "AMR-NB");
+    /* The one codec the guest's voice app implements: G.722 at 64 kbit/s
+     * (guest/apps/voice.h). */
+    v->codec = (ScenarioVoiceCodec)codec;
+    v->bitrate_bps = 64000;
+    return 0;
 }
 
 static int load_ui(ScenarioLoader *L, const json_t *app, const char *ap,

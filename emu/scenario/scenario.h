@@ -70,10 +70,15 @@ typedef struct ScenarioMailParams {
     hs_time sync_interval_ps; /* own periodic sync, 0 = only mail-sync */
 } ScenarioMailParams;
 
+/* Speech codecs the guest's voice app implements (guest/apps/voice.h). */
+typedef enum ScenarioVoiceCodec {
+    SCENARIO_CODEC_G722 = 0, /* ITU-T G.722, 16 kHz, 20 ms frames */
+} ScenarioVoiceCodec;
+
 /* Parameters of a voice app. */
 typedef struct ScenarioVoiceParams {
-    bool wideband;        /* AMR-WB (16 kHz) rather than AMR-NB (8 kHz) */
-    uint32_t bitrate_bps; /* codec mode, bit/s */
+    ScenarioVoiceCodec codec; /* speech codec */
+    uint32_t bitrate_bps;     /* its bit rate, bit/s */
 } ScenarioVoiceParams;
 
 /* Parameters of a ui app. */

@@ -101,8 +101,8 @@ static void test_good_fixture_values(void **state)
     assert_int_equal(ui->ui.frame_rate_hz, 0);
     const ScenarioApp *voice = scenario_domain_app(s, 1, SCENARIO_APP_VOICE);
     assert_non_null(voice);
-    assert_true(voice->voice.wideband);
-    assert_int_equal(voice->voice.bitrate_bps, 12650);
+    assert_int_equal(voice->voice.codec, SCENARIO_CODEC_G722);
+    assert_int_equal(voice->voice.bitrate_bps, 64000);
     const ScenarioApp *tx = scenario_domain_app(s, 0, SCENARIO_APP_COVERT_TX);
     assert_int_equal(tx->covert.channel, SCENARIO_COVERT_WAKELOCK);
     assert_int_equal(tx->covert.symbol_period_ps, 50 * HS_MS);
