@@ -1032,6 +1032,10 @@ static int load_event_params(ScenarioLoader *L, const json_t *e, const char *ep,
             0)
             return -1;
         ev->by = (ScenarioHangUpBy)by;
+        if (!has_action(L->doc->root, SCENARIO_ACTION_INCOMING_CALL))
+            return json_fail(L->doc, json_path_key(pp, sizeof pp, ep, "action"),
+                             "hang-up needs an incoming-call event in the "
+                             "scenario");
         return 0;
     case SCENARIO_ACTION_SMS:
         return get_domain_with(L, o, pp, "domain", SCENARIO_NONE, &ev->domain) <

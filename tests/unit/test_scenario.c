@@ -322,6 +322,19 @@ static void test_malformed_fixtures(void **state)
     expect_error("app-needs-voice.json",
                  "41:67: events[0].params.domain: domain \"secret\" runs no "
                  "voice app");
+    expect_error("hang-up-without-call.json",
+                 "41:29: events[0].action: hang-up needs an incoming-call "
+                 "event in the scenario");
+    expect_error("bad-variant.json",
+                 "48:85: variants[1].mic_wiring: unknown microphone wiring "
+                 "\"bluetooth\" (expected one of \"baseband-direct\", "
+                 "\"ap-codec\")");
+    expect_error("bad-dist.json",
+                 "33:73: user.answer_delay.mean: unknown key (did you mean "
+                 "\"median\"?)");
+    expect_error("value-and-than.json",
+                 "51:14: expect[1].than: give either \"value\" or "
+                 "\"than\", not both");
     expect_error("relative-star.json",
                  "50:58: expect[1].approach: a comparison with \"than\" "
                  "needs one approach on its left (\"*\" is allowed in "
