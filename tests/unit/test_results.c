@@ -332,6 +332,94 @@ static void test_stream_abort(void **state)
     rmdir(dir);
 }
 
+/*
+ * The runs under tests/data/results/run are this function's output (the
+ * check and compare tests read them); the golden test below keeps them
+ * byte-identical to what the writer produces today.
+ */
+static Results *fixture_results(const char *approach, double scale,
+                                bool violation)
+{
+    char err[256];
+    Results *r = results_new("incoming-call-secret", approach, "ref-2024", 42);
+    results_set_sim_time(r, 600 * HS_S);
+    for (int i = 1; i <= 20; i++)
+        results_latency_add(r, "call.ring", (hs_time)(i * 50 * scale) * HS_MS,
+                            err, sizeof err);
+    results_latency_add(r, "call.answer_to_audio", 180 * HS_MS + 250 * HS_US,
+                        err, sizeof err);
+    results_latency_declare(r, "sms.notify", err, sizeof err);
+    ResultsEnergy e = {.total_mj = 150000 * scale,
+                       .avg_power_mw = 250 * scale,
+                       .battery_life_h = 15.2 / scale,
+                       .ap_awake_pct = 12.5 * scale};
+    results_set_energy(r, &e);
+    results_energy_component(r, "cpu", 90000 * scale, err, sizeof err);
+    results_energy_component(r, "radio", 60000 * scale, err, sizeof err);
+    results_energy_domain(r, "secret", 100000 * scale, err, sizeof err);
+    results_energy_domain(r, "unclass", 50000 * scale, err, sizeof err);
+    ResultsFlow f = {"mic",
+                     "secret",
+                     "baseband",
+                     "unclassified",
+                     320,
+                     "mic>baseband",
+                     violation ? RESULTS_VIOLATION : RESULTS_BLOCKED};
+    for (int i = 0; i < 3; i++)
+        results_add_flow(r, &f, err, sizeof err);
+    ResultsCovert c = {"wakelock", "secret",     "unclass", 1000,
+                       20 * HS_MS, 0.02 * scale, 0.85,      42.5 / scale};
+    results_add_covert(r, &c, err, sizeof err);
+    results_count_instructions(r, "secret", 123456789, err, sizeof err);
+    results_count_instructions(r, "unclass", 98765432, err, sizeof err);
+    results_count(r, RESULTS_SYSCALLS, 5000);
+    results_count(r, RESULTS_VM_SWITCHES, (uint64_t)(1200 * scale));
+    results_add_tcb(r, "kernel", err, sizeof err);
+    return r;
+}
+
+static void test_golden_fixtures(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *approach;
+        double scale;
+        bool violation;
+    } runs[] = {
+        {"native", 1.0, true},
+        {"hyp-mils", 2.0, false},
+        {"hyp-pv", 1.25, false},
+    };
+    char dir[256], path[300], rel[128], golden[512], err[256];
+    tmpdir_make(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/results.json", dir);
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        Results *r =
+            fixture_results(runs[i].approach, runs[i].scale, runs[i].violation);
+        assert_int_equal(results_write(r, path, err, sizeof err), 0);
+        results_free(r);
+        snprintf(rel, sizeof rel, "tests/data/results/run/%s/results.json",
+                 runs[i].approach);
+        size_t la, lb;
+        char *a = slurp(path, &la);
+        char *b = slurp(hs_test_path(rel, golden, sizeof golden), &lb);
+        if (la != lb || memcmp(a, b, la) != 0)
+            fail_msg("%s differs from the writer's output", rel);
+        free(a);
+        free(b);
+    }
+    /* jq, a real consumer, reads the file back. */
+    char cmd[512];
+    snprintf(cmd, sizeof cmd,
+             "jq -e '.approach == \"hyp-pv\" and "
+             ".latency[\"call.ring\"].p95_ms == 1187 and "
+             ".flows.covert[0].bits_per_s == 34' '%s' >/dev/null",
+             path);
+    assert_int_equal(system(cmd), 0);
+    unlink(path);
+    rmdir(dir);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_percentiles_nearest_rank),
     cmocka_unit_test(test_write_round_trip),
@@ -339,6 +427,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_host_json),
     cmocka_unit_test(test_atomic_failure_leaves_nothing),
     cmocka_unit_test(test_stream_abort),
+    cmocka_unit_test(test_golden_fixtures),
 };
 
 HS_TEST_GROUP(results, tests)
