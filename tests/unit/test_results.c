@@ -165,11 +165,12 @@ static void test_write_round_trip(void **state)
     assert_int_equal(json_integer_value(json_object_get(sms, "count")), 0);
     assert_true(json_is_null(json_object_get(sms, "p50_ms")));
     /* latency names sorted */
-    const char *key;
-    json_t *v;
     const char *order[] = {"call.ring", "mail.sync", "sms.notify"};
     size_t i = 0;
-    json_object_foreach(lat, key, v) assert_string_equal(key, order[i++]);
+    for (void *it = json_object_iter(lat); it;
+         it = json_object_iter_next(lat, it))
+        assert_string_equal(json_object_iter_key(it), order[i++]);
+    assert_int_equal(i, 3);
 
     json_t *energy = json_object_get(root, "energy");
     assert_true(json_real_value(json_object_get(energy, "total_mj")) ==
