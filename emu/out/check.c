@@ -357,10 +357,10 @@ int check_resolve(const json_t *root, const char *metric, const json_t **out,
             size_t best_len = 0;
             json_object_foreach((json_t *)cur, key, value)
             {
+                /* p[len] is read only once p is known to be that long */
                 size_t len = strlen(key);
-                char next = p[len];
                 if (len > best_len && strncmp(p, key, len) == 0 &&
-                    (next == '\0' || next == '.' || next == '['))
+                    (p[len] == '\0' || p[len] == '.' || p[len] == '['))
                     best = key, best_len = len, best_value = value;
             }
             if (!best && done == 0)
