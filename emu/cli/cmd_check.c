@@ -38,6 +38,8 @@ static int parse_pct(const char *text, double *out)
 {
     char *end;
     double v = strtod(text, &end);
+    if (end != text && *end == '%') /* "5%" reads as 5 */
+        end++;
     if (end == text || *end != '\0' || !isfinite(v) || v < 0)
         return -1;
     *out = v;

@@ -63,3 +63,7 @@ expect_match '^FAIL  native  flows\.violations: baseline 0, now 3$' \
 expect_match '^FAIL  native  latency\.call\.ring\.p95_ms: baseline 500, now 950 \(\+90\.00%, tolerance 5%\)$' \
     "the doctored latency is named with both values" -- \
     $HS check $RUN --baseline "$E2E_TMP/doctored.json"
+expect_exit 0 "a tolerance may be written with a percent sign" -- \
+    $HS check $RUN --baseline "$E2E_TMP/base" --tolerance 5%
+expect_exit 2 "a tolerance that is not a number is a usage error" -- \
+    $HS check $RUN --baseline $RUN --tolerance five
