@@ -33,14 +33,6 @@ const char *const scenario_approach_descriptions[] = {
     [SCENARIO_APPROACH_COUNT] = NULL,
 };
 
-const char *const scenario_label_names[] = {
-    [SCENARIO_LABEL_UNCLASSIFIED] = "unclassified",
-    [SCENARIO_LABEL_CONFIDENTIAL] = "confidential",
-    [SCENARIO_LABEL_SECRET] = "secret",
-    [SCENARIO_LABEL_TOP_SECRET] = "top-secret",
-    [SCENARIO_LABEL_COUNT] = NULL,
-};
-
 const char *const scenario_app_names[] = {
     [SCENARIO_APP_MAIL] = "mail",
     [SCENARIO_APP_VOICE] = "voice",

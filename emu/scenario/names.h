@@ -11,6 +11,8 @@
 #ifndef HS_SCENARIO_NAMES_H
 #define HS_SCENARIO_NAMES_H
 
+#include "flow/label.h"
+
 /* The virtualisation approaches a scenario runs under (DESIGN.md 4). */
 typedef enum ScenarioApproach {
     SCENARIO_APPROACH_NATIVE = 0,
@@ -22,14 +24,15 @@ typedef enum ScenarioApproach {
     SCENARIO_APPROACH_COUNT,
 } ScenarioApproach;
 
-/* MLS labels, ordered: a higher value dominates a lower one. */
-typedef enum ScenarioLabel {
-    SCENARIO_LABEL_UNCLASSIFIED = 0,
-    SCENARIO_LABEL_CONFIDENTIAL,
-    SCENARIO_LABEL_SECRET,
-    SCENARIO_LABEL_TOP_SECRET,
-    SCENARIO_LABEL_COUNT,
-} ScenarioLabel;
+/* MLS labels are the flow monitor's lattice (emu/flow/label.h): a higher
+ * value dominates a lower one. */
+typedef FlowLabel ScenarioLabel;
+#define SCENARIO_LABEL_UNCLASSIFIED FLOW_UNCLASSIFIED
+#define SCENARIO_LABEL_CONFIDENTIAL FLOW_CONFIDENTIAL
+#define SCENARIO_LABEL_SECRET FLOW_SECRET
+#define SCENARIO_LABEL_TOP_SECRET FLOW_TOP_SECRET
+#define SCENARIO_LABEL_COUNT FLOW_LABEL_COUNT
+#define scenario_label_names flow_label_names
 
 /* Guest apps a domain can run (guest/apps, HS_WL_* in platform.h). */
 typedef enum ScenarioAppKind {
@@ -76,7 +79,6 @@ typedef enum ScenarioPeerKind {
 /* Tables indexed by the enums above, each ending with NULL. */
 extern const char *const scenario_approach_names[];
 extern const char *const scenario_approach_descriptions[];
-extern const char *const scenario_label_names[];
 extern const char *const scenario_app_names[];
 extern const char *const scenario_app_descriptions[];
 extern const char *const scenario_action_names[];
