@@ -2,10 +2,10 @@
  * atomic.c - temporary file, fsync, rename: see atomic.h.
  */
 #include "out/atomic.h"
+#include "sim/error.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,19 +16,6 @@ struct AtomicFile {
     char *tmp;  /* temporary path beside it (owned) */
     FILE *out;  /* stream on the temporary file */
 };
-
-static void set_err(char *err, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t size, const char *fmt, ...)
-{
-    if (!err || size == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, size, fmt, ap);
-    va_end(ap);
-}
 
 static void free_handle(AtomicFile *f)
 {
@@ -42,7 +29,7 @@ AtomicFile *atomic_open(const char *path, char *err, size_t err_size)
     AtomicFile *f = calloc(1, sizeof *f);
     size_t len = strlen(path);
     if (!f || !(f->path = strdup(path)) || !(f->tmp = malloc(len + 12))) {
-        set_err(err, err_size, "%s: out of memory", path);
+        (void)hs_errorf(err, err_size, "%s: out of memory", path);
         if (f)
             free_handle(f);
         return NULL;
@@ -51,14 +38,14 @@ AtomicFile *atomic_open(const char *path, char *err, size_t err_size)
     memcpy(f->tmp + len, ".tmp.XXXXXX", 12);
     int fd = mkstemp(f->tmp);
     if (fd < 0) {
-        set_err(err, err_size, "%s: cannot create a file there: %s", path,
-                strerror(errno));
+        (void)hs_errorf(err, err_size, "%s: cannot create a file there: %s",
+                        path, strerror(errno));
         free_handle(f);
         return NULL;
     }
     /* mkstemp makes 0600; outputs are meant to be read by others. */
     if (fchmod(fd, 0644) != 0 || !(f->out = fdopen(fd, "w"))) {
-        set_err(err, err_size, "%s: %s", f->tmp, strerror(errno));
+        (void)hs_errorf(err, err_size, "%s: %s", f->tmp, strerror(errno));
         close(fd);
         unlink(f->tmp);
         free_handle(f);
@@ -109,30 +96,31 @@ int atomic_commit(AtomicFile *f, char *err, size_t err_size)
 {
     int rc = -1;
     if (fflush(f->out) != 0 || ferror(f->out)) {
-        set_err(err, err_size, "%s: write failed: %s", f->path,
-                strerror(errno ? errno : EIO));
+        (void)hs_errorf(err, err_size, "%s: write failed: %s", f->path,
+                        strerror(errno ? errno : EIO));
         atomic_abort(f);
         return -1;
     }
     if (fsync(fileno(f->out)) != 0) {
-        set_err(err, err_size, "%s: fsync failed: %s", f->path,
-                strerror(errno));
+        (void)hs_errorf(err, err_size, "%s: fsync failed: %s", f->path,
+                        strerror(errno));
         atomic_abort(f);
         return -1;
     }
     FILE *out = f->out;
     f->out = NULL;
     if (fclose(out) != 0) {
-        set_err(err, err_size, "%s: close failed: %s", f->path,
-                strerror(errno));
+        (void)hs_errorf(err, err_size, "%s: close failed: %s", f->path,
+                        strerror(errno));
     } else if (rename(f->tmp, f->path) != 0) {
-        set_err(err, err_size, "%s: rename failed: %s", f->path,
-                strerror(errno));
+        (void)hs_errorf(err, err_size, "%s: rename failed: %s", f->path,
+                        strerror(errno));
     } else {
         rc = 0;
         if (sync_dir(f->path) != 0) {
-            set_err(err, err_size, "%s: fsync of its directory failed: %s",
-                    f->path, strerror(errno));
+            (void)hs_errorf(err, err_size,
+                            "%s: fsync of its directory failed: %s", f->path,
+                            strerror(errno));
             rc = -1;
         }
     }

@@ -3,6 +3,7 @@
  * results.json files: see check.h.
  */
 #include "out/check.h"
+#include "sim/error.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -18,20 +19,6 @@
 #include "out/results.h"
 
 #define PATH_BUF 1024 /* longest metric path reported */
-
-static int set_err(char *err, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int set_err(char *err, size_t size, const char *fmt, ...)
-{
-    if (err && size > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, size, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 /* ---- sets of results files ---------------------------------------------- */
 
@@ -107,9 +94,9 @@ static int load_file(CheckSet *s, const char *file, char *err, size_t err_size)
     return 0;
 oom:
     json_doc_free(doc);
-    return set_err(err, err_size, "%s: out of memory", file);
+    return hs_errorf(err, err_size, "%s: out of memory", file);
 fail:
-    set_err(err, err_size, "%s", json_doc_error(doc));
+    hs_errorf(err, err_size, "%s", json_doc_error(doc));
     json_doc_free(doc);
     return -1;
 }
@@ -130,7 +117,7 @@ static int load_dir(CheckSet *s, const char *dir, char *err, size_t err_size)
 {
     DIR *d = opendir(dir);
     if (!d)
-        return set_err(err, err_size, "%s: %s", dir, strerror(errno));
+        return hs_errorf(err, err_size, "%s: %s", dir, strerror(errno));
     char **files = NULL;
     size_t n = 0, cap = 0;
     int rc = -1;
@@ -158,8 +145,8 @@ static int load_dir(CheckSet *s, const char *dir, char *err, size_t err_size)
         n++;
     }
     if (!own && n == 0) {
-        set_err(err, err_size,
-                "%s: no results.json in it or in its subdirectories", dir);
+        hs_errorf(err, err_size,
+                  "%s: no results.json in it or in its subdirectories", dir);
         goto done;
     }
     if (n > 1)
@@ -175,7 +162,7 @@ static int load_dir(CheckSet *s, const char *dir, char *err, size_t err_size)
     rc = 0;
     goto done;
 oom:
-    set_err(err, err_size, "%s: out of memory", dir);
+    hs_errorf(err, err_size, "%s: out of memory", dir);
 done:
     for (size_t i = 0; i < n; i++)
         free(files[i]);
@@ -188,7 +175,7 @@ int check_set_add(CheckSet *s, const char *path, char *err, size_t err_size)
 {
     struct stat st;
     if (stat(path, &st) != 0)
-        return set_err(err, err_size, "%s: %s", path, strerror(errno));
+        return hs_errorf(err, err_size, "%s: %s", path, strerror(errno));
     if (S_ISDIR(st.st_mode))
         return load_dir(s, path, err, err_size);
     return load_file(s, path, err, err_size);
@@ -249,17 +236,17 @@ static int check_indexed(const char *metric, const char *rest, const char *list,
     char names[256];
     const char *p = rest;
     if (*p != '[' || p[1] < '0' || p[1] > '9')
-        return set_err(err, err_size,
-                       "unknown metric \"%s\": %s needs an index, e.g. "
-                       "%s[0].%s",
-                       metric, list, list, keys[0]);
+        return hs_errorf(err, err_size,
+                         "unknown metric \"%s\": %s needs an index, e.g. "
+                         "%s[0].%s",
+                         metric, list, list, keys[0]);
     p++;
     while (*p >= '0' && *p <= '9')
         p++;
     if (p[0] != ']' || p[1] != '.' || !in_list(p + 2, keys))
-        return set_err(err, err_size,
-                       "unknown metric \"%s\": an element of %s has %s", metric,
-                       list, list_text(keys, names, sizeof names));
+        return hs_errorf(err, err_size,
+                         "unknown metric \"%s\": an element of %s has %s",
+                         metric, list, list_text(keys, names, sizeof names));
     return 0;
 }
 
@@ -272,17 +259,17 @@ int check_metric_valid(const char *metric, char *err, size_t err_size)
         const char *rest = metric + 8;
         const char *dot = strrchr(rest, '.');
         if (!dot || dot == rest)
-            return set_err(err, err_size,
-                           "unknown metric \"%s\": expected "
-                           "latency.<name>.<statistic>, e.g. "
-                           "latency.call.ring.p95_ms",
-                           metric);
+            return hs_errorf(err, err_size,
+                             "unknown metric \"%s\": expected "
+                             "latency.<name>.<statistic>, e.g. "
+                             "latency.call.ring.p95_ms",
+                             metric);
         if (!in_list(dot + 1, latency_stat_keys))
-            return set_err(err, err_size,
-                           "unknown metric \"%s\": a latency statistic is "
-                           "%s",
-                           metric,
-                           list_text(latency_stat_keys, names, sizeof names));
+            return hs_errorf(err, err_size,
+                             "unknown metric \"%s\": a latency statistic is "
+                             "%s",
+                             metric,
+                             list_text(latency_stat_keys, names, sizeof names));
         return 0;
     }
     if (has_prefix(metric, "energy.")) {
@@ -292,21 +279,21 @@ int check_metric_valid(const char *metric, char *err, size_t err_size)
         if ((has_prefix(rest, "by_component_mj.") && rest[16]) ||
             (has_prefix(rest, "by_domain_mj.") && rest[13]))
             return 0;
-        return set_err(err, err_size,
-                       "unknown metric \"%s\": energy has %s, "
-                       "by_component_mj.<component> or "
-                       "by_domain_mj.<domain>",
-                       metric, list_text(energy_keys, names, sizeof names));
+        return hs_errorf(err, err_size,
+                         "unknown metric \"%s\": energy has %s, "
+                         "by_component_mj.<component> or "
+                         "by_domain_mj.<domain>",
+                         metric, list_text(energy_keys, names, sizeof names));
     }
     if (has_prefix(metric, "counts.")) {
         const char *rest = metric + 7;
         if (in_list(rest, count_keys) ||
             (has_prefix(rest, "instructions.") && rest[13]))
             return 0;
-        return set_err(err, err_size,
-                       "unknown metric \"%s\": counts has %s or "
-                       "instructions.<domain>",
-                       metric, list_text(count_keys, names, sizeof names));
+        return hs_errorf(err, err_size,
+                         "unknown metric \"%s\": counts has %s or "
+                         "instructions.<domain>",
+                         metric, list_text(count_keys, names, sizeof names));
     }
     if (has_prefix(metric, "flows.")) {
         const char *rest = metric + 6;
@@ -318,15 +305,15 @@ int check_metric_valid(const char *metric, char *err, size_t err_size)
         if (has_prefix(rest, "covert"))
             return check_indexed(metric, rest + 6, "flows.covert", covert_keys,
                                  err, err_size);
-        return set_err(err, err_size,
-                       "unknown metric \"%s\": flows has violations, "
-                       "explicit[N].<field> or covert[N].<field>",
-                       metric);
+        return hs_errorf(err, err_size,
+                         "unknown metric \"%s\": flows has violations, "
+                         "explicit[N].<field> or covert[N].<field>",
+                         metric);
     }
-    return set_err(err, err_size,
-                   "unknown metric \"%s\": a metric starts with sim_time_s, "
-                   "seed, latency., energy., flows. or counts.",
-                   metric);
+    return hs_errorf(err, err_size,
+                     "unknown metric \"%s\": a metric starts with sim_time_s, "
+                     "seed, latency., energy., flows. or counts.",
+                     metric);
 }
 
 int check_resolve(const json_t *root, const char *metric, const json_t **out,
@@ -339,16 +326,16 @@ int check_resolve(const json_t *root, const char *metric, const json_t **out,
         if (json_is_array(cur)) {
             char *end;
             if (*p != '[' || p[1] < '0' || p[1] > '9')
-                return set_err(err, err_size,
-                               "%.*s is a list: expected [N] after it",
-                               (int)done, metric);
+                return hs_errorf(err, err_size,
+                                 "%.*s is a list: expected [N] after it",
+                                 (int)done, metric);
             unsigned long long i = strtoull(p + 1, &end, 10);
             if (*end != ']')
-                return set_err(err, err_size, "%s: bad index", metric);
+                return hs_errorf(err, err_size, "%s: bad index", metric);
             if (i >= json_array_size(cur))
-                return set_err(err, err_size,
-                               "%.*s has %zu element(s), no [%llu]", (int)done,
-                               metric, json_array_size(cur), i);
+                return hs_errorf(err, err_size,
+                                 "%.*s has %zu element(s), no [%llu]",
+                                 (int)done, metric, json_array_size(cur), i);
             cur = json_array_get(cur, (size_t)i);
             p = end + 1;
         } else if (json_is_object(cur)) {
@@ -364,21 +351,21 @@ int check_resolve(const json_t *root, const char *metric, const json_t **out,
                     best = key, best_len = len, best_value = value;
             }
             if (!best && done == 0)
-                return set_err(err, err_size, "no \"%s\" in the file", p);
+                return hs_errorf(err, err_size, "no \"%s\" in the file", p);
             if (!best)
-                return set_err(err, err_size, "no \"%s\" under %.*s", p,
-                               (int)done, metric);
+                return hs_errorf(err, err_size, "no \"%s\" under %.*s", p,
+                                 (int)done, metric);
             cur = best_value;
             p += best_len;
         } else {
-            return set_err(err, err_size, "%.*s is not an object or list",
-                           (int)done, metric);
+            return hs_errorf(err, err_size, "%.*s is not an object or list",
+                             (int)done, metric);
         }
         done = (size_t)(p - metric);
         if (*p == '.') {
             p++;
             if (!*p)
-                return set_err(err, err_size, "%s: ends with '.'", metric);
+                return hs_errorf(err, err_size, "%s: ends with '.'", metric);
         }
     }
     *out = cur;
@@ -575,7 +562,7 @@ int check_expect_load(const char *scenario_file, CheckExpectList *out,
     rc = 0;
 done:
     if (rc < 0)
-        set_err(err, err_size, "%s", json_doc_error(doc));
+        hs_errorf(err, err_size, "%s", json_doc_error(doc));
     json_doc_free(doc);
     return rc;
 }
@@ -606,11 +593,11 @@ static int number_of(const CheckRun *run, const char *metric, double *out,
     const json_t *v;
     char err[CHECK_ERR_MAX];
     if (check_resolve(run->root, metric, &v, err, sizeof err) < 0)
-        return set_err(why, why_size, "not in %s (%s)", run->file, err);
+        return hs_errorf(why, why_size, "not in %s (%s)", run->file, err);
     if (json_is_null(v))
-        return set_err(why, why_size, "has no value (null) in %s", run->file);
+        return hs_errorf(why, why_size, "has no value (null) in %s", run->file);
     if (!json_is_number(v))
-        return set_err(why, why_size, "is not a number in %s", run->file);
+        return hs_errorf(why, why_size, "is not a number in %s", run->file);
     *out = json_number_value(v);
     return 0;
 }

@@ -2,9 +2,9 @@
  * compare.c - the side-by-side table: see compare.h.
  */
 #include "out/compare.h"
+#include "sim/error.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,20 +37,6 @@ struct CompareTable {
     size_t n_rows;     /* used */
     size_t cap_rows;   /* allocated */
 };
-
-static int set_err(char *err, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int set_err(char *err, size_t size, const char *fmt, ...)
-{
-    if (err && size > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, size, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 static void format_cell(Cell *c)
 {
@@ -279,7 +265,7 @@ CompareTable *compare_build(const json_t *const results[], size_t n, char *err,
                             size_t err_size)
 {
     if (n == 0) {
-        set_err(err, err_size, "compare: no results");
+        hs_errorf(err, err_size, "compare: no results");
         return NULL;
     }
     CompareTable *t = calloc(1, sizeof *t);
@@ -290,8 +276,8 @@ CompareTable *compare_build(const json_t *const results[], size_t n, char *err,
         const char *a =
             json_string_value(json_object_get(results[i], "approach"));
         if (!json_is_object(results[i]) || !a) {
-            set_err(err, err_size, "compare: results %zu has no \"approach\"",
-                    i + 1);
+            hs_errorf(err, err_size, "compare: results %zu has no \"approach\"",
+                      i + 1);
             compare_free(t);
             return NULL;
         }
@@ -302,7 +288,7 @@ CompareTable *compare_build(const json_t *const results[], size_t n, char *err,
         goto oom;
     return t;
 oom:
-    set_err(err, err_size, "compare: out of memory");
+    hs_errorf(err, err_size, "compare: out of memory");
     compare_free(t);
     return NULL;
 }
@@ -427,7 +413,7 @@ static int write_csv(FILE *out, void *ctx, char *err, size_t err_size)
         }
         fputc('\n', out);
     }
-    return ferror(out) ? set_err(err, err_size, "write failed") : 0;
+    return ferror(out) ? hs_errorf(err, err_size, "write failed") : 0;
 }
 
 /* A Markdown cell: '|' escaped. */
@@ -464,7 +450,7 @@ static int write_md(FILE *out, void *ctx, char *err, size_t err_size)
         }
         fputc('\n', out);
     }
-    return ferror(out) ? set_err(err, err_size, "write failed") : 0;
+    return ferror(out) ? hs_errorf(err, err_size, "write failed") : 0;
 }
 
 int compare_write_csv(const CompareTable *t, const char *path, char *err,

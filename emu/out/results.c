@@ -2,9 +2,9 @@
  * results.c - the Results model and its JSON writers: see results.h.
  */
 #include "out/results.h"
+#include "sim/error.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -92,20 +92,6 @@ static const char *const verdict_names[] = {
     [RESULTS_BLOCKED] = "blocked",
     [RESULTS_VIOLATION] = "violation",
 };
-
-static int fail(char *err, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t size, const char *fmt, ...)
-{
-    if (err && size > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, size, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 /* Makes room for one more element of size elem in *items. */
 static int grow(void **items, size_t *cap, size_t n, size_t elem)
@@ -207,7 +193,7 @@ static Latency *latency_get(Results *r, const char *name, char *err,
                             size_t err_size)
 {
     if (!name || !*name) {
-        fail(err, err_size, "latency name is empty");
+        hs_errorf(err, err_size, "latency name is empty");
         return NULL;
     }
     Latency *l = latency_find(r, name);
@@ -223,7 +209,7 @@ static Latency *latency_get(Results *r, const char *name, char *err,
     r->n_lat++;
     return l;
 oom:
-    fail(err, err_size, "latency %s: out of memory", name);
+    hs_errorf(err, err_size, "latency %s: out of memory", name);
     return NULL;
 }
 
@@ -240,7 +226,7 @@ int results_latency_add(Results *r, const char *name, hs_time sample, char *err,
     if (!l)
         return -1;
     if (grow((void **)&l->samples, &l->cap, l->n, sizeof *l->samples) != 0)
-        return fail(err, err_size, "latency %s: out of memory", name);
+        return hs_errorf(err, err_size, "latency %s: out of memory", name);
     if (l->n > 0 && sample < l->samples[l->n - 1])
         l->sorted = false;
     l->samples[l->n++] = sample;
@@ -312,10 +298,10 @@ static int named_add(NamedList *l, const char *what, const char *name,
                      double mj, uint64_t n, char *err, size_t err_size)
 {
     if (!name || !*name)
-        return fail(err, err_size, "%s: empty name", what);
+        return hs_errorf(err, err_size, "%s: empty name", what);
     Named *e = named_get(l, name);
     if (!e)
-        return fail(err, err_size, "%s %s: out of memory", what, name);
+        return hs_errorf(err, err_size, "%s %s: out of memory", what, name);
     e->mj += mj;
     e->n += n;
     return 0;
@@ -357,7 +343,8 @@ int results_add_flow(Results *r, const ResultsFlow *f, char *err,
                      size_t err_size)
 {
     if (f->verdict > RESULTS_VIOLATION)
-        return fail(err, err_size, "flow: invalid verdict %d", (int)f->verdict);
+        return hs_errorf(err, err_size, "flow: invalid verdict %d",
+                         (int)f->verdict);
     Flow *e = NULL;
     for (size_t i = 0; i < r->n_flows && !e; i++) {
         Flow *x = &r->flows[i];
@@ -369,7 +356,7 @@ int results_add_flow(Results *r, const ResultsFlow *f, char *err,
     if (!e) {
         if (grow((void **)&r->flows, &r->cap_flows, r->n_flows,
                  sizeof *r->flows) != 0)
-            return fail(err, err_size, "flow: out of memory");
+            return hs_errorf(err, err_size, "flow: out of memory");
         e = &r->flows[r->n_flows];
         memset(e, 0, sizeof *e);
         e->verdict = f->verdict;
@@ -380,7 +367,7 @@ int results_add_flow(Results *r, const ResultsFlow *f, char *err,
         e->path = dup_or_empty(f->path);
         r->n_flows++;
         if (!e->from || !e->label || !e->to || !e->clearance || !e->path)
-            return fail(err, err_size, "flow: out of memory");
+            return hs_errorf(err, err_size, "flow: out of memory");
     }
     e->bytes += f->bytes;
     e->transfers++;
@@ -394,7 +381,7 @@ int results_add_covert(Results *r, const ResultsCovert *c, char *err,
 {
     if (grow((void **)&r->covert, &r->cap_covert, r->n_covert,
              sizeof *r->covert) != 0)
-        return fail(err, err_size, "covert channel: out of memory");
+        return hs_errorf(err, err_size, "covert channel: out of memory");
     Covert *e = &r->covert[r->n_covert];
     e->c = *c;
     e->c.channel = dup_or_empty(c->channel);
@@ -402,7 +389,7 @@ int results_add_covert(Results *r, const ResultsCovert *c, char *err,
     e->c.receiver = dup_or_empty(c->receiver);
     r->n_covert++;
     if (!e->c.channel || !e->c.sender || !e->c.receiver)
-        return fail(err, err_size, "covert channel: out of memory");
+        return hs_errorf(err, err_size, "covert channel: out of memory");
     return 0;
 }
 
@@ -410,13 +397,13 @@ int results_add_tcb(Results *r, const char *component, char *err,
                     size_t err_size)
 {
     if (!component || !*component)
-        return fail(err, err_size, "tcb: empty name");
+        return hs_errorf(err, err_size, "tcb: empty name");
     for (size_t i = 0; i < r->n_tcb; i++)
         if (strcmp(r->tcb[i], component) == 0)
             return 0;
     if (grow((void **)&r->tcb, &r->cap_tcb, r->n_tcb, sizeof *r->tcb) != 0 ||
         !(r->tcb[r->n_tcb] = strdup(component)))
-        return fail(err, err_size, "tcb: out of memory");
+        return hs_errorf(err, err_size, "tcb: out of memory");
     r->n_tcb++;
     return 0;
 }
@@ -615,7 +602,7 @@ static int dump_tree(FILE *out, void *ctx, char *err, size_t err_size)
     const DumpCtx *d = ctx;
     if (json_dumpf(d->tree, out, RESULTS_DUMP_FLAGS) != 0 ||
         fputc('\n', out) == EOF)
-        return fail(err, err_size, "cannot write JSON");
+        return hs_errorf(err, err_size, "cannot write JSON");
     return 0;
 }
 
@@ -630,7 +617,7 @@ int results_write(Results *r, const char *path, char *err, size_t err_size)
 {
     json_t *tree = results_to_json(r);
     if (!tree)
-        return fail(err, err_size, "%s: out of memory", path);
+        return hs_errorf(err, err_size, "%s: out of memory", path);
     int rc = results_write_json(tree, path, err, err_size);
     json_decref(tree);
     return rc;
@@ -642,7 +629,7 @@ int results_write_host(const ResultsHost *h, const char *path, char *err,
     bool ok = true;
     json_t *root = json_object();
     if (!root)
-        return fail(err, err_size, "%s: out of memory", path);
+        return hs_errorf(err, err_size, "%s: out of memory", path);
     double sim_s = sim_time_to_s(h->sim_time);
     put(root, "format", json_string("handset-host/1"), &ok);
     put(root, "wall_s", real_or_null(h->wall_s), &ok);
@@ -651,7 +638,7 @@ int results_write_host(const ResultsHost *h, const char *path, char *err,
         h->wall_s > 0 ? real_or_null(sim_s / h->wall_s) : json_null(), &ok);
     put(root, "peak_rss_kib", json_integer((json_int_t)h->peak_rss_kib), &ok);
     int rc = ok ? results_write_json(root, path, err, err_size)
-                : fail(err, err_size, "%s: out of memory", path);
+                : hs_errorf(err, err_size, "%s: out of memory", path);
     json_decref(root);
     return rc;
 }
