@@ -1,0 +1,176 @@
+/*
+ * virt_cost.c - the approach table (listing order), parameter lookup,
+ * pricing of charges, and the mechanisms approaches share (virt_common.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/error.h"
+#include "virt/approach.h"
+#include "virt/virt_common.h"
+
+static const ApproachOps *const approaches[] = {
+    &approach_native,   &approach_selinux_mls, &approach_hyp_mils,
+    &approach_hyp_pv,   &approach_trustzone,   &approach_containers,
+};
+
+size_t approach_count(void)
+{
+    return sizeof approaches / sizeof approaches[0];
+}
+
+const ApproachOps *approach_at(size_t i)
+{
+    return i < approach_count() ? approaches[i] : NULL;
+}
+
+const ApproachOps *approach_find(const char *name)
+{
+    for (size_t i = 0; i < approach_count(); i++)
+        if (strcmp(approaches[i]->name, name) == 0)
+            return approaches[i];
+    return NULL;
+}
+
+const VirtParam *approach_param(const ApproachOps *ops, const char *key)
+{
+    for (size_t i = 0; i < ops->n_params; i++)
+        if (strcmp(ops->params[i].key, key) == 0)
+            return &ops->params[i];
+    return NULL;
+}
+
+void virt_charge_price(const Machine *m, VirtCharge *c)
+{
+    c->cycles += c->syscalls * machine_vparam(m, "syscall_cycles") +
+                 c->hypercalls * machine_vparam(m, "hypercall_cycles") +
+                 c->smcs * machine_vparam(m, "smc_cycles") +
+                 c->mmio_traps * machine_vparam(m, "mmio_trap_cycles") +
+                 c->vm_switches * machine_vparam(m, "vm_switch_cycles") +
+                 c->world_switches * machine_vparam(m, "world_switch_cycles") +
+                 c->mac_checks * machine_vparam(m, "mac_check_cycles") +
+                 c->virq * machine_vparam(m, "virq_cycles") +
+                 c->copies_bytes * machine_vparam(m, "copy_cycles_per_kib") /
+                     1024;
+}
+
+void virt_charge_add(VirtCharge *a, const VirtCharge *b)
+{
+    a->syscalls += b->syscalls;
+    a->hypercalls += b->hypercalls;
+    a->smcs += b->smcs;
+    a->mmio_traps += b->mmio_traps;
+    a->vm_switches += b->vm_switches;
+    a->world_switches += b->world_switches;
+    a->mac_checks += b->mac_checks;
+    a->virq += b->virq;
+    a->copies_bytes += b->copies_bytes;
+    a->cycles += b->cycles;
+}
+
+/* ---- one kernel --------------------------------------------------------- */
+
+int virt_one_kernel_build(Machine *m, const char *kernel_name, char *err,
+                          size_t err_size)
+{
+    int k = machine_add_kernel(m, kernel_name, VIRT_KERNEL_OS, true);
+    if (k < 0)
+        return hs_errorf(err, err_size, "too many kernels");
+    for (size_t d = 0; d < machine_domain_count(m); d++)
+        machine_map_domain(m, (int)d, k);
+    return 0;
+}
+
+size_t virt_one_kernel_io_path(Machine *m, int domain, VirtIoKind kind,
+                               uint64_t bytes, VirtHop *hops,
+                               uint64_t mac_checks)
+{
+    hops[0].component = machine_kernel_name(m, machine_domain_kernel(m, domain));
+    hops[0].charge.syscalls = 1;
+    hops[0].charge.mac_checks = mac_checks;
+    hops[0].charge.copies_bytes = bytes;
+    hops[1].component = kind == VIRT_IO_NET ? "baseband" : "panel";
+    return 2;
+}
+
+/* ---- type-1 hypervisor ----------------------------------------------------- */
+
+int virt_hyp_build(Machine *m, const char *hyp_name, size_t state_size,
+                   char *err, size_t err_size)
+{
+    VirtHypLayout *l = calloc(1, state_size);
+    if (!l)
+        return hs_errorf(err, err_size, "out of memory");
+    machine_set_approach_state(m, l);
+    l->hypervisor = machine_add_kernel(m, hyp_name, VIRT_KERNEL_HYPERVISOR,
+                                       true);
+    for (size_t d = 0; d < machine_domain_count(m); d++) {
+        char name[48];
+        snprintf(name, sizeof name, "%s-vm", machine_domain_name(m, (int)d));
+        int k = machine_add_kernel(m, name, VIRT_KERNEL_OS, false);
+        if (k < 0)
+            return hs_errorf(err, err_size, "too many kernels");
+        machine_map_domain(m, (int)d, k);
+        l->partitions[l->n_partitions++] = k;
+        l->crypto_vm[d] = -1;
+    }
+    for (size_t d = 0; d < machine_domain_count(m); d++) {
+        if (machine_domain_level(m, (int)d) == 0)
+            continue;
+        char name[48];
+        snprintf(name, sizeof name, "crypto-%s-vm",
+                 machine_domain_name(m, (int)d));
+        int k = machine_add_kernel(m, name, VIRT_KERNEL_SERVICE_VM, true);
+        if (k < 0)
+            return hs_errorf(err, err_size, "too many kernels");
+        l->crypto_vm[d] = k;
+        l->partitions[l->n_partitions++] = k;
+    }
+    l->net_vm = machine_add_kernel(m, "net-vm", VIRT_KERNEL_DRIVER_VM, true);
+    l->gfx_vm = machine_add_kernel(m, "gfx-vm", VIRT_KERNEL_DRIVER_VM, true);
+    if (l->hypervisor < 0 || l->net_vm < 0 || l->gfx_vm < 0)
+        return hs_errorf(err, err_size, "too many kernels");
+    l->partitions[l->n_partitions++] = l->net_vm;
+    l->partitions[l->n_partitions++] = l->gfx_vm;
+    return 0;
+}
+
+void virt_hyp_destroy(Machine *m)
+{
+    free(machine_approach_state(m));
+    machine_set_approach_state(m, NULL);
+}
+
+static void vm_hop(VirtHop *h, const char *component, uint64_t bytes)
+{
+    h->component = component;
+    h->charge.hypercalls = 1;
+    h->charge.vm_switches = 1;
+    h->charge.copies_bytes = bytes;
+}
+
+size_t virt_hyp_io_path(Machine *m, int domain, VirtIoKind kind,
+                        uint64_t bytes, VirtHop *hops)
+{
+    const VirtHypLayout *l = machine_approach_state(m);
+    size_t n = 0;
+    if (kind == VIRT_IO_NET) {
+        if (l->crypto_vm[domain] >= 0)
+            vm_hop(&hops[n++], machine_kernel_name(m, l->crypto_vm[domain]),
+                   bytes);
+        vm_hop(&hops[n++], machine_kernel_name(m, l->net_vm), bytes);
+        hops[n++].component = "baseband";
+    } else {
+        vm_hop(&hops[n++], machine_kernel_name(m, l->gfx_vm), bytes);
+        hops[n++].component = "panel";
+    }
+    return n;
+}
+
+void virt_hyp_switch_cost(Machine *m, int from, int to, VirtCharge *c)
+{
+    (void)m;
+    if (from != to)
+        c->vm_switches++;
+}
