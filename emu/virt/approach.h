@@ -77,8 +77,8 @@ typedef struct VirtHop {
 
 /* A scheduling decision for one core. */
 typedef struct VirtPick {
-    int vcpu;       /* machine vCPU index, or -1: stay idle */
-    hs_time until;  /* run (or idle) no later than this */
+    int vcpu;      /* machine vCPU index, or -1: stay idle */
+    hs_time until; /* run (or idle) no later than this */
 } VirtPick;
 
 typedef struct ApproachOps {
@@ -100,8 +100,7 @@ typedef struct ApproachOps {
     /* Cost of a platform call by domain (HS_PC_*); args are x0..x3.
      * Sets *allowed false to refuse it (HS_EPERM). */
     void (*platform_call)(Machine *m, int domain, unsigned call,
-                          const uint64_t args[4], VirtCharge *c,
-                          bool *allowed);
+                          const uint64_t args[4], VirtCharge *c, bool *allowed);
     /* Cost of one MMIO access by domain to the device window named dev;
      * *allowed false makes reads 0 and drops writes. */
     void (*mmio)(Machine *m, int domain, const char *dev, bool write,

@@ -32,8 +32,7 @@ static const VirtParam mils_params[] = {
      "estimate: a guest syscall stays in the partition's kernel; null "
      "syscall magnitude as native"},
     {"hypercall_cycles", 376, "cycles", "hypercall: " XEN_SRC},
-    {"mmio_trap_cycles", 1356, "cycles",
-     "interrupt-controller trap: " XEN_SRC},
+    {"mmio_trap_cycles", 1356, "cycles", "interrupt-controller trap: " XEN_SRC},
     {"vm_switch_cycles", 8799, "cycles", "VM switch: " XEN_SRC},
     {"virq_cycles", 71, "cycles", "virtual IRQ completion: " XEN_SRC},
     {"copy_cycles_per_kib", 256, "cycles/KiB",

@@ -10,16 +10,14 @@
  */
 #include "virt/virt_common.h"
 
-#define XEN_SRC                                                                \
-    "Dall et al., ISCA 2016, Table 2, Xen ARM (recalled; re-check)"
+#define XEN_SRC "Dall et al., ISCA 2016, Table 2, Xen ARM (recalled; re-check)"
 
 static const VirtParam pv_params[] = {
     {"syscall_cycles", 200, "cycles",
      "estimate: a guest syscall stays in the guest kernel (EL0 to EL1, no "
      "trap to EL2); null syscall magnitude as native"},
     {"hypercall_cycles", 376, "cycles", "hypercall: " XEN_SRC},
-    {"mmio_trap_cycles", 1356, "cycles",
-     "interrupt-controller trap: " XEN_SRC},
+    {"mmio_trap_cycles", 1356, "cycles", "interrupt-controller trap: " XEN_SRC},
     {"vm_switch_cycles", 8799, "cycles", "VM switch: " XEN_SRC},
     {"virq_cycles", 71, "cycles", "virtual IRQ completion: " XEN_SRC},
     {"copy_cycles_per_kib", 256, "cycles/KiB",

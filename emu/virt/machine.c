@@ -62,8 +62,8 @@ typedef struct MachineDomain {
     char name[32];
     int level;
     unsigned n_vcpus;
-    int kernel;       /* kernel the domain runs in */
-    GuestMem *mem;    /* its memory */
+    int kernel;    /* kernel the domain runs in */
+    GuestMem *mem; /* its memory */
     MachineEvent q[MACHINE_QUEUE_LEN];
     unsigned q_head, q_len;
 } MachineDomain;
@@ -71,27 +71,27 @@ typedef struct MachineDomain {
 typedef struct MachineVcpu {
     Machine *m;
     Vcpu *v;
-    int index;          /* machine-wide index */
-    int domain;         /* its domain */
-    unsigned core;      /* the core it is pinned to */
-    bool sleeping;      /* blocked in SLEEP_UNTIL until sleep_until */
-    hs_time sleep_until;/* deadline */
-    SimEvent sleep_ev;  /* fires at the deadline */
-    bool faulted;       /* fault recorded */
+    int index;           /* machine-wide index */
+    int domain;          /* its domain */
+    unsigned core;       /* the core it is pinned to */
+    bool sleeping;       /* blocked in SLEEP_UNTIL until sleep_until */
+    hs_time sleep_until; /* deadline */
+    SimEvent sleep_ev;   /* fires at the deadline */
+    bool faulted;        /* fault recorded */
 } MachineVcpu;
 
 typedef struct MachineCore {
     Machine *m;
-    unsigned index;        /* machine core index */
-    unsigned cluster;      /* DVFS cluster */
-    unsigned core_in;      /* core within the cluster */
-    SimEvent dispatch;     /* the core's next scheduling decision */
-    hs_time free_at;       /* busy until (kernel work or a quantum) */
-    int last_kernel;       /* kernel whose context the core holds */
-    int rr;                /* round-robin position */
-    int slice_vcpu;        /* vCPU holding the current slice */
-    hs_time slice_end;     /* end of its slice */
-    uint64_t deferred;     /* kernel cycles waiting for the AP to wake */
+    unsigned index;    /* machine core index */
+    unsigned cluster;  /* DVFS cluster */
+    unsigned core_in;  /* core within the cluster */
+    SimEvent dispatch; /* the core's next scheduling decision */
+    hs_time free_at;   /* busy until (kernel work or a quantum) */
+    int last_kernel;   /* kernel whose context the core holds */
+    int rr;            /* round-robin position */
+    int slice_vcpu;    /* vCPU holding the current slice */
+    hs_time slice_end; /* end of its slice */
+    uint64_t deferred; /* kernel cycles waiting for the AP to wake */
 } MachineCore;
 
 typedef struct MachineProxy {
@@ -534,7 +534,8 @@ int machine_call(Machine *m, int domain, unsigned call, const uint64_t args[4],
         return -1;
     MachineVcpu *mv = NULL;
     for (size_t i = 0; i < m->n_vcpus && !mv; i++)
-        if (m->vcpus[i].domain == domain && vcpu_state(m->vcpus[i].v) == VCPU_IDLE)
+        if (m->vcpus[i].domain == domain &&
+            vcpu_state(m->vcpus[i].v) == VCPU_IDLE)
             mv = &m->vcpus[i];
     if (!mv)
         return -1;
@@ -938,8 +939,8 @@ Machine *machine_new(const MachineConfig *cfg, char *err, size_t err_size)
             machine_free(m);
             return NULL;
         }
-    if (build_vcpus(m, cfg->image_path ? cfg->image_path : "", err,
-                    err_size) < 0) {
+    if (build_vcpus(m, cfg->image_path ? cfg->image_path : "", err, err_size) <
+        0) {
         machine_free(m);
         return NULL;
     }

@@ -66,26 +66,26 @@ typedef struct MachineDomainConfig {
 } MachineDomainConfig;
 
 typedef struct MachineConfig {
-    const SocModel *soc;                 /* must outlive the machine */
-    const char *approach;                /* approach name */
-    uint64_t seed;                       /* run seed */
-    const char *image_path;              /* the domains' guest image */
-    const MachineDomainConfig *domains;  /* n_domains entries */
-    size_t n_domains;                    /* 1 .. MACHINE_MAX_DOMAINS */
-    unsigned max_cores;                  /* use at most this many (0: all) */
-    const char *const *set;              /* "key=value" overrides */
-    size_t n_set;                        /* entries in set */
+    const SocModel *soc;                /* must outlive the machine */
+    const char *approach;               /* approach name */
+    uint64_t seed;                      /* run seed */
+    const char *image_path;             /* the domains' guest image */
+    const MachineDomainConfig *domains; /* n_domains entries */
+    size_t n_domains;                   /* 1 .. MACHINE_MAX_DOMAINS */
+    unsigned max_cores;                 /* use at most this many (0: all) */
+    const char *const *set;             /* "key=value" overrides */
+    size_t n_set;                       /* entries in set */
 } MachineConfig;
 
 /* Counts of mechanism operations over the run. */
 typedef struct MachineCounts {
     uint64_t syscalls, hypercalls, smcs, mmio_traps;
     uint64_t vm_switches, world_switches, mac_checks, virq;
-    uint64_t copies_bytes;     /* bytes copied across address spaces */
-    uint64_t denied;           /* calls/accesses refused by policy */
-    uint64_t events_dropped;   /* domain queue overflows */
-    uint64_t kernel_wakes;     /* housekeeping alarms fired */
-    uint64_t dispatches;       /* vCPU quanta run */
+    uint64_t copies_bytes;   /* bytes copied across address spaces */
+    uint64_t denied;         /* calls/accesses refused by policy */
+    uint64_t events_dropped; /* domain queue overflows */
+    uint64_t kernel_wakes;   /* housekeeping alarms fired */
+    uint64_t dispatches;     /* vCPU quanta run */
 } MachineCounts;
 
 /* Called when an injected event's handler is entered. */

@@ -65,8 +65,8 @@ static void native_deliver(Machine *m, int domain, VirtCharge *c)
     (void)c;
 }
 
-static size_t native_io(Machine *m, int domain, VirtIoKind kind,
-                        uint64_t bytes, VirtHop *hops)
+static size_t native_io(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
+                        VirtHop *hops)
 {
     return virt_one_kernel_io_path(m, domain, kind, bytes, hops, 0);
 }

@@ -30,8 +30,8 @@ int virt_hyp_build(Machine *m, const char *hyp_name, size_t state_size,
 void virt_hyp_destroy(Machine *m);
 /* Domain VM -> (crypto VM) -> net VM -> baseband, or domain VM -> gfx
  * VM -> panel: each VM hop is a hypercall, a VM switch and a copy. */
-size_t virt_hyp_io_path(Machine *m, int domain, VirtIoKind kind,
-                        uint64_t bytes, VirtHop *hops);
+size_t virt_hyp_io_path(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
+                        VirtHop *hops);
 /* Domain -> the one kernel (a syscall and a copy, plus mac_checks
  * policy checks) -> baseband or panel (DMA, no CPU copy). */
 size_t virt_one_kernel_io_path(Machine *m, int domain, VirtIoKind kind,

@@ -11,8 +11,8 @@
 #include "virt/virt_common.h"
 
 static const ApproachOps *const approaches[] = {
-    &approach_native,   &approach_selinux_mls, &approach_hyp_mils,
-    &approach_hyp_pv,   &approach_trustzone,   &approach_containers,
+    &approach_native, &approach_selinux_mls, &approach_hyp_mils,
+    &approach_hyp_pv, &approach_trustzone,   &approach_containers,
 };
 
 size_t approach_count(void)
@@ -43,16 +43,16 @@ const VirtParam *approach_param(const ApproachOps *ops, const char *key)
 
 void virt_charge_price(const Machine *m, VirtCharge *c)
 {
-    c->cycles += c->syscalls * machine_vparam(m, "syscall_cycles") +
-                 c->hypercalls * machine_vparam(m, "hypercall_cycles") +
-                 c->smcs * machine_vparam(m, "smc_cycles") +
-                 c->mmio_traps * machine_vparam(m, "mmio_trap_cycles") +
-                 c->vm_switches * machine_vparam(m, "vm_switch_cycles") +
-                 c->world_switches * machine_vparam(m, "world_switch_cycles") +
-                 c->mac_checks * machine_vparam(m, "mac_check_cycles") +
-                 c->virq * machine_vparam(m, "virq_cycles") +
-                 c->copies_bytes * machine_vparam(m, "copy_cycles_per_kib") /
-                     1024;
+    c->cycles +=
+        c->syscalls * machine_vparam(m, "syscall_cycles") +
+        c->hypercalls * machine_vparam(m, "hypercall_cycles") +
+        c->smcs * machine_vparam(m, "smc_cycles") +
+        c->mmio_traps * machine_vparam(m, "mmio_trap_cycles") +
+        c->vm_switches * machine_vparam(m, "vm_switch_cycles") +
+        c->world_switches * machine_vparam(m, "world_switch_cycles") +
+        c->mac_checks * machine_vparam(m, "mac_check_cycles") +
+        c->virq * machine_vparam(m, "virq_cycles") +
+        c->copies_bytes * machine_vparam(m, "copy_cycles_per_kib") / 1024;
 }
 
 void virt_charge_add(VirtCharge *a, const VirtCharge *b)
@@ -69,7 +69,7 @@ void virt_charge_add(VirtCharge *a, const VirtCharge *b)
     a->cycles += b->cycles;
 }
 
-/* ---- one kernel --------------------------------------------------------- */
+/* ---- one kernel -------------------------------------------------------- */
 
 int virt_one_kernel_build(Machine *m, const char *kernel_name, char *err,
                           size_t err_size)
@@ -86,7 +86,8 @@ size_t virt_one_kernel_io_path(Machine *m, int domain, VirtIoKind kind,
                                uint64_t bytes, VirtHop *hops,
                                uint64_t mac_checks)
 {
-    hops[0].component = machine_kernel_name(m, machine_domain_kernel(m, domain));
+    hops[0].component =
+        machine_kernel_name(m, machine_domain_kernel(m, domain));
     hops[0].charge.syscalls = 1;
     hops[0].charge.mac_checks = mac_checks;
     hops[0].charge.copies_bytes = bytes;
@@ -94,7 +95,7 @@ size_t virt_one_kernel_io_path(Machine *m, int domain, VirtIoKind kind,
     return 2;
 }
 
-/* ---- type-1 hypervisor ----------------------------------------------------- */
+/* ---- type-1 hypervisor ------------------------------------------------ */
 
 int virt_hyp_build(Machine *m, const char *hyp_name, size_t state_size,
                    char *err, size_t err_size)
@@ -103,8 +104,8 @@ int virt_hyp_build(Machine *m, const char *hyp_name, size_t state_size,
     if (!l)
         return hs_errorf(err, err_size, "out of memory");
     machine_set_approach_state(m, l);
-    l->hypervisor = machine_add_kernel(m, hyp_name, VIRT_KERNEL_HYPERVISOR,
-                                       true);
+    l->hypervisor =
+        machine_add_kernel(m, hyp_name, VIRT_KERNEL_HYPERVISOR, true);
     for (size_t d = 0; d < machine_domain_count(m); d++) {
         char name[48];
         snprintf(name, sizeof name, "%s-vm", machine_domain_name(m, (int)d));
@@ -150,8 +151,8 @@ static void vm_hop(VirtHop *h, const char *component, uint64_t bytes)
     h->charge.copies_bytes = bytes;
 }
 
-size_t virt_hyp_io_path(Machine *m, int domain, VirtIoKind kind,
-                        uint64_t bytes, VirtHop *hops)
+size_t virt_hyp_io_path(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
+                        VirtHop *hops)
 {
     const VirtHypLayout *l = machine_approach_state(m);
     size_t n = 0;

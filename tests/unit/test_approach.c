@@ -24,7 +24,7 @@ static MachineCounts send_delta(const char *approach, const char *const *set,
     assert_int_equal(machine_call(m, 0, HS_PC_SEND, args, ret), 0);
     machine_run_until(m, 300 * HS_MS);
     MachineCounts after = *machine_counts(m);
-    MachineCounts d;
+    MachineCounts d = {0};
     d.syscalls = after.syscalls - before.syscalls;
     d.hypercalls = after.hypercalls - before.hypercalls;
     d.vm_switches = after.vm_switches - before.vm_switches;

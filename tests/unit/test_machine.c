@@ -50,7 +50,8 @@ static void test_unbuilt_and_unknown(void **state)
     const char *bad[] = {"virt.hyp-pv.hypercal_cycles=5"};
     assert_null(rig_new(&r, "hyp-pv", 0, bad, 1, 1, err, sizeof err));
     assert_non_null(strstr(err, "virt.hyp-pv.hypercal_cycles"));
-    assert_non_null(strstr(err, "did you mean \"virt.hyp-pv.hypercall_cycles\""));
+    assert_non_null(
+        strstr(err, "did you mean \"virt.hyp-pv.hypercall_cycles\""));
     soc_free(r.soc);
     const char *badv[] = {"virt.hyp-pv.hypercall_cycles=-3"};
     assert_null(rig_new(&r, "hyp-pv", 0, badv, 1, 1, err, sizeof err));
