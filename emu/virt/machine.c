@@ -1031,6 +1031,30 @@ hs_time machine_io(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
     return cycles_to_ps(cycles, dvfs_cur_khz(&m->dvfs, 0));
 }
 
+static int dma_read_dom(void *ctx, int domain, uint64_t addr, void *buf,
+                        size_t len)
+{
+    Machine *m = ctx;
+    if (domain < 0 || (size_t)domain >= m->n_domains)
+        return -1;
+    return guest_mem_read(m->domains[domain].mem, addr, buf, len);
+}
+
+static int dma_write_dom(void *ctx, int domain, uint64_t addr, const void *buf,
+                         size_t len)
+{
+    Machine *m = ctx;
+    if (domain < 0 || (size_t)domain >= m->n_domains)
+        return -1;
+    return guest_mem_write(m->domains[domain].mem, addr, buf, len);
+}
+
+GuestDma machine_dma(Machine *m)
+{
+    GuestDma d = {.read = dma_read_dom, .write = dma_write_dom, .ctx = m};
+    return d;
+}
+
 /* ---- queries ------------------------------------------------------------ */
 
 Sim *machine_sim(Machine *m)

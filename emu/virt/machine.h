@@ -43,6 +43,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bus/dma.h"
 #include "cpu/vcpu.h"
 #include "power/meter.h"
 #include "scenario/soc.h"
@@ -128,6 +129,11 @@ void machine_set_latency_hook(Machine *m, MachineLatencyFunc fn, void *ctx);
  * Returns the time the hops take on cluster 0 at its current clock. */
 hs_time machine_io(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
                    VirtHop *hops, size_t *n_hops);
+
+/* DMA into the domains' memories: the domain argument picks the
+ * GuestMem (for devices that move data to or from a domain). Valid while
+ * the machine lives. */
+GuestDma machine_dma(Machine *m);
 
 /* ---- queries ---------------------------------------------------------- */
 Sim *machine_sim(Machine *m);

@@ -167,13 +167,32 @@ static void test_fault_is_a_domain_fault(void **state)
      * guest; the other domain keeps running. */
     machine_inject(m, 0, HS_EV_CALL, HS_CALL_AEAD_SEAL, 0x1000);
     machine_run_until(m, 50 * HS_MS);
-    if (machine_fault_count(m) == 1) {
+    assert_int_equal(machine_fault_count(m), 1);
+    {
         assert_int_equal(machine_fault(m, 0)->domain, 0);
         uint64_t before = machine_instructions(m, 1);
         machine_inject(m, 1, HS_EV_WORKLOAD, HS_WL_CRYPTO, 1);
         machine_run_until(m, 100 * HS_MS);
         assert_true(machine_instructions(m, 1) > before);
     }
+    rig_free(&r);
+}
+
+static void test_dma_reaches_each_domain(void **state)
+{
+    (void)state;
+    Rig r;
+    Machine *m = rig_must(&r, "native", 0, NULL, 0);
+    GuestDma dma = machine_dma(m);
+    uint8_t a = 0xa5, b = 0x5a, got = 0;
+    assert_int_equal(dma_write(&dma, 0, HS_IO_BASE, &a, 1), 0);
+    assert_int_equal(dma_write(&dma, 1, HS_IO_BASE, &b, 1), 0);
+    assert_int_equal(dma_read(&dma, 0, HS_IO_BASE, &got, 1), 0);
+    assert_int_equal(got, 0xa5);
+    assert_int_equal(dma_read(&dma, 1, HS_IO_BASE, &got, 1), 0);
+    assert_int_equal(got, 0x5a);
+    assert_int_equal(dma_read(&dma, 2, HS_IO_BASE, &got, 1), -1);
+    assert_int_equal(dma_read(&dma, 0, 0x1000, &got, 1), -1);
     rig_free(&r);
 }
 
@@ -184,5 +203,6 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_tcb_from_build),
     cmocka_unit_test(test_deterministic),
     cmocka_unit_test(test_fault_is_a_domain_fault),
+    cmocka_unit_test(test_dma_reaches_each_domain),
 };
 HS_TEST_GROUP(machine, tests)
