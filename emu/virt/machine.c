@@ -140,6 +140,7 @@ struct Machine {
     MachineDelivery deliveries[MACHINE_MAX_DELIVERIES];
     MachineLatencyFunc lat_fn;
     void *lat_ctx;
+    int foreground;       /* the domain the user sees */
     MachineVcpu *current; /* the vCPU inside vcpu_run, if any */
     bool run_lock;        /* MACHINE_RUN_LOCK held */
     bool started;
@@ -950,7 +951,8 @@ Machine *machine_new(const MachineConfig *cfg, char *err, size_t err_size)
     hs_time period = (hs_time)mparam(m, "kernel_wake_ms") * HS_MS;
     for (size_t k = 0; k < m->n_kernels && period > 0; k++) {
         MachineKernel *kn = &m->kernels[k];
-        if (kn->kind == VIRT_KERNEL_HYPERVISOR)
+        if (kn->kind == VIRT_KERNEL_HYPERVISOR ||
+            kn->kind == VIRT_KERNEL_SECURE_OS)
             continue;
         char name[80];
         snprintf(name, sizeof name, "machine.kernel.%s", kn->name);
@@ -1053,6 +1055,25 @@ GuestDma machine_dma(Machine *m)
 {
     GuestDma d = {.read = dma_read_dom, .write = dma_write_dom, .ctx = m};
     return d;
+}
+
+int machine_set_foreground(Machine *m, int domain)
+{
+    if (domain < 0 || (size_t)domain >= m->n_domains)
+        return -1;
+    m->foreground = domain;
+    pmic_evaluate(&m->pmic, sim_now(m->sim));
+    return 0;
+}
+
+int machine_foreground(const Machine *m)
+{
+    return m->foreground;
+}
+
+const SocModel *machine_soc(const Machine *m)
+{
+    return m->soc;
 }
 
 /* ---- queries ------------------------------------------------------------ */

@@ -30,7 +30,9 @@
  * Kernels. Every OS-type kernel (OS, driver VM, service VM, secure OS)
  * wakes every machine.kernel_wake_ms with a seeded phase and does
  * machine.kernel_wake_cycles of housekeeping, so N kernels cost N
- * kernels' wake-ups. A hypervisor kernel has no periodic alarm of its own.
+ * kernels' wake-ups. A hypervisor (or EL3 monitor) and a secure-world OS
+ * have no periodic alarm of their own: they run only when called or at
+ * their own scheduling events.
  *
  * Errors: construction returns NULL with a message; guest faults kill the
  * faulting vCPU (machine_fault) and the run goes on. Nothing here prints
@@ -135,6 +137,12 @@ hs_time machine_io(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
  * the machine lives. */
 GuestDma machine_dma(Machine *m);
 
+/* The foreground domain (the one the user sees; 0 at start). Approaches
+ * that give the foreground special rights (containers) read it; a change
+ * re-applies the wakelock policy. Returns 0, or -1 on a bad domain. */
+int machine_set_foreground(Machine *m, int domain);
+int machine_foreground(const Machine *m);
+
 /* ---- queries ---------------------------------------------------------- */
 Sim *machine_sim(Machine *m);
 PowerMeter *machine_meter(Machine *m);
@@ -173,6 +181,7 @@ VirtKernelKind machine_kernel_kind(const Machine *m, int kernel);
 int machine_domain_kernel(const Machine *m, int domain);
 /* The approach's own parameter (key without prefix); 0 if absent. */
 uint64_t machine_vparam(const Machine *m, const char *key);
+const SocModel *machine_soc(const Machine *m);
 void *machine_approach_state(Machine *m);
 void machine_set_approach_state(Machine *m, void *state);
 unsigned machine_core_count(const Machine *m);

@@ -100,6 +100,11 @@ size_t virt_one_kernel_io_path(Machine *m, int domain, VirtIoKind kind,
 int virt_hyp_build(Machine *m, const char *hyp_name, size_t state_size,
                    char *err, size_t err_size)
 {
+    if (!machine_soc(m)->platform.virtualization_extensions)
+        return hs_errorf(err, err_size,
+                         "a type-1 hypervisor needs EL2: SoC %s has no "
+                         "virtualization extensions",
+                         machine_soc(m)->name);
     VirtHypLayout *l = calloc(1, state_size);
     if (!l)
         return hs_errorf(err, err_size, "out of memory");

@@ -31,6 +31,8 @@ static MachineCounts send_delta(const char *approach, const char *const *set,
     d.mac_checks = after.mac_checks - before.mac_checks;
     d.copies_bytes = after.copies_bytes - before.copies_bytes;
     d.denied = after.denied - before.denied;
+    d.smcs = after.smcs - before.smcs;
+    d.world_switches = after.world_switches - before.world_switches;
     d.kernel_wakes = after.kernel_wakes - before.kernel_wakes;
     (void)t0;
     *lat = 0;
@@ -71,6 +73,20 @@ static void test_send_counts(void **state)
     assert_int_equal(h.hypercalls, 1);
     assert_int_equal(h.denied, 1);
     assert_true(h.vm_switches >= 1);
+
+    /* trustzone: the secret domain is in the secure world; its message
+     * to the normal world is an RPC through the monitor. */
+    MachineCounts t = send_delta("trustzone", NULL, 0, &ret, &lat);
+    assert_int_equal(ret, 0);
+    assert_true(t.smcs >= 1);
+    assert_true(t.world_switches >= 2);
+    assert_int_equal(t.vm_switches, 0);
+
+    /* containers: no IPC between virtual phones. */
+    MachineCounts c = send_delta("containers", NULL, 0, &ret, &lat);
+    assert_int_equal((int64_t)ret, HS_EPERM);
+    assert_int_equal(c.mac_checks, 1);
+    assert_int_equal(c.denied, 1);
 }
 
 static void test_net_path(void **state)
@@ -161,6 +177,12 @@ static void test_idle_hour_power(void **state)
     uint64_t selinux = idle_hour_uw("selinux-mls", &a_s);
     uint64_t pv = idle_hour_uw("hyp-pv", &a_p);
     uint64_t mils = idle_hour_uw("hyp-mils", &a_m);
+    double a_t, a_c;
+    uint64_t tz = idle_hour_uw("trustzone", &a_t);
+    uint64_t cells = idle_hour_uw("containers", &a_c);
+    print_message("idle 1 h: trustzone %llu uW / %.2f %%, containers %llu uW "
+                  "/ %.2f %%\n",
+                  (unsigned long long)tz, a_t, (unsigned long long)cells, a_c);
     print_message("idle 1 h avg AP power (uW) / awake %%: native %llu / %.2f, "
                   "selinux-mls %llu / %.2f, hyp-pv %llu / %.2f, hyp-mils "
                   "%llu / %.2f\n",
@@ -259,6 +281,28 @@ static void test_wakelock_semantics(void **state)
     assert_true(slow < 50.0);
 }
 
+/* Cells: only the foreground phone's wakelock keeps the AP awake. */
+static void test_containers_foreground_wakelock(void **state)
+{
+    (void)state;
+    double pct[2];
+    for (int fg = 0; fg < 2; fg++) {
+        Rig r;
+        Machine *m = rig_must(&r, "containers", 0, NULL, 0);
+        assert_int_equal(machine_set_foreground(m, fg), 0);
+        machine_run_until(m, HS_S);
+        uint64_t args[4] = {3, 0, 0, 0}, ret = 1;
+        /* The secret phone (domain 0) takes the lock. */
+        assert_int_equal(machine_call(m, 0, HS_PC_WAKELOCK_ACQUIRE, args, &ret),
+                         0);
+        machine_run_until(m, 20 * HS_S);
+        pct[fg] = machine_ap_awake_pct(m);
+        rig_free(&r);
+    }
+    assert_true(pct[0] > 94.0); /* foreground: counts */
+    assert_true(pct[1] < 20.0); /* background: does not */
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_send_counts),
     cmocka_unit_test(test_net_path),
@@ -266,5 +310,6 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_idle_hour_power),
     cmocka_unit_test(test_mils_latency_grows_with_slice),
     cmocka_unit_test(test_wakelock_semantics),
+    cmocka_unit_test(test_containers_foreground_wakelock),
 };
 HS_TEST_GROUP(approach, tests)

@@ -10,8 +10,8 @@
 
 #include "cpu/vcpu.h"
 
-static const char *const built[] = {"native", "selinux-mls", "hyp-pv",
-                                    "hyp-mils"};
+static const char *const built[] = {"native",   "selinux-mls", "hyp-pv",
+                                    "hyp-mils", "trustzone",   "containers"};
 #define N_BUILT (sizeof built / sizeof built[0])
 
 static void test_boot_every_approach(void **state)
@@ -40,9 +40,8 @@ static void test_unbuilt_and_unknown(void **state)
     (void)state;
     char err[512];
     Rig r;
-    assert_null(rig_new(&r, "trustzone", 0, NULL, 0, 1, err, sizeof err));
-    assert_non_null(strstr(err, "not built yet"));
-    soc_free(r.soc);
+    for (size_t i = 0; i < approach_count(); i++)
+        assert_true(approach_at(i)->built);
     assert_null(rig_new(&r, "hyp-xyz", 0, NULL, 0, 1, err, sizeof err));
     assert_non_null(strstr(err, "unknown approach"));
     assert_non_null(strstr(err, "hyp-mils"));
@@ -64,6 +63,37 @@ static void test_unbuilt_and_unknown(void **state)
     uint64_t v;
     assert_int_equal(machine_param(m, "virt.hyp-pv.hypercall_cycles", &v), -1);
     rig_free(&r);
+}
+
+/* Approaches that need a hardware feature refuse a SoC without it. */
+static void test_platform_features_required(void **state)
+{
+    (void)state;
+    char err[512], soc_path[1024], img[1024];
+    SocModel *soc = soc_load(
+        hs_test_path("soc_models/ref-2013.json", soc_path, sizeof soc_path),
+        err, sizeof err);
+    assert_non_null(soc);
+    soc->platform.trustzone = false;
+    soc->platform.virtualization_extensions = false;
+    MachineDomainConfig d = {.name = "only", .level = 0};
+    MachineConfig cfg = {
+        .soc = soc,
+        .approach = "trustzone",
+        .image_path = hs_test_path("build/guest/domain.elf", img, sizeof img),
+        .domains = &d,
+        .n_domains = 1,
+    };
+    assert_null(machine_new(&cfg, err, sizeof err));
+    assert_non_null(strstr(err, "no TrustZone"));
+    cfg.approach = "hyp-pv";
+    assert_null(machine_new(&cfg, err, sizeof err));
+    assert_non_null(strstr(err, "virtualization extensions"));
+    cfg.approach = "native";
+    Machine *m = machine_new(&cfg, err, sizeof err);
+    assert_non_null(m);
+    machine_free(m);
+    soc_free(soc);
 }
 
 static void test_every_param_has_a_source(void **state)
@@ -96,6 +126,13 @@ static void test_tcb_from_build(void **state)
     assert_string_equal(tcb[1], "crypto-secret-vm");
     assert_string_equal(tcb[2], "net-vm");
     assert_string_equal(tcb[3], "gfx-vm");
+    rig_free(&r);
+    /* TrustZone: the normal kernel holds one domain, so it separates
+     * nothing and is not in the TCB. */
+    m = rig_must(&r, "trustzone", 0, NULL, 0);
+    assert_int_equal(machine_tcb(m, tcb, 16), 2);
+    assert_string_equal(tcb[0], "el3-monitor");
+    assert_string_equal(tcb[1], "secure-os");
     rig_free(&r);
 }
 
@@ -199,6 +236,7 @@ static void test_dma_reaches_each_domain(void **state)
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_boot_every_approach),
     cmocka_unit_test(test_unbuilt_and_unknown),
+    cmocka_unit_test(test_platform_features_required),
     cmocka_unit_test(test_every_param_has_a_source),
     cmocka_unit_test(test_tcb_from_build),
     cmocka_unit_test(test_deterministic),
