@@ -131,6 +131,16 @@ const ApproachOps *approach_find(const char *name);
  * or NULL. */
 const VirtParam *approach_param(const ApproachOps *ops, const char *key);
 
+/* Checks one "--set KEY=VALUE" against every approach's table and the
+ * machine's ("machine.<key>", machine_params_table) without building a
+ * machine (scenario validation). Returns 0, or -1 with a message naming
+ * the key (unknown key with a did-you-mean, or a value that is not a
+ * non-negative integer) in err. */
+int approach_check_set(const char *kv, char *err, size_t err_size);
+
+/* The machine's own parameters (machine.c); *n gets the count. */
+const VirtParam *machine_params_table(size_t *n);
+
 /* Prices a charge: cycles += each count x the run's value of the
  * matching "<op>_cycles" parameter of the machine's approach (syscall,
  * hypercall, smc, mmio_trap, vm_switch, world_switch, mac_check, virq)

@@ -37,6 +37,12 @@ static const VirtParam machine_params[] = {
 };
 #define N_MACHINE_PARAMS (sizeof machine_params / sizeof machine_params[0])
 
+const VirtParam *machine_params_table(size_t *n)
+{
+    *n = N_MACHINE_PARAMS;
+    return machine_params;
+}
+
 typedef struct MachineParam {
     char key[MACHINE_PARAM_KEY]; /* full key */
     uint64_t value;              /* run's value */

@@ -41,6 +41,90 @@ const VirtParam *approach_param(const ApproachOps *ops, const char *key)
     return NULL;
 }
 
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 95 || lb > 95)
+        return 96;
+    size_t row[96];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t prev = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t cur = row[j];
+            size_t best = prev + (a[i - 1] == b[j - 1] ? 0 : 1);
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            prev = cur;
+        }
+    }
+    return row[lb];
+}
+
+/* Considers one full key as a suggestion for key. */
+static void suggest(const char *key, const char *prefix, const char *name,
+                    char *best, size_t best_size, size_t *best_d)
+{
+    char full[128];
+    snprintf(full, sizeof full, "%s.%s", prefix, name);
+    size_t d = edit_distance(key, full);
+    if (d < *best_d) {
+        *best_d = d;
+        snprintf(best, best_size, "%s", full);
+    }
+}
+
+int approach_check_set(const char *kv, char *err, size_t err_size)
+{
+    const char *eq = strchr(kv, '=');
+    if (!eq || eq == kv)
+        return hs_errorf(err, err_size, "--set '%s': expected KEY=VALUE", kv);
+    char key[128];
+    size_t klen = (size_t)(eq - kv);
+    if (klen >= sizeof key)
+        return hs_errorf(err, err_size, "--set '%s': key too long", kv);
+    memcpy(key, kv, klen);
+    key[klen] = '\0';
+    const char *val = eq + 1;
+    char *end = NULL;
+    if (*val < '0' || *val > '9' || (strtoull(val, &end, 10), *end != '\0'))
+        return hs_errorf(err, err_size,
+                         "--set %s: value '%s' is not a non-negative integer",
+                         key, val);
+    char best[128] = "", prefix[64];
+    size_t best_d = 4, n;
+    const VirtParam *mp = machine_params_table(&n);
+    for (size_t i = 0; i < n; i++) {
+        if (strncmp(key, "machine.", 8) == 0 && strcmp(key + 8, mp[i].key) == 0)
+            return 0;
+        suggest(key, "machine", mp[i].key, best, sizeof best, &best_d);
+    }
+    for (size_t a = 0; a < approach_count(); a++) {
+        const ApproachOps *o = approach_at(a);
+        snprintf(prefix, sizeof prefix, "virt.%s", o->name);
+        size_t pl = strlen(prefix);
+        for (size_t i = 0; i < o->n_params; i++) {
+            if (strncmp(key, prefix, pl) == 0 && key[pl] == '.' &&
+                strcmp(key + pl + 1, o->params[i].key) == 0)
+                return 0;
+            suggest(key, prefix, o->params[i].key, best, sizeof best, &best_d);
+        }
+    }
+    if (best[0])
+        return hs_errorf(err, err_size,
+                         "--set %s: unknown key (did you mean \"%s\"?)", key,
+                         best);
+    return hs_errorf(err, err_size,
+                     "--set %s: unknown key (keys are machine.<key> and "
+                     "virt.<approach>.<key>)",
+                     key);
+}
+
 void virt_charge_price(const Machine *m, VirtCharge *c)
 {
     c->cycles +=

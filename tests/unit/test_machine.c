@@ -96,6 +96,26 @@ static void test_platform_features_required(void **state)
     soc_free(soc);
 }
 
+static void test_check_set_without_a_machine(void **state)
+{
+    (void)state;
+    char err[256];
+    assert_int_equal(
+        approach_check_set("virt.hyp-pv.hypercall_cycles=376", err, sizeof err),
+        0);
+    assert_int_equal(
+        approach_check_set("machine.quantum_us=250", err, sizeof err), 0);
+    assert_int_equal(
+        approach_check_set("virt.hyp-mils.slice_msec=5", err, sizeof err), -1);
+    assert_non_null(strstr(err, "did you mean \"virt.hyp-mils.slice_ms\""));
+    assert_int_equal(
+        approach_check_set("virt.hyp-pv.hypercall_cycles=1e3", err, sizeof err),
+        -1);
+    assert_non_null(strstr(err, "virt.hyp-pv.hypercall_cycles"));
+    assert_int_equal(approach_check_set("frobnicate", err, sizeof err), -1);
+    assert_non_null(strstr(err, "KEY=VALUE"));
+}
+
 static void test_every_param_has_a_source(void **state)
 {
     (void)state;
@@ -237,6 +257,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_boot_every_approach),
     cmocka_unit_test(test_unbuilt_and_unknown),
     cmocka_unit_test(test_platform_features_required),
+    cmocka_unit_test(test_check_set_without_a_machine),
     cmocka_unit_test(test_every_param_has_a_source),
     cmocka_unit_test(test_tcb_from_build),
     cmocka_unit_test(test_deterministic),
