@@ -141,6 +141,23 @@ int approach_check_set(const char *kv, char *err, size_t err_size);
 /* The machine's own parameters (machine.c); *n gets the count. */
 const VirtParam *machine_params_table(size_t *n);
 
+/* The priced operations, in the order of virt_op_keys. */
+typedef enum VirtOp {
+    VIRT_OP_SYSCALL,
+    VIRT_OP_HYPERCALL,
+    VIRT_OP_SMC,
+    VIRT_OP_MMIO_TRAP,
+    VIRT_OP_VM_SWITCH,
+    VIRT_OP_WORLD_SWITCH,
+    VIRT_OP_MAC_CHECK,
+    VIRT_OP_VIRQ,
+    VIRT_OP_COPY_KIB,
+    VIRT_OP_COUNT,
+} VirtOp;
+
+/* Parameter key of each VirtOp ("syscall_cycles", ...). */
+extern const char *const virt_op_keys[VIRT_OP_COUNT];
+
 /* Prices a charge: cycles += each count x the run's value of the
  * matching "<op>_cycles" parameter of the machine's approach (syscall,
  * hypercall, smc, mmio_trap, vm_switch, world_switch, mac_check, virq)

@@ -146,9 +146,11 @@ struct Machine {
     MachineDelivery deliveries[MACHINE_MAX_DELIVERIES];
     MachineLatencyFunc lat_fn;
     void *lat_ctx;
-    int foreground;       /* the domain the user sees */
-    MachineVcpu *current; /* the vCPU inside vcpu_run, if any */
-    bool run_lock;        /* MACHINE_RUN_LOCK held */
+    int foreground;                    /* the domain the user sees */
+    uint64_t op_cycles[VIRT_OP_COUNT]; /* priced operations */
+    hs_time quantum_ps;                /* machine.quantum_us */
+    MachineVcpu *current;              /* the vCPU inside vcpu_run, if any */
+    bool run_lock;                     /* MACHINE_RUN_LOCK held */
     bool started;
     char error[256];
 };
@@ -921,7 +923,10 @@ Machine *machine_new(const MachineConfig *cfg, char *err, size_t err_size)
             machine_free(m);
             return NULL;
         }
-    if (mparam(m, "quantum_us") == 0) {
+    for (int op = 0; op < VIRT_OP_COUNT; op++)
+        m->op_cycles[op] = machine_vparam(m, virt_op_keys[op]);
+    m->quantum_ps = (hs_time)mparam(m, "quantum_us") * HS_US;
+    if (m->quantum_ps == 0) {
         hs_errorf(err, err_size, "machine.quantum_us must be > 0");
         machine_free(m);
         return NULL;
@@ -1312,5 +1317,10 @@ VirtPick machine_pick_rr(Machine *m, unsigned core, hs_time now,
 
 hs_time machine_quantum_ps(const Machine *m)
 {
-    return (hs_time)mparam(m, "quantum_us") * HS_US;
+    return m->quantum_ps;
+}
+
+const uint64_t *machine_op_cycles(const Machine *m)
+{
+    return m->op_cycles;
 }

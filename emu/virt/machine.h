@@ -182,6 +182,9 @@ int machine_domain_kernel(const Machine *m, int domain);
 /* The approach's own parameter (key without prefix); 0 if absent. */
 uint64_t machine_vparam(const Machine *m, const char *key);
 const SocModel *machine_soc(const Machine *m);
+/* The run's cycles per VirtOp (indexed by VirtOp), read once from the
+ * approach's parameters after overrides. */
+const uint64_t *machine_op_cycles(const Machine *m);
 void *machine_approach_state(Machine *m);
 void machine_set_approach_state(Machine *m, void *state);
 unsigned machine_core_count(const Machine *m);

@@ -125,18 +125,29 @@ int approach_check_set(const char *kv, char *err, size_t err_size)
                      key);
 }
 
+const char *const virt_op_keys[VIRT_OP_COUNT] = {
+    [VIRT_OP_SYSCALL] = "syscall_cycles",
+    [VIRT_OP_HYPERCALL] = "hypercall_cycles",
+    [VIRT_OP_SMC] = "smc_cycles",
+    [VIRT_OP_MMIO_TRAP] = "mmio_trap_cycles",
+    [VIRT_OP_VM_SWITCH] = "vm_switch_cycles",
+    [VIRT_OP_WORLD_SWITCH] = "world_switch_cycles",
+    [VIRT_OP_MAC_CHECK] = "mac_check_cycles",
+    [VIRT_OP_VIRQ] = "virq_cycles",
+    [VIRT_OP_COPY_KIB] = "copy_cycles_per_kib",
+};
+
 void virt_charge_price(const Machine *m, VirtCharge *c)
 {
+    const uint64_t *p = machine_op_cycles(m);
     c->cycles +=
-        c->syscalls * machine_vparam(m, "syscall_cycles") +
-        c->hypercalls * machine_vparam(m, "hypercall_cycles") +
-        c->smcs * machine_vparam(m, "smc_cycles") +
-        c->mmio_traps * machine_vparam(m, "mmio_trap_cycles") +
-        c->vm_switches * machine_vparam(m, "vm_switch_cycles") +
-        c->world_switches * machine_vparam(m, "world_switch_cycles") +
-        c->mac_checks * machine_vparam(m, "mac_check_cycles") +
-        c->virq * machine_vparam(m, "virq_cycles") +
-        c->copies_bytes * machine_vparam(m, "copy_cycles_per_kib") / 1024;
+        c->syscalls * p[VIRT_OP_SYSCALL] +
+        c->hypercalls * p[VIRT_OP_HYPERCALL] + c->smcs * p[VIRT_OP_SMC] +
+        c->mmio_traps * p[VIRT_OP_MMIO_TRAP] +
+        c->vm_switches * p[VIRT_OP_VM_SWITCH] +
+        c->world_switches * p[VIRT_OP_WORLD_SWITCH] +
+        c->mac_checks * p[VIRT_OP_MAC_CHECK] + c->virq * p[VIRT_OP_VIRQ] +
+        c->copies_bytes * p[VIRT_OP_COPY_KIB] / 1024;
 }
 
 void virt_charge_add(VirtCharge *a, const VirtCharge *b)
