@@ -61,8 +61,6 @@ else
 fi
 expect_exit 2 "HANDSET_DATA that is not a directory exits 2" -- \
     env HANDSET_DATA="$E2E_TMP/nowhere" $HS list socs
-expect_exit 2 "list approaches is not built yet" -- $HS list approaches
-expect_match 'not built yet' "list approaches says so" -- $HS list approaches
 expect_exit 2 "an unknown list kind is a usage error" -- $HS list frobs
 expect_match "unknown list 'frobs'" "an unknown list kind is named" -- $HS list frobs
 expect_exit 2 "list without a kind is a usage error" -- $HS list

@@ -1,0 +1,125 @@
+/*
+ * containers.c - Cells-style virtual phones in one kernel (Andrus et al.,
+ * SOSP 2011): each domain is a virtual phone with its own device
+ * namespace; the foreground phone (machine_set_foreground) owns display,
+ * GPU and input.
+ *
+ * Mechanisms. A platform call is a syscall; device access and IPC also
+ * pass a device-namespace lookup (counted as a policy check). Virtual
+ * phones share no IPC, so a SEND between phones of different levels is
+ * refused (the network is their only link). Wakelocks: only the
+ * foreground phone's locks count, so a background phone can neither keep
+ * the device awake nor stop the foreground one from sleeping (Cells).
+ * One kernel, so idle costs one kernel's wake-ups; the kernel is the TCB.
+ */
+#include <string.h>
+
+#include "virt/virt_common.h"
+
+static const VirtParam cells_params[] = {
+    {"syscall_cycles", 200, "cycles",
+     "estimate: null syscall of about 100 ns on a 2 GHz Cortex-A class core "
+     "(lmbench lat_syscall magnitude; recalled; re-check)"},
+    {"mac_check_cycles", 150, "cycles",
+     "estimate: device-namespace lookup on a device access; Cells reports "
+     "only 'modest runtime overhead' (Andrus et al., SOSP 2011)"},
+    {"copy_cycles_per_kib", 256, "cycles/KiB",
+     "estimate: kernel memcpy at 4 bytes per cycle"},
+    {"timeslice_ms", 6, "ms",
+     "Linux CFS sysctl_sched_latency default 6 ms (recalled; re-check)"},
+};
+
+static int cells_build(Machine *m, char *err, size_t err_size)
+{
+    return virt_one_kernel_build(m, "linux+cells", err, err_size);
+}
+
+static VirtPick cells_schedule(Machine *m, unsigned core, hs_time now)
+{
+    hs_time slice = (hs_time)machine_vparam(m, "timeslice_ms") * HS_MS;
+    return machine_pick_rr(m, core, now, slice ? slice : 1, NULL, NULL);
+}
+
+static void cells_call(Machine *m, int domain, unsigned call,
+                       const uint64_t args[4], VirtCharge *c, bool *allowed)
+{
+    (void)m;
+    (void)domain;
+    (void)allowed;
+    c->syscalls = 1;
+    if (call == HS_PC_SEND) {
+        c->mac_checks = 1;
+        c->copies_bytes = args[2];
+    }
+}
+
+static void cells_mmio(Machine *m, int domain, const char *dev, bool write,
+                       VirtCharge *c, bool *allowed)
+{
+    (void)write;
+    c->syscalls = 1;
+    c->mac_checks = 1;
+    /* Display, GPU and input belong to the foreground phone. */
+    if ((strcmp(dev, "display") == 0 || strcmp(dev, "gpu") == 0 ||
+         strcmp(dev, "input") == 0) &&
+        domain != machine_foreground(m))
+        *allowed = false;
+}
+
+static void cells_switch(Machine *m, int from, int to, VirtCharge *c)
+{
+    (void)m;
+    (void)from;
+    (void)to;
+    (void)c;
+}
+
+static void cells_deliver(Machine *m, int domain, VirtCharge *c)
+{
+    (void)m;
+    (void)domain;
+    (void)c;
+}
+
+static size_t cells_io(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
+                       VirtHop *hops)
+{
+    return virt_one_kernel_io_path(m, domain, kind, bytes, hops, 1);
+}
+
+/* No IPC between virtual phones: only within one level. */
+static bool cells_flow(const Machine *m, int src_level, int sink_level)
+{
+    (void)m;
+    return src_level == sink_level;
+}
+
+static bool cells_holder_counts(void *ctx, const PmicState *p, int domain)
+{
+    (void)p;
+    const Machine *m = ctx;
+    return domain == BUS_DOMAIN_HOST || domain == machine_foreground(m);
+}
+
+static const PmicPolicy cells_policy = {
+    .name = "cells-foreground",
+    .holder_counts = cells_holder_counts,
+};
+
+const ApproachOps approach_containers = {
+    .name = "containers",
+    .description =
+        "Cells-style virtual phones in one kernel, foreground/background",
+    .built = true,
+    .params = cells_params,
+    .n_params = sizeof cells_params / sizeof cells_params[0],
+    .build = cells_build,
+    .schedule = cells_schedule,
+    .platform_call = cells_call,
+    .mmio = cells_mmio,
+    .switch_cost = cells_switch,
+    .deliver = cells_deliver,
+    .io_path = cells_io,
+    .flow_allowed = cells_flow,
+    .pmic_policy = &cells_policy,
+};

@@ -1,0 +1,109 @@
+/*
+ * hyp_pv.c - a type-1 hypervisor with paravirtual guests (Xen-like): a
+ * VM per domain, a crypto VM per domain above unclassified and net/gfx
+ * driver VMs. Work-conserving scheduling: a vCPU with no work blocks (a
+ * hypercall) and its core goes to whoever has work, with a credit-style
+ * slice. Every device window is trapped and emulated; events reach a VM
+ * as virtual interrupts. Wakelocks are forwarded to the hypervisor by
+ * hypercall and every VM's lock counts: the AP suspends when no VM holds
+ * one. Inter-VM channels are open to every VM (no XSM policy).
+ */
+#include "virt/virt_common.h"
+
+#define XEN_SRC "Dall et al., ISCA 2016, Table 2, Xen ARM (recalled; re-check)"
+
+static const VirtParam pv_params[] = {
+    {"syscall_cycles", 200, "cycles",
+     "estimate: a guest syscall stays in the guest kernel (EL0 to EL1, no "
+     "trap to EL2); null syscall magnitude as native"},
+    {"hypercall_cycles", 376, "cycles", "hypercall: " XEN_SRC},
+    {"mmio_trap_cycles", 1356, "cycles", "interrupt-controller trap: " XEN_SRC},
+    {"vm_switch_cycles", 8799, "cycles", "VM switch: " XEN_SRC},
+    {"virq_cycles", 71, "cycles", "virtual IRQ completion: " XEN_SRC},
+    {"copy_cycles_per_kib", 256, "cycles/KiB",
+     "estimate: grant copy at 4 bytes per cycle"},
+    {"timeslice_ms", 30, "ms",
+     "Xen credit scheduler default tslice 30 ms (sched_credit_tslice_ms; "
+     "recalled; re-check)"},
+};
+
+static int pv_build(Machine *m, char *err, size_t err_size)
+{
+    return virt_hyp_build(m, "xen", sizeof(VirtHypLayout), err, err_size);
+}
+
+static VirtPick pv_schedule(Machine *m, unsigned core, hs_time now)
+{
+    hs_time slice = (hs_time)machine_vparam(m, "timeslice_ms") * HS_MS;
+    return machine_pick_rr(m, core, now, slice ? slice : 1, NULL, NULL);
+}
+
+static void pv_call(Machine *m, int domain, unsigned call,
+                    const uint64_t args[4], VirtCharge *c, bool *allowed)
+{
+    (void)m;
+    (void)domain;
+    (void)allowed;
+    c->syscalls = 1;
+    switch (call) {
+    case HS_PC_SEND: /* event channel + grant copy into the other VM */
+        c->hypercalls = 1;
+        c->copies_bytes = args[2];
+        break;
+    case HS_PC_WAKELOCK_ACQUIRE:
+    case HS_PC_WAKELOCK_RELEASE: /* paravirtual wakelock forwarded */
+    case HS_PC_SLEEP_UNTIL:      /* the idle vCPU blocks (SCHEDOP_block) */
+    case HS_PC_YIELD:            /* SCHEDOP_yield */
+        c->hypercalls = 1;
+        break;
+    default:
+        break;
+    }
+}
+
+static void pv_mmio(Machine *m, int domain, const char *dev, bool write,
+                    VirtCharge *c, bool *allowed)
+{
+    (void)m;
+    (void)domain;
+    (void)dev;
+    (void)write;
+    (void)allowed;
+    c->mmio_traps = 1;
+}
+
+static void pv_deliver(Machine *m, int domain, VirtCharge *c)
+{
+    (void)m;
+    (void)domain;
+    c->virq = 1;
+}
+
+static bool pv_flow(const Machine *m, int src_level, int sink_level)
+{
+    (void)m;
+    (void)src_level;
+    (void)sink_level;
+    return true;
+}
+
+/* Every VM's forwarded lock counts; the host's too. */
+static const PmicPolicy pv_policy = {.name = "pv-forwarded"};
+
+const ApproachOps approach_hyp_pv = {
+    .name = "hyp-pv",
+    .description = "type-1 hypervisor, work-conserving, paravirtual wakelocks",
+    .built = true,
+    .params = pv_params,
+    .n_params = sizeof pv_params / sizeof pv_params[0],
+    .build = pv_build,
+    .destroy = virt_hyp_destroy,
+    .schedule = pv_schedule,
+    .platform_call = pv_call,
+    .mmio = pv_mmio,
+    .switch_cost = virt_hyp_switch_cost,
+    .deliver = pv_deliver,
+    .io_path = virt_hyp_io_path,
+    .flow_allowed = pv_flow,
+    .pmic_policy = &pv_policy,
+};

@@ -1,0 +1,205 @@
+/*
+ * trustzone.c - the highest domain in the secure world under its own
+ * small OS, the others as processes of one normal-world kernel, switched
+ * by the EL3 monitor.
+ *
+ * Mechanisms. A core changes world through the monitor (an SMC and a
+ * world switch) whenever it moves between a normal-world vCPU and the
+ * secure domain's vCPU. The normal-world kernel schedules (work-conserving
+ * round robin); the secure OS runs only on request (no periodic alarm).
+ * A platform call is a syscall into the caller's own OS; a service the
+ * other world provides (SEND across worlds, a wakelock asked for by the
+ * secure domain) is an RPC through the monitor: one SMC and two world
+ * switches, and the bytes are copied through shared memory.
+ *
+ * Keeping the device awake. The secure world has no wakelocks of its own:
+ * the secure domain's request is forwarded by RPC to the normal-world
+ * driver, which holds a wakelock on its behalf, counted by the normal
+ * kernel like any other (the plain Linux rule).
+ *
+ * Flows. The secure world is protected from the normal world by the
+ * hardware; what the secure OS sends out is its trusted applications'
+ * business, so no label check is made at the world boundary (as with
+ * native, a flow down is not blocked). The TCB is the monitor, the secure
+ * OS, and the normal-world kernel only when it separates two or more
+ * domains.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "sim/error.h"
+#include "virt/virt_common.h"
+
+#define ATF_SRC                                                                \
+    "Arm Trusted Firmware docs/perf/psci-performance-juno.rst: fast SMC "      \
+    "round trip 520-720 ns on a Juno R1 A57 at 900 MHz, midpoint 620 ns x "    \
+    "0.9 GHz (a Juno measurement applied as an estimate)"
+
+static const VirtParam tz_params[] = {
+    {"syscall_cycles", 200, "cycles",
+     "estimate: null syscall of about 100 ns on a 2 GHz Cortex-A class core "
+     "(lmbench lat_syscall magnitude; recalled; re-check)"},
+    {"smc_cycles", 558, "cycles", ATF_SRC},
+    {"world_switch_cycles", 200, "cycles",
+     "estimate: saving and restoring one world's AArch64 context, about 33 "
+     "load/store pairs each way (Arm developer documentation, AArch64 "
+     "virtualization), cache effects not modelled"},
+    {"copy_cycles_per_kib", 256, "cycles/KiB",
+     "estimate: memcpy through shared memory at 4 bytes per cycle"},
+    {"timeslice_ms", 6, "ms",
+     "Linux CFS sysctl_sched_latency default 6 ms (recalled; re-check)"},
+};
+
+typedef struct TzState {
+    int monitor, normal, secure; /* kernel indexes */
+    int secure_domain;           /* the domain in the secure world */
+} TzState;
+
+static int tz_build(Machine *m, char *err, size_t err_size)
+{
+    if (!machine_soc(m)->platform.trustzone)
+        return hs_errorf(err, err_size,
+                         "approach trustzone: SoC %s has no TrustZone "
+                         "(platform.trustzone is false)",
+                         machine_soc(m)->name);
+    TzState *s = calloc(1, sizeof *s);
+    if (!s)
+        return hs_errorf(err, err_size, "out of memory");
+    machine_set_approach_state(m, s);
+    size_t n = machine_domain_count(m);
+    s->secure_domain = 0;
+    for (size_t d = 1; d < n; d++)
+        if (machine_domain_level(m, (int)d) >
+            machine_domain_level(m, s->secure_domain))
+            s->secure_domain = (int)d;
+    s->monitor =
+        machine_add_kernel(m, "el3-monitor", VIRT_KERNEL_HYPERVISOR, true);
+    /* The normal kernel separates domains only if it holds two or more. */
+    s->normal = machine_add_kernel(m, "linux", VIRT_KERNEL_OS, n - 1 >= 2);
+    s->secure = machine_add_kernel(m, "secure-os", VIRT_KERNEL_SECURE_OS, true);
+    if (s->monitor < 0 || s->normal < 0 || s->secure < 0)
+        return hs_errorf(err, err_size, "too many kernels");
+    for (size_t d = 0; d < n; d++)
+        machine_map_domain(m, (int)d,
+                           (int)d == s->secure_domain ? s->secure : s->normal);
+    return 0;
+}
+
+static void tz_destroy(Machine *m)
+{
+    free(machine_approach_state(m));
+    machine_set_approach_state(m, NULL);
+}
+
+static bool is_secure(const Machine *m, int kernel)
+{
+    return kernel >= 0 &&
+           machine_kernel_kind(m, kernel) == VIRT_KERNEL_SECURE_OS;
+}
+
+static VirtPick tz_schedule(Machine *m, unsigned core, hs_time now)
+{
+    hs_time slice = (hs_time)machine_vparam(m, "timeslice_ms") * HS_MS;
+    return machine_pick_rr(m, core, now, slice ? slice : 1, NULL, NULL);
+}
+
+/* One RPC through the monitor to the other world and back. */
+static void rpc(VirtCharge *c)
+{
+    c->smcs += 1;
+    c->world_switches += 2;
+}
+
+static void tz_call(Machine *m, int domain, unsigned call,
+                    const uint64_t args[4], VirtCharge *c, bool *allowed)
+{
+    (void)allowed;
+    const TzState *s = machine_approach_state(m);
+    bool secure = domain == s->secure_domain;
+    c->syscalls = 1;
+    switch (call) {
+    case HS_PC_SEND:
+        c->copies_bytes = args[2];
+        if (args[0] < machine_domain_count(m) &&
+            secure != ((int)args[0] == s->secure_domain))
+            rpc(c);
+        break;
+    case HS_PC_WAKELOCK_ACQUIRE:
+    case HS_PC_WAKELOCK_RELEASE:
+        if (secure)
+            rpc(c); /* the normal-world driver holds it for us */
+        break;
+    default:
+        break;
+    }
+}
+
+static void tz_mmio(Machine *m, int domain, const char *dev, bool write,
+                    VirtCharge *c, bool *allowed)
+{
+    (void)m;
+    (void)domain;
+    (void)dev;
+    (void)write;
+    (void)allowed;
+    c->syscalls = 1; /* each world's OS drives its devices */
+}
+
+static void tz_switch(Machine *m, int from, int to, VirtCharge *c)
+{
+    if (is_secure(m, from) != is_secure(m, to)) {
+        c->smcs++;
+        c->world_switches++;
+    }
+}
+
+static void tz_deliver(Machine *m, int domain, VirtCharge *c)
+{
+    (void)m;
+    (void)domain;
+    (void)c;
+}
+
+static size_t tz_io(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
+                    VirtHop *hops)
+{
+    const TzState *s = machine_approach_state(m);
+    size_t n = 0;
+    if (domain == s->secure_domain) {
+        hops[n].component = "secure-os";
+        rpc(&hops[n].charge);
+        hops[n++].charge.copies_bytes = bytes;
+    }
+    hops[n].component = "linux";
+    hops[n].charge.syscalls = domain == s->secure_domain ? 0 : 1;
+    hops[n++].charge.copies_bytes = bytes;
+    hops[n++].component = kind == VIRT_IO_NET ? "baseband" : "panel";
+    return n;
+}
+
+static bool tz_flow(const Machine *m, int src_level, int sink_level)
+{
+    (void)m;
+    (void)src_level;
+    (void)sink_level;
+    return true;
+}
+
+const ApproachOps approach_trustzone = {
+    .name = "trustzone",
+    .description = "highest domain in the secure world, the others in the "
+                   "normal world",
+    .built = true,
+    .params = tz_params,
+    .n_params = sizeof tz_params / sizeof tz_params[0],
+    .build = tz_build,
+    .destroy = tz_destroy,
+    .schedule = tz_schedule,
+    .platform_call = tz_call,
+    .mmio = tz_mmio,
+    .switch_cost = tz_switch,
+    .deliver = tz_deliver,
+    .io_path = tz_io,
+    .flow_allowed = tz_flow,
+    .pmic_policy = &pmic_policy_linux,
+};

@@ -1,0 +1,43 @@
+/*
+ * virt_common.h - mechanisms more than one approach shares: the one-kernel
+ * build and I/O path, the type-1 hypervisor build (a VM per domain, a
+ * crypto VM per domain above unclassified, net and gfx driver VMs) and
+ * its I/O path. Each approach file still decides which of them it uses
+ * and what they cost (its own parameter table).
+ */
+#ifndef HS_VIRT_COMMON_H
+#define HS_VIRT_COMMON_H
+
+#include "virt/machine.h"
+
+/* Per-run state of the hypervisor builds: which kernel is what. */
+typedef struct VirtHypLayout {
+    int hypervisor;                      /* kernel index */
+    int net_vm, gfx_vm;                  /* driver VMs */
+    int crypto_vm[MACHINE_MAX_DOMAINS];  /* per domain, or -1 */
+    int partitions[MACHINE_MAX_KERNELS]; /* VMs in creation order */
+    size_t n_partitions;                 /* entries in partitions */
+} VirtHypLayout;
+
+/* One OS instance named kernel_name holding every domain. */
+int virt_one_kernel_build(Machine *m, const char *kernel_name, char *err,
+                          size_t err_size);
+/* A type-1 hypervisor named hyp_name with the layout above; the layout
+ * is the start of the machine's approach state, state_size bytes
+ * (>= sizeof(VirtHypLayout)), zeroed; freed by virt_hyp_destroy. */
+int virt_hyp_build(Machine *m, const char *hyp_name, size_t state_size,
+                   char *err, size_t err_size);
+void virt_hyp_destroy(Machine *m);
+/* Domain VM -> (crypto VM) -> net VM -> baseband, or domain VM -> gfx
+ * VM -> panel: each VM hop is a hypercall, a VM switch and a copy. */
+size_t virt_hyp_io_path(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
+                        VirtHop *hops);
+/* Domain -> the one kernel (a syscall and a copy, plus mac_checks
+ * policy checks) -> baseband or panel (DMA, no CPU copy). */
+size_t virt_one_kernel_io_path(Machine *m, int domain, VirtIoKind kind,
+                               uint64_t bytes, VirtHop *hops,
+                               uint64_t mac_checks);
+/* Switch cost between VMs: one VM switch whenever the kernel changes. */
+void virt_hyp_switch_cost(Machine *m, int from, int to, VirtCharge *c);
+
+#endif /* HS_VIRT_COMMON_H */

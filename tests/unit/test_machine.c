@@ -1,0 +1,267 @@
+/*
+ * test_machine.c - the machine runs real guest code on every built
+ * approach: domains boot, faults are errors of the run's inputs, unbuilt
+ * approaches and bad --set keys are refused with clear messages, an idle
+ * hour is event-driven, and two runs with the same inputs agree exactly.
+ */
+#include "test_machine_rig.h"
+
+#include <string.h>
+
+#include "cpu/vcpu.h"
+
+static const char *const built[] = {"native",   "selinux-mls", "hyp-pv",
+                                    "hyp-mils", "trustzone",   "containers"};
+#define N_BUILT (sizeof built / sizeof built[0])
+
+static void test_boot_every_approach(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < N_BUILT; i++) {
+        Rig r;
+        Machine *m = rig_must(&r, built[i], 0, NULL, 0);
+        assert_int_equal(machine_run_until(m, 50 * HS_MS), 0);
+        for (int d = 0; d < 2; d++)
+            if (machine_instructions(m, d) == 0)
+                fail_msg("%s: domain %d never booted", built[i], d);
+        assert_int_equal(machine_fault_count(m), 0);
+        /* A workload runs to completion in the domain. */
+        assert_int_equal(machine_inject(m, 0, HS_EV_WORKLOAD, HS_WL_CRYPTO, 4),
+                         0);
+        uint64_t before = machine_instructions(m, 0);
+        assert_int_equal(machine_run_until(m, 200 * HS_MS), 0);
+        assert_true(machine_instructions(m, 0) > before + 4 * 30000);
+        rig_free(&r);
+    }
+}
+
+static void test_unbuilt_and_unknown(void **state)
+{
+    (void)state;
+    char err[512];
+    Rig r;
+    for (size_t i = 0; i < approach_count(); i++)
+        assert_true(approach_at(i)->built);
+    assert_null(rig_new(&r, "hyp-xyz", 0, NULL, 0, 1, err, sizeof err));
+    assert_non_null(strstr(err, "unknown approach"));
+    assert_non_null(strstr(err, "hyp-mils"));
+    soc_free(r.soc);
+    const char *bad[] = {"virt.hyp-pv.hypercal_cycles=5"};
+    assert_null(rig_new(&r, "hyp-pv", 0, bad, 1, 1, err, sizeof err));
+    assert_non_null(strstr(err, "virt.hyp-pv.hypercal_cycles"));
+    assert_non_null(
+        strstr(err, "did you mean \"virt.hyp-pv.hypercall_cycles\""));
+    soc_free(r.soc);
+    const char *badv[] = {"virt.hyp-pv.hypercall_cycles=-3"};
+    assert_null(rig_new(&r, "hyp-pv", 0, badv, 1, 1, err, sizeof err));
+    assert_non_null(strstr(err, "not a non-negative integer"));
+    soc_free(r.soc);
+    /* Another approach's valid key is accepted (a scenario's set applies
+     * to every approach it runs) and ignored. */
+    const char *other[] = {"virt.hyp-pv.hypercall_cycles=6500"};
+    Machine *m = rig_must(&r, "native", 0, other, 1);
+    uint64_t v;
+    assert_int_equal(machine_param(m, "virt.hyp-pv.hypercall_cycles", &v), -1);
+    rig_free(&r);
+}
+
+/* Approaches that need a hardware feature refuse a SoC without it. */
+static void test_platform_features_required(void **state)
+{
+    (void)state;
+    char err[512], soc_path[1024], img[1024];
+    SocModel *soc = soc_load(
+        hs_test_path("soc_models/ref-2013.json", soc_path, sizeof soc_path),
+        err, sizeof err);
+    assert_non_null(soc);
+    soc->platform.trustzone = false;
+    soc->platform.virtualization_extensions = false;
+    MachineDomainConfig d = {.name = "only", .level = 0};
+    MachineConfig cfg = {
+        .soc = soc,
+        .approach = "trustzone",
+        .image_path = hs_test_path("build/guest/domain.elf", img, sizeof img),
+        .domains = &d,
+        .n_domains = 1,
+    };
+    assert_null(machine_new(&cfg, err, sizeof err));
+    assert_non_null(strstr(err, "no TrustZone"));
+    cfg.approach = "hyp-pv";
+    assert_null(machine_new(&cfg, err, sizeof err));
+    assert_non_null(strstr(err, "virtualization extensions"));
+    cfg.approach = "native";
+    Machine *m = machine_new(&cfg, err, sizeof err);
+    assert_non_null(m);
+    machine_free(m);
+    soc_free(soc);
+}
+
+static void test_check_set_without_a_machine(void **state)
+{
+    (void)state;
+    char err[256];
+    assert_int_equal(
+        approach_check_set("virt.hyp-pv.hypercall_cycles=376", err, sizeof err),
+        0);
+    assert_int_equal(
+        approach_check_set("machine.quantum_us=250", err, sizeof err), 0);
+    assert_int_equal(
+        approach_check_set("virt.hyp-mils.slice_msec=5", err, sizeof err), -1);
+    assert_non_null(strstr(err, "did you mean \"virt.hyp-mils.slice_ms\""));
+    assert_int_equal(
+        approach_check_set("virt.hyp-pv.hypercall_cycles=1e3", err, sizeof err),
+        -1);
+    assert_non_null(strstr(err, "virt.hyp-pv.hypercall_cycles"));
+    assert_int_equal(approach_check_set("frobnicate", err, sizeof err), -1);
+    assert_non_null(strstr(err, "KEY=VALUE"));
+}
+
+static void test_every_param_has_a_source(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < approach_count(); i++) {
+        const ApproachOps *o = approach_at(i);
+        assert_non_null(o->description);
+        for (size_t k = 0; k < o->n_params; k++) {
+            assert_non_null(o->params[k].source);
+            assert_true(strlen(o->params[k].source) > 8);
+            assert_non_null(o->params[k].unit);
+        }
+    }
+}
+
+static void test_tcb_from_build(void **state)
+{
+    (void)state;
+    Rig r;
+    const char *tcb[16];
+    Machine *m = rig_must(&r, "native", 0, NULL, 0);
+    assert_int_equal(machine_tcb(m, tcb, 16), 1);
+    assert_string_equal(tcb[0], "linux");
+    rig_free(&r);
+    m = rig_must(&r, "hyp-mils", 0, NULL, 0);
+    size_t n = machine_tcb(m, tcb, 16);
+    assert_int_equal(n, 4);
+    assert_string_equal(tcb[0], "separation-kernel");
+    assert_string_equal(tcb[1], "crypto-secret-vm");
+    assert_string_equal(tcb[2], "net-vm");
+    assert_string_equal(tcb[3], "gfx-vm");
+    rig_free(&r);
+    /* TrustZone: the normal kernel holds one domain, so it separates
+     * nothing and is not in the TCB. */
+    m = rig_must(&r, "trustzone", 0, NULL, 0);
+    assert_int_equal(machine_tcb(m, tcb, 16), 2);
+    assert_string_equal(tcb[0], "el3-monitor");
+    assert_string_equal(tcb[1], "secure-os");
+    rig_free(&r);
+}
+
+/* Everything a run reports, for comparing runs. */
+typedef struct Snapshot {
+    MachineCounts counts;
+    power_energy total;
+    power_energy dom[3];
+    uint64_t insns[2];
+    uint64_t lat_sum;
+    uint64_t lat_n;
+} Snapshot;
+
+static void lat_sum(void *ctx, int domain, uint32_t event, hs_time injected,
+                    hs_time entered)
+{
+    (void)domain;
+    (void)event;
+    Snapshot *s = ctx;
+    s->lat_sum += entered - injected;
+    s->lat_n++;
+}
+
+static void snapshot_run(const char *approach, Snapshot *s)
+{
+    Rig r;
+    memset(s, 0, sizeof *s);
+    Machine *m = rig_must(&r, approach, 0, NULL, 0);
+    machine_set_latency_hook(m, lat_sum, s);
+    SimRng *rng = sim_rng(machine_sim(m), "test.irq");
+    hs_time t = 0;
+    for (int i = 0; i < 30; i++) {
+        t += (hs_time)(sim_rng_uniform(rng) * 2e11); /* up to 200 ms */
+        machine_run_until(m, t);
+        machine_raise_irq(m, i % 2, 1u << HS_IRQ_NET);
+        if (i % 7 == 0)
+            machine_inject(m, 0, HS_EV_WORKLOAD, HS_WL_CRYPTO, 2);
+    }
+    machine_run_until(m, t + 2 * HS_S);
+    s->counts = *machine_counts(m);
+    s->total = machine_energy_total(m);
+    for (int d = 0; d < 3; d++)
+        s->dom[d] = machine_energy_domain(m, d);
+    for (int d = 0; d < 2; d++)
+        s->insns[d] = machine_instructions(m, d);
+    rig_free(&r);
+}
+
+static void test_deterministic(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < N_BUILT; i++) {
+        Snapshot a, b;
+        snapshot_run(built[i], &a);
+        snapshot_run(built[i], &b);
+        if (memcmp(&a, &b, sizeof a) != 0)
+            fail_msg("%s: two runs differ", built[i]);
+        assert_true(a.lat_n >= 30);
+    }
+}
+
+static void test_fault_is_a_domain_fault(void **state)
+{
+    (void)state;
+    Rig r;
+    Machine *m = rig_must(&r, "native", 0, NULL, 0);
+    machine_run_until(m, 10 * HS_MS);
+    /* An HS_EV_CALL with a request at an unmapped address faults the
+     * guest; the other domain keeps running. */
+    machine_inject(m, 0, HS_EV_CALL, HS_CALL_AEAD_SEAL, 0x1000);
+    machine_run_until(m, 50 * HS_MS);
+    assert_int_equal(machine_fault_count(m), 1);
+    {
+        assert_int_equal(machine_fault(m, 0)->domain, 0);
+        uint64_t before = machine_instructions(m, 1);
+        machine_inject(m, 1, HS_EV_WORKLOAD, HS_WL_CRYPTO, 1);
+        machine_run_until(m, 100 * HS_MS);
+        assert_true(machine_instructions(m, 1) > before);
+    }
+    rig_free(&r);
+}
+
+static void test_dma_reaches_each_domain(void **state)
+{
+    (void)state;
+    Rig r;
+    Machine *m = rig_must(&r, "native", 0, NULL, 0);
+    GuestDma dma = machine_dma(m);
+    uint8_t a = 0xa5, b = 0x5a, got = 0;
+    assert_int_equal(dma_write(&dma, 0, HS_IO_BASE, &a, 1), 0);
+    assert_int_equal(dma_write(&dma, 1, HS_IO_BASE, &b, 1), 0);
+    assert_int_equal(dma_read(&dma, 0, HS_IO_BASE, &got, 1), 0);
+    assert_int_equal(got, 0xa5);
+    assert_int_equal(dma_read(&dma, 1, HS_IO_BASE, &got, 1), 0);
+    assert_int_equal(got, 0x5a);
+    assert_int_equal(dma_read(&dma, 2, HS_IO_BASE, &got, 1), -1);
+    assert_int_equal(dma_read(&dma, 0, 0x1000, &got, 1), -1);
+    rig_free(&r);
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_boot_every_approach),
+    cmocka_unit_test(test_unbuilt_and_unknown),
+    cmocka_unit_test(test_platform_features_required),
+    cmocka_unit_test(test_check_set_without_a_machine),
+    cmocka_unit_test(test_every_param_has_a_source),
+    cmocka_unit_test(test_tcb_from_build),
+    cmocka_unit_test(test_deterministic),
+    cmocka_unit_test(test_fault_is_a_domain_fault),
+    cmocka_unit_test(test_dma_reaches_each_domain),
+};
+HS_TEST_GROUP(machine, tests)
