@@ -4,6 +4,7 @@
  * what it costs and when the AP sleeps (see machine.h).
  */
 #include "virt/machine.h"
+#include "sim/text.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -164,31 +165,6 @@ static hs_time cycles_to_ps(uint64_t cycles, uint64_t khz)
     return (hs_time)((unsigned __int128)cycles * 1000000000u / khz);
 }
 
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 63 || lb > 63)
-        return 64;
-    size_t row[64];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t prev = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t cur = row[j];
-            size_t best = prev + (a[i - 1] == b[j - 1] ? 0 : 1);
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            prev = cur;
-        }
-    }
-    return row[lb];
-}
-
 static MachineParam *param_find(Machine *m, const char *key)
 {
     for (size_t i = 0; i < m->n_params; i++)
@@ -257,7 +233,7 @@ static int param_set(Machine *m, const char *kv, char *err, size_t err_size)
     const char *best = NULL;
     size_t best_d = 4;
     for (size_t i = 0; i < m->n_params; i++) {
-        size_t d = edit_distance(key, m->params[i].key);
+        size_t d = hs_edit_distance(key, m->params[i].key);
         if (d < best_d) {
             best_d = d;
             best = m->params[i].key;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sim/error.h"
+#include "sim/text.h"
 #include "virt/approach.h"
 #include "virt/virt_common.h"
 
@@ -41,38 +42,13 @@ const VirtParam *approach_param(const ApproachOps *ops, const char *key)
     return NULL;
 }
 
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 95 || lb > 95)
-        return 96;
-    size_t row[96];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t prev = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t cur = row[j];
-            size_t best = prev + (a[i - 1] == b[j - 1] ? 0 : 1);
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            prev = cur;
-        }
-    }
-    return row[lb];
-}
-
 /* Considers one full key as a suggestion for key. */
 static void suggest(const char *key, const char *prefix, const char *name,
                     char *best, size_t best_size, size_t *best_d)
 {
     char full[128];
     snprintf(full, sizeof full, "%s.%s", prefix, name);
-    size_t d = edit_distance(key, full);
+    size_t d = hs_edit_distance(key, full);
     if (d < *best_d) {
         *best_d = d;
         snprintf(best, best_size, "%s", full);
