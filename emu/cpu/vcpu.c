@@ -632,6 +632,8 @@ Vcpu *vcpu_new(GuestMem *mem, const VcpuConfig *cfg, char *err, size_t err_size)
     }
     for (int i = 0; i < GUEST_REGIONS; i++) {
         GuestRegion *r = &mem->regions[i];
+        if (!r->host || !r->size)
+            continue; /* absent in this processor's map */
         e = uc_mem_map_ptr(v->uc, r->base, r->size, UC_PROT_ALL, r->host);
         if (e != UC_ERR_OK) {
             snprintf(err, err_size, "cannot map guest %s: %s", r->name,
@@ -756,6 +758,12 @@ VcpuRunResult vcpu_run(Vcpu *v, uint64_t budget)
 
     if (v->fault.kind != VCPU_FAULT_NONE)
         return die(v);
+    if (e == UC_ERR_INSN_INVALID) {
+        /* the A32 engine reports UDF this way, PC at the instruction */
+        record_fault(v, VCPU_FAULT_UNDEFINED, vcpu_reg(v, VCPU_REG_PC), true, 0,
+                     0);
+        return die(v);
+    }
     if (e != UC_ERR_OK) {
         record_fault(v, VCPU_FAULT_EMULATOR, vcpu_reg(v, VCPU_REG_PC), false, 0,
                      (uint32_t)e);
