@@ -113,6 +113,7 @@ static int add_flow(BbMic *m, const MicFrame *f, hs_time when)
                     ? "mic->baseband (baseband-direct)"
                     : "mic->baseband (ap-codec route)",
         .when = when,
+        .capture = f->start_ps,
         .seq = f->seq,
     };
     return 0;

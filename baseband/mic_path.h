@@ -40,6 +40,7 @@ typedef struct BbFlowRecord {
     uint32_t bytes;   /* bytes moved */
     const char *path; /* "mic->baseband (baseband-direct)", ... (static) */
     hs_time when;     /* time of the read */
+    hs_time capture;  /* when the frame's first sample was captured */
     uint64_t seq;     /* the mic's frame number */
 } BbFlowRecord;
 

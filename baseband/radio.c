@@ -160,7 +160,7 @@ static void send_uplink(BbRadio *r, uint32_t len, const BusAccess *acc)
     r->tx_bytes += len;
     capture(r, pkt, len, acc->when);
     if (r->net)
-        r->net(r->net_ctx, pkt, len, through);
+        r->net(r->net_ctx, pkt, len, acc->when, through);
 }
 
 static uint64_t radio_read(Device *dev, uint64_t off, unsigned size,

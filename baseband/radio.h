@@ -34,9 +34,10 @@
 #define BB_RADIO_PAGES 8
 #define BB_RADIO_MAX_PKT 2048
 
-/* An uplink packet leaving the phone; through = its last bit is sent. */
+/* An uplink packet leaving the phone: handed to the radio at sent, its
+ * last bit through the air at through. */
 typedef void (*BbRadioNetFunc)(void *ctx, const uint8_t *pkt, size_t len,
-                               hs_time through);
+                               hs_time sent, hs_time through);
 
 typedef struct BbRadioPkt {
     uint8_t bytes[BB_RADIO_MAX_PKT]; /* the packet */

@@ -42,9 +42,11 @@ typedef struct Rig {
     Net net;
 } Rig;
 
-static void on_net(void *ctx, const uint8_t *pkt, size_t len, hs_time through)
+static void on_net(void *ctx, const uint8_t *pkt, size_t len, hs_time sent,
+                   hs_time through)
 {
     Net *n = ctx;
+    (void)sent;
     n->packets++;
     memcpy(n->last, pkt, len);
     n->last_len = len;
