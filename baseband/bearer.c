@@ -35,7 +35,8 @@ static int on_net_tx(void *ctx, int domain, const uint8_t *pkt, size_t len,
     uint8_t msg[HS_BBMSG_MAX_BYTES];
     IpPacketView v;
     char err[128];
-    uint32_t n = ipc_msg_build(msg, sizeof msg, HS_BBMSG_DATA_TX, 0, 0, pkt,
+    uint32_t tag = domain >= 0 ? (uint32_t)domain + 1 : 0;
+    uint32_t n = ipc_msg_build(msg, sizeof msg, HS_BBMSG_DATA_TX, 0, tag, pkt,
                                (uint32_t)len);
     if (n == 0 || ip_parse(pkt, len, &v, err, sizeof err) < 0 ||
         ipc_send(b->mb, IPC_SIDE_AP, msg, n, when) < 0) {

@@ -4,7 +4,9 @@
  * AP end of the mailbox.
  *
  * A packet a domain sends on the net device becomes a DATA_TX message to
- * the baseband (its source port remembered as that domain's). The AP's
+ * the baseband, tagged with the domain + 1 (the radio books its energy
+ * by the tag; the firmware only passes it on), its source port
+ * remembered as that domain's. The AP's
  * doorbell is served here: DATA_RX messages go back to the net device
  * for the domain that owns the destination port (the host slot if none),
  * every other message (RING, CALL_STATE, SIGNAL) to a callback, the phone

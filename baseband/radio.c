@@ -70,7 +70,6 @@ void bb_radio_init(BbRadio *r, const char *name, Rrc *rrc, const GuestDma *dma,
     r->rrc = rrc;
     r->dma = dma;
     r->pcap = pcap;
-    r->domain = POWER_UNATTRIBUTED;
     r->signal_bars = 4;
     r->sim = rrc->sim;
     sim_event_init(&r->rx_event, "radio-rx", on_rx, r, 0);
@@ -83,6 +82,31 @@ void bb_radio_set_net(BbRadio *r, BbRadioNetFunc fn, void *ctx)
     r->net_ctx = ctx;
 }
 
+static int port_domain(const BbRadio *r, const uint8_t *pkt, size_t len)
+{
+    IpPacketView v;
+    char err[96];
+    if (ip_parse(pkt, len, &v, err, sizeof err) < 0)
+        return POWER_UNATTRIBUTED;
+    for (unsigned i = 0; i < r->n_ports; i++)
+        if (r->port[i] == v.dst_port)
+            return r->port_domain[i];
+    return POWER_UNATTRIBUTED;
+}
+
+static void remember_port(BbRadio *r, uint16_t port, int domain)
+{
+    for (unsigned i = 0; i < r->n_ports; i++)
+        if (r->port[i] == port) {
+            r->port_domain[i] = domain;
+            return;
+        }
+    if (r->n_ports < 64) {
+        r->port[r->n_ports] = port;
+        r->port_domain[r->n_ports++] = domain;
+    }
+}
+
 int bb_radio_deliver(BbRadio *r, const uint8_t *pkt, size_t len, hs_time when)
 {
     if (r->dead || len == 0 || len > BB_RADIO_MAX_PKT ||
@@ -90,7 +114,8 @@ int bb_radio_deliver(BbRadio *r, const uint8_t *pkt, size_t len, hs_time when)
         r->dropped++;
         return -1;
     }
-    hs_time through = rrc_transfer(r->rrc, when, len, RRC_DOWN, r->domain);
+    hs_time through =
+        rrc_transfer(r->rrc, when, len, RRC_DOWN, port_domain(r, pkt, len));
     if (through == HS_TIME_MAX) {
         r->dropped++;
         return -1;
@@ -151,7 +176,14 @@ static void send_uplink(BbRadio *r, uint32_t len, const BusAccess *acc)
         r->dropped++;
         return;
     }
-    hs_time through = rrc_transfer(r->rrc, acc->when, len, RRC_UP, r->domain);
+    uint32_t tag = r->tx_tag;
+    r->tx_tag = 0;
+    int domain = POWER_UNATTRIBUTED;
+    if (tag > 0 && tag <= POWER_MAX_DOMAINS) {
+        domain = (int)tag - 1;
+        remember_port(r, v.src_port, domain);
+    }
+    hs_time through = rrc_transfer(r->rrc, acc->when, len, RRC_UP, domain);
     if (through == HS_TIME_MAX) {
         r->dropped++;
         return;
@@ -227,6 +259,9 @@ static void radio_write(Device *dev, uint64_t off, uint64_t value,
         break;
     case BB_RADIO_RX_ADDR:
         r->rx_addr = (uint32_t)value;
+        break;
+    case BB_RADIO_TX_TAG:
+        r->tx_tag = (uint32_t)value;
         break;
     default:
         device_guest_error(dev, "write of unknown offset 0x%llx",

@@ -15,6 +15,12 @@
  * high while packets or pages wait). Pages (bb_radio_page) arrive at the
  * next paging occasion when idle, at once when connected.
  *
+ * Attribution: a packet the AP sent (DATA_TX) carries the tag the AP's
+ * driver put on it, its domain + 1; the radio books the packet's energy
+ * to that domain and remembers its source port, so replies to that port
+ * are booked to it too. The baseband's own traffic (SIP, RTP, uploads)
+ * is booked to nobody.
+ *
  * A dead radio (bb_radio_set_dead) sends and receives nothing.
  */
 #ifndef HS_BASEBAND_RADIO_H
@@ -53,8 +59,11 @@ typedef struct BbRadio {
     PcapWriter *pcap;                /* radio.pcap, may be NULL */
     BbRadioNetFunc net;              /* the network side, may be NULL */
     void *net_ctx;                   /* its context */
-    int domain;                      /* whom uplink traffic is booked to */
     uint32_t tx_addr, rx_addr;       /* registers */
+    uint32_t tx_tag;                 /* BB_RADIO_TX_TAG for the next packet */
+    uint16_t port[64];               /* local ports seen with a tag */
+    int port_domain[64];             /* ... the domain each belongs to */
+    unsigned n_ports;                /* entries used */
     BbRadioPkt rxq[BB_RADIO_RXQ];    /* downlink in flight or waiting */
     unsigned rx_head, rx_count;      /* all in flight or waiting */
     unsigned rx_ready;               /* of those, arrived (at the head) */

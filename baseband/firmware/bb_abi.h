@@ -54,6 +54,7 @@
 #define BB_RADIO_PAGE_POP 0x14 /* R: take the page; its call id (0 none) */
 #define BB_RADIO_SIGNAL 0x18   /* R: signal bars 0..4 */
 #define BB_RADIO_DEAD 0x1c     /* R: 1 once the radio is marked dead */
+#define BB_RADIO_TX_TAG 0x20   /* W: the next packet's DATA_TX tag */
 #define BB_RADIO_ST_RX 0x1
 #define BB_RADIO_ST_PAGE 0x2
 

@@ -60,8 +60,9 @@ uint32_t mbox_recv(uint8_t *buf);
  * pkt + FW_IP_HDR + FW_UDP_HDR) and sends it on the radio. */
 void net_send_udp(uint8_t *pkt, uint32_t src, uint16_t sport, uint32_t dst,
                   uint16_t dport, uint8_t dscp, uint32_t payload_bytes);
-/* Sends a whole IPv4 packet (from the AP) on the radio. */
-void net_send_raw(const uint8_t *pkt, uint32_t len);
+/* Sends a whole IPv4 packet on the radio (tag: the AP's DATA_TX tag,
+ * 0 for the baseband's own traffic). */
+void net_send_raw(const uint8_t *pkt, uint32_t len, uint32_t tag);
 
 /* ---- media (media.c) ---- */
 void media_boot(void);

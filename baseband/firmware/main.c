@@ -61,7 +61,7 @@ static void on_ipc(void)
             media_mic_close();
             break;
         case HS_BBMSG_DATA_TX:
-            net_send_raw(payload, plen);
+            net_send_raw(payload, plen, fw_le32(msg_buf + HS_BBMSG_OFF_ARG));
             break;
         default:
             call_on_ap_message(msg_buf, len);

@@ -48,11 +48,12 @@ void net_send_udp(uint8_t *pkt, uint32_t src, uint16_t sport, uint32_t dst,
     sum += 17 + udp_len;
     uint16_t c = csum_fold(csum_add(sum, udp, udp_len));
     fw_put_be16(udp + 6, c ? c : 0xffff);
-    net_send_raw(pkt, total);
+    net_send_raw(pkt, total, 0);
 }
 
-void net_send_raw(const uint8_t *pkt, uint32_t len)
+void net_send_raw(const uint8_t *pkt, uint32_t len, uint32_t tag)
 {
+    fw_wr(BB_MMIO_RADIO + BB_RADIO_TX_TAG, tag);
     fw_wr(BB_MMIO_RADIO + BB_RADIO_TX_ADDR, (uint32_t)(uintptr_t)pkt);
     fw_wr(BB_MMIO_RADIO + BB_RADIO_TX_LEN, len);
 }

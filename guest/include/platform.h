@@ -175,7 +175,7 @@
 #define HS_BBMSG_HANGUP 3     /* AP->BB: reject or end a call */
 #define HS_BBMSG_DIAL 4       /* AP->BB: place a call; payload = number */
 #define HS_BBMSG_CALL_STATE 5 /* BB->AP: arg = HS_CALL_ST_* */
-#define HS_BBMSG_DATA_TX 6    /* AP->BB: payload = one IPv4 packet */
+#define HS_BBMSG_DATA_TX 6    /* AP->BB: one IPv4 packet; arg = tag */
 #define HS_BBMSG_DATA_RX 7    /* BB->AP: payload = one IPv4 packet */
 #define HS_BBMSG_SIGNAL 8     /* BB->AP: arg = signal bars 0..4 */
 #define HS_BBMSG_MIC_OPEN 9   /* AP->BB: call audio may use the mic */

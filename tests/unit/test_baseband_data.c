@@ -267,6 +267,17 @@ static void test_imap_fetch_over_the_bearer(void **state)
     assert_true(r.bearer.tx_packets >= 8);
     assert_int_equal(r.bearer.tx_packets, r.mail.segments_in);
     assert_int_equal(r.bearer.rx_packets, r.mail.segments_out);
+    /* the radio's connected energy (promotion, transfers, tails) is the
+     * mail domain's: more than the 11.35 J one packet costs */
+    int comp = bb_rrc(r.bb)->comp;
+    double mine = power_energy_to_mj(
+        power_energy_component_domain(r.meter, comp, 0, 30 * HS_S));
+    double other = power_energy_to_mj(
+        power_energy_component_domain(r.meter, comp, 1, 30 * HS_S));
+    print_message("data: radio energy booked to the mail domain %.1f mJ\n",
+                  mine);
+    assert_true(mine > 11353.0);
+    assert_true(other == 0.0);
     rig_free(&r);
 }
 
