@@ -100,6 +100,7 @@ static uint64_t ipc_read(Device *dev, uint64_t off, unsigned size,
 {
     IpcEnd *e = (IpcEnd *)dev;
     (void)size;
+    (void)acc;
     switch (off) {
     case HS_BBIPC_TX_ADDR: /* address registers read back */
         return e->tx_addr;
@@ -109,18 +110,8 @@ static uint64_t ipc_read(Device *dev, uint64_t off, unsigned size,
         return e->rx_addr;
     case HS_BBIPC_RX_ADDR + 4:
         return e->rx_addr >> 32;
-    case HS_BBIPC_RX_POP: { /* take the next message */
-        uint8_t buf[HS_BBMSG_MAX_BYTES];
-        uint32_t len = ipc_recv(e->mb, e->side, buf);
-        if (len == 0)
-            return 0;
-        if (dma_write(e->dma, acc->domain, e->rx_addr, buf, len) < 0) {
-            device_guest_error(dev, "RX_ADDR 0x%llx cannot hold %u bytes",
-                               (unsigned long long)e->rx_addr, len);
-            return 0;
-        }
-        return len;
-    }
+    case HS_BBIPC_RX_POP: /* length of the message last taken */
+        return e->last_len;
     case HS_BBIPC_RX_PENDING: /* messages waiting */
         return e->mb->to[e->side].count;
     default:
@@ -143,6 +134,20 @@ static void ipc_write(Device *dev, uint64_t off, uint64_t value, unsigned size,
     case HS_BBIPC_RX_ADDR + 4:
         set_addr(&e->rx_addr, off, value, size);
         break;
+    case HS_BBIPC_RX_POP: { /* take the next message */
+        uint8_t buf[HS_BBMSG_MAX_BYTES];
+        uint32_t len = ipc_recv(e->mb, e->side, buf);
+        e->last_len = 0;
+        if (len == 0) {
+            device_guest_error(dev, "RX_POP with no message waiting");
+        } else if (dma_write(e->dma, acc->domain, e->rx_addr, buf, len) < 0) {
+            device_guest_error(dev, "RX_ADDR 0x%llx cannot hold %u bytes",
+                               (unsigned long long)e->rx_addr, len);
+        } else {
+            e->last_len = len;
+        }
+        break;
+    }
     case HS_BBIPC_TX_LEN: { /* doorbell */
         uint32_t len = (uint32_t)value;
         uint8_t buf[HS_BBMSG_MAX_BYTES];

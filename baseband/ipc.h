@@ -7,9 +7,10 @@
  * platform.h): the AP end at HS_MMIO_BBIPC of every domain's bus, the BB
  * end at BB_MMIO_IPC of the baseband's bus. Writing TX_LEN copies the
  * message at TX_ADDR (by DMA, from the writer's memory) into the ring
- * towards the other side and raises that side's doorbell; RX_POP (read)
- * copies the oldest message to RX_ADDR and returns its length (0 if none
- * or the copy failed). A doorbell is a level: high while its ring holds
+ * towards the other side and raises that side's doorbell; writing RX_POP
+ * copies the oldest message to RX_ADDR, and reading RX_POP then returns
+ * its length (0 if none was waiting or the copy failed, both guest
+ * mistakes). A doorbell is a level: high while its ring holds
  * messages. Messages are HS_BBMSG_HEADER_BYTES .. HS_BBMSG_MAX_BYTES
  * long (format in platform.h and baseband/README.md); a bad length or a
  * full ring drops the message and counts it (a guest mistake).
@@ -65,6 +66,7 @@ typedef struct IpcEnd {
     const GuestDma *dma; /* the side's memory (not owned) */
     uint64_t tx_addr;    /* HS_BBIPC_TX_ADDR */
     uint64_t rx_addr;    /* HS_BBIPC_RX_ADDR */
+    uint32_t last_len;   /* HS_BBIPC_RX_POP read value */
 } IpcEnd;
 
 /* Empties the rings. Connect the doorbells with irq_connect on

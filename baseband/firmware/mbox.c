@@ -30,5 +30,6 @@ uint32_t mbox_recv(uint8_t *buf)
         return 0;
     fw_wr(BB_MMIO_IPC + HS_BBIPC_RX_ADDR, (uint32_t)(uintptr_t)buf);
     fw_wr(BB_MMIO_IPC + HS_BBIPC_RX_ADDR + 4, 0);
+    fw_wr(BB_MMIO_IPC + HS_BBIPC_RX_POP, 1);
     return fw_rd(BB_MMIO_IPC + HS_BBIPC_RX_POP);
 }

@@ -76,6 +76,7 @@ static void send(Side *s, uint16_t type, uint32_t arg, const char *payload)
 static uint32_t recv(Side *s)
 {
     wr(s, HS_BBIPC_RX_ADDR, MEM + 4096, 8);
+    wr(s, HS_BBIPC_RX_POP, 1, 4);
     return (uint32_t)rd(s, HS_BBIPC_RX_POP);
 }
 

@@ -14,6 +14,9 @@ static uint32_t ap_recv(BbRig *r)
     uint64_t v = 0;
     bus_write(&r->ap_bus, HS_MMIO_BBIPC + HS_BBIPC_RX_ADDR, AP_BUF + 4096, 8,
               &acc);
+    if (r->mb.to[IPC_SIDE_AP].count == 0)
+        return 0;
+    bus_write(&r->ap_bus, HS_MMIO_BBIPC + HS_BBIPC_RX_POP, 1, 4, &acc);
     bus_read(&r->ap_bus, HS_MMIO_BBIPC + HS_BBIPC_RX_POP, 4, &acc, &v);
     return (uint32_t)v;
 }

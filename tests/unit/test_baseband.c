@@ -138,6 +138,9 @@ static void ap_send(Rig *r, uint16_t type, uint32_t call, uint32_t arg,
 static uint32_t ap_recv(Rig *r)
 {
     ap_wr(r, HS_BBIPC_RX_ADDR, AP_BUF + 4096, 8);
+    if (ap_rd(r, HS_BBIPC_RX_PENDING) == 0)
+        return 0;
+    ap_wr(r, HS_BBIPC_RX_POP, 1, 4);
     return (uint32_t)ap_rd(r, HS_BBIPC_RX_POP);
 }
 
