@@ -23,6 +23,9 @@ static inline uint32_t fw_rd(uint32_t addr)
 
 static inline void fw_wr(uint32_t addr, uint32_t v)
 {
+    /* device registers read the buffers the firmware just wrote (DMA):
+     * no store may be moved past a register write */
+    __asm__ volatile("" ::: "memory");
     *(volatile uint32_t *)(uintptr_t)addr = v;
 }
 
