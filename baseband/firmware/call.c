@@ -1,5 +1,5 @@
 /*
- * call.c - call control in the firmware: the phone's SIP user agent for
+ * call.c - call control in the firmware: the phone's SIP endpoint (UAS) for
  * incoming calls (RFC 3261, UDP, text) and the RIL side of the mailbox.
  *
  * Incoming: an INVITE from the IMS core -> 100 Trying, 180 Ringing and
