@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "scenario/datadir.h"
+#include "scenario/scenario.h"
 #include "scenario/soc.h"
 
 static int list_main(int argc, char **argv);
@@ -68,11 +69,39 @@ static int json_files(const char *dir, char ***out)
     return n;
 }
 
-static int list_socs(void)
+/* Prints one shipped file's name and description; returns 0, or -1 with
+ * the loader's message in err. */
+typedef int (*ListPrintFunc)(const char *path, char *err, size_t err_size);
+
+static int print_soc(const char *path, char *err, size_t err_size)
+{
+    SocModel *soc = soc_load(path, err, err_size);
+    if (!soc)
+        return -1;
+    printf("%-10s %s\n", soc->name, soc->description);
+    soc_free(soc);
+    return 0;
+}
+
+static int print_scenario(const char *path, char *err, size_t err_size)
+{
+    Scenario *s = scenario_load(path, err, err_size);
+    if (!s)
+        return -1;
+    printf("%-24s %s\n", s->name, s->description);
+    scenario_free(s);
+    return 0;
+}
+
+/* Name and description of every shipped file in DATADIR/subdir, in
+ * file-name order. A shipped file that does not validate is reported and
+ * makes the exit 2. */
+static int list_shipped(const char *subdir, const char *what,
+                        ListPrintFunc print)
 {
     char dir[PATH_MAX], err[JSON_ERR_MAX];
     char **names = NULL;
-    if (datadir_path("soc_models", dir, sizeof dir, err, sizeof err) < 0) {
+    if (datadir_path(subdir, dir, sizeof dir, err, sizeof err) < 0) {
         fprintf(stderr, "handset list: %s\n", err);
         return HS_EXIT_USAGE;
     }
@@ -82,7 +111,7 @@ static int list_socs(void)
         return HS_EXIT_USAGE;
     }
     if (n == 0) {
-        fprintf(stderr, "handset list: no SoC files in %s\n", dir);
+        fprintf(stderr, "handset list: no %s files in %s\n", what, dir);
         free(names);
         return HS_EXIT_USAGE;
     }
@@ -90,14 +119,10 @@ static int list_socs(void)
     for (int i = 0; i < n; i++) {
         char path[PATH_MAX + NAME_MAX + 2];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        SocModel *soc = soc_load(path, err, sizeof err);
-        if (soc)
-            printf("%-10s %s\n", soc->name, soc->description);
-        else {
+        if (print(path, err, sizeof err) < 0) {
             fprintf(stderr, "%s\n", err);
             rc = HS_EXIT_USAGE;
         }
-        soc_free(soc);
         free(names[i]);
     }
     free(names);
@@ -110,11 +135,11 @@ static int list_main(int argc, char **argv)
         return cli_usage_error(&cli_cmd_list,
                                "expected one of approaches, scenarios, socs");
     if (strcmp(argv[1], "socs") == 0)
-        return list_socs();
+        return list_shipped("soc_models", "SoC", print_soc);
     if (strcmp(argv[1], "approaches") == 0)
         return cli_not_built(&cli_cmd_list, "listing approaches");
     if (strcmp(argv[1], "scenarios") == 0)
-        return cli_not_built(&cli_cmd_list, "listing scenarios");
+        return list_shipped("scenarios", "scenario", print_scenario);
     return cli_usage_error(&cli_cmd_list,
                            "unknown list '%s' (expected approaches, "
                            "scenarios or socs)",

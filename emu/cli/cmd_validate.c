@@ -8,9 +8,8 @@
 
 #include "cli/cli.h"
 #include "scenario/json.h"
+#include "scenario/scenario.h"
 #include "scenario/soc.h"
-
-#define SCENARIO_FORMAT "handset-scenario/1"
 
 static int validate_main(int argc, char **argv);
 
@@ -51,10 +50,12 @@ static int validate_file(const char *path)
         soc_free(soc);
         rc = HS_EXIT_OK;
     } else if (strcmp(format, SCENARIO_FORMAT) == 0) {
-        fprintf(stderr,
-                "%s: scenario validation (%s) is not built yet in this "
-                "version of handset; the file was not checked\n",
-                path, SCENARIO_FORMAT);
+        Scenario *s = scenario_from_doc(doc);
+        if (!s)
+            goto fail;
+        printf("%s: ok (%s, %s)\n", path, SCENARIO_FORMAT, s->name);
+        scenario_free(s);
+        rc = HS_EXIT_OK;
     } else {
         json_fail(doc, "format",
                   "unknown format \"%s\" (expected \"%s\" or \"%s\")", format,

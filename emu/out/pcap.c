@@ -7,10 +7,10 @@
  * errors (a full disk) surface.
  */
 #include "out/pcap.h"
+#include "sim/error.h"
 
 #include <errno.h>
 #include <pcap/pcap.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,20 +28,6 @@ struct PcapWriter {
     char error[256];       /* the first failure's reason */
 };
 
-static int fail(char *err, size_t err_size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t err_size, const char *fmt, ...)
-{
-    if (err != NULL && err_size > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, err_size, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
-
 static void writer_free(PcapWriter *w)
 {
     if (w->dead != NULL)
@@ -55,21 +41,21 @@ PcapWriter *pcap_writer_open(const char *path, unsigned flags, char *err,
                              size_t err_size)
 {
     if (path == NULL || path[0] == '\0') {
-        fail(err, err_size, "pcap: empty output path");
+        hs_errorf(err, err_size, "pcap: empty output path");
         return NULL;
     }
     if (strcmp(path, "-") == 0) {
         /* libpcap would take "-" as standard output and close it. */
-        fail(err, err_size, "pcap: \"-\" is not a file path");
+        hs_errorf(err, err_size, "pcap: \"-\" is not a file path");
         return NULL;
     }
     if (flags & ~(unsigned)PCAP_WRITER_ATOMIC) {
-        fail(err, err_size, "pcap: unknown flags 0x%x", flags);
+        hs_errorf(err, err_size, "pcap: unknown flags 0x%x", flags);
         return NULL;
     }
     PcapWriter *w = calloc(1, sizeof *w);
     if (w == NULL) {
-        fail(err, err_size, "pcap: out of memory");
+        hs_errorf(err, err_size, "pcap: out of memory");
         return NULL;
     }
     size_t n = strlen(path);
@@ -80,7 +66,7 @@ PcapWriter *pcap_writer_open(const char *path, unsigned flags, char *err,
             snprintf(w->tmp_path, n + 5, "%s.tmp", path);
     }
     if (w->path == NULL || ((flags & PCAP_WRITER_ATOMIC) && !w->tmp_path)) {
-        fail(err, err_size, "pcap: out of memory");
+        hs_errorf(err, err_size, "pcap: out of memory");
         writer_free(w);
         return NULL;
     }
@@ -88,7 +74,7 @@ PcapWriter *pcap_writer_open(const char *path, unsigned flags, char *err,
     w->dead = pcap_open_dead_with_tstamp_precision(DLT_RAW, PCAP_WRITER_SNAPLEN,
                                                    PCAP_TSTAMP_PRECISION_NANO);
     if (w->dead == NULL) {
-        fail(err, err_size, "pcap: cannot create a libpcap handle");
+        hs_errorf(err, err_size, "pcap: cannot create a libpcap handle");
         writer_free(w);
         return NULL;
     }
@@ -96,7 +82,7 @@ PcapWriter *pcap_writer_open(const char *path, unsigned flags, char *err,
     w->dumper = pcap_dump_open(w->dead, open_path);
     if (w->dumper == NULL) {
         /* libpcap's message names the file and the system error. */
-        fail(err, err_size, "pcap: %s", pcap_geterr(w->dead));
+        hs_errorf(err, err_size, "pcap: %s", pcap_geterr(w->dead));
         writer_free(w);
         return NULL;
     }
@@ -108,11 +94,11 @@ int pcap_writer_write(PcapWriter *w, hs_time when, const uint8_t *pkt,
                       size_t len, char *err, size_t err_size)
 {
     if (w->failed)
-        return fail(err, err_size, "%s", w->error);
+        return hs_errorf(err, err_size, "%s", w->error);
     if (pkt == NULL || len == 0 || len > PCAP_WRITER_SNAPLEN)
-        return fail(err, err_size,
-                    "pcap: packet of %zu bytes (allowed 1 .. %d)", len,
-                    PCAP_WRITER_SNAPLEN);
+        return hs_errorf(err, err_size,
+                         "pcap: packet of %zu bytes (allowed 1 .. %d)", len,
+                         PCAP_WRITER_SNAPLEN);
     /* A raw-IP record must be a whole packet: check the length field so
      * a link-layer frame or a truncated buffer is caught here, not in
      * Wireshark. */
@@ -123,12 +109,12 @@ int pcap_writer_write(PcapWriter *w, hs_time when, const uint8_t *pkt,
     else if (version == 6 && len >= 40)
         declared = 40 + (((size_t)pkt[4] << 8) | pkt[5]);
     else
-        return fail(err, err_size,
-                    "pcap: %zu bytes are not an IPv4 or IPv6 packet", len);
+        return hs_errorf(err, err_size,
+                         "pcap: %zu bytes are not an IPv4 or IPv6 packet", len);
     if (declared != len)
-        return fail(err, err_size,
-                    "pcap: IPv%u length field says %zu bytes, got %zu", version,
-                    declared, len);
+        return hs_errorf(err, err_size,
+                         "pcap: IPv%u length field says %zu bytes, got %zu",
+                         version, declared, len);
     struct pcap_pkthdr h;
     memset(&h, 0, sizeof h);
     /* With nanosecond precision libpcap reads tv_usec as nanoseconds. */
@@ -141,7 +127,7 @@ int pcap_writer_write(PcapWriter *w, hs_time when, const uint8_t *pkt,
         w->failed = true;
         snprintf(w->error, sizeof w->error, "%s: write error",
                  w->tmp_path ? w->tmp_path : w->path);
-        return fail(err, err_size, "%s", w->error);
+        return hs_errorf(err, err_size, "%s", w->error);
     }
     w->packets++;
     return 0;
@@ -180,7 +166,7 @@ int pcap_writer_close(PcapWriter *w, char *err, size_t err_size)
     if (!ok && w->tmp_path)
         unlink(w->tmp_path);
     writer_free(w);
-    return ok ? 0 : fail(err, err_size, "%s", reason);
+    return ok ? 0 : hs_errorf(err, err_size, "%s", reason);
 }
 
 void pcap_writer_abort(PcapWriter *w)

@@ -37,10 +37,7 @@ expect_exit 2 "a bad file among good ones exits 2" -- \
 expect_match '^soc_models/ref-2024\.json: ok' "files after a bad one are still checked" -- \
     $HS validate soc_models/ref-2013.json $D/missing-key.json soc_models/ref-2024.json
 
-printf '{"format": "handset-scenario/1", "name": "s"}\n' >"$E2E_TMP/s.json"
-expect_exit 2 "scenario files exit 2 until scenario validation exists" -- $HS validate "$E2E_TMP/s.json"
-expect_match 'scenario validation \(handset-scenario/1\) is not built yet' \
-    "scenario validation says it is not built" -- $HS validate "$E2E_TMP/s.json"
+# Scenario files: tests/e2e/scenario_validate.sh.
 printf '{"name": "s"}\n' >"$E2E_TMP/noformat.json"
 expect_match ':1:1: format: missing$' "a file without format names the key" -- \
     $HS validate "$E2E_TMP/noformat.json"
@@ -66,7 +63,6 @@ expect_exit 2 "HANDSET_DATA that is not a directory exits 2" -- \
     env HANDSET_DATA="$E2E_TMP/nowhere" $HS list socs
 expect_exit 2 "list approaches is not built yet" -- $HS list approaches
 expect_match 'not built yet' "list approaches says so" -- $HS list approaches
-expect_exit 2 "list scenarios is not built yet" -- $HS list scenarios
 expect_exit 2 "an unknown list kind is a usage error" -- $HS list frobs
 expect_match "unknown list 'frobs'" "an unknown list kind is named" -- $HS list frobs
 expect_exit 2 "list without a kind is a usage error" -- $HS list

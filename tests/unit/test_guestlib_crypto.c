@@ -5,37 +5,12 @@
  */
 #include "harness.h"
 
+#include "rfc8439.h"
+
 #include <string.h>
 
 #include "guest/apps/crypto.h"
 #include "guest/lib/chacha20poly1305.h"
-
-/* Parses hex digits (other characters ignored) into out; returns bytes. */
-static size_t unhex(const char *s, uint8_t *out)
-{
-    size_t n = 0;
-    int hi = -1;
-    for (; *s; s++) {
-        int v;
-        if (*s >= '0' && *s <= '9')
-            v = *s - '0';
-        else if (*s >= 'a' && *s <= 'f')
-            v = *s - 'a' + 10;
-        else
-            continue;
-        if (hi < 0) {
-            hi = v;
-        } else {
-            out[n++] = (uint8_t)(hi << 4 | v);
-            hi = -1;
-        }
-    }
-    return n;
-}
-
-static const char sunscreen[] =
-    "Ladies and Gentlemen of the class of '99: If I could offer you only "
-    "one tip for the future, sunscreen would be it.";
 
 /* RFC 8439 §2.4.2: ChaCha20 encryption, counter 1. */
 static void test_chacha20_rfc_2_4_2(void **state)
@@ -44,22 +19,22 @@ static void test_chacha20_rfc_2_4_2(void **state)
     uint8_t key[32], nonce[12], expect[114], out[114];
     for (int i = 0; i < 32; i++)
         key[i] = (uint8_t)i;
-    unhex("000000000000004a00000000", nonce);
-    size_t n = unhex("6e 2e 35 9a 25 68 f9 80 41 ba 07 28 dd 0d 69 81"
-                     "e9 7e 7a ec 1d 43 60 c2 0a 27 af cc fd 9f ae 0b"
-                     "f9 1b 65 c5 52 47 33 ab 8f 59 3d ab cd 62 b3 57"
-                     "16 39 d6 24 e6 51 52 ab 8f 53 0c 35 9f 08 61 d8"
-                     "07 ca 0d bf 50 0d 6a 61 56 a3 8e 08 8a 22 b6 5e"
-                     "52 bc 51 4d 16 cc f8 06 81 8c e9 1a b7 79 37 36"
-                     "5a f9 0b bf 74 a3 5b e6 b4 0b 8e ed f2 78 5e 42"
-                     "87 4d",
-                     expect);
+    test_unhex("000000000000004a00000000", nonce);
+    size_t n = test_unhex("6e 2e 35 9a 25 68 f9 80 41 ba 07 28 dd 0d 69 81"
+                          "e9 7e 7a ec 1d 43 60 c2 0a 27 af cc fd 9f ae 0b"
+                          "f9 1b 65 c5 52 47 33 ab 8f 59 3d ab cd 62 b3 57"
+                          "16 39 d6 24 e6 51 52 ab 8f 53 0c 35 9f 08 61 d8"
+                          "07 ca 0d bf 50 0d 6a 61 56 a3 8e 08 8a 22 b6 5e"
+                          "52 bc 51 4d 16 cc f8 06 81 8c e9 1a b7 79 37 36"
+                          "5a f9 0b bf 74 a3 5b e6 b4 0b 8e ed f2 78 5e 42"
+                          "87 4d",
+                          expect);
     assert_int_equal(n, 114);
-    assert_int_equal(strlen(sunscreen), 114);
-    chacha20_xor(key, 1, nonce, (const uint8_t *)sunscreen, out, 114);
+    assert_int_equal(strlen(rfc8439_sunscreen), 114);
+    chacha20_xor(key, 1, nonce, (const uint8_t *)rfc8439_sunscreen, out, 114);
     assert_memory_equal(out, expect, 114);
     chacha20_xor(key, 1, nonce, out, out, 114); /* in place, back again */
-    assert_memory_equal(out, sunscreen, 114);
+    assert_memory_equal(out, rfc8439_sunscreen, 114);
 }
 
 /* RFC 8439 §2.5.2: Poly1305 over "Cryptographic Forum Research Group". */
@@ -67,10 +42,11 @@ static void test_poly1305_rfc_2_5_2(void **state)
 {
     (void)state;
     uint8_t key[32], expect[16], tag[16];
-    unhex("85:d6:be:78:57:55:6d:33:7f:44:52:fe:42:d5:06:a8:01:03:80:8a:fb:0d:"
-          "b2:fd:4a:bf:f6:af:41:49:f5:1b",
-          key);
-    unhex("a8:06:1d:c1:30:51:36:c6:c2:2b:8b:af:0c:01:27:a9", expect);
+    test_unhex(
+        "85:d6:be:78:57:55:6d:33:7f:44:52:fe:42:d5:06:a8:01:03:80:8a:fb:0d:"
+        "b2:fd:4a:bf:f6:af:41:49:f5:1b",
+        key);
+    test_unhex("a8:06:1d:c1:30:51:36:c6:c2:2b:8b:af:0c:01:27:a9", expect);
     const char *msg = "Cryptographic Forum Research Group";
     poly1305_mac(key, (const uint8_t *)msg, strlen(msg), tag);
     assert_memory_equal(tag, expect, 16);
@@ -86,37 +62,15 @@ static void test_poly1305_rfc_2_5_2(void **state)
     }
 }
 
-typedef struct Vector282 {
-    uint8_t key[32], nonce[12], aad[12], ct[114], tag[16];
-} Vector282;
-
-static void load_2_8_2(Vector282 *v)
-{
-    for (int i = 0; i < 32; i++)
-        v->key[i] = (uint8_t)(0x80 + i);
-    unhex("07 00 00 00 40 41 42 43 44 45 46 47", v->nonce);
-    unhex("50 51 52 53 c0 c1 c2 c3 c4 c5 c6 c7", v->aad);
-    unhex("d3 1a 8d 34 64 8e 60 db 7b 86 af bc 53 ef 7e c2"
-          "a4 ad ed 51 29 6e 08 fe a9 e2 b5 a7 36 ee 62 d6"
-          "3d be a4 5e 8c a9 67 12 82 fa fb 69 da 92 72 8b"
-          "1a 71 de 0a 9e 06 0b 29 05 d6 a5 b6 7e cd 3b 36"
-          "92 dd bd 7f 2d 77 8b 8c 98 03 ae e3 28 09 1b 58"
-          "fa b3 24 e4 fa d6 75 94 55 85 80 8b 48 31 d7 bc"
-          "3f f4 de f0 8e 4b 7a 9d e5 76 d2 65 86 ce c6 4b"
-          "61 16",
-          v->ct);
-    unhex("1a:e1:0b:59:4f:09:e2:6a:7e:90:2e:cb:d0:60:06:91", v->tag);
-}
-
 /* RFC 8439 §2.8.2: AEAD seal gives the ciphertext and tag exactly. */
 static void test_aead_seal_rfc_2_8_2(void **state)
 {
     (void)state;
-    Vector282 v;
-    load_2_8_2(&v);
+    Rfc8439Aead v;
+    rfc8439_2_8_2(&v);
     uint8_t ct[114], tag[16];
-    aead_seal(v.key, v.nonce, v.aad, sizeof(v.aad), (const uint8_t *)sunscreen,
-              114, ct, tag);
+    aead_seal(v.key, v.nonce, v.aad, sizeof(v.aad),
+              (const uint8_t *)rfc8439_sunscreen, 114, ct, tag);
     assert_memory_equal(ct, v.ct, 114);
     assert_memory_equal(tag, v.tag, 16);
 }
@@ -126,12 +80,12 @@ static void test_aead_seal_rfc_2_8_2(void **state)
 static void test_aead_open_rejects_tampering(void **state)
 {
     (void)state;
-    Vector282 v;
-    load_2_8_2(&v);
+    Rfc8439Aead v;
+    rfc8439_2_8_2(&v);
     uint8_t pt[114];
     assert_int_equal(aead_open(v.key, v.nonce, v.aad, 12, v.ct, 114, v.tag, pt),
                      0);
-    assert_memory_equal(pt, sunscreen, 114);
+    assert_memory_equal(pt, rfc8439_sunscreen, 114);
 
     for (int bit = 0; bit < 128; bit += 7) {
         uint8_t tag[16];

@@ -8,6 +8,7 @@
 #include "harness.h"
 
 #include "audio_util.h"
+#include "rfc8439.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -91,32 +92,6 @@ static void get(Dom *d, uint64_t addr, void *p, size_t n)
 
 /* ---- RFC 8439 §2.8.2 --------------------------------------------------- */
 
-static size_t unhex(const char *s, uint8_t *out)
-{
-    size_t n = 0;
-    int hi = -1;
-    for (; *s; s++) {
-        int v;
-        if (*s >= '0' && *s <= '9')
-            v = *s - '0';
-        else if (*s >= 'a' && *s <= 'f')
-            v = *s - 'a' + 10;
-        else
-            continue;
-        if (hi < 0) {
-            hi = v;
-        } else {
-            out[n++] = (uint8_t)(hi << 4 | v);
-            hi = -1;
-        }
-    }
-    return n;
-}
-
-static const char sunscreen[] =
-    "Ladies and Gentlemen of the class of '99: If I could offer you only "
-    "one tip for the future, sunscreen would be it.";
-
 #define IO_REQ HS_IO_BASE
 #define IO_A (HS_IO_BASE + 0x1000)
 #define IO_B (HS_IO_BASE + 0x20000)
@@ -125,24 +100,13 @@ static const char sunscreen[] =
 static void test_guest_aead_rfc8439(void **state)
 {
     (void)state;
-    uint8_t aad[12], ct[114], tag[16];
+    Rfc8439Aead v;
+    rfc8439_2_8_2(&v);
+    const uint8_t *aad = v.aad, *ct = v.ct, *tag = v.tag;
     HsAeadRequest rq;
     memset(&rq, 0, sizeof rq);
-    for (int i = 0; i < 32; i++)
-        rq.key[i] = (uint8_t)(0x80 + i);
-    unhex("07 00 00 00 40 41 42 43 44 45 46 47", rq.nonce);
-    unhex("50 51 52 53 c0 c1 c2 c3 c4 c5 c6 c7", aad);
-    assert_int_equal(unhex("d3 1a 8d 34 64 8e 60 db 7b 86 af bc 53 ef 7e c2"
-                           "a4 ad ed 51 29 6e 08 fe a9 e2 b5 a7 36 ee 62 d6"
-                           "3d be a4 5e 8c a9 67 12 82 fa fb 69 da 92 72 8b"
-                           "1a 71 de 0a 9e 06 0b 29 05 d6 a5 b6 7e cd 3b 36"
-                           "92 dd bd 7f 2d 77 8b 8c 98 03 ae e3 28 09 1b 58"
-                           "fa b3 24 e4 fa d6 75 94 55 85 80 8b 48 31 d7 bc"
-                           "3f f4 de f0 8e 4b 7a 9d e5 76 d2 65 86 ce c6 4b"
-                           "61 16",
-                           ct),
-                     114);
-    unhex("1a:e1:0b:59:4f:09:e2:6a:7e:90:2e:cb:d0:60:06:91", tag);
+    memcpy(rq.key, v.key, sizeof rq.key);
+    memcpy(rq.nonce, v.nonce, sizeof rq.nonce);
     rq.aad_len = 12;
     rq.aad_addr = IO_A;
     rq.in_addr = IO_B;
@@ -152,7 +116,7 @@ static void test_guest_aead_rfc8439(void **state)
     Dom d;
     dom_open(&d);
     put(&d, IO_A, aad, 12);
-    put(&d, IO_B, sunscreen, 114);
+    put(&d, IO_B, rfc8439_sunscreen, 114);
     put(&d, IO_REQ, &rq, sizeof rq);
     dom_event(&d, HS_EV_CALL, HS_CALL_AEAD_SEAL, IO_REQ, 1u << 24);
     HsAeadRequest out;
@@ -164,8 +128,8 @@ static void test_guest_aead_rfc8439(void **state)
     assert_memory_equal(out.tag, tag, 16);
     /* and the host reference agrees */
     uint8_t hct[114], htag[16];
-    aead_seal(rq.key, rq.nonce, aad, 12, (const uint8_t *)sunscreen, 114, hct,
-              htag);
+    aead_seal(rq.key, rq.nonce, aad, 12, (const uint8_t *)rfc8439_sunscreen,
+              114, hct, htag);
     assert_memory_equal(hct, gct, 114);
     assert_memory_equal(htag, out.tag, 16);
 
@@ -185,7 +149,7 @@ static void test_guest_aead_rfc8439(void **state)
             assert_int_equal(out.status, HS_EPERM);
         } else {
             assert_int_equal(out.status, 0);
-            assert_memory_equal(pt, sunscreen, 114);
+            assert_memory_equal(pt, rfc8439_sunscreen, 114);
         }
     }
     dom_close(&d);

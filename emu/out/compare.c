@@ -1,0 +1,466 @@
+/*
+ * compare.c - the side-by-side table: see compare.h.
+ */
+#include "out/compare.h"
+#include "sim/error.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "out/atomic.h"
+#include "out/check.h"
+
+#define CELL_MAX 40 /* longest formatted number, with its NUL */
+
+/* One value of one approach. */
+typedef struct Cell {
+    bool present;         /* has a number */
+    bool integer;         /* written as an integer */
+    double value;         /* the number */
+    char text[CELL_MAX];  /* display text ("-" when absent) */
+    char exact[CELL_MAX]; /* CSV text ("" when absent) */
+} Cell;
+
+/* One metric across the approaches. */
+typedef struct Row {
+    char *metric; /* metric path (owned) */
+    char *label;  /* what the terminal shows (owned) */
+    Cell *cells;  /* one per column (owned) */
+} Row;
+
+struct CompareTable {
+    char **approaches; /* column names (owned) */
+    size_t n_cols;     /* number of columns */
+    Row *rows;         /* rows (owned) */
+    size_t n_rows;     /* used */
+    size_t cap_rows;   /* allocated */
+};
+
+static void format_cell(Cell *c)
+{
+    if (!c->present) {
+        strcpy(c->text, "-");
+        c->exact[0] = '\0';
+        return;
+    }
+    double v = c->value, a = fabs(v);
+    if (c->integer) {
+        snprintf(c->text, CELL_MAX, "%.0f", v);
+        snprintf(c->exact, CELL_MAX, "%.0f", v);
+        return;
+    }
+    if (a >= 1e5)
+        snprintf(c->text, CELL_MAX, "%.0f", v);
+    else if (a >= 100)
+        snprintf(c->text, CELL_MAX, "%.1f", v);
+    else if (a >= 1)
+        snprintf(c->text, CELL_MAX, "%.2f", v);
+    else if (a == 0)
+        snprintf(c->text, CELL_MAX, "0");
+    else
+        snprintf(c->text, CELL_MAX, "%.3g", v);
+    snprintf(c->exact, CELL_MAX, "%.12g", v);
+}
+
+/* Adds a row whose cells come from resolving metric in each tree (or
+ * from value_of when given). Rows with no value anywhere are dropped. */
+static int add_row(CompareTable *t, const json_t *const res[],
+                   const char *metric, const char *label,
+                   bool (*value_of)(const json_t *, double *, bool *))
+{
+    Cell *cells = calloc(t->n_cols, sizeof *cells);
+    if (!cells)
+        return -1;
+    bool any = false;
+    for (size_t i = 0; i < t->n_cols; i++) {
+        Cell *c = &cells[i];
+        if (value_of) {
+            c->present = value_of(res[i], &c->value, &c->integer);
+        } else {
+            const json_t *v;
+            if (check_resolve(res[i], metric, &v, NULL, 0) == 0 &&
+                json_is_number(v)) {
+                c->present = true;
+                c->integer = json_is_integer(v);
+                c->value = json_number_value(v);
+            }
+        }
+        any = any || c->present;
+        format_cell(c);
+    }
+    if (!any) {
+        free(cells);
+        return 0;
+    }
+    if (t->n_rows == t->cap_rows) {
+        size_t ncap = t->cap_rows ? t->cap_rows * 2 : 32;
+        Row *p = realloc(t->rows, ncap * sizeof *p);
+        if (!p) {
+            free(cells);
+            return -1;
+        }
+        t->rows = p;
+        t->cap_rows = ncap;
+    }
+    Row *r = &t->rows[t->n_rows];
+    r->metric = strdup(metric);
+    r->label = strdup(label);
+    r->cells = cells;
+    t->n_rows++;
+    return r->metric && r->label ? 0 : -1;
+}
+
+static bool instructions_of(const json_t *root, double *out, bool *integer)
+{
+    const json_t *o =
+        json_object_get(json_object_get(root, "counts"), "instructions");
+    const char *key;
+    const json_t *v;
+    double sum = 0;
+    bool any = false;
+    if (!json_is_object(o))
+        return false;
+    json_object_foreach((json_t *)o, key, v)
+    {
+        if (json_is_number(v)) {
+            sum += json_number_value(v);
+            any = true;
+        }
+    }
+    *out = sum;
+    *integer = true;
+    return any;
+}
+
+static bool tcb_of(const json_t *root, double *out, bool *integer)
+{
+    const json_t *a = json_object_get(root, "tcb");
+    if (!json_is_array(a))
+        return false;
+    *out = (double)json_array_size(a);
+    *integer = true;
+    return true;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted union of latency names; *n_out set. */
+static const char **latency_names(const json_t *const res[], size_t n,
+                                  size_t *n_out)
+{
+    size_t cap = 0, cnt = 0;
+    const char **names = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const char *key;
+        const json_t *v;
+        json_t *lat = json_object_get(res[i], "latency");
+        json_object_foreach(lat, key, v)
+        {
+            bool seen = false;
+            for (size_t j = 0; j < cnt && !seen; j++)
+                seen = strcmp(names[j], key) == 0;
+            if (seen)
+                continue;
+            if (cnt == cap) {
+                cap = cap ? cap * 2 : 16;
+                const char **p = realloc(names, cap * sizeof *p);
+                if (!p) {
+                    free(names);
+                    return NULL;
+                }
+                names = p;
+            }
+            names[cnt++] = key;
+        }
+    }
+    if (cnt > 1)
+        qsort(names, cnt, sizeof *names, cmp_str);
+    *n_out = cnt;
+    return names ? names : calloc(1, sizeof *names);
+}
+
+static int build_rows(CompareTable *t, const json_t *const res[])
+{
+    static const struct {
+        const char *metric, *label;
+    } fixed[] =
+        {
+            {"energy.total_mj", "energy (mJ)"},
+            {"energy.avg_power_mw", "average power (mW)"},
+            {"energy.battery_life_h", "battery life (h)"},
+            {"energy.ap_awake_pct", "AP awake (%)"},
+            {"flows.violations", "flow violations"},
+        },
+      counts[] = {
+          {"counts.syscalls", "syscalls"},
+          {"counts.hypercalls", "hypercalls"},
+          {"counts.smcs", "SMCs"},
+          {"counts.mmio_traps", "MMIO traps"},
+          {"counts.vm_switches", "VM switches"},
+          {"counts.world_switches", "world switches"},
+          {"counts.copies_bytes", "bytes copied"},
+      };
+    char metric[512], label[512];
+    size_t n_names;
+    const char **names = latency_names(res, t->n_cols, &n_names);
+    if (!names)
+        return -1;
+    for (size_t i = 0; i < n_names; i++) {
+        static const char *const stats[] = {"p50", "p95"};
+        for (size_t s = 0; s < 2; s++) {
+            snprintf(metric, sizeof metric, "latency.%s.%s_ms", names[i],
+                     stats[s]);
+            snprintf(label, sizeof label, "%s %s (ms)", names[i], stats[s]);
+            if (add_row(t, res, metric, label, NULL) < 0) {
+                free(names);
+                return -1;
+            }
+        }
+    }
+    free(names);
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        if (add_row(t, res, fixed[i].metric, fixed[i].label, NULL) < 0)
+            return -1;
+    size_t n_covert = 0;
+    for (size_t i = 0; i < t->n_cols; i++) {
+        size_t n = json_array_size(
+            json_object_get(json_object_get(res[i], "flows"), "covert"));
+        n_covert = n > n_covert ? n : n_covert;
+    }
+    for (size_t k = 0; k < n_covert; k++) {
+        const char *channel = NULL;
+        for (size_t i = 0; i < t->n_cols && !channel; i++)
+            channel = json_string_value(json_object_get(
+                json_array_get(
+                    json_object_get(json_object_get(res[i], "flows"), "covert"),
+                    k),
+                "channel"));
+        snprintf(metric, sizeof metric, "flows.covert[%zu].bits_per_s", k);
+        snprintf(label, sizeof label, "covert %s (bits/s)",
+                 channel ? channel : "?");
+        if (add_row(t, res, metric, label, NULL) < 0)
+            return -1;
+        snprintf(metric, sizeof metric, "flows.covert[%zu].bit_error_rate", k);
+        snprintf(label, sizeof label, "covert %s bit error rate",
+                 channel ? channel : "?");
+        if (add_row(t, res, metric, label, NULL) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
+        if (add_row(t, res, counts[i].metric, counts[i].label, NULL) < 0)
+            return -1;
+    if (add_row(t, res, "counts.instructions", "instructions (all domains)",
+                instructions_of) < 0 ||
+        add_row(t, res, "tcb", "TCB components", tcb_of) < 0)
+        return -1;
+    return 0;
+}
+
+CompareTable *compare_build(const json_t *const results[], size_t n, char *err,
+                            size_t err_size)
+{
+    if (n == 0) {
+        hs_errorf(err, err_size, "compare: no results");
+        return NULL;
+    }
+    CompareTable *t = calloc(1, sizeof *t);
+    if (!t || !(t->approaches = calloc(n, sizeof *t->approaches)))
+        goto oom;
+    t->n_cols = n;
+    for (size_t i = 0; i < n; i++) {
+        const char *a =
+            json_string_value(json_object_get(results[i], "approach"));
+        if (!json_is_object(results[i]) || !a) {
+            hs_errorf(err, err_size, "compare: results %zu has no \"approach\"",
+                      i + 1);
+            compare_free(t);
+            return NULL;
+        }
+        if (!(t->approaches[i] = strdup(a)))
+            goto oom;
+    }
+    if (build_rows(t, results) < 0)
+        goto oom;
+    return t;
+oom:
+    hs_errorf(err, err_size, "compare: out of memory");
+    compare_free(t);
+    return NULL;
+}
+
+void compare_free(CompareTable *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; t->approaches && i < t->n_cols; i++)
+        free(t->approaches[i]);
+    free(t->approaches);
+    for (size_t i = 0; i < t->n_rows; i++) {
+        free(t->rows[i].metric);
+        free(t->rows[i].label);
+        free(t->rows[i].cells);
+    }
+    free(t->rows);
+    free(t);
+}
+
+size_t compare_rows(const CompareTable *t)
+{
+    return t->n_rows;
+}
+
+size_t compare_columns(const CompareTable *t)
+{
+    return t->n_cols;
+}
+
+const char *compare_row_metric(const CompareTable *t, size_t row)
+{
+    return t->rows[row].metric;
+}
+
+const char *compare_row_label(const CompareTable *t, size_t row)
+{
+    return t->rows[row].label;
+}
+
+const char *compare_cell(const CompareTable *t, size_t row, size_t col)
+{
+    return t->rows[row].cells[col].text;
+}
+
+/* Width of the label column and of column col. */
+static size_t label_width(const CompareTable *t)
+{
+    size_t w = strlen("metric");
+    for (size_t r = 0; r < t->n_rows; r++)
+        if (strlen(t->rows[r].label) > w)
+            w = strlen(t->rows[r].label);
+    return w;
+}
+
+static size_t col_width(const CompareTable *t, size_t col)
+{
+    size_t w = strlen(t->approaches[col]);
+    for (size_t r = 0; r < t->n_rows; r++)
+        if (strlen(t->rows[r].cells[col].text) > w)
+            w = strlen(t->rows[r].cells[col].text);
+    return w;
+}
+
+int compare_print(const CompareTable *t, FILE *out)
+{
+    int lw = (int)label_width(t);
+    fprintf(out, "%-*s", lw, "metric");
+    for (size_t c = 0; c < t->n_cols; c++)
+        fprintf(out, "  %*s", (int)col_width(t, c), t->approaches[c]);
+    fputc('\n', out);
+    for (int i = 0; i < lw; i++)
+        fputc('-', out);
+    for (size_t c = 0; c < t->n_cols; c++) {
+        fputs("  ", out);
+        for (size_t i = 0; i < col_width(t, c); i++)
+            fputc('-', out);
+    }
+    fputc('\n', out);
+    for (size_t r = 0; r < t->n_rows; r++) {
+        fprintf(out, "%-*s", lw, t->rows[r].label);
+        for (size_t c = 0; c < t->n_cols; c++)
+            fprintf(out, "  %*s", (int)col_width(t, c),
+                    t->rows[r].cells[c].text);
+        fputc('\n', out);
+    }
+    return ferror(out) ? -1 : 0;
+}
+
+/* A CSV field, quoted when it holds a comma, quote or line break. */
+static void csv_field(FILE *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+static int write_csv(FILE *out, void *ctx, char *err, size_t err_size)
+{
+    const CompareTable *t = ctx;
+    fputs("metric,label", out);
+    for (size_t c = 0; c < t->n_cols; c++) {
+        fputc(',', out);
+        csv_field(out, t->approaches[c]);
+    }
+    fputc('\n', out);
+    for (size_t r = 0; r < t->n_rows; r++) {
+        csv_field(out, t->rows[r].metric);
+        fputc(',', out);
+        csv_field(out, t->rows[r].label);
+        for (size_t c = 0; c < t->n_cols; c++) {
+            fputc(',', out);
+            fputs(t->rows[r].cells[c].exact, out);
+        }
+        fputc('\n', out);
+    }
+    return ferror(out) ? hs_errorf(err, err_size, "write failed") : 0;
+}
+
+/* A Markdown cell: '|' escaped. */
+static void md_field(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '|')
+            fputc('\\', out);
+        fputc(*s, out);
+    }
+}
+
+static int write_md(FILE *out, void *ctx, char *err, size_t err_size)
+{
+    const CompareTable *t = ctx;
+    fputs("| metric |", out);
+    for (size_t c = 0; c < t->n_cols; c++) {
+        fputc(' ', out);
+        md_field(out, t->approaches[c]);
+        fputs(" |", out);
+    }
+    fputs("\n|---|", out);
+    for (size_t c = 0; c < t->n_cols; c++)
+        fputs("---:|", out);
+    fputc('\n', out);
+    for (size_t r = 0; r < t->n_rows; r++) {
+        fputs("| ", out);
+        md_field(out, t->rows[r].label);
+        fputs(" |", out);
+        for (size_t c = 0; c < t->n_cols; c++) {
+            fputc(' ', out);
+            md_field(out, t->rows[r].cells[c].text);
+            fputs(" |", out);
+        }
+        fputc('\n', out);
+    }
+    return ferror(out) ? hs_errorf(err, err_size, "write failed") : 0;
+}
+
+int compare_write_csv(const CompareTable *t, const char *path, char *err,
+                      size_t err_size)
+{
+    return atomic_write_file(path, write_csv, (void *)t, err, err_size);
+}
+
+int compare_write_md(const CompareTable *t, const char *path, char *err,
+                     size_t err_size)
+{
+    return atomic_write_file(path, write_md, (void *)t, err, err_size);
+}
