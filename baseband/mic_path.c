@@ -106,6 +106,21 @@ static int add_flow(BbMic *m, const MicFrame *f, hs_time when)
         m->flows = p;
         m->cap_flows = cap;
     }
+    if (m->monitor) {
+        FlowTransfer t = {
+            .from = "mic",
+            .label = (FlowLabel)f->label,
+            .to = "baseband",
+            .clearance = FLOW_UNCLASSIFIED,
+            .bytes = sizeof f->pcm,
+            .path = m->wiring == SOC_MIC_BASEBAND_DIRECT
+                        ? "mic>baseband"
+                        : "mic>audio-route>baseband",
+            .allowed = 1,
+            .when = when,
+        };
+        flow_report(m->monitor, &t);
+    }
     m->flows[m->n_flows++] = (BbFlowRecord){
         .label = f->label,
         .bytes = sizeof f->pcm,
@@ -187,6 +202,11 @@ static void mic_destroy(Device *dev)
     BbMic *m = (BbMic *)dev;
     free(m->flows);
     m->flows = NULL;
+}
+
+void bb_mic_set_monitor(BbMic *m, FlowMonitor *monitor)
+{
+    m->monitor = monitor;
 }
 
 const BbFlowRecord *bb_mic_flows(const BbMic *m, size_t *n)

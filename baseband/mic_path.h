@@ -14,8 +14,12 @@
  *                    nothing else.
  * BB_MIC_POP copies the oldest frame (640 bytes, int16 little-endian)
  * into the baseband's memory and appends a flow record: the frame's
- * ambient label, its bytes, the path and the time. The records are the
- * flow monitor's input (read them with bb_mic_flows).
+ * ambient label, its bytes, the path and the time (read them with
+ * bb_mic_flows) and, when a flow monitor is attached, reports the same
+ * transfer to it: from "mic" to "baseband", whose clearance is
+ * unclassified (its firmware is outside every domain's control), allowed
+ * (no policy stands between the wiring and the baseband's read), so a
+ * frame labelled above unclassified is a violation.
  *
  * BB_IRQ_MIC (level) is high while frames wait. A full queue drops the
  * oldest frame (counted).
@@ -28,6 +32,7 @@
 
 #include "bus/bus.h"
 #include "bus/dma.h"
+#include "flow/monitor.h"
 #include "scenario/soc.h"
 #include "soc_models/devices/audio.h"
 #include "soc_models/devices/mic.h"
@@ -63,6 +68,7 @@ typedef struct BbMic {
     size_t n_flows, cap_flows;    /* used, allocated */
     uint64_t frames_in;           /* frames that reached the baseband */
     uint64_t overruns;            /* dropped on a full queue */
+    FlowMonitor *monitor;         /* may be NULL (not owned) */
 } BbMic;
 
 /* Wires the baseband to mic according to wiring (audio is needed for
@@ -71,6 +77,8 @@ typedef struct BbMic {
 int bb_mic_init(BbMic *m, const char *name, SocMicWiring wiring, MicState *mic,
                 AudioState *audio, const GuestDma *dma, char *err,
                 size_t err_size);
+/* Reports every frame read to monitor from now on (NULL: stop). */
+void bb_mic_set_monitor(BbMic *m, FlowMonitor *monitor);
 /* The flow records so far. */
 const BbFlowRecord *bb_mic_flows(const BbMic *m, size_t *n);
 /* Stops taking frames (the baseband died): the request is dropped and a

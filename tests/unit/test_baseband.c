@@ -342,6 +342,9 @@ static void test_hostile_direct_reads_secret(void **state)
     (void)state;
     Rig r;
     rig_init(&r, SOC_MIC_BASEBAND_DIRECT, true);
+    FlowMonitor *fm = flow_monitor_new();
+    assert_non_null(fm);
+    bb_mic_set_monitor(bb_mic(r.bb), fm);
     assert_int_equal(mic_set_label(&r.mic, 2, HS_S), 0);
     assert_int_equal(mic_set_label(&r.mic, 0, 2 * HS_S), 0);
     boot(&r);
@@ -363,6 +366,10 @@ static void test_hostile_direct_reads_secret(void **state)
                      0);
     assert_int_equal(v.dst, IP_WEB_ADDR);
     assert_int_equal(v.payload_bytes, 164);
+    /* the flow monitor sees the secret frames as violations */
+    assert_int_equal(flow_violations(fm), secret);
+    assert_int_equal(flow_violation_bytes(fm), 640 * secret);
+    flow_monitor_free(fm);
     rig_free(&r);
 }
 
