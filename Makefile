@@ -159,9 +159,15 @@ $(BUILD)/tests/pcapgen: $(BUILD)/obj/tests/pcapgen.o $(BUILD)/libhandset.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+# Writes the radio.pcap of a call through the baseband for
+# tests/e2e/baseband.sh.
+$(BUILD)/tests/bbcall: $(BUILD)/obj/tests/bbcall.o $(BUILD)/obj/tests/unit/bb_rig.o $(BUILD)/libhandset.a $(BUILD)/libguestref.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
 # The benchmark program is built (and smoke-run by tests/e2e/bench_run.sh)
 # so a change that breaks a benchmark fails the tests, not the next bench.
-check: all $(BUILD)/tests/unit $(BUILD)/tests/pcapgen $(if $(BENCH_OBJS),$(BUILD)/bench/handset-bench)
+check: all $(BUILD)/tests/unit $(BUILD)/tests/pcapgen $(BUILD)/tests/bbcall $(if $(BENCH_OBJS),$(BUILD)/bench/handset-bench)
 	@sh tests/run
 
 # The main job. Until the scenario runner exists this runs the event

@@ -15,6 +15,7 @@
 static const VcpuCoreType core_types[] = {
     {
         .name = "little",
+        .arch = VCPU_ARCH_A64,
         .model = "Arm Cortex-A53",
         .cpi_milli = 1500,
         .default_khz = 1400000,
@@ -26,6 +27,7 @@ static const VcpuCoreType core_types[] = {
     },
     {
         .name = "big",
+        .arch = VCPU_ARCH_A64,
         .model = "Arm Cortex-A72",
         .cpi_milli = 800,
         .default_khz = 2000000,
@@ -36,6 +38,25 @@ static const VcpuCoreType core_types[] = {
                   "clock (estimate)",
     },
 };
+
+/* The baseband processor: application-class ARMv7 cores run modem
+ * protocol stacks on current basebands; its figures are estimates. */
+static const VcpuCoreType baseband_core = {
+    .name = "baseband",
+    .arch = VCPU_ARCH_A32,
+    .model = "Arm Cortex-A7",
+    .cpi_milli = 1600,
+    .default_khz = 800000,
+    .uc_model = UC_CPU_ARM_CORTEX_A7,
+    .source = "Cortex-A7: in-order, partial dual-issue (Arm Cortex-A7 "
+              "MPCore TRM r0p5, section 1.1); CPI 1.6 and the 800 MHz "
+              "clock are estimates for a modem's application core",
+};
+
+const VcpuCoreType *vcpu_core_type_baseband(void)
+{
+    return &baseband_core;
+}
 
 #define N_CORE_TYPES (sizeof core_types / sizeof core_types[0])
 

@@ -70,6 +70,23 @@ GuestMem *guest_mem_new(GuestShm *shm)
     return mem;
 }
 
+GuestMem *guest_mem_new_ram(uint64_t base, uint64_t size)
+{
+    GuestMem *mem = calloc(1, sizeof *mem);
+    if (!mem)
+        return NULL;
+    mem->refs = 1;
+    mem->regions[GUEST_REGION_RAM] =
+        (GuestRegion){"ram", base, size, alloc_pages(size)};
+    mem->regions[GUEST_REGION_FB] = (GuestRegion){"fb", 0, 0, NULL};
+    mem->regions[GUEST_REGION_SHM] = (GuestRegion){"shm", 0, 0, NULL};
+    if (!mem->regions[GUEST_REGION_RAM].host) {
+        free(mem);
+        return NULL;
+    }
+    return mem;
+}
+
 GuestMem *guest_mem_ref(GuestMem *mem)
 {
     mem->refs++;

@@ -55,6 +55,10 @@ typedef struct GuestMem {
  * with shm NULL a private shared region is created. One reference.
  * Returns NULL when memory runs out. */
 GuestMem *guest_mem_new(GuestShm *shm);
+/* A memory of RAM only, size bytes (a multiple of 4 KiB) at base, for a
+ * processor with its own map (the baseband): the framebuffer and shared
+ * regions are absent (host NULL) and are not mapped by vCPUs. */
+GuestMem *guest_mem_new_ram(uint64_t base, uint64_t size);
 GuestMem *guest_mem_ref(GuestMem *mem);
 void guest_mem_unref(GuestMem *mem);
 

@@ -39,6 +39,20 @@ enum {
 #define VCPU_PAGE 4096ULL
 #define HVC_MASK 0xffe0001fu
 #define HVC_BITS 0xd4000002u /* HVC #imm16: imm16 in bits 5..20 */
+#define A32_HVC_MASK 0x0ff000f0u
+#define A32_HVC_BITS 0x01400070u /* HVC #imm12:imm4 (cond 1110) */
+
+/* What differs between the architectures a vCPU can run. */
+typedef struct VcpuArchOps {
+    int uc_arch, uc_mode;       /* uc_open arguments */
+    const int *gpr;             /* Unicorn ids of the general registers */
+    int n_gpr;                  /* entries in gpr */
+    int reg_sp, reg_lr, reg_pc; /* Unicorn ids */
+    /* Decodes a platform call; true with *imm set if insn is one. */
+    bool (*decode_call)(uint32_t insn, unsigned *imm);
+    /* Address a load/store would access now (see ldst_address). */
+    bool (*ldst_address)(uc_engine *uc, uint32_t insn, uint64_t *addr);
+} VcpuArchOps;
 
 /* Why the current run asked Unicorn to stop. */
 typedef enum StopWhy {
@@ -64,6 +78,7 @@ struct Vcpu {
     int domain;               /* domain index */
     int index;                /* vCPU index in the domain */
     const VcpuCoreType *core; /* core type */
+    const VcpuArchOps *arch;  /* its architecture */
     uint64_t freq_khz;        /* current clock */
     uint64_t entry_pc;        /* hs_entry */
     uint64_t watchdog;        /* per-handler instruction limit */
@@ -186,23 +201,43 @@ static const int xregs[31] = {
     UC_ARM64_REG_X28, UC_ARM64_REG_X29, UC_ARM64_REG_X30,
 };
 
-static int uc_reg_id(int n)
+static const int rregs[15] = {
+    UC_ARM_REG_R0,  UC_ARM_REG_R1, UC_ARM_REG_R2,  UC_ARM_REG_R3,
+    UC_ARM_REG_R4,  UC_ARM_REG_R5, UC_ARM_REG_R6,  UC_ARM_REG_R7,
+    UC_ARM_REG_R8,  UC_ARM_REG_R9, UC_ARM_REG_R10, UC_ARM_REG_R11,
+    UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR,
+};
+
+static int uc_reg_id(const Vcpu *v, int n)
 {
-    if (n >= 0 && n < 31)
-        return xregs[n];
-    return n == VCPU_REG_SP ? UC_ARM64_REG_SP : UC_ARM64_REG_PC;
+    const VcpuArchOps *a = v->arch;
+    if (n >= 0 && n < a->n_gpr)
+        return a->gpr[n];
+    if (n == VCPU_REG_SP)
+        return a->reg_sp;
+    return n == 30 ? a->reg_lr : a->reg_pc;
 }
 
 uint64_t vcpu_reg(Vcpu *v, int n)
 {
     uint64_t val = 0;
-    uc_reg_read(v->uc, uc_reg_id(n), &val);
+    if (v->arch->uc_arch == UC_ARCH_ARM) {
+        uint32_t r = 0;
+        uc_reg_read(v->uc, uc_reg_id(v, n), &r);
+        return r;
+    }
+    uc_reg_read(v->uc, uc_reg_id(v, n), &val);
     return val;
 }
 
 void vcpu_set_reg(Vcpu *v, int n, uint64_t value)
 {
-    uc_reg_write(v->uc, uc_reg_id(n), &value);
+    if (v->arch->uc_arch == UC_ARCH_ARM) {
+        uint32_t r = (uint32_t)value;
+        uc_reg_write(v->uc, uc_reg_id(v, n), &r);
+        return;
+    }
+    uc_reg_write(v->uc, uc_reg_id(v, n), &value);
 }
 
 /* ---- hooks ------------------------------------------------------------- */
@@ -226,13 +261,14 @@ static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 static void on_intr(uc_engine *uc, uint32_t intno, void *ud)
 {
     Vcpu *v = ud;
-    uint64_t pc = 0;
-    uc_reg_read(uc, UC_ARM64_REG_PC, &pc);
+    (void)uc;
+    uint64_t pc = vcpu_reg(v, VCPU_REG_PC);
     uint64_t hvc_pc = intno == VCPU_EXCP_HVC ? pc - 4 : pc;
     uint32_t insn = 0;
+    unsigned imm = 0;
     bool is_hvc = (intno == VCPU_EXCP_HVC || intno == VCPU_EXCP_UDEF) &&
                   guest_mem_read(v->mem, hvc_pc, &insn, 4) == 0 &&
-                  (insn & HVC_MASK) == HVC_BITS;
+                  v->arch->decode_call(insn, &imm);
     if (!is_hvc) {
         VcpuFaultKind kind = intno == VCPU_EXCP_UDEF ? VCPU_FAULT_UNDEFINED
                                                      : VCPU_FAULT_EXCEPTION;
@@ -245,22 +281,19 @@ static void on_intr(uc_engine *uc, uint32_t intno, void *ud)
         request_stop(v, STOP_FAULT);
         return;
     }
-    VcpuTrap trap = {.call = (insn >> 5) & 0xffff,
-                     .pc = hvc_pc,
-                     .when = time_at(v, v->run_insns)};
+    VcpuTrap trap = {
+        .call = imm, .pc = hvc_pc, .when = time_at(v, v->run_insns)};
     for (int i = 0; i < 4; i++)
-        uc_reg_read(uc, xregs[i], &trap.args[i]);
+        trap.args[i] = vcpu_reg(v, i);
     uint64_t ret = (uint64_t)(int64_t)HS_EINVAL;
     VcpuTrapAction act = VCPU_TRAP_CONTINUE;
     v->calls++;
     if (v->trap_fn)
         act = v->trap_fn(v->trap_ctx, v, &trap, &ret);
     if (act != VCPU_TRAP_EXIT)
-        uc_reg_write(uc, UC_ARM64_REG_X0, &ret);
-    if (intno == VCPU_EXCP_UDEF) {
-        uint64_t next = hvc_pc + 4;
-        uc_reg_write(uc, UC_ARM64_REG_PC, &next);
-    }
+        vcpu_set_reg(v, 0, ret);
+    if (intno == VCPU_EXCP_UDEF)
+        vcpu_set_reg(v, VCPU_REG_PC, hvc_pc + 4);
     if (act == VCPU_TRAP_BLOCK) {
         v->blocked_call = trap.call;
         request_stop(v, STOP_BLOCKED);
@@ -353,6 +386,86 @@ static bool ldst_address(uc_engine *uc, uint32_t insn, uint64_t *addr)
     return false;
 }
 
+/* A32: single data transfers (LDR/STR/LDRB/STRB, immediate offset) and
+ * extra loads/stores (LDRH/STRH/LDRD/STRD/LDRSB/LDRSH, immediate
+ * offset). Register offsets and LDM/STM are not decoded, so a fault
+ * there is reported at the block start. */
+static uint64_t a32_reg(uc_engine *uc, unsigned n)
+{
+    static const int ids[16] = {
+        UC_ARM_REG_R0,  UC_ARM_REG_R1, UC_ARM_REG_R2,  UC_ARM_REG_R3,
+        UC_ARM_REG_R4,  UC_ARM_REG_R5, UC_ARM_REG_R6,  UC_ARM_REG_R7,
+        UC_ARM_REG_R8,  UC_ARM_REG_R9, UC_ARM_REG_R10, UC_ARM_REG_R11,
+        UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR,  UC_ARM_REG_PC,
+    };
+    uint32_t r = 0;
+    uc_reg_read(uc, ids[n & 15], &r);
+    return r;
+}
+
+static bool a32_ldst_address(uc_engine *uc, uint32_t insn, uint64_t *addr)
+{
+    if ((insn >> 28) == 0xf)
+        return false; /* unconditional space */
+    unsigned rn = (insn >> 16) & 15;
+    bool pre = (insn >> 24) & 1, up = (insn >> 23) & 1;
+    uint32_t off;
+    if ((insn & 0x0e000000u) == 0x04000000u) { /* LDR/STR imm12 */
+        off = insn & 0xfff;
+    } else if ((insn & 0x0e400090u) == 0x00400090u && (insn & 0x60)) {
+        off = ((insn >> 4) & 0xf0) | (insn & 0xf); /* extra, imm8 */
+    } else {
+        return false;
+    }
+    uint32_t base = (uint32_t)a32_reg(uc, rn);
+    if (rn == 15)
+        base += 8;
+    if (pre)
+        base = up ? base + off : base - off;
+    *addr = base;
+    return true;
+}
+
+static bool a32_decode_call(uint32_t insn, unsigned *imm)
+{
+    if ((insn & 0xfff000f0u) != (0xe0000000u | A32_HVC_BITS))
+        return false;
+    *imm = (((insn >> 8) & 0xfff) << 4) | (insn & 0xf);
+    return true;
+}
+
+static bool a64_decode_call(uint32_t insn, unsigned *imm)
+{
+    if ((insn & HVC_MASK) != HVC_BITS)
+        return false;
+    *imm = (insn >> 5) & 0xffff;
+    return true;
+}
+
+static const VcpuArchOps arch_a64 = {
+    .uc_arch = UC_ARCH_ARM64,
+    .uc_mode = UC_MODE_ARM,
+    .gpr = xregs,
+    .n_gpr = 31,
+    .reg_sp = UC_ARM64_REG_SP,
+    .reg_lr = UC_ARM64_REG_X30,
+    .reg_pc = UC_ARM64_REG_PC,
+    .decode_call = a64_decode_call,
+    .ldst_address = ldst_address,
+};
+
+static const VcpuArchOps arch_a32 = {
+    .uc_arch = UC_ARCH_ARM,
+    .uc_mode = UC_MODE_ARM,
+    .gpr = rregs,
+    .n_gpr = 15,
+    .reg_sp = UC_ARM_REG_SP,
+    .reg_lr = UC_ARM_REG_LR,
+    .reg_pc = UC_ARM_REG_PC,
+    .decode_call = a32_decode_call,
+    .ldst_address = a32_ldst_address,
+};
+
 /* Finds the instruction of the current block that accesses addr. */
 static bool locate_access(Vcpu *v, uint64_t addr, uint64_t *pc)
 {
@@ -366,7 +479,7 @@ static bool locate_access(Vcpu *v, uint64_t addr, uint64_t *pc)
         memcpy(&insn, code + off, 4);
         uint64_t a;
         /* an access may fault part-way (pairs, vectors, page crossing) */
-        if (ldst_address(v->uc, insn, &a) && addr - a < 64) {
+        if (v->arch->ldst_address(v->uc, insn, &a) && addr - a < 64) {
             if (found++ == 0)
                 *pc = v->blk_pc + off;
         }
@@ -498,13 +611,14 @@ Vcpu *vcpu_new(GuestMem *mem, const VcpuConfig *cfg, char *err, size_t err_size)
     v->domain = cfg->domain;
     v->index = cfg->index;
     v->core = core;
+    v->arch = core->arch == VCPU_ARCH_A32 ? &arch_a32 : &arch_a64;
     v->freq_khz = cfg->freq_khz ? cfg->freq_khz : core->default_khz;
     v->entry_pc = cfg->entry_pc;
     v->watchdog =
         cfg->watchdog_insns ? cfg->watchdog_insns : VCPU_WATCHDOG_DEFAULT;
     v->state = VCPU_IDLE;
 
-    uc_err e = uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &v->uc);
+    uc_err e = uc_open(v->arch->uc_arch, v->arch->uc_mode, &v->uc);
     if (e != UC_ERR_OK) {
         snprintf(err, err_size, "uc_open: %s", uc_strerror(e));
         v->uc = NULL;
@@ -518,6 +632,8 @@ Vcpu *vcpu_new(GuestMem *mem, const VcpuConfig *cfg, char *err, size_t err_size)
     }
     for (int i = 0; i < GUEST_REGIONS; i++) {
         GuestRegion *r = &mem->regions[i];
+        if (!r->host || !r->size)
+            continue; /* absent in this processor's map */
         e = uc_mem_map_ptr(v->uc, r->base, r->size, UC_PROT_ALL, r->host);
         if (e != UC_ERR_OK) {
             snprintf(err, err_size, "cannot map guest %s: %s", r->name,
@@ -535,6 +651,8 @@ Vcpu *vcpu_new(GuestMem *mem, const VcpuConfig *cfg, char *err, size_t err_size)
         snprintf(err, err_size, "cannot install Unicorn hooks");
         goto fail;
     }
+    if (core->arch == VCPU_ARCH_A32)
+        return v; /* soft-float firmware: no FP or EL setup */
     /* FP/SIMD at EL1 and EL0: CPACR_EL1.FPEN = 0b11. */
     uint64_t cpacr = 3ULL << 20;
     uc_reg_write(v->uc, UC_ARM64_REG_CPACR_EL1, &cpacr);
@@ -640,6 +758,12 @@ VcpuRunResult vcpu_run(Vcpu *v, uint64_t budget)
 
     if (v->fault.kind != VCPU_FAULT_NONE)
         return die(v);
+    if (e == UC_ERR_INSN_INVALID) {
+        /* the A32 engine reports UDF this way, PC at the instruction */
+        record_fault(v, VCPU_FAULT_UNDEFINED, vcpu_reg(v, VCPU_REG_PC), true, 0,
+                     0);
+        return die(v);
+    }
     if (e != UC_ERR_OK) {
         record_fault(v, VCPU_FAULT_EMULATOR, vcpu_reg(v, VCPU_REG_PC), false, 0,
                      (uint32_t)e);
@@ -781,6 +905,11 @@ const char *vcpu_fault_kind_name(VcpuFaultKind kind)
 
 int vcpu_fault_format(const VcpuFault *f, char *buf, size_t size)
 {
+    char who[40];
+    if (f->domain == VCPU_DOMAIN_BASEBAND)
+        snprintf(who, sizeof who, "baseband");
+    else
+        snprintf(who, sizeof who, "domain %d vcpu %d", f->domain, f->vcpu);
     char when[32];
     sim_format_duration(f->when, when, sizeof when);
     const char *pcnote = f->pc_exact ? "" : " (start of the block)";
@@ -790,27 +919,25 @@ int vcpu_fault_format(const VcpuFault *f, char *buf, size_t size)
     case VCPU_FAULT_MMIO_NO_DEVICE:
     case VCPU_FAULT_UNMAPPED_FETCH:
         return snprintf(buf, size,
-                        "domain %d vcpu %d fault: %s of %u bytes at address "
+                        "%s fault: %s of %u bytes at address "
                         "0x%llx, pc 0x%llx%s, at %s",
-                        f->domain, f->vcpu, vcpu_fault_kind_name(f->kind),
-                        f->detail, (unsigned long long)f->address,
+                        who, vcpu_fault_kind_name(f->kind), f->detail,
+                        (unsigned long long)f->address,
                         (unsigned long long)f->pc, pcnote, when);
     case VCPU_FAULT_EXCEPTION:
         return snprintf(buf, size,
-                        "domain %d vcpu %d fault: unexpected CPU exception %u "
+                        "%s fault: unexpected CPU exception %u "
                         "at pc 0x%llx, at %s",
-                        f->domain, f->vcpu, f->detail,
-                        (unsigned long long)f->pc, when);
+                        who, f->detail, (unsigned long long)f->pc, when);
     case VCPU_FAULT_EMULATOR:
         return snprintf(buf, size,
-                        "domain %d vcpu %d fault: emulator stopped (%s) at "
+                        "%s fault: emulator stopped (%s) at "
                         "pc 0x%llx, at %s",
-                        f->domain, f->vcpu, uc_strerror((uc_err)f->detail),
+                        who, uc_strerror((uc_err)f->detail),
                         (unsigned long long)f->pc, when);
     default:
-        return snprintf(buf, size,
-                        "domain %d vcpu %d fault: %s at pc 0x%llx%s, at %s",
-                        f->domain, f->vcpu, vcpu_fault_kind_name(f->kind),
+        return snprintf(buf, size, "%s fault: %s at pc 0x%llx%s, at %s", who,
+                        vcpu_fault_kind_name(f->kind),
                         (unsigned long long)f->pc, pcnote, when);
     }
 }

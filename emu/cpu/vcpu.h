@@ -1,7 +1,17 @@
 /*
- * vcpu.h - a virtual AArch64 CPU over Unicorn: runs a domain's guest
- * handlers with an instruction budget and turns instructions into cycles
- * and local time.
+ * vcpu.h - a virtual Arm CPU over Unicorn: runs a domain's guest
+ * handlers (AArch64) or the baseband firmware (32-bit ARMv7, A32) with an
+ * instruction budget and turns instructions into cycles and local time.
+ *
+ * The architecture comes from the core type (VcpuCoreType.arch). Counting,
+ * budgets, time, MMIO and faults are one implementation for both; what
+ * differs (Unicorn mode, register names, the entry convention's registers,
+ * how a platform call is encoded, how a faulting load/store is decoded) is
+ * in a per-architecture table in vcpu.c. On A32 the entry convention is
+ * r0-r2 = event, a0, a1 (a0/a1 truncated to 32 bits), SP, LR =
+ * HS_SENTINEL_ADDR, PC = entry, ARM (not Thumb) state; the result is r0.
+ * Platform calls on A32 are HVC #imm16 (the immediate split as imm12:imm4
+ * in the encoding), arguments r0-r3.
  *
  * One uc_engine per vCPU. The domain's GuestMem is mapped with
  * uc_mem_map_ptr; the MMIO pages that hold devices of the Bus are mapped
@@ -53,20 +63,29 @@
 
 typedef struct Vcpu Vcpu;
 
+/* Instruction-set architecture of a core type. */
+typedef enum VcpuArch {
+    VCPU_ARCH_A64 = 0, /* AArch64 (domains) */
+    VCPU_ARCH_A32 = 1, /* 32-bit ARMv7, ARM state (the baseband) */
+} VcpuArch;
+
 /* A CPU core type: what turns instructions into cycles. */
 typedef struct VcpuCoreType {
-    const char *name;     /* "little", "big" */
+    const char *name;     /* "little", "big", "baseband" */
+    VcpuArch arch;        /* instruction set */
     const char *model;    /* the Arm core it stands for */
     uint32_t cpi_milli;   /* cycles per instruction x 1000 */
     uint64_t default_khz; /* default clock, kHz */
-    int uc_model;         /* Unicorn CPU model (UC_CPU_ARM64_*) */
+    int uc_model;         /* Unicorn CPU model (UC_CPU_ARM64_* / ARM_*) */
     const char *source;   /* where cpi and clock come from */
 } VcpuCoreType;
 
-/* The built-in core types (until SoC files supply them). NULL if the name
- * is unknown. */
+/* The built-in AArch64 core types for domains (until SoC files supply
+ * them). NULL if the name is unknown. */
 const VcpuCoreType *vcpu_core_type_find(const char *name);
-/* Number of built-in core types and the i-th one (for help texts). */
+/* The baseband processor's core type (A32). */
+const VcpuCoreType *vcpu_core_type_baseband(void);
+/* Number of built-in domain core types and the i-th one (help texts). */
 size_t vcpu_core_type_count(void);
 const VcpuCoreType *vcpu_core_type_at(size_t i);
 
@@ -83,8 +102,11 @@ typedef enum VcpuFaultKind {
 } VcpuFaultKind;
 
 /* A guest fault: the domain's vCPU is dead. */
+/* VcpuConfig.domain of the baseband processor (not a domain). */
+#define VCPU_DOMAIN_BASEBAND (-2)
+
 typedef struct VcpuFault {
-    int domain;         /* domain index */
+    int domain;         /* domain index, or VCPU_DOMAIN_BASEBAND */
     int vcpu;           /* vCPU index within the domain */
     VcpuFaultKind kind; /* what went wrong */
     uint64_t pc;        /* guest PC (see pc_exact) */
@@ -199,7 +221,8 @@ const VcpuCoreType *vcpu_core(const Vcpu *vcpu);
 int vcpu_domain(const Vcpu *vcpu);
 GuestMem *vcpu_mem(Vcpu *vcpu);
 
-/* General registers: n 0..30 are x0..x30; VCPU_REG_SP, VCPU_REG_PC. */
+/* General registers: n 0..30 are x0..x30 on A64, n 0..14 are r0..r14 on
+ * A32 (n 30 is LR there too); VCPU_REG_SP, VCPU_REG_PC. */
 enum { VCPU_REG_SP = 31, VCPU_REG_PC = 32 };
 uint64_t vcpu_reg(Vcpu *vcpu, int n);
 void vcpu_set_reg(Vcpu *vcpu, int n, uint64_t value);

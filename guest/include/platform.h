@@ -161,6 +161,32 @@
 #define HS_BBIPC_RX_POP 0x18     /* W: copy next message; R: its length */
 #define HS_BBIPC_RX_PENDING 0x1c /* R: messages waiting */
 
+/* Mailbox messages: a 16-byte header of fixed-width little-endian fields,
+ * then payload_bytes of payload; HS_BBMSG_MAX_BYTES in all. */
+#define HS_BBMSG_OFF_TYPE 0     /* u16: HS_BBMSG_* */
+#define HS_BBMSG_OFF_FLAGS 2    /* u16: 0 (reserved) */
+#define HS_BBMSG_OFF_CALL 4     /* u32: call id, 0 when not about a call */
+#define HS_BBMSG_OFF_ARG 8      /* u32: type-specific argument */
+#define HS_BBMSG_OFF_PAYLOAD 12 /* u32: payload bytes that follow */
+#define HS_BBMSG_HEADER_BYTES 16
+#define HS_BBMSG_MAX_BYTES 2048
+#define HS_BBMSG_RING 1       /* BB->AP: incoming call; payload = number */
+#define HS_BBMSG_ANSWER 2     /* AP->BB: accept the ringing call */
+#define HS_BBMSG_HANGUP 3     /* AP->BB: reject or end a call */
+#define HS_BBMSG_DIAL 4       /* AP->BB: place a call; payload = number */
+#define HS_BBMSG_CALL_STATE 5 /* BB->AP: arg = HS_CALL_ST_* */
+#define HS_BBMSG_DATA_TX 6    /* AP->BB: one IPv4 packet; arg = tag */
+#define HS_BBMSG_DATA_RX 7    /* BB->AP: payload = one IPv4 packet */
+#define HS_BBMSG_SIGNAL 8     /* BB->AP: arg = signal bars 0..4 */
+#define HS_BBMSG_MIC_OPEN 9   /* AP->BB: call audio may use the mic */
+#define HS_BBMSG_MIC_CLOSE 10 /* AP->BB: stop using the mic */
+/* HS_BBMSG_CALL_STATE arguments. */
+#define HS_CALL_ST_IDLE 0    /* no call (after hang-up or rejection) */
+#define HS_CALL_ST_RINGING 1 /* incoming, RING sent */
+#define HS_CALL_ST_DIALING 2 /* outgoing, not yet answered */
+#define HS_CALL_ST_ACTIVE 3  /* media flowing */
+#define HS_CALL_ST_FAILED 4  /* could not be placed (arg of the cause) */
+
 /* DVFS: the frequency of the cluster the reading vCPU runs on. */
 #define HS_DVFS_CUR_KHZ 0x00 /* R */
 

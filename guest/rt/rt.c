@@ -10,6 +10,7 @@
 #include "rt/rt.h"
 
 #include "apps/apps.h"
+#include "apps/phone.h"
 
 extern char __image_start[];
 
@@ -26,11 +27,15 @@ uint64_t hs_entry(uint64_t event, uint64_t a0, uint64_t a1)
         return app_workload(a0, a1);
     case HS_EV_CALL:
         return (uint64_t)app_call(a0, a1);
-    case HS_EV_IRQ:
-        /* No app waits on interrupts yet: acknowledge what was delivered
-         * so edge-latched lines do not stay pending. */
+    case HS_EV_IRQ: {
+        /* the phone app serves the baseband mailbox; acknowledge what was
+         * delivered so edge-latched lines do not stay pending */
+        uint64_t r = 0;
+        if (a0 & (1u << HS_IRQ_BBIPC))
+            r = phone_on_irq();
         rt_intc_ack((uint32_t)a0);
-        return 0;
+        return r;
+    }
     case HS_EV_TIMER:
     case HS_EV_MESSAGE:
         return 0;

@@ -1,0 +1,104 @@
+/*
+ * phone.c - the phone app: RING, ANSWER/HANGUP, the call's speech path
+ * (phone.h).
+ */
+#include "apps/phone.h"
+
+#include "rt/rt.h"
+
+static PhoneIo *io(void)
+{
+    return (PhoneIo *)(uintptr_t)PHONE_IO_ADDR;
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+}
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void send(PhoneIo *s, uint16_t type, uint32_t call)
+{
+    for (int i = 0; i < HS_BBMSG_HEADER_BYTES; i++)
+        s->tx[i] = 0;
+    s->tx[HS_BBMSG_OFF_TYPE] = (uint8_t)type;
+    s->tx[HS_BBMSG_OFF_TYPE + 1] = (uint8_t)(type >> 8);
+    put_le32(s->tx + HS_BBMSG_OFF_CALL, call);
+    /* the message must be in memory before the doorbell: keep the
+     * compiler from sinking the stores past the MMIO write */
+    __asm__ volatile("" ::: "memory");
+    rt_mmio_write64(HS_MMIO_BBIPC + HS_BBIPC_TX_ADDR, (uintptr_t)s->tx);
+    rt_mmio_write32(HS_MMIO_BBIPC + HS_BBIPC_TX_LEN, HS_BBMSG_HEADER_BYTES);
+}
+
+static void speech_path(PhoneIo *s, uint32_t call, int on)
+{
+    rt_mmio_write32(HS_MMIO_AUDIO + HS_AUDIO_ROUTE, on ? s->route : 0);
+    rt_mic_capture(on);
+    send(s, on ? HS_BBMSG_MIC_OPEN : HS_BBMSG_MIC_CLOSE, call);
+}
+
+static void on_ring(PhoneIo *s, const uint8_t *m, uint32_t len)
+{
+    uint32_t call = le32(m + HS_BBMSG_OFF_CALL);
+    uint32_t n = le32(m + HS_BBMSG_OFF_PAYLOAD);
+    if (n > len - HS_BBMSG_HEADER_BYTES)
+        n = len - HS_BBMSG_HEADER_BYTES;
+    if (n > sizeof s->caller - 1)
+        n = sizeof s->caller - 1;
+    for (uint32_t i = 0; i < n; i++)
+        s->caller[i] = (char)m[HS_BBMSG_HEADER_BYTES + i];
+    s->caller[n] = 0;
+    s->rings++;
+    s->call = call;
+    rt_pc_log(HS_LOG_MARK, call);
+    if (s->answer) {
+        speech_path(s, call, 1);
+        send(s, HS_BBMSG_ANSWER, call);
+        s->answered++;
+    } else {
+        send(s, HS_BBMSG_HANGUP, call);
+    }
+}
+
+uint64_t phone_on_irq(void)
+{
+    PhoneIo *s = io();
+    uint64_t taken = 0;
+    while (rt_mmio_read32(HS_MMIO_BBIPC + HS_BBIPC_RX_PENDING) > 0) {
+        rt_mmio_write64(HS_MMIO_BBIPC + HS_BBIPC_RX_ADDR, (uintptr_t)s->rx);
+        rt_mmio_write32(HS_MMIO_BBIPC + HS_BBIPC_RX_POP, 1);
+        uint32_t len = rt_mmio_read32(HS_MMIO_BBIPC + HS_BBIPC_RX_POP);
+        if (len < HS_BBMSG_HEADER_BYTES)
+            break;
+        taken++;
+        s->messages++;
+        const uint8_t *m = s->rx;
+        uint32_t type = m[HS_BBMSG_OFF_TYPE] | (uint32_t)m[1] << 8;
+        uint32_t arg = le32(m + HS_BBMSG_OFF_ARG);
+        switch (type) {
+        case HS_BBMSG_RING:
+            on_ring(s, m, len);
+            break;
+        case HS_BBMSG_CALL_STATE:
+            s->state = arg;
+            s->states++;
+            if (arg == HS_CALL_ST_IDLE)
+                speech_path(s, le32(m + HS_BBMSG_OFF_CALL), 0);
+            break;
+        case HS_BBMSG_SIGNAL:
+            s->signal = arg;
+            break;
+        default:
+            s->other++;
+            break;
+        }
+    }
+    return taken;
+}

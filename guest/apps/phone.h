@@ -1,0 +1,45 @@
+/*
+ * phone.h - the phone app: the AP side of calls over the baseband
+ * mailbox (HS_MMIO_BBIPC, message format in platform.h).
+ *
+ * On HS_EV_IRQ with HS_IRQ_BBIPC pending the runtime calls phone_on_irq,
+ * which takes every waiting message. RING: counted, the caller's number
+ * and call id kept, a HS_LOG_MARK with the call id logged; then, per the
+ * host's `answer` flag, either the speech path is set up (audio route
+ * `route`, mic capture on, MIC_OPEN) and ANSWER sent, or HANGUP (reject).
+ * CALL_STATE: kept; IDLE tears the speech path down (route 0, capture
+ * off, MIC_CLOSE). SIGNAL: bars kept. Anything else is counted in
+ * `other` (a data driver owns DATA_RX when one runs).
+ *
+ * The app's state lives in the I/O area (PHONE_IO_ADDR), which the host
+ * writes (answer, route) and reads (the rest); nothing in globals.
+ */
+#ifndef GUEST_APPS_PHONE_H
+#define GUEST_APPS_PHONE_H
+
+#include <stdint.h>
+
+#include "platform.h"
+
+#define PHONE_IO_ADDR (HS_IO_BASE + 0xf0000)
+
+typedef struct PhoneIo {
+    uint32_t answer;   /* host: 1 answer a RING, 0 reject it */
+    uint32_t route;    /* host: HS_AUDIO_ROUTE_* for a call's audio */
+    uint32_t rings;    /* RING messages seen */
+    uint32_t call;     /* call id of the last RING */
+    uint32_t state;    /* last CALL_STATE argument (HS_CALL_ST_*) */
+    uint32_t states;   /* CALL_STATE messages seen */
+    uint32_t signal;   /* last SIGNAL bars */
+    uint32_t messages; /* messages taken */
+    uint32_t other;    /* messages not for the phone */
+    uint32_t answered; /* ANSWER messages sent */
+    char caller[32];   /* number of the last RING, NUL-terminated */
+    uint8_t rx[HS_BBMSG_MAX_BYTES];    /* receive buffer */
+    uint8_t tx[HS_BBMSG_HEADER_BYTES]; /* send buffer */
+} PhoneIo;
+
+/* Serves the mailbox; returns the number of messages taken. */
+uint64_t phone_on_irq(void);
+
+#endif /* GUEST_APPS_PHONE_H */
