@@ -29,7 +29,8 @@ for wl in crypto voice mail ui mix; do
             | .cpu_time' "$OUT"
     expect_match '^[1-9]' "guest_vs_native/$wl reports the ratio" -- \
         jq -r --arg n "guest_vs_native/$wl" '.benchmarks[]
-            | select(.run_name == $n and .aggregate_name == "median")
+            | select((.run_name | split("/min_time")[0]) == $n
+                     and .aggregate_name == "median")
             | .guest_over_native' "$OUT"
 done
 expect_match '^0$' "no benchmark reported an error" -- \
