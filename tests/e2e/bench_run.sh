@@ -12,13 +12,26 @@ smoke="--benchmark_min_time=0.001 --benchmark_repetitions=2
 expect_exit 0 "every benchmark runs without error" -- \
     $B $smoke --benchmark_out=$OUT
 for bm in sim/hold/pending:10000 sim/call_at/pending:10000 \
-    sim/churn/pending:10000 sim/exponential; do
+    sim/churn/pending:10000 sim/exponential \
+    guest/crypto guest/voice guest/mail guest/ui guest/mix \
+    trap/mmio_write trap/mmio_read trap/hvc trap/hvc_block trap/event; do
     expect_match "^$bm\$" "$bm is registered" -- \
         $B --benchmark_list_tests
     expect_match '^[1-9]' "$bm reports items per second" -- \
         jq -r --arg n "$bm" '.benchmarks[]
             | select(.run_name == $n and .aggregate_name == "median")
             | .items_per_second' "$OUT"
+done
+for wl in crypto voice mail ui mix; do
+    expect_match '^[1-9]' "native/$wl is registered and timed" -- \
+        jq -r --arg n "native/$wl" '.benchmarks[]
+            | select(.run_name == $n and .aggregate_name == "median")
+            | .cpu_time' "$OUT"
+    expect_match '^[1-9]' "guest_vs_native/$wl reports the ratio" -- \
+        jq -r --arg n "guest_vs_native/$wl" '.benchmarks[]
+            | select((.run_name | split("/min_time")[0]) == $n
+                     and .aggregate_name == "median")
+            | .guest_over_native' "$OUT"
 done
 expect_match '^0$' "no benchmark reported an error" -- \
     jq '[.benchmarks[] | select(.error_occurred == true)] | length' "$OUT"
@@ -31,3 +44,14 @@ expect_exit 0 "every baseline benchmark still exists" -- \
 expect_exit 2 "an unknown flag exits 2" -- $B --no-such-flag
 expect_exit 2 "a filter matching nothing exits 2" -- \
     $B --benchmark_filter=no-such-benchmark
+# Without the guest image the guest benchmarks fail with a message, not
+# a crash, and the others still run.
+# shellcheck disable=SC2086
+expect_exit 1 "a missing guest image is an error" -- \
+    env HANDSET_GUEST_IMAGE=/nonexistent/domain.elf $B $smoke \
+    --benchmark_filter='^(guest/crypto|trap/hvc)$'
+# shellcheck disable=SC2086
+expect_match 'no guest image \(/nonexistent/domain.elf\)' \
+    "a missing guest image is named" -- \
+    env HANDSET_GUEST_IMAGE=/nonexistent/domain.elf $B $smoke \
+    --benchmark_filter='^guest/crypto$'
