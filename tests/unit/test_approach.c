@@ -230,7 +230,7 @@ static hs_time mils_p95(const char *slice_set)
     for (int i = 0; i < 200; i++) {
         t += HS_MS + (hs_time)(sim_rng_uniform(rng) * 2e11);
         machine_run_until(m, t);
-        machine_raise_irq(m, 1, 1u << HS_IRQ_BBIPC);
+        machine_raise_irq(m, 1, 1u << HS_IRQ_NET);
     }
     machine_run_until(m, t + HS_S);
     rig_free(&r);
