@@ -22,6 +22,7 @@
 #define MACHINE_PARAM_KEY 96
 #define MACHINE_MAX_PARAMS 48
 #define MACHINE_RUN_LOCK "machine.run"
+#define MACHINE_MAX_DEVICES 16 /* the machine's four and attached ones */
 
 /* The machine's own parameters ("machine.<key>"). */
 static const VirtParam machine_params[] = {
@@ -125,7 +126,7 @@ struct Machine {
     IntcState intc;
     PmicState pmic;
     DvfsState dvfs;
-    MachineProxy proxies[4];
+    MachineProxy proxies[MACHINE_MAX_DEVICES];
     size_t n_proxies;
     VcpuCoreType core_types[SOC_MAX_CLUSTERS];
     MachineCore cores[MACHINE_MAX_CORES];
@@ -577,11 +578,18 @@ static const DeviceOps proxy_ops = {
 
 static int map_proxy(Machine *m, Device *target, uint64_t base)
 {
+    if (m->n_proxies >= MACHINE_MAX_DEVICES)
+        return -1;
     MachineProxy *p = &m->proxies[m->n_proxies++];
     device_init(&p->dev, &proxy_ops, target->name);
     p->m = m;
     p->target = target;
     return bus_map(&m->bus, &p->dev, base, HS_MMIO_WINDOW);
+}
+
+int machine_attach_device(Machine *m, Device *dev, uint64_t base)
+{
+    return map_proxy(m, dev, base);
 }
 
 /* ---- the execution loop ------------------------------------------------- */

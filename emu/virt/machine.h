@@ -132,6 +132,14 @@ void machine_set_latency_hook(Machine *m, MachineLatencyFunc fn, void *ctx);
 hs_time machine_io(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
                    VirtHop *hops, size_t *n_hops);
 
+/* Maps a device the caller owns (realized, outliving the machine's run)
+ * at base on the domains' bus, behind the approach: every access pays
+ * the approach's mmio cost and obeys its decision, as the machine's own
+ * timer, intc, pmic and dvfs do. Returns 0, or -1 when the window is
+ * taken or the machine's device table is full. The machine never
+ * destroys an attached device. */
+int machine_attach_device(Machine *m, Device *dev, uint64_t base);
+
 /* DMA into the domains' memories: the domain argument picks the
  * GuestMem (for devices that move data to or from a domain). Valid while
  * the machine lives. */
