@@ -40,6 +40,12 @@ int cli_usage_error(const CliCommand *cmd, const char *fmt, ...)
  * was produced; returns HS_EXIT_USAGE. */
 int cli_not_built(const CliCommand *cmd, const char *what);
 
+/* `handset run` (compare false) and `handset compare` (true): parses the
+ * options, runs the jobs and, for compare or several runs, writes the
+ * side-by-side table (runner.c). Returns an exit code. */
+int cli_run_scenario(const CliCommand *cmd, int argc, char **argv,
+                     bool compare);
+
 /* True if argv holds -h or --help. */
 bool cli_wants_help(int argc, char **argv);
 

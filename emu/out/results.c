@@ -75,6 +75,9 @@ struct Results {
     char **tcb;                        /* trusted components (owned) */
     size_t n_tcb;                      /* used */
     size_t cap_tcb;                    /* allocated */
+    char **faults;                     /* fault lines (owned) */
+    size_t n_faults;                   /* used */
+    size_t cap_faults;                 /* allocated */
 };
 
 static const char *const count_names[RESULTS_N_COUNTS] = {
@@ -173,6 +176,9 @@ void results_free(Results *r)
     for (size_t i = 0; i < r->n_tcb; i++)
         free(r->tcb[i]);
     free(r->tcb);
+    for (size_t i = 0; i < r->n_faults; i++)
+        free(r->faults[i]);
+    free(r->faults);
     free(r);
 }
 
@@ -393,6 +399,16 @@ int results_add_covert(Results *r, const ResultsCovert *c, char *err,
     return 0;
 }
 
+int results_add_fault(Results *r, const char *line, char *err, size_t err_size)
+{
+    if (grow((void **)&r->faults, &r->cap_faults, r->n_faults,
+             sizeof *r->faults) != 0 ||
+        !(r->faults[r->n_faults] = strdup(line ? line : "")))
+        return hs_errorf(err, err_size, "faults: out of memory");
+    r->n_faults++;
+    return 0;
+}
+
 int results_add_tcb(Results *r, const char *component, char *err,
                     size_t err_size)
 {
@@ -585,6 +601,10 @@ json_t *results_to_json(Results *r)
     for (size_t i = 0; tcb && i < r->n_tcb; i++)
         append(tcb, json_string(r->tcb[i]), &ok);
     put(root, "tcb", tcb, &ok);
+    json_t *faults = json_array();
+    for (size_t i = 0; faults && i < r->n_faults; i++)
+        append(faults, json_string(r->faults[i]), &ok);
+    put(root, "faults", faults, &ok);
     if (!ok) {
         json_decref(root);
         return NULL;

@@ -166,6 +166,11 @@ void results_count(Results *r, ResultsCount which, uint64_t n);
 int results_count_instructions(Results *r, const char *domain, uint64_t n,
                                char *err, size_t err_size);
 
+/* Adds one line about a guest or firmware fault ("faults": the domain,
+ * PC and address; the run went on without the faulting vCPU or radio).
+ * Returns 0 or -1 (out of memory). */
+int results_add_fault(Results *r, const char *line, char *err, size_t err_size);
+
 /* Adds a trusted component to the TCB list (a name added twice is kept
  * once). */
 int results_add_tcb(Results *r, const char *component, char *err,

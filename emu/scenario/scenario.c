@@ -139,8 +139,8 @@ static int get_text(ScenarioLoader *L, const json_t *obj, const char *prefix,
     return *out ? 0 : -1;
 }
 
-/* The optional "source" string of peers, user, ambient periods, events
- * and assertions: where their figures or claims come from. */
+/* The optional "source" string of apps, peers, user, ambient periods,
+ * events and assertions: where their figures or claims come from. */
 static int check_source(ScenarioLoader *L, const json_t *obj,
                         const char *prefix)
 {
@@ -719,10 +719,11 @@ static int load_covert(ScenarioLoader *L, const json_t *app, const char *ap,
 static int load_app(ScenarioLoader *L, const json_t *e, const char *ap,
                     ScenarioApp *app)
 {
-    static const char *const keys[] = {"app", "params", NULL};
+    static const char *const keys[] = {"app", "params", "source", NULL};
     int kind = 0;
     if (json_expect_object(L->doc, e, ap) < 0 ||
         json_check_keys(L->doc, e, ap, keys) < 0 ||
+        check_source(L, e, ap) < 0 ||
         get_choice(L, e, ap, "app", "app", scenario_app_names, &kind) < 0)
         return -1;
     app->kind = (ScenarioAppKind)kind;

@@ -148,6 +148,10 @@ struct Machine {
     MachineDelivery deliveries[MACHINE_MAX_DELIVERIES];
     MachineLatencyFunc lat_fn;
     void *lat_ctx;
+    MachineLogFunc log_fn;
+    void *log_ctx;
+    MachineRunFunc run_fn;
+    void *run_ctx;
     int foreground;                    /* the domain the user sees */
     uint64_t op_cycles[VIRT_OP_COUNT]; /* priced operations */
     hs_time quantum_ps;                /* machine.quantum_us */
@@ -506,7 +510,11 @@ static VcpuTrapAction machine_trap(void *ctx, Vcpu *v, const VcpuTrap *t,
     case HS_PC_CLOCK:
         *ret = now / HS_NS;
         return VCPU_TRAP_CONTINUE;
-    default: /* LOG, PUTS: accepted, nothing kept here */
+    case HS_PC_LOG:
+        if (m->log_fn)
+            m->log_fn(m->log_ctx, dom, t->args[0], t->args[1], now);
+        return VCPU_TRAP_CONTINUE;
+    default: /* PUTS: accepted, nothing kept here */
         return VCPU_TRAP_CONTINUE;
     }
 }
@@ -661,6 +669,8 @@ static void core_dispatch(Sim *sim, void *ctx, hs_time now)
     if (end <= start)
         end = start + 1;
     dvfs_core_stop(&m->dvfs, c->cluster, c->core_in, end);
+    if (m->run_fn)
+        m->run_fn(m->run_ctx, c->index, pick.vcpu, mv->domain, start, end);
     c->free_at = end;
     m->counts.dispatches++;
     switch (r) {
@@ -1006,6 +1016,18 @@ void machine_set_latency_hook(Machine *m, MachineLatencyFunc fn, void *ctx)
 {
     m->lat_fn = fn;
     m->lat_ctx = ctx;
+}
+
+void machine_set_log_hook(Machine *m, MachineLogFunc fn, void *ctx)
+{
+    m->log_fn = fn;
+    m->log_ctx = ctx;
+}
+
+void machine_set_run_hook(Machine *m, MachineRunFunc fn, void *ctx)
+{
+    m->run_fn = fn;
+    m->run_ctx = ctx;
 }
 
 hs_time machine_io(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,

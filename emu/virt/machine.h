@@ -95,6 +95,16 @@ typedef struct MachineCounts {
 typedef void (*MachineLatencyFunc)(void *ctx, int domain, uint32_t event,
                                    hs_time injected, hs_time entered);
 
+/* Called for every HS_PC_LOG a guest makes (tag, value), at the vCPU's
+ * local time: the covert-channel estimator reads the symbols sent and
+ * decoded from here. */
+typedef void (*MachineLogFunc)(void *ctx, int domain, uint64_t tag,
+                               uint64_t value, hs_time when);
+
+/* Called after every quantum a core ran a vCPU: [start, end) on core. */
+typedef void (*MachineRunFunc)(void *ctx, unsigned core, int vcpu, int domain,
+                               hs_time start, hs_time end);
+
 typedef struct Machine Machine;
 
 /* Builds the machine (devices, kernels via the approach, vCPUs) and boots
@@ -125,6 +135,9 @@ int machine_raise_irq(Machine *m, int domain, uint32_t mask);
 int machine_call(Machine *m, int domain, unsigned call, const uint64_t args[4],
                  uint64_t *ret);
 void machine_set_latency_hook(Machine *m, MachineLatencyFunc fn, void *ctx);
+/* Observers (one each; fn NULL removes it). They never steer. */
+void machine_set_log_hook(Machine *m, MachineLogFunc fn, void *ctx);
+void machine_set_run_hook(Machine *m, MachineRunFunc fn, void *ctx);
 
 /* An I/O request of bytes from domain along the approach's path: counts
  * and cycles of each hop are added, hops written to *hops (may be NULL).
