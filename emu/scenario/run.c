@@ -446,8 +446,25 @@ static void progress(const Run *r, hs_time now, double t0, double *last)
             100.0 * (double)now / (double)r->sc->duration_ps, speed);
 }
 
+/* The battery's charge left (%) on the power track, once per step. */
+static void trace_battery(Run *r, hs_time now)
+{
+    if (!trace_room(r))
+        return;
+    const SocBattery *b = &r->soc->battery;
+    double cap_mj = (double)b->capacity_mah * (double)b->voltage_mv * 3.6;
+    if (cap_mj <= 0)
+        return;
+    double used = power_energy_to_mj(machine_energy_total(r->m));
+    double left = 100.0 * (1.0 - used / cap_mj);
+    if (trace_counter(r->trace, PID_POWER, "battery", now, "%",
+                      left > 0 ? left : 0) < 0)
+        run_fail(r, trace_error(r->trace));
+}
+
 static int run_machine(Run *r, char *err, size_t err_size)
 {
+    trace_battery(r, 0);
     double t0 = wall_now(), last = t0;
     hs_time end = r->sc->duration_ps;
     hs_time step = end / RUN_STEPS ? end / RUN_STEPS : end;
@@ -455,6 +472,7 @@ static int run_machine(Run *r, char *err, size_t err_size)
         t = end - t > step ? t + step : end;
         if (machine_run_until(r->m, t) < 0)
             return hs_errorf(err, err_size, "%s", machine_error(r->m));
+        trace_battery(r, t);
         if (r->failed)
             return hs_errorf(err, err_size, "%s", r->fail_msg);
         progress(r, t, t0, &last);

@@ -75,3 +75,12 @@ else
     check "an unbuilt part is named at run time" grep -q "not built yet" "$E2E_TMP/out"
     check "and no result was written" test ! -e "$E2E_TMP/radio"
 fi
+
+# Observers never steer: the trace and capture change no result.
+expect_exit 0 "a run without trace or capture" -- \
+    $HS run $S -a hyp-pv -o "$E2E_TMP/bare" -q --no-trace --no-pcap
+check "gives the same results.json as one with them" \
+    cmp -s "$E2E_TMP/bare/hyp-pv/results.json" "$D1/hyp-pv/results.json"
+check "the trace tracks the battery" \
+    jq -e '[.traceEvents[] | select(.ph == "C" and .name == "battery")] | length > 10' \
+    "$D1/hyp-pv/trace.json"
