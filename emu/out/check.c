@@ -600,7 +600,8 @@ static int number_of(const CheckRun *run, const char *metric, double *out,
     return 0;
 }
 
-/* Evaluates e on run (and, relative, on other): one outcome line. */
+/* Evaluates e on run, against other for the relative form (NULL for the
+ * absolute one): one outcome line. */
 static int eval_one(const CheckExpect *e, const CheckRun *run,
                     const CheckRun *other, CheckReport *rep)
 {
@@ -614,7 +615,7 @@ static int eval_one(const CheckExpect *e, const CheckRun *run,
         return report_line(rep, "FAIL  %s  %s %s  [%s]", left, e->metric, why,
                            e->where);
     }
-    if (e->relative) {
+    if (other) {
         double base;
         run_label(other, right, sizeof right);
         if (number_of(other, e->than_metric, &base, why, sizeof why) < 0) {
