@@ -15,7 +15,7 @@
  *
  * An assertion (a scenario's `expect` item, scenarios/README.md, which
  * the CLI converts; nothing here reads scenario files) is absolute,
- * value(approach, variant) OP value, or relative,
+ * metric(approach, variant) OP value, or relative,
  * metric(approach, variant) OP factor x than_metric(than_approach,
  * than_variant). op is one of <, <=, >, >=, ==, !=. approach "*" means
  * every approach in the results (for the relative form every one except
