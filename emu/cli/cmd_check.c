@@ -1,7 +1,11 @@
 /*
  * cmd_check.c - `handset check`: check results against a scenario's
- * expect assertions and/or a baseline (CI gate). The work is in
- * emu/out/check; this file reads the options and prints the report.
+ * expect assertions and/or a baseline (CI gate). The scenario file is
+ * read by scenario_load, the one parser of the format, so check accepts
+ * exactly what run and validate accept; its assertions, whose approaches
+ * and variants are indices there, become CheckExpect items with names,
+ * which emu/out/check evaluates without knowing about scenarios. This
+ * file reads the options, converts, and prints the report.
  */
 #include <math.h>
 #include <stdio.h>
@@ -10,6 +14,9 @@
 
 #include "cli/cli.h"
 #include "out/check.h"
+#include "scenario/names.h"
+#include "scenario/scenario.h"
+#include "sim/error.h"
 
 static int check_main(int argc, char **argv);
 
@@ -21,14 +28,23 @@ const CliCommand cli_cmd_check = {
         "[--tolerance PCT]\n"
         "                     [--expect SCENARIO_FILE]\n"
         "\n"
-        "RESULTS are results.json files or run directories holding\n"
-        "<approach>/results.json. --expect evaluates the scenario's expect\n"
-        "assertions on them; --baseline compares every value with a\n"
-        "baseline results file or run directory, numbers within PCT percent\n"
-        "(default 5). At least one of the two is needed.\n"
+        "RESULTS are results.json files or run directories as run and\n"
+        "compare -o DIR write them: DIR/<approach>/results.json, or\n"
+        "DIR/<variant>/<approach>/results.json for a scenario with several\n"
+        "variants. A run is known by its variant and approach.\n"
         "\n"
-        "Exit 0 when every check passes, 1 when one fails (each failing\n"
-        "metric is listed with both values), 2 on bad input.\n",
+        "--expect loads the scenario (validated as `handset validate` does)\n"
+        "and evaluates its expect assertions (scenarios/README.md): each\n"
+        "outcome is a PASS or FAIL line naming the run (approach, or\n"
+        "variant/approach), the metric and both values; a FAIL line ends\n"
+        "with the assertion's FILE:LINE:COLUMN. Approach \"*\" checks every\n"
+        "approach in the results, no variant every variant; an assertion\n"
+        "whose approach or variant has no results fails.\n"
+        "--baseline compares every value with the baseline run of the same\n"
+        "variant and approach (a file or run directory), numbers within\n"
+        "PCT percent (default 5). At least one of the two is needed.\n"
+        "\n"
+        "Exit 0 when every check passes, 1 when one fails, 2 on bad input.\n",
     .main = check_main,
 };
 
@@ -46,6 +62,87 @@ static int parse_pct(const char *text, double *out)
     return 0;
 }
 
+/* Name of a variant index (SCENARIO_NONE: NULL, every variant). */
+static const char *variant_name(const Scenario *sc, int v)
+{
+    return v == SCENARIO_NONE ? NULL : sc->variants[v].name;
+}
+
+static CheckOp op_of(ScenarioOp op)
+{
+    switch (op) {
+    case SCENARIO_OP_LT:
+        return CHECK_LT;
+    case SCENARIO_OP_LE:
+        return CHECK_LE;
+    case SCENARIO_OP_GT:
+        return CHECK_GT;
+    case SCENARIO_OP_GE:
+        return CHECK_GE;
+    case SCENARIO_OP_EQ:
+        return CHECK_EQ;
+    case SCENARIO_OP_NE:
+        break;
+    }
+    return CHECK_NE;
+}
+
+/* Name of an approach index (SCENARIO_NONE: "*"). */
+static const char *approach_name(int a)
+{
+    return a == SCENARIO_NONE ? CHECK_ANY : scenario_approach_names[a];
+}
+
+/* The scenario loader checks a metric's syntax and section; the schema
+ * of results.json is check's to know, so its names are checked here. */
+static int metric_ok(const ScenarioExpect *x, size_t i, const char *key,
+                     const char *metric, char *err, size_t err_size)
+{
+    char why[CHECK_ERR_MAX];
+    if (check_metric_valid(metric, why, sizeof why) == 0)
+        return 0;
+    return hs_errorf(err, err_size, "%s: expect[%zu].%s: %s", x->where, i, key,
+                     why);
+}
+
+/* Loads file's expect assertions into out. Returns 0 or -1 with a
+ * message in err (bad input). */
+static int load_expects(const char *file, CheckExpectList *out, char *err,
+                        size_t err_size)
+{
+    Scenario *sc = scenario_load(file, err, err_size);
+    if (!sc)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < sc->n_expects; i++) {
+        const ScenarioExpect *x = &sc->expects[i];
+        rc = metric_ok(x, i, "metric", x->metric, err, err_size);
+        if (rc == 0 && x->relative)
+            rc = metric_ok(x, i, "than.metric", x->than_metric, err, err_size);
+        if (rc < 0)
+            break;
+        CheckExpect e = {
+            .where = x->where,
+            .metric = x->metric,
+            .approach = approach_name(x->approach),
+            .variant = variant_name(sc, x->variant),
+            .op = op_of(x->op),
+            .relative = x->relative,
+            .value = x->value,
+            .than_metric = x->relative ? x->than_metric : NULL,
+            .than_approach =
+                x->relative ? approach_name(x->than_approach) : NULL,
+            .than_variant =
+                x->relative ? variant_name(sc, x->than_variant) : NULL,
+            .factor = x->factor,
+        };
+        if (check_expect_add(out, &e) < 0)
+            rc = hs_errorf(err, err_size, "%s: out of memory", file);
+    }
+    scenario_free(sc);
+    return rc;
+}
+
 static int check_main(int argc, char **argv)
 {
     const char *baseline = NULL, *expect = NULL;
@@ -55,11 +152,12 @@ static int check_main(int argc, char **argv)
     int rc = HS_EXIT_USAGE;
     char err[CHECK_ERR_MAX];
     CheckSet runs, base;
-    CheckExpectList list = {0};
+    CheckExpectList list;
     CheckReport rep;
     check_set_init(&runs);
     check_set_init(&base);
     check_report_init(&rep);
+    check_expect_list_init(&list);
     if (!inputs) {
         fprintf(stderr, "handset check: out of memory\n");
         return HS_EXIT_USAGE;
@@ -107,7 +205,7 @@ static int check_main(int argc, char **argv)
             goto bad_input;
     if (baseline && check_set_add(&base, baseline, err, sizeof err) < 0)
         goto bad_input;
-    if (expect && check_expect_load(expect, &list, err, sizeof err) < 0)
+    if (expect && load_expects(expect, &list, err, sizeof err) < 0)
         goto bad_input;
     if (expect && list.n == 0) {
         fprintf(stderr, "handset check: %s has no expect assertions\n", expect);

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "out/results.h"
+#include "scenario/json.h"
 
 #define PATH_BUF 1024 /* longest metric path reported */
 
@@ -31,6 +32,7 @@ void check_set_free(CheckSet *s)
 {
     for (size_t i = 0; i < s->n; i++) {
         free(s->runs[i].file);
+        free(s->runs[i].variant);
         free(s->runs[i].approach);
         json_decref(s->runs[i].root);
     }
@@ -38,12 +40,25 @@ void check_set_free(CheckSet *s)
     check_set_init(s);
 }
 
-const CheckRun *check_set_find(const CheckSet *s, const char *approach)
+const CheckRun *check_set_find(const CheckSet *s, const char *variant,
+                               const char *approach)
 {
     for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->runs[i].approach, approach) == 0)
+        if (strcmp(s->runs[i].variant, variant) == 0 &&
+            strcmp(s->runs[i].approach, approach) == 0)
             return &s->runs[i];
     return NULL;
+}
+
+/* A run as outcome lines name it: "approach", or "variant/approach" for a
+ * variant other than the default one. */
+static const char *run_label(const CheckRun *r, char *buf, size_t size)
+{
+    if (strcmp(r->variant, CHECK_DEFAULT_VARIANT) == 0)
+        snprintf(buf, size, "%s", r->approach);
+    else
+        snprintf(buf, size, "%s/%s", r->variant, r->approach);
+    return buf;
 }
 
 static int load_file(CheckSet *s, const char *file, char *err, size_t err_size)
@@ -51,7 +66,7 @@ static int load_file(CheckSet *s, const char *file, char *err, size_t err_size)
     JsonDoc *doc = json_doc_load_file(file, err, err_size);
     if (!doc)
         return -1;
-    const char *format, *approach;
+    const char *format, *approach, *variant = CHECK_DEFAULT_VARIANT;
     if (json_expect_object(doc, doc->root, "") < 0 ||
         json_get_string(doc, doc->root, "", "format", &format) < 0)
         goto fail;
@@ -66,10 +81,20 @@ static int load_file(CheckSet *s, const char *file, char *err, size_t err_size)
         json_fail(doc, "approach", "must not be empty");
         goto fail;
     }
-    const CheckRun *dup = check_set_find(s, approach);
+    /* Files written before results named their variant are of the
+     * scenario's only one. */
+    if (json_has_key(doc->root, "variant") &&
+        json_get_string(doc, doc->root, "", "variant", &variant) < 0)
+        goto fail;
+    if (!*variant) {
+        json_fail(doc, "variant", "must not be empty");
+        goto fail;
+    }
+    const CheckRun *dup = check_set_find(s, variant, approach);
     if (dup) {
-        json_fail(doc, "approach", "approach \"%s\" is already given by %s",
-                  approach, dup->file);
+        json_fail(doc, "approach",
+                  "variant \"%s\", approach \"%s\" is already given by %s",
+                  variant, approach, dup->file);
         goto fail;
     }
     if (s->n == s->cap) {
@@ -82,9 +107,11 @@ static int load_file(CheckSet *s, const char *file, char *err, size_t err_size)
     }
     CheckRun *r = &s->runs[s->n];
     r->file = strdup(file);
+    r->variant = strdup(variant);
     r->approach = strdup(approach);
-    if (!r->file || !r->approach) {
+    if (!r->file || !r->variant || !r->approach) {
         free(r->file);
+        free(r->variant);
         free(r->approach);
         goto oom;
     }
@@ -112,63 +139,104 @@ static bool is_file(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* Adds dir/results.json and dir/<sub>/results.json in name order. */
-static int load_dir(CheckSet *s, const char *dir, char *err, size_t err_size)
+/* A growing list of paths. */
+typedef struct PathList {
+    char **items; /* (owned) */
+    size_t n;     /* used */
+    size_t cap;   /* allocated */
+} PathList;
+
+static void path_list_free(PathList *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->items[i]);
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+static int path_list_add(PathList *l, const char *path)
+{
+    if (l->n == l->cap) {
+        size_t ncap = l->cap ? l->cap * 2 : 8;
+        char **p = realloc(l->items, ncap * sizeof *p);
+        if (!p)
+            return -1;
+        l->items = p;
+        l->cap = ncap;
+    }
+    if (!(l->items[l->n] = strdup(path)))
+        return -1;
+    l->n++;
+    return 0;
+}
+
+/* The subdirectories of dir (not hidden), full paths in name order. */
+static int subdirs(const char *dir, PathList *out, char *err, size_t err_size)
 {
     DIR *d = opendir(dir);
     if (!d)
         return hs_errorf(err, err_size, "%s: %s", dir, strerror(errno));
-    char **files = NULL;
-    size_t n = 0, cap = 0;
-    int rc = -1;
     char buf[4096];
-    snprintf(buf, sizeof buf, "%s/results.json", dir);
-    bool own = is_file(buf);
     struct dirent *e;
+    struct stat st;
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.')
             continue;
-        int len =
-            snprintf(buf, sizeof buf, "%s/%s/results.json", dir, e->d_name);
-        if (len < 0 || (size_t)len >= sizeof buf || !is_file(buf))
+        int len = snprintf(buf, sizeof buf, "%s/%s", dir, e->d_name);
+        if (len < 0 || (size_t)len >= sizeof buf || stat(buf, &st) != 0 ||
+            !S_ISDIR(st.st_mode))
             continue;
-        if (n == cap) {
-            size_t ncap = cap ? cap * 2 : 8;
-            char **p = realloc(files, ncap * sizeof *p);
-            if (!p)
-                goto oom;
-            files = p;
-            cap = ncap;
+        if (path_list_add(out, buf) < 0) {
+            closedir(d);
+            return hs_errorf(err, err_size, "%s: out of memory", dir);
         }
-        if (!(files[n] = strdup(buf)))
-            goto oom;
-        n++;
     }
-    if (!own && n == 0) {
-        hs_errorf(err, err_size,
-                  "%s: no results.json in it or in its subdirectories", dir);
-        goto done;
-    }
-    if (n > 1)
-        qsort(files, n, sizeof *files, cmp_str);
-    if (own) {
-        snprintf(buf, sizeof buf, "%s/results.json", dir);
-        if (load_file(s, buf, err, err_size) < 0)
-            goto done;
-    }
-    for (size_t i = 0; i < n; i++)
-        if (load_file(s, files[i], err, err_size) < 0)
-            goto done;
-    rc = 0;
-    goto done;
-oom:
-    hs_errorf(err, err_size, "%s: out of memory", dir);
-done:
-    for (size_t i = 0; i < n; i++)
-        free(files[i]);
-    free(files);
     closedir(d);
-    return rc;
+    if (out->n > 1)
+        qsort(out->items, out->n, sizeof *out->items, cmp_str);
+    return 0;
+}
+
+/* Adds dir/results.json if there is one and returns 1, else 0. */
+static int add_own(CheckSet *s, const char *dir, char *err, size_t err_size)
+{
+    char buf[4096];
+    int len = snprintf(buf, sizeof buf, "%s/results.json", dir);
+    if (len < 0 || (size_t)len >= sizeof buf || !is_file(buf))
+        return 0;
+    return load_file(s, buf, err, err_size) < 0 ? -1 : 1;
+}
+
+/* Adds dir/results.json, then for each subdirectory in name order its
+ * results.json, or when it has none those of its own subdirectories:
+ * run/compare write DIR/<approach>/ for one variant and
+ * DIR/<variant>/<approach>/ for several. */
+static int load_dir(CheckSet *s, const char *dir, char *err, size_t err_size)
+{
+    PathList subs = {0};
+    size_t before = s->n;
+    int rc = add_own(s, dir, err, err_size);
+    if (rc >= 0)
+        rc = subdirs(dir, &subs, err, err_size);
+    for (size_t i = 0; rc >= 0 && i < subs.n; i++) {
+        rc = add_own(s, subs.items[i], err, err_size);
+        if (rc != 0)
+            continue;
+        PathList inner = {0};
+        rc = subdirs(subs.items[i], &inner, err, err_size);
+        for (size_t j = 0; rc >= 0 && j < inner.n; j++)
+            rc = add_own(s, inner.items[j], err, err_size);
+        path_list_free(&inner);
+    }
+    path_list_free(&subs);
+    if (rc < 0)
+        return -1;
+    if (s->n == before)
+        return hs_errorf(err, err_size,
+                         "%s: no results.json in it or in its "
+                         "subdirectories (one or two levels down)",
+                         dir);
+    return 0;
 }
 
 int check_set_add(CheckSet *s, const char *path, char *err, size_t err_size)
@@ -435,136 +503,66 @@ const char *check_op_name(CheckOp op)
     return op <= CHECK_NE ? op_names[op] : "?";
 }
 
+void check_expect_list_init(CheckExpectList *l)
+{
+    memset(l, 0, sizeof *l);
+}
+
+static void expect_free(CheckExpect *e)
+{
+    free((char *)e->where);
+    free((char *)e->metric);
+    free((char *)e->approach);
+    free((char *)e->variant);
+    free((char *)e->than_metric);
+    free((char *)e->than_approach);
+    free((char *)e->than_variant);
+}
+
 void check_expect_list_free(CheckExpectList *l)
 {
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->items[i].where);
-        free(l->items[i].metric);
-        free(l->items[i].approach);
-        free(l->items[i].than_approach);
-    }
+    for (size_t i = 0; i < l->n; i++)
+        expect_free(&l->items[i]);
     free(l->items);
-    l->items = NULL;
-    l->n = 0;
+    check_expect_list_init(l);
 }
 
-static int parse_one(JsonDoc *doc, const json_t *item, const char *ip,
-                     CheckExpect *e)
+/* strdup that keeps NULL; sets *oom when a copy fails. */
+static const char *dup_opt(const char *s, bool *oom)
 {
-    static const char *const keys[] = {"metric", "approach", "op",
-                                       "value",  "than",     NULL};
-    static const char *const than_keys[] = {"approach", "factor", NULL};
-    const char *metric, *approach;
-    int op;
-    char err[CHECK_ERR_MAX], path[JSON_PATH_MAX];
-    if (json_expect_object(doc, item, ip) < 0 ||
-        json_check_keys(doc, item, ip, keys) < 0 ||
-        json_get_string(doc, item, ip, "metric", &metric) < 0 ||
-        json_get_string(doc, item, ip, "approach", &approach) < 0 ||
-        json_get_enum(doc, item, ip, "op", op_names, &op) < 0)
+    if (!s)
+        return NULL;
+    char *d = strdup(s);
+    if (!d)
+        *oom = true;
+    return d;
+}
+
+int check_expect_add(CheckExpectList *l, const CheckExpect *e)
+{
+    if (l->n == l->cap) {
+        size_t ncap = l->cap ? l->cap * 2 : 8;
+        CheckExpect *p = realloc(l->items, ncap * sizeof *p);
+        if (!p)
+            return -1;
+        l->items = p;
+        l->cap = ncap;
+    }
+    bool oom = false;
+    CheckExpect c = *e;
+    c.where = dup_opt(e->where ? e->where : "?", &oom);
+    c.metric = dup_opt(e->metric, &oom);
+    c.approach = dup_opt(e->approach ? e->approach : CHECK_ANY, &oom);
+    c.variant = dup_opt(e->variant, &oom);
+    c.than_metric = dup_opt(e->than_metric ? e->than_metric : e->metric, &oom);
+    c.than_approach = dup_opt(e->than_approach, &oom);
+    c.than_variant = dup_opt(e->than_variant, &oom);
+    if (oom || !c.metric || (c.relative && !c.than_approach)) {
+        expect_free(&c);
         return -1;
-    if (check_metric_valid(metric, err, sizeof err) < 0)
-        return json_fail(doc, json_path_key(path, sizeof path, ip, "metric"),
-                         "%s", err);
-    if (!*approach)
-        return json_fail(doc, json_path_key(path, sizeof path, ip, "approach"),
-                         "must not be empty");
-    bool has_value = json_has_key(item, "value");
-    bool has_than = json_has_key(item, "than");
-    if (has_value == has_than)
-        return json_fail(doc, ip, "%s",
-                         has_value ? "give value or than, not both"
-                                   : "missing value (or than)");
-    e->op = (CheckOp)op;
-    e->relative = has_than;
-    if (has_value) {
-        if (json_get_number(doc, item, ip, "value", -DBL_MAX, DBL_MAX,
-                            &e->value) < 0)
-            return -1;
-    } else {
-        const json_t *than;
-        const char *other;
-        char tp[JSON_PATH_MAX];
-        json_path_key(tp, sizeof tp, ip, "than");
-        if (json_get_object(doc, item, ip, "than", &than) < 0 ||
-            json_check_keys(doc, than, tp, than_keys) < 0 ||
-            json_get_string(doc, than, tp, "approach", &other) < 0 ||
-            json_get_number(doc, than, tp, "factor", -DBL_MAX, DBL_MAX,
-                            &e->factor) < 0)
-            return -1;
-        if (!*other || strcmp(other, "*") == 0)
-            return json_fail(doc,
-                             json_path_key(path, sizeof path, tp, "approach"),
-                             "must name one approach");
-        if (strcmp(other, approach) == 0)
-            return json_fail(doc,
-                             json_path_key(path, sizeof path, tp, "approach"),
-                             "compares \"%s\" with itself", other);
-        if (!(e->than_approach = strdup(other)))
-            return json_fail(doc, ip, "out of memory");
     }
-    const JsonIndexEntry *at = json_doc_find(doc, ip);
-    char where[JSON_ERR_MAX];
-    snprintf(where, sizeof where, "%s:%u:%u", doc->file,
-             at ? at->value.line : 0, at ? at->value.column : 0);
-    e->where = strdup(where);
-    e->metric = strdup(metric);
-    e->approach = strdup(approach);
-    if (!e->where || !e->metric || !e->approach)
-        return json_fail(doc, ip, "out of memory");
+    l->items[l->n++] = c;
     return 0;
-}
-
-int check_expect_parse(JsonDoc *doc, const json_t *arr, const char *path,
-                       CheckExpectList *out)
-{
-    out->items = NULL;
-    out->n = 0;
-    if (!json_is_array(arr))
-        return json_fail(doc, path, "expected an array");
-    size_t n = json_array_size(arr);
-    if (n == 0)
-        return 0;
-    out->items = calloc(n, sizeof *out->items);
-    if (!out->items)
-        return json_fail(doc, path, "out of memory");
-    for (size_t i = 0; i < n; i++) {
-        char ip[JSON_PATH_MAX];
-        json_path_index(ip, sizeof ip, path, i);
-        out->n = i + 1; /* so a failed item's strings are freed too */
-        if (parse_one(doc, json_array_get(arr, i), ip, &out->items[i]) < 0) {
-            check_expect_list_free(out);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-int check_expect_load(const char *scenario_file, CheckExpectList *out,
-                      char *err, size_t err_size)
-{
-    out->items = NULL;
-    out->n = 0;
-    JsonDoc *doc = json_doc_load_file(scenario_file, err, err_size);
-    if (!doc)
-        return -1;
-    const json_t *arr;
-    int rc = -1;
-    if (json_expect_object(doc, doc->root, "") < 0)
-        goto done;
-    if (!json_has_key(doc->root, "expect")) {
-        rc = 0;
-        goto done;
-    }
-    if (json_get_array(doc, doc->root, "", "expect", 0, SIZE_MAX, &arr) < 0 ||
-        check_expect_parse(doc, arr, "expect", out) < 0)
-        goto done;
-    rc = 0;
-done:
-    if (rc < 0)
-        hs_errorf(err, err_size, "%s", json_doc_error(doc));
-    json_doc_free(doc);
-    return rc;
 }
 
 static bool compare(double a, CheckOp op, double b)
@@ -602,92 +600,147 @@ static int number_of(const CheckRun *run, const char *metric, double *out,
     return 0;
 }
 
+/* Evaluates e on run, against other for the relative form (NULL for the
+ * absolute one): one outcome line. */
 static int eval_one(const CheckExpect *e, const CheckRun *run,
                     const CheckRun *other, CheckReport *rep)
 {
-    char why[CHECK_ERR_MAX], a[32], b[32], f[32], bound_text[160];
+    char why[CHECK_ERR_MAX], a[32], b[32], f[32], bound_text[400];
+    char left[128], right[128];
     double value, bound;
     const char *op = check_op_name(e->op);
+    run_label(run, left, sizeof left);
     if (number_of(run, e->metric, &value, why, sizeof why) < 0) {
         rep->failed++;
-        return report_line(rep, "FAIL  %s  %s %s  [%s]", run->approach,
-                           e->metric, why, e->where);
+        return report_line(rep, "FAIL  %s  %s %s  [%s]", left, e->metric, why,
+                           e->where);
     }
-    if (e->relative) {
+    if (other) {
         double base;
-        if (number_of(other, e->metric, &base, why, sizeof why) < 0) {
+        run_label(other, right, sizeof right);
+        if (number_of(other, e->than_metric, &base, why, sizeof why) < 0) {
             rep->failed++;
-            return report_line(rep, "FAIL  %s  %s of %s %s  [%s]",
-                               run->approach, e->metric, other->approach, why,
-                               e->where);
+            return report_line(rep, "FAIL  %s  %s of %s %s  [%s]", left,
+                               e->than_metric, right, why, e->where);
         }
         bound = e->factor * base;
-        snprintf(bound_text, sizeof bound_text, "%s x %s %s = %s",
-                 num(e->factor, f, sizeof f), other->approach,
-                 num(base, a, sizeof a), num(bound, b, sizeof b));
+        /* The right side's metric is named only when it differs. */
+        bool same = strcmp(e->than_metric, e->metric) == 0;
+        snprintf(bound_text, sizeof bound_text, "%s x %s%s%s %s = %s",
+                 num(e->factor, f, sizeof f), right, same ? "" : " ",
+                 same ? "" : e->than_metric, num(base, a, sizeof a),
+                 num(bound, b, sizeof b));
     } else {
         bound = e->value;
         num(bound, bound_text, sizeof bound_text);
     }
     if (compare(value, e->op, bound)) {
         rep->passed++;
-        return report_line(rep, "PASS  %s  %s = %s (%s %s)", run->approach,
-                           e->metric, num(value, a, sizeof a), op, bound_text);
+        return report_line(rep, "PASS  %s  %s = %s (%s %s)", left, e->metric,
+                           num(value, a, sizeof a), op, bound_text);
     }
     rep->failed++;
-    return report_line(rep, "FAIL  %s  %s = %s, expected %s %s  [%s]",
-                       run->approach, e->metric, num(value, a, sizeof a), op,
-                       bound_text, e->where);
+    return report_line(rep, "FAIL  %s  %s = %s, expected %s %s  [%s]", left,
+                       e->metric, num(value, a, sizeof a), op, bound_text,
+                       e->where);
+}
+
+static bool is_any(const char *approach)
+{
+    return strcmp(approach, CHECK_ANY) == 0;
+}
+
+/* Whether run is on the left side of e. */
+static bool left_match(const CheckExpect *e, const CheckRun *run)
+{
+    if (e->variant && strcmp(run->variant, e->variant) != 0)
+        return false;
+    if (!is_any(e->approach))
+        return strcmp(run->approach, e->approach) == 0;
+    /* "*" against a named approach: every one but that one */
+    return !e->relative || is_any(e->than_approach) ||
+           strcmp(run->approach, e->than_approach) != 0;
+}
+
+/* Whether other is a right side of e for the left run. */
+static bool right_match(const CheckExpect *e, const CheckRun *run,
+                        const CheckRun *other)
+{
+    const char *variant = e->than_variant ? e->than_variant : run->variant;
+    if (strcmp(other->variant, variant) != 0)
+        return false;
+    if (is_any(e->than_approach))
+        return strcmp(other->approach, run->approach) != 0;
+    return strcmp(other->approach, e->than_approach) == 0;
+}
+
+/* "approach A in variant V": what a side of e asks for, for messages. */
+static const char *side_text(const char *approach, const char *variant,
+                             char *buf, size_t size)
+{
+    int n =
+        snprintf(buf, size, "%s", is_any(approach) ? "any approach" : approach);
+    if (variant && n >= 0 && (size_t)n < size)
+        snprintf(buf + n, size - (size_t)n, " in variant %s", variant);
+    return buf;
+}
+
+/* Evaluates a relative e for the left run against each right side; a
+ * left run with none fails. */
+static int eval_relative(const CheckRun *run, const CheckSet *runs,
+                         const CheckExpect *e, CheckReport *rep)
+{
+    size_t done = 0;
+    for (size_t j = 0; j < runs->n; j++) {
+        if (!right_match(e, run, &runs->runs[j]))
+            continue;
+        if (eval_one(e, run, &runs->runs[j], rep) < 0)
+            return -1;
+        done++;
+    }
+    if (done > 0)
+        return 0;
+    char left[128], want[256];
+    rep->failed++;
+    return report_line(
+        rep, "FAIL  %s  %s: no results for %s to compare with  [%s]",
+        run_label(run, left, sizeof left), e->metric,
+        side_text(e->than_approach,
+                  e->than_variant ? e->than_variant : run->variant, want,
+                  sizeof want),
+        e->where);
+}
+
+/* Evaluates one assertion on every run of its left side. */
+static int eval_expect(const CheckSet *runs, const CheckExpect *e,
+                       CheckReport *rep)
+{
+    size_t done = 0;
+    for (size_t j = 0; j < runs->n; j++) {
+        const CheckRun *run = &runs->runs[j];
+        if (!left_match(e, run))
+            continue;
+        int rc = e->relative ? eval_relative(run, runs, e, rep)
+                             : eval_one(e, run, NULL, rep);
+        if (rc < 0)
+            return -1;
+        done++;
+    }
+    if (done > 0)
+        return 0;
+    char want[256];
+    rep->failed++;
+    return report_line(
+        rep, "FAIL  %s  %s: no results for %s  [%s]", e->approach, e->metric,
+        side_text(e->approach, e->variant, want, sizeof want), e->where);
 }
 
 int check_expect_eval(const CheckSet *runs, const CheckExpectList *l,
                       CheckReport *rep)
 {
-    for (size_t i = 0; i < l->n; i++) {
-        const CheckExpect *e = &l->items[i];
-        const CheckRun *other = NULL;
-        if (e->relative) {
-            other = check_set_find(runs, e->than_approach);
-            if (!other) {
-                rep->failed++;
-                if (report_line(rep,
-                                "FAIL  %s  %s: no results for %s to "
-                                "compare with  [%s]",
-                                e->approach, e->metric, e->than_approach,
-                                e->where) < 0)
-                    return -1;
-                continue;
-            }
-        }
-        if (strcmp(e->approach, "*") != 0) {
-            const CheckRun *run = check_set_find(runs, e->approach);
-            int rc = 0;
-            if (!run) {
-                rep->failed++;
-                rc = report_line(rep, "FAIL  %s  %s: no results for %s  [%s]",
-                                 e->approach, e->metric, e->approach, e->where);
-            } else {
-                rc = eval_one(e, run, other, rep);
-            }
-            if (rc < 0)
-                return -1;
-            continue;
-        }
-        size_t done = 0;
-        for (size_t j = 0; j < runs->n; j++) {
-            if (&runs->runs[j] == other)
-                continue;
-            if (eval_one(e, &runs->runs[j], other, rep) < 0)
-                return -1;
-            done++;
-        }
-        if (done == 0) {
-            rep->failed++;
-            if (report_line(rep, "FAIL  *  %s: no results to check  [%s]",
-                            e->metric, e->where) < 0)
-                return -1;
-        }
-    }
+    for (size_t i = 0; i < l->n; i++)
+        if (eval_expect(runs, &l->items[i], rep) < 0)
+            return -1;
     return 0;
 }
 
@@ -696,7 +749,7 @@ int check_expect_eval(const CheckSet *runs, const CheckExpectList *l,
 /* State of one baseline walk. */
 typedef struct Diff {
     CheckReport *rep;     /* where lines go */
-    const char *approach; /* run being compared */
+    const char *run;      /* label of the run being compared */
     double tolerance_pct; /* allowed relative change, percent */
     unsigned failed;      /* failures in this run */
     unsigned passed;      /* leaves within tolerance */
@@ -714,7 +767,7 @@ static void diff_line(Diff *d, const char *path, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     d->failed++;
-    if (report_line(d->rep, "FAIL  %s  %s: %s", d->approach,
+    if (report_line(d->rep, "FAIL  %s  %s: %s", d->run,
                     *path ? path : "(top level)", msg) < 0)
         d->oom = true;
 }
@@ -825,20 +878,20 @@ int check_baseline(const CheckSet *base, const CheckSet *cur,
 {
     for (size_t i = 0; i < base->n; i++) {
         const CheckRun *old = &base->runs[i];
-        const CheckRun *now = check_set_find(cur, old->approach);
+        const CheckRun *now = check_set_find(cur, old->variant, old->approach);
+        char label[128];
+        run_label(old, label, sizeof label);
         if (!now) {
             rep->failed++;
             if (report_line(rep,
                             "FAIL  %s  no new results to compare with "
                             "baseline %s",
-                            old->approach, old->file) < 0)
+                            label, old->file) < 0)
                 return -1;
             continue;
         }
         char path[PATH_BUF] = "";
-        Diff d = {.rep = rep,
-                  .approach = old->approach,
-                  .tolerance_pct = tolerance_pct};
+        Diff d = {.rep = rep, .run = label, .tolerance_pct = tolerance_pct};
         diff_node(&d, path, 0, old->root, now->root);
         if (d.oom)
             return -1;
@@ -848,8 +901,8 @@ int check_baseline(const CheckSet *base, const CheckSet *cur,
         if (report_line(rep,
                         "%s  %s  baseline %s: %u of %u values within "
                         "%s%%",
-                        d.failed ? "FAIL" : "PASS", old->approach, old->file,
-                        d.passed, d.passed + d.failed,
+                        d.failed ? "FAIL" : "PASS", label, old->file, d.passed,
+                        d.passed + d.failed,
                         num(tolerance_pct, t, sizeof t)) < 0)
             return -1;
     }

@@ -13,20 +13,28 @@
  * error in the assertion: bad input); check_resolve finds it in one file
  * (a missing value there is a failed check).
  *
- * An assertion is {metric, approach, op, value} or, relative to another
- * approach, {metric, approach, op, than: {approach, factor}}: holds when
- * value(approach) OP factor * value(than.approach). op is one of <, <=,
- * >, >=, ==, !=. approach "*" means every approach in the results (for the
- * relative form, every one except than.approach). An assertion about an
- * approach with no results, a value missing from a file or a null value
- * fails.
+ * An assertion (a scenario's `expect` item, scenarios/README.md, which
+ * the CLI converts; nothing here reads scenario files) is absolute,
+ * metric(approach, variant) OP value, or relative,
+ * metric(approach, variant) OP factor x than_metric(than_approach,
+ * than_variant). op is one of <, <=, >, >=, ==, !=. approach "*" means
+ * every approach in the results (for the relative form every one except
+ * a named than_approach); than_approach "*" compares with every other
+ * approach in turn. variant NULL means every variant in the results;
+ * than_variant NULL means the left run's own variant. An assertion whose
+ * approach or variant has no results, a missing other side, a value
+ * missing from a file or a null value fails.
+ *
+ * Runs are told apart by (variant, approach): a results.json without a
+ * "variant" key counts as variant "default". Outcome lines name a run by
+ * its approach, or "variant/approach" when the variant is not "default".
  *
  * Baseline comparison walks every leaf of each baseline file and finds
- * the results file of the same approach: numbers must be within
+ * the results file of the same variant and approach: numbers must be within
  * tolerance_pct percent of the baseline value (|new - old| <= pct/100 *
  * |old|; a baseline 0 must stay exactly 0); strings, booleans and nulls
  * must be equal; keys and array elements missing from the new file or
- * new in it fail, and so does a baseline approach with no new results.
+ * new in it fail, and so does a baseline run with no new results.
  *
  * Outcomes go to a CheckReport: one line per failure (and per passing
  * assertion), plus counts. Nothing here prints or exits; bad input
@@ -40,13 +48,12 @@
 
 #include <jansson.h>
 
-#include "scenario/json.h"
-
 #define CHECK_ERR_MAX 512 /* size for error buffers */
 
 /* One loaded results.json. */
 typedef struct CheckRun {
     char *file;     /* path it was read from (owned) */
+    char *variant;  /* its "variant" value, "default" if none (owned) */
     char *approach; /* its "approach" value (owned) */
     json_t *root;   /* parsed tree (one reference, owned) */
 } CheckRun;
@@ -68,22 +75,29 @@ typedef enum CheckOp {
     CHECK_NE,
 } CheckOp;
 
-/* One assertion. */
+#define CHECK_ANY "*"                   /* approach wildcard */
+#define CHECK_DEFAULT_VARIANT "default" /* a scenario without variants */
+
+/* One assertion. In a CheckExpectList every string is owned by it. */
 typedef struct CheckExpect {
-    char *where;         /* "FILE:LINE:COLUMN" of the item (owned) */
-    char *metric;        /* metric path (owned) */
-    char *approach;      /* approach name or "*" (owned) */
-    CheckOp op;          /* comparison */
-    bool relative;       /* true: compare with than_approach */
-    double value;        /* absolute form: the bound */
-    char *than_approach; /* relative form: other approach (owned) */
-    double factor;       /* relative form: multiplier of its value */
+    const char *where;         /* "FILE:LINE:COLUMN" of the item */
+    const char *metric;        /* metric path */
+    const char *approach;      /* approach name or "*" */
+    const char *variant;       /* variant name, NULL: every variant */
+    CheckOp op;                /* comparison */
+    bool relative;             /* true: compare with another run */
+    double value;              /* absolute form: the bound */
+    const char *than_metric;   /* relative: metric on the right */
+    const char *than_approach; /* relative: approach name or "*" */
+    const char *than_variant;  /* relative: NULL: the left run's variant */
+    double factor;             /* relative form: multiplier of its value */
 } CheckExpect;
 
 /* A list of assertions. */
 typedef struct CheckExpectList {
     CheckExpect *items; /* (owned) */
     size_t n;           /* number of assertions */
+    size_t cap;         /* allocated */
 } CheckExpectList;
 
 /* Outcome of checks: readable lines and counts. */
@@ -100,19 +114,24 @@ void check_set_init(CheckSet *s);
 void check_set_free(CheckSet *s);
 void check_report_init(CheckReport *r);
 void check_report_free(CheckReport *r);
+void check_expect_list_init(CheckExpectList *l);
 void check_expect_list_free(CheckExpectList *l);
 
 /*
- * Adds a results.json file, or a run directory: its own results.json if
- * it has one, and <dir>/<sub>/results.json for each subdirectory (in name
- * order). Each file must parse and have "format": "handset-results/1" and
- * an "approach"; an approach already in the set is an error. Returns 0 or
+ * Adds a results.json file, or a run directory as `handset run/compare
+ * -o DIR` writes it: its own results.json if it has one, and for each
+ * subdirectory (in name order) <sub>/results.json, or when there is none
+ * <sub>/<sub2>/results.json (DIR/<variant>/<approach>/ of a scenario with
+ * several variants). Each file must parse and have "format":
+ * "handset-results/1" and an "approach" ("variant" is optional); a
+ * variant and approach already in the set is an error. Returns 0 or
  * -1 with "FILE:LINE:COLUMN: ..." in err.
  */
 int check_set_add(CheckSet *s, const char *path, char *err, size_t err_size);
 
-/* The run of approach, or NULL. */
-const CheckRun *check_set_find(const CheckSet *s, const char *approach);
+/* The run of variant and approach, or NULL. */
+const CheckRun *check_set_find(const CheckSet *s, const char *variant,
+                               const char *approach);
 
 /* 0 if metric is a numeric path of handset-results/1; else -1 with the
  * reason and the valid names at the point it went wrong in err. */
@@ -123,19 +142,11 @@ int check_metric_valid(const char *metric, char *err, size_t err_size);
 int check_resolve(const json_t *root, const char *metric, const json_t **out,
                   char *err, size_t err_size);
 
-/*
- * Reads an `expect` array (the value at `path` of doc) into out. Checks
- * keys, types, op names and metric paths; errors go to doc (json_fail:
- * "FILE:LINE:COLUMN: expect[2].op: ..."). Returns 0 or -1.
- */
-int check_expect_parse(JsonDoc *doc, const json_t *arr, const char *path,
-                       CheckExpectList *out);
-
-/* Loads a scenario file and parses its "expect" array (none: an empty
- * list). Only the expect part is validated here. Returns 0 or -1 with a
- * message in err. */
-int check_expect_load(const char *scenario_file, CheckExpectList *out,
-                      char *err, size_t err_size);
+/* Appends a copy of e: its strings are copied, NULL stays NULL except
+ * approach (NULL: "*") and than_metric (NULL: metric). Returns 0, or -1
+ * when out of memory or when e has no metric (or, relative, no
+ * than_approach). */
+int check_expect_add(CheckExpectList *l, const CheckExpect *e);
 
 /* Evaluates every assertion against runs, adding lines and counts to
  * rep. Returns 0, or -1 when out of memory. */

@@ -53,6 +53,7 @@ typedef struct Covert {
 
 struct Results {
     char *scenario;                    /* scenario name (owned) */
+    char *variant;                     /* variant name (owned) */
     char *approach;                    /* approach name (owned) */
     char *soc;                         /* SoC name (owned) */
     uint64_t seed;                     /* scenario seed */
@@ -115,13 +116,14 @@ static char *dup_or_empty(const char *s)
     return strdup(s ? s : "");
 }
 
-Results *results_new(const char *scenario, const char *approach,
-                     const char *soc, uint64_t seed)
+Results *results_new(const char *scenario, const char *variant,
+                     const char *approach, const char *soc, uint64_t seed)
 {
     Results *r = calloc(1, sizeof *r);
     if (!r)
         return NULL;
     r->scenario = dup_or_empty(scenario);
+    r->variant = dup_or_empty(variant);
     r->approach = dup_or_empty(approach);
     r->soc = dup_or_empty(soc);
     r->seed = seed;
@@ -129,7 +131,7 @@ Results *results_new(const char *scenario, const char *approach,
     r->energy.avg_power_mw = NAN;
     r->energy.battery_life_h = NAN;
     r->energy.ap_awake_pct = NAN;
-    if (!r->scenario || !r->approach || !r->soc) {
+    if (!r->scenario || !r->variant || !r->approach || !r->soc) {
         results_free(r);
         return NULL;
     }
@@ -148,6 +150,7 @@ void results_free(Results *r)
     if (!r)
         return;
     free(r->scenario);
+    free(r->variant);
     free(r->approach);
     free(r->soc);
     for (size_t i = 0; i < r->n_lat; i++) {
@@ -582,6 +585,7 @@ json_t *results_to_json(Results *r)
         return NULL;
     put(root, "format", json_string(RESULTS_FORMAT), &ok);
     put(root, "scenario", json_string(r->scenario), &ok);
+    put(root, "variant", json_string(r->variant), &ok);
     put(root, "approach", json_string(r->approach), &ok);
     put(root, "soc", json_string(r->soc), &ok);
     /* Seeds are 64-bit; JSON integers above 2^63 would wrap, and JSON

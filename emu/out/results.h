@@ -111,12 +111,13 @@ typedef struct ResultsHost {
 } ResultsHost;
 
 /*
- * A new, empty Results. Strings are copied. Returns NULL when out of
- * memory. sim_time starts at 0; energy figures start as "no value"
+ * A new, empty Results of the scenario's variant (its name, "default"
+ * when the scenario has none) under approach. Strings are copied. Returns NULL
+ * when out of memory. sim_time starts at 0; energy figures start as "no value"
  * (written as null) until results_set_energy.
  */
-Results *results_new(const char *scenario, const char *approach,
-                     const char *soc, uint64_t seed);
+Results *results_new(const char *scenario, const char *variant,
+                     const char *approach, const char *soc, uint64_t seed);
 
 /* Frees r. NULL is allowed. */
 void results_free(Results *r);

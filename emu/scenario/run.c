@@ -730,7 +730,8 @@ RunStatus run_scenario(const RunOptions *o, RunSummary *sum, char *err,
         run_free(&r);
         return RUN_BAD_INPUT;
     }
-    r.results = results_new(o->sc->name, o->approach, v->soc, o->sc->seed);
+    r.results =
+        results_new(o->sc->name, v->name, o->approach, v->soc, o->sc->seed);
     if (!r.results || open_tmp_dir(&r, err, err_size) < 0 ||
         open_observers(&r, err, err_size) < 0) {
         run_free(&r);

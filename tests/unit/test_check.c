@@ -1,12 +1,17 @@
 /*
  * test_check.c - metric paths (schema and resolution, names with dots),
  * expect assertions (every operator both ways, "*", the relative form,
- * missing approaches and values), parse errors with positions, loading
- * run directories, and baseline comparison within a tolerance.
+ * missing approaches and values; variants, than.metric, than.variant),
+ * loading run directories one and two levels deep, and baseline
+ * comparison within a tolerance.
  */
 #include "harness.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "out/check.h"
 
@@ -31,6 +36,7 @@ static void two_runs(CheckSet *s)
         s->runs = realloc(s->runs, (i + 1) * sizeof *s->runs);
         assert_non_null(s->runs);
         s->runs[i].file = strdup(i ? "b.json" : "a.json");
+        s->runs[i].variant = strdup("default");
         s->runs[i].approach = strdup(i ? "b" : "a");
         s->runs[i].root = json_loads(texts[i], 0, NULL);
         assert_non_null(s->runs[i].root);
@@ -107,71 +113,80 @@ static void test_resolve(void **state)
     check_set_free(&s);
 }
 
-/* Parses expect items from text; returns the doc (caller frees). */
-static JsonDoc *parse(const char *text, CheckExpectList *l, int want)
+/* Evaluates assertion e over runs; returns passed*10 + failed and the
+ * report text in *text when text is not NULL (caller frees). */
+static unsigned eval_on(const CheckSet *runs, const CheckExpect *e, char **text)
 {
-    char err[JSON_ERR_MAX];
-    JsonDoc *doc =
-        json_doc_load_text("s.json", text, strlen(text), err, sizeof err);
-    assert_non_null(doc);
-    const json_t *arr = json_object_get(doc->root, "expect");
-    int rc = check_expect_parse(doc, arr, "expect", l);
-    if (rc != want)
-        fail_msg("parse returned %d: %s", rc, json_doc_error(doc));
-    return doc;
-}
-
-/* Evaluates one assertion over two_runs; returns passed*10 + failed. */
-static unsigned eval(const char *item, char **text)
-{
-    char buf[1024];
-    snprintf(buf, sizeof buf, "{\"expect\": [%s]}", item);
     CheckExpectList l;
-    JsonDoc *doc = parse(buf, &l, 0);
-    CheckSet s;
-    two_runs(&s);
     CheckReport rep;
+    check_expect_list_init(&l);
     check_report_init(&rep);
-    assert_int_equal(check_expect_eval(&s, &l, &rep), 0);
+    assert_int_equal(check_expect_add(&l, e), 0);
+    assert_int_equal(check_expect_eval(runs, &l, &rep), 0);
     unsigned r = rep.passed * 10 + rep.failed;
     if (text)
         *text = strdup(rep.text ? rep.text : "");
     check_report_free(&rep);
-    check_set_free(&s);
     check_expect_list_free(&l);
-    json_doc_free(doc);
     return r;
 }
 
-#define ITEM(metric, appr, op, value)                                          \
-    "{\"metric\": \"" metric "\", \"approach\": \"" appr "\", \"op\": \"" op   \
-    "\", \"value\": " value "}"
+/* Evaluates e over two_runs. */
+static unsigned eval(CheckExpect e, char **text)
+{
+    CheckSet s;
+    two_runs(&s);
+    e.where = "s.json:1:13";
+    unsigned r = eval_on(&s, &e, text);
+    check_set_free(&s);
+    return r;
+}
+
+static CheckExpect item(const char *metric, const char *approach, CheckOp op,
+                        double value)
+{
+    return (CheckExpect){
+        .metric = metric, .approach = approach, .op = op, .value = value};
+}
+
+static CheckExpect rel(const char *metric, const char *approach, CheckOp op,
+                       const char *than, double factor)
+{
+    return (CheckExpect){.metric = metric,
+                         .approach = approach,
+                         .op = op,
+                         .relative = true,
+                         .than_approach = than,
+                         .factor = factor};
+}
+
+#define ITEM(metric, appr, op, value) item(metric, appr, CHECK_##op, value)
 
 static void test_expect_ops(void **state)
 {
     (void)state;
     const char *m = "latency.call.ring.p95_ms"; /* a: 100.5 */
     (void)m;
+    assert_int_equal(eval(ITEM("latency.call.ring.p95_ms", "a", LT, 101), NULL),
+                     10);
     assert_int_equal(
-        eval(ITEM("latency.call.ring.p95_ms", "a", "<", "101"), NULL), 10);
+        eval(ITEM("latency.call.ring.p95_ms", "a", LT, 100.5), NULL), 1);
     assert_int_equal(
-        eval(ITEM("latency.call.ring.p95_ms", "a", "<", "100.5"), NULL), 1);
+        eval(ITEM("latency.call.ring.p95_ms", "a", LE, 100.5), NULL), 10);
+    assert_int_equal(eval(ITEM("latency.call.ring.p95_ms", "a", LE, 100), NULL),
+                     1);
+    assert_int_equal(eval(ITEM("latency.call.ring.p95_ms", "a", GT, 100), NULL),
+                     10);
     assert_int_equal(
-        eval(ITEM("latency.call.ring.p95_ms", "a", "<=", "100.5"), NULL), 10);
+        eval(ITEM("latency.call.ring.p95_ms", "a", GT, 100.5), NULL), 1);
     assert_int_equal(
-        eval(ITEM("latency.call.ring.p95_ms", "a", "<=", "100"), NULL), 1);
-    assert_int_equal(
-        eval(ITEM("latency.call.ring.p95_ms", "a", ">", "100"), NULL), 10);
-    assert_int_equal(
-        eval(ITEM("latency.call.ring.p95_ms", "a", ">", "100.5"), NULL), 1);
-    assert_int_equal(
-        eval(ITEM("latency.call.ring.p95_ms", "a", ">=", "100.5"), NULL), 10);
-    assert_int_equal(
-        eval(ITEM("latency.call.ring.p95_ms", "a", ">=", "101"), NULL), 1);
-    assert_int_equal(eval(ITEM("flows.violations", "a", "==", "0"), NULL), 10);
-    assert_int_equal(eval(ITEM("flows.violations", "b", "==", "0"), NULL), 1);
-    assert_int_equal(eval(ITEM("flows.violations", "b", "!=", "0"), NULL), 10);
-    assert_int_equal(eval(ITEM("flows.violations", "a", "!=", "0"), NULL), 1);
+        eval(ITEM("latency.call.ring.p95_ms", "a", GE, 100.5), NULL), 10);
+    assert_int_equal(eval(ITEM("latency.call.ring.p95_ms", "a", GE, 101), NULL),
+                     1);
+    assert_int_equal(eval(ITEM("flows.violations", "a", EQ, 0), NULL), 10);
+    assert_int_equal(eval(ITEM("flows.violations", "b", EQ, 0), NULL), 1);
+    assert_int_equal(eval(ITEM("flows.violations", "b", NE, 0), NULL), 10);
+    assert_int_equal(eval(ITEM("flows.violations", "a", NE, 0), NULL), 1);
 }
 
 static void test_expect_star_relative_missing(void **state)
@@ -179,83 +194,162 @@ static void test_expect_star_relative_missing(void **state)
     (void)state;
     char *text;
     /* "*": one outcome per approach. */
-    assert_int_equal(eval(ITEM("counts.vm_switches", "*", "==", "10"), NULL),
-                     20);
-    assert_int_equal(eval(ITEM("flows.violations", "*", "<", "1"), &text), 11);
+    assert_int_equal(eval(ITEM("counts.vm_switches", "*", EQ, 10), NULL), 20);
+    assert_int_equal(eval(ITEM("flows.violations", "*", LT, 1), &text), 11);
     assert_non_null(strstr(text, "PASS  a  flows.violations = 0 (< 1)"));
     assert_non_null(strstr(text, "FAIL  b  flows.violations = 2, expected "
                                  "< 1  [s.json:1:13]"));
     free(text);
     /* Relative: 40 > 10 x 2 holds, 40 > 25 x 2 does not. */
-    assert_int_equal(eval("{\"metric\": \"flows.covert[0].bits_per_s\", "
-                          "\"approach\": \"a\", \"op\": \">\", \"than\": "
-                          "{\"approach\": \"b\", \"factor\": 10}}",
-                          NULL),
-                     10);
-    assert_int_equal(eval("{\"metric\": \"flows.covert[0].bits_per_s\", "
-                          "\"approach\": \"a\", \"op\": \">\", \"than\": "
-                          "{\"approach\": \"b\", \"factor\": 25}}",
-                          &text),
-                     1);
+    assert_int_equal(
+        eval(rel("flows.covert[0].bits_per_s", "a", CHECK_GT, "b", 10), NULL),
+        10);
+    assert_int_equal(
+        eval(rel("flows.covert[0].bits_per_s", "a", CHECK_GT, "b", 25), &text),
+        1);
     assert_non_null(strstr(text, "= 40, expected > 25 x b 2 = 50"));
     free(text);
     /* "*" with than: every approach except than's. */
-    assert_int_equal(eval("{\"metric\": \"counts.vm_switches\", "
-                          "\"approach\": \"*\", \"op\": \"<=\", \"than\": "
-                          "{\"approach\": \"b\", \"factor\": 1}}",
-                          NULL),
-                     10);
-    /* No results for an approach, a missing value, a null: failures. */
     assert_int_equal(
-        eval(ITEM("flows.violations", "trustzone", "==", "0"), &text), 1);
-    assert_non_null(strstr(text, "no results for trustzone"));
+        eval(rel("counts.vm_switches", "*", CHECK_LE, "b", 1), &text), 10);
+    assert_non_null(strstr(text, "PASS  a  counts.vm_switches = 10 (<= 1 x b "
+                                 "10 = 10)"));
     free(text);
-    assert_int_equal(eval(ITEM("latency.sms.p50_ms", "a", "<", "1"), &text), 1);
+    /* than "*": each other approach in turn, never the run itself. */
+    assert_int_equal(
+        eval(rel("counts.vm_switches", "*", CHECK_EQ, "*", 1), &text), 20);
+    assert_non_null(strstr(text, "PASS  b  counts.vm_switches = 10 (== 1 x a"));
+    free(text);
+    /* A named than approach with no results fails. */
+    assert_int_equal(
+        eval(rel("counts.vm_switches", "a", CHECK_EQ, "hyp-pv", 1), &text), 1);
+    assert_non_null(strstr(text, "FAIL  a  counts.vm_switches: no results for "
+                                 "hyp-pv in variant default to compare with  "
+                                 "[s.json:1:13]"));
+    free(text);
+    /* No results for an approach, a missing value, a null: failures. */
+    assert_int_equal(eval(ITEM("flows.violations", "trustzone", EQ, 0), &text),
+                     1);
+    assert_non_null(strstr(text, "FAIL  trustzone  flows.violations: no "
+                                 "results for trustzone  [s.json:1:13]"));
+    free(text);
+    assert_int_equal(eval(ITEM("latency.sms.p50_ms", "a", LT, 1), &text), 1);
     assert_non_null(strstr(text, "not in a.json"));
     free(text);
-    assert_int_equal(eval(ITEM("energy.battery_life_h", "a", ">", "1"), &text),
-                     1);
+    assert_int_equal(eval(ITEM("energy.battery_life_h", "a", GT, 1), &text), 1);
     assert_non_null(strstr(text, "has no value (null)"));
     free(text);
 }
 
-static void test_expect_parse_errors(void **state)
+/* Runs of variants "v1" and "v2" for approaches "a" and "b": a's energy
+ * is 100 in v1 and 300 in v2, b's 200 in both; a's battery life is 9. */
+static void variant_runs(CheckSet *s)
+{
+    static const struct {
+        const char *variant, *approach;
+        int energy;
+    } runs[] = {
+        {"v1", "a", 100},
+        {"v1", "b", 200},
+        {"v2", "a", 300},
+        {"v2", "b", 200},
+    };
+    check_set_init(s);
+    s->runs = calloc(4, sizeof *s->runs);
+    assert_non_null(s->runs);
+    for (size_t i = 0; i < 4; i++) {
+        char file[32];
+        snprintf(file, sizeof file, "%s-%s.json", runs[i].variant,
+                 runs[i].approach);
+        s->runs[i].file = strdup(file);
+        s->runs[i].variant = strdup(runs[i].variant);
+        s->runs[i].approach = strdup(runs[i].approach);
+        s->runs[i].root = json_pack("{s:{s:i, s:i}}", "energy", "total_mj",
+                                    runs[i].energy, "battery_life_h", 9);
+        assert_non_null(s->runs[i].root);
+    }
+    s->n = s->cap = 4;
+}
+
+static void test_expect_variants(void **state)
 {
     (void)state;
-    CheckExpectList l;
-    struct {
-        const char *text;
-        const char *err;
-    } cases[] = {
-        {"{\"expect\": [\n {\"metric\": \"latency.x.p96_ms\", \"approach\": "
-         "\"a\", \"op\": \"<\", \"value\": 1}]}",
-         "s.json:2:13: expect[0].metric: unknown metric \"latency.x.p96_ms\""},
-        {"{\"expect\": [{\"metric\": \"flows.violations\", \"approach\": "
-         "\"a\", \"op\": \"=<\", \"value\": 1}]}",
-         "s.json:1:67: expect[0].op: expected one of"},
-        {"{\"expect\": [{\"metric\": \"flows.violations\", \"approach\": "
-         "\"a\", \"op\": \"<\"}]}",
-         "s.json:1:13: expect[0]: missing value (or than)"},
-        {"{\"expect\": [{\"metric\": \"flows.violations\", \"approach\": "
-         "\"a\", \"op\": \"<\", \"value\": \"1\"}]}",
-         "s.json:1:81: expect[0].value: expected a number"},
-        {"{\"expect\": [{\"metric\": \"flows.violations\", \"aproach\": "
-         "\"a\", \"op\": \"<\", \"value\": 1}]}",
-         "s.json:1:44: expect[0].aproach: unknown key (did you mean "
-         "\"approach\"?)"},
-        {"{\"expect\": [{\"metric\": \"flows.violations\", \"approach\": "
-         "\"a\", \"op\": \"<\", \"than\": {\"approach\": \"a\", "
-         "\"factor\": 1}}]}",
-         "expect[0].than.approach: compares \"a\" with itself"},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        JsonDoc *doc = parse(cases[i].text, &l, -1);
-        if (!strstr(json_doc_error(doc), cases[i].err))
-            fail_msg("case %zu: got '%s', wanted '%s'", i, json_doc_error(doc),
-                     cases[i].err);
-        assert_null(l.items);
-        json_doc_free(doc);
-    }
+    CheckSet s;
+    char *text;
+    variant_runs(&s);
+    CheckExpect e = ITEM("energy.total_mj", "a", LT, 250);
+    e.where = "v.json:2:5";
+    /* No variant: every variant, each named in its line. */
+    assert_int_equal(eval_on(&s, &e, &text), 11);
+    assert_non_null(strstr(text, "PASS  v1/a  energy.total_mj = 100 (< 250)"));
+    assert_non_null(strstr(text, "FAIL  v2/a  energy.total_mj = 300, "
+                                 "expected < 250  [v.json:2:5]"));
+    free(text);
+    /* A named variant: only its runs. */
+    e.variant = "v1";
+    assert_int_equal(eval_on(&s, &e, NULL), 10);
+    e.variant = "v2";
+    assert_int_equal(eval_on(&s, &e, NULL), 1);
+    /* A variant with no results fails. */
+    e.variant = "v3";
+    assert_int_equal(eval_on(&s, &e, &text), 1);
+    assert_non_null(strstr(text, "FAIL  a  energy.total_mj: no results for a "
+                                 "in variant v3  [v.json:2:5]"));
+    free(text);
+    /* "*" in one variant: each approach of that variant. */
+    e = ITEM("energy.total_mj", "*", GE, 200);
+    e.variant = "v2";
+    assert_int_equal(eval_on(&s, &e, NULL), 20);
+    e.variant = NULL;
+    assert_int_equal(eval_on(&s, &e, NULL), 31);
+    check_set_free(&s);
+}
+
+static void test_expect_than_variant_metric(void **state)
+{
+    (void)state;
+    CheckSet s;
+    char *text;
+    variant_runs(&s);
+    /* than.variant defaults to the left run's own: a < b holds in v1
+     * (100 < 200), fails in v2 (300 < 200). */
+    CheckExpect e = rel("energy.total_mj", "a", CHECK_LT, "b", 1);
+    e.where = "v.json:3:5";
+    assert_int_equal(eval_on(&s, &e, &text), 11);
+    assert_non_null(strstr(text, "PASS  v1/a  energy.total_mj = 100 (< 1 x "
+                                 "v1/b 200 = 200)"));
+    assert_non_null(strstr(text, "FAIL  v2/a  energy.total_mj = 300, expected "
+                                 "< 1 x v2/b 200 = 200  [v.json:3:5]"));
+    free(text);
+    /* A named than.variant: the same approach across variants. */
+    e = rel("energy.total_mj", "a", CHECK_GT, "a", 2.5);
+    e.variant = "v2";
+    e.than_variant = "v1";
+    assert_int_equal(eval_on(&s, &e, &text), 10);
+    assert_non_null(strstr(text, "PASS  v2/a  energy.total_mj = 300 (> 2.5 x "
+                                 "v1/a 100 = 250)"));
+    free(text);
+    e.than_variant = "v9";
+    assert_int_equal(eval_on(&s, &e, &text), 1);
+    assert_non_null(strstr(text, "no results for a in variant v9 to compare"));
+    free(text);
+    /* than.metric: another metric on the right, named in the line. */
+    e = rel("energy.total_mj", "a", CHECK_GT, "b", 10);
+    e.variant = "v1";
+    e.than_metric = "energy.battery_life_h";
+    assert_int_equal(eval_on(&s, &e, &text), 10);
+    assert_non_null(strstr(text, "PASS  v1/a  energy.total_mj = 100 (> 10 x "
+                                 "v1/b energy.battery_life_h 9 = 90)"));
+    free(text);
+    /* The same run on both sides with two metrics is allowed. */
+    e.than_approach = "a";
+    assert_int_equal(eval_on(&s, &e, NULL), 10);
+    e.than_metric = "energy.by_domain_mj.secret";
+    assert_int_equal(eval_on(&s, &e, &text), 1);
+    assert_non_null(strstr(text, "energy.by_domain_mj.secret of v1/a not in "
+                                 "v1-a.json"));
+    free(text);
+    check_set_free(&s);
 }
 
 static void test_load_run_dir(void **state)
@@ -275,12 +369,83 @@ static void test_load_run_dir(void **state)
     snprintf(file, sizeof file, "%s/native/results.json", dir);
     assert_int_equal(check_set_add(&s, file, err, sizeof err), -1);
     assert_non_null(strstr(err, "approach \"native\" is already given by"));
+    assert_string_equal(s.runs[0].variant, "default");
     check_set_free(&s);
     hs_test_path("tests/data/results/not-results.json", file, sizeof file);
     assert_int_equal(check_set_add(&s, file, err, sizeof err), -1);
     assert_non_null(strstr(err, ":2:13: format: expected "
                                 "\"handset-results/1\""));
     check_set_free(&s);
+}
+
+/* Writes a minimal results.json of variant (NULL: no key) and approach
+ * to dir/sub/results.json, making the directories. */
+static void put_results(const char *dir, const char *sub, const char *variant,
+                        const char *approach)
+{
+    char path[600], part[600];
+    snprintf(path, sizeof path, "%s/%s/results.json", dir, sub);
+    for (char *p = path + strlen(dir) + 1; *p; p++)
+        if (*p == '/') {
+            snprintf(part, sizeof part, "%.*s", (int)(p - path), path);
+            mkdir(part, 0700);
+        }
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "{\"format\": \"handset-results/1\",");
+    if (variant)
+        fprintf(f, " \"variant\": \"%s\",", variant);
+    fprintf(f, " \"approach\": \"%s\"}\n", approach);
+    fclose(f);
+}
+
+static void test_load_variant_dir(void **state)
+{
+    (void)state;
+    char dir[256], err[CHECK_ERR_MAX], cmd[300];
+    const char *base = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/hs-check-XXXXXX", base ? base : "/tmp");
+    assert_non_null(mkdtemp(dir));
+    /* DIR/<variant>/<approach>/ as run writes several variants */
+    put_results(dir, "v2/b", "v2", "b");
+    put_results(dir, "v1/a", "v1", "a");
+    put_results(dir, "v1/b", "v1", "b");
+    CheckSet s;
+    check_set_init(&s);
+    assert_int_equal(check_set_add(&s, dir, err, sizeof err), 0);
+    assert_int_equal(s.n, 3);
+    assert_string_equal(s.runs[0].variant, "v1");
+    assert_string_equal(s.runs[0].approach, "a");
+    assert_string_equal(s.runs[2].variant, "v2");
+    assert_non_null(check_set_find(&s, "v1", "b"));
+    assert_null(check_set_find(&s, "v2", "a"));
+    check_set_free(&s);
+    /* A file without "variant" is of variant "default"; the same
+     * variant and approach twice is bad input, in another variant not. */
+    put_results(dir, "old", NULL, "a");
+    check_set_init(&s);
+    snprintf(cmd, sizeof cmd, "%s/old", dir);
+    assert_int_equal(check_set_add(&s, cmd, err, sizeof err), 0);
+    assert_string_equal(s.runs[0].variant, "default");
+    assert_non_null(check_set_find(&s, "default", "a"));
+    snprintf(cmd, sizeof cmd, "%s/v1", dir);
+    assert_int_equal(check_set_add(&s, cmd, err, sizeof err), 0);
+    assert_int_equal(check_set_add(&s, cmd, err, sizeof err), -1);
+    assert_non_null(strstr(err, "variant \"v1\", approach \"a\" is already "
+                                "given by"));
+    check_set_free(&s);
+    /* Three levels down is not a run directory. */
+    snprintf(cmd, sizeof cmd, "rm -r '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(dir, sizeof dir, "%s/hs-check-XXXXXX", base ? base : "/tmp");
+    assert_non_null(mkdtemp(dir));
+    put_results(dir, "x/y/z", "v", "a");
+    check_set_init(&s);
+    assert_int_equal(check_set_add(&s, dir, err, sizeof err), -1);
+    assert_non_null(strstr(err, "no results.json in it"));
+    check_set_free(&s);
+    snprintf(cmd, sizeof cmd, "rm -r '%s'", dir);
+    assert_int_equal(system(cmd), 0);
 }
 
 static void test_baseline(void **state)
@@ -345,7 +510,9 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_resolve),
     cmocka_unit_test(test_expect_ops),
     cmocka_unit_test(test_expect_star_relative_missing),
-    cmocka_unit_test(test_expect_parse_errors),
+    cmocka_unit_test(test_expect_variants),
+    cmocka_unit_test(test_expect_than_variant_metric),
+    cmocka_unit_test(test_load_variant_dir),
     cmocka_unit_test(test_load_run_dir),
     cmocka_unit_test(test_baseline),
 };

@@ -61,7 +61,7 @@ static void test_percentiles_nearest_rank(void **state)
 {
     (void)state;
     char err[256];
-    Results *r = results_new("s", "native", "soc", 1);
+    Results *r = results_new("s", "default", "native", "soc", 1);
     ResultsLatencyStats s;
     /* 1..100 ms added in a scrambled order. */
     for (int i = 0; i < 100; i++) {
@@ -102,7 +102,7 @@ static void test_percentiles_nearest_rank(void **state)
 static Results *sample_results(void)
 {
     char err[256];
-    Results *r = results_new("email-sync", "hyp-pv", "ref-2024", 7);
+    Results *r = results_new("email-sync", "new-soc", "hyp-pv", "ref-2024", 7);
     results_set_sim_time(r, 2 * HS_HOUR + 1500);
     /* inserted out of name order: the writer sorts */
     results_latency_add(r, "mail.sync", 1234567890123ULL, err, sizeof err);
@@ -149,6 +149,8 @@ static void test_write_round_trip(void **state)
         fail_msg("results.json does not parse: %s", jerr.text);
     assert_string_equal(json_string_value(json_object_get(root, "format")),
                         "handset-results/1");
+    assert_string_equal(json_string_value(json_object_get(root, "variant")),
+                        "new-soc");
     assert_string_equal(json_string_value(json_object_get(root, "approach")),
                         "hyp-pv");
     assert_int_equal(json_integer_value(json_object_get(root, "seed")), 7);
@@ -226,7 +228,8 @@ static void test_byte_identical(void **state)
     assert_memory_equal(ta, tb, la);
     /* The exact text of a few lines: key order and number format. */
     assert_non_null(strstr(ta, "{\n  \"format\": \"handset-results/1\",\n"
-                               "  \"scenario\": \"email-sync\",\n"));
+                               "  \"scenario\": \"email-sync\",\n"
+                               "  \"variant\": \"new-soc\",\n"));
     assert_non_null(strstr(ta, "\"sim_time_s\": 7200.0,\n"));
     assert_non_null(strstr(ta, "\"p50_ms\": 250.0,"));
     assert_non_null(strstr(ta, "\"avg_power_mw\": 1.71465277777,"));
@@ -342,7 +345,8 @@ static Results *fixture_results(const char *approach, double scale,
                                 bool violation)
 {
     char err[256];
-    Results *r = results_new("incoming-call-secret", approach, "ref-2024", 42);
+    Results *r = results_new("incoming-call-secret", "default", approach,
+                             "ref-2024", 42);
     results_set_sim_time(r, 600 * HS_S);
     for (int i = 1; i <= 20; i++)
         results_latency_add(r, "call.ring", (hs_time)(i * 50 * scale) * HS_MS,
