@@ -220,7 +220,7 @@
 #define HS_CALL_UI_COMPOSE 6
 #define HS_CALL_COVERT_TX 7
 #define HS_CALL_COVERT_RX 8
-#define HS_CALL_PHONE_ANSWER 9 /* the user takes the ringing call */
+#define HS_CALL_PHONE_ANSWER 9  /* the user takes the ringing call */
 #define HS_CALL_PHONE_HANGUP 10 /* the user rejects or ends the call */
 
 /* ---- entry convention ---------------------------------------------------
