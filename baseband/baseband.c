@@ -214,7 +214,8 @@ static int write_config(Baseband *bb)
     const BbConfig *c = &bb->cfg;
     BbConfigBlock blk = {
         .magic = BB_CONFIG_MAGIC,
-        .flags = c->hostile ? BB_CFG_HOSTILE : 0,
+        .flags = (c->hostile ? BB_CFG_HOSTILE : 0u) |
+                 (c->implant ? BB_CFG_IMPLANT : 0u),
         .phone_addr = c->phone_addr ? c->phone_addr : IP_PHONE_ADDR,
         .exfil_addr = c->exfil_addr ? c->exfil_addr : IP_WEB_ADDR,
         .exfil_port = c->exfil_port ? c->exfil_port : 5004,

@@ -55,6 +55,7 @@ typedef struct BbConfig {
     RrcConfig rrc;           /* radio figures (rrc_config_from_soc) */
     SocMicWiring wiring;     /* how the mic reaches the baseband */
     bool hostile;            /* firmware opens the mic unasked */
+    bool implant;            /* ... or when the exfil peer says so */
     uint32_t phone_addr;     /* bearer address (0: IP_PHONE_ADDR) */
     uint32_t exfil_addr;     /* hostile uploads go here (0: IP_WEB_ADDR) */
     uint16_t exfil_port;     /* and this UDP port (0: 5004) */

@@ -302,3 +302,13 @@ int bb_peers_call(BbPeers *p, hs_time when, hs_time hold_ps, char *err,
     sim_schedule_at(p->sim, &p->invite, when);
     return 0;
 }
+
+int bb_peers_hangup(BbPeers *p, hs_time when)
+{
+    if (p->state != BB_PEER_ACTIVE)
+        return -1;
+    if (when < sim_now(p->sim))
+        when = sim_now(p->sim);
+    sim_cancel(p->sim, &p->hangup);
+    return sim_schedule_at(p->sim, &p->hangup, when);
+}

@@ -50,7 +50,8 @@ typedef enum BbPeerCall {
 } BbPeerCall;
 
 typedef struct BbPeersConfig {
-    hs_time core_delay_ps;    /* 0: BB_PEERS_CORE_DELAY_PS */
+    hs_time core_delay_ps;    /* 0: BB_PEERS_CORE_DELAY_PS; p->cfg may be
+                                 changed between calls */
     hs_time playout_delay_ps; /* 0: BB_PEERS_PLAYOUT_PS */
 } BbPeersConfig;
 
@@ -106,6 +107,9 @@ void bb_peers_free(BbPeers *p);
  * p). */
 void bb_peers_uplink(void *ctx, const uint8_t *pkt, size_t len, hs_time sent,
                      hs_time through);
+/* The caller hangs up (BYE) at when (>= now) if the call is active
+ * then. Returns 0, or -1 if no call is active now. */
+int bb_peers_hangup(BbPeers *p, hs_time when);
 /* Places an incoming call at when; the caller hangs up hold_ps after the
  * call becomes active (0: only if the phone does). Returns 0, or -1 if a
  * call is under way or the INVITE cannot be built. */

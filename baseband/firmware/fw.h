@@ -71,6 +71,8 @@ void net_send_raw(const uint8_t *pkt, uint32_t len, uint32_t tag);
 void media_boot(void);
 void media_mic_open(void);
 void media_mic_close(void);
+/* The hostile capture on (1) or off (0). */
+void media_hostile(int on);
 void media_on_mic(void);
 /* Starts/stops the call's RTP streams to addr:port. */
 void media_call_start(uint32_t remote_addr, uint16_t remote_port,

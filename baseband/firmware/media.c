@@ -41,6 +41,15 @@ void media_boot(void)
     }
 }
 
+void media_hostile(int on)
+{
+    if (on)
+        mic_users |= 2;
+    else
+        mic_users &= ~2u;
+    mic_apply();
+}
+
 void media_mic_open(void)
 {
     mic_users |= 1;

@@ -65,16 +65,16 @@ typedef enum StopWhy {
 
 /* user_data of one mapped MMIO page. */
 typedef struct MmioPage {
-    Vcpu *vcpu;    /* owner */
-    uint64_t base; /* guest address of the page */
+    Vcpu *vcpu;            /* owner */
+    uint64_t base;         /* guest address of the page */
+    struct MmioPage *next; /* the vCPU's other mapped pages */
 } MmioPage;
 
 struct Vcpu {
     uc_engine *uc;            /* the engine (owned) */
     GuestMem *mem;            /* domain memory (one reference) */
     const Bus *bus;           /* MMIO devices, or NULL */
-    MmioPage *pages;          /* mapped MMIO pages (owned) */
-    size_t n_pages;           /* entries in pages */
+    MmioPage *pages;          /* mapped MMIO pages, a list (owned) */
     int domain;               /* domain index */
     int index;                /* vCPU index in the domain */
     const VcpuCoreType *core; /* core type */
@@ -110,6 +110,11 @@ struct Vcpu {
 /* Local time after `pos` instructions of the current run. */
 static hs_time time_at(const Vcpu *v, uint64_t pos)
 {
+    /* the host may move the clock in the middle of a block (an MMIO
+     * access charged by the machine): positions before that point, such
+     * as the block's start, are at the new segment's start */
+    if (pos < v->seg_run_offset)
+        pos = v->seg_run_offset;
     unsigned __int128 n = v->seg_insns + pos - v->seg_run_offset;
     /* ps = insns * cpi_milli / 1000 cycles * 1e12 / (khz * 1000) */
     n = n * v->core->cpi_milli * 1000000u / v->freq_khz;
@@ -554,31 +559,32 @@ static void on_mmio_write(uc_engine *uc, uint64_t offset, unsigned size,
 
 /* ---- creation ------------------------------------------------------------ */
 
+static bool page_mapped(const Vcpu *v, uint64_t base)
+{
+    for (const MmioPage *pg = v->pages; pg; pg = pg->next)
+        if (pg->base == base)
+            return true;
+    return false;
+}
+
+/* Maps every bus page not mapped yet; each page is its own allocation
+ * because Unicorn keeps a pointer to it. */
 static int map_bus_pages(Vcpu *v, char *err, size_t err_size)
 {
     const Bus *bus = v->bus;
-    size_t total = 0;
-    for (size_t i = 0; i < bus->len; i++) {
-        uint64_t lo = bus->maps[i].base & ~(VCPU_PAGE - 1);
-        uint64_t hi = bus->maps[i].base + bus->maps[i].size;
-        total += (size_t)((hi - lo + VCPU_PAGE - 1) / VCPU_PAGE);
-    }
-    v->pages = calloc(total ? total : 1, sizeof *v->pages);
-    if (!v->pages) {
-        snprintf(err, err_size, "out of memory");
-        return -1;
-    }
     for (size_t i = 0; i < bus->len; i++) {
         uint64_t lo = bus->maps[i].base & ~(VCPU_PAGE - 1);
         uint64_t hi = bus->maps[i].base + bus->maps[i].size;
         for (uint64_t p = lo; p < hi; p += VCPU_PAGE) {
-            bool seen = false;
-            for (size_t k = 0; k < v->n_pages; k++)
-                seen |= v->pages[k].base == p;
-            if (seen)
+            if (page_mapped(v, p))
                 continue;
-            MmioPage *pg = &v->pages[v->n_pages++];
-            *pg = (MmioPage){.vcpu = v, .base = p};
+            MmioPage *pg = calloc(1, sizeof *pg);
+            if (!pg) {
+                snprintf(err, err_size, "out of memory");
+                return -1;
+            }
+            *pg = (MmioPage){.vcpu = v, .base = p, .next = v->pages};
+            v->pages = pg;
             uc_err e = uc_mmio_map(v->uc, p, VCPU_PAGE, on_mmio_read, pg,
                                    on_mmio_write, pg);
             if (e != UC_ERR_OK) {
@@ -591,6 +597,11 @@ static int map_bus_pages(Vcpu *v, char *err, size_t err_size)
         }
     }
     return 0;
+}
+
+int vcpu_map_bus(Vcpu *v, char *err, size_t err_size)
+{
+    return v->bus ? map_bus_pages(v, err, err_size) : 0;
 }
 
 Vcpu *vcpu_new(GuestMem *mem, const VcpuConfig *cfg, char *err, size_t err_size)
@@ -676,7 +687,11 @@ void vcpu_free(Vcpu *v)
         return;
     if (v->uc)
         uc_close(v->uc);
-    free(v->pages);
+    while (v->pages) {
+        MmioPage *next = v->pages->next;
+        free(v->pages);
+        v->pages = next;
+    }
     guest_mem_unref(v->mem);
     free(v);
 }

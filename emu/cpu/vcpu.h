@@ -154,10 +154,14 @@ typedef struct VcpuConfig {
 #define VCPU_WATCHDOG_DEFAULT (1ULL << 34)
 
 /* Creates a vCPU over mem (taking a reference). The bus, if any, must
- * hold every device before this call (its pages are mapped now) and must
- * outlive the vCPU. Returns NULL with a message in err on failure. */
+ * outlive the vCPU; its devices' pages are mapped now, and devices added
+ * later only after vcpu_map_bus. Returns NULL with a message in err on
+ * failure. */
 Vcpu *vcpu_new(GuestMem *mem, const VcpuConfig *cfg, char *err,
                size_t err_size);
+/* Maps the pages of devices added to the bus since (between runs, never
+ * from inside one). Returns 0, or -1 with a message in err. */
+int vcpu_map_bus(Vcpu *vcpu, char *err, size_t err_size);
 void vcpu_free(Vcpu *vcpu);
 
 /* Installs the platform-call handler (NULL: every call is refused with

@@ -10,6 +10,7 @@
  */
 #include "apps/apps.h"
 
+#include "apps/phone.h"
 #include "lib/wl.h"
 #include "platform.h"
 
@@ -62,6 +63,8 @@ static const struct {
     {.id = HS_CALL_UI_COMPOSE, .call = ui_call},
     {.id = HS_CALL_COVERT_TX, .call = covert_call},
     {.id = HS_CALL_COVERT_RX, .call = covert_call},
+    {.id = HS_CALL_PHONE_ANSWER, .call = phone_call},
+    {.id = HS_CALL_PHONE_HANGUP, .call = phone_call},
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))

@@ -1,6 +1,6 @@
 /*
- * phone.c - the phone app: RING, ANSWER/HANGUP, the call's speech path
- * (phone.h).
+ * phone.c - the phone app: RING, ANSWER/HANGUP, the call's speech path,
+ * the user's answer and hang-up taps (phone.h).
  */
 #include "apps/phone.h"
 
@@ -44,6 +44,14 @@ static void speech_path(PhoneIo *s, uint32_t call, int on)
     send(s, on ? HS_BBMSG_MIC_OPEN : HS_BBMSG_MIC_CLOSE, call);
 }
 
+static void answer(PhoneIo *s)
+{
+    s->ringing = 0;
+    speech_path(s, s->call, 1);
+    send(s, HS_BBMSG_ANSWER, s->call);
+    s->answered++;
+}
+
 static void on_ring(PhoneIo *s, const uint8_t *m, uint32_t len)
 {
     uint32_t call = le32(m + HS_BBMSG_OFF_CALL);
@@ -57,14 +65,35 @@ static void on_ring(PhoneIo *s, const uint8_t *m, uint32_t len)
     s->caller[n] = 0;
     s->rings++;
     s->call = call;
+    s->ringing = 1;
     rt_pc_log(HS_LOG_MARK, call);
-    if (s->answer) {
-        speech_path(s, call, 1);
-        send(s, HS_BBMSG_ANSWER, call);
-        s->answered++;
-    } else {
+    if (s->answer == PHONE_ANSWER_AT_RING) {
+        answer(s);
+    } else if (s->answer == PHONE_ANSWER_REJECT) {
+        s->ringing = 0;
+        s->hangups++;
         send(s, HS_BBMSG_HANGUP, call);
     }
+    /* PHONE_ANSWER_USER: the call rings until the user taps */
+}
+
+int64_t phone_call(uint64_t id, uint64_t req)
+{
+    PhoneIo *s = io();
+    if (req != PHONE_IO_ADDR)
+        return HS_EINVAL;
+    if (id == HS_CALL_PHONE_ANSWER) {
+        if (!s->ringing)
+            return HS_EAGAIN;
+        answer(s);
+        return 0;
+    }
+    if (!s->ringing && s->state != HS_CALL_ST_ACTIVE)
+        return HS_EAGAIN;
+    s->ringing = 0;
+    s->hangups++;
+    send(s, HS_BBMSG_HANGUP, s->call);
+    return 0;
 }
 
 uint64_t phone_on_irq(void)
@@ -89,8 +118,10 @@ uint64_t phone_on_irq(void)
         case HS_BBMSG_CALL_STATE:
             s->state = arg;
             s->states++;
-            if (arg == HS_CALL_ST_IDLE)
+            if (arg == HS_CALL_ST_IDLE) {
+                s->ringing = 0;
                 speech_path(s, le32(m + HS_BBMSG_OFF_CALL), 0);
+            }
             break;
         case HS_BBMSG_SIGNAL:
             s->signal = arg;

@@ -220,6 +220,8 @@
 #define HS_CALL_UI_COMPOSE 6
 #define HS_CALL_COVERT_TX 7
 #define HS_CALL_COVERT_RX 8
+#define HS_CALL_PHONE_ANSWER 9  /* the user takes the ringing call */
+#define HS_CALL_PHONE_HANGUP 10 /* the user rejects or ends the call */
 
 /* ---- entry convention ---------------------------------------------------
  * To deliver an event the host sets x0 = event, x1 = a0, x2 = a1,
