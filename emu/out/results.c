@@ -378,10 +378,11 @@ int results_add_flow(Results *r, const ResultsFlow *f, char *err,
         if (!e->from || !e->label || !e->to || !e->clearance || !e->path)
             return hs_errorf(err, err_size, "flow: out of memory");
     }
+    uint64_t n = f->transfers ? f->transfers : 1;
     e->bytes += f->bytes;
-    e->transfers++;
+    e->transfers += n;
     if (f->verdict == RESULTS_VIOLATION)
-        r->violations++;
+        r->violations += n;
     return 0;
 }
 

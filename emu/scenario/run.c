@@ -26,6 +26,7 @@
 
 /* Every part a run may build, in creation order. */
 static const RunPart *const parts[] = {
+    &run_part_modem,
     &run_part_covert,
 };
 #define N_PARTS (sizeof parts / sizeof parts[0])
@@ -82,6 +83,20 @@ static const RunPart *part_for_action(ScenarioAction a)
         if (parts[i]->owns_action(a))
             return parts[i];
     return NULL;
+}
+
+static bool part_used(const RunPart *p, const Scenario *sc);
+
+/* Used by the scenario, or needed by a part that is. */
+static bool part_wanted(const RunPart *p, const Scenario *sc)
+{
+    if (part_used(p, sc))
+        return true;
+    for (size_t i = 0; i < N_PARTS; i++)
+        if (parts[i] != p && parts[i]->needs &&
+            strcmp(parts[i]->needs, p->name) == 0 && part_used(parts[i], sc))
+            return true;
+    return false;
 }
 
 static bool part_used(const RunPart *p, const Scenario *sc)
@@ -381,6 +396,15 @@ static int open_observers(Run *r, char *err, size_t err_size)
     return 0;
 }
 
+static void *find_part(void *ctx, const char *name)
+{
+    Run *r = ctx;
+    for (size_t i = 0; i < N_PARTS; i++)
+        if (strcmp(parts[i]->name, name) == 0)
+            return r->part_state[i];
+    return NULL;
+}
+
 static int build_parts(Run *r, char *err, size_t err_size)
 {
     r->env = (RunEnv){
@@ -393,6 +417,8 @@ static int build_parts(Run *r, char *err, size_t err_size)
         .pcap = r->pcap,
         .trace = r->trace,
         .firmware = r->o->firmware,
+        .part = find_part,
+        .part_ctx = r,
         .latency = on_latency,
         .latency_ctx = r,
     };
@@ -400,7 +426,7 @@ static int build_parts(Run *r, char *err, size_t err_size)
     if (v->mic_wiring != SCENARIO_NONE)
         r->env.wiring = (SocMicWiring)v->mic_wiring;
     for (size_t i = 0; i < N_PARTS; i++) {
-        if (!part_used(parts[i], r->sc))
+        if (!part_wanted(parts[i], r->sc))
             continue;
         r->part_state[i] = parts[i]->create(&r->env, err, err_size);
         if (!r->part_state[i])
@@ -553,6 +579,7 @@ static int collect(Run *r, char *err, size_t err_size)
             .to = fr->to,
             .clearance = flow_label_name(fr->clearance),
             .bytes = fr->bytes,
+            .transfers = fr->transfers,
             .path = fr->path,
         };
         verdict_results(fr->verdict, &f.verdict);

@@ -25,6 +25,9 @@ typedef struct RunPart {
     /* What the scenario asks of this part that is not built yet (a
      * phrase), or NULL. May be NULL itself. */
     const char *(*unbuilt)(const Scenario *sc);
+    /* Another part this one needs (created first, even when the scenario
+     * uses nothing it owns, and found with run_env_part), or NULL. */
+    const char *needs;
     /* Returns the part's state, or NULL with a message in err. */
     void *(*create)(const RunEnv *env, char *err, size_t err_size);
     /* One occurrence of rule `index` (ev) at now. Returns 0 or -1. */
@@ -35,6 +38,7 @@ typedef struct RunPart {
     void (*destroy)(void *part);
 } RunPart;
 
+extern const RunPart run_part_modem;
 extern const RunPart run_part_covert;
 
 #endif /* HS_SCENARIO_RUN_PART_H */
