@@ -62,6 +62,8 @@ static const struct {
     {.id = HS_CALL_UI_COMPOSE, .call = ui_call},
     {.id = HS_CALL_COVERT_TX, .call = covert_call},
     {.id = HS_CALL_COVERT_RX, .call = covert_call},
+    {.id = HS_CALL_MAIL_SYNC, .call = mail_sync_call},
+    {.id = HS_CALL_NET_GET, .call = net_get_call},
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
