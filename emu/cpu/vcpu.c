@@ -75,6 +75,7 @@ struct Vcpu {
     const Bus *bus;           /* MMIO devices, or NULL */
     MmioPage *pages;          /* mapped MMIO pages (owned) */
     size_t n_pages;           /* entries in pages */
+    size_t cap_pages;         /* room in pages */
     int domain;               /* domain index */
     int index;                /* vCPU index in the domain */
     const VcpuCoreType *core; /* core type */
@@ -110,7 +111,13 @@ struct Vcpu {
 /* Local time after `pos` instructions of the current run. */
 static hs_time time_at(const Vcpu *v, uint64_t pos)
 {
-    unsigned __int128 n = v->seg_insns + pos - v->seg_run_offset;
+    /* A position before the segment's start is at its start: a charge in
+     * the middle of a block (an MMIO access paying the approach's cost)
+     * folds the segment past the block's start, where the block's next
+     * access is timed. */
+    uint64_t done = v->seg_insns + pos;
+    unsigned __int128 n = done > v->seg_run_offset ? done - v->seg_run_offset
+                                                   : 0;
     /* ps = insns * cpi_milli / 1000 cycles * 1e12 / (khz * 1000) */
     n = n * v->core->cpi_milli * 1000000u / v->freq_khz;
     return v->seg_base_ps + (hs_time)n;
@@ -554,19 +561,27 @@ static void on_mmio_write(uc_engine *uc, uint64_t offset, unsigned size,
 
 /* ---- creation ------------------------------------------------------------ */
 
+/* Room for pages of devices attached after the vCPU was made (the whole
+ * MMIO range): the page records are callback data, so they never move. */
+#define VCPU_SPARE_PAGES ((size_t)((HS_MMIO_END - HS_MMIO_BASE) / VCPU_PAGE))
+
+/* Maps every page of the bus's windows not mapped yet. */
 static int map_bus_pages(Vcpu *v, char *err, size_t err_size)
 {
     const Bus *bus = v->bus;
-    size_t total = 0;
-    for (size_t i = 0; i < bus->len; i++) {
-        uint64_t lo = bus->maps[i].base & ~(VCPU_PAGE - 1);
-        uint64_t hi = bus->maps[i].base + bus->maps[i].size;
-        total += (size_t)((hi - lo + VCPU_PAGE - 1) / VCPU_PAGE);
-    }
-    v->pages = calloc(total ? total : 1, sizeof *v->pages);
     if (!v->pages) {
-        snprintf(err, err_size, "out of memory");
-        return -1;
+        size_t total = 0;
+        for (size_t i = 0; i < bus->len; i++) {
+            uint64_t lo = bus->maps[i].base & ~(VCPU_PAGE - 1);
+            uint64_t hi = bus->maps[i].base + bus->maps[i].size;
+            total += (size_t)((hi - lo + VCPU_PAGE - 1) / VCPU_PAGE);
+        }
+        v->cap_pages = total + VCPU_SPARE_PAGES;
+        v->pages = calloc(v->cap_pages, sizeof *v->pages);
+        if (!v->pages) {
+            snprintf(err, err_size, "out of memory");
+            return -1;
+        }
     }
     for (size_t i = 0; i < bus->len; i++) {
         uint64_t lo = bus->maps[i].base & ~(VCPU_PAGE - 1);
@@ -577,6 +592,11 @@ static int map_bus_pages(Vcpu *v, char *err, size_t err_size)
                 seen |= v->pages[k].base == p;
             if (seen)
                 continue;
+            if (v->n_pages == v->cap_pages) {
+                snprintf(err, err_size, "no room to map MMIO page 0x%llx",
+                         (unsigned long long)p);
+                return -1;
+            }
             MmioPage *pg = &v->pages[v->n_pages++];
             *pg = (MmioPage){.vcpu = v, .base = p};
             uc_err e = uc_mmio_map(v->uc, p, VCPU_PAGE, on_mmio_read, pg,
@@ -591,6 +611,13 @@ static int map_bus_pages(Vcpu *v, char *err, size_t err_size)
         }
     }
     return 0;
+}
+
+int vcpu_map_bus(Vcpu *v, char *err, size_t err_size)
+{
+    if (!v->bus)
+        return 0;
+    return map_bus_pages(v, err, err_size);
 }
 
 Vcpu *vcpu_new(GuestMem *mem, const VcpuConfig *cfg, char *err, size_t err_size)

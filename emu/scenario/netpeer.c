@@ -113,6 +113,18 @@ static int http_input(NetServer *s, const uint8_t *data, size_t n)
     return 0;
 }
 
+/* Moves what the IMAP session has to say (the greeting first) to the
+ * send queue. */
+static int imap_collect(NetServer *s, char *err, size_t err_size)
+{
+    size_t olen;
+    const uint8_t *o = imap_peer_output(&s->imap, &olen);
+    if (olen > 0 && out_append(s, (const char *)o, olen) < 0)
+        return fail(err, err_size, "mail server: out of memory");
+    imap_peer_take(&s->imap, olen);
+    return 0;
+}
+
 static int app_input(NetServer *s, const uint8_t *data, size_t n, char *err,
                      size_t err_size)
 {
@@ -122,12 +134,7 @@ static int app_input(NetServer *s, const uint8_t *data, size_t n, char *err,
                    : 0;
     if (imap_peer_input(&s->imap, data, n, err, err_size) < 0)
         return -1;
-    size_t olen;
-    const uint8_t *o = imap_peer_output(&s->imap, &olen);
-    if (olen > 0 && out_append(s, (const char *)o, olen) < 0)
-        return fail(err, err_size, "mail server: out of memory");
-    imap_peer_take(&s->imap, olen);
-    return 0;
+    return imap_collect(s, err, err_size);
 }
 
 static uint64_t pending(const NetServer *s)
@@ -199,6 +206,8 @@ int net_server_segment(NetServer *s, IpTcpFlow *f, const uint8_t *pkt,
     if (v.tcp_flags & IP_TCP_SYN)
         return control(s, f, IP_TCP_SYN, sink, ctx, err, err_size);
     if (n > 0 && app_input(s, data, n, err, err_size) < 0)
+        return -1;
+    if (s->proto == NET_SERVER_IMAP && imap_collect(s, err, err_size) < 0)
         return -1;
     int sent = push(s, f, sink, ctx, err, err_size);
     if (sent < 0)

@@ -589,7 +589,14 @@ static int map_proxy(Machine *m, Device *target, uint64_t base)
 
 int machine_attach_device(Machine *m, Device *dev, uint64_t base)
 {
-    return map_proxy(m, dev, base);
+    char err[160];
+    if (map_proxy(m, dev, base) < 0)
+        return -1;
+    /* the vCPUs mapped the bus when they were made: add the new window */
+    for (size_t i = 0; i < m->n_vcpus; i++)
+        if (vcpu_map_bus(m->vcpus[i].v, err, sizeof err) < 0)
+            return -1;
+    return 0;
 }
 
 /* ---- the execution loop ------------------------------------------------- */
