@@ -116,8 +116,8 @@ static hs_time time_at(const Vcpu *v, uint64_t pos)
      * folds the segment past the block's start, where the block's next
      * access is timed. */
     uint64_t done = v->seg_insns + pos;
-    unsigned __int128 n = done > v->seg_run_offset ? done - v->seg_run_offset
-                                                   : 0;
+    unsigned __int128 n =
+        done > v->seg_run_offset ? done - v->seg_run_offset : 0;
     /* ps = insns * cpi_milli / 1000 cycles * 1e12 / (khz * 1000) */
     n = n * v->core->cpi_milli * 1000000u / v->freq_khz;
     return v->seg_base_ps + (hs_time)n;

@@ -179,12 +179,12 @@ static int push(NetServer *s, IpTcpFlow *f, IpSegmentFunc sink, void *ctx,
     return segs;
 }
 
-static int control(NetServer *s, IpTcpFlow *f, uint8_t flags, IpSegmentFunc sink,
-                   void *ctx, char *err, size_t err_size)
+static int control(NetServer *s, IpTcpFlow *f, uint8_t flags,
+                   IpSegmentFunc sink, void *ctx, char *err, size_t err_size)
 {
     uint8_t buf[128];
-    int n = ip_tcp_control(f, IP_TCP_SERVER, flags, buf, sizeof buf, err,
-                           err_size);
+    int n =
+        ip_tcp_control(f, IP_TCP_SERVER, flags, buf, sizeof buf, err, err_size);
     if (n < 0)
         return -1;
     s->segments_out++;

@@ -38,19 +38,19 @@ typedef enum NetServerProto {
 
 typedef struct NetServer {
     NetServerProto proto;
-    uint64_t seed;                        /* content seed */
-    ImapPeer imap;                        /* IMAP session */
-    char req[NET_HTTP_MAX_REQUEST + 1];   /* HTTP request so far */
-    size_t req_len;                       /* its length */
-    bool answered;                        /* HTTP response queued */
-    uint8_t *out;                         /* response head not yet sent */
-    size_t out_len, out_off, out_cap;     /* fill, sent, capacity */
-    uint64_t body_left, body_pos;         /* HTTP body still to send */
-    uint64_t segments_in, segments_out;   /* counters */
+    uint64_t seed;                      /* content seed */
+    ImapPeer imap;                      /* IMAP session */
+    char req[NET_HTTP_MAX_REQUEST + 1]; /* HTTP request so far */
+    size_t req_len;                     /* its length */
+    bool answered;                      /* HTTP response queued */
+    uint8_t *out;                       /* response head not yet sent */
+    size_t out_len, out_off, out_cap;   /* fill, sent, capacity */
+    uint64_t body_left, body_pos;       /* HTTP body still to send */
+    uint64_t segments_in, segments_out; /* counters */
 } NetServer;
 
-/* Starts a server; imap is used for NET_SERVER_IMAP. Returns 0, or -1
- * with a reason. */
+/* Starts a server; imap (never NULL) configures NET_SERVER_IMAP. Returns 0, or
+ * -1 with a reason. */
 int net_server_init(NetServer *s, NetServerProto proto,
                     const ImapPeerConfig *imap, uint64_t seed, char *err,
                     size_t err_size);

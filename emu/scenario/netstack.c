@@ -34,29 +34,29 @@ typedef enum NsLeg {
 typedef struct NsSock NsSock;
 
 typedef struct NsPkt {
-    NsSock *sock;  /* its socket */
-    uint64_t gen;  /* the socket's connection it belongs to */
-    NsLeg leg;     /* where it goes next */
-    bool used;     /* in flight */
-    uint32_t len;  /* bytes */
+    NsSock *sock; /* its socket */
+    uint64_t gen; /* the socket's connection it belongs to */
+    NsLeg leg;    /* where it goes next */
+    bool used;    /* in flight */
+    uint32_t len; /* bytes */
     uint8_t data[NS_PKT_BYTES];
 } NsPkt;
 
 struct NsSock {
     NetStack *ns;
-    int domain, index;         /* owner and socket number */
+    int domain, index;          /* owner and socket number */
     uint32_t peer_reg, len_reg; /* HS_SOCK_PEER, HS_SOCK_LEN */
-    uint64_t addr_reg;         /* HS_SOCK_ADDR */
-    int32_t result;            /* HS_SOCK_RESULT */
-    uint32_t state;            /* HS_SOCK_ST_* */
-    uint64_t gen;              /* connection number (stale packets) */
-    bool live;                 /* flow and server valid */
-    int peer;                  /* scenario peer index */
-    IpTcpFlow flow;            /* client and server state */
-    NetServer srv;             /* the peer's end */
-    uint8_t *rx;               /* bytes for the guest */
+    uint64_t addr_reg;          /* HS_SOCK_ADDR */
+    int32_t result;             /* HS_SOCK_RESULT */
+    uint32_t state;             /* HS_SOCK_ST_* */
+    uint64_t gen;               /* connection number (stale packets) */
+    bool live;                  /* flow and server valid */
+    int peer;                   /* scenario peer index */
+    IpTcpFlow flow;             /* client and server state */
+    NetServer srv;              /* the peer's end */
+    uint8_t *rx;                /* bytes for the guest */
     size_t rx_len, rx_off, rx_cap;
-    unsigned unacked;          /* data segments not yet ACKed */
+    unsigned unacked;             /* data segments not yet ACKed */
     hs_time tx_last, kernel_last; /* order on the kernel path */
     hs_time up_free, down_free;   /* the peer's links busy until */
     hs_time one_way;              /* half the drawn round trip */
@@ -65,14 +65,14 @@ struct NsSock {
 
 /* One domain's in-flight app work. */
 typedef struct NsDomain {
-    bool syncing, getting;    /* a sync / download is under way */
-    hs_time sync_at, get_at;  /* when it started */
-    uint64_t get_bytes;       /* its size */
-    const ScenarioApp *mail;  /* the domain's mail app, or NULL */
-    uint64_t mail_seed;       /* its mailbox's content seed */
+    bool syncing, getting;             /* a sync / download is under way */
+    hs_time sync_at, get_at;           /* when it started */
+    uint64_t get_bytes;                /* its size */
+    const ScenarioApp *mail;           /* the domain's mail app, or NULL */
+    uint64_t mail_seed;                /* its mailbox's content seed */
     uint32_t sizes[IMAP_MAX_MESSAGES]; /* its message sizes */
-    SimEvent sync_timer;      /* the app's own periodic sync */
-    uint32_t events;          /* HS_SOCK_EVENTS */
+    SimEvent sync_timer;               /* the app's own periodic sync */
+    uint32_t events;                   /* HS_SOCK_EVENTS */
     NsSock sock[HS_SOCK_MAX];
 } NsDomain;
 
@@ -84,8 +84,8 @@ struct NetStack {
     NetStackLinks links;
     size_t n_domains;
     NsDomain dom[MACHINE_MAX_DOMAINS];
-    uint16_t next_port;   /* next local TCP port */
-    SimRng *tcp_rng;      /* initial sequence numbers */
+    uint16_t next_port; /* next local TCP port */
+    SimRng *tcp_rng;    /* initial sequence numbers */
     NsPkt pkt[NS_PKT_SLOTS];
     NetStackCaptureFunc capture;
     void *capture_ctx;
@@ -211,8 +211,7 @@ static bool label_and_check(NetStack *ns, int domain, const VirtHop *hops,
 {
     Machine *m = ns->env.m;
     char path[256];
-    int at = snprintf(path, sizeof path, "%s",
-                      machine_domain_name(m, domain));
+    int at = snprintf(path, sizeof path, "%s", machine_domain_name(m, domain));
     bool encrypted = false;
     for (size_t i = 0; i < n_hops && at < (int)sizeof path; i++) {
         encrypted |= strstr(hops[i].component, "crypto") != NULL;
@@ -263,8 +262,8 @@ static int kernel_control(NsSock *s, uint8_t flags)
 {
     uint8_t buf[128];
     char err[160];
-    int n = ip_tcp_control(&s->flow, IP_TCP_CLIENT, flags, buf, sizeof buf,
-                           err, sizeof err);
+    int n = ip_tcp_control(&s->flow, IP_TCP_CLIENT, flags, buf, sizeof buf, err,
+                           sizeof err);
     if (n < 0) {
         note_error(s->ns, "client control", err);
         return -1;
@@ -277,8 +276,8 @@ static int server_out(void *ctx, IpTcpSide from, const uint8_t *pkt, size_t len)
 {
     NsSock *s = ctx;
     (void)from;
-    s->down_free = later(s->down_free, sim_now(s->ns->sim)) +
-                   serialise(len, s->down_bps);
+    s->down_free =
+        later(s->down_free, sim_now(s->ns->sim)) + serialise(len, s->down_bps);
     return pkt_schedule(s, NS_LEG_CELL, pkt, len, s->down_free + s->one_way);
 }
 
@@ -368,10 +367,8 @@ static void on_pkt(Sim *sim, void *ctx, hs_time now)
         ns->st.packets_out++;
         ns->st.bytes_out += p->len;
         if (ns->capture)
-            ns->capture(ns->capture_ctx, s->domain, true, p->data, p->len,
-                        now);
-        if (ns->links.tx(ns->links.tx_ctx, s->domain, p->data, p->len, now) <
-            0)
+            ns->capture(ns->capture_ctx, s->domain, true, p->data, p->len, now);
+        if (ns->links.tx(ns->links.tx_ctx, s->domain, p->data, p->len, now) < 0)
             ns->st.dropped++;
         break;
     case NS_LEG_SERVER:
@@ -414,14 +411,14 @@ void netstack_rx(NetStack *ns, const uint8_t *pkt, size_t len, hs_time when)
         ns->st.dropped++;
         return;
     }
-    hs_time cost = machine_io(ns->env.m, s->domain, VIRT_IO_NET, len, NULL,
-                              NULL);
+    hs_time cost =
+        machine_io(ns->env.m, s->domain, VIRT_IO_NET, len, NULL, NULL);
     s->kernel_last = later(s->kernel_last, when + cost);
     pkt_schedule(s, NS_LEG_KERNEL, pkt, len, s->kernel_last);
 }
 
-bool netstack_uplink(NetStack *ns, const uint8_t *pkt, size_t len,
-                     hs_time sent, hs_time through)
+bool netstack_uplink(NetStack *ns, const uint8_t *pkt, size_t len, hs_time sent,
+                     hs_time through)
 {
     IpPacketView v;
     char err[128];
@@ -463,9 +460,9 @@ static int server_start(NsSock *s, const ScenarioPeer *peer, char *err,
         .message_bytes = d->sizes,
     };
     if (peer->kind == SCENARIO_PEER_MAIL_SERVER)
-        return net_server_init(&s->srv, NET_SERVER_IMAP, &ic, d->mail_seed,
-                               err, err_size);
-    return net_server_init(&s->srv, NET_SERVER_HTTP, NULL,
+        return net_server_init(&s->srv, NET_SERVER_IMAP, &ic, d->mail_seed, err,
+                               err_size);
+    return net_server_init(&s->srv, NET_SERVER_HTTP, &ic,
                            ns->env.sc->seed ^ sim_hash_name(peer->name), err,
                            err_size);
 }
@@ -703,12 +700,13 @@ bool netstack_handles(ScenarioAction a)
     return a == SCENARIO_ACTION_MAIL_SYNC || a == SCENARIO_ACTION_DOWNLOAD;
 }
 
-static int guest_write(NetStack *ns, int domain, uint64_t addr,
-                       const void *buf, size_t len, char *err, size_t err_size)
+static int guest_write(NetStack *ns, int domain, uint64_t addr, const void *buf,
+                       size_t len, char *err, size_t err_size)
 {
     if (dma_write(&ns->dma, domain, addr, buf, len) < 0)
-        return hs_errorf(err, err_size, "netstack: cannot write the request "
-                                        "into domain %d's memory",
+        return hs_errorf(err, err_size,
+                         "netstack: cannot write the request "
+                         "into domain %d's memory",
                          domain);
     return 0;
 }
@@ -851,11 +849,12 @@ static void domain_init(NetStack *ns, int i)
     sim_event_init(&d->sync_timer, "mail-timer", on_sync_timer, d, 0);
 }
 
-NetStack *netstack_new(const RunEnv *env, const NetStackLinks *links,
-                       char *err, size_t err_size)
+NetStack *netstack_new(const RunEnv *env, const NetStackLinks *links, char *err,
+                       size_t err_size)
 {
     if (!env || !env->m || !env->sc || !links || !links->tx || !links->down) {
-        hs_errorf(err, err_size, "netstack: missing machine, scenario or links");
+        hs_errorf(err, err_size,
+                  "netstack: missing machine, scenario or links");
         return NULL;
     }
     NetStack *ns = calloc(1, sizeof *ns);
@@ -873,7 +872,8 @@ NetStack *netstack_new(const RunEnv *env, const NetStackLinks *links,
     device_init(&ns->dev, &sock_ops, "sock");
     for (size_t i = 0; i < ns->n_domains; i++) {
         domain_init(ns, (int)i);
-        if (i < env->sc->n_domains && mail_setup(ns, (int)i, err, err_size) < 0) {
+        if (i < env->sc->n_domains &&
+            mail_setup(ns, (int)i, err, err_size) < 0) {
             free(ns);
             return NULL;
         }
@@ -894,8 +894,7 @@ int netstack_finish(NetStack *ns, Results *r, char *err, size_t err_size)
     if (ns->st.errors > 0)
         return hs_errorf(err, err_size,
                          "netstack: %llu TCP model errors, the latest: %s",
-                         (unsigned long long)ns->st.errors,
-                         ns->st.last_error);
+                         (unsigned long long)ns->st.errors, ns->st.last_error);
     return 0;
 }
 

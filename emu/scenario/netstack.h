@@ -104,8 +104,8 @@ typedef struct NetStack NetStack;
  * socket device. Returns NULL with a message naming the scenario key for
  * a mailbox the peers or the guest cannot hold, or a device window that
  * is taken. */
-NetStack *netstack_new(const RunEnv *env, const NetStackLinks *links,
-                       char *err, size_t err_size);
+NetStack *netstack_new(const RunEnv *env, const NetStackLinks *links, char *err,
+                       size_t err_size);
 void netstack_free(NetStack *ns);
 
 /* The actions this module runs: mail-sync, download. */
@@ -124,8 +124,8 @@ int netstack_finish(NetStack *ns, Results *r, char *err, size_t err_size);
 void netstack_rx(NetStack *ns, const uint8_t *pkt, size_t len, hs_time when);
 /* A packet leaving the phone's radio (BbRadioNetFunc's arguments).
  * Returns true if it was for one of this stack's peers. */
-bool netstack_uplink(NetStack *ns, const uint8_t *pkt, size_t len,
-                     hs_time sent, hs_time through);
+bool netstack_uplink(NetStack *ns, const uint8_t *pkt, size_t len, hs_time sent,
+                     hs_time through);
 
 void netstack_set_capture(NetStack *ns, NetStackCaptureFunc fn, void *ctx);
 void netstack_set_get_hook(NetStack *ns, NetStackGetFunc fn, void *ctx);

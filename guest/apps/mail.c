@@ -139,8 +139,8 @@ static void on_sync_part(void *opaque, const MimePart *part)
     sc->io->decoded_bytes += part->len;
 }
 
-static void on_sync_literal(void *opaque, uint32_t msg_seq,
-                            const uint8_t *data, uint32_t len)
+static void on_sync_literal(void *opaque, uint32_t msg_seq, const uint8_t *data,
+                            uint32_t len)
 {
     SyncCtx *sc = (SyncCtx *)opaque;
     (void)msg_seq;

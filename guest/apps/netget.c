@@ -141,8 +141,7 @@ static void get_read(HsNetGetIo *io, uint32_t n)
         get_finish(io, HS_EIO);
         return;
     }
-    if (get_body(io, io->rx + used, n - used) ||
-        io->content_length == 0)
+    if (get_body(io, io->rx + used, n - used) || io->content_length == 0)
         get_finish(io, io->body_bytes == io->content_length ? 0 : HS_EIO);
 }
 
@@ -193,8 +192,8 @@ uint64_t net_get_on_sock(void)
         reads++;
         get_read(io, (uint32_t)n);
     }
-    if (st == HS_SOCK_ST_PEER_CLOSED && (io->phase == HS_NET_GET_PH_HEAD ||
-                                         io->phase == HS_NET_GET_PH_BODY))
+    if (st == HS_SOCK_ST_PEER_CLOSED &&
+        (io->phase == HS_NET_GET_PH_HEAD || io->phase == HS_NET_GET_PH_BODY))
         get_finish(io, HS_EIO);
     return reads;
 }

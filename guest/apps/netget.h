@@ -36,16 +36,16 @@
 #define HS_NET_GET_PH_FAILED 5
 
 typedef struct HsNetGetIo {
-    uint64_t bytes;      /* in: document size asked for */
-    uint32_t peer;       /* in: network peer (a web server) */
-    uint32_t phase;      /* HS_NET_GET_PH_* */
-    int32_t status;      /* out: 0 or HS_E* */
-    uint32_t http_status; /* out: status code of the response */
-    uint64_t content_length; /* out: from the headers */
-    uint64_t body_bytes; /* out: body bytes read */
-    uint64_t hash;       /* out: FNV-1a 64 of the body */
-    uint32_t head_len;   /* bytes of the head collected */
-    uint32_t gets;       /* out: downloads completed (marked) */
+    uint64_t bytes;                   /* in: document size asked for */
+    uint32_t peer;                    /* in: network peer (a web server) */
+    uint32_t phase;                   /* HS_NET_GET_PH_* */
+    int32_t status;                   /* out: 0 or HS_E* */
+    uint32_t http_status;             /* out: status code of the response */
+    uint64_t content_length;          /* out: from the headers */
+    uint64_t body_bytes;              /* out: body bytes read */
+    uint64_t hash;                    /* out: FNV-1a 64 of the body */
+    uint32_t head_len;                /* bytes of the head collected */
+    uint32_t gets;                    /* out: downloads completed (marked) */
     char head[HS_NET_GET_HEAD_BYTES]; /* status line and headers */
     uint8_t rx[HS_NET_GET_RX_BYTES];  /* socket reads */
     char req[160];                    /* the request */

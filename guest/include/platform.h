@@ -200,24 +200,24 @@
  * app reached its goal (value: 0 or HS_E*), timed at the write. */
 #define HS_SOCK_MAX 4
 #define HS_SOCK_STRIDE 0x40
-#define HS_SOCK_PEER 0x00   /* RW: peer index */
-#define HS_SOCK_ADDR 0x08   /* RW (64-bit): guest buffer */
-#define HS_SOCK_LEN 0x10    /* RW: bytes to send / buffer capacity */
-#define HS_SOCK_CMD 0x14    /* W: HS_SOCK_CMD_* */
-#define HS_SOCK_RESULT 0x18 /* R: result of the last command */
-#define HS_SOCK_STATE 0x1c  /* R: HS_SOCK_ST_* */
-#define HS_SOCK_AVAIL 0x20  /* R: received bytes not yet read */
-#define HS_SOCK_MARK 0x24   /* W: app milestone, 0 or HS_E* */
+#define HS_SOCK_PEER 0x00    /* RW: peer index */
+#define HS_SOCK_ADDR 0x08    /* RW (64-bit): guest buffer */
+#define HS_SOCK_LEN 0x10     /* RW: bytes to send / buffer capacity */
+#define HS_SOCK_CMD 0x14     /* W: HS_SOCK_CMD_* */
+#define HS_SOCK_RESULT 0x18  /* R: result of the last command */
+#define HS_SOCK_STATE 0x1c   /* R: HS_SOCK_ST_* */
+#define HS_SOCK_AVAIL 0x20   /* R: received bytes not yet read */
+#define HS_SOCK_MARK 0x24    /* W: app milestone, 0 or HS_E* */
 #define HS_SOCK_EVENTS 0xf00 /* R: bit s = socket s has news; W: 1s clear */
 #define HS_SOCK_CMD_CONNECT 1
 #define HS_SOCK_CMD_SEND 2
 #define HS_SOCK_CMD_RECV 3
 #define HS_SOCK_CMD_CLOSE 4
-#define HS_SOCK_ST_CLOSED 0     /* never opened, or both FINs done */
-#define HS_SOCK_ST_CONNECTING 1 /* SYN sent */
-#define HS_SOCK_ST_OPEN 2       /* established */
+#define HS_SOCK_ST_CLOSED 0      /* never opened, or both FINs done */
+#define HS_SOCK_ST_CONNECTING 1  /* SYN sent */
+#define HS_SOCK_ST_OPEN 2        /* established */
 #define HS_SOCK_ST_PEER_CLOSED 3 /* the peer's FIN arrived */
-#define HS_SOCK_ST_FAILED 4     /* refused: no such peer, or policy */
+#define HS_SOCK_ST_FAILED 4      /* refused: no such peer, or policy */
 /* Which app uses which socket (guest convention). */
 #define HS_SOCK_MAIL 0
 #define HS_SOCK_GET 1

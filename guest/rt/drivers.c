@@ -193,8 +193,7 @@ int64_t rt_bbipc_recv(void *buf)
 
 #define SOCK_REG(s, off) (HS_MMIO_SOCK + (uint64_t)(s)*HS_SOCK_STRIDE + (off))
 
-static int64_t sock_cmd(uint32_t s, uint32_t cmd, const void *buf,
-                        uint32_t len)
+static int64_t sock_cmd(uint32_t s, uint32_t cmd, const void *buf, uint32_t len)
 {
     if (s >= HS_SOCK_MAX)
         return HS_EINVAL;
@@ -219,8 +218,7 @@ int64_t rt_sock_send(uint32_t s, const void *buf, uint32_t len)
 
 int64_t rt_sock_recv(uint32_t s, void *buf, uint32_t cap)
 {
-    if (s >= HS_SOCK_MAX ||
-        rt_mmio_read32(SOCK_REG(s, HS_SOCK_AVAIL)) == 0)
+    if (s >= HS_SOCK_MAX || rt_mmio_read32(SOCK_REG(s, HS_SOCK_AVAIL)) == 0)
         return 0;
     return sock_cmd(s, HS_SOCK_CMD_RECV, buf, cap);
 }
