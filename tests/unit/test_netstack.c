@@ -12,6 +12,7 @@
 
 #include "baseband/baseband.h"
 #include "baseband/bearer.h"
+#include "guest/apps/covert.h"
 #include "guest/apps/mail.h"
 #include "guest/apps/netget.h"
 #include "guest/lib/mime.h"
@@ -26,10 +27,10 @@
 
 /* Sequence bookkeeping of one direction of a domain's connections. */
 typedef struct SeqTrack {
-    bool started;   /* a SYN was seen */
-    uint32_t next;  /* next sequence number expected */
-    uint64_t data;  /* payload bytes */
-    unsigned bad;   /* segments out of sequence */
+    bool started;  /* a SYN was seen */
+    uint32_t next; /* next sequence number expected */
+    uint64_t data; /* payload bytes */
+    unsigned bad;  /* segments out of sequence */
 } SeqTrack;
 
 typedef struct NetRig {
@@ -168,10 +169,10 @@ static void scenario_init(NetRig *r, uint32_t messages)
                         .present = true};
     ScenarioDist down = {.kind = SCENARIO_DIST_FIXED, .a = 12740};
     ScenarioDist up = {.kind = SCENARIO_DIST_FIXED, .a = 5640};
-    r->peers[0] = (ScenarioPeer){"imap", SCENARIO_PEER_MAIL_SERVER, rtt, down,
-                                 up};
-    r->peers[1] = (ScenarioPeer){"web", SCENARIO_PEER_WEB_SERVER, rtt, down,
-                                 up};
+    r->peers[0] =
+        (ScenarioPeer){"imap", SCENARIO_PEER_MAIL_SERVER, rtt, down, up};
+    r->peers[1] =
+        (ScenarioPeer){"web", SCENARIO_PEER_WEB_SERVER, rtt, down, up};
     sc->n_peers = 2;
     sc->peers = r->peers;
 }
@@ -229,8 +230,8 @@ static void netrig_init(NetRig *r, const char *approach, uint32_t messages)
                   .flows = r->flows,
                   .latency = on_latency,
                   .latency_ctx = r};
-    NetStackLinks links = {.tx = link_tx, .tx_ctx = r, .down = link_down,
-                           .down_ctx = r};
+    NetStackLinks links = {
+        .tx = link_tx, .tx_ctx = r, .down = link_down, .down_ctx = r};
     r->ns = netstack_new(&env, &links, err, sizeof err);
     if (!r->ns)
         fail_msg("%s", err);
@@ -293,8 +294,8 @@ static uint64_t expected_decoded(uint64_t seed, unsigned n)
     static uint8_t out[MSG_BYTES * 2];
     for (unsigned i = 0; i < n; i++) {
         char *msg = NULL, err[160];
-        assert_int_equal(imap_message(seed, i, MSG_BYTES, &msg, err, sizeof err),
-                         0);
+        assert_int_equal(
+            imap_message(seed, i, MSG_BYTES, &msg, err, sizeof err), 0);
         assert_true(mime_parse((const uint8_t *)msg, MSG_BYTES, out, sizeof out,
                                count_part, &total) >= 0);
         free(msg);
@@ -350,7 +351,6 @@ static void test_mail_sync_native(void **state)
     netrig_free(&r);
 }
 
-
 /* What a run of a few secret syncs shows. */
 typedef struct SyncRun {
     hs_time lat[MAX_SYNCS];
@@ -392,8 +392,8 @@ static void run_syncs(const char *approach, int n_syncs, SyncRun *out)
     out->violations = flow_violations(r.flows);
     Rrc *rrc = bb_rrc(r.bb);
     out->promotions = rrc->promotions;
-    out->radio_mj = power_energy_to_mj(power_energy_component_domain(
-        machine_meter(r.m), rrc->comp, 0, end));
+    out->radio_mj = power_energy_to_mj(
+        power_energy_component_domain(machine_meter(r.m), rrc->comp, 0, end));
     for (size_t i = 0; i < flow_record_count(r.flows); i++) {
         const FlowRecord *fr = flow_record_at(r.flows, i);
         if (strstr(fr->path, "crypto") && fr->label == FLOW_UNCLASSIFIED &&
@@ -486,9 +486,8 @@ static void test_mail_sync_deterministic(void **state)
 static void test_mail_sync_every_approach(void **state)
 {
     (void)state;
-    static const char *const names[] = {"native",   "selinux-mls",
-                                        "hyp-mils", "hyp-pv",
-                                        "trustzone", "containers"};
+    static const char *const names[] = {"native", "selinux-mls", "hyp-mils",
+                                        "hyp-pv", "trustzone",   "containers"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         SyncRun s, base;
         run_syncs(names[i], RUN_SYNCS, &s);
@@ -569,6 +568,66 @@ static void test_download(void **state)
     netrig_free(&r);
 }
 
+/* The covert channel through the radio's RRC state: the secret sender
+ * opens a connection (or not) at the start of each 12 s symbol; the
+ * unclassified receiver times its own handshake in the middle of it: an
+ * RRC promotion (0.26 s) means the radio had gone idle, so the sender
+ * sent nothing. */
+#define COVERT_REQ_ADDR (HS_IO_BASE + 0xd0000)
+#define COVERT_SYMBOLS 16
+#define COVERT_PERIOD_NS (12ULL * 1000000000ULL)
+
+static void covert_start(NetRig *r, int domain, uint32_t call)
+{
+    HsCovertRequest req = {
+        .seed = 11,
+        .period_ns = COVERT_PERIOD_NS,
+        .start_ns = 10ULL * 1000000000ULL,
+        .threshold_ns = 130ULL * 1000000ULL,
+        .symbols = COVERT_SYMBOLS,
+        .mode = HS_COVERT_RADIO,
+        .wakelock_id = 1, /* the web peer */
+    };
+    GuestDma dma = machine_dma(r->m);
+    assert_int_equal(dma_write(&dma, domain, COVERT_REQ_ADDR, &req, sizeof req),
+                     0);
+    assert_int_equal(
+        machine_inject(r->m, domain, HS_EV_CALL, call, COVERT_REQ_ADDR), 0);
+}
+
+static HsCovertRequest covert_result(NetRig *r, int domain)
+{
+    HsCovertRequest req;
+    GuestDma dma = machine_dma(r->m);
+    assert_int_equal(dma_read(&dma, domain, COVERT_REQ_ADDR, &req, sizeof req),
+                     0);
+    return req;
+}
+
+static void test_covert_radio(void **state)
+{
+    (void)state;
+    NetRig r;
+    netrig_init(&r, "native", 1);
+    assert_int_equal(machine_run_until(r.m, 1 * HS_S), 0);
+    covert_start(&r, 0, HS_CALL_COVERT_TX);
+    covert_start(&r, 1, HS_CALL_COVERT_RX);
+    hs_time end = (10 + 12 * (COVERT_SYMBOLS + 1)) * HS_S;
+    assert_int_equal(machine_run_until(r.m, end), 0);
+    no_faults(&r);
+    assert_int_equal(netstack_stats(r.ns)->errors, 0);
+    HsCovertRequest tx = covert_result(&r, 0), rx = covert_result(&r, 1);
+    print_message("netstack: covert radio: %u ones sent, %u decoded, %u "
+                  "errors in %u symbols\n",
+                  tx.ones, rx.ones, rx.errors, COVERT_SYMBOLS);
+    assert_int_equal(tx.status, 0);
+    assert_int_equal(rx.status, 0);
+    /* both symbols occur, and the receiver beats a coin by far */
+    assert_true(tx.ones > 0 && tx.ones < COVERT_SYMBOLS);
+    assert_true(rx.errors * 4 < COVERT_SYMBOLS);
+    netrig_free(&r);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_mail_sync_native),
     cmocka_unit_test(test_mail_sync_hyp_mils_vs_native),
@@ -576,6 +635,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_mail_sync_every_approach),
     cmocka_unit_test(test_mail_work_scales_with_bytes),
     cmocka_unit_test(test_download),
+    cmocka_unit_test(test_covert_radio),
 };
 
 HS_TEST_GROUP(netstack, tests)
