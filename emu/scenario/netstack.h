@@ -46,6 +46,14 @@
  * the socket fails and the app reports the failure. Replies (network ->
  * domain) are reads up and are not reported.
  *
+ * Wiring (tests/unit/test_netstack.c does it over a real Baseband):
+ * links.tx hands the packet to the modem driver as the net device would
+ * (bb_bearer's DATA_TX); DATA_RX packets the driver queues on the net
+ * device go to netstack_rx; the radio's BbRadioNetFunc calls
+ * netstack_uplink (false: not for these peers, e.g. the IMS core's);
+ * links.down is bb_radio_deliver. Packets in flight are the stack's, so
+ * free it only after the last machine_run_until.
+ *
  * Latencies (env->latency): "mail.sync", from the sync's start (event or
  * the app's timer) to the guest's HS_SOCK_MARK after it parsed the last
  * message; "download", from the event to the mark after the last body
