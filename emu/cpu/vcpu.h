@@ -163,6 +163,9 @@ Vcpu *vcpu_new(GuestMem *mem, const VcpuConfig *cfg, char *err,
  * from inside one). Returns 0, or -1 with a message in err. */
 int vcpu_map_bus(Vcpu *vcpu, char *err, size_t err_size);
 void vcpu_free(Vcpu *vcpu);
+/* Maps the pages of windows added to the bus since (a device attached to
+ * a running machine). Returns 0, or -1 with a message in err. */
+int vcpu_map_bus(Vcpu *vcpu, char *err, size_t err_size);
 
 /* Installs the platform-call handler (NULL: every call is refused with
  * HS_EINVAL). */

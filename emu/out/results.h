@@ -66,9 +66,9 @@ typedef struct ResultsFlow {
     const char *to;         /* sink */
     const char *clearance;  /* the sink's clearance */
     uint64_t bytes;         /* bytes transferred */
-    uint64_t transfers;     /* transfers this entry stands for (0: 1) */
     const char *path;       /* hops, e.g. "mic>baseband>network" */
     ResultsVerdict verdict; /* policy outcome */
+    uint64_t transfers;     /* transfers this entry stands for (0: 1) */
 } ResultsFlow;
 
 /* A measured covert channel, as the estimator reports it. */

@@ -24,8 +24,7 @@ static int modem_part_action(void *part, const ScenarioEvent *ev, int index,
     return modem_action(part, ev, index, now, err, err_size);
 }
 
-static int modem_part_finish(void *part, Results *r, char *err,
-                             size_t err_size)
+static int modem_part_finish(void *part, Results *r, char *err, size_t err_size)
 {
     Modem *mo = part;
     if (modem_finish(mo, r, err, err_size) < 0)

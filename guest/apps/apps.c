@@ -65,6 +65,8 @@ static const struct {
     {.id = HS_CALL_COVERT_RX, .call = covert_call},
     {.id = HS_CALL_PHONE_ANSWER, .call = phone_call},
     {.id = HS_CALL_PHONE_HANGUP, .call = phone_call},
+    {.id = HS_CALL_MAIL_SYNC, .call = mail_sync_call},
+    {.id = HS_CALL_NET_GET, .call = net_get_call},
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))

@@ -28,6 +28,13 @@ int64_t voice_call(uint64_t id, uint64_t req);
 int64_t mail_call(uint64_t id, uint64_t req);
 int64_t ui_call(uint64_t id, uint64_t req);
 int64_t covert_call(uint64_t id, uint64_t req);
+int64_t mail_sync_call(uint64_t id, uint64_t req);
+int64_t net_get_call(uint64_t id, uint64_t req);
+
+/* HS_IRQ_SOCK: the socket apps read what arrived on their socket; each
+ * returns the reads it made. */
+uint64_t mail_on_sock(void);
+uint64_t net_get_on_sock(void);
 
 uint64_t covert_workload_tx(uint32_t symbols);
 uint64_t covert_workload_rx(uint32_t symbols);

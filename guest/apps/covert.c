@@ -1,7 +1,8 @@
 /*
  * covert.c - covert-channel sender and receiver primitives (see
  * covert.h): a seeded bit stream, a wakelock held for a symbol period,
- * sleeping until the next symbol boundary, a calibrated busy loop, the
+ * sleeping until the next symbol boundary, a calibrated busy loop, a
+ * connection opened to keep the radio connected, a timed handshake, the
  * platform clock, and logging of every symbol for the estimator.
  */
 #include "apps/apps.h"
@@ -38,6 +39,25 @@ static void record(HsCovertRequest *req, uint32_t k, uint32_t bit)
     req->ones += bit;
 }
 
+/* Opens a connection and polls until the handshake is done or the
+ * deadline passes; returns the time it took (the deadline's distance if
+ * it never completed). The socket's events wait for the end of the call:
+ * this handler runs in one event and polls instead. */
+static uint64_t radio_round_trip(uint32_t peer, uint64_t deadline_ns)
+{
+    uint64_t t0 = rt_pc_clock(), now = t0;
+    if (rt_sock_connect(HS_SOCK_COVERT, peer) < 0)
+        return deadline_ns > t0 ? deadline_ns - t0 : 0;
+    while (rt_sock_state(HS_SOCK_COVERT) == HS_SOCK_ST_CONNECTING &&
+           now < deadline_ns) {
+        rt_pc_sleep_until(now + HS_COVERT_RADIO_POLL_NS);
+        now = rt_pc_clock();
+    }
+    if (rt_sock_state(HS_SOCK_COVERT) != HS_SOCK_ST_OPEN)
+        now = deadline_ns > now ? deadline_ns : now;
+    return now - t0;
+}
+
 static int64_t covert_tx(HsCovertRequest *req)
 {
     CovertStream cs;
@@ -56,6 +76,9 @@ static int64_t covert_tx(HsCovertRequest *req)
             rt_pc_wakelock_acquire(req->wakelock_id);
             rt_pc_sleep_until(end);
             rt_pc_wakelock_release(req->wakelock_id);
+        } else if (bit && req->mode == HS_COVERT_RADIO) {
+            rt_sock_connect(HS_SOCK_COVERT, req->wakelock_id);
+            rt_pc_sleep_until(end);
         } else if (bit) {
             busy_until(end, slice);
         } else {
@@ -84,6 +107,10 @@ static int64_t covert_rx(HsCovertRequest *req)
             uint64_t now = rt_pc_clock();
             observed = now > probe ? now - probe : 0;
             bit = covert_decide(observed, req->threshold_ns, 1);
+        } else if (req->mode == HS_COVERT_RADIO) {
+            observed = radio_round_trip(req->wakelock_id,
+                                        probe + (req->period_ns >> 2));
+            bit = covert_decide(observed, req->threshold_ns, 1);
         } else {
             uint64_t t0 = rt_pc_clock();
             rt_busy_loop(iters);
@@ -102,7 +129,8 @@ int64_t covert_call(uint64_t id, uint64_t addr)
 {
     HsCovertRequest *req = (HsCovertRequest *)(uintptr_t)addr;
     if (req->period_ns == 0 ||
-        (req->mode != HS_COVERT_WAKELOCK && req->mode != HS_COVERT_BUSY) ||
+        (req->mode != HS_COVERT_WAKELOCK && req->mode != HS_COVERT_BUSY &&
+         req->mode != HS_COVERT_RADIO) ||
         (id == HS_CALL_COVERT_TX && req->mode == HS_COVERT_WAKELOCK &&
          req->wakelock_id >= HS_PMIC_WL_MAX)) {
         req->status = HS_EINVAL;

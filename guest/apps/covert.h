@@ -10,6 +10,10 @@
  *                       SoC may suspend
  *   HS_COVERT_BUSY      symbol 1: keep the CPU busy for the period
  *                       (contention, DVFS); 0: sleep
+ *   HS_COVERT_RADIO     symbol 1: open a TCP connection to network peer
+ *                       `wakelock_id` (socket HS_SOCK_COVERT) at the start
+ *                       of the period, so the shared radio is connected
+ *                       for its tail; 0: sleep, so it falls back to idle
  * Receiver modes:
  *   HS_COVERT_WAKELOCK  sleep until the middle of each period and measure
  *                       how late the wake-up is; lateness < threshold_ns
@@ -17,6 +21,11 @@
  *   HS_COVERT_BUSY      in each period run `busy_iters` loop iterations
  *                       and measure their duration; >= threshold_ns
  *                       decodes as 1 (someone competed for the CPU)
+ *   HS_COVERT_RADIO     in the middle of each period open a connection to
+ *                       peer `wakelock_id` and time the handshake, polling
+ *                       the socket every HS_COVERT_RADIO_POLL_NS; a round
+ *                       trip < threshold_ns decodes as 1 (the radio was
+ *                       already connected: no RRC promotion to wait for)
  * Each symbol is logged with HS_PC_LOG (HS_LOG_SENT / HS_LOG_DECODED),
  * value = (index << 1) | symbol. These calls need a host that serves the
  * platform calls (clock, sleep-until, wakelocks, log).
@@ -28,7 +37,9 @@
 
 #define HS_COVERT_WAKELOCK 0
 #define HS_COVERT_BUSY 1
-#define HS_COVERT_MAX_BITS 256 /* symbols recorded in bits[] */
+#define HS_COVERT_RADIO 2
+#define HS_COVERT_RADIO_POLL_NS 1000000ULL /* 1 ms between socket polls */
+#define HS_COVERT_MAX_BITS 256             /* symbols recorded in bits[] */
 
 typedef struct HsCovertRequest {
     uint64_t seed;         /* in: bit-stream seed (guest/lib/covert_bits) */
@@ -39,7 +50,8 @@ typedef struct HsCovertRequest {
                               0 = calibrate to period_ns / 8 */
     uint32_t symbols;      /* in: number of symbols */
     uint32_t mode;         /* in: HS_COVERT_WAKELOCK or HS_COVERT_BUSY */
-    uint32_t wakelock_id;  /* in (tx wakelock mode): id to hold */
+    uint32_t wakelock_id;  /* in (tx wakelock mode): id to hold; (radio
+                              mode, both ends): network peer index */
     uint32_t ones;         /* out: symbols equal to 1 sent / decoded */
     uint32_t errors;       /* out (rx): decoded symbols that differ from
                               the seeded stream */

@@ -12,6 +12,8 @@
 
 #include <stdint.h>
 
+#include "platform.h"
+
 #define HS_MAIL_MAX_PARTS 8 /* parts described in the request */
 #define HS_MAIL_TYPE_BYTES 32
 #define HS_MAIL_STORE 0x1 /* flags: hand bodies to storage */
@@ -47,5 +49,62 @@ typedef struct HsMailRequest {
 _Static_assert(sizeof(HsMailPart) == 48, "HsMailPart layout");
 _Static_assert(sizeof(HsMailRequest) == 80 + 48 * HS_MAIL_MAX_PARTS,
                "HsMailRequest layout");
+
+/*
+ * HS_CALL_MAIL_SYNC: one IMAP sync over socket HS_SOCK_MAIL (platform.h),
+ * driven by events. The call connects to peer `peer` and returns; each
+ * HS_IRQ_SOCK for the socket then moves the sync on: the greeting,
+ * "a1 LOGIN user password", "a2 SELECT INBOX", "a3 FETCH 1:N BODY[]"
+ * (N = messages), each literal parsed as it arrives (guest/lib/imap) and
+ * MIME-decoded (guest/lib/mime) into the out buffer; after the tagged
+ * FETCH result the app writes HS_SOCK_MARK (0 when every message was
+ * parsed, else HS_EIO), sends "a4 LOGOUT" and closes the socket when it
+ * is answered. The state lives in HsMailSyncIo at HS_MAIL_SYNC_IO_ADDR,
+ * the only request address the call accepts: one sync per domain at a
+ * time, and one vCPU serving the socket's events.
+ *
+ * A literal is collected whole before it is parsed, so a message may be
+ * at most HS_MAIL_SYNC_LIT_CAP bytes (imap reports it as too big).
+ */
+#define HS_MAIL_SYNC_IO_ADDR (HS_IO_BASE + 0xe0000)
+#define HS_MAIL_SYNC_LIT_ADDR (HS_RAM_BASE + 0x800000) /* above the image */
+#define HS_MAIL_SYNC_LIT_CAP 0x200000u                 /* 2 MiB */
+#define HS_MAIL_SYNC_OUT_ADDR (HS_RAM_BASE + 0xa00000)
+#define HS_MAIL_SYNC_OUT_CAP 0x200000u
+#define HS_MAIL_SYNC_RX_BYTES 4096 /* one socket read */
+#define HS_MAIL_SYNC_PARSER_BYTES 256
+
+/* Phases of a sync (HsMailSyncIo.phase). */
+#define HS_MAIL_PH_IDLE 0
+#define HS_MAIL_PH_CONNECTING 1
+#define HS_MAIL_PH_GREETING 2
+#define HS_MAIL_PH_LOGIN 3
+#define HS_MAIL_PH_SELECT 4
+#define HS_MAIL_PH_FETCH 5
+#define HS_MAIL_PH_LOGOUT 6
+#define HS_MAIL_PH_DONE 7
+#define HS_MAIL_PH_FAILED 8
+
+typedef struct HsMailSyncIo {
+    uint32_t peer;          /* in: network peer (a mail server) */
+    uint32_t messages;      /* in: messages to fetch, >= 1 */
+    char user[32];          /* in: login, NUL-terminated */
+    char password[32];      /* in: password, NUL-terminated */
+    uint32_t phase;         /* HS_MAIL_PH_* */
+    int32_t status;         /* out: 0, or HS_E* of a failed sync */
+    uint32_t literals;      /* out: messages parsed this sync */
+    uint32_t parts;         /* out: MIME parts decoded this sync */
+    uint64_t bytes_in;      /* out: bytes read from the socket */
+    uint64_t decoded_bytes; /* out: bytes of decoded bodies */
+    uint32_t syncs;         /* out: syncs completed (marked) */
+    uint32_t imap_status;   /* out: last tagged result (lib/imap.h) */
+    uint8_t parser[HS_MAIL_SYNC_PARSER_BYTES]; /* the parser between events */
+    uint8_t rx[HS_MAIL_SYNC_RX_BYTES];         /* socket reads */
+    char cmd[128];                             /* the command being sent */
+} HsMailSyncIo;
+
+_Static_assert(sizeof(HsMailSyncIo) == 112 + HS_MAIL_SYNC_PARSER_BYTES +
+                                           HS_MAIL_SYNC_RX_BYTES + 128,
+               "HsMailSyncIo layout");
 
 #endif /* GUEST_APPS_MAIL_H */

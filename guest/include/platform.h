@@ -60,6 +60,7 @@
 #define HS_MMIO_NET (HS_MMIO_BASE + 0x8000)   /* network ring to baseband */
 #define HS_MMIO_BBIPC (HS_MMIO_BASE + 0x9000) /* AP<->BB mailbox */
 #define HS_MMIO_DVFS (HS_MMIO_BASE + 0xa000)  /* cluster frequency (read) */
+#define HS_MMIO_SOCK (HS_MMIO_BASE + 0xb000)  /* the kernel's TCP sockets */
 #define HS_MMIO_END (HS_MMIO_BASE + 0x100000)
 
 /* ---- interrupt numbers (inputs of the interrupt/event controller) ----- */
@@ -71,6 +72,7 @@
 #define HS_IRQ_MIC 5
 #define HS_IRQ_DISPLAY 6 /* vsync */
 #define HS_IRQ_PMIC 7
+#define HS_IRQ_SOCK 8 /* a socket has news (HS_SOCK_EVENTS) */
 #define HS_IRQ_COUNT 32
 
 /* ---- device registers (byte offsets inside each window; 32-bit unless
@@ -187,6 +189,40 @@
 #define HS_CALL_ST_ACTIVE 3  /* media flowing */
 #define HS_CALL_ST_FAILED 4  /* could not be placed (arg of the cause) */
 
+/* sockets: the domain kernel's TCP stack (host-modelled, the AP's network
+ * stack). HS_SOCK_MAX sockets per domain; socket s's registers are at
+ * s * HS_SOCK_STRIDE. CONNECT opens a TCP connection to network peer PEER
+ * (its index in the scenario's network.peers); SEND queues LEN bytes at
+ * ADDR; RECV copies up to LEN received bytes to ADDR; RESULT then reads
+ * the bytes moved or a negative HS_E*. Data, a completed handshake, the
+ * peer's FIN or a failure set the socket's bit in EVENTS and raise
+ * HS_IRQ_SOCK; writing 1s to EVENTS clears them. MARK tells the host an
+ * app reached its goal (value: 0 or HS_E*), timed at the write. */
+#define HS_SOCK_MAX 4
+#define HS_SOCK_STRIDE 0x40
+#define HS_SOCK_PEER 0x00    /* RW: peer index */
+#define HS_SOCK_ADDR 0x08    /* RW (64-bit): guest buffer */
+#define HS_SOCK_LEN 0x10     /* RW: bytes to send / buffer capacity */
+#define HS_SOCK_CMD 0x14     /* W: HS_SOCK_CMD_* */
+#define HS_SOCK_RESULT 0x18  /* R: result of the last command */
+#define HS_SOCK_STATE 0x1c   /* R: HS_SOCK_ST_* */
+#define HS_SOCK_AVAIL 0x20   /* R: received bytes not yet read */
+#define HS_SOCK_MARK 0x24    /* W: app milestone, 0 or HS_E* */
+#define HS_SOCK_EVENTS 0xf00 /* R: bit s = socket s has news; W: 1s clear */
+#define HS_SOCK_CMD_CONNECT 1
+#define HS_SOCK_CMD_SEND 2
+#define HS_SOCK_CMD_RECV 3
+#define HS_SOCK_CMD_CLOSE 4
+#define HS_SOCK_ST_CLOSED 0      /* never opened, or both FINs done */
+#define HS_SOCK_ST_CONNECTING 1  /* SYN sent */
+#define HS_SOCK_ST_OPEN 2        /* established */
+#define HS_SOCK_ST_PEER_CLOSED 3 /* the peer's FIN arrived */
+#define HS_SOCK_ST_FAILED 4      /* refused: no such peer, or policy */
+/* Which app uses which socket (guest convention). */
+#define HS_SOCK_MAIL 0
+#define HS_SOCK_GET 1
+#define HS_SOCK_COVERT 2
+
 /* DVFS: the frequency of the cluster the reading vCPU runs on. */
 #define HS_DVFS_CUR_KHZ 0x00 /* R */
 
@@ -222,6 +258,8 @@
 #define HS_CALL_COVERT_RX 8
 #define HS_CALL_PHONE_ANSWER 9  /* the user takes the ringing call */
 #define HS_CALL_PHONE_HANGUP 10 /* the user rejects or ends the call */
+#define HS_CALL_MAIL_SYNC 11    /* start a mail sync over HS_SOCK_MAIL */
+#define HS_CALL_NET_GET 12      /* start a download over HS_SOCK_GET */
 
 /* ---- entry convention ---------------------------------------------------
  * To deliver an event the host sets x0 = event, x1 = a0, x2 = a1,

@@ -188,6 +188,64 @@ int64_t rt_bbipc_recv(void *buf)
     return rt_mmio_read32(REG(HS_MMIO_BBIPC, HS_BBIPC_RX_POP));
 }
 
+/* ---- sockets ----------------------------------------------------------------
+ */
+
+#define SOCK_REG(s, off) (HS_MMIO_SOCK + (uint64_t)(s)*HS_SOCK_STRIDE + (off))
+
+static int64_t sock_cmd(uint32_t s, uint32_t cmd, const void *buf, uint32_t len)
+{
+    if (s >= HS_SOCK_MAX)
+        return HS_EINVAL;
+    rt_mmio_write64(SOCK_REG(s, HS_SOCK_ADDR), (uintptr_t)buf);
+    rt_mmio_write32(SOCK_REG(s, HS_SOCK_LEN), len);
+    rt_mmio_write32(SOCK_REG(s, HS_SOCK_CMD), cmd);
+    return (int32_t)rt_mmio_read32(SOCK_REG(s, HS_SOCK_RESULT));
+}
+
+int64_t rt_sock_connect(uint32_t s, uint32_t peer)
+{
+    if (s >= HS_SOCK_MAX)
+        return HS_EINVAL;
+    rt_mmio_write32(SOCK_REG(s, HS_SOCK_PEER), peer);
+    return sock_cmd(s, HS_SOCK_CMD_CONNECT, 0, 0);
+}
+
+int64_t rt_sock_send(uint32_t s, const void *buf, uint32_t len)
+{
+    return sock_cmd(s, HS_SOCK_CMD_SEND, buf, len);
+}
+
+int64_t rt_sock_recv(uint32_t s, void *buf, uint32_t cap)
+{
+    if (s >= HS_SOCK_MAX || rt_mmio_read32(SOCK_REG(s, HS_SOCK_AVAIL)) == 0)
+        return 0;
+    return sock_cmd(s, HS_SOCK_CMD_RECV, buf, cap);
+}
+
+uint32_t rt_sock_state(uint32_t s)
+{
+    return rt_mmio_read32(SOCK_REG(s, HS_SOCK_STATE));
+}
+
+void rt_sock_close(uint32_t s)
+{
+    (void)sock_cmd(s, HS_SOCK_CMD_CLOSE, 0, 0);
+}
+
+void rt_sock_mark(uint32_t s, int32_t status)
+{
+    rt_mmio_write32(SOCK_REG(s, HS_SOCK_MARK), (uint32_t)status);
+}
+
+uint32_t rt_sock_events(void)
+{
+    uint32_t ev = rt_mmio_read32(HS_MMIO_SOCK + HS_SOCK_EVENTS);
+    if (ev)
+        rt_mmio_write32(HS_MMIO_SOCK + HS_SOCK_EVENTS, ev);
+    return ev;
+}
+
 /* ---- DVFS and delays --------------------------------------------------------
  */
 

@@ -33,6 +33,15 @@ uint64_t hs_entry(uint64_t event, uint64_t a0, uint64_t a1)
         uint64_t r = 0;
         if (a0 & (1u << HS_IRQ_BBIPC))
             r = phone_on_irq();
+        if (a0 & (1u << HS_IRQ_SOCK)) {
+            /* clear the news first: whatever arrives after the reads
+             * below raises the line again */
+            uint32_t ev = rt_sock_events();
+            if (ev & (1u << HS_SOCK_MAIL))
+                r += mail_on_sock();
+            if (ev & (1u << HS_SOCK_GET))
+                r += net_get_on_sock();
+        }
         rt_intc_ack((uint32_t)a0);
         return r;
     }

@@ -148,6 +148,17 @@ int64_t rt_storage_io(uint32_t cmd, uint64_t lba, void *buf, uint32_t bytes);
  * when nothing is pending */
 int64_t rt_net_send(const void *pkt, uint32_t len);
 int64_t rt_net_recv(void *buf, uint32_t cap);
+
+/* sockets (HS_MMIO_SOCK): the domain kernel's TCP stack. connect and send
+ * return 0 or HS_E*; recv returns the bytes copied (0: none waiting) or
+ * HS_E*; events reads and clears the sockets' news bits */
+int64_t rt_sock_connect(uint32_t s, uint32_t peer);
+int64_t rt_sock_send(uint32_t s, const void *buf, uint32_t len);
+int64_t rt_sock_recv(uint32_t s, void *buf, uint32_t cap);
+uint32_t rt_sock_state(uint32_t s);
+void rt_sock_close(uint32_t s);
+void rt_sock_mark(uint32_t s, int32_t status);
+uint32_t rt_sock_events(void);
 int64_t rt_bbipc_send(const void *msg, uint32_t len);
 int64_t rt_bbipc_recv(void *buf);
 

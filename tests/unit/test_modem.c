@@ -157,7 +157,7 @@ static void rig_run(ModemRig *r, unsigned mask)
         k[best]++;
     }
     assert_int_equal(machine_run_until(r->m, r->sc->duration_ps), 0);
-    Results *res = results_new("t", "t", "t", 1);
+    Results *res = results_new("t", "default", "t", "t", 1);
     assert_int_equal(modem_finish(r->mo, res, err, sizeof err), 0);
     results_free(res);
 }

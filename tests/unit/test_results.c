@@ -114,8 +114,8 @@ static Results *sample_results(void)
     results_energy_component(r, "cpu", 50.5, err, sizeof err);
     results_energy_component(r, "cpu", 0.25, err, sizeof err);
     results_energy_domain(r, "secret", 10, err, sizeof err);
-    ResultsFlow f = {"mic", "secret",       "baseband",       "unclassified",
-                     100,   "mic>baseband", RESULTS_VIOLATION};
+    ResultsFlow f = {"mic", "secret",       "baseband",        "unclassified",
+                     100,   "mic>baseband", RESULTS_VIOLATION, 0};
     results_add_flow(r, &f, err, sizeof err);
     results_add_flow(r, &f, err, sizeof err);
     f.verdict = RESULTS_BLOCKED;
@@ -369,7 +369,8 @@ static Results *fixture_results(const char *approach, double scale,
                      "unclassified",
                      320,
                      "mic>baseband",
-                     violation ? RESULTS_VIOLATION : RESULTS_BLOCKED};
+                     violation ? RESULTS_VIOLATION : RESULTS_BLOCKED,
+                     0};
     for (int i = 0; i < 3; i++)
         results_add_flow(r, &f, err, sizeof err);
     ResultsCovert c = {"wakelock", "secret",     "unclass", 1000,
