@@ -212,7 +212,8 @@ GBENCH_INIT(register_scenarios)
     for (size_t s = 0; s < 2; s++)
         for (size_t a = 0; a < SCENARIO_APPROACH_COUNT; a++)
             add(shipped[s], scenario_approach_names[a]);
-    GbenchBenchmark *g = gbench_register("compare_all", bench_compare_all, NULL);
+    GbenchBenchmark *g =
+        gbench_register("compare_all", bench_compare_all, NULL);
     gbench_use_real_time(g);
     gbench_unit(g, GBENCH_S);
     gbench_min_time(g, 0.001);
