@@ -27,6 +27,8 @@
 #include <string.h>
 #include <unicorn/unicorn.h>
 
+#include "cpu/uc_pagelock.h"
+
 /* QEMU exception numbers as UC_HOOK_INTR reports them (target/arm). */
 enum {
     VCPU_EXCP_UDEF = 1,
@@ -606,6 +608,9 @@ int vcpu_map_bus(Vcpu *v, char *err, size_t err_size)
 
 Vcpu *vcpu_new(GuestMem *mem, const VcpuConfig *cfg, char *err, size_t err_size)
 {
+    /* also links uc_pagelock.o, whose exported functions replace
+     * libunicorn's (see there): nothing else refers to it */
+    (void)vcpu_pagelock_bypassed();
     const VcpuCoreType *core =
         cfg->core ? cfg->core : vcpu_core_type_find("little");
     if (!mem || !core) {

@@ -9,6 +9,9 @@
 
 #include <string.h>
 
+#include <unicorn/unicorn.h>
+
+#include "cpu/uc_pagelock.h"
 #include "cpu/vcpu.h"
 #include "platform.h"
 
@@ -56,6 +59,8 @@ static uint32_t mov_x(int rd, int rm) /* orr rd, xzr, rm */
     return 0xaa0003e0u | (uint32_t)rm << 16 | (uint32_t)rd;
 }
 #define ADD_X0_X1_X2 0x8b020020u
+#define ADD_X0_X0_X21 0x8b150000u
+#define BLR_X1 0xd63f0020u
 #define RET 0xd65f03c0u
 #define UDF 0x00000000u
 #define SCVTF_D0_X1 0x9e620020u
@@ -547,6 +552,38 @@ static void test_vcpu_watchdog(void **state)
     teardown(&f);
 }
 
+/* A store over code that has run invalidates its translation: the second
+ * call of the function runs the rewritten instruction (x0 = 1 + 2), with
+ * Unicorn 2.0.1's page-collection locks bypassed (uc_pagelock.c). */
+static void test_vcpu_self_modifying_code(void **state)
+{
+    (void)state;
+    const uint64_t fn = HS_RAM_BASE + 0x2000; /* a page of its own */
+    const uint32_t body[] = {movz(0, 1, 0), RET};
+    Prog p = {0};
+    emit(&p, mov_x(20, 30));
+    emit_const(&p, 1, fn);
+    emit(&p, BLR_X1);
+    emit(&p, mov_x(21, 0));
+    emit_const(&p, 2, movz(0, 2, 0)); /* the new first instruction */
+    emit(&p, str_w(2, 1, 0));
+    emit(&p, BLR_X1);
+    emit(&p, ADD_X0_X0_X21);
+    emit(&p, mov_x(30, 20));
+    emit(&p, RET);
+    Fixture f;
+    setup(&f, &p, NULL, 0);
+    assert_int_equal(guest_mem_write(f.mem, fn, body, sizeof body), 0);
+    assert_int_equal(vcpu_enter(f.v, HS_EV_BOOT, 0, 0), 0);
+    assert_int_equal(vcpu_run(f.v, 1000000), VCPU_RUN_DONE);
+    assert_int_equal(vcpu_result(f.v), 3);
+    unsigned major = 0, minor = 0;
+    unsigned version = uc_version(&major, &minor);
+    assert_int_equal(vcpu_pagelock_bypassed(),
+                     major == 2 && minor == 0 && (version >> 8 & 0xff) == 1);
+    teardown(&f);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_vcpu_return_value),
     cmocka_unit_test(test_vcpu_count_exact_any_slicing),
@@ -559,6 +596,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_vcpu_mmio_faults),
     cmocka_unit_test(test_vcpu_undefined_and_fetch),
     cmocka_unit_test(test_vcpu_watchdog),
+    cmocka_unit_test(test_vcpu_self_modifying_code),
 };
 
 HS_TEST_GROUP(vcpu, tests)
