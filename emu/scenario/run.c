@@ -27,6 +27,7 @@
 /* Every part a run may build, in creation order. */
 static const RunPart *const parts[] = {
     &run_part_modem,
+    &run_part_netstack,
     &run_part_covert,
 };
 #define N_PARTS (sizeof parts / sizeof parts[0])
@@ -721,7 +722,8 @@ static int write_outputs(Run *r, double wall_s, char *err, size_t err_size)
 
 static void run_free(Run *r)
 {
-    for (size_t i = 0; i < N_PARTS; i++)
+    /* Later parts lean on earlier ones (needs): free them first. */
+    for (size_t i = N_PARTS; i-- > 0;)
         if (r->part_state[i])
             parts[i]->destroy(r->part_state[i]);
     free(r->rules);

@@ -39,6 +39,7 @@ typedef struct RunPart {
 } RunPart;
 
 extern const RunPart run_part_modem;
+extern const RunPart run_part_netstack;
 extern const RunPart run_part_covert;
 
 #endif /* HS_SCENARIO_RUN_PART_H */

@@ -108,6 +108,31 @@ static void net_rx_pop(NetState *s, NetSlot *sl, const BusAccess *acc)
     update_irq(s);
 }
 
+int net_rx_take(NetState *s, int domain, uint8_t *buf, size_t cap)
+{
+    int i = slot_of(domain);
+    if (i < 0)
+        return -1;
+    NetSlot *sl = &s->slot[i];
+    if (sl->count == 0)
+        return 0;
+    NetPacket *p = &sl->rxq[sl->head];
+    if (p->len > cap)
+        return -1;
+    int len = (int)p->len;
+    memcpy(buf, p->data, p->len);
+    sl->last_rx_len = p->len;
+    sl->rx_bytes += p->len;
+    sl->rx_packets++;
+    free(p->data);
+    p->data = NULL;
+    sl->head = (sl->head + 1) % s->cfg.rx_queue_packets;
+    sl->count--;
+    s->pending--;
+    update_irq(s);
+    return len;
+}
+
 static void drain(NetState *s)
 {
     for (int i = 0; i < NET_SLOTS; i++) {

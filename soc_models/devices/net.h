@@ -69,6 +69,11 @@ void net_set_peer(NetState *s, NetPeerFunc fn, void *ctx);
  * (counted in rx_dropped) or memory runs out. */
 int net_rx_push(NetState *s, int domain, const uint8_t *pkt, size_t len,
                 hs_time when);
+/* Takes the next packet queued for domain into buf, as RX_POP does for
+ * a guest, for a host-side consumer (the kernels' network stack that the
+ * runner models on the host). Returns its length, 0 when none waits, or
+ * -1 for a bad domain or a packet larger than cap (it stays queued). */
+int net_rx_take(NetState *s, int domain, uint8_t *buf, size_t cap);
 /* Counters of a domain (BUS_DOMAIN_HOST for the host slot). */
 const NetSlot *net_slot(const NetState *s, int domain);
 
