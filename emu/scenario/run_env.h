@@ -30,15 +30,15 @@
 typedef void (*RunLatencyFunc)(void *ctx, const char *name, hs_time sample);
 
 typedef struct RunEnv {
-    const Scenario *sc;    /* the scenario */
-    int variant;           /* index into sc->variants */
-    const SocModel *soc;   /* the variant's SoC */
-    SocMicWiring wiring;   /* the variant's microphone wiring */
-    Machine *m;            /* the machine (its Sim and PowerMeter) */
-    FlowMonitor *flows;    /* explicit flows, never NULL */
-    PcapWriter *pcap;      /* radio.pcap, or NULL */
-    Trace *trace;          /* trace.json, or NULL */
-    const char *firmware;  /* build/baseband/firmware.elf */
+    const Scenario *sc;     /* the scenario */
+    int variant;            /* index into sc->variants */
+    const SocModel *soc;    /* the variant's SoC */
+    SocMicWiring wiring;    /* the variant's microphone wiring */
+    Machine *m;             /* the machine (its Sim and PowerMeter) */
+    FlowMonitor *flows;     /* explicit flows, never NULL */
+    PcapWriter *pcap;       /* radio.pcap, or NULL */
+    Trace *trace;           /* trace.json, or NULL */
+    const char *firmware;   /* build/baseband/firmware.elf */
     RunLatencyFunc latency; /* never NULL */
     void *latency_ctx;      /* its context */
 } RunEnv;
