@@ -10,7 +10,7 @@
  * a name, callback and priority, and schedules, reschedules or cancels it
  * as often as it likes; no allocation happens on the hot path. Events at
  * equal times run by priority (lower first), then in the order they were
- * (re)scheduled. The queue is a binary heap with each event's position
+ * (re)scheduled. The queue is an 8-ary heap with each event's position
  * stored in the event, so schedule, cancel and reschedule are O(log n).
  *
  * For fire-and-forget work (a packet arriving with a payload) sim_call_at
