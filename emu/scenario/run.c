@@ -91,7 +91,7 @@ static bool part_used(const RunPart *p, const Scenario *sc);
 /* Used by the scenario, or needed by a part that is. */
 static bool part_wanted(const RunPart *p, const Scenario *sc)
 {
-    if (part_used(p, sc))
+    if (part_used(p, sc) || (p->wanted && p->wanted(sc)))
         return true;
     for (size_t i = 0; i < N_PARTS; i++)
         if (parts[i] != p && parts[i]->needs &&

@@ -69,19 +69,6 @@ static const char *channel_name(ScenarioCovertChannel c)
     return "?";
 }
 
-static const char *covert_unbuilt(const Scenario *sc)
-{
-    for (size_t d = 0; d < sc->n_domains; d++)
-        for (size_t a = 0; a < sc->domains[d].n_apps; a++) {
-            const ScenarioApp *app = &sc->domains[d].apps[a];
-            if (covert_owns_app(app->kind) &&
-                app->covert.channel == SCENARIO_COVERT_RADIO)
-                return "the covert radio channel (guest sender and receiver "
-                       "timing network round trips)";
-        }
-    return NULL;
-}
-
 /* The symbol logs of the guest apps. */
 static void covert_log(void *ctx, int domain, uint64_t tag, uint64_t value,
                        hs_time when)
@@ -120,9 +107,21 @@ static int start_app(CovertPart *cp, CovertApp *a, char *err, size_t err_size)
     rq.start_ns = p->start_ps / HS_NS;
     rq.threshold_ns = p->threshold_ps / HS_NS;
     rq.symbols = p->symbols;
-    rq.mode = p->channel == SCENARIO_COVERT_WAKELOCK ? HS_COVERT_WAKELOCK
-                                                     : HS_COVERT_BUSY;
-    rq.wakelock_id = p->wakelock_id;
+    switch (p->channel) {
+    case SCENARIO_COVERT_WAKELOCK:
+        rq.mode = HS_COVERT_WAKELOCK;
+        rq.wakelock_id = p->wakelock_id;
+        break;
+    case SCENARIO_COVERT_CPU:
+        rq.mode = HS_COVERT_BUSY;
+        break;
+    case SCENARIO_COVERT_RADIO:
+        /* both ends talk to the peer through the network part's
+         * sockets; the field carries the peer's index */
+        rq.mode = HS_COVERT_RADIO;
+        rq.wakelock_id = (uint32_t)p->peer;
+        break;
+    }
     GuestDma dma = machine_dma(m);
     if (dma_write(&dma, a->domain, COVERT_IO_ADDR, &rq, sizeof rq) < 0)
         return hs_errorf(err, err_size, "covert: cannot write the request");
@@ -237,7 +236,6 @@ const RunPart run_part_covert = {
     .name = "covert",
     .owns_app = covert_owns_app,
     .owns_action = covert_owns_action,
-    .unbuilt = covert_unbuilt,
     .create = covert_create,
     .action = covert_action,
     .finish = covert_finish,

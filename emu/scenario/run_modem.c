@@ -1,8 +1,9 @@
 /*
  * run_modem.c - the modem as a part of a run (run_part.h): the `voice`
  * app's calls, the call and hostile-microphone events, and the cellular
- * side every network user of a run needs (the data bearer rides on the
- * same baseband). The mechanisms are in modem.c.
+ * side every run has: a phone's radio is always there, paging and
+ * drawing power, and the data bearer of the network part rides on the
+ * same baseband. The mechanisms are in modem.c.
  */
 #include "scenario/modem.h"
 #include "scenario/run_part.h"
@@ -11,6 +12,14 @@
 static bool modem_owns_app(ScenarioAppKind kind)
 {
     return kind == SCENARIO_APP_VOICE;
+}
+
+/* Every phone has its radio: idle, it still pages and draws power, and
+ * what the baseband can reach (the microphone) is there in every run. */
+static bool modem_wanted(const Scenario *sc)
+{
+    (void)sc;
+    return true;
 }
 
 static void *modem_create(const RunEnv *env, char *err, size_t err_size)
@@ -44,6 +53,7 @@ const RunPart run_part_modem = {
     .name = "modem",
     .owns_app = modem_owns_app,
     .owns_action = modem_handles,
+    .wanted = modem_wanted,
     .create = modem_create,
     .action = modem_part_action,
     .finish = modem_part_finish,

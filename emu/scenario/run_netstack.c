@@ -40,6 +40,20 @@ static bool net_owns_app(ScenarioAppKind kind)
     return kind == SCENARIO_APP_MAIL;
 }
 
+/* The covert radio channel's apps ping a peer through the sockets. */
+static bool net_wanted(const Scenario *sc)
+{
+    for (size_t d = 0; d < sc->n_domains; d++)
+        for (size_t a = 0; a < sc->domains[d].n_apps; a++) {
+            const ScenarioApp *app = &sc->domains[d].apps[a];
+            if ((app->kind == SCENARIO_APP_COVERT_TX ||
+                 app->kind == SCENARIO_APP_COVERT_RX) &&
+                app->covert.channel == SCENARIO_COVERT_RADIO)
+                return true;
+        }
+    return false;
+}
+
 static int link_tx(void *ctx, int domain, const uint8_t *pkt, size_t len,
                    hs_time when)
 {
@@ -70,8 +84,8 @@ static void on_rx(Sim *sim, void *ctx, hs_time now)
     size_t n = machine_domain_count(np->env->m);
     for (size_t d = 0; d < n; d++) {
         int len;
-        while ((len = net_rx_take(&np->net, (int)d, np->buf,
-                                  sizeof np->buf)) > 0)
+        while ((len = net_rx_take(&np->net, (int)d, np->buf, sizeof np->buf)) >
+               0)
             netstack_rx(np->ns, np->buf, (size_t)len, now);
     }
 }
@@ -156,6 +170,7 @@ const RunPart run_part_netstack = {
     .owns_app = net_owns_app,
     .owns_action = netstack_handles,
     .needs = "modem",
+    .wanted = net_wanted,
     .create = net_create,
     .action = net_action,
     .finish = net_finish,

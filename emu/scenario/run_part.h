@@ -26,8 +26,13 @@ typedef struct RunPart {
      * phrase), or NULL. May be NULL itself. */
     const char *(*unbuilt)(const Scenario *sc);
     /* Another part this one needs (created first, even when the scenario
-     * uses nothing it owns, and found with run_env_part), or NULL. */
+     * uses nothing it owns, and found with env->part), or NULL. */
     const char *needs;
+    /* Whether the run needs this part although the scenario uses no app
+     * or action it owns (the radio is part of every phone; another
+     * part's apps use this one's hardware). May be NULL: only for what
+     * it owns. */
+    bool (*wanted)(const Scenario *sc);
     /* Returns the part's state, or NULL with a message in err. */
     void *(*create)(const RunEnv *env, char *err, size_t err_size);
     /* One occurrence of rule `index` (ev) at now. Returns 0 or -1. */
