@@ -41,6 +41,7 @@ static const RunPart *const parts[] = {
 #define RUN_STEPS 200
 
 enum { PID_CORES = 1, PID_POWER = 2, PID_FLOWS = 3, PID_DOMAIN0 = 10 };
+enum { TID_RRC = 1 };
 
 typedef struct RunRule {
     struct Run *run;
@@ -209,6 +210,12 @@ static void on_power(void *ctx, const PowerChange *ch)
     if (trace_counter(r->trace, PID_POWER, comp, ch->when, "mW",
                       (double)ch->power_uw / 1000.0) < 0)
         run_fail(r, trace_error(r->trace));
+    /* The radio's power states are its RRC states: name each change on
+     * a track of its own, so the timeline reads IDLE, PROMOTION, ... */
+    if (strcmp(comp, "radio") == 0 && ch->state_name &&
+        trace_instant(r->trace, PID_POWER, TID_RRC, ch->state_name, "rrc",
+                      ch->when, TRACE_SCOPE_THREAD, NULL) < 0)
+        run_fail(r, trace_error(r->trace));
 }
 
 static void on_flow(void *ctx, const FlowTransfer *t, FlowVerdict v)
@@ -368,6 +375,7 @@ static int open_observers(Run *r, char *err, size_t err_size)
             trace_thread_name(r->trace, PID_CORES, c, name);
         }
         trace_process_name(r->trace, PID_POWER, "power rails (mW)");
+        trace_thread_name(r->trace, PID_POWER, TID_RRC, "radio RRC state");
         trace_process_name(r->trace, PID_FLOWS, "information flows");
         trace_thread_name(r->trace, PID_FLOWS, 0, "flows");
         for (size_t d = 0; d < machine_domain_count(r->m); d++) {
