@@ -153,8 +153,9 @@ static int apply_opts(const Opts *o, Scenario *sc)
         errno = 0;
         unsigned long long v = strtoull(o->seed, &end, 10);
         if (*end || errno || o->seed[0] == '-' || !o->seed[0]) {
-            fprintf(stderr, "--seed: expected a non-negative integer, got "
-                            "'%s'\n",
+            fprintf(stderr,
+                    "--seed: expected a non-negative integer, got "
+                    "'%s'\n",
                     o->seed);
             return -1;
         }
@@ -232,9 +233,8 @@ static int plan_jobs(const Opts *o, const Scenario *sc, const char *out,
     const char *anames[SCENARIO_APPROACH_COUNT];
     for (size_t a = 0; a < SCENARIO_APPROACH_COUNT; a++)
         anames[a] = scenario_approach_names[a];
-    if (o->approaches &&
-        check_list("approach", o->approaches, anames,
-                   SCENARIO_APPROACH_COUNT) < 0)
+    if (o->approaches && check_list("approach", o->approaches, anames,
+                                    SCENARIO_APPROACH_COUNT) < 0)
         return -1;
     bool all_a = !o->approaches || in_list(o->approaches, "all");
     bool all_v = !o->variants || in_list(o->variants, "all");
@@ -278,8 +278,8 @@ static int run_job(const Ctx *c, const Job *j, bool progress)
 {
     char label[96];
     if (c->sc->n_variants > 1)
-        snprintf(label, sizeof label, "%s/%s",
-                 c->sc->variants[j->variant].name, j->approach);
+        snprintf(label, sizeof label, "%s/%s", c->sc->variants[j->variant].name,
+                 j->approach);
     else
         snprintf(label, sizeof label, "%s", j->approach);
     RunOptions ro = {
@@ -402,8 +402,7 @@ static int write_table(const Scenario *sc, const Job *jobs, size_t n,
     return rc;
 }
 
-int cli_run_scenario(const CliCommand *cmd, int argc, char **argv,
-                     bool compare)
+int cli_run_scenario(const CliCommand *cmd, int argc, char **argv, bool compare)
 {
     Opts o;
     int rc = parse_opts(cmd, argc, argv, &o);
@@ -434,16 +433,18 @@ int cli_run_scenario(const CliCommand *cmd, int argc, char **argv,
     }
     if (find_file("HANDSET_GUEST_IMAGE", "guest/domain.elf", "domain.elf",
                   c.image, sizeof c.image) < 0) {
-        fprintf(stderr, "cannot find the guest image (%s): build it with "
-                        "make, or set HANDSET_GUEST_IMAGE\n",
+        fprintf(stderr,
+                "cannot find the guest image (%s): build it with "
+                "make, or set HANDSET_GUEST_IMAGE\n",
                 c.image);
         rc = HS_EXIT_USAGE;
         goto done;
     }
     if (find_file("HANDSET_FIRMWARE", "baseband/firmware.elf", "firmware.elf",
                   c.firmware, sizeof c.firmware) < 0) {
-        fprintf(stderr, "cannot find the baseband firmware (%s): build it "
-                        "with make, or set HANDSET_FIRMWARE\n",
+        fprintf(stderr,
+                "cannot find the baseband firmware (%s): build it "
+                "with make, or set HANDSET_FIRMWARE\n",
                 c.firmware);
         rc = HS_EXIT_USAGE;
         goto done;
@@ -459,9 +460,11 @@ int cli_run_scenario(const CliCommand *cmd, int argc, char **argv,
     if (!o.quiet) {
         char dur[32];
         sim_format_duration(sc->duration_ps, dur, sizeof dur);
-        fprintf(stderr, "%s: %zu run(s) of %s simulated, %u at a time, "
-                        "into %s\n",
-                sc->name, n_jobs, dur, o.jobs < n_jobs ? o.jobs : (unsigned)n_jobs, out);
+        fprintf(stderr,
+                "%s: %zu run(s) of %s simulated, %u at a time, "
+                "into %s\n",
+                sc->name, n_jobs, dur,
+                o.jobs < n_jobs ? o.jobs : (unsigned)n_jobs, out);
     }
     rc = run_jobs(&c, jobs, n_jobs);
     if (rc == HS_EXIT_OK && (compare || n_jobs > 1)) {

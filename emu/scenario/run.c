@@ -60,10 +60,10 @@ typedef struct Run {
     RunEnv env;
     void *part_state[N_PARTS];
     RunRule *rules;
-    bool failed;             /* an action or an observer failed */
-    char fail_msg[512];      /* its message */
-    bool trace_full;         /* stopped adding to the trace */
-    char tmp_dir[4096];      /* outputs are written here first */
+    bool failed;        /* an action or an observer failed */
+    char fail_msg[512]; /* its message */
+    bool trace_full;    /* stopped adding to the trace */
+    char tmp_dir[4096]; /* outputs are written here first */
 } Run;
 
 /* ---- not built ----------------------------------------------------------- */
@@ -177,11 +177,10 @@ static void on_quantum(void *ctx, unsigned core, int vcpu, int domain,
     if (!trace_room(r))
         return;
     const char *name = machine_domain_name(r->m, domain);
-    if (trace_slice(r->trace, PID_CORES, core, name, "cpu", start,
-                    end - start, NULL) < 0 ||
-        trace_slice(r->trace, (uint32_t)(PID_DOMAIN0 + domain),
-                    (uint32_t)vcpu, "run", "vcpu", start, end - start,
-                    NULL) < 0)
+    if (trace_slice(r->trace, PID_CORES, core, name, "cpu", start, end - start,
+                    NULL) < 0 ||
+        trace_slice(r->trace, (uint32_t)(PID_DOMAIN0 + domain), (uint32_t)vcpu,
+                    "run", "vcpu", start, end - start, NULL) < 0)
         run_fail(r, trace_error(r->trace));
 }
 
@@ -201,12 +200,11 @@ static void on_flow(void *ctx, const FlowTransfer *t, FlowVerdict v)
     Run *r = ctx;
     if (!trace_room(r))
         return;
-    json_t *args = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "from",
-                             t->from, "label", flow_label_name(t->label), "to",
-                             t->to, "clearance", flow_label_name(t->clearance),
-                             "bytes", (json_int_t)t->bytes, "path",
-                             t->path ? t->path : "", "verdict",
-                             flow_verdict_name(v));
+    json_t *args = json_pack(
+        "{s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "from", t->from, "label",
+        flow_label_name(t->label), "to", t->to, "clearance",
+        flow_label_name(t->clearance), "bytes", (json_int_t)t->bytes, "path",
+        t->path ? t->path : "", "verdict", flow_verdict_name(v));
     const char *name = v == FLOW_VIOLATION ? "violation" : "flow";
     if (trace_instant(r->trace, PID_FLOWS, 0, name, "flow", t->when,
                       TRACE_SCOPE_THREAD, args) < 0)
@@ -296,8 +294,7 @@ static int build_machine(Run *r, char *err, size_t err_size)
         if (!owned[n]) {
             rc = hs_errorf(err, err_size, "out of memory");
         } else {
-            snprintf(owned[n], 48, "machine.quantum_us=%" PRIu64,
-                     us ? us : 1);
+            snprintf(owned[n], 48, "machine.quantum_us=%" PRIu64, us ? us : 1);
             set[n] = owned[n];
             n++;
         }
@@ -322,9 +319,8 @@ static int build_machine(Run *r, char *err, size_t err_size)
     free(owned);
     free(set);
     if (rc == 0)
-        machine_set_foreground(r->m, sc->user.foreground >= 0
-                                         ? sc->user.foreground
-                                         : 0);
+        machine_set_foreground(
+            r->m, sc->user.foreground >= 0 ? sc->user.foreground : 0);
     return rc;
 }
 
@@ -505,9 +501,8 @@ static int collect(Run *r, char *err, size_t err_size)
                                ? machine_domain_name(m, (int)d)
                                : "kernel";
         if (results_energy_domain(
-                res, name,
-                power_energy_to_mj(machine_energy_domain(m, (int)d)), err,
-                err_size) < 0)
+                res, name, power_energy_to_mj(machine_energy_domain(m, (int)d)),
+                err, err_size) < 0)
             return -1;
     }
     const MachineCounts *mc = machine_counts(m);
@@ -664,8 +659,7 @@ static int write_outputs(Run *r, double wall_s, char *err, size_t err_size)
     if (r->trace) {
         if (r->trace_full)
             trace_instant(r->trace, PID_CORES, 0, "trace truncated", "meta",
-                          sim_now(machine_sim(r->m)), TRACE_SCOPE_GLOBAL,
-                          NULL);
+                          sim_now(machine_sim(r->m)), TRACE_SCOPE_GLOBAL, NULL);
         Trace *t = r->trace;
         r->trace = NULL;
         if (trace_close(t, err, err_size) < 0)

@@ -49,10 +49,10 @@ typedef struct RunOptions {
 
 /* What the caller may print after a run. */
 typedef struct RunSummary {
-    double wall_s;           /* wall-clock seconds */
-    double speedup;          /* simulated seconds per wall second */
-    unsigned faults;         /* guest and firmware faults */
-    char first_fault[256];   /* one line about the first, or "" */
+    double wall_s;         /* wall-clock seconds */
+    double speedup;        /* simulated seconds per wall second */
+    unsigned faults;       /* guest and firmware faults */
+    char first_fault[256]; /* one line about the first, or "" */
 } RunSummary;
 
 /* Runs and writes the outputs. Returns RUN_OK, or another status with a

@@ -163,8 +163,8 @@ static void *covert_create(const RunEnv *env, char *err, size_t err_size)
             a->domain = (int)d;
             a->tx = app->kind == SCENARIO_APP_COVERT_TX;
             a->p = &app->covert;
-            a->slot = malloc(sizeof *a->slot * (a->p->symbols ? a->p->symbols
-                                                               : 1));
+            a->slot =
+                malloc(sizeof *a->slot * (a->p->symbols ? a->p->symbols : 1));
             if (!a->slot) {
                 covert_destroy(cp);
                 hs_errorf(err, err_size, "out of memory");
