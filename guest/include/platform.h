@@ -220,6 +220,7 @@
 #define HS_CALL_UI_COMPOSE 6
 #define HS_CALL_COVERT_TX 7
 #define HS_CALL_COVERT_RX 8
+#define HS_CALL_UI_DOCUMENT 9 /* store or show a document (apps/ui.h) */
 
 /* ---- entry convention ---------------------------------------------------
  * To deliver an event the host sets x0 = event, x1 = a0, x2 = a1,
