@@ -69,12 +69,21 @@ typedef struct MmioPage {
     uint64_t base; /* guest address of the page */
 } MmioPage;
 
+/* Pages of a window mapped after creation (vcpu_map_window): a block of
+ * their own, since Unicorn keeps pointers to the pages. */
+typedef struct MmioBlock {
+    struct MmioBlock *next;
+    size_t n;         /* entries used in pages */
+    MmioPage pages[]; /* n entries */
+} MmioBlock;
+
 struct Vcpu {
     uc_engine *uc;            /* the engine (owned) */
     GuestMem *mem;            /* domain memory (one reference) */
     const Bus *bus;           /* MMIO devices, or NULL */
     MmioPage *pages;          /* mapped MMIO pages (owned) */
     size_t n_pages;           /* entries in pages */
+    MmioBlock *late;          /* windows mapped later (owned) */
     int domain;               /* domain index */
     int index;                /* vCPU index in the domain */
     const VcpuCoreType *core; /* core type */
@@ -110,6 +119,11 @@ struct Vcpu {
 /* Local time after `pos` instructions of the current run. */
 static hs_time time_at(const Vcpu *v, uint64_t pos)
 {
+    /* A charge during a block (an MMIO trap) starts a segment at the
+     * block's end; a later access of the same block is timed from the
+     * block's start, which the charge has already moved past. */
+    if (v->seg_insns + pos < v->seg_run_offset)
+        return v->seg_base_ps;
     unsigned __int128 n = v->seg_insns + pos - v->seg_run_offset;
     /* ps = insns * cpi_milli / 1000 cycles * 1e12 / (khz * 1000) */
     n = n * v->core->cpi_milli * 1000000u / v->freq_khz;
@@ -593,6 +607,48 @@ static int map_bus_pages(Vcpu *v, char *err, size_t err_size)
     return 0;
 }
 
+static bool page_mapped(const Vcpu *v, uint64_t base)
+{
+    for (size_t k = 0; k < v->n_pages; k++)
+        if (v->pages[k].base == base)
+            return true;
+    for (const MmioBlock *b = v->late; b; b = b->next)
+        for (size_t k = 0; k < b->n; k++)
+            if (b->pages[k].base == base)
+                return true;
+    return false;
+}
+
+int vcpu_map_window(Vcpu *v, uint64_t base, uint64_t size, char *err,
+                    size_t err_size)
+{
+    uint64_t lo = base & ~(VCPU_PAGE - 1);
+    uint64_t hi = base + size;
+    size_t n = (size_t)((hi - lo + VCPU_PAGE - 1) / VCPU_PAGE);
+    MmioBlock *b = calloc(1, sizeof *b + n * sizeof(MmioPage));
+    if (!b) {
+        snprintf(err, err_size, "out of memory");
+        return -1;
+    }
+    b->next = v->late;
+    v->late = b;
+    for (uint64_t p = lo; p < hi; p += VCPU_PAGE) {
+        if (page_mapped(v, p))
+            continue;
+        MmioPage *pg = &b->pages[b->n++];
+        *pg = (MmioPage){.vcpu = v, .base = p};
+        uc_err e = uc_mmio_map(v->uc, p, VCPU_PAGE, on_mmio_read, pg,
+                               on_mmio_write, pg);
+        if (e != UC_ERR_OK) {
+            b->n--;
+            snprintf(err, err_size, "cannot map MMIO page 0x%llx: %s",
+                     (unsigned long long)p, uc_strerror(e));
+            return -1;
+        }
+    }
+    return 0;
+}
+
 Vcpu *vcpu_new(GuestMem *mem, const VcpuConfig *cfg, char *err, size_t err_size)
 {
     const VcpuCoreType *core =
@@ -677,6 +733,11 @@ void vcpu_free(Vcpu *v)
     if (v->uc)
         uc_close(v->uc);
     free(v->pages);
+    while (v->late) {
+        MmioBlock *b = v->late;
+        v->late = b->next;
+        free(b);
+    }
     guest_mem_unref(v->mem);
     free(v);
 }

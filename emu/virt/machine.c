@@ -597,7 +597,15 @@ static int map_proxy(Machine *m, Device *target, uint64_t base)
 
 int machine_attach_device(Machine *m, Device *dev, uint64_t base)
 {
-    return map_proxy(m, dev, base);
+    if (map_proxy(m, dev, base) < 0)
+        return -1;
+    /* The vCPUs exist already: their MMIO pages are mapped per window. */
+    char err[128];
+    for (size_t i = 0; i < m->n_vcpus; i++)
+        if (vcpu_map_window(m->vcpus[i].v, base, HS_MMIO_WINDOW, err,
+                            sizeof err) < 0)
+            return -1;
+    return 0;
 }
 
 /* ---- the execution loop ------------------------------------------------- */
