@@ -26,6 +26,7 @@
 
 /* Every part a run may build, in creation order. */
 static const RunPart *const parts[] = {
+    &run_part_display,
     &run_part_covert,
 };
 #define N_PARTS (sizeof parts / sizeof parts[0])
@@ -381,6 +382,15 @@ static int open_observers(Run *r, char *err, size_t err_size)
     return 0;
 }
 
+static void *on_part(void *ctx, const char *name)
+{
+    Run *r = ctx;
+    for (size_t i = 0; i < N_PARTS; i++)
+        if (strcmp(parts[i]->name, name) == 0)
+            return r->part_state[i];
+    return NULL;
+}
+
 static int build_parts(Run *r, char *err, size_t err_size)
 {
     r->env = (RunEnv){
@@ -395,6 +405,8 @@ static int build_parts(Run *r, char *err, size_t err_size)
         .firmware = r->o->firmware,
         .latency = on_latency,
         .latency_ctx = r,
+        .part = on_part,
+        .part_ctx = r,
     };
     const ScenarioVariant *v = &r->sc->variants[r->o->variant];
     if (v->mic_wiring != SCENARIO_NONE)

@@ -29,6 +29,11 @@
 /* Records one latency sample in ps under a results name ("call.ring"). */
 typedef void (*RunLatencyFunc)(void *ctx, const char *name, hs_time sample);
 
+/* The state of the run's part called name ("display"), or NULL when the
+ * run has not created it (parts are created in run.c's order, so a part
+ * looks up one created after it at action time, not in create). */
+typedef void *(*RunPartFunc)(void *ctx, const char *name);
+
 typedef struct RunEnv {
     const Scenario *sc;     /* the scenario */
     int variant;            /* index into sc->variants */
@@ -41,6 +46,8 @@ typedef struct RunEnv {
     const char *firmware;   /* build/baseband/firmware.elf */
     RunLatencyFunc latency; /* never NULL */
     void *latency_ctx;      /* its context */
+    RunPartFunc part;       /* never NULL */
+    void *part_ctx;         /* its context */
 } RunEnv;
 
 #endif /* HS_SCENARIO_RUN_ENV_H */

@@ -36,5 +36,6 @@ typedef struct RunPart {
 } RunPart;
 
 extern const RunPart run_part_covert;
+extern const RunPart run_part_display; /* run_display.h */
 
 #endif /* HS_SCENARIO_RUN_PART_H */
