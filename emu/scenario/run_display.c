@@ -133,6 +133,7 @@ typedef struct DisplayDomain {
     SimEvent release;     /* injects the open frame */
     uint64_t seq;         /* next compose order */
     bool slot_busy[DISPLAY_SLOTS];
+    int next_slot;                    /* where slot_take looks first */
     char typed[HS_UI_TEXT_BYTES + 1]; /* what the user typed here */
     size_t n_typed;
     bool storing;        /* a store is in progress */
@@ -208,13 +209,19 @@ static uint64_t slot_addr(int slot)
     return DISPLAY_IO_REQ + (uint64_t)slot * DISPLAY_SLOT_BYTES;
 }
 
+/* Slots go round: a slot freed at its flip is taken again last, since
+ * the guest call that flipped still writes its outputs (status, check)
+ * into it after the flip. */
 static int slot_take(DisplayDomain *dd)
 {
-    for (int i = 0; i < DISPLAY_SLOTS; i++)
-        if (!dd->slot_busy[i]) {
-            dd->slot_busy[i] = true;
-            return i;
-        }
+    for (int k = 0; k < DISPLAY_SLOTS; k++) {
+        int i = (dd->next_slot + k) % DISPLAY_SLOTS;
+        if (dd->slot_busy[i])
+            continue;
+        dd->slot_busy[i] = true;
+        dd->next_slot = (i + 1) % DISPLAY_SLOTS;
+        return i;
+    }
     return -1;
 }
 
@@ -302,11 +309,8 @@ static void release_fire(Sim *sim, void *ctx, hs_time now)
     if (!f)
         return;
     int slot = slot_take(dd);
-    if (slot < 0) {
-        /* Every slot waits for a flip: try again one frame later. */
-        sim_schedule_at(p->sim, &dd->release, now + dd->period_ps);
-        return;
-    }
+    if (slot < 0)
+        return; /* every slot waits for a flip, which releases this one */
     dd->open = NULL;
     f->slot = slot;
     f->stage = FRAME_COMPOSING;
