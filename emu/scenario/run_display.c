@@ -23,7 +23,9 @@
  *
  * A frame's way. The part writes an HsUiRequest into the domain's I/O
  * area and injects HS_CALL_UI_COMPOSE (guest/apps/ui.c composes the
- * damaged band in software and flips). The guest's FLIP goes through the
+ * damaged band in software and flips, writing the request's tag so the
+ * part knows which frame arrived and which were refused on the way). The
+ * guest's FLIP goes through the
  * approach's MMIO path to a front the part puts before the panel; from
  * there the damaged bytes travel machine_io(VIRT_IO_DISPLAY) (the kernel
  * under one-kernel approaches, the gfx driver VM's hypercall, switch and
@@ -110,6 +112,7 @@ typedef struct DisplayFrame {
     FrameStage stage;
     int domain;
     uint64_t seq;    /* compose order within the domain */
+    uint32_t tag;    /* written by the guest's flip */
     int slot;        /* request slot, -1 for none */
     uint32_t y0, y1; /* damaged rows [y0, y1) */
     bool document;   /* a document page (HS_CALL_UI_DOCUMENT) */
@@ -241,6 +244,15 @@ static DisplayFrame *frame_new(DisplayPart *p, int domain, hs_time trigger)
     return NULL;
 }
 
+/* The frame's place in its domain's compose order, and the tag its
+ * request asks the guest to flip with (never 0: untagged flips are not
+ * the part's). */
+static void frame_order(DisplayFrame *f, DisplayDomain *dd)
+{
+    f->seq = dd->seq++;
+    f->tag = (uint32_t)(f->seq % 0xffffffffu) + 1;
+}
+
 static void frame_free(DisplayFrame *f)
 {
     if (f->slot >= 0)
@@ -314,7 +326,7 @@ static void release_fire(Sim *sim, void *ctx, hs_time now)
     dd->open = NULL;
     f->slot = slot;
     f->stage = FRAME_COMPOSING;
-    f->seq = dd->seq++;
+    frame_order(f, dd);
     dd->composed = true;
     dd->last_compose = now;
     HsUiRequest rq;
@@ -322,6 +334,7 @@ static void release_fire(Sim *sim, void *ctx, hs_time now)
     fill_scene(p, dd->index, &rq);
     rq.fb_addr = HS_FB_BASE + (uint64_t)f->y0 * rq.stride_px * 4;
     rq.height = f->y1 - f->y0;
+    rq.tag = f->tag;
     snprintf(rq.title, sizeof rq.title, "%s",
              f->user_reads ? "notification" : "typing");
     memcpy(rq.text, dd->typed, sizeof rq.text);
@@ -397,18 +410,25 @@ static void user_reads(DisplayPart *p, hs_time now)
 
 /* ---- the frame's way to the panel ---------------------------------------- */
 
-/* The oldest frame of domain the guest is composing: flips come in
- * compose order, one vCPU per domain running its calls in turn. */
-static DisplayFrame *oldest_composing(DisplayPart *p, int domain)
+/* The frame of domain the guest flipped with tag. Frames of the domain
+ * composed before it that never flipped are lost (their flip was refused
+ * at the MMIO path, or their call failed): they are never shown. */
+static DisplayFrame *flipped_frame(DisplayPart *p, int domain, uint64_t tag)
 {
-    DisplayFrame *best = NULL;
-    for (size_t i = 0; i < DISPLAY_MAX_FRAMES; i++) {
+    DisplayFrame *hit = NULL;
+    for (size_t i = 0; i < DISPLAY_MAX_FRAMES && !hit; i++) {
+        DisplayFrame *f = &p->frames[i];
+        if (tag && f->stage == FRAME_COMPOSING && f->domain == domain &&
+            f->tag == tag)
+            hit = f;
+    }
+    for (size_t i = 0; hit && i < DISPLAY_MAX_FRAMES; i++) {
         DisplayFrame *f = &p->frames[i];
         if (f->stage == FRAME_COMPOSING && f->domain == domain &&
-            (!best || f->seq < best->seq))
-            best = f;
+            f->seq < hit->seq)
+            frame_free(f);
     }
-    return best;
+    return hit;
 }
 
 static uint64_t frame_bytes(const DisplayPart *p, const DisplayFrame *f)
@@ -483,10 +503,10 @@ static void path_start(Sim *sim, void *ctx, hs_time now)
     sim_call_at(sim, now + t, "display.path", at_panel, f, 0);
 }
 
-static void guest_flip(DisplayPart *p, const BusAccess *acc)
+static void guest_flip(DisplayPart *p, uint64_t tag, const BusAccess *acc)
 {
     hs_time when = max_time(acc->when, sim_now(p->sim));
-    DisplayFrame *f = oldest_composing(p, acc->domain);
+    DisplayFrame *f = flipped_frame(p, acc->domain, tag);
     if (f) {
         p->doms[f->domain].slot_busy[f->slot] = false;
         f->slot = -1;
@@ -569,7 +589,7 @@ static void on_storage(void *ctx, int line, bool level)
 }
 
 static int doc_request(DisplayPart *p, int domain, uint32_t op, uint64_t bytes,
-                       int *slot_out, char *err, size_t err_size)
+                       uint32_t tag, int *slot_out, char *err, size_t err_size)
 {
     Machine *m = p->m;
     if (bytes == 0 || bytes > DISPLAY_DOC_AREA_BYTES)
@@ -593,6 +613,7 @@ static int doc_request(DisplayPart *p, int domain, uint32_t op, uint64_t bytes,
     rq.op = op;
     fill_scene(p, domain, &rq.page);
     rq.page.height = p->panel.cfg.height;
+    rq.page.tag = tag;
     snprintf(rq.page.title, sizeof rq.page.title, "document");
     if (dma_write(&p->dma, domain, slot_addr(slot), &rq, sizeof rq) < 0 ||
         machine_inject(m, domain, HS_EV_CALL, HS_CALL_UI_DOCUMENT,
@@ -669,8 +690,8 @@ int run_display_store(void *part, int domain, uint64_t bytes,
         fill_document(p, domain, bytes) < 0)
         return hs_errorf(err, err_size, "display: cannot write the document");
     int slot;
-    if (doc_request(p, domain, HS_UI_DOC_STORE, bytes, &slot, err, err_size) <
-        0)
+    if (doc_request(p, domain, HS_UI_DOC_STORE, bytes, 0, &slot, err,
+                    err_size) < 0)
         return -1;
     dd->storing = true;
     dd->store_goal = p->storage.bytes_written[domain] + bytes;
@@ -695,7 +716,7 @@ static void front_write(Device *dev, uint64_t off, uint64_t value,
 {
     DisplayPart *p = ((DisplayFront *)dev)->p;
     if (off == HS_DISPLAY_FLIP && acc->domain >= 0)
-        guest_flip(p, acc); /* HS_DISPLAY_FLIP: the frame leaves */
+        guest_flip(p, value, acc); /* HS_DISPLAY_FLIP: the frame leaves */
     else
         display_ops.write(&p->panel.dev, off, value, size, acc);
 }
@@ -862,13 +883,15 @@ static int display_action(void *part, const ScenarioEvent *ev, int index,
     DisplayFrame *f = frame_new(p, ev->domain, now);
     if (!f)
         return hs_errorf(err, err_size, "display: too many frames in flight");
+    DisplayFrame order = {0};
+    frame_order(&order, &p->doms[ev->domain]);
     int slot;
-    if (doc_request(p, ev->domain, HS_UI_DOC_SHOW, ev->bytes, &slot, err,
-                    err_size) < 0)
+    if (doc_request(p, ev->domain, HS_UI_DOC_SHOW, ev->bytes, order.tag, &slot,
+                    err, err_size) < 0)
         return -1;
-    DisplayDomain *dd = &p->doms[ev->domain];
     f->stage = FRAME_COMPOSING;
-    f->seq = dd->seq++;
+    f->seq = order.seq;
+    f->tag = order.tag;
     f->slot = slot;
     f->y0 = 0;
     f->y1 = p->panel.cfg.height;

@@ -50,7 +50,7 @@ int64_t ui_call(uint64_t id, uint64_t addr)
     };
     req->check = ui_compose((uint32_t *)(uintptr_t)fb, stride, &scene);
     if (req->flags & HS_UI_PRESENT)
-        rt_display_flip();
+        rt_display_flip(req->tag);
     req->status = 0;
     return 0;
 }

@@ -2,7 +2,9 @@
  * ui.h - request layout of HS_CALL_UI_COMPOSE, shared by host and guest:
  * compose a status bar, a notification card and a domain banner into a
  * width x height XRGB8888 framebuffer (guest/lib/compose.h) and return
- * the frame's 64-bit FNV-1a hash as the check value; and of
+ * the frame's 64-bit FNV-1a hash as the check value (with
+ * HS_UI_PRESENT the flip writes `tag`, so whoever carries frames to the
+ * panel can tell them apart); and of
  * HS_CALL_UI_DOCUMENT: store a document through the storage driver, or
  * read one back and compose its first page.
  */
@@ -31,7 +33,7 @@ typedef struct HsUiRequest {
     char banner[HS_UI_BANNER_BYTES]; /* in: banner (domain name) */
     uint64_t check;                  /* out: frame hash */
     int32_t status;                  /* out: 0 or HS_EINVAL */
-    uint32_t reserved;               /* zero */
+    uint32_t tag;                    /* in: value written to FLIP */
 } HsUiRequest;
 
 _Static_assert(sizeof(HsUiRequest) == 248, "HsUiRequest layout");

@@ -121,7 +121,7 @@
 #define HS_DISPLAY_BRIGHTNESS 0x04 /* RW: 0..255 */
 #define HS_DISPLAY_WIDTH 0x08      /* R: pixels */
 #define HS_DISPLAY_HEIGHT 0x0c     /* R: pixels */
-#define HS_DISPLAY_FLIP 0x10       /* W: present the framebuffer */
+#define HS_DISPLAY_FLIP 0x10       /* W: present the framebuffer; value: tag */
 #define HS_DISPLAY_FRAMES 0x14     /* R: frames presented */
 
 /* GPU: a command queue of jobs measured in work units. */
