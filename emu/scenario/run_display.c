@@ -25,11 +25,11 @@
  * area and injects HS_CALL_UI_COMPOSE (guest/apps/ui.c composes the
  * damaged band in software and flips, writing the request's tag so the
  * part knows which frame arrived and which were refused on the way). The
- * guest's FLIP goes through the
- * approach's MMIO path to a front the part puts before the panel; from
- * there the damaged bytes travel machine_io(VIRT_IO_DISPLAY) (the kernel
- * under one-kernel approaches, the gfx driver VM's hypercall, switch and
- * copy under hyp-*), whose cycles are booked as kernel work on core 0.
+ * guest's FLIP goes through the approach's MMIO path to a front the part
+ * puts before the panel; from there the damaged bytes travel
+ * machine_io(VIRT_IO_DISPLAY) (the kernel under one-kernel approaches,
+ * the gfx driver VM's hypercall, switch and copy under hyp-*), whose
+ * cycles are booked as kernel work on core 0.
  * At the panel end the flow is checked (below), the GPU composites the
  * damaged pixels (a job of GPU_OPS_PER_PX units per pixel, attributed to
  * the domain), and the panel flips at the GPU's completion and shows the
