@@ -167,6 +167,13 @@ void vcpu_free(Vcpu *vcpu);
  * a running machine). Returns 0, or -1 with a message in err. */
 int vcpu_map_bus(Vcpu *vcpu, char *err, size_t err_size);
 
+/* Maps the MMIO pages of a window added to the vCPU's bus after its
+ * creation (pages already mapped are kept). Unicorn translates only the
+ * pages it was told about, so a device mapped later is unreachable until
+ * this call. Returns 0, or -1 with a message in err. */
+int vcpu_map_window(Vcpu *vcpu, uint64_t base, uint64_t size, char *err,
+                    size_t err_size);
+
 /* Installs the platform-call handler (NULL: every call is refused with
  * HS_EINVAL). */
 void vcpu_set_trap(Vcpu *vcpu, VcpuTrapFunc fn, void *ctx);

@@ -28,6 +28,7 @@
 static const RunPart *const parts[] = {
     &run_part_modem,
     &run_part_netstack,
+    &run_part_display,
     &run_part_covert,
 };
 #define N_PARTS (sizeof parts / sizeof parts[0])

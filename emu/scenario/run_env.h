@@ -29,22 +29,26 @@
 /* Records one latency sample in ps under a results name ("call.ring"). */
 typedef void (*RunLatencyFunc)(void *ctx, const char *name, hs_time sample);
 
+/* The state of the run's part called name ("modem", "display"), or NULL
+ * when the run has not created it: parts that share hardware find each
+ * other here. Parts are created in run.c's order, so a part looks up one
+ * created after it at action time, not in create. */
+typedef void *(*RunPartFunc)(void *ctx, const char *name);
+
 typedef struct RunEnv {
-    const Scenario *sc;   /* the scenario */
-    int variant;          /* index into sc->variants */
-    const SocModel *soc;  /* the variant's SoC */
-    SocMicWiring wiring;  /* the variant's microphone wiring */
-    Machine *m;           /* the machine (its Sim and PowerMeter) */
-    FlowMonitor *flows;   /* explicit flows, never NULL */
-    PcapWriter *pcap;     /* radio.pcap, or NULL */
-    Trace *trace;         /* trace.json, or NULL */
-    const char *firmware; /* build/baseband/firmware.elf */
-    /* The state of another part of the run by name ("modem"), or NULL
-     * when the run has none: parts that share hardware find it here. */
-    void *(*part)(void *ctx, const char *name);
-    void *part_ctx;
+    const Scenario *sc;     /* the scenario */
+    int variant;            /* index into sc->variants */
+    const SocModel *soc;    /* the variant's SoC */
+    SocMicWiring wiring;    /* the variant's microphone wiring */
+    Machine *m;             /* the machine (its Sim and PowerMeter) */
+    FlowMonitor *flows;     /* explicit flows, never NULL */
+    PcapWriter *pcap;       /* radio.pcap, or NULL */
+    Trace *trace;           /* trace.json, or NULL */
+    const char *firmware;   /* build/baseband/firmware.elf */
     RunLatencyFunc latency; /* never NULL */
     void *latency_ctx;      /* its context */
+    RunPartFunc part;       /* never NULL */
+    void *part_ctx;         /* its context */
 } RunEnv;
 
 #endif /* HS_SCENARIO_RUN_ENV_H */

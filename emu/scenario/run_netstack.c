@@ -17,6 +17,7 @@
 
 #include "scenario/modem.h"
 #include "scenario/netstack.h"
+#include "scenario/run_display.h"
 #include "scenario/run_part.h"
 #include "sim/error.h"
 #include "soc_models/devices/net.h"
@@ -32,6 +33,9 @@ typedef struct NetPart {
     NetState net;
     bool net_on;
     SimEvent rx_ev;
+    bool store[SCENARIO_MAX_DOMAINS]; /* the domain's download is stored */
+    bool failed;                      /* a store could not start */
+    char fail_msg[320];
     uint8_t buf[HS_NET_MTU];
 } NetPart;
 
@@ -99,6 +103,29 @@ static void on_net_irq(void *ctx, int line, bool level)
         sim_schedule_at(sim, &np->rx_ev, sim_now(sim));
 }
 
+/* A download finished in the guest: its `store` step, in the domain's
+ * guest code through the display part's storage. */
+static void on_got(void *ctx, int domain, uint64_t bytes, int status,
+                   hs_time when)
+{
+    NetPart *np = ctx;
+    if (status != 0 || domain < 0 || domain >= SCENARIO_MAX_DOMAINS ||
+        !np->store[domain])
+        return;
+    np->store[domain] = false;
+    void *disp = np->env->part(np->env->part_ctx, "display");
+    char err[256];
+    if (!disp) {
+        snprintf(np->fail_msg, sizeof np->fail_msg,
+                 "download: no storage to store the document in");
+        np->failed = true;
+    } else if (run_display_store(disp, domain, bytes, "download.store", when,
+                                 err, sizeof err) < 0) {
+        snprintf(np->fail_msg, sizeof np->fail_msg, "download: %s", err);
+        np->failed = true;
+    }
+}
+
 static void net_destroy(void *part)
 {
     NetPart *np = part;
@@ -145,6 +172,7 @@ static void *net_create(const RunEnv *env, char *err, size_t err_size)
         return NULL;
     }
     modem_set_data_uplink(mo, radio_up, np);
+    netstack_set_get_hook(np->ns, on_got, np);
     if (netstack_start(np->ns, err, err_size) < 0) {
         net_destroy(np);
         return NULL;
@@ -156,12 +184,17 @@ static int net_action(void *part, const ScenarioEvent *ev, int index,
                       hs_time now, char *err, size_t err_size)
 {
     NetPart *np = part;
+    if (ev->action == SCENARIO_ACTION_DOWNLOAD && ev->domain >= 0 &&
+        ev->domain < SCENARIO_MAX_DOMAINS)
+        np->store[ev->domain] = ev->store;
     return netstack_action(np->ns, ev, index, now, err, err_size);
 }
 
 static int net_finish(void *part, Results *r, char *err, size_t err_size)
 {
     NetPart *np = part;
+    if (np->failed)
+        return hs_errorf(err, err_size, "%s", np->fail_msg);
     return netstack_finish(np->ns, r, err, err_size);
 }
 

@@ -46,5 +46,6 @@ typedef struct RunPart {
 extern const RunPart run_part_modem;
 extern const RunPart run_part_netstack;
 extern const RunPart run_part_covert;
+extern const RunPart run_part_display; /* run_display.h */
 
 #endif /* HS_SCENARIO_RUN_PART_H */

@@ -123,7 +123,7 @@
 #define HS_DISPLAY_BRIGHTNESS 0x04 /* RW: 0..255 */
 #define HS_DISPLAY_WIDTH 0x08      /* R: pixels */
 #define HS_DISPLAY_HEIGHT 0x0c     /* R: pixels */
-#define HS_DISPLAY_FLIP 0x10       /* W: present the framebuffer */
+#define HS_DISPLAY_FLIP 0x10       /* W: present the framebuffer; value: tag */
 #define HS_DISPLAY_FRAMES 0x14     /* R: frames presented */
 
 /* GPU: a command queue of jobs measured in work units. */
@@ -260,6 +260,7 @@
 #define HS_CALL_PHONE_HANGUP 10 /* the user rejects or ends the call */
 #define HS_CALL_MAIL_SYNC 11    /* start a mail sync over HS_SOCK_MAIL */
 #define HS_CALL_NET_GET 12      /* start a download over HS_SOCK_GET */
+#define HS_CALL_UI_DOCUMENT 13  /* store or show a document (apps/ui.h) */
 
 /* ---- entry convention ---------------------------------------------------
  * To deliver an event the host sets x0 = event, x1 = a0, x2 = a1,

@@ -101,9 +101,9 @@ void rt_display_size(uint32_t *width, uint32_t *height)
     *height = rt_mmio_read32(REG(HS_MMIO_DISPLAY, HS_DISPLAY_HEIGHT));
 }
 
-void rt_display_flip(void)
+void rt_display_flip(uint32_t tag)
 {
-    rt_mmio_write32(REG(HS_MMIO_DISPLAY, HS_DISPLAY_FLIP), 1);
+    rt_mmio_write32(REG(HS_MMIO_DISPLAY, HS_DISPLAY_FLIP), tag);
 }
 
 /* ---- GPU -------------------------------------------------------------------

@@ -134,7 +134,7 @@ void rt_audio_route(uint32_t route);
 /* display */
 void rt_display_power(int on, uint32_t brightness);
 void rt_display_size(uint32_t *width, uint32_t *height);
-void rt_display_flip(void);
+void rt_display_flip(uint32_t tag); /* tag: any value, the device ignores it */
 
 /* GPU: a job of work_units, with an optional command list */
 void rt_gpu_submit(uint32_t work_units, const void *cmds, uint32_t len);
