@@ -80,13 +80,14 @@ BB_IMAGE := $(if $(BB_SRCS),$(BUILD)/baseband/firmware.elf)
 
 IMAGES := $(if $(GUEST_SRCS),$(GUEST_IMAGE)) $(BB_IMAGE)
 
-.PHONY: all check run bench bench-check install clean distclean format lint help FORCE
+.PHONY: all check run mm1 bench bench-check install clean distclean format lint help FORCE
 all: $(BUILD)/handset $(IMAGES)
 
 help:
 	@echo "make            build build/handset and the guest images"
 	@echo "make check      build and run every test (SANITIZE=1 for ASan+UBSan)"
 	@echo "make run        run the main job on the shipped defaults"
+	@echo "make mm1        the event kernel's M/M/1 validation"
 	@echo "make bench      build and run the benchmarks (writes build/bench.json)"
 	@echo "make bench-check  make bench, then gate it against results/baseline"
 	@echo "make install    install into PREFIX=$(PREFIX)"
@@ -172,8 +173,13 @@ check: all $(BUILD)/tests/unit $(BUILD)/tests/pcapgen $(BUILD)/tests/bbcall $(if
 
 # The main job. Until the scenario runner exists this runs the event
 # kernel's M/M/1 validation as a demonstration, and says so.
-run: all $(BUILD)/tests/mm1-demo
-	@echo "make run: the scenario runner is not built yet; running the event kernel's M/M/1 validation instead."
+# The main job: the incoming-call scenario under every approach, side by
+# side (results under results/runs/). The event kernel's M/M/1 check is
+# `make mm1`.
+run: all
+	$(BUILD)/handset compare scenarios/incoming-call-secret.json
+
+mm1: all $(BUILD)/tests/mm1-demo
 	$(BUILD)/tests/mm1-demo
 
 # ---- benchmarks -------------------------------------------------------------
