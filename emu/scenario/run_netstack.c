@@ -1,7 +1,8 @@
 /*
  * run_netstack.c - the kernels' network stack as a part of a run
- * (run_part.h): the `mail` app's syncs, the mail-sync and download
- * events, over the modem's data bearer.
+ * (run_part.h): the `mail` app's syncs, the `crypto` app as the domain's
+ * VPN on its packets (netstack.h), the mail-sync and download events,
+ * over the modem's data bearer.
  *
  * Wiring (netstack.h): the stack's segments go to the modem driver as
  * the net device's packets would (DATA_TX over the mailbox); what the
@@ -37,7 +38,7 @@ typedef struct NetPart {
 
 static bool net_owns_app(ScenarioAppKind kind)
 {
-    return kind == SCENARIO_APP_MAIL;
+    return kind == SCENARIO_APP_MAIL || kind == SCENARIO_APP_CRYPTO;
 }
 
 static int link_tx(void *ctx, int domain, const uint8_t *pkt, size_t len,
@@ -70,8 +71,8 @@ static void on_rx(Sim *sim, void *ctx, hs_time now)
     size_t n = machine_domain_count(np->env->m);
     for (size_t d = 0; d < n; d++) {
         int len;
-        while ((len = net_rx_take(&np->net, (int)d, np->buf,
-                                  sizeof np->buf)) > 0)
+        while ((len = net_rx_take(&np->net, (int)d, np->buf, sizeof np->buf)) >
+               0)
             netstack_rx(np->ns, np->buf, (size_t)len, now);
     }
 }
