@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guest/apps/crypto.h"
 #include "guest/apps/mail.h"
 #include "guest/apps/netget.h"
+#include "guest/lib/chacha20poly1305.h"
 #include "baseband/ip.h"
 #include "scenario/netpeer.h"
 #include "sim/error.h"
@@ -23,18 +25,33 @@
 #define NS_WINDOW 65535   /* unscaled receive window (ip.h) */
 #define NS_PASSWORD "handset"
 
+/* The VPN tunnel's wire format: WireGuard's transport data message
+ * (wireguard.com/protocol: type 4, receiver index, 64-bit counter, the
+ * sealed packet, a 16-byte Poly1305 tag) in UDP to the gateway's port. */
+#define NS_TUN_PORT 51820  /* WireGuard's default listen port */
+#define NS_TUN_LOCAL 39000 /* + domain: the phone's end; below the TCP */
+#define NS_TUN_HDR 16      /* type, receiver, counter */
+#define NS_TUN_TAG 16      /* Poly1305 */
+#define NS_TUN_TYPE_DATA 4 /* WireGuard's transport data type */
+#define NS_TUN_QUEUE 256   /* packets waiting for the VPN app, per domain */
+#define NS_TUN_APP "crypto app" /* the path's name of the domain's VPN app */
+
 /* Where a packet in flight is going. */
 typedef enum NsLeg {
     NS_LEG_TX,     /* out of the kernel path, to the bearer */
     NS_LEG_SERVER, /* through the core network, to the server */
     NS_LEG_CELL,   /* from the server, to the phone's cell */
     NS_LEG_KERNEL, /* up the kernel path, to the domain's TCP */
+    NS_LEG_TUN,    /* up the kernel path, to the domain's VPN app */
 } NsLeg;
 
 typedef struct NsSock NsSock;
 
 typedef struct NsPkt {
-    NsSock *sock; /* its socket */
+    NetStack *ns;
+    NsSock *sock; /* its socket (NULL for NS_LEG_TUN: sealed, unknown) */
+    int domain;   /* NS_LEG_TUN: the tunnel's domain */
+    bool tunnel;  /* a tunnel packet (not a kernel segment) */
     uint64_t gen; /* the socket's connection it belongs to */
     NsLeg leg;    /* where it goes next */
     bool used;    /* in flight */
@@ -63,6 +80,31 @@ struct NsSock {
     double up_bps, down_bps;      /* drawn rates, bit/s */
 };
 
+/* A packet waiting for, or in, the domain's VPN app. */
+typedef struct NsTunJob {
+    NsSock *sock;            /* seal: the segment's socket; open: NULL */
+    uint64_t gen;            /* seal: its connection */
+    bool seal;               /* seal (to the tunnel) or open (from it) */
+    uint64_t counter;        /* the nonce's counter */
+    uint32_t len;            /* bytes of data: plaintext or ciphertext */
+    uint8_t tag[NS_TUN_TAG]; /* open: the tag to check */
+    uint8_t data[NS_PKT_BYTES];
+} NsTunJob;
+
+/* A domain's VPN tunnel: its app's keys and the packets on the tun. */
+typedef struct NsTun {
+    bool on;              /* the domain's crypto app is on its path */
+    uint8_t key_up[32];   /* phone -> gateway */
+    uint8_t key_down[32]; /* gateway -> phone */
+    uint64_t ctr_up;      /* next counter the app seals with */
+    uint64_t ctr_down;    /* next counter the gateway seals with */
+    NsTunJob *q;          /* FIFO of NS_TUN_QUEUE; q[head] is in the app */
+    size_t head, n;       /* its first entry and length */
+    bool busy;            /* q[head] is with the app */
+    uint16_t ip_id;       /* the phone's outer IPv4 identification */
+    hs_time kernel_last;  /* order on the way up to the app */
+} NsTun;
+
 /* One domain's in-flight app work. */
 typedef struct NsDomain {
     bool syncing, getting;             /* a sync / download is under way */
@@ -73,6 +115,7 @@ typedef struct NsDomain {
     uint32_t sizes[IMAP_MAX_MESSAGES]; /* its message sizes */
     SimEvent sync_timer;               /* the app's own periodic sync */
     uint32_t events;                   /* HS_SOCK_EVENTS */
+    NsTun tun;                         /* its VPN, when it runs one */
     NsSock sock[HS_SOCK_MAX];
 } NsDomain;
 
@@ -179,10 +222,11 @@ static void sock_fail(NsSock *s)
 
 static void on_pkt(Sim *sim, void *ctx, hs_time now);
 
-static int pkt_schedule(NsSock *s, NsLeg leg, const uint8_t *data, size_t len,
-                        hs_time when)
+/* Puts a packet in flight for socket s (or, with s NULL, the tunnel of
+ * domain) on leg, arriving at when. */
+static int pkt_send(NetStack *ns, NsSock *s, int domain, NsLeg leg, bool tunnel,
+                    const uint8_t *data, size_t len, hs_time when)
 {
-    NetStack *ns = s->ns;
     if (len > NS_PKT_BYTES) {
         note_error(ns, "packet", "longer than a slot");
         return -1;
@@ -192,8 +236,11 @@ static int pkt_schedule(NsSock *s, NsLeg leg, const uint8_t *data, size_t len,
         if (p->used)
             continue;
         p->used = true;
+        p->ns = ns;
         p->sock = s;
-        p->gen = s->gen;
+        p->domain = domain;
+        p->tunnel = tunnel;
+        p->gen = s ? s->gen : 0;
         p->leg = leg;
         p->len = (uint32_t)len;
         memcpy(p->data, data, len);
@@ -204,15 +251,25 @@ static int pkt_schedule(NsSock *s, NsLeg leg, const uint8_t *data, size_t len,
     return -1;
 }
 
+static int pkt_schedule(NsSock *s, NsLeg leg, const uint8_t *data, size_t len,
+                        hs_time when)
+{
+    return pkt_send(s->ns, s, s->domain, leg, false, data, len, when);
+}
+
 /* The flow label of a packet leaving domain along hops, and whether the
- * approach lets it go; reported to the flow monitor. */
-static bool label_and_check(NetStack *ns, int domain, const VirtHop *hops,
-                            size_t n_hops, size_t len, hs_time when)
+ * approach lets it go; reported to the flow monitor. sealer names the
+ * domain's own app that sealed it first, or is NULL. */
+static bool label_and_check(NetStack *ns, int domain, const char *sealer,
+                            const VirtHop *hops, size_t n_hops, size_t len,
+                            hs_time when)
 {
     Machine *m = ns->env.m;
     char path[256];
     int at = snprintf(path, sizeof path, "%s", machine_domain_name(m, domain));
-    bool encrypted = false;
+    bool encrypted = sealer != NULL;
+    if (sealer)
+        at += snprintf(path + at, sizeof path - (size_t)at, ">%s", sealer);
     for (size_t i = 0; i < n_hops && at < (int)sizeof path; i++) {
         encrypted |= strstr(hops[i].component, "crypto") != NULL;
         at += snprintf(path + at, sizeof path - (size_t)at, ">%s",
@@ -237,25 +294,39 @@ static bool label_and_check(NetStack *ns, int domain, const VirtHop *hops,
     return allowed;
 }
 
-/* A segment the domain's kernel sends: down the approach's path, then
- * to the bearer. */
-static int kernel_out(void *ctx, IpTcpSide from, const uint8_t *pkt, size_t len)
+/* A packet leaves the domain's kernel (a segment, or the VPN app's
+ * tunnel packet sealed by `sealer`): down the approach's path, then to
+ * the bearer. */
+static int path_out(NsSock *s, const char *sealer, const uint8_t *pkt,
+                    size_t len, hs_time at)
 {
-    NsSock *s = ctx;
     NetStack *ns = s->ns;
-    (void)from;
     VirtHop hops[VIRT_MAX_HOPS];
     size_t n_hops = 0;
-    hs_time t0 = later(s->tx_last, sim_now(ns->sim));
+    hs_time t0 = later(s->tx_last, later(at, sim_now(ns->sim)));
     hs_time cost =
         machine_io(ns->env.m, s->domain, VIRT_IO_NET, len, hops, &n_hops);
-    if (!label_and_check(ns, s->domain, hops, n_hops, len, t0)) {
+    if (!label_and_check(ns, s->domain, sealer, hops, n_hops, len, t0)) {
         ns->st.blocked++;
         sock_fail(s);
         return -1;
     }
     s->tx_last = t0 + cost;
-    return pkt_schedule(s, NS_LEG_TX, pkt, len, s->tx_last);
+    return pkt_send(ns, s, s->domain, NS_LEG_TX, sealer != NULL, pkt, len,
+                    s->tx_last);
+}
+
+static int tun_seal_submit(NsSock *s, const uint8_t *pkt, size_t len);
+
+/* A segment the domain's kernel sends: to the VPN app's tun when the
+ * domain runs one on its path, else straight out. */
+static int kernel_out(void *ctx, IpTcpSide from, const uint8_t *pkt, size_t len)
+{
+    NsSock *s = ctx;
+    (void)from;
+    if (s->ns->dom[s->domain].tun.on)
+        return tun_seal_submit(s, pkt, len);
+    return path_out(s, NULL, pkt, len, 0);
 }
 
 static int kernel_control(NsSock *s, uint8_t flags)
@@ -271,11 +342,23 @@ static int kernel_control(NsSock *s, uint8_t flags)
     return kernel_out(s, IP_TCP_CLIENT, buf, (size_t)n);
 }
 
-/* The server sends a segment: its downlink, then half the round trip. */
+static int gateway_seal(NsSock *s, const uint8_t *pkt, size_t len, uint8_t *out,
+                        size_t cap);
+
+/* The server sends a segment: through the domain's VPN gateway if it has
+ * one, its downlink, then half the round trip. */
 static int server_out(void *ctx, IpTcpSide from, const uint8_t *pkt, size_t len)
 {
     NsSock *s = ctx;
     (void)from;
+    uint8_t sealed[NS_PKT_BYTES];
+    if (s->ns->dom[s->domain].tun.on) {
+        int n = gateway_seal(s, pkt, len, sealed, sizeof sealed);
+        if (n < 0)
+            return -1;
+        pkt = sealed;
+        len = (size_t)n;
+    }
     s->down_free =
         later(s->down_free, sim_now(s->ns->sim)) + serialise(len, s->down_bps);
     return pkt_schedule(s, NS_LEG_CELL, pkt, len, s->down_free + s->one_way);
@@ -351,23 +434,35 @@ static void server_in(NsSock *s, const uint8_t *pkt, size_t len)
         note_error(s->ns, "server", err);
 }
 
+static void tun_in(NetStack *ns, int domain, const uint8_t *pkt, size_t len);
+
 static void on_pkt(Sim *sim, void *ctx, hs_time now)
 {
     NsPkt *p = ctx;
     NsSock *s = p->sock;
-    NetStack *ns = s->ns;
+    NetStack *ns = p->ns;
     (void)sim;
     p->used = false;
+    if (p->leg == NS_LEG_TUN) {
+        tun_in(ns, p->domain, p->data, p->len);
+        return;
+    }
     if (p->gen != s->gen || !s->live) {
         ns->st.dropped++;
         return;
     }
     switch (p->leg) {
     case NS_LEG_TX:
-        ns->st.packets_out++;
-        ns->st.bytes_out += p->len;
-        if (ns->capture)
-            ns->capture(ns->capture_ctx, s->domain, true, p->data, p->len, now);
+        if (p->tunnel) {
+            ns->st.tun_packets_out++;
+            ns->st.tun_bytes_out += p->len;
+        } else {
+            ns->st.packets_out++;
+            ns->st.bytes_out += p->len;
+            if (ns->capture)
+                ns->capture(ns->capture_ctx, s->domain, true, p->data, p->len,
+                            now);
+        }
         if (ns->links.tx(ns->links.tx_ctx, s->domain, p->data, p->len, now) < 0)
             ns->st.dropped++;
         break;
@@ -380,6 +475,8 @@ static void on_pkt(Sim *sim, void *ctx, hs_time now)
         break;
     case NS_LEG_KERNEL:
         kernel_in(s, p->data, p->len, now);
+        break;
+    case NS_LEG_TUN:
         break;
     }
 }
@@ -397,12 +494,24 @@ static NsSock *sock_by_port(NetStack *ns, uint16_t local)
     return NULL;
 }
 
+static void tun_rx(NetStack *ns, const uint8_t *pkt, size_t len,
+                   const IpPacketView *v, hs_time when);
+static bool gateway_uplink(NetStack *ns, size_t len, const IpPacketView *v,
+                           hs_time through);
+
 void netstack_rx(NetStack *ns, const uint8_t *pkt, size_t len, hs_time when)
 {
     IpPacketView v;
     char err[128];
-    if (ip_parse(pkt, len, &v, err, sizeof err) < 0 ||
-        v.protocol != IP_PROTO_TCP) {
+    if (ip_parse(pkt, len, &v, err, sizeof err) < 0) {
+        ns->st.dropped++;
+        return;
+    }
+    if (v.protocol == IP_PROTO_UDP && v.src_port == NS_TUN_PORT) {
+        tun_rx(ns, pkt, len, &v, when);
+        return;
+    }
+    if (v.protocol != IP_PROTO_TCP) {
         ns->st.dropped++;
         return;
     }
@@ -423,8 +532,11 @@ bool netstack_uplink(NetStack *ns, const uint8_t *pkt, size_t len, hs_time sent,
     IpPacketView v;
     char err[128];
     (void)sent;
-    if (ip_parse(pkt, len, &v, err, sizeof err) < 0 ||
-        v.protocol != IP_PROTO_TCP)
+    if (ip_parse(pkt, len, &v, err, sizeof err) < 0)
+        return false;
+    if (v.protocol == IP_PROTO_UDP && v.dst_port == NS_TUN_PORT)
+        return gateway_uplink(ns, len, &v, through);
+    if (v.protocol != IP_PROTO_TCP)
         return false;
     NsSock *s = sock_by_port(ns, v.src_port);
     if (!s || v.dst != s->flow.cfg.server.addr ||
@@ -433,6 +545,327 @@ bool netstack_uplink(NetStack *ns, const uint8_t *pkt, size_t len, hs_time sent,
     s->up_free = later(s->up_free, through) + serialise(len, s->up_bps);
     pkt_schedule(s, NS_LEG_SERVER, pkt, len, s->up_free + s->one_way);
     return true;
+}
+
+/* ---- the domains' VPN tunnels ------------------------------------------ */
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put_le64(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t get_le64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* WireGuard's nonce: 32 zero bits, then the counter, little-endian. */
+static void tun_nonce(uint64_t counter, uint8_t nonce[12])
+{
+    memset(nonce, 0, 12);
+    put_le64(nonce + 4, counter);
+}
+
+/* Builds a tunnel packet: the UDP datagram src -> dst carrying the
+ * header, the sealed bytes and the tag. Returns its length or -1. */
+static int tun_packet(NetStack *ns, IpEndpoint src, IpEndpoint dst, int domain,
+                      uint16_t id, uint64_t counter, const uint8_t *sealed,
+                      size_t len, const uint8_t tag[NS_TUN_TAG], uint8_t *out,
+                      size_t cap)
+{
+    uint8_t payload[NS_TUN_HDR + NS_PKT_BYTES + NS_TUN_TAG];
+    char err[160];
+    if (len > NS_PKT_BYTES) {
+        note_error(ns, "tunnel", "packet longer than a slot");
+        return -1;
+    }
+    put_le32(payload, NS_TUN_TYPE_DATA);
+    put_le32(payload + 4, (uint32_t)domain); /* the receiver's index */
+    put_le64(payload + 8, counter);
+    memcpy(payload + NS_TUN_HDR, sealed, len);
+    memcpy(payload + NS_TUN_HDR + len, tag, NS_TUN_TAG);
+    int n = ip_build_udp(out, cap, src, dst, id, IP_DSCP_DEFAULT, payload,
+                         NS_TUN_HDR + len + NS_TUN_TAG, err, sizeof err);
+    if (n < 0)
+        note_error(ns, "tunnel", err);
+    return n;
+}
+
+/* The sealed bytes of a tunnel packet's UDP payload, or false for one
+ * that is not a data message of domain's tunnel. */
+static bool tun_view(const IpPacketView *v, const uint8_t **sealed, size_t *len,
+                     uint64_t *counter, const uint8_t **tag)
+{
+    const uint8_t *p = v->payload;
+    if (v->payload_bytes < NS_TUN_HDR + NS_TUN_TAG ||
+        p[0] != NS_TUN_TYPE_DATA || p[1] || p[2] || p[3])
+        return false;
+    *counter = get_le64(p + 8);
+    *sealed = p + NS_TUN_HDR;
+    *len = v->payload_bytes - NS_TUN_HDR - NS_TUN_TAG;
+    *tag = *sealed + *len;
+    return true;
+}
+
+static int tun_domain(const NetStack *ns, uint16_t local_port)
+{
+    int d = (int)local_port - NS_TUN_LOCAL;
+    if (d < 0 || (size_t)d >= ns->n_domains || !ns->dom[d].tun.on)
+        return -1;
+    return d;
+}
+
+static void tun_next(NetStack *ns, int domain);
+
+static NsTunJob *tun_push(NetStack *ns, int domain)
+{
+    NsTun *t = &ns->dom[domain].tun;
+    if (t->n == NS_TUN_QUEUE) {
+        note_error(ns, "tunnel", "the VPN app's queue is full");
+        return NULL;
+    }
+    NsTunJob *j = &t->q[(t->head + t->n) % NS_TUN_QUEUE];
+    t->n++;
+    return j;
+}
+
+/* The kernel routes a segment of s to the domain's VPN app. */
+static int tun_seal_submit(NsSock *s, const uint8_t *pkt, size_t len)
+{
+    NetStack *ns = s->ns;
+    NsTun *t = &ns->dom[s->domain].tun;
+    NsTunJob *j = tun_push(ns, s->domain);
+    if (!j)
+        return -1;
+    j->sock = s;
+    j->gen = s->gen;
+    j->seal = true;
+    j->counter = t->ctr_up++;
+    j->len = (uint32_t)len;
+    memcpy(j->data, pkt, len);
+    tun_next(ns, s->domain);
+    return 0;
+}
+
+/* A tunnel packet from the bearer for domain: up the approach's path to
+ * the kernel, which hands it to the VPN app in arrival order. */
+static void tun_rx(NetStack *ns, const uint8_t *pkt, size_t len,
+                   const IpPacketView *v, hs_time when)
+{
+    int d = tun_domain(ns, v->dst_port);
+    if (d < 0) {
+        ns->st.dropped++;
+        return;
+    }
+    NsTun *t = &ns->dom[d].tun;
+    hs_time cost = machine_io(ns->env.m, d, VIRT_IO_NET, len, NULL, NULL);
+    t->kernel_last = later(t->kernel_last, when + cost);
+    ns->st.tun_packets_in++;
+    ns->st.tun_bytes_in += len;
+    pkt_send(ns, NULL, d, NS_LEG_TUN, true, pkt, len, t->kernel_last);
+}
+
+/* The tunnel packet reached the domain's kernel: queue it for the app. */
+static void tun_in(NetStack *ns, int domain, const uint8_t *pkt, size_t len)
+{
+    IpPacketView v;
+    char err[128];
+    const uint8_t *sealed, *tag;
+    size_t n;
+    uint64_t counter;
+    if (ip_parse(pkt, len, &v, err, sizeof err) < 0 ||
+        !tun_view(&v, &sealed, &n, &counter, &tag)) {
+        ns->st.dropped++;
+        return;
+    }
+    NsTunJob *j = tun_push(ns, domain);
+    if (!j)
+        return;
+    j->sock = NULL;
+    j->gen = 0;
+    j->seal = false;
+    j->counter = counter;
+    j->len = (uint32_t)n;
+    memcpy(j->data, sealed, n);
+    memcpy(j->tag, tag, NS_TUN_TAG);
+    tun_next(ns, domain);
+}
+
+/* Hands the first waiting packet to the app (HS_CALL_TUN_SEAL/OPEN),
+ * unless it is busy with one: it finishes with HS_SOCK_TUN_DONE. */
+static void tun_next(NetStack *ns, int domain)
+{
+    NsTun *t = &ns->dom[domain].tun;
+    if (t->busy || t->n == 0)
+        return;
+    NsTunJob *j = &t->q[t->head];
+    HsAeadRequest req;
+    memset(&req, 0, sizeof req);
+    memcpy(req.key, j->seal ? t->key_up : t->key_down, sizeof req.key);
+    tun_nonce(j->counter, req.nonce);
+    req.in_addr = req.out_addr = HS_TUN_BUF_ADDR;
+    req.len = j->len;
+    req.status = 1; /* not done */
+    memcpy(req.tag, j->tag, sizeof req.tag);
+    if (dma_write(&ns->dma, domain, HS_TUN_BUF_ADDR, j->data, j->len) < 0 ||
+        dma_write(&ns->dma, domain, HS_TUN_IO_ADDR, &req, sizeof req) < 0) {
+        note_error(ns, "tunnel", "cannot write the request into the domain");
+        return;
+    }
+    t->busy = true;
+    machine_inject(ns->env.m, domain, HS_EV_CALL,
+                   j->seal ? HS_CALL_TUN_SEAL : HS_CALL_TUN_OPEN,
+                   HS_TUN_IO_ADDR);
+}
+
+/* The app sealed j: the tunnel packet leaves through the kernel's path. */
+static void tun_sealed(NetStack *ns, int domain, const NsTunJob *j,
+                       const HsAeadRequest *req, const uint8_t *out,
+                       hs_time when)
+{
+    NsSock *s = j->sock;
+    NsTun *t = &ns->dom[domain].tun;
+    if (j->gen != s->gen || !s->live) {
+        ns->st.dropped++;
+        return;
+    }
+    if (req->status != 0) {
+        ns->st.tun_failed++;
+        sock_fail(s);
+        return;
+    }
+    /* the kernel's segment as it leaves, inside the tunnel */
+    ns->st.packets_out++;
+    ns->st.bytes_out += j->len;
+    if (ns->capture)
+        ns->capture(ns->capture_ctx, domain, true, j->data, j->len, when);
+    uint8_t pkt[NS_PKT_BYTES];
+    IpEndpoint src = {IP_PHONE_ADDR, (uint16_t)(NS_TUN_LOCAL + domain)};
+    IpEndpoint dst = {s->flow.cfg.server.addr, NS_TUN_PORT};
+    int n = tun_packet(ns, src, dst, domain, t->ip_id++, j->counter, out,
+                       j->len, req->tag, pkt, sizeof pkt);
+    if (n >= 0)
+        path_out(s, NS_TUN_APP, pkt, (size_t)n, when);
+}
+
+/* The app opened j: the segment goes on to the domain's TCP. */
+static void tun_opened(NetStack *ns, int domain, const NsTunJob *j,
+                       const HsAeadRequest *req, const uint8_t *out,
+                       hs_time when)
+{
+    IpPacketView v;
+    char err[128];
+    if (req->status != 0) {
+        ns->st.tun_rejected++; /* a bad tag: the gateway's seal is wrong */
+        return;
+    }
+    if (ip_parse(out, j->len, &v, err, sizeof err) < 0 ||
+        v.protocol != IP_PROTO_TCP) {
+        ns->st.dropped++;
+        return;
+    }
+    NsSock *s = sock_by_port(ns, v.dst_port);
+    if (!s || s->domain != domain || v.src != s->flow.cfg.server.addr) {
+        ns->st.dropped++;
+        return;
+    }
+    s->kernel_last = later(s->kernel_last, when);
+    pkt_schedule(s, NS_LEG_KERNEL, out, j->len, s->kernel_last);
+}
+
+/* HS_SOCK_TUN_DONE: the app is done with the packet it was given. */
+static void tun_done(NetStack *ns, int domain, hs_time when)
+{
+    NsTun *t = &ns->dom[domain].tun;
+    if (!t->busy)
+        return;
+    NsTunJob *j = &t->q[t->head];
+    HsAeadRequest req;
+    uint8_t out[NS_PKT_BYTES];
+    if (dma_read(&ns->dma, domain, HS_TUN_IO_ADDR, &req, sizeof req) < 0 ||
+        dma_read(&ns->dma, domain, HS_TUN_BUF_ADDR, out, j->len) < 0) {
+        note_error(ns, "tunnel", "cannot read the app's result");
+        return;
+    }
+    t->busy = false;
+    t->head = (t->head + 1) % NS_TUN_QUEUE;
+    t->n--;
+    if (j->seal) {
+        ns->st.tun_sealed++;
+        tun_sealed(ns, domain, j, &req, out, when);
+    } else {
+        ns->st.tun_opened++;
+        tun_opened(ns, domain, j, &req, out, when);
+    }
+    tun_next(ns, domain);
+}
+
+/* The VPN gateway in front of the server (the peer's address, port
+ * NS_TUN_PORT) opens the phone's tunnel packets with the host reference
+ * build of the guest's AEAD: a wrong seal never reaches the server. */
+static bool gateway_uplink(NetStack *ns, size_t len, const IpPacketView *v,
+                           hs_time through)
+{
+    int d = tun_domain(ns, v->src_port);
+    const uint8_t *sealed, *tag;
+    size_t n;
+    uint64_t counter;
+    if (d < 0 || v->src != IP_PHONE_ADDR ||
+        !tun_view(v, &sealed, &n, &counter, &tag) || n > NS_PKT_BYTES)
+        return false;
+    uint8_t inner[NS_PKT_BYTES], nonce[12];
+    tun_nonce(counter, nonce);
+    if (aead_open(ns->dom[d].tun.key_up, nonce, NULL, 0, sealed, n, tag,
+                  inner) != 0) {
+        ns->st.tun_rejected++;
+        return true;
+    }
+    IpPacketView iv;
+    char err[128];
+    NsSock *s = NULL;
+    if (ip_parse(inner, n, &iv, err, sizeof err) == 0 &&
+        iv.protocol == IP_PROTO_TCP)
+        s = sock_by_port(ns, iv.src_port);
+    if (!s || s->domain != d || iv.dst != s->flow.cfg.server.addr ||
+        iv.dst_port != s->flow.cfg.server.port || v->dst != iv.dst) {
+        ns->st.dropped++;
+        return true;
+    }
+    /* the wire carries the tunnel packet; the server gets what is in it */
+    s->up_free = later(s->up_free, through) + serialise(len, s->up_bps);
+    pkt_schedule(s, NS_LEG_SERVER, inner, n, s->up_free + s->one_way);
+    return true;
+}
+
+/* The gateway seals the server's segment for the phone. Returns the
+ * tunnel packet's length in out, or -1. */
+static int gateway_seal(NsSock *s, const uint8_t *pkt, size_t len, uint8_t *out,
+                        size_t cap)
+{
+    NetStack *ns = s->ns;
+    NsTun *t = &ns->dom[s->domain].tun;
+    uint8_t sealed[NS_PKT_BYTES], tag[NS_TUN_TAG], nonce[12];
+    if (len > NS_PKT_BYTES) {
+        note_error(ns, "tunnel", "server segment longer than a slot");
+        return -1;
+    }
+    uint64_t counter = t->ctr_down++;
+    tun_nonce(counter, nonce);
+    aead_seal(t->key_down, nonce, NULL, 0, pkt, len, sealed, tag);
+    IpEndpoint src = {s->flow.cfg.server.addr, NS_TUN_PORT};
+    IpEndpoint dst = {IP_PHONE_ADDR, (uint16_t)(NS_TUN_LOCAL + s->domain)};
+    return tun_packet(ns, src, dst, s->domain, (uint16_t)counter, counter,
+                      sealed, len, tag, out, cap);
 }
 
 /* ---- socket commands --------------------------------------------------- */
@@ -659,6 +1092,11 @@ static void sock_write(Device *dev, uint64_t off, uint64_t value, unsigned size,
             ns->dom[acc->domain].events &= ~(uint32_t)value;
         return;
     }
+    if (off == HS_SOCK_TUN_DONE) {
+        if (acc->domain >= 0 && (size_t)acc->domain < ns->n_domains)
+            tun_done(ns, acc->domain, acc->when);
+        return;
+    }
     NsSock *s = reg_sock(ns, acc, off);
     if (!s)
         return;
@@ -838,6 +1276,35 @@ static int mail_setup(NetStack *ns, int i, char *err, size_t err_size)
     return 0;
 }
 
+/* A domain that runs the crypto app gets a VPN tunnel, unless the
+ * approach's path already encrypts (a crypto service VM, the trusted
+ * component there: the domain's own app is not on the path). Keys: from
+ * the run's seed and the domain's name, shared with the gateway. */
+static int tun_setup(NetStack *ns, int i, char *err, size_t err_size)
+{
+    Machine *m = ns->env.m;
+    NsTun *t = &ns->dom[i].tun;
+    if (!scenario_domain_app(ns->env.sc, i, SCENARIO_APP_CRYPTO))
+        return 0;
+    VirtHop hops[VIRT_MAX_HOPS];
+    size_t n = machine_approach(m)->io_path(m, i, VIRT_IO_NET, 0, hops);
+    for (size_t k = 0; k < n; k++)
+        if (strstr(hops[k].component, "crypto"))
+            return 0;
+    t->q = calloc(NS_TUN_QUEUE, sizeof *t->q);
+    if (!t->q)
+        return hs_errorf(err, err_size, "netstack: out of memory");
+    char name[64];
+    snprintf(name, sizeof name, "vpn.%s", machine_domain_name(m, i));
+    SimRng *r = sim_rng(ns->sim, name);
+    for (size_t k = 0; k < sizeof t->key_up; k += 8) {
+        put_le64(t->key_up + k, sim_rng_u64(r));
+        put_le64(t->key_down + k, sim_rng_u64(r));
+    }
+    t->on = true;
+    return 0;
+}
+
 static void domain_init(NetStack *ns, int i)
 {
     NsDomain *d = &ns->dom[i];
@@ -873,14 +1340,15 @@ NetStack *netstack_new(const RunEnv *env, const NetStackLinks *links, char *err,
     for (size_t i = 0; i < ns->n_domains; i++) {
         domain_init(ns, (int)i);
         if (i < env->sc->n_domains &&
-            mail_setup(ns, (int)i, err, err_size) < 0) {
-            free(ns);
+            (mail_setup(ns, (int)i, err, err_size) < 0 ||
+             tun_setup(ns, (int)i, err, err_size) < 0)) {
+            netstack_free(ns);
             return NULL;
         }
     }
     if (machine_attach_device(env->m, &ns->dev, HS_MMIO_SOCK) < 0) {
         hs_errorf(err, err_size, "netstack: the socket window is taken");
-        free(ns);
+        netstack_free(ns);
         return NULL;
     }
     return ns;
@@ -895,6 +1363,17 @@ int netstack_finish(NetStack *ns, Results *r, char *err, size_t err_size)
         return hs_errorf(err, err_size,
                          "netstack: %llu TCP model errors, the latest: %s",
                          (unsigned long long)ns->st.errors, ns->st.last_error);
+    /* a domain's own VPN app declassifies its packets by encryption, so
+     * it is trusted by the run */
+    for (size_t i = 0; i < ns->n_domains; i++) {
+        if (!ns->dom[i].tun.on)
+            continue;
+        char name[80];
+        snprintf(name, sizeof name, "%s (%s)", NS_TUN_APP,
+                 machine_domain_name(ns->env.m, (int)i));
+        if (results_add_tcb(r, name, err, err_size) < 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -909,6 +1388,7 @@ void netstack_free(NetStack *ns)
             sock_drop(&d->sock[k]);
             free(d->sock[k].rx);
         }
+        free(d->tun.q);
     }
     free(ns);
 }

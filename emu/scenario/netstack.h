@@ -36,14 +36,38 @@
  * app's `messages` of `message_bytes` (generated from the run seed and
  * the domain's name), user = the domain's name, password "handset".
  *
+ * VPN (Android's VpnService model). A domain that runs the `crypto` app
+ * has a tunnel, unless the approach's path has a crypto service VM (the
+ * hypervisor approaches: that VM is the trusted encryptor there, and the
+ * domain's app is not on the path). The kernel routes each of the
+ * domain's segments to its tun: the segment waits in a per-domain FIFO,
+ * and the head is handed to the app as HS_EV_CALL HS_CALL_TUN_SEAL with
+ * an HsAeadRequest at HS_TUN_IO_ADDR (guest/apps/crypto.h). The guest
+ * seals it (ChaCha20-Poly1305) on the domain's own vCPU and writes
+ * HS_SOCK_TUN_DONE on this device; from that moment (the write's time)
+ * the kernel carries on: the sealed segment leaves as a WireGuard
+ * transport data message (16-byte header, the sealed bytes, the 16-byte
+ * tag) in UDP from port 39000 + domain to the peer's port 51820, and
+ * crosses the approach's path as that packet. One packet is with the
+ * app at a time, so each direction keeps its order. The gateway in
+ * front of each peer opens it with the host build of the same AEAD
+ * (keys from the stream "vpn.<domain>" of the run seed, one per
+ * direction; nonce = the header's counter), so a wrong seal never
+ * reaches the server (tun_rejected); the server's segments come back
+ * sealed, and the kernel hands each to the app (HS_CALL_TUN_OPEN) before
+ * its TCP sees it. The inner TCP is the same flow as without the tunnel;
+ * the wire carries 60 bytes more per segment (IPv4, UDP, header, tag).
+ *
  * Labels. A transfer domain -> network is reported with the domain's
  * level, sink "network" cleared unclassified, path = the hops, and the
  * approach's flow_allowed(label, unclassified) deciding. A path through
  * a crypto service VM ("crypto-…-vm") is encrypted there: that VM
  * declassifies by encryption, so what leaves it is labelled unclassified
- * and is not a violation. Nothing else encrypts on the packet path (the
- * domains' own crypto app is not on it). A refused packet is not sent:
- * the socket fails and the app reports the failure. Replies (network ->
+ * and is not a violation. A tunnel packet was encrypted by the domain's
+ * own app: it is labelled unclassified, its path starts
+ * "<domain>>crypto app>", and the app is added to the run's TCB
+ * ("crypto app (<domain>)") at finish. A refused packet is not sent: the
+ * socket fails and the app reports the failure. Replies (network ->
  * domain) are reads up and are not reported.
  *
  * Wiring (tests/unit/test_netstack.c does it over a real Baseband):
@@ -52,7 +76,8 @@
  * device go to netstack_rx; the radio's BbRadioNetFunc calls
  * netstack_uplink (false: not for these peers, e.g. the IMS core's);
  * links.down is bb_radio_deliver. Packets in flight are the stack's, so
- * free it only after the last machine_run_until.
+ * free it only after the last machine_run_until. The capture sees the
+ * kernel's segments (inside the tunnel, when there is one).
  *
  * Latencies (env->latency): "mail.sync", from the sync's start (event or
  * the app's timer) to the guest's HS_SOCK_MARK after it parsed the last
@@ -97,13 +122,18 @@ typedef struct NetStackStats {
     uint64_t syncs_started, syncs_done, syncs_failed;
     uint64_t syncs_skipped; /* asked for while the domain's last ran */
     uint64_t gets_started, gets_done, gets_failed, gets_skipped;
-    uint64_t connections;            /* TCP connections opened */
-    uint64_t packets_out, bytes_out; /* segments the kernels sent */
-    uint64_t packets_in, bytes_in;   /* segments the kernels took in */
-    uint64_t blocked;                /* packets the policy refused */
-    uint64_t dropped;                /* refused by the links, stale */
-    uint64_t errors;                 /* TCP model errors (host bugs) */
-    char last_error[200];            /* the latest of those */
+    uint64_t connections;                    /* TCP connections opened */
+    uint64_t packets_out, bytes_out;         /* segments the kernels sent */
+    uint64_t packets_in, bytes_in;           /* segments the kernels took in */
+    uint64_t blocked;                        /* packets the policy refused */
+    uint64_t dropped;                        /* refused by the links, stale */
+    uint64_t tun_sealed, tun_opened;         /* packets the VPN apps did */
+    uint64_t tun_packets_out, tun_bytes_out; /* tunnel packets sent */
+    uint64_t tun_packets_in, tun_bytes_in;   /* tunnel packets received */
+    uint64_t tun_rejected; /* bad tag: at the gateway or the app */
+    uint64_t tun_failed;   /* the app refused a seal (HS_E*) */
+    uint64_t errors;       /* TCP model errors (host bugs) */
+    char last_error[200];  /* the latest of those */
 } NetStackStats;
 
 typedef struct NetStack NetStack;

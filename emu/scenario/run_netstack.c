@@ -1,7 +1,8 @@
 /*
  * run_netstack.c - the kernels' network stack as a part of a run
- * (run_part.h): the `mail` app's syncs, the mail-sync and download
- * events, over the modem's data bearer.
+ * (run_part.h): the `mail` app's syncs, the `crypto` app as the domain's
+ * VPN on its packets (netstack.h), the mail-sync and download events,
+ * over the modem's data bearer.
  *
  * Wiring (netstack.h): the stack's segments go to the modem driver as
  * the net device's packets would (DATA_TX over the mailbox); what the
@@ -41,7 +42,7 @@ typedef struct NetPart {
 
 static bool net_owns_app(ScenarioAppKind kind)
 {
-    return kind == SCENARIO_APP_MAIL;
+    return kind == SCENARIO_APP_MAIL || kind == SCENARIO_APP_CRYPTO;
 }
 
 /* The covert radio channel's apps ping a peer through the sockets. */

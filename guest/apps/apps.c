@@ -68,6 +68,8 @@ static const struct {
     {.id = HS_CALL_PHONE_HANGUP, .call = phone_call},
     {.id = HS_CALL_MAIL_SYNC, .call = mail_sync_call},
     {.id = HS_CALL_NET_GET, .call = net_get_call},
+    {.id = HS_CALL_TUN_SEAL, .call = crypto_tun_call},
+    {.id = HS_CALL_TUN_OPEN, .call = crypto_tun_call},
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))

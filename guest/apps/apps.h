@@ -24,6 +24,7 @@ typedef int64_t (*AppCallFunc)(uint64_t id, uint64_t req);
 typedef uint64_t (*AppWorkloadFunc)(uint32_t n);
 
 int64_t crypto_call(uint64_t id, uint64_t req);
+int64_t crypto_tun_call(uint64_t id, uint64_t req);
 int64_t voice_call(uint64_t id, uint64_t req);
 int64_t mail_call(uint64_t id, uint64_t req);
 int64_t ui_call(uint64_t id, uint64_t req);

@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include "platform.h"
+
 #define HS_AEAD_MAX_BYTES 65536 /* largest plaintext/ciphertext per call */
 #define HS_AEAD_MAX_AAD 1024    /* largest associated data */
 
@@ -25,5 +27,19 @@ typedef struct HsAeadRequest {
 } HsAeadRequest;
 
 _Static_assert(sizeof(HsAeadRequest) == 96, "HsAeadRequest layout");
+
+/*
+ * The domain's VPN app on the kernel's tun device (Android's VpnService
+ * model; the host side is emu/scenario/netstack.h). The kernel routes a
+ * packet of the domain to the app: it writes an HsAeadRequest at
+ * HS_TUN_IO_ADDR whose in_addr = out_addr = HS_TUN_BUF_ADDR holds the
+ * packet, and calls HS_CALL_TUN_SEAL (or _OPEN for one from the tunnel).
+ * The app does the AEAD in place, then writes the status to the socket
+ * device's HS_SOCK_TUN_DONE: the packet goes back to the kernel, which
+ * carries it on from that moment. One packet at a time per domain.
+ */
+#define HS_TUN_IO_ADDR (HS_IO_BASE + 0xc0000)
+#define HS_TUN_BUF_ADDR (HS_TUN_IO_ADDR + 0x100)
+#define HS_TUN_BUF_BYTES 2048 /* one packet, up to the MTU and a margin */
 
 #endif /* GUEST_APPS_CRYPTO_H */

@@ -209,6 +209,9 @@
 #define HS_SOCK_AVAIL 0x20   /* R: received bytes not yet read */
 #define HS_SOCK_MARK 0x24    /* W: app milestone, 0 or HS_E* */
 #define HS_SOCK_EVENTS 0xf00 /* R: bit s = socket s has news; W: 1s clear */
+/* W: the domain's VPN app hands back the packet the kernel gave it
+ * (HS_CALL_TUN_SEAL/OPEN): value = the request's status. */
+#define HS_SOCK_TUN_DONE 0xf08
 #define HS_SOCK_CMD_CONNECT 1
 #define HS_SOCK_CMD_SEND 2
 #define HS_SOCK_CMD_RECV 3
@@ -261,6 +264,8 @@
 #define HS_CALL_MAIL_SYNC 11    /* start a mail sync over HS_SOCK_MAIL */
 #define HS_CALL_NET_GET 12      /* start a download over HS_SOCK_GET */
 #define HS_CALL_UI_DOCUMENT 13  /* store or show a document (apps/ui.h) */
+#define HS_CALL_TUN_SEAL 14     /* the VPN app seals a packet from the tun */
+#define HS_CALL_TUN_OPEN 15     /* the VPN app opens a packet for the tun */
 
 /* ---- entry convention ---------------------------------------------------
  * To deliver an event the host sets x0 = event, x1 = a0, x2 = a1,
