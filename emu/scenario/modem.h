@@ -98,6 +98,7 @@ typedef struct ModemStats {
     uint64_t ril_dropped;    /* no phone domain, full ring, dead BB */
     uint64_t foreign_access; /* window accesses by other domains */
     uint64_t data_unserved;  /* DATA_RX with no net device plugged in */
+    uint64_t notify_failed;  /* ring cards the display part refused */
     hs_time active_ps;       /* time calls were active (for rates) */
 } ModemStats;
 
