@@ -7,25 +7,11 @@
 
 #include "baseband/ip.h"
 
-static int domain_of(const BbBearer *b, uint16_t port)
+static int domain_of(BbBearer *b, uint16_t port)
 {
-    for (unsigned i = 0; i < b->n_ports; i++)
-        if (b->port[i] == port)
-            return b->port_domain[i];
-    return BUS_DOMAIN_HOST;
-}
-
-static void remember(BbBearer *b, uint16_t port, int domain)
-{
-    for (unsigned i = 0; i < b->n_ports; i++)
-        if (b->port[i] == port) {
-            b->port_domain[i] = domain;
-            return;
-        }
-    if (b->n_ports < BB_BEARER_PORTS) {
-        b->port[b->n_ports] = port;
-        b->port_domain[b->n_ports++] = domain;
-    }
+    int domain = BUS_DOMAIN_HOST;
+    bb_port_map_find(&b->ports, port, &domain);
+    return domain;
 }
 
 static int on_net_tx(void *ctx, int domain, const uint8_t *pkt, size_t len,
@@ -43,7 +29,7 @@ static int on_net_tx(void *ctx, int domain, const uint8_t *pkt, size_t len,
         b->dropped++;
         return -1;
     }
-    remember(b, v.src_port, domain);
+    bb_port_map_learn(&b->ports, v.src_port, domain);
     b->tx_packets++;
     return 0;
 }

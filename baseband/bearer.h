@@ -17,26 +17,23 @@
 #define HS_BASEBAND_BEARER_H
 
 #include "baseband/ipc.h"
+#include "baseband/port_map.h"
 #include "soc_models/devices/net.h"
-
-#define BB_BEARER_PORTS 64
 
 /* A non-data message for the AP (copied by the receiver if kept). */
 typedef void (*BbRilFunc)(void *ctx, const uint8_t *msg, uint32_t len,
                           hs_time when);
 
 typedef struct BbBearer {
-    Sim *sim;                         /* event kernel */
-    IpcMailbox *mb;                   /* the mailbox (not owned) */
-    NetState *net;                    /* the net device (not owned) */
-    BbRilFunc ril;                    /* other messages, may be NULL */
-    void *ril_ctx;                    /* its context */
-    SimEvent rx_ev;                   /* serves the AP's doorbell */
-    uint16_t port[BB_BEARER_PORTS];   /* local ports seen in DATA_TX */
-    int port_domain[BB_BEARER_PORTS]; /* ... and their domains */
-    unsigned n_ports;                 /* entries used */
-    uint64_t tx_packets, rx_packets;  /* data messages */
-    uint64_t dropped;                 /* refused by the mailbox or net */
+    Sim *sim;                        /* event kernel */
+    IpcMailbox *mb;                  /* the mailbox (not owned) */
+    NetState *net;                   /* the net device (not owned) */
+    BbRilFunc ril;                   /* other messages, may be NULL */
+    void *ril_ctx;                   /* its context */
+    SimEvent rx_ev;                  /* serves the AP's doorbell */
+    BbPortMap ports;                 /* local ports seen in DATA_TX */
+    uint64_t tx_packets, rx_packets; /* data messages */
+    uint64_t dropped;                /* refused by the mailbox or net */
 } BbBearer;
 
 /* Takes over net's peer and the AP doorbell of mb. */

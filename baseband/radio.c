@@ -82,29 +82,14 @@ void bb_radio_set_net(BbRadio *r, BbRadioNetFunc fn, void *ctx)
     r->net_ctx = ctx;
 }
 
-static int port_domain(const BbRadio *r, const uint8_t *pkt, size_t len)
+static int port_domain(BbRadio *r, const uint8_t *pkt, size_t len)
 {
     IpPacketView v;
     char err[96];
-    if (ip_parse(pkt, len, &v, err, sizeof err) < 0)
-        return POWER_UNATTRIBUTED;
-    for (unsigned i = 0; i < r->n_ports; i++)
-        if (r->port[i] == v.dst_port)
-            return r->port_domain[i];
-    return POWER_UNATTRIBUTED;
-}
-
-static void remember_port(BbRadio *r, uint16_t port, int domain)
-{
-    for (unsigned i = 0; i < r->n_ports; i++)
-        if (r->port[i] == port) {
-            r->port_domain[i] = domain;
-            return;
-        }
-    if (r->n_ports < 64) {
-        r->port[r->n_ports] = port;
-        r->port_domain[r->n_ports++] = domain;
-    }
+    int domain = POWER_UNATTRIBUTED;
+    if (ip_parse(pkt, len, &v, err, sizeof err) == 0)
+        bb_port_map_find(&r->ports, v.dst_port, &domain);
+    return domain;
 }
 
 int bb_radio_deliver(BbRadio *r, const uint8_t *pkt, size_t len, hs_time when)
@@ -181,7 +166,7 @@ static void send_uplink(BbRadio *r, uint32_t len, const BusAccess *acc)
     int domain = POWER_UNATTRIBUTED;
     if (tag > 0 && tag <= POWER_MAX_DOMAINS) {
         domain = (int)tag - 1;
-        remember_port(r, v.src_port, domain);
+        bb_port_map_learn(&r->ports, v.src_port, domain);
     }
     hs_time through = rrc_transfer(r->rrc, acc->when, len, RRC_UP, domain);
     if (through == HS_TIME_MAX) {

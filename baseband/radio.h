@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "baseband/port_map.h"
 #include "baseband/rrc.h"
 #include "bus/bus.h"
 #include "bus/dma.h"
@@ -61,9 +62,7 @@ typedef struct BbRadio {
     void *net_ctx;                   /* its context */
     uint32_t tx_addr, rx_addr;       /* registers */
     uint32_t tx_tag;                 /* BB_RADIO_TX_TAG for the next packet */
-    uint16_t port[64];               /* local ports seen with a tag */
-    int port_domain[64];             /* ... the domain each belongs to */
-    unsigned n_ports;                /* entries used */
+    BbPortMap ports;                 /* local ports seen with a tag */
     BbRadioPkt rxq[BB_RADIO_RXQ];    /* downlink in flight or waiting */
     unsigned rx_head, rx_count;      /* all in flight or waiting */
     unsigned rx_ready;               /* of those, arrived (at the head) */

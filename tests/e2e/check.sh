@@ -126,3 +126,11 @@ expect_exit 1 "a doctored baseline fails" -- \
 expect_match '^FAIL  hyp-pv  flows\.covert\[0\]\.bits_per_s: baseline 0, now ' \
     "the baseline failure names the metric and both values" -- \
     $HS check "$CW" --baseline "$E2E_TMP/cw-doctored"
+
+# The radio channel: its hundred symbols open more connections than the
+# modem driver has port entries, and still decode.
+CR="$E2E_TMP/cr"
+expect_exit 0 "covert-radio runs under every approach" -- \
+    $HS compare scenarios/covert-radio.json -o "$CR" -q
+expect_exit 0 "covert-radio's expect assertions hold on its results" -- \
+    $HS check "$CR" --expect scenarios/covert-radio.json

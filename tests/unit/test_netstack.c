@@ -603,14 +603,16 @@ static void test_download(void **state)
 #define COVERT_SYMBOLS 16
 #define COVERT_PERIOD_NS (12ULL * 1000000000ULL)
 
-static void covert_start(NetRig *r, int domain, uint32_t call)
+static void covert_start_at(NetRig *r, int domain, uint32_t call,
+                            uint32_t symbols, uint64_t period_ns,
+                            uint64_t threshold_ns)
 {
     HsCovertRequest req = {
         .seed = 11,
-        .period_ns = COVERT_PERIOD_NS,
+        .period_ns = period_ns,
         .start_ns = 10ULL * 1000000000ULL,
-        .threshold_ns = 130ULL * 1000000ULL,
-        .symbols = COVERT_SYMBOLS,
+        .threshold_ns = threshold_ns,
+        .symbols = symbols,
         .mode = HS_COVERT_RADIO,
         .wakelock_id = 1, /* the web peer */
     };
@@ -619,6 +621,12 @@ static void covert_start(NetRig *r, int domain, uint32_t call)
                      0);
     assert_int_equal(
         machine_inject(r->m, domain, HS_EV_CALL, call, COVERT_REQ_ADDR), 0);
+}
+
+static void covert_start(NetRig *r, int domain, uint32_t call)
+{
+    covert_start_at(r, domain, call, COVERT_SYMBOLS, COVERT_PERIOD_NS,
+                    130ULL * 1000000ULL);
 }
 
 static HsCovertRequest covert_result(NetRig *r, int domain)
@@ -756,6 +764,37 @@ static void test_vpn_gateway_rejects_bad_seal(void **state)
     netrig_free(&r);
 }
 
+/* Many more connections than the modem driver has port entries, one
+ * after another on fresh ports (the receiver's probes, alone): every
+ * handshake still completes. A probe times out a quarter period after it
+ * starts (0.5 s here), and the threshold sits below that, so a decoded 1
+ * is a SYN-ACK that reached the kernel. The driver's port table once
+ * filled after 64 ports and sent every later reply to no domain, which
+ * left the radio channel at a bit error rate of 0.25 over 100 symbols. */
+#define MANY_CONNECTIONS 150
+
+static void test_many_connections(void **state)
+{
+    (void)state;
+    NetRig r;
+    netrig_init(&r, "native", 1);
+    assert_int_equal(machine_run_until(r.m, 1 * HS_S), 0);
+    covert_start_at(&r, 1, HS_CALL_COVERT_RX, MANY_CONNECTIONS,
+                    2ULL * 1000000000ULL, 450ULL * 1000000ULL);
+    hs_time end = (10 + 2 * (MANY_CONNECTIONS + 1)) * HS_S;
+    assert_int_equal(machine_run_until(r.m, end), 0);
+    no_faults(&r);
+    const NetStackStats *st = netstack_stats(r.ns);
+    assert_int_equal(st->errors, 0);
+    assert_int_equal(st->connections, MANY_CONNECTIONS);
+    HsCovertRequest rx = covert_result(&r, 1);
+    assert_int_equal(rx.status, 0);
+    assert_int_equal(rx.ones, MANY_CONNECTIONS);
+    assert_int_equal(r.bearer.dropped, 0);
+    assert_true(r.bearer.ports.replaced > 0);
+    netrig_free(&r);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_mail_sync_native),
     cmocka_unit_test(test_mail_sync_hyp_mils_vs_native),
@@ -768,6 +807,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_vpn_hyp_mils_unchanged),
     cmocka_unit_test(test_vpn_deterministic),
     cmocka_unit_test(test_vpn_gateway_rejects_bad_seal),
+    cmocka_unit_test(test_many_connections),
 };
 
 HS_TEST_GROUP(netstack, tests)
