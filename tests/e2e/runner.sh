@@ -66,16 +66,6 @@ expect_exit 2 "a missing scenario file is refused" -- $HS run nonexistent.json -
 expect_exit 2 "no scenario is a usage error" -- $HS run
 check "nothing was written for refused runs" test ! -e "$E2E_TMP/x"
 
-# A scenario using something no part of handset builds yet says so and
-# writes nothing (the covert radio channel's guest code does not exist).
-if $HS run scenarios/covert-radio.json -a native -o "$E2E_TMP/radio" -q \
-    >"$E2E_TMP/out" 2>&1; then
-    echo "ok - covert-radio runs (its parts are built)"
-else
-    check "an unbuilt part is named at run time" grep -q "not built yet" "$E2E_TMP/out"
-    check "and no result was written" test ! -e "$E2E_TMP/radio"
-fi
-
 # Observers never steer: the trace and capture change no result.
 expect_exit 0 "a run without trace or capture" -- \
     $HS run $S -a hyp-pv -o "$E2E_TMP/bare" -q --no-trace --no-pcap
