@@ -727,7 +727,15 @@ int modem_finish(Modem *mo, Results *r, char *err, size_t err_size)
 
 void modem_set_net(Modem *mo, NetState *net)
 {
-    if (mo->bearer_on || !net)
+    if (!net) {
+        /* unplugged (the net device's owner is going away): the bearer
+         * lets go of it now, not in modem_free */
+        if (mo->bearer_on)
+            bb_bearer_free(&mo->bearer);
+        mo->bearer_on = false;
+        return;
+    }
+    if (mo->bearer_on)
         return;
     sim_cancel(mo->sim, &mo->rx_ev);
     bb_bearer_init(&mo->bearer, mo->sim, &mo->mb, net, ril_from_bb, mo);

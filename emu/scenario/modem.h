@@ -126,7 +126,8 @@ int modem_action(Modem *mo, const ScenarioEvent *ev, int index, hs_time now,
 int modem_finish(Modem *mo, Results *r, char *err, size_t err_size);
 
 /* Plugs the data bearer in: the driver hands DATA_RX to net and net's
- * packets become DATA_TX (bearer.h). */
+ * packets become DATA_TX (bearer.h). net NULL unplugs it: call that
+ * before the net device is destroyed. */
 void modem_set_net(Modem *mo, NetState *net);
 /* Uplink packets that are not SIP/RTP of a call also go to fn (the data
  * peers), after the IMS model saw them. */

@@ -134,8 +134,10 @@ static void net_destroy(void *part)
         return;
     if (np->env)
         sim_cancel(machine_sim(np->env->m), &np->rx_ev);
-    if (np->mo)
+    if (np->mo) {
         modem_set_data_uplink(np->mo, NULL, NULL);
+        modem_set_net(np->mo, NULL);
+    }
     netstack_free(np->ns);
     if (np->net_on)
         np->net.dev.ops->destroy(&np->net.dev);

@@ -22,6 +22,7 @@ typedef struct Samples {
 } Samples;
 
 typedef struct ModemRig {
+    char fw[1024]; /* the firmware's path, which env points to */
     Scenario *sc;
     SocModel *soc;
     Machine *m;
@@ -61,7 +62,7 @@ static hs_time pct(Samples *s, unsigned p)
 
 static ModemRig *rig_open(const char *approach, SocMicWiring wiring)
 {
-    char path[1024], img[1024], fw[1024], err[512];
+    char path[1024], img[1024], err[512];
     ModemRig *r = calloc(1, sizeof *r);
     assert_non_null(r);
     /* "ref-2013" resolves through the shipped data: the source tree */
@@ -104,7 +105,8 @@ static ModemRig *rig_open(const char *approach, SocMicWiring wiring)
         .wiring = wiring,
         .m = r->m,
         .flows = r->flows,
-        .firmware = hs_test_path("build/baseband/firmware.elf", fw, sizeof fw),
+        .firmware =
+            hs_test_path("build/baseband/firmware.elf", r->fw, sizeof r->fw),
         .latency = on_latency,
         .latency_ctx = r,
     };
