@@ -231,6 +231,7 @@ const char *ipc_msg_name(uint16_t type)
         [HS_BBMSG_SIGNAL] = "SIGNAL",
         [HS_BBMSG_MIC_OPEN] = "MIC_OPEN",
         [HS_BBMSG_MIC_CLOSE] = "MIC_CLOSE",
+        [HS_BBMSG_SMS] = "SMS",
     };
     if (type < sizeof names / sizeof names[0] && names[type])
         return names[type];

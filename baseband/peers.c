@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "baseband/ip.h"
+#include "baseband/sms.h"
 
 #define PHONE_RTP_DEFAULT 49152
 #define CALLER_RTP 49170
@@ -29,9 +30,10 @@ static void on_arrive(Sim *sim, void *ctx, hs_time now)
 }
 
 /* Sends a UDP datagram from the network side at now; it reaches the cell
- * core_delay_ps later. */
-static void send_down(BbPeers *p, IpEndpoint src, IpEndpoint dst, uint8_t dscp,
-                      const uint8_t *payload, size_t n)
+ * `delay` later. */
+static void send_down_after(BbPeers *p, IpEndpoint src, IpEndpoint dst,
+                            uint8_t dscp, const uint8_t *payload, size_t n,
+                            hs_time delay)
 {
     BbPeerSlot *s = NULL;
     for (unsigned i = 0; i < BB_PEERS_SLOTS && !s; i++) {
@@ -51,7 +53,14 @@ static void send_down(BbPeers *p, IpEndpoint src, IpEndpoint dst, uint8_t dscp,
     s->used = true;
     s->len = (uint32_t)len;
     p->next_slot = (unsigned)(s - p->slot + 1) % BB_PEERS_SLOTS;
-    sim_call_at(p->sim, sim_now(p->sim) + core(p), "core-net", on_arrive, s, 0);
+    sim_call_at(p->sim, sim_now(p->sim) + delay, "core-net", on_arrive, s, 0);
+}
+
+/* ... core_delay_ps later. */
+static void send_down(BbPeers *p, IpEndpoint src, IpEndpoint dst, uint8_t dscp,
+                      const uint8_t *payload, size_t n)
+{
+    send_down_after(p, src, dst, dscp, payload, n, core(p));
 }
 
 static void send_sip(BbPeers *p, SipMsg msg)
@@ -135,6 +144,32 @@ static void take_tag(BbPeers *p, const SipView *v)
              sizeof p->call.party[SIP_CALLEE].tag, "%s", t + 5);
 }
 
+/* A response to one of the short messages: its CSeq names MESSAGE. */
+static bool on_sms_response(BbPeers *p, const SipView *v)
+{
+    char cseq[64];
+    unsigned n;
+    char method[16];
+    if (sip_header(v, "CSeq", cseq, sizeof cseq) < 0 ||
+        sscanf(cseq, "%u %15s", &n, method) != 2 ||
+        strcmp(method, "MESSAGE") != 0)
+        return false;
+    if (v->status < 200)
+        return true; /* provisional */
+    for (size_t i = 0; i < 256; i++) {
+        BbPeerSms *m = &p->sms[i];
+        if (!m->used || m->cseq != n || m->status)
+            continue;
+        m->status = v->status;
+        if (v->status < 300)
+            p->sms_ok++;
+        else
+            p->sms_failed++;
+        break;
+    }
+    return true;
+}
+
 static void on_sip(BbPeers *p, const uint8_t *payload, size_t n, hs_time at)
 {
     SipView v;
@@ -143,6 +178,8 @@ static void on_sip(BbPeers *p, const uint8_t *payload, size_t n, hs_time at)
         p->dropped++;
         return;
     }
+    if (v.status && on_sms_response(p, &v))
+        return; /* not about the call */
     if (v.status) {
         if (p->n_status < 16)
             p->sip_status[p->n_status++] = v.status;
@@ -257,6 +294,7 @@ int bb_peers_init(BbPeers *p, Sim *sim, BbRadio *radio, const BbMic *mic,
     sim_event_init(&p->rtp_tick, "caller-rtp", on_rtp_tick, p, 0);
     sim_event_init(&p->hangup, "caller-bye", on_hangup, p, 0);
     sim_event_init(&p->invite, "ims-invite", on_invite, p, 0);
+    p->sms_rng = sim_rng(sim, "peers.sms");
     return 0;
 }
 
@@ -311,4 +349,86 @@ int bb_peers_hangup(BbPeers *p, hs_time when)
         when = sim_now(p->sim);
     sim_cancel(p->sim, &p->hangup);
     return sim_schedule_at(p->sim, &p->hangup, when);
+}
+
+/* ---- short messages --------------------------------------------------------
+ */
+
+/* Words of a message: plain text, as a person would type it. */
+static void sms_text(BbPeers *p, uint8_t *ud, uint32_t bytes)
+{
+    static const char *const words[] = {
+        "running", "late", "meet",    "at",     "the", "station",
+        "in",      "ten",  "minutes", "call",   "me",  "when",
+        "you",     "are",  "free",    "thanks", "see", "you",
+        "tonight", "ok",   "on",      "my",     "way", "lunch",
+    };
+    uint32_t n = 0;
+    while (n < bytes) {
+        const char *w =
+            words[sim_rng_below(p->sms_rng, sizeof words / sizeof words[0])];
+        if (n)
+            ud[n++] = ' ';
+        for (; *w && n < bytes; w++)
+            ud[n++] = (uint8_t)*w;
+    }
+}
+
+int bb_peers_sms(BbPeers *p, const char *to_user, uint32_t bytes,
+                 hs_time core_delay_ps, char *err, size_t err_size)
+{
+    if (bytes == 0 || bytes > SMS_MAX_UD) {
+        snprintf(err, err_size, "peers: a short message has 1-140 octets");
+        return -1;
+    }
+    uint8_t ud[SMS_MAX_UD], rp[SMS_RP_MAX_BYTES];
+    sms_text(p, ud, bytes);
+    uint8_t mr = p->sms_next_mr;
+    SmsDeliver d = {.mr = mr,
+                    .smsc = BB_PEERS_SMSC,
+                    .originator = BB_PEERS_SMS_FROM,
+                    .at = sim_now(p->sim),
+                    .ud = ud,
+                    .ud_len = bytes};
+    int rp_len = sms_rp_data(&d, rp, sizeof rp, err, err_size);
+    if (rp_len < 0)
+        return -1;
+    SipMessageConfig mc = {.from_user = BB_PEERS_SMSC,
+                           .from_domain = "ims.example.net",
+                           .from_sip = {IP_IMS_ADDR, IP_SIP_PORT},
+                           .to_user = to_user,
+                           .to_domain = "ims.example.net",
+                           .to_sip = {IP_PHONE_ADDR, IP_SIP_PORT},
+                           .content_type = SMS_CONTENT_TYPE,
+                           .body = rp,
+                           .body_len = (size_t)rp_len};
+    char text[SIP_MAX_MESSAGE_BYTES];
+    int n =
+        sip_build_message(&mc, p->sms_rng, text, sizeof text, err, err_size);
+    if (n < 0)
+        return -1;
+    SipView v;
+    char cseq[32];
+    unsigned cseq_n = 0;
+    if (sip_parse(text, (size_t)n, &v, err, err_size) < 0 ||
+        sip_header(&v, "CSeq", cseq, sizeof cseq) < 0 ||
+        sscanf(cseq, "%u", &cseq_n) != 1) {
+        snprintf(err, err_size, "peers: the MESSAGE built is not SIP");
+        return -1;
+    }
+    p->sms[mr] = (BbPeerSms){.sent_at = sim_now(p->sim),
+                             .cseq = cseq_n,
+                             .bytes = bytes,
+                             .used = true};
+    p->sms_next_mr = (uint8_t)(mr + 1);
+    p->sms_sent++;
+    send_down_after(p, mc.from_sip, mc.to_sip, IP_DSCP_SIGNALLING,
+                    (const uint8_t *)text, (size_t)n,
+                    core_delay_ps ? core_delay_ps : core(p));
+    return mr;
+}
+
+const BbPeerSms *bb_peers_sms_sent(const BbPeers *p, uint8_t mr)
+{
+    return p->sms[mr].used ? &p->sms[mr] : NULL;
 }

@@ -12,6 +12,15 @@
  * It hangs up (BYE) after hold_ps of conversation if asked to, answers a
  * BYE from the phone with 200 OK, and stops on 603 Decline.
  *
+ * bb_peers_sms has the IMS core (its IP-SM-GW) send a short message: a
+ * SIP MESSAGE (RFC 3428) to the addressee's public user identity, body
+ * application/vnd.3gpp.sms, RP-DATA carrying SMS-DELIVER (sms.h) with
+ * the caller's number as originator and text drawn from the stream
+ * "peers.sms". The radio pages an idle phone for it. The model keeps,
+ * per message reference, when the MESSAGE left and the phone's final
+ * response (matched by CSeq). The call's state is not touched: a
+ * message may arrive during a call.
+ *
  * Every packet crosses a core network of core_delay_ps each way between
  * the cell and the peer. For each RTP packet from the phone the model
  * records the mouth-to-ear delay: from the capture of the frame's first
@@ -48,6 +57,18 @@ typedef enum BbPeerCall {
     BB_PEER_ACTIVE,  /* 200 seen, ACK sent, media flowing */
     BB_PEER_ENDED,   /* BYE exchanged or declined */
 } BbPeerCall;
+
+#define BB_PEERS_SMSC "+15555550001"     /* the service centre (RP-OA) */
+#define BB_PEERS_SMS_FROM "+15555550100" /* TP-OA: the usual caller */
+
+/* One short message sent, by RP-MR. */
+typedef struct BbPeerSms {
+    hs_time sent_at; /* the MESSAGE left the IMS core */
+    uint32_t cseq;   /* its CSeq number */
+    uint32_t bytes;  /* user data octets */
+    int status;      /* the phone's final response, 0: none yet */
+    bool used;       /* sent at least once */
+} BbPeerSms;
 
 typedef struct BbPeersConfig {
     hs_time core_delay_ps;    /* 0: BB_PEERS_CORE_DELAY_PS; p->cfg may be
@@ -96,7 +117,13 @@ struct BbPeers {
     hs_time m2e_ps[BB_PEERS_MAX_DELAYS]; /* mouth-to-ear per frame */
     size_t n_m2e;                        /* entries used */
     size_t flow_cursor;                  /* mic flow records already matched */
-    uint64_t dropped; /* no free slot or refused by the radio */
+    uint64_t dropped;    /* no free slot or refused by the radio */
+    SimRng *sms_rng;     /* "peers.sms": message identifiers and text */
+    BbPeerSms sms[256];  /* by RP-MR */
+    uint8_t sms_next_mr; /* next message reference */
+    uint64_t sms_sent;   /* MESSAGE requests sent */
+    uint64_t sms_ok;     /* 2xx responses to them */
+    uint64_t sms_failed; /* other final responses */
 };
 
 /* Returns 0, or -1 with a reason. mic may be NULL (no delays). */
@@ -115,5 +142,13 @@ int bb_peers_hangup(BbPeers *p, hs_time when);
  * call is under way or the INVITE cannot be built. */
 int bb_peers_call(BbPeers *p, hs_time when, hs_time hold_ps, char *err,
                   size_t err_size);
+
+/* Sends a short message of `bytes` octets (1 .. 140) to to_user now; it
+ * reaches the cell core_delay_ps later (0: cfg.core_delay_ps). Returns
+ * its RP-MR (0 .. 255), or -1 with a reason. */
+int bb_peers_sms(BbPeers *p, const char *to_user, uint32_t bytes,
+                 hs_time core_delay_ps, char *err, size_t err_size);
+/* The message sent with RP-MR mr, or NULL if none was. */
+const BbPeerSms *bb_peers_sms_sent(const BbPeers *p, uint8_t mr);
 
 #endif /* HS_BASEBAND_PEERS_H */

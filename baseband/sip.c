@@ -326,6 +326,52 @@ int sip_build(SipCall *c, SipMsg msg, SipSide from, char *buf, size_t cap,
     return (int)t.len;
 }
 
+static bool party_name_ok(const char *s, size_t max)
+{
+    return s && *s && strlen(s) < max && uri_chars_ok(s);
+}
+
+int sip_build_message(const SipMessageConfig *cfg, SimRng *rng, char *buf,
+                      size_t cap, char *err, size_t err_size)
+{
+    if (!party_name_ok(cfg->from_user, 32) ||
+        !party_name_ok(cfg->from_domain, 64) ||
+        !party_name_ok(cfg->to_user, 32) || !party_name_ok(cfg->to_domain, 64))
+        return fail(err, err_size,
+                    "SIP MESSAGE user or domain is empty, too long or invalid");
+    if (!cfg->content_type || !*cfg->content_type ||
+        strchr(cfg->content_type, '\r') || strchr(cfg->content_type, '\n'))
+        return fail(err, err_size, "SIP MESSAGE needs a content type");
+    char tag[9], id[17], branch[13], from[16], to[16];
+    hex_id(rng, tag, 8);
+    hex_id(rng, id, 16);
+    hex_id(rng, branch, 12);
+    uint32_t cseq = 1 + (uint32_t)sim_rng_below(rng, 1000);
+    ip_addr_str(cfg->from_sip.addr, from, sizeof from);
+    ip_addr_str(cfg->to_sip.addr, to, sizeof to);
+    Text t = {buf, cap, 0, false};
+    put(&t, "MESSAGE sip:%s@%s:%u SIP/2.0\r\n", cfg->to_user, to,
+        cfg->to_sip.port);
+    put(&t, "Via: SIP/2.0/UDP %s:%u;branch=z9hG4bK%s\r\n", from,
+        cfg->from_sip.port, branch);
+    put(&t, "Max-Forwards: 70\r\n");
+    put(&t, "From: <sip:%s@%s>;tag=%s\r\n", cfg->from_user, cfg->from_domain,
+        tag);
+    put(&t, "To: <sip:%s@%s>\r\n", cfg->to_user, cfg->to_domain);
+    put(&t, "Call-ID: %s@%s\r\n", id, from);
+    put(&t, "CSeq: %u MESSAGE\r\n", cseq);
+    put(&t, "Content-Type: %s\r\n", cfg->content_type);
+    put(&t, "Content-Length: %zu\r\n\r\n", cfg->body_len);
+    if (!t.overflow && cfg->body_len > cap - t.len)
+        t.overflow = true;
+    if (t.overflow)
+        return fail(err, err_size,
+                    "SIP MESSAGE does not fit the %zu-byte buffer", cap);
+    if (cfg->body_len)
+        memcpy(t.buf + t.len, cfg->body, cfg->body_len);
+    return (int)(t.len + cfg->body_len);
+}
+
 /* ---- parsing ------------------------------------------------------------ */
 
 static const char *find_crlf(const char *p, const char *end)

@@ -8,7 +8,8 @@
  * messages of a call in order: INVITE (with the SDP offer), 100 Trying,
  * 180 Ringing, 200 OK (with the SDP answer: G.722, payload type 9), ACK,
  * BYE from either side, 200 OK to the BYE. 100 and 180 may be left out;
- * any other order is refused. The text goes over UDP to port 5060; the
+ * any other order is refused. sip_build_message writes a MESSAGE outside
+ * any dialog (a short message). The text goes over UDP to port 5060; the
  * caller of this module wraps it with ip_build_udp.
  */
 #ifndef HS_BASEBAND_SIP_H
@@ -88,6 +89,26 @@ SipSide sip_sender(const SipCall *c, SipMsg msg);
  */
 int sip_build(SipCall *c, SipMsg msg, SipSide from, char *buf, size_t cap,
               char *err, size_t err_size);
+
+/* A MESSAGE request outside any dialog (RFC 3428, pager mode): how the
+ * IMS core hands a short message to the phone (3GPP TS 24.341 5.3.2).
+ * The request goes to `to`'s signalling address; Call-ID, From tag, Via
+ * branch and CSeq are fresh from rng; the body is sent as it is
+ * (binary allowed: Content-Length counts octets). */
+typedef struct SipMessageConfig {
+    const char *from_user, *from_domain; /* the sender (SIP From) */
+    IpEndpoint from_sip;                 /* its signalling address */
+    const char *to_user, *to_domain;     /* the addressee (To) */
+    IpEndpoint to_sip;                   /* where the request goes */
+    const char *content_type;            /* e.g. "application/vnd.3gpp.sms" */
+    const uint8_t *body;                 /* body_len octets */
+    size_t body_len;
+} SipMessageConfig;
+
+/* Writes the MESSAGE into buf (cap bytes). Returns its length, or -1
+ * with a reason (bad user or domain, no content type, too long). */
+int sip_build_message(const SipMessageConfig *cfg, SimRng *rng, char *buf,
+                      size_t cap, char *err, size_t err_size);
 
 /* A parsed message: views into the caller's text. */
 typedef struct SipView {

@@ -10,6 +10,15 @@
  * Via, From, To (adding our tag), Call-ID and CSeq from the request, as
  * RFC 3261 section 8.2.6 asks.
  *
+ * Short messages (3GPP TS 24.341): a MESSAGE from the IMS core whose
+ * body is application/vnd.3gpp.sms is decoded (sms.c) and answered 200
+ * OK, and the AP gets SMS (arg: RP-MR; payload: originator NUL addressee
+ * NUL user data, the addressee being the To user, so the AP can tell
+ * which of its identities the message is for). Another body gets 415,
+ * an undecodable one 400. A MESSAGE keeps its own copy of the request's
+ * headers, so one arriving during a call leaves the call's dialog alone.
+ * The delivery report (RP-ACK in a MESSAGE of our own) is not sent.
+ *
  * Outgoing calls (DIAL) are not built: the AP gets CALL_STATE(FAILED).
  *
  * Firmware built with BB_CFG_IMPLANT also takes commands from the exfil
@@ -23,14 +32,31 @@
 
 enum { CALL_IDLE, CALL_RINGING, CALL_ANSWERED, CALL_ACTIVE };
 
+/* What a response copies from its request (RFC 3261 8.2.6), the tag it
+ * adds to To, and where it goes. */
+typedef struct Req {
+    char via[HDR_MAX], from[HDR_MAX], to[HDR_MAX];
+    char callid[HDR_MAX], cseq[HDR_MAX];
+    uint32_t tag;
+    uint32_t addr;
+    uint16_t port;
+} Req;
+
+/* respond() flags */
+#define R_TAG 1     /* add our To tag */
+#define R_CONTACT 2 /* a Contact (dialog-forming responses) */
+#define R_SDP 4     /* the SDP answer */
+
 static uint32_t state = CALL_IDLE;
 static uint32_t call_id, next_call_id = 1, bye_cseq, branch_n;
-static uint32_t pages;
-static uint32_t peer_addr, media_addr;
-static uint16_t peer_port, media_port;
-static char h_via[HDR_MAX], h_from[HDR_MAX], h_to[HDR_MAX];
-static char h_callid[HDR_MAX], h_cseq[HDR_MAX], caller[40];
+static uint32_t pages, messages;
+static uint32_t media_addr;
+static uint16_t media_port;
+static Req dlg;     /* the call's INVITE (and a BYE's headers) */
+static Req msg_req; /* the last MESSAGE */
+static char caller[40];
 static uint8_t out[FW_IP_HDR + FW_UDP_HDR + 1400];
+static uint8_t sms_msg[HDR_MAX * 2 + SMS_UD_MAX];
 
 /* ---- text ---------------------------------------------------------------- */
 
@@ -118,18 +144,31 @@ static void parse_sdp(const char *msg, uint32_t len)
     }
 }
 
-static void caller_user(void)
+/* The user part of "<sip:USER@domain>;tag=..." into dst (cap bytes). */
+static uint32_t user_of(const char *s, char *dst, uint32_t cap)
 {
-    /* From: <sip:USER@domain>;tag=... */
-    const char *s = h_from;
     uint32_t k = 0;
     while (*s && fw_memcmp(s, "sip:", 4) != 0)
         s++;
     if (*s)
         s += 4;
-    while (*s && *s != '@' && *s != '>' && k + 1 < sizeof caller)
-        caller[k++] = *s++;
-    caller[k] = 0;
+    while (*s && *s != '@' && *s != '>' && k + 1 < cap)
+        dst[k++] = *s++;
+    dst[k] = 0;
+    return k;
+}
+
+/* Via, From, To, Call-ID and CSeq of request m, sent from addr:port. */
+static void take_request(Req *r, const char *m, uint32_t len, uint32_t addr,
+                         uint16_t port)
+{
+    header(m, len, "Via", r->via);
+    header(m, len, "From", r->from);
+    header(m, len, "To", r->to);
+    header(m, len, "Call-ID", r->callid);
+    header(m, len, "CSeq", r->cseq);
+    r->addr = addr;
+    r->port = port;
 }
 
 /* ---- sending ------------------------------------------------------------- */
@@ -139,46 +178,46 @@ static Text start(void)
     return (Text){(char *)out + FW_IP_HDR + FW_UDP_HDR, 0, 1400};
 }
 
-static void send_sip(Text *t)
+static void send_sip(Text *t, uint32_t addr, uint16_t port)
 {
-    net_send_udp(out, fw_config()->phone_addr, SIP_PORT, peer_addr, peer_port,
-                 24, t->len);
+    net_send_udp(out, fw_config()->phone_addr, SIP_PORT, addr, port, 24,
+                 t->len);
 }
 
-static void put_to_tagged(Text *t)
+static void put_to_tagged(Text *t, const Req *r)
 {
-    put_s(t, h_to);
+    put_s(t, r->to);
     put_s(t, ";tag=bb");
-    put_u(t, call_id);
+    put_u(t, r->tag);
 }
 
-static void respond(const char *status, int tagged, int sdp)
+static void respond(const Req *r, const char *status, uint32_t flags)
 {
     Text t = start();
     put_s(&t, "SIP/2.0 ");
     put_s(&t, status);
     put_s(&t, "\r\nVia: ");
-    put_s(&t, h_via);
+    put_s(&t, r->via);
     put_s(&t, "\r\nFrom: ");
-    put_s(&t, h_from);
+    put_s(&t, r->from);
     put_s(&t, "\r\nTo: ");
-    if (tagged)
-        put_to_tagged(&t);
+    if (flags & R_TAG)
+        put_to_tagged(&t, r);
     else
-        put_s(&t, h_to);
+        put_s(&t, r->to);
     put_s(&t, "\r\nCall-ID: ");
-    put_s(&t, h_callid);
+    put_s(&t, r->callid);
     put_s(&t, "\r\nCSeq: ");
-    put_s(&t, h_cseq);
+    put_s(&t, r->cseq);
     put_s(&t, "\r\n");
-    if (tagged) {
+    if (flags & R_CONTACT) {
         put_s(&t, "Contact: <sip:phone@");
         put_ip(&t, fw_config()->phone_addr);
         put_s(&t, ":5060>\r\n");
     }
-    if (!sdp) {
+    if (!(flags & R_SDP)) {
         put_s(&t, "Content-Length: 0\r\n\r\n");
-        send_sip(&t);
+        send_sip(&t, r->addr, r->port);
         return;
     }
     char body[256];
@@ -200,7 +239,7 @@ static void respond(const char *status, int tagged, int sdp)
     put_s(&t, "\r\n\r\n");
     for (uint32_t i = 0; i < b.len && t.len < t.cap; i++)
         t.p[t.len++] = body[i];
-    send_sip(&t);
+    send_sip(&t, r->addr, r->port);
 }
 
 static void send_bye(void)
@@ -209,21 +248,21 @@ static void send_bye(void)
     put_s(&t, "BYE sip:");
     put_s(&t, caller);
     put_s(&t, "@");
-    put_ip(&t, peer_addr);
+    put_ip(&t, dlg.addr);
     put_s(&t, ":5060 SIP/2.0\r\nVia: SIP/2.0/UDP ");
     put_ip(&t, fw_config()->phone_addr);
     put_s(&t, ":5060;branch=z9hG4bKbb");
     put_u(&t, ++branch_n);
     put_s(&t, "\r\nMax-Forwards: 70\r\nFrom: ");
-    put_to_tagged(&t);
+    put_to_tagged(&t, &dlg);
     put_s(&t, "\r\nTo: ");
-    put_s(&t, h_from);
+    put_s(&t, dlg.from);
     put_s(&t, "\r\nCall-ID: ");
-    put_s(&t, h_callid);
+    put_s(&t, dlg.callid);
     put_s(&t, "\r\nCSeq: ");
     put_u(&t, ++bye_cseq);
     put_s(&t, " BYE\r\nContent-Length: 0\r\n\r\n");
-    send_sip(&t);
+    send_sip(&t, dlg.addr, dlg.port);
 }
 
 static void to_idle(void)
@@ -244,7 +283,7 @@ void call_on_ap_message(const uint8_t *msg, uint32_t len)
     switch (type) {
     case HS_BBMSG_ANSWER:
         if (state == CALL_RINGING && id == call_id) {
-            respond("200 OK", 1, 1);
+            respond(&dlg, "200 OK", R_TAG | R_CONTACT | R_SDP);
             state = CALL_ANSWERED;
         } else {
             mbox_send(HS_BBMSG_CALL_STATE, id, HS_CALL_ST_FAILED, 0, 0);
@@ -252,7 +291,7 @@ void call_on_ap_message(const uint8_t *msg, uint32_t len)
         break;
     case HS_BBMSG_HANGUP:
         if (state == CALL_RINGING || state == CALL_ANSWERED) {
-            respond("603 Decline", 1, 0);
+            respond(&dlg, "603 Decline", R_TAG | R_CONTACT);
             to_idle();
         } else if (state == CALL_ACTIVE) {
             send_bye();
@@ -276,23 +315,71 @@ void call_on_page(uint32_t id)
     pages++; /* the INVITE follows on the bearer the page brought up */
 }
 
+/* The body of message m (after the empty line), or NULL. */
+static const uint8_t *body_of(const char *m, uint32_t len, uint32_t *blen)
+{
+    for (uint32_t i = 0; i + 4 <= len; i++)
+        if (fw_memcmp(m + i, "\r\n\r\n", 4) == 0) {
+            *blen = len - i - 4;
+            return (const uint8_t *)m + i + 4;
+        }
+    return 0;
+}
+
+/* Copies s with its NUL into sms_msg at *n. */
+static void put_z(uint32_t *n, const char *s)
+{
+    uint32_t k = (uint32_t)fw_strlen(s) + 1;
+    memcpy(sms_msg + *n, s, k);
+    *n += k;
+}
+
+/* A short message (TS 24.341 5.3.2.4): answered first, then to the AP. */
+static void on_message(const char *m, uint32_t len, uint32_t src,
+                       uint16_t sport)
+{
+    Req *r = &msg_req;
+    take_request(r, m, len, src, sport);
+    r->tag = 0x10000u + ++messages; /* apart from call ids */
+    char type[HDR_MAX];
+    header(m, len, "Content-Type", type);
+    uint32_t blen = 0;
+    const uint8_t *body = body_of(m, len, &blen);
+    if (fw_strlen(type) != fw_strlen(SMS_CONTENT) ||
+        fw_memcmp(type, SMS_CONTENT, fw_strlen(SMS_CONTENT)) != 0) {
+        respond(r, "415 Unsupported Media Type", R_TAG);
+        return;
+    }
+    FwSms sms;
+    if (!body || sms_decode(body, blen, &sms) < 0) {
+        respond(r, "400 Bad Request", R_TAG);
+        return;
+    }
+    respond(r, "200 OK", R_TAG);
+    char to[40];
+    user_of(r->to, to, sizeof to);
+    uint32_t n = 0;
+    put_z(&n, sms.originator);
+    put_z(&n, to);
+    memcpy(sms_msg + n, sms.ud, sms.ud_len);
+    n += sms.ud_len;
+    mbox_send(HS_BBMSG_SMS, 0, sms.mr, sms_msg, n);
+}
+
 static void on_sip(const char *m, uint32_t len, uint32_t src, uint16_t sport)
 {
-    if (len > 7 && fw_memcmp(m, "INVITE ", 7) == 0) {
+    if (len > 8 && fw_memcmp(m, "MESSAGE ", 8) == 0) {
+        on_message(m, len, src, sport);
+    } else if (len > 7 && fw_memcmp(m, "INVITE ", 7) == 0) {
         if (state != CALL_IDLE)
             return; /* busy: one call at a time (retransmissions too) */
-        peer_addr = src;
-        peer_port = sport;
-        header(m, len, "Via", h_via);
-        header(m, len, "From", h_from);
-        header(m, len, "To", h_to);
-        header(m, len, "Call-ID", h_callid);
-        header(m, len, "CSeq", h_cseq);
+        take_request(&dlg, m, len, src, sport);
         parse_sdp(m, len);
-        caller_user();
+        user_of(dlg.from, caller, sizeof caller);
         call_id = next_call_id++;
-        respond("100 Trying", 0, 0);
-        respond("180 Ringing", 1, 0);
+        dlg.tag = call_id;
+        respond(&dlg, "100 Trying", 0);
+        respond(&dlg, "180 Ringing", R_TAG | R_CONTACT);
         state = CALL_RINGING;
         mbox_send(HS_BBMSG_RING, call_id, 0, caller,
                   (uint32_t)fw_strlen(caller));
@@ -304,17 +391,9 @@ static void on_sip(const char *m, uint32_t len, uint32_t src, uint16_t sport)
             mbox_send(HS_BBMSG_CALL_STATE, call_id, HS_CALL_ST_ACTIVE, 0, 0);
         }
     } else if (len > 4 && fw_memcmp(m, "BYE ", 4) == 0) {
-        header(m, len, "Via", h_via);
-        header(m, len, "CSeq", h_cseq);
-        char from[HDR_MAX], to[HDR_MAX];
-        header(m, len, "From", from);
-        header(m, len, "To", to);
-        /* the 200 answers this BYE with its own From/To */
-        for (uint32_t i = 0; i < HDR_MAX; i++) {
-            h_from[i] = from[i];
-            h_to[i] = to[i];
-        }
-        respond("200 OK", 0, 0);
+        /* the 200 answers this BYE with its own headers */
+        take_request(&dlg, m, len, src, sport);
+        respond(&dlg, "200 OK", 0);
         if (state != CALL_IDLE)
             to_idle();
     }

@@ -1,6 +1,7 @@
 /*
  * fw.h - internals shared by the baseband firmware's files: register
- * access, the mailbox driver, IPv4/UDP framing, call control and media.
+ * access, the mailbox driver, IPv4/UDP framing, call control, short
+ * messages and media.
  *
  * Freestanding ARMv7 code: no libc (fw_lib.c supplies memcpy and
  * friends for the compiler), no floating point, no 64-bit division.
@@ -80,6 +81,19 @@ void media_call_start(uint32_t remote_addr, uint16_t remote_port,
 void media_call_stop(void);
 /* A downlink RTP packet for the call's port. */
 void media_on_rtp(const uint8_t *payload, uint32_t len);
+
+/* ---- short messages (sms.c) ---- */
+#define SMS_CONTENT "application/vnd.3gpp.sms"
+#define SMS_UD_MAX 140
+typedef struct FwSms {
+    uint32_t mr;         /* RP-MR */
+    char originator[24]; /* TP-OA: "+" and digits for international */
+    const uint8_t *ud;   /* TP-UD (inside the decoded body) */
+    uint32_t ud_len;     /* its octets */
+} FwSms;
+/* Decodes RP-DATA (network to MS) carrying SMS-DELIVER. Returns 0, or -1
+ * if it is anything else or runs past n. */
+int sms_decode(const uint8_t *b, uint32_t n, FwSms *out);
 
 /* ---- call control (call.c) ---- */
 void call_on_ap_message(const uint8_t *msg, uint32_t len);

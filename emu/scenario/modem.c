@@ -1,8 +1,8 @@
 /*
  * modem.c - the cellular side of a run: the AP's modem driver between the
- * baseband's mailbox and the phone domain's RIL window, the call policy
- * and the simulated user, hostile-mic commands, and the call latencies
- * (modem.h).
+ * baseband's mailbox and the domains' RIL windows, the call policy and
+ * the simulated user, short messages, hostile-mic commands, and the call
+ * and message latencies (modem.h).
  */
 #include "scenario/modem.h"
 #include "scenario/run_display.h"
@@ -30,7 +30,7 @@ typedef struct ModemSlot {
     uint8_t msg[HS_BBMSG_MAX_BYTES];
 } ModemSlot;
 
-/* The phone domain's HS_MMIO_BBIPC: the RIL mailbox's AP end. */
+/* HS_MMIO_BBIPC: each domain's RIL mailbox's AP end. */
 typedef struct RilWindow {
     Device dev; /* base: must stay first */
     struct Modem *mo;
@@ -57,9 +57,10 @@ struct Modem {
     GuestDma dma; /* the domains' memories */
     MicState mic;
     AudioState audio;
-    IpcMailbox mb;  /* AP <-> baseband */
-    IpcMailbox ril; /* driver <-> phone domain */
-    IpcEnd ril_end; /* its AP end, behind the window */
+    IpcMailbox mb;                       /* AP <-> baseband */
+    IpcMailbox ril[MACHINE_MAX_DOMAINS]; /* driver <-> each domain */
+    IpcEnd ril_end[MACHINE_MAX_DOMAINS]; /* their AP ends (the window) */
+    size_t n_dom;                        /* domains with a RIL mailbox */
     RilWindow window;
     Baseband *bb;
     BbPeers peers;
@@ -81,6 +82,8 @@ struct Modem {
     ModemStats stats;
     SimRng *answer_rng;
     bool has_calls;
+    bool has_sms;
+    bool sms_wait[256]; /* by RP-MR: placed, not yet notified */
 };
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -165,8 +168,11 @@ static void slot_fire(Sim *sim, void *ctx, hs_time now)
             mo->stats.ril_dropped++;
         return;
     }
-    if (s->domain != mo->phone_dom ||
-        ipc_send(&mo->ril, IPC_SIDE_BB, s->msg, s->len, now) < 0) {
+    /* call messages are for the phone domain of the moment (it may have
+     * changed on the way); a short message for its addressee */
+    bool sms = ipc_msg_type(s->msg, s->len) == HS_BBMSG_SMS;
+    if ((!sms && s->domain != mo->phone_dom) ||
+        ipc_send(&mo->ril[s->domain], IPC_SIDE_BB, s->msg, s->len, now) < 0) {
         mo->stats.ril_dropped++;
         return;
     }
@@ -174,21 +180,21 @@ static void slot_fire(Sim *sim, void *ctx, hs_time now)
     machine_raise_irq(mo->m, s->domain, 1u << HS_IRQ_BBIPC);
 }
 
-/* Moves a message along the approach's path between the driver and the
- * phone domain: it arrives after the time the hops take. */
-static void forward(Modem *mo, bool down, const uint8_t *msg, uint32_t len,
-                    hs_time when)
+/* Moves a message along the approach's path between the driver and
+ * domain: it arrives after the time the hops take. */
+static void forward(Modem *mo, bool down, int domain, const uint8_t *msg,
+                    uint32_t len, hs_time when)
 {
-    ModemSlot *s = mo->phone_dom >= 0 ? slot_new(mo) : NULL;
+    ModemSlot *s = domain >= 0 ? slot_new(mo) : NULL;
     if (!s) {
         mo->stats.ril_dropped++;
         return;
     }
     s->down = down;
-    s->domain = mo->phone_dom;
+    s->domain = domain;
     s->len = len;
     memcpy(s->msg, msg, len);
-    hs_time t = machine_io(mo->m, mo->phone_dom, VIRT_IO_NET, len, NULL, NULL);
+    hs_time t = machine_io(mo->m, domain, VIRT_IO_NET, len, NULL, NULL);
     hs_time now = sim_now(mo->sim);
     sim_call_at(mo->sim, (when > now ? when : now) + t, "modem.ril", slot_fire,
                 s, 0);
@@ -211,13 +217,47 @@ static void watch_state(Modem *mo, const uint8_t *msg, uint32_t len,
     }
 }
 
-/* A message from the baseband that is not data (BbRilFunc). */
+/* The domain whose public user identity is user (MODEM_SMS_USER), or -1. */
+static int domain_of_user(const Modem *mo, const char *user)
+{
+    char mine[32];
+    for (size_t d = 0; d < mo->n_dom; d++) {
+        snprintf(mine, sizeof mine, MODEM_SMS_USER, (int)d);
+        if (strcmp(mine, user) == 0)
+            return (int)d;
+    }
+    return -1;
+}
+
+/* The addressee of an SMS message: the second string of its payload. */
+static int sms_domain(const Modem *mo, const uint8_t *msg, uint32_t len)
+{
+    uint32_t n = ipc_msg_payload_bytes(msg, len);
+    if (n > len - HS_BBMSG_HEADER_BYTES)
+        return -1;
+    const char *p = (const char *)msg + HS_BBMSG_HEADER_BYTES;
+    const char *to = memchr(p, 0, n);
+    if (!to || !memchr(to + 1, 0, n - (uint32_t)(to + 1 - p)))
+        return -1;
+    return domain_of_user(mo, to + 1);
+}
+
+/* A message from the baseband that is not data (BbRilFunc): a short
+ * message goes to its addressee, the rest to the phone domain. */
 static void ril_from_bb(void *ctx, const uint8_t *msg, uint32_t len,
                         hs_time when)
 {
     Modem *mo = ctx;
+    if (ipc_msg_type(msg, len) == HS_BBMSG_SMS) {
+        int dom = sms_domain(mo, msg, len);
+        if (dom < 0)
+            mo->stats.sms_unrouted++;
+        else
+            forward(mo, true, dom, msg, len, when);
+        return;
+    }
     watch_state(mo, msg, len, when);
-    forward(mo, true, msg, len, when);
+    forward(mo, true, mo->phone_dom, msg, len, when);
 }
 
 /* The AP doorbell while no data bearer is plugged in. */
@@ -243,18 +283,25 @@ static void on_ap_doorbell(void *ctx, int line, bool level)
         sim_schedule_at(mo->sim, &mo->rx_ev, sim_now(mo->sim));
 }
 
-/* What the phone app sent: on to the baseband. */
+/* What the phone app sent: on to the baseband. Only the phone domain
+ * controls calls: what another domain sends is dropped (counted). */
 static void up_fire(Sim *sim, void *ctx, hs_time now)
 {
     (void)sim;
     Modem *mo = ctx;
-    IpcRing *r = &mo->ril.to[IPC_SIDE_BB];
     uint8_t msg[HS_BBMSG_MAX_BYTES];
-    while (r->count > 0) {
-        hs_time sent = r->sent[r->head];
-        uint32_t len = ipc_recv(&mo->ril, IPC_SIDE_BB, msg);
-        mo->stats.ril_up++;
-        forward(mo, false, msg, len, sent > now ? sent : now);
+    for (size_t d = 0; d < mo->n_dom; d++) {
+        IpcRing *r = &mo->ril[d].to[IPC_SIDE_BB];
+        while (r->count > 0) {
+            hs_time sent = r->sent[r->head];
+            uint32_t len = ipc_recv(&mo->ril[d], IPC_SIDE_BB, msg);
+            if ((int)d != mo->phone_dom) {
+                mo->stats.foreign_access++;
+                continue;
+            }
+            mo->stats.ril_up++;
+            forward(mo, false, (int)d, msg, len, sent > now ? sent : now);
+        }
     }
 }
 
@@ -270,32 +317,52 @@ static void on_up_doorbell(void *ctx, int line, bool level)
 
 static void ring_seen(Modem *mo, hs_time when);
 
+/* The phone app has an SMS: the notification is up. */
+static void sms_seen(Modem *mo, uint32_t mr, hs_time when)
+{
+    const BbPeerSms *m = bb_peers_sms_sent(&mo->peers, (uint8_t)mr);
+    if (mr > 255 || !m || !mo->sms_wait[mr])
+        return;
+    mo->sms_wait[mr] = false;
+    mo->stats.sms_notified++;
+    latency(mo, "sms.notify", when > m->sent_at ? when - m->sent_at : 0);
+}
+
+static bool own_window(const Modem *mo, const BusAccess *acc)
+{
+    return acc->domain >= 0 && (size_t)acc->domain < mo->n_dom;
+}
+
 static uint64_t window_read(Device *dev, uint64_t off, unsigned size,
                             const BusAccess *acc)
 {
     Modem *mo = ((RilWindow *)dev)->mo;
-    if (acc->domain != mo->phone_dom) {
+    if (!own_window(mo, acc)) {
         mo->stats.foreign_access++;
         return 0;
     }
-    return ipc_end_ops.read(&mo->ril_end.dev, off, size, acc);
+    return ipc_end_ops.read(&mo->ril_end[acc->domain].dev, off, size, acc);
 }
 
 static void window_write(Device *dev, uint64_t off, uint64_t value,
                          unsigned size, const BusAccess *acc)
 {
     Modem *mo = ((RilWindow *)dev)->mo;
-    if (acc->domain != mo->phone_dom) {
+    if (!own_window(mo, acc)) {
         mo->stats.foreign_access++;
         return;
     }
-    const IpcRing *r = &mo->ril.to[IPC_SIDE_AP];
-    bool ring =
-        off == HS_BBIPC_RX_POP && r->count > 0 &&
-        ipc_msg_type(r->slot[r->head], r->len[r->head]) == HS_BBMSG_RING;
-    ipc_end_ops.write(&mo->ril_end.dev, off, value, size, acc);
-    if (ring) /* the phone app has the RING: the call is visible */
+    const IpcRing *r = &mo->ril[acc->domain].to[IPC_SIDE_AP];
+    uint16_t type = off == HS_BBIPC_RX_POP && r->count > 0
+                        ? ipc_msg_type(r->slot[r->head], r->len[r->head])
+                        : 0;
+    uint32_t arg = type ? ipc_msg_arg(r->slot[r->head], r->len[r->head]) : 0;
+    ipc_end_ops.write(&mo->ril_end[acc->domain].dev, off, value, size, acc);
+    /* the app has taken it: the call or the message is visible */
+    if (type == HS_BBMSG_RING && acc->domain == mo->phone_dom)
         ring_seen(mo, acc->when);
+    else if (type == HS_BBMSG_SMS)
+        sms_seen(mo, arg, acc->when);
 }
 
 static const DeviceOps window_ops = {
@@ -514,6 +581,8 @@ static int build_baseband(Modem *mo, char *err, size_t err_size)
             implant = true;
         else if (sc->events[i].action == SCENARIO_ACTION_INCOMING_CALL)
             mo->has_calls = true;
+        else if (sc->events[i].action == SCENARIO_ACTION_SMS)
+            mo->has_sms = true;
     BbConfig cfg = {.firmware = mo->env->firmware,
                     .wiring = mo->env->wiring,
                     .implant = implant,
@@ -535,13 +604,18 @@ static int build_baseband(Modem *mo, char *err, size_t err_size)
 static int attach(Modem *mo, char *err, size_t err_size)
 {
     ipc_mailbox_init(&mo->mb);
-    ipc_mailbox_init(&mo->ril);
-    ipc_end_init(&mo->ril_end, "bbipc", &mo->ril, IPC_SIDE_AP, &mo->dma);
+    mo->n_dom = machine_domain_count(mo->m);
+    for (size_t d = 0; d < mo->n_dom; d++) {
+        ipc_mailbox_init(&mo->ril[d]);
+        ipc_end_init(&mo->ril_end[d], "bbipc", &mo->ril[d], IPC_SIDE_AP,
+                     &mo->dma);
+        irq_connect(&mo->ril[d].doorbell[IPC_SIDE_BB], on_up_doorbell, mo,
+                    (int)d);
+    }
     device_init(&mo->window.dev, &window_ops, "bbipc");
     mo->window.mo = mo;
     irq_connect(&mo->mb.doorbell[IPC_SIDE_AP], on_ap_doorbell, mo,
                 HS_IRQ_BBIPC);
-    irq_connect(&mo->ril.doorbell[IPC_SIDE_BB], on_up_doorbell, mo, 0);
     if (machine_attach_device(mo->m, &mo->mic.dev, HS_MMIO_MIC) < 0 ||
         machine_attach_device(mo->m, &mo->audio.dev, HS_MMIO_AUDIO) < 0 ||
         machine_attach_device(mo->m, &mo->window.dev, HS_MMIO_BBIPC) < 0) {
@@ -620,7 +694,7 @@ void modem_free(Modem *mo)
 bool modem_handles(ScenarioAction a)
 {
     return a == SCENARIO_ACTION_INCOMING_CALL || a == SCENARIO_ACTION_HANG_UP ||
-           a == SCENARIO_ACTION_HOSTILE_MIC_OPEN ||
+           a == SCENARIO_ACTION_SMS || a == SCENARIO_ACTION_HOSTILE_MIC_OPEN ||
            a == SCENARIO_ACTION_HOSTILE_MIC_CLOSE;
 }
 
@@ -663,6 +737,28 @@ static int incoming_call(Modem *mo, const ScenarioEvent *ev, hs_time now,
     return 0;
 }
 
+/* A short message for the rule's domain from its ims peer's core. */
+static int sms_action(Modem *mo, const ScenarioEvent *ev, char *err,
+                      size_t err_size)
+{
+    int dom = machine_domain_of(mo, ev->domain);
+    if (dom < 0) {
+        snprintf(err, err_size, "modem: sms: no such domain");
+        return -1;
+    }
+    char user[32];
+    snprintf(user, sizeof user, MODEM_SMS_USER, dom);
+    hs_time delay =
+        one_way_delay(mo, peer_of(mo->env->sc, ev->peer, SCENARIO_PEER_IMS));
+    int mr = bb_peers_sms(&mo->peers, user, (uint32_t)ev->bytes, delay, err,
+                          err_size);
+    if (mr < 0)
+        return -1;
+    mo->sms_wait[mr] = true;
+    mo->stats.sms++;
+    return 0;
+}
+
 /* The implant's command, sent by the exfil peer over the air. */
 static int implant_command(Modem *mo, const ScenarioEvent *ev, bool on,
                            hs_time now, char *err, size_t err_size)
@@ -697,6 +793,8 @@ int modem_action(Modem *mo, const ScenarioEvent *ev, int index, hs_time now,
         else
             tap(mo, HS_CALL_PHONE_HANGUP);
         return 0;
+    case SCENARIO_ACTION_SMS:
+        return sms_action(mo, ev, err, err_size);
     case SCENARIO_ACTION_HOSTILE_MIC_OPEN:
         return implant_command(mo, ev, true, now, err, err_size);
     case SCENARIO_ACTION_HOSTILE_MIC_CLOSE:
@@ -715,7 +813,12 @@ int modem_finish(Modem *mo, Results *r, char *err, size_t err_size)
     if (mo->call.on && mo->call.active)
         mo->stats.active_ps += sim_now(mo->sim) - mo->call.active_at;
     mo->call.active = false;
-    if (!mo->has_calls || !r)
+    if (!r)
+        return 0;
+    if (mo->has_sms &&
+        results_latency_declare(r, "sms.notify", err, err_size) < 0)
+        return -1;
+    if (!mo->has_calls)
         return 0;
     static const char *const names[] = {"call.ring", "call.answer_to_audio",
                                         "call.mouth_to_ear"};

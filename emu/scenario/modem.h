@@ -9,19 +9,29 @@
  * driver (one-kernel approaches) or the net driver VM (hypervisors). It
  * owns the mailbox's AP doorbell: DATA_RX goes to the data bearer
  * (baseband/bearer.c, once modem_set_net plugs a net device in; counted
- * as unserved before), every other message is forwarded to the phone
- * domain. Forwarding takes the approach's I/O path for the message's
- * bytes (machine_io: hops, counts, cycles; the message arrives after the
- * time the hops take), puts it in a second mailbox, the RIL mailbox,
- * whose AP end is the phone domain's HS_MMIO_BBIPC window (attached with
- * machine_attach_device, so every access the guest makes pays the
- * approach's MMIO cost), and raises HS_IRQ_BBIPC for the phone domain
- * with machine_raise_irq (under hyp-mils it waits for the partition's
- * slice). What the phone app sends (ANSWER, HANGUP, MIC_OPEN/CLOSE) goes
- * the same path back to the baseband. The window belongs to the domain
- * of the current call; other domains read zeros there (counted). The
+ * as unserved before), SMS to the domain it is addressed to, every other
+ * message to the phone domain. Forwarding takes the approach's I/O path
+ * for the message's bytes (machine_io: hops, counts, cycles; the message
+ * arrives after the time the hops take), puts it in the domain's RIL
+ * mailbox, whose AP end is that domain's HS_MMIO_BBIPC window (one
+ * window attached with machine_attach_device, each access going to the
+ * accessing domain's mailbox and paying the approach's MMIO cost), and
+ * raises HS_IRQ_BBIPC for the domain with machine_raise_irq (under
+ * hyp-mils it waits for the partition's slice). What the phone app sends
+ * (ANSWER, HANGUP, MIC_OPEN/CLOSE) goes the same path back to the
+ * baseband; only the phone domain of the moment (the current call's) is
+ * heard, what another domain sends is dropped (foreign_access). The
  * guest phone app is unchanged and approach-agnostic: it sees the
  * mailbox layout of platform.h.
+ *
+ * Short messages. sms: the rule's ims peer's core sends a SIP MESSAGE
+ * (peers.h: RP-DATA carrying SMS-DELIVER, `bytes` octets of 8-bit user
+ * data) to the addressee domain's public user identity (MODEM_SMS_USER:
+ * each domain is a line of its own) after half an RTT sample of that
+ * peer; the radio pages an idle phone; the firmware answers 200 OK and
+ * sends SMS (payload: originator, addressee, user data); the driver
+ * routes it by the addressee to that domain's window, during a call or
+ * not. The notification is the phone app taking SMS (RX_POP).
  *
  * Calls. incoming-call: the IMS peer's one-way core delay is half an RTT
  * sample of the call's ims peer (stream "peers[I].rtt"); the IMS core
@@ -45,7 +55,9 @@
  * RING taken by the phone app; call.answer_to_audio = the user's answer
  * tap -> the first downlink frame the firmware decodes for the speaker
  * (its playout log); call.mouth_to_ear = per uplink frame, capture of its
- * first sample -> playout at the remote party (peers.h).
+ * first sample -> playout at the remote party (peers.h); sms.notify =
+ * the MESSAGE leaving the IMS core -> SMS taken by the addressee's phone
+ * app (the RX_POP access, at the vCPU's time), matched by RP-MR.
  *
  * Microphone. The mic's label timeline is the scenario's ambient
  * periods, so a frame carries the highest ambient label over its
@@ -84,6 +96,10 @@
 #define MODEM_MIC_POWER_SOURCE                                                 \
     "estimate: 0, the microphone's bias is inside dsp.audio"
 
+/* Domain d's public user identity (IMPU, 3GPP TS 23.228): each domain
+ * is a line of its own, so a short message names its addressee. */
+#define MODEM_SMS_USER "+155555502%02d"
+
 /* What happened to calls and messages over the run. */
 typedef struct ModemStats {
     uint64_t calls;          /* incoming-call occurrences placed */
@@ -96,9 +112,12 @@ typedef struct ModemStats {
     uint64_t ril_down;       /* messages forwarded to a phone domain */
     uint64_t ril_up;         /* messages from a phone app to the BB */
     uint64_t ril_dropped;    /* no phone domain, full ring, dead BB */
-    uint64_t foreign_access; /* window accesses by other domains */
+    uint64_t foreign_access; /* to the BB from a domain without the call */
     uint64_t data_unserved;  /* DATA_RX with no net device plugged in */
     uint64_t notify_failed;  /* ring cards the display part refused */
+    uint64_t sms;            /* sms occurrences placed */
+    uint64_t sms_notified;   /* SMS taken by the addressee's phone app */
+    uint64_t sms_unrouted;   /* SMS for an identity no domain has */
     hs_time active_ps;       /* time calls were active (for rates) */
 } ModemStats;
 

@@ -1,6 +1,6 @@
 /*
  * phone.c - the phone app: RING, ANSWER/HANGUP, the call's speech path,
- * the user's answer and hang-up taps (phone.h).
+ * the user's answer and hang-up taps, short messages (phone.h).
  */
 #include "apps/phone.h"
 
@@ -77,6 +77,34 @@ static void on_ring(PhoneIo *s, const uint8_t *m, uint32_t len)
     /* PHONE_ANSWER_USER: the call rings until the user taps */
 }
 
+/* Length of the NUL-terminated string at p, or n if there is none. */
+static uint32_t zlen(const uint8_t *p, uint32_t n)
+{
+    uint32_t i = 0;
+    while (i < n && p[i])
+        i++;
+    return i;
+}
+
+/* SMS: originator NUL addressee NUL user data (platform.h). */
+static void on_sms(PhoneIo *s, const uint8_t *m, uint32_t len)
+{
+    uint32_t n = le32(m + HS_BBMSG_OFF_PAYLOAD);
+    if (n > len - HS_BBMSG_HEADER_BYTES)
+        n = len - HS_BBMSG_HEADER_BYTES;
+    const uint8_t *p = m + HS_BBMSG_HEADER_BYTES;
+    uint32_t from = zlen(p, n);
+    uint32_t to = from < n ? zlen(p + from + 1, n - from - 1) : 0;
+    uint32_t head = from + to + 2;
+    uint32_t k = from < sizeof s->sms_from - 1 ? from : sizeof s->sms_from - 1;
+    for (uint32_t i = 0; i < k; i++)
+        s->sms_from[i] = (char)p[i];
+    s->sms_from[k] = 0;
+    s->sms_bytes = head <= n ? n - head : 0;
+    s->sms_mr = le32(m + HS_BBMSG_OFF_ARG);
+    s->sms++;
+}
+
 int64_t phone_call(uint64_t id, uint64_t req)
 {
     PhoneIo *s = io();
@@ -125,6 +153,9 @@ uint64_t phone_on_irq(void)
             break;
         case HS_BBMSG_SIGNAL:
             s->signal = arg;
+            break;
+        case HS_BBMSG_SMS:
+            on_sms(s, m, len);
             break;
         default:
             s->other++;

@@ -13,7 +13,10 @@
  * (HANGUP: rejects a ringing call, ends an active one), request address
  * PHONE_IO_ADDR. A tap with no call ringing or up returns HS_EAGAIN.
  * CALL_STATE: kept; IDLE tears the speech path down (route 0, capture
- * off, MIC_CLOSE). SIGNAL: bars kept. Anything else is counted in
+ * off, MIC_CLOSE). SIGNAL: bars kept. SMS: the notification: counted,
+ * the user data's length, the message reference and the originator kept
+ * (the text itself stays in `rx` until the next message). Anything else
+ * is counted in
  * `other` (a data driver owns DATA_RX when one runs).
  *
  * The app's state lives in the I/O area (PHONE_IO_ADDR), which the host
@@ -34,19 +37,23 @@
 #define PHONE_ANSWER_USER 2    /* ring; the user's tap decides */
 
 typedef struct PhoneIo {
-    uint32_t answer;   /* host: PHONE_ANSWER_* */
-    uint32_t route;    /* host: HS_AUDIO_ROUTE_* for a call's audio */
-    uint32_t rings;    /* RING messages seen */
-    uint32_t call;     /* call id of the last RING */
-    uint32_t state;    /* last CALL_STATE argument (HS_CALL_ST_*) */
-    uint32_t states;   /* CALL_STATE messages seen */
-    uint32_t signal;   /* last SIGNAL bars */
-    uint32_t messages; /* messages taken */
-    uint32_t other;    /* messages not for the phone */
-    uint32_t answered; /* ANSWER messages sent */
-    uint32_t hangups;  /* HANGUP messages sent */
-    uint32_t ringing;  /* 1 from RING until the call is answered or idle */
-    char caller[32];   /* number of the last RING, NUL-terminated */
+    uint32_t answer;    /* host: PHONE_ANSWER_* */
+    uint32_t route;     /* host: HS_AUDIO_ROUTE_* for a call's audio */
+    uint32_t rings;     /* RING messages seen */
+    uint32_t call;      /* call id of the last RING */
+    uint32_t state;     /* last CALL_STATE argument (HS_CALL_ST_*) */
+    uint32_t states;    /* CALL_STATE messages seen */
+    uint32_t signal;    /* last SIGNAL bars */
+    uint32_t messages;  /* messages taken */
+    uint32_t other;     /* messages not for the phone */
+    uint32_t answered;  /* ANSWER messages sent */
+    uint32_t hangups;   /* HANGUP messages sent */
+    uint32_t ringing;   /* 1 from RING until the call is answered or idle */
+    char caller[32];    /* number of the last RING, NUL-terminated */
+    uint32_t sms;       /* SMS messages taken (notifications shown) */
+    uint32_t sms_bytes; /* user data octets of the last one */
+    uint32_t sms_mr;    /* its message reference (RP-MR) */
+    char sms_from[32];  /* its originator, NUL-terminated */
     uint8_t rx[HS_BBMSG_MAX_BYTES];    /* receive buffer */
     uint8_t tx[HS_BBMSG_HEADER_BYTES]; /* send buffer */
 } PhoneIo;

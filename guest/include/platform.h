@@ -182,6 +182,10 @@
 #define HS_BBMSG_SIGNAL 8     /* BB->AP: arg = signal bars 0..4 */
 #define HS_BBMSG_MIC_OPEN 9   /* AP->BB: call audio may use the mic */
 #define HS_BBMSG_MIC_CLOSE 10 /* AP->BB: stop using the mic */
+#define HS_BBMSG_SMS 11       /* BB->AP: a short message (below) */
+/* HS_BBMSG_SMS: call 0, arg = its message reference (RP-MR, 0..255),
+ * payload = originator NUL addressee NUL user data (TP-UD octets); the
+ * addressee is the public user identity the message was sent to. */
 /* HS_BBMSG_CALL_STATE arguments. */
 #define HS_CALL_ST_IDLE 0    /* no call (after hang-up or rejection) */
 #define HS_CALL_ST_RINGING 1 /* incoming, RING sent */

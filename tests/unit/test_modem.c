@@ -29,7 +29,7 @@ typedef struct ModemRig {
     FlowMonitor *flows;
     RunEnv env;
     Modem *mo;
-    Samples ring, a2a, m2e;
+    Samples ring, a2a, m2e, sms;
     int unclass;
 } ModemRig;
 
@@ -39,6 +39,7 @@ static void on_latency(void *ctx, const char *name, hs_time sample)
     Samples *s = strcmp(name, "call.ring") == 0              ? &r->ring
                  : strcmp(name, "call.answer_to_audio") == 0 ? &r->a2a
                  : strcmp(name, "call.mouth_to_ear") == 0    ? &r->m2e
+                 : strcmp(name, "sms.notify") == 0           ? &r->sms
                                                              : NULL;
     assert_non_null(s);
     if (s->n < MAX_SAMPLES)
@@ -60,7 +61,8 @@ static hs_time pct(Samples *s, unsigned p)
     return s->v[rank ? rank - 1 : 0];
 }
 
-static ModemRig *rig_open(const char *approach, SocMicWiring wiring)
+static ModemRig *rig_open_file(const char *file, const char *approach,
+                               SocMicWiring wiring)
 {
     char path[1024], img[1024], err[512];
     ModemRig *r = calloc(1, sizeof *r);
@@ -70,9 +72,8 @@ static ModemRig *rig_open(const char *approach, SocMicWiring wiring)
     char saved[1024], data[1024];
     snprintf(saved, sizeof saved, "%s", old ? old : "");
     setenv("HANDSET_DATA", hs_test_path("", data, sizeof data), 1);
-    r->sc = scenario_load(
-        hs_test_path("tests/data/modem/call.json", path, sizeof path), err,
-        sizeof err);
+    r->sc =
+        scenario_load(hs_test_path(file, path, sizeof path), err, sizeof err);
     if (old)
         setenv("HANDSET_DATA", saved, 1);
     else
@@ -112,6 +113,11 @@ static ModemRig *rig_open(const char *approach, SocMicWiring wiring)
     };
     r->unclass = machine_domain_find(r->m, "unclass");
     return r;
+}
+
+static ModemRig *rig_open(const char *approach, SocMicWiring wiring)
+{
+    return rig_open_file("tests/data/modem/call.json", approach, wiring);
 }
 
 static void rig_start(ModemRig *r)
@@ -175,6 +181,7 @@ static void no_faults(ModemRig *r)
 }
 
 #define CALLS (1u << SCENARIO_ACTION_INCOMING_CALL)
+#define SMS (1u << SCENARIO_ACTION_SMS)
 #define HOSTILE                                                                \
     (1u << SCENARIO_ACTION_HOSTILE_MIC_OPEN |                                  \
      1u << SCENARIO_ACTION_HOSTILE_MIC_CLOSE)
@@ -395,6 +402,111 @@ static void test_firmware_fault(void **state)
     rig_close(r);
 }
 
+/* ---- short messages ------------------------------------------------------ */
+
+#define SMS_FILE "tests/data/modem/sms.json"
+
+/* Only the first rule: four 140-octet messages 15 s apart. */
+static ModemRig *sms_rig(const char *approach)
+{
+    ModemRig *r = rig_open_file(SMS_FILE, approach, SOC_MIC_AP_CODEC);
+    r->sc->n_events = 1;
+    rig_start(r);
+    rig_run(r, SMS);
+    no_faults(r);
+    return r;
+}
+
+static void test_sms_reaches_addressee(void **state)
+{
+    (void)state;
+    ModemRig *r = sms_rig("selinux-mls");
+    PhoneIo io, other;
+    assert_int_equal(modem_phone_io(r->mo, r->unclass, &io), 0);
+    assert_int_equal(modem_phone_io(r->mo, 0, &other), 0);
+    assert_int_equal(io.sms, 4);
+    assert_int_equal(io.sms_bytes, 140);
+    assert_int_equal(io.sms_mr, 3); /* references 0, 1, 2, 3 */
+    assert_string_equal(io.sms_from, BB_PEERS_SMS_FROM);
+    /* the user data is the text the core sent, intact */
+    for (size_t i = 0; i < 140; i++) {
+        uint8_t c = io.rx[HS_BBMSG_HEADER_BYTES + strlen(io.sms_from) + 14 + i];
+        assert_true(c == ' ' || (c >= 'a' && c <= 'z'));
+    }
+    assert_int_equal(other.sms, 0); /* the secret domain saw none */
+    assert_int_equal(io.rings, 0);
+    /* the firmware answered every MESSAGE with 200 OK over the air */
+    const BbPeers *p = modem_peers(r->mo);
+    assert_int_equal(p->sms_sent, 4);
+    assert_int_equal(p->sms_ok, 4);
+    assert_int_equal(p->sms_failed, 0);
+    for (int mr = 0; mr < 4; mr++)
+        assert_int_equal(bb_peers_sms_sent(p, (uint8_t)mr)->status, 200);
+    assert_int_equal(modem_stats(r->mo)->sms_notified, 4);
+    assert_int_equal(modem_stats(r->mo)->sms_unrouted, 0);
+    /* one latency each: paging (occasions 1.28 s apart) and promotion
+     * dominate, the core network adds half an RTT */
+    assert_int_equal(r->sms.n, 4);
+    print_message("selinux-mls sms.notify p50 %.1f ms p100 %.1f ms\n",
+                  (double)pct(&r->sms, 50) / HS_MS,
+                  (double)pct(&r->sms, 100) / HS_MS);
+    assert_true(pct(&r->sms, 0) > 20 * HS_MS);
+    assert_true(pct(&r->sms, 100) < 2 * HS_S);
+    rig_close(r);
+}
+
+static hs_time sms_p95(const char *approach)
+{
+    ModemRig *r = sms_rig(approach);
+    assert_int_equal(r->sms.n, 4);
+    hs_time p95 = pct(&r->sms, 95);
+    print_message("%-12s sms.notify p50 %.2f ms p95 %.2f ms\n", approach,
+                  (double)pct(&r->sms, 50) / HS_MS, (double)p95 / HS_MS);
+    rig_close(r);
+    return p95;
+}
+
+static void test_sms_waits_for_slice(void **state)
+{
+    (void)state;
+    hs_time native = sms_p95("native");
+    hs_time mils = sms_p95("hyp-mils");
+    assert_true(mils > native);
+    assert_true(mils - native < 100 * HS_MS);
+}
+
+static void test_sms_during_call(void **state)
+{
+    (void)state;
+    ModemRig *r = rig_open_file(SMS_FILE, "selinux-mls", SOC_MIC_AP_CODEC);
+    r->sc->events[0].count = 1; /* one message before the call */
+    rig_start(r);
+    rig_run(r, SMS | CALLS);
+    no_faults(r);
+    PhoneIo io;
+    assert_int_equal(modem_phone_io(r->mo, r->unclass, &io), 0);
+    const BbPeers *p = modem_peers(r->mo);
+    /* the second message came while the call was active */
+    const BbPeerSms *m = bb_peers_sms_sent(p, 1);
+    assert_non_null(m);
+    assert_true(m->sent_at > p->active_at && m->sent_at < p->ended_at);
+    assert_int_equal(io.sms, 2);
+    assert_int_equal(io.sms_bytes, 17);
+    assert_int_equal(p->sms_ok, 2);
+    assert_int_equal(r->sms.n, 2);
+    /* and the call went on: answered, media both ways, ended by the
+     * caller's BYE, which the firmware answered in the call's dialog */
+    assert_int_equal(io.rings, 1);
+    assert_int_equal(io.answered, 1);
+    assert_int_equal(io.state, HS_CALL_ST_IDLE);
+    assert_int_equal(p->state, BB_PEER_ENDED);
+    assert_false(p->saw_bye_from_phone);
+    assert_int_equal(p->sip_status[p->n_status - 1], 200);
+    assert_true(r->m2e.n > 800);
+    assert_int_equal(modem_stats(r->mo)->ended, 1);
+    rig_close(r);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_call_end_to_end),
     cmocka_unit_test(test_ring_waits_for_slice),
@@ -404,6 +516,9 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_notify_only_times_out),
     cmocka_unit_test(test_firmware_fault),
     cmocka_unit_test(test_every_approach),
+    cmocka_unit_test(test_sms_reaches_addressee),
+    cmocka_unit_test(test_sms_waits_for_slice),
+    cmocka_unit_test(test_sms_during_call),
 };
 
 HS_TEST_GROUP(modem, tests)
