@@ -37,6 +37,7 @@ static const VirtParam mils_params[] = {
     {"virq_cycles", 71, "cycles", "virtual IRQ completion: " XEN_SRC},
     {"copy_cycles_per_kib", 256, "cycles/KiB",
      "estimate: channel copy at 4 bytes per cycle"},
+    {"crypto_cycles_per_kib", 39850, "cycles/KiB", CRYPTO_VM_SRC},
     {"slice_ms", 10, "ms",
      "estimate: partition window of the order of a 10 ms OS tick; real "
      "separation-kernel tables are configured per system"},

@@ -1054,7 +1054,20 @@ hs_time machine_io(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
     }
     if (n_hops)
         *n_hops = n;
-    return cycles_to_ps(cycles, dvfs_cur_khz(&m->dvfs, 0));
+    /* The hops' work runs on a core (the kernel's, the driver and crypto
+     * VMs'): it occupies the domain's core and draws its power, booked to
+     * the kernel pseudo-domain, deferred to resume if the AP sleeps. */
+    MachineCore *core = &m->cores[0];
+    for (size_t v = 0; v < m->n_vcpus; v++)
+        if (m->vcpus[v].domain == domain) {
+            core = &m->cores[m->vcpus[v].core];
+            break;
+        }
+    if (pmic_state(&m->pmic) != HS_PMIC_ST_AWAKE)
+        core->deferred += cycles;
+    else
+        book_kernel(m, core, cycles);
+    return cycles_to_ps(cycles, dvfs_cur_khz(&m->dvfs, core->cluster));
 }
 
 static int dma_read_dom(void *ctx, int domain, uint64_t addr, void *buf,

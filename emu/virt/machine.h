@@ -140,8 +140,10 @@ void machine_set_log_hook(Machine *m, MachineLogFunc fn, void *ctx);
 void machine_set_run_hook(Machine *m, MachineRunFunc fn, void *ctx);
 
 /* An I/O request of bytes from domain along the approach's path: counts
- * and cycles of each hop are added, hops written to *hops (may be NULL).
- * Returns the time the hops take on cluster 0 at its current clock. */
+ * and cycles of each hop are added, hops written to *hops (may be NULL),
+ * and the hops' cycles are booked as kernel work on the domain's core
+ * (its time and energy; deferred to resume while the AP is suspended).
+ * Returns the time the hops take at that core's current clock. */
 hs_time machine_io(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
                    VirtHop *hops, size_t *n_hops);
 

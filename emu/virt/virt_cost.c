@@ -233,9 +233,13 @@ size_t virt_hyp_io_path(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
     const VirtHypLayout *l = machine_approach_state(m);
     size_t n = 0;
     if (kind == VIRT_IO_NET) {
-        if (l->crypto_vm[domain] >= 0)
-            vm_hop(&hops[n++], machine_kernel_name(m, l->crypto_vm[domain]),
+        if (l->crypto_vm[domain] >= 0) {
+            /* the crypto VM seals or opens what it passes on */
+            vm_hop(&hops[n], machine_kernel_name(m, l->crypto_vm[domain]),
                    bytes);
+            hops[n++].charge.cycles +=
+                bytes * machine_vparam(m, "crypto_cycles_per_kib") / 1024;
+        }
         vm_hop(&hops[n++], machine_kernel_name(m, l->net_vm), bytes);
         hops[n++].component = "baseband";
     } else {
