@@ -13,8 +13,10 @@ R=$E2E_TMP/runs
 for f in scenarios/*.json; do
     s=$(basename "$f" .json)
     case $s in
-        # the captures of these two are read by tshark below
-        incoming-call-secret|email-sync) opts="--no-trace" ;;
+        # its trace and capture are read below
+        incoming-call-secret) opts="" ;;
+        # the capture is read by tshark below
+        email-sync) opts="--no-trace" ;;
         *) opts="--no-trace --no-pcap" ;;
     esac
     # shellcheck disable=SC2086
@@ -35,6 +37,16 @@ for d in "$R"/incoming-call-secret/*/; do
 done
 check "a serial rerun gives byte-identical results.json for every approach" \
     test -z "$diffs"
+
+# The main job's trace: a JSON document with slices per core and vCPU,
+# power and battery counters, the radio's states and the flow instants.
+T=$R/incoming-call-secret/hyp-mils/trace.json
+check "trace.json parses with complete slices, counters and metadata" \
+    jq -e '[.traceEvents[].ph] | (index("X") != null) and (index("C") != null) and (index("M") != null)' "$T"
+check "and instants for the secret room audio reaching the baseband" \
+    jq -e '[.traceEvents[] | select(.cat == "flow" and .name == "violation")] | length > 0' "$T"
+check "and the radio's RRC states" \
+    jq -e '[.traceEvents[] | select(.cat == "rrc")] | length > 0' "$T"
 
 # The air interface capture decodes as SIP and IMAP.
 P=$R/incoming-call-secret/native/radio.pcap
