@@ -93,7 +93,8 @@ typedef struct NsTunJob {
 
 /* A domain's VPN tunnel: its app's keys and the packets on the tun. */
 typedef struct NsTun {
-    bool on;              /* the domain's crypto app is on its path */
+    bool on;              /* the domain's packets go through the tunnel */
+    bool vm;              /* sealed by the crypto VM, not the domain's app */
     uint8_t key_up[32];   /* phone -> gateway */
     uint8_t key_down[32]; /* gateway -> phone */
     uint64_t ctr_up;      /* next counter the app seals with */
@@ -294,11 +295,11 @@ static bool label_and_check(NetStack *ns, int domain, const char *sealer,
     return allowed;
 }
 
-/* A packet leaves the domain's kernel (a segment, or the VPN app's
- * tunnel packet sealed by `sealer`): down the approach's path, then to
- * the bearer. */
-static int path_out(NsSock *s, const char *sealer, const uint8_t *pkt,
-                    size_t len, hs_time at)
+/* A packet leaves the domain's kernel (a segment, or a tunnel packet:
+ * sealed by the domain's app `sealer`, or with sealer NULL by the crypto
+ * VM on the path): down the approach's path, then to the bearer. */
+static int path_out(NsSock *s, const char *sealer, bool tunnel,
+                    const uint8_t *pkt, size_t len, hs_time at)
 {
     NetStack *ns = s->ns;
     VirtHop hops[VIRT_MAX_HOPS];
@@ -312,21 +313,22 @@ static int path_out(NsSock *s, const char *sealer, const uint8_t *pkt,
         return -1;
     }
     s->tx_last = t0 + cost;
-    return pkt_send(ns, s, s->domain, NS_LEG_TX, sealer != NULL, pkt, len,
-                    s->tx_last);
+    return pkt_send(ns, s, s->domain, NS_LEG_TX, tunnel, pkt, len, s->tx_last);
 }
 
 static int tun_seal_submit(NsSock *s, const uint8_t *pkt, size_t len);
+static int tun_vm_seal(NsSock *s, const uint8_t *pkt, size_t len);
 
-/* A segment the domain's kernel sends: to the VPN app's tun when the
- * domain runs one on its path, else straight out. */
+/* A segment the domain's kernel sends: to the crypto VM's tunnel or the
+ * VPN app's tun when the domain has one, else straight out. */
 static int kernel_out(void *ctx, IpTcpSide from, const uint8_t *pkt, size_t len)
 {
     NsSock *s = ctx;
     (void)from;
-    if (s->ns->dom[s->domain].tun.on)
-        return tun_seal_submit(s, pkt, len);
-    return path_out(s, NULL, pkt, len, 0);
+    const NsTun *t = &s->ns->dom[s->domain].tun;
+    if (t->on)
+        return t->vm ? tun_vm_seal(s, pkt, len) : tun_seal_submit(s, pkt, len);
+    return path_out(s, NULL, false, pkt, len, 0);
 }
 
 static int kernel_control(NsSock *s, uint8_t flags)
@@ -657,8 +659,85 @@ static int tun_seal_submit(NsSock *s, const uint8_t *pkt, size_t len)
     return 0;
 }
 
-/* A tunnel packet from the bearer for domain: up the approach's path to
- * the kernel, which hands it to the VPN app in arrival order. */
+/* The kernel's segment as it enters the tunnel: counted and captured
+ * in its plain form, as the domain's kernel sent it. */
+static void tun_inner_out(NetStack *ns, int domain, const uint8_t *pkt,
+                          size_t len, hs_time when)
+{
+    ns->st.packets_out++;
+    ns->st.bytes_out += len;
+    if (ns->capture)
+        ns->capture(ns->capture_ctx, domain, true, pkt, len, when);
+}
+
+/* The crypto VM on the domain's path seals the kernel's segment as it
+ * passes: host code standing for the VM (the guest's AEAD, its host
+ * build), done at once; machine_io's crypto VM hop prices its cycles,
+ * time and energy. The tunnel packet then takes the path like any. */
+static int tun_vm_seal(NsSock *s, const uint8_t *pkt, size_t len)
+{
+    NetStack *ns = s->ns;
+    NsTun *t = &ns->dom[s->domain].tun;
+    uint8_t sealed[NS_PKT_BYTES], tag[NS_TUN_TAG], nonce[12];
+    uint8_t out[NS_PKT_BYTES];
+    if (len > NS_PKT_BYTES) {
+        note_error(ns, "tunnel", "segment longer than a slot");
+        return -1;
+    }
+    uint64_t counter = t->ctr_up++;
+    tun_nonce(counter, nonce);
+    aead_seal(t->key_up, nonce, NULL, 0, pkt, len, sealed, tag);
+    ns->st.tun_sealed++;
+    ns->st.tun_vm_sealed++;
+    tun_inner_out(ns, s->domain, pkt, len, sim_now(ns->sim));
+    IpEndpoint src = {IP_PHONE_ADDR, (uint16_t)(NS_TUN_LOCAL + s->domain)};
+    IpEndpoint dst = {s->flow.cfg.server.addr, NS_TUN_PORT};
+    int n = tun_packet(ns, src, dst, s->domain, t->ip_id++, counter, sealed,
+                       len, tag, out, sizeof out);
+    if (n < 0)
+        return -1;
+    return path_out(s, NULL, true, out, (size_t)n, 0);
+}
+
+/* The crypto VM opens a tunnel packet on its way up the path (host
+ * code, at once, as tun_vm_seal): the segment goes on to the domain's
+ * TCP when the path's time is over. A bad tag stops it at the VM. */
+static void tun_vm_open(NetStack *ns, int domain, const IpPacketView *v,
+                        hs_time at)
+{
+    const uint8_t *sealed, *tag;
+    size_t n;
+    uint64_t counter;
+    uint8_t inner[NS_PKT_BYTES], nonce[12];
+    if (!tun_view(v, &sealed, &n, &counter, &tag) || n > NS_PKT_BYTES) {
+        ns->st.dropped++;
+        return;
+    }
+    tun_nonce(counter, nonce);
+    if (aead_open(ns->dom[domain].tun.key_down, nonce, NULL, 0, sealed, n, tag,
+                  inner) != 0) {
+        ns->st.tun_rejected++;
+        return;
+    }
+    ns->st.tun_opened++;
+    ns->st.tun_vm_opened++;
+    IpPacketView iv;
+    char err[128];
+    NsSock *s = NULL;
+    if (ip_parse(inner, n, &iv, err, sizeof err) == 0 &&
+        iv.protocol == IP_PROTO_TCP)
+        s = sock_by_port(ns, iv.dst_port);
+    if (!s || s->domain != domain || iv.src != s->flow.cfg.server.addr) {
+        ns->st.dropped++;
+        return;
+    }
+    s->kernel_last = later(s->kernel_last, at);
+    pkt_schedule(s, NS_LEG_KERNEL, inner, n, s->kernel_last);
+}
+
+/* A tunnel packet from the bearer for domain: up the approach's path,
+ * through the crypto VM that opens it, or to the kernel, which hands it
+ * to the VPN app in arrival order. */
 static void tun_rx(NetStack *ns, const uint8_t *pkt, size_t len,
                    const IpPacketView *v, hs_time when)
 {
@@ -669,9 +748,13 @@ static void tun_rx(NetStack *ns, const uint8_t *pkt, size_t len,
     }
     NsTun *t = &ns->dom[d].tun;
     hs_time cost = machine_io(ns->env.m, d, VIRT_IO_NET, len, NULL, NULL);
-    t->kernel_last = later(t->kernel_last, when + cost);
     ns->st.tun_packets_in++;
     ns->st.tun_bytes_in += len;
+    if (t->vm) {
+        tun_vm_open(ns, d, v, when + cost);
+        return;
+    }
+    t->kernel_last = later(t->kernel_last, when + cost);
     pkt_send(ns, NULL, d, NS_LEG_TUN, true, pkt, len, t->kernel_last);
 }
 
@@ -744,18 +827,14 @@ static void tun_sealed(NetStack *ns, int domain, const NsTunJob *j,
         sock_fail(s);
         return;
     }
-    /* the kernel's segment as it leaves, inside the tunnel */
-    ns->st.packets_out++;
-    ns->st.bytes_out += j->len;
-    if (ns->capture)
-        ns->capture(ns->capture_ctx, domain, true, j->data, j->len, when);
+    tun_inner_out(ns, domain, j->data, j->len, when);
     uint8_t pkt[NS_PKT_BYTES];
     IpEndpoint src = {IP_PHONE_ADDR, (uint16_t)(NS_TUN_LOCAL + domain)};
     IpEndpoint dst = {s->flow.cfg.server.addr, NS_TUN_PORT};
     int n = tun_packet(ns, src, dst, domain, t->ip_id++, j->counter, out,
                        j->len, req->tag, pkt, sizeof pkt);
     if (n >= 0)
-        path_out(s, NS_TUN_APP, pkt, (size_t)n, when);
+        path_out(s, NS_TUN_APP, true, pkt, (size_t)n, when);
 }
 
 /* The app opened j: the segment goes on to the domain's TCP. */
@@ -1276,24 +1355,34 @@ static int mail_setup(NetStack *ns, int i, char *err, size_t err_size)
     return 0;
 }
 
-/* A domain that runs the crypto app gets a VPN tunnel, unless the
- * approach's path already encrypts (a crypto service VM, the trusted
- * component there: the domain's own app is not on the path). Keys: from
- * the run's seed and the domain's name, shared with the gateway. */
+/* Whether the approach's path for domain has a crypto service VM. */
+static bool path_has_crypto_vm(Machine *m, int domain)
+{
+    VirtHop hops[VIRT_MAX_HOPS];
+    size_t n = machine_approach(m)->io_path(m, domain, VIRT_IO_NET, 0, hops);
+    for (size_t k = 0; k < n; k++)
+        if (strstr(hops[k].component, "crypto"))
+            return true;
+    return false;
+}
+
+/* A domain whose path has a crypto service VM gets a VPN tunnel sealed
+ * by that VM (the trusted encryptor there: the domain's own app, if it
+ * runs one, is not on the path); else a domain that runs the crypto app
+ * gets one sealed by the app. Keys: from the run's seed and the domain's
+ * name, shared with the gateway. */
 static int tun_setup(NetStack *ns, int i, char *err, size_t err_size)
 {
     Machine *m = ns->env.m;
     NsTun *t = &ns->dom[i].tun;
-    if (!scenario_domain_app(ns->env.sc, i, SCENARIO_APP_CRYPTO))
+    t->vm = path_has_crypto_vm(m, i);
+    if (!t->vm && !scenario_domain_app(ns->env.sc, i, SCENARIO_APP_CRYPTO))
         return 0;
-    VirtHop hops[VIRT_MAX_HOPS];
-    size_t n = machine_approach(m)->io_path(m, i, VIRT_IO_NET, 0, hops);
-    for (size_t k = 0; k < n; k++)
-        if (strstr(hops[k].component, "crypto"))
-            return 0;
-    t->q = calloc(NS_TUN_QUEUE, sizeof *t->q);
-    if (!t->q)
-        return hs_errorf(err, err_size, "netstack: out of memory");
+    if (!t->vm) {
+        t->q = calloc(NS_TUN_QUEUE, sizeof *t->q);
+        if (!t->q)
+            return hs_errorf(err, err_size, "netstack: out of memory");
+    }
     char name[64];
     snprintf(name, sizeof name, "vpn.%s", machine_domain_name(m, i));
     SimRng *r = sim_rng(ns->sim, name);
@@ -1364,9 +1453,9 @@ int netstack_finish(NetStack *ns, Results *r, char *err, size_t err_size)
                          "netstack: %llu TCP model errors, the latest: %s",
                          (unsigned long long)ns->st.errors, ns->st.last_error);
     /* a domain's own VPN app declassifies its packets by encryption, so
-     * it is trusted by the run */
+     * it is trusted by the run (a crypto VM already is a machine kernel) */
     for (size_t i = 0; i < ns->n_domains; i++) {
-        if (!ns->dom[i].tun.on)
+        if (!ns->dom[i].tun.on || ns->dom[i].tun.vm)
             continue;
         char name[80];
         snprintf(name, sizeof name, "%s (%s)", NS_TUN_APP,

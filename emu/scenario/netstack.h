@@ -39,7 +39,7 @@
  * VPN (Android's VpnService model). A domain that runs the `crypto` app
  * has a tunnel, unless the approach's path has a crypto service VM (the
  * hypervisor approaches: that VM is the trusted encryptor there, and the
- * domain's app is not on the path). The kernel routes each of the
+ * domain's app is not on the path; see below). The kernel routes each of the
  * domain's segments to its tun: the segment waits in a per-domain FIFO,
  * and the head is handed to the app as HS_EV_CALL HS_CALL_TUN_SEAL with
  * an HsAeadRequest at HS_TUN_IO_ADDR (guest/apps/crypto.h). The guest
@@ -57,6 +57,15 @@
  * sealed, and the kernel hands each to the app (HS_CALL_TUN_OPEN) before
  * its TCP sees it. The inner TCP is the same flow as without the tunnel;
  * the wire carries 60 bytes more per segment (IPv4, UDP, header, tag).
+ *
+ * Crypto VM tunnel. A domain whose path has a crypto service VM has the
+ * same tunnel (wire format, gateway, keys, nonces), with that VM as the
+ * phone's end, whether the domain runs the crypto app or not: the VM
+ * seals each segment as it passes down the path and opens each tunnel
+ * packet on its way up. Host code stands for the VM (the host build of
+ * the same AEAD), at once, with no guest call: the path's crypto VM hop
+ * (machine_io, charged the tunnel packet's length) already prices its
+ * cycles, time and energy. tun_vm_sealed / tun_vm_opened count its work.
  *
  * Labels. A transfer domain -> network is reported with the domain's
  * level, sink "network" cleared unclassified, path = the hops, and the
@@ -127,7 +136,8 @@ typedef struct NetStackStats {
     uint64_t packets_in, bytes_in;           /* segments the kernels took in */
     uint64_t blocked;                        /* packets the policy refused */
     uint64_t dropped;                        /* refused by the links, stale */
-    uint64_t tun_sealed, tun_opened;         /* packets the VPN apps did */
+    uint64_t tun_sealed, tun_opened;         /* by the phone's tunnel ends */
+    uint64_t tun_vm_sealed, tun_vm_opened;   /* of those, by crypto VMs */
     uint64_t tun_packets_out, tun_bytes_out; /* tunnel packets sent */
     uint64_t tun_packets_in, tun_bytes_in;   /* tunnel packets received */
     uint64_t tun_rejected; /* bad tag: at the gateway or the app */

@@ -697,6 +697,8 @@ static void test_vpn_one_kernel_approaches(void **state)
         assert_int_equal(st->tun_failed, 0);
         /* every segment the kernel sent went sealed, 60 bytes longer */
         assert_true(st->tun_sealed > 0 && st->tun_opened > 0);
+        assert_int_equal(st->tun_vm_sealed, 0); /* all the app's */
+        assert_int_equal(st->tun_vm_opened, 0);
         assert_int_equal(st->tun_packets_out, st->packets_out);
         assert_int_equal(st->tun_bytes_out,
                          st->bytes_out + 60 * st->packets_out);
@@ -709,22 +711,59 @@ static void test_vpn_one_kernel_approaches(void **state)
     }
 }
 
-/* Under hyp-mils the crypto VM encrypts: the domain's app is not on the
- * path and the run is the same as without it. */
-static void test_vpn_hyp_mils_unchanged(void **state)
+/* Under hyp-mils the crypto VM is the tunnel's end: it seals and opens
+ * every packet of the secret domain, so the domain's app is not on the
+ * path and the run is the same with it as without it. */
+static void test_vpn_hyp_mils_crypto_vm_seals(void **state)
 {
     (void)state;
     SyncRun with, without;
     run_syncs_vpn("hyp-mils", RUN_SYNCS, true, &with);
     run_syncs("hyp-mils", RUN_SYNCS, &without);
-    assert_int_equal(with.st.tun_sealed, 0);
+    const NetStackStats *st = &with.st;
+    assert_true(st->tun_sealed > 0 && st->tun_opened > 0);
+    /* the VM's, none the guest app's */
+    assert_int_equal(st->tun_vm_sealed, st->tun_sealed);
+    assert_int_equal(st->tun_vm_opened, st->tun_opened);
     assert_int_equal(with.n, without.n);
     assert_memory_equal(with.lat, without.lat, sizeof with.lat);
     assert_memory_equal(&with.counts, &without.counts, sizeof with.counts);
     assert_int_equal(with.instructions, without.instructions);
+    assert_memory_equal(&with.st, &without.st, sizeof with.st);
     assert_int_equal(with.violations, 0);
     assert_true(with.crypto_path);
     assert_false(with.app_path);
+}
+
+/* Under hyp-mils, with no crypto app at all, the secret domain's syncs
+ * complete and every segment leaves in the tunnel, 60 bytes longer
+ * (IPv4, UDP, WireGuard header, tag), as under the one-kernel approaches
+ * with the app; the gateway accepts every seal and the VM every reply. */
+static void test_vpn_hyp_mils_wire(void **state)
+{
+    (void)state;
+    SyncRun s;
+    run_syncs("hyp-mils", RUN_SYNCS, &s);
+    const NetStackStats *st = &s.st;
+    print_message("netstack: hyp-mils tunnel: %llu segments, %llu B inside, "
+                  "%llu B on the wire; %llu opened\n",
+                  (unsigned long long)st->packets_out,
+                  (unsigned long long)st->bytes_out,
+                  (unsigned long long)st->tun_bytes_out,
+                  (unsigned long long)st->tun_opened);
+    assert_int_equal(s.done, RUN_SYNCS);
+    assert_int_equal(s.failed, 0);
+    assert_int_equal(s.n, RUN_SYNCS);
+    assert_int_equal(s.seq_bad, 0);
+    assert_true(st->packets_out > 0);
+    assert_int_equal(st->tun_packets_out, st->packets_out);
+    assert_int_equal(st->tun_vm_sealed, st->packets_out);
+    assert_int_equal(st->tun_bytes_out, st->bytes_out + 60 * st->packets_out);
+    assert_int_equal(st->tun_rejected, 0);
+    assert_int_equal(st->tun_vm_opened, st->packets_in);
+    assert_int_equal(st->tun_bytes_in, st->bytes_in + 60 * st->tun_packets_in);
+    assert_int_equal(st->dropped, 0);
+    assert_int_equal(s.violations, 0);
 }
 
 static void test_vpn_deterministic(void **state)
@@ -804,7 +843,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_download),
     cmocka_unit_test(test_covert_radio),
     cmocka_unit_test(test_vpn_one_kernel_approaches),
-    cmocka_unit_test(test_vpn_hyp_mils_unchanged),
+    cmocka_unit_test(test_vpn_hyp_mils_crypto_vm_seals),
+    cmocka_unit_test(test_vpn_hyp_mils_wire),
     cmocka_unit_test(test_vpn_deterministic),
     cmocka_unit_test(test_vpn_gateway_rejects_bad_seal),
     cmocka_unit_test(test_many_connections),
