@@ -83,7 +83,8 @@ struct Modem {
     SimRng *answer_rng;
     bool has_calls;
     bool has_sms;
-    bool sms_wait[256]; /* by RP-MR: placed, not yet notified */
+    bool sms_wait[256];                 /* by RP-MR: placed, not yet notified */
+    bool sms_card[MACHINE_MAX_DOMAINS]; /* an SMS card to draw */
 };
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -317,8 +318,28 @@ static void on_up_doorbell(void *ctx, int line, bool level)
 
 static void ring_seen(Modem *mo, hs_time when);
 
+/* The addressee's ui draws the message's card; its frame takes the
+ * approach's display path (sms.shown: the phone app's take -> the card
+ * on the panel). Out of the MMIO access that saw the take, at Sim time. */
+static void sms_card_fire(Sim *sim, void *ctx, hs_time now)
+{
+    (void)sim;
+    Modem *mo = ctx;
+    void *disp =
+        mo->env->part ? mo->env->part(mo->env->part_ctx, "display") : NULL;
+    for (size_t d = 0; d < mo->n_dom && d < MACHINE_MAX_DOMAINS; d++) {
+        if (!mo->sms_card[d])
+            continue;
+        mo->sms_card[d] = false;
+        char err[256];
+        if (disp && run_display_notify(disp, (int)d, "sms.shown", now, err,
+                                       sizeof err) < 0)
+            mo->stats.notify_failed++;
+    }
+}
+
 /* The phone app has an SMS: the notification is up. */
-static void sms_seen(Modem *mo, uint32_t mr, hs_time when)
+static void sms_seen(Modem *mo, int domain, uint32_t mr, hs_time when)
 {
     const BbPeerSms *m = bb_peers_sms_sent(&mo->peers, (uint8_t)mr);
     if (mr > 255 || !m || !mo->sms_wait[mr])
@@ -326,6 +347,13 @@ static void sms_seen(Modem *mo, uint32_t mr, hs_time when)
     mo->sms_wait[mr] = false;
     mo->stats.sms_notified++;
     latency(mo, "sms.notify", when > m->sent_at ? when - m->sent_at : 0);
+    if (domain >= 0 && domain < MACHINE_MAX_DOMAINS &&
+        scenario_domain_app(mo->env->sc, domain, SCENARIO_APP_UI)) {
+        mo->sms_card[domain] = true;
+        hs_time now = sim_now(mo->sim);
+        sim_call_at(mo->sim, when > now ? when : now, "modem.sms-card",
+                    sms_card_fire, mo, 0);
+    }
 }
 
 static bool own_window(const Modem *mo, const BusAccess *acc)
@@ -362,7 +390,7 @@ static void window_write(Device *dev, uint64_t off, uint64_t value,
     if (type == HS_BBMSG_RING && acc->domain == mo->phone_dom)
         ring_seen(mo, acc->when);
     else if (type == HS_BBMSG_SMS)
-        sms_seen(mo, arg, acc->when);
+        sms_seen(mo, acc->domain, arg, acc->when);
 }
 
 static const DeviceOps window_ops = {

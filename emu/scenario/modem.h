@@ -57,7 +57,11 @@
  * (its playout log); call.mouth_to_ear = per uplink frame, capture of its
  * first sample -> playout at the remote party (peers.h); sms.notify =
  * the MESSAGE leaving the IMS core -> SMS taken by the addressee's phone
- * app (the RX_POP access, at the vCPU's time), matched by RP-MR.
+ * app (the RX_POP access, at the vCPU's time), matched by RP-MR. With a
+ * display part, the ring and the message are then drawn as cards by the
+ * domain's ui: call.notify and sms.shown run from the app's take to the
+ * card on the panel (run_display.h); an approach that keeps a background
+ * domain off the panel (containers) shows neither.
  *
  * Microphone. The mic's label timeline is the scenario's ambient
  * periods, so a frame carries the highest ambient label over its
