@@ -9,6 +9,7 @@
 #define HS_CLI_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum {
     HS_EXIT_OK = 0,
@@ -36,15 +37,19 @@ extern const CliCommand cli_cmd_guest;
 int cli_usage_error(const CliCommand *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* Says plainly that a part of handset is not built yet and that no result
- * was produced; returns HS_EXIT_USAGE. */
-int cli_not_built(const CliCommand *cmd, const char *what);
-
 /* `handset run` (compare false) and `handset compare` (true): parses the
  * options, runs the jobs and, for compare or several runs, writes the
  * side-by-side table (runner.c). Returns an exit code. */
 int cli_run_scenario(const CliCommand *cmd, int argc, char **argv,
                      bool compare);
+
+/* Finds a build product (the guest image, the baseband firmware): the
+ * path in $env when set (the caller's loader reports what is wrong with
+ * it), else rel next to the executable (the build tree: build/REL), else
+ * HS_DATADIR/guest/NAME. Returns 0 with the path in buf, or -1 with the
+ * last place tried in buf. */
+int cli_find_build_file(const char *env, const char *rel, const char *name,
+                        char *buf, size_t size);
 
 /* True if argv holds -h or --help. */
 bool cli_wants_help(int argc, char **argv);

@@ -109,30 +109,6 @@ static int parse_mhz(const char *s, uint64_t *khz)
     return 0;
 }
 
-/* Finds the domain image; returns 0 with the path in buf, or -1. */
-static int find_image(char *buf, size_t size)
-{
-    const char *env = getenv("HANDSET_GUEST_IMAGE");
-    if (env && *env) {
-        snprintf(buf, size, "%s", env);
-        return 0;
-    }
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            snprintf(buf, size, "%s/guest/domain.elf", exe);
-            if (access(buf, R_OK) == 0)
-                return 0;
-        }
-    }
-    snprintf(buf, size, "%s/guest/domain.elf", HS_DATADIR);
-    return access(buf, R_OK) == 0 ? 0 : -1;
-}
-
 static double wall_s(void)
 {
     struct timespec ts;
@@ -220,7 +196,8 @@ static int guest_main(int argc, char **argv)
         khz = core->default_khz;
 
     char path[PATH_MAX + 32];
-    if (find_image(path, sizeof path) < 0) {
+    if (cli_find_build_file("HANDSET_GUEST_IMAGE", "guest/domain.elf",
+                            "domain.elf", path, sizeof path) < 0) {
         fprintf(stderr,
                 "handset guest: no guest image: set HANDSET_GUEST_IMAGE, or "
                 "build it (make) so that guest/domain.elf sits next to the "

@@ -4,6 +4,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <stdlib.h>
+#include <limits.h>
 
 #include "cli/cli.h"
 
@@ -52,13 +55,29 @@ int cli_usage_error(const CliCommand *cmd, const char *fmt, ...)
     return HS_EXIT_USAGE;
 }
 
-int cli_not_built(const CliCommand *cmd, const char *what)
+int cli_find_build_file(const char *env, const char *rel, const char *name,
+                        char *buf, size_t size)
 {
-    fprintf(stderr,
-            "handset %s: %s is not built yet in this version of handset; "
-            "no result was produced.\n",
-            cmd->name, what);
-    return HS_EXIT_USAGE;
+    const char *e = getenv(env);
+    if (e && *e) {
+        /* the user means this file: the loader names what is wrong */
+        snprintf(buf, size, "%s", e);
+        return 0;
+    }
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            if ((size_t)snprintf(buf, size, "%s/%s", exe, rel) < size &&
+                access(buf, R_OK) == 0)
+                return 0;
+        }
+    }
+    snprintf(buf, size, "%s/guest/%s", HS_DATADIR, name);
+    return access(buf, R_OK) == 0 ? 0 : -1;
 }
 
 bool cli_wants_help(int argc, char **argv)

@@ -60,32 +60,6 @@ static void path_fmt(char *buf, size_t size, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Finds a build product: $ENV, else next to the executable (the build
- * tree: build/REL), else the install location HS_DATADIR/guest/NAME. */
-static int find_file(const char *env, const char *rel, const char *name,
-                     char *buf, size_t size)
-{
-    const char *e = getenv(env);
-    if (e && *e) {
-        snprintf(buf, size, "%s", e);
-        return access(buf, R_OK);
-    }
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            path_fmt(buf, size, "%s/%s", exe, rel);
-            if (access(buf, R_OK) == 0)
-                return 0;
-        }
-    }
-    snprintf(buf, size, "%s/guest/%s", HS_DATADIR, name);
-    return access(buf, R_OK);
-}
-
 static int parse_opts(const CliCommand *cmd, int argc, char **argv, Opts *o)
 {
     memset(o, 0, sizeof *o);
@@ -431,8 +405,8 @@ int cli_run_scenario(const CliCommand *cmd, int argc, char **argv, bool compare)
         rc = HS_EXIT_USAGE;
         goto done;
     }
-    if (find_file("HANDSET_GUEST_IMAGE", "guest/domain.elf", "domain.elf",
-                  c.image, sizeof c.image) < 0) {
+    if (cli_find_build_file("HANDSET_GUEST_IMAGE", "guest/domain.elf",
+                            "domain.elf", c.image, sizeof c.image) < 0) {
         fprintf(stderr,
                 "cannot find the guest image (%s): build it with "
                 "make, or set HANDSET_GUEST_IMAGE\n",
@@ -440,8 +414,9 @@ int cli_run_scenario(const CliCommand *cmd, int argc, char **argv, bool compare)
         rc = HS_EXIT_USAGE;
         goto done;
     }
-    if (find_file("HANDSET_FIRMWARE", "baseband/firmware.elf", "firmware.elf",
-                  c.firmware, sizeof c.firmware) < 0) {
+    if (cli_find_build_file("HANDSET_FIRMWARE", "baseband/firmware.elf",
+                            "firmware.elf", c.firmware,
+                            sizeof c.firmware) < 0) {
         fprintf(stderr,
                 "cannot find the baseband firmware (%s): build it "
                 "with make, or set HANDSET_FIRMWARE\n",

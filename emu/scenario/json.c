@@ -10,6 +10,7 @@
  * floating point on its way to an integer.
  */
 #include "scenario/json.h"
+#include "sim/text.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -911,31 +912,6 @@ int json_expect_object(JsonDoc *doc, const json_t *value, const char *path)
     return json_fail(doc, path, "expected an object");
 }
 
-size_t json_edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 64 || lb > 64)
-        return la > lb ? la : lb; /* long keys: no suggestion needed */
-    size_t row[65];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
 int json_check_keys(JsonDoc *doc, const json_t *obj, const char *prefix,
                     const char *const allowed[])
 {
@@ -967,7 +943,7 @@ int json_check_keys(JsonDoc *doc, const json_t *obj, const char *prefix,
     const char *best = NULL;
     size_t best_d = 3;
     for (size_t i = 0; allowed[i]; i++) {
-        size_t d = json_edit_distance(first_key, allowed[i]);
+        size_t d = hs_edit_distance(first_key, allowed[i]);
         if (d < best_d) {
             best_d = d;
             best = allowed[i];

@@ -190,9 +190,6 @@ int json_expect_object(JsonDoc *doc, const json_t *value, const char *path);
 int json_check_keys(JsonDoc *doc, const json_t *obj, const char *prefix,
                     const char *const allowed[]);
 
-/* Levenshtein distance between a and b (for suggestions). */
-size_t json_edit_distance(const char *a, const char *b);
-
 /*
  * Decimal arithmetic. json_decimal_scale stores d * 10^scale_exp10 rounded
  * half away from zero (exact when *inexact is left false) and returns 0,

@@ -145,11 +145,6 @@ RunStatus run_check_built(const Scenario *sc, char *err, size_t err_size)
         snprintf(item, sizeof item, "action '%s'", scenario_action_names[a]);
         list_add(missing, sizeof missing, item);
     }
-    for (size_t i = 0; i < N_PARTS; i++) {
-        const char *what = parts[i]->unbuilt ? parts[i]->unbuilt(sc) : NULL;
-        if (what)
-            list_add(missing, sizeof missing, what);
-    }
     if (!*missing)
         return RUN_OK;
     hs_errorf(err, err_size,
@@ -518,12 +513,11 @@ static int run_machine(Run *r, char *err, size_t err_size)
 
 /* ---- results ------------------------------------------------------------- */
 
-static const char *verdict_results(FlowVerdict v, ResultsVerdict *out)
+static ResultsVerdict verdict_results(FlowVerdict v)
 {
-    *out = v == FLOW_BLOCKED     ? RESULTS_BLOCKED
+    return v == FLOW_BLOCKED     ? RESULTS_BLOCKED
            : v == FLOW_VIOLATION ? RESULTS_VIOLATION
                                  : RESULTS_ALLOWED;
-    return flow_verdict_name(v);
 }
 
 static int collect(Run *r, char *err, size_t err_size)
@@ -591,8 +585,8 @@ static int collect(Run *r, char *err, size_t err_size)
             .bytes = fr->bytes,
             .transfers = fr->transfers,
             .path = fr->path,
+            .verdict = verdict_results(fr->verdict),
         };
-        verdict_results(fr->verdict, &f.verdict);
         if (results_add_flow(res, &f, err, err_size) < 0)
             return -1;
     }

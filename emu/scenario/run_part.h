@@ -22,9 +22,6 @@ typedef struct RunPart {
     const char *name; /* "covert", "modem", ... */
     bool (*owns_app)(ScenarioAppKind kind);
     bool (*owns_action)(ScenarioAction action);
-    /* What the scenario asks of this part that is not built yet (a
-     * phrase), or NULL. May be NULL itself. */
-    const char *(*unbuilt)(const Scenario *sc);
     /* Another part this one needs (created first, even when the scenario
      * uses nothing it owns, and found with env->part), or NULL. */
     const char *needs;

@@ -11,6 +11,7 @@
  * error stops the load.
  */
 #include "scenario/scenario.h"
+#include "sim/text.h"
 
 #include <inttypes.h>
 #include <limits.h>
@@ -196,7 +197,7 @@ static void suggest(char *buf, size_t size, const char *s,
     const char *best = NULL;
     size_t best_d = 3;
     for (size_t i = 0; i < n; i++) {
-        size_t d = json_edit_distance(s, names[i]);
+        size_t d = hs_edit_distance(s, names[i]);
         if (d < best_d) {
             best_d = d;
             best = names[i];

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "scenario/json.h"
+#include "sim/text.h"
 
 static JsonDoc *load(const char *text)
 {
@@ -300,10 +301,10 @@ static void test_edit_distance_and_paths(void **state)
 {
     (void)state;
     char buf[JSON_PATH_MAX];
-    assert_int_equal(json_edit_distance("kitten", "sitting"), 3);
-    assert_int_equal(json_edit_distance("", "abc"), 3);
-    assert_int_equal(json_edit_distance("same", "same"), 0);
-    assert_int_equal(json_edit_distance("capacity_mha", "capacity_mah"), 2);
+    assert_int_equal(hs_edit_distance("kitten", "sitting"), 3);
+    assert_int_equal(hs_edit_distance("", "abc"), 3);
+    assert_int_equal(hs_edit_distance("same", "same"), 0);
+    assert_int_equal(hs_edit_distance("capacity_mha", "capacity_mah"), 2);
     assert_string_equal(json_path_key(buf, sizeof buf, "", "a"), "a");
     assert_string_equal(json_path_key(buf, sizeof buf, "a[1]", "b"), "a[1].b");
     assert_string_equal(json_path_index(buf, sizeof buf, "opps", 2), "opps[2]");
