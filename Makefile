@@ -40,8 +40,9 @@ LDFLAGS := $(SAN_FLAGS)
 LIBS := $(UNICORN_LIBS) $(JANSSON_LIBS) $(PCAP_LIBS) $(ELF_LIBS) -lm -lpthread
 
 # ---- host sources -------------------------------------------------------
-LIB_DIRS := emu/sim emu/cpu emu/bus emu/virt emu/power emu/flow \
-            emu/scenario emu/out soc_models/devices baseband
+LIB_DIRS := emu/sim emu/config emu/cpu emu/bus emu/net emu/machine emu/virt \
+            emu/power emu/flow emu/phone emu/run emu/out soc_models/devices \
+            baseband
 LIB_SRCS := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
 CLI_SRCS := $(wildcard emu/cli/*.c)
 REF_SRCS := $(wildcard guest/lib/*.c)

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "baseband/firmware/bb_abi.h"
-#include "baseband/ip.h"
+#include "net/ip.h"
 
 /* The system-control window: clock and log. */
 typedef struct BbSys {

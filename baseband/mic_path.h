@@ -33,7 +33,7 @@
 #include "bus/bus.h"
 #include "bus/dma.h"
 #include "flow/monitor.h"
-#include "scenario/soc.h"
+#include "config/soc.h"
 #include "soc_models/devices/audio.h"
 #include "soc_models/devices/mic.h"
 

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "baseband/firmware/bb_abi.h"
-#include "baseband/ip.h"
+#include "net/ip.h"
 
 static void update_irq(BbRadio *r)
 {

@@ -40,7 +40,7 @@
 #include <stdint.h>
 
 #include "power/meter.h"
-#include "scenario/soc.h"
+#include "config/soc.h"
 #include "sim/sim.h"
 
 typedef enum RrcState {

@@ -32,8 +32,8 @@
 #include <unistd.h>
 
 #include "bench/gbench.h"
-#include "scenario/run.h"
-#include "scenario/scenario.h"
+#include "run/run.h"
+#include "config/scenario.h"
 
 typedef struct ScenarioBench {
     char scenario[64];

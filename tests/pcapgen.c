@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "baseband/imap_peer.h"
-#include "baseband/ip.h"
-#include "baseband/rtp.h"
-#include "baseband/sip.h"
+#include "net/imap_peer.h"
+#include "net/ip.h"
+#include "net/rtp.h"
+#include "net/sip.h"
 #include "out/pcap.h"
 
 typedef struct Gen {

@@ -14,8 +14,8 @@
 
 #include "cli/cli.h"
 #include "out/check.h"
-#include "scenario/names.h"
-#include "scenario/scenario.h"
+#include "config/names.h"
+#include "config/scenario.h"
 #include "sim/error.h"
 
 static int check_main(int argc, char **argv);

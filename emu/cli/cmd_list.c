@@ -10,9 +10,9 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "scenario/datadir.h"
-#include "scenario/scenario.h"
-#include "scenario/soc.h"
+#include "config/datadir.h"
+#include "config/scenario.h"
+#include "config/soc.h"
 #include "virt/approach.h"
 
 static int list_main(int argc, char **argv);

@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "scenario/json.h"
-#include "scenario/scenario.h"
-#include "scenario/soc.h"
+#include "config/json.h"
+#include "config/scenario.h"
+#include "config/soc.h"
 
 static int validate_main(int argc, char **argv);
 

@@ -23,8 +23,8 @@
 
 #include "cli/cli.h"
 #include "out/compare.h"
-#include "scenario/run.h"
-#include "scenario/scenario.h"
+#include "run/run.h"
+#include "config/scenario.h"
 #include "sim/time.h"
 #include "virt/approach.h"
 

@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 
 #include "out/results.h"
-#include "scenario/json.h"
+#include "config/json.h"
 
 #define PATH_BUF 1024 /* longest metric path reported */
 

@@ -8,7 +8,7 @@
 #ifndef HS_VIRT_COMMON_H
 #define HS_VIRT_COMMON_H
 
-#include "virt/machine.h"
+#include "machine/machine.h"
 
 /* What the crypto VM's ChaCha20-Poly1305 costs per KiB: the same code the
  * domains' crypto app runs, measured on the modelled core. */

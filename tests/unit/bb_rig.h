@@ -9,8 +9,8 @@
 #define HS_TESTS_BB_RIG_H
 
 #include "baseband/baseband.h"
-#include "baseband/peers.h"
-#include "scenario/soc.h"
+#include "net/peers.h"
+#include "config/soc.h"
 
 typedef struct BbRig {
     SocModel *soc;

@@ -11,8 +11,8 @@
 
 #include "baseband/baseband.h"
 #include "baseband/firmware/bb_abi.h"
-#include "baseband/ip.h"
-#include "scenario/soc.h"
+#include "net/ip.h"
+#include "config/soc.h"
 
 #define AP_BUF 0x40000000ULL
 

@@ -12,9 +12,9 @@
 #include <string.h>
 
 #include "baseband/baseband.h"
-#include "baseband/bearer.h"
-#include "baseband/data_peer.h"
-#include "scenario/soc.h"
+#include "phone/bearer.h"
+#include "net/data_peer.h"
+#include "config/soc.h"
 
 #define AP_BUF 0x40000000ULL
 #define MSG_BYTES 6000

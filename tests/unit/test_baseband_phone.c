@@ -11,9 +11,9 @@
 
 #include "guest/apps/phone.h"
 #include "baseband/baseband.h"
-#include "baseband/peers.h"
+#include "net/peers.h"
 #include "cpu/elf_load.h"
-#include "scenario/soc.h"
+#include "config/soc.h"
 #include "soc_models/devices/intc.h"
 
 typedef struct Rig {

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "baseband/imap_peer.h"
+#include "net/imap_peer.h"
 
 static void test_message_sizes_and_mime(void **state)
 {

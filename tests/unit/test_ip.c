@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "baseband/ip.h"
+#include "net/ip.h"
 
 /* Reference checksum: a plain 64-bit sum of 16-bit words, folded at the
  * end (RFC 1071 section 4.1 done the slow way). */

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "scenario/json.h"
+#include "config/json.h"
 #include "sim/text.h"
 
 static JsonDoc *load(const char *text)

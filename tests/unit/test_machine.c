@@ -10,7 +10,7 @@
 
 #include "cpu/vcpu.h"
 #include "guest/apps/ui.h"
-#include "scenario/socmap.h"
+#include "machine/socmap.h"
 #include "soc_models/devices/storage.h"
 
 static const char *const built[] = {"native",   "selinux-mls", "hyp-pv",

@@ -9,7 +9,7 @@
 
 #include <stdio.h>
 
-#include "virt/machine.h"
+#include "machine/machine.h"
 
 typedef struct Rig {
     SocModel *soc;

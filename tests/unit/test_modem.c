@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "baseband/firmware/bb_abi.h"
-#include "scenario/modem.h"
+#include "phone/modem.h"
 
 #define MAX_SAMPLES 4096
 

@@ -11,13 +11,13 @@
 #include <string.h>
 
 #include "baseband/baseband.h"
-#include "baseband/bearer.h"
+#include "phone/bearer.h"
 #include "guest/apps/covert.h"
 #include "guest/apps/mail.h"
 #include "guest/apps/netget.h"
 #include "guest/lib/mime.h"
-#include "scenario/netpeer.h"
-#include "scenario/netstack.h"
+#include "net/netpeer.h"
+#include "phone/netstack.h"
 #include "test_machine_rig.h"
 
 #define AP_BUF 0x40000000ULL

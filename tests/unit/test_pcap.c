@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "baseband/ip.h"
+#include "net/ip.h"
 #include "out/pcap.h"
 
 typedef struct Dir {

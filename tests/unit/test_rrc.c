@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "baseband/rrc.h"
-#include "scenario/soc.h"
+#include "config/soc.h"
 
 typedef struct Rig {
     SocModel *soc;

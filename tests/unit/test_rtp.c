@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "baseband/rtp.h"
+#include "net/rtp.h"
 
 static void test_g722_frames(void **state)
 {

@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "flow/monitor.h"
-#include "scenario/run_display.h"
-#include "scenario/run_part.h"
+#include "phone/display.h"
+#include "run/run_part.h"
 
 #define MAX_NAMES 8
 

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scenario/scenario.h"
+#include "config/scenario.h"
 
 /* Shipped SoC names resolve through the data directory; the test binary
  * lives in build/tests/, not in the source tree, so each test points

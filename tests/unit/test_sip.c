@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "baseband/sip.h"
+#include "net/sip.h"
 
 static SipCallConfig call_cfg(bool amr)
 {

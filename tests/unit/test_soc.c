@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scenario/soc.h"
+#include "config/soc.h"
 
 static SocModel *load_ok(const char *relative)
 {

@@ -12,7 +12,7 @@
 
 #include "bus/dma.h"
 #include "platform.h"
-#include "scenario/socmap.h"
+#include "machine/socmap.h"
 
 static SocModel *load(const char *name)
 {

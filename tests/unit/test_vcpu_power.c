@@ -12,7 +12,7 @@
 #include "cpu/elf_load.h"
 #include "cpu/vcpu.h"
 #include "platform.h"
-#include "scenario/socmap.h"
+#include "machine/socmap.h"
 
 typedef struct OppRun {
     uint64_t instructions; /* executed by the workload */

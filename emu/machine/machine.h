@@ -1,0 +1,237 @@
+/*
+ * machine.h - one run's hardware and software: the event kernel, the
+ * power meter, the SoC's devices, the physical cores, the domains with
+ * their vCPUs on the shared guest image, and the kernels an approach
+ * creates (approach.h).
+ *
+ * Execution. Each physical core is a self-rescheduling event. At each
+ * dispatch the core first runs pending kernel work (housekeeping, the
+ * hypervisor's slice switches), then asks the approach for a vCPU and a
+ * limit, and runs that vCPU for one quantum at most (budget = time x
+ * frequency / CPI), reporting the busy stretch to DVFS with the running
+ * domain. The core's next dispatch is at the vCPU's local time at the end
+ * of the quantum, so events arriving during a quantum are seen at its end
+ * (machine.quantum_us bounds the skew). Kernel and hypervisor work is
+ * booked to a pseudo-domain, index n_domains in the meter ("kernel").
+ *
+ * Events. Each domain has a queue of pending guest events (injected IRQs,
+ * messages, workloads, timer deadlines). An idle vCPU whose domain has a
+ * queued event is runnable; when it is dispatched the event is entered
+ * (vcpu_enter) after the approach's delivery cost, and the latency hook
+ * sees (injected, entered).
+ *
+ * Suspend. While any core has work or any vCPU is runnable the machine
+ * holds the host wakelock "machine.run". When nothing (counted by the
+ * approach's PmicPolicy) holds the AP awake the PMIC suspends after its
+ * autosleep delay; no core dispatches unless the PMIC is AWAKE. Wake
+ * sources: injected events, vCPU sleep deadlines, kernel housekeeping
+ * alarms, and whatever the approach adds (the hyp-mils slice timer).
+ *
+ * Kernels. Every OS-type kernel (OS, driver VM, service VM, secure OS)
+ * wakes every machine.kernel_wake_ms with a seeded phase and does
+ * machine.kernel_wake_cycles of housekeeping, so N kernels cost N
+ * kernels' wake-ups. A hypervisor (or EL3 monitor) and a secure-world OS
+ * have no periodic alarm of their own: they run only when called or at
+ * their own scheduling events.
+ *
+ * Errors: construction returns NULL with a message; guest faults kill the
+ * faulting vCPU (machine_fault) and the run goes on. Nothing here prints
+ * or exits.
+ */
+#ifndef HS_VIRT_MACHINE_H
+#define HS_VIRT_MACHINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bus/dma.h"
+#include "cpu/vcpu.h"
+#include "power/meter.h"
+#include "config/soc.h"
+#include "sim/sim.h"
+#include "soc_models/devices/dvfs.h"
+#include "soc_models/devices/pmic.h"
+#include "virt/approach.h"
+
+#define MACHINE_MAX_DOMAINS 8
+#define MACHINE_MAX_VCPUS 32
+#define MACHINE_MAX_KERNELS 16
+#define MACHINE_MAX_CORES 16
+#define MACHINE_QUEUE_LEN 64 /* pending events per domain */
+#define MACHINE_MAX_SETS 64
+
+/* One security domain. */
+typedef struct MachineDomainConfig {
+    const char *name; /* "secret" */
+    int level;        /* MLS level 0 (unclassified) .. 3 (top secret) */
+    unsigned n_vcpus; /* 1 .. ; 0 means 1 */
+} MachineDomainConfig;
+
+typedef struct MachineConfig {
+    const SocModel *soc;                /* must outlive the machine */
+    const char *approach;               /* approach name */
+    uint64_t seed;                      /* run seed */
+    const char *image_path;             /* the domains' guest image */
+    const MachineDomainConfig *domains; /* n_domains entries */
+    size_t n_domains;                   /* 1 .. MACHINE_MAX_DOMAINS */
+    unsigned max_cores;                 /* use at most this many (0: all) */
+    const char *const *set;             /* "key=value" overrides */
+    size_t n_set;                       /* entries in set */
+} MachineConfig;
+
+/* Counts of mechanism operations over the run. */
+typedef struct MachineCounts {
+    uint64_t syscalls, hypercalls, smcs, mmio_traps;
+    uint64_t vm_switches, world_switches, mac_checks, virq;
+    uint64_t copies_bytes;   /* bytes copied across address spaces */
+    uint64_t denied;         /* calls/accesses refused by policy */
+    uint64_t events_dropped; /* domain queue overflows */
+    uint64_t kernel_wakes;   /* housekeeping alarms fired */
+    uint64_t dispatches;     /* vCPU quanta run */
+} MachineCounts;
+
+/* Called when an injected event's handler is entered. */
+typedef void (*MachineLatencyFunc)(void *ctx, int domain, uint32_t event,
+                                   hs_time injected, hs_time entered);
+
+/* Called for every HS_PC_LOG a guest makes (tag, value), at the vCPU's
+ * local time: the covert-channel estimator reads the symbols sent and
+ * decoded from here. */
+typedef void (*MachineLogFunc)(void *ctx, int domain, uint64_t tag,
+                               uint64_t value, hs_time when);
+
+/* Called after every quantum a core ran a vCPU: [start, end) on core. */
+typedef void (*MachineRunFunc)(void *ctx, unsigned core, int vcpu, int domain,
+                               hs_time start, hs_time end);
+
+typedef struct Machine Machine;
+
+/* Builds the machine (devices, kernels via the approach, vCPUs) and boots
+ * every domain (HS_EV_BOOT is queued). Returns NULL with a message in err:
+ * unknown approach (with the known names), an approach not built yet, a
+ * bad or unknown --set key, a bad domain list, a missing image. */
+Machine *machine_new(const MachineConfig *cfg, char *err, size_t err_size);
+void machine_free(Machine *m);
+
+/* Runs the simulation to time t (>= now). Returns 0, or -1 with a message
+ * in machine_error (a host failure, never a guest fault). */
+int machine_run_until(Machine *m, hs_time t);
+const char *machine_error(const Machine *m);
+
+/* Queues a guest event for domain at the current time; it is a wake
+ * source. Returns 0, or -1 on a bad domain (overflow is counted). */
+int machine_inject(Machine *m, int domain, uint32_t event, uint64_t a0,
+                   uint64_t a1);
+/* An interrupt for domain: HS_EV_IRQ with the mask, after the approach's
+ * delivery mechanism. */
+int machine_raise_irq(Machine *m, int domain, uint32_t mask);
+/* Makes platform call `call` (SEND, WAKELOCK_ACQUIRE/RELEASE, CLOCK) on
+ * behalf of domain through the same path a guest HVC takes (costs,
+ * counts, policy), as the domain's kernel would for a host-side service
+ * (scenario actions, tests), at the current time on an idle vCPU of the
+ * domain. Returns 0 with the call's result in *ret, or -1 for a bad
+ * domain, another call, or no idle vCPU. */
+int machine_call(Machine *m, int domain, unsigned call, const uint64_t args[4],
+                 uint64_t *ret);
+void machine_set_latency_hook(Machine *m, MachineLatencyFunc fn, void *ctx);
+/* Observers (one each; fn NULL removes it). They never steer. */
+void machine_set_log_hook(Machine *m, MachineLogFunc fn, void *ctx);
+void machine_set_run_hook(Machine *m, MachineRunFunc fn, void *ctx);
+
+/* An I/O request of bytes from domain along the approach's path: counts
+ * and cycles of each hop are added, hops written to *hops (may be NULL),
+ * and the hops' cycles are booked as kernel work on the domain's core
+ * (its time and energy; deferred to resume while the AP is suspended).
+ * Returns the time the hops take at that core's current clock. */
+hs_time machine_io(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
+                   VirtHop *hops, size_t *n_hops);
+
+/* Maps a device the caller owns (realized, outliving the machine's run)
+ * at base on the domains' bus, behind the approach: every access pays
+ * the approach's mmio cost and obeys its decision, as the machine's own
+ * timer, intc, pmic and dvfs do. Returns 0, or -1 when the window is
+ * taken or the machine's device table is full. The machine never
+ * destroys an attached device. */
+int machine_attach_device(Machine *m, Device *dev, uint64_t base);
+
+/* DMA into the domains' memories: the domain argument picks the
+ * GuestMem (for devices that move data to or from a domain). Valid while
+ * the machine lives. */
+GuestDma machine_dma(Machine *m);
+
+/* The foreground domain (the one the user sees; 0 at start). Approaches
+ * that give the foreground special rights (containers) read it; a change
+ * re-applies the wakelock policy. Returns 0, or -1 on a bad domain. */
+int machine_set_foreground(Machine *m, int domain);
+int machine_foreground(const Machine *m);
+
+/* ---- queries ---------------------------------------------------------- */
+Sim *machine_sim(Machine *m);
+PowerMeter *machine_meter(Machine *m);
+PmicState *machine_pmic(Machine *m);
+const ApproachOps *machine_approach(const Machine *m);
+const MachineCounts *machine_counts(const Machine *m);
+size_t machine_domain_count(const Machine *m);
+const char *machine_domain_name(const Machine *m, int domain);
+int machine_domain_level(const Machine *m, int domain);
+int machine_domain_find(const Machine *m, const char *name);
+uint64_t machine_instructions(const Machine *m, int domain);
+/* Energy up to now (uW*ps) in total, per domain (POWER_UNATTRIBUTED
+ * allowed; n_domains is the kernel pseudo-domain). */
+power_energy machine_energy_total(Machine *m);
+power_energy machine_energy_domain(Machine *m, int domain);
+uint64_t machine_avg_power_uw(Machine *m);
+/* Percentage of time the PMIC was not SUSPENDED, 0..100. */
+double machine_ap_awake_pct(Machine *m);
+/* Trusted components (names of trusted kernels, in build order). */
+size_t machine_tcb(const Machine *m, const char **out, size_t max);
+size_t machine_fault_count(const Machine *m);
+const VcpuFault *machine_fault(const Machine *m, size_t i);
+/* Value of a parameter by full key ("virt.hyp-pv.hypercall_cycles",
+ * "machine.quantum_us"). Returns 0, or -1 if unknown. */
+int machine_param(const Machine *m, const char *key, uint64_t *value);
+
+/* ---- for approach files ------------------------------------------------ */
+/* Adds a kernel. Returns its index, or -1 when the table is full. */
+int machine_add_kernel(Machine *m, const char *name, VirtKernelKind kind,
+                       bool trusted);
+/* Puts domain's vCPUs in kernel. */
+void machine_map_domain(Machine *m, int domain, int kernel);
+size_t machine_kernel_count(const Machine *m);
+const char *machine_kernel_name(const Machine *m, int kernel);
+VirtKernelKind machine_kernel_kind(const Machine *m, int kernel);
+int machine_domain_kernel(const Machine *m, int domain);
+/* The approach's own parameter (key without prefix); 0 if absent. */
+uint64_t machine_vparam(const Machine *m, const char *key);
+const SocModel *machine_soc(const Machine *m);
+/* The run's cycles per VirtOp (indexed by VirtOp), read once from the
+ * approach's parameters after overrides. */
+const uint64_t *machine_op_cycles(const Machine *m);
+void *machine_approach_state(Machine *m);
+void machine_set_approach_state(Machine *m, void *state);
+unsigned machine_core_count(const Machine *m);
+size_t machine_vcpu_count(const Machine *m);
+int machine_vcpu_domain(const Machine *m, int vcpu);
+unsigned machine_vcpu_core(const Machine *m, int vcpu);
+/* Has work: entered or preempted, yielded, or idle with queued events. */
+bool machine_runnable(const Machine *m, int vcpu);
+/* Work-conserving round robin among the runnable vCPUs on core that
+ * keep(m, vcpu, ctx) accepts (keep NULL: all): the vCPU holding the
+ * core's slice keeps it while it has work and slice time left, else the
+ * next runnable one gets a new slice of slice_ps. vcpu -1 if none. */
+VirtPick machine_pick_rr(Machine *m, unsigned core, hs_time now,
+                         hs_time slice_ps,
+                         bool (*keep)(const Machine *, int, const void *),
+                         const void *ctx);
+/* Adds kernel work of `cycles` to a core (booked to the kernel
+ * pseudo-domain) with its counts, and kicks the core. */
+void machine_kernel_work(Machine *m, unsigned core, const VirtCharge *c);
+/* A wake source fired (resumes a suspended AP). */
+void machine_wake(Machine *m, hs_time now);
+/* Makes idle cores dispatch now. */
+void machine_kick(Machine *m);
+/* Quantum in ps. */
+hs_time machine_quantum_ps(const Machine *m);
+
+#endif /* HS_VIRT_MACHINE_H */

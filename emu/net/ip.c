@@ -1,0 +1,500 @@
+/*
+ * ip.c - IPv4/UDP/TCP packet building and parsing, and the deterministic
+ * TCP flow model (see ip.h for the contracts).
+ */
+#include "net/ip.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define IP_FLAG_DF 0x4000
+#define IP_FLAG_MF 0x2000
+#define IP_FRAG_MASK 0x1fff
+#define TCP_OPT_MSS 2
+#define TCP_OPT_MSS_BYTES 4
+
+static int fail(char *err, size_t err_size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t err_size, const char *fmt, ...)
+{
+    if (err != NULL && err_size > 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, err_size, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+static uint16_t get16(const uint8_t *p)
+{
+    return (uint16_t)((p[0] << 8) | p[1]);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+           ((uint32_t)p[2] << 8) | p[3];
+}
+
+uint32_t ip_checksum_partial(uint32_t sum, const uint8_t *data, size_t len)
+{
+    /* 16-bit words summed in 32 bits; carries are folded often enough
+     * that the sum cannot overflow whatever len is. */
+    size_t i = 0;
+    for (; i + 1 < len; i += 2) {
+        sum += (uint32_t)((data[i] << 8) | data[i + 1]);
+        if (sum & 0x80000000u)
+            sum = (sum & 0xffff) + (sum >> 16);
+    }
+    if (i < len)
+        sum += (uint32_t)data[i] << 8; /* odd byte, padded with zero */
+    return sum;
+}
+
+uint16_t ip_checksum_finish(uint32_t sum)
+{
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    return (uint16_t)~sum;
+}
+
+/* Sum of the pseudo-header UDP and TCP checksums cover (RFC 768/793). */
+static uint32_t pseudo_sum(uint32_t src, uint32_t dst, uint8_t proto,
+                           size_t transport_bytes)
+{
+    uint8_t ph[12];
+    put32(ph, src);
+    put32(ph + 4, dst);
+    ph[8] = 0;
+    ph[9] = proto;
+    put16(ph + 10, (uint16_t)transport_bytes);
+    return ip_checksum_partial(0, ph, sizeof ph);
+}
+
+static void write_ip_header(uint8_t *p, size_t total, uint16_t id, uint8_t dscp,
+                            uint8_t proto, uint32_t src, uint32_t dst)
+{
+    p[0] = 0x45; /* version 4, 5 words */
+    p[1] = (uint8_t)(dscp << 2);
+    put16(p + 2, (uint16_t)total);
+    put16(p + 4, id);
+    put16(p + 6, IP_FLAG_DF); /* path MTU discovery, never fragmented */
+    p[8] = IP_DEFAULT_TTL;
+    p[9] = proto;
+    put16(p + 10, 0);
+    put32(p + 12, src);
+    put32(p + 16, dst);
+    put16(p + 10, ip_checksum_finish(ip_checksum_partial(0, p, 20)));
+}
+
+int ip_build_udp(uint8_t *buf, size_t cap, IpEndpoint src, IpEndpoint dst,
+                 uint16_t id, uint8_t dscp, const uint8_t *payload,
+                 size_t payload_bytes, char *err, size_t err_size)
+{
+    size_t udp_len = IP_UDP_HEADER_BYTES + payload_bytes;
+    size_t total = IP_HEADER_BYTES + udp_len;
+    if (payload_bytes > IP_MAX_PACKET_BYTES || total > IP_MAX_PACKET_BYTES)
+        return fail(err, err_size,
+                    "UDP payload of %zu bytes does not fit in an IPv4 packet",
+                    payload_bytes);
+    if (total > cap)
+        return fail(err, err_size,
+                    "UDP packet of %zu bytes does not fit the %zu-byte buffer",
+                    total, cap);
+    if (dscp > 63)
+        return fail(err, err_size, "DSCP %u is above 63", dscp);
+    write_ip_header(buf, total, id, dscp, IP_PROTO_UDP, src.addr, dst.addr);
+    uint8_t *u = buf + IP_HEADER_BYTES;
+    put16(u, src.port);
+    put16(u + 2, dst.port);
+    put16(u + 4, (uint16_t)udp_len);
+    put16(u + 6, 0);
+    if (payload_bytes > 0)
+        memmove(u + IP_UDP_HEADER_BYTES, payload, payload_bytes);
+    uint32_t sum = pseudo_sum(src.addr, dst.addr, IP_PROTO_UDP, udp_len);
+    uint16_t c = ip_checksum_finish(ip_checksum_partial(sum, u, udp_len));
+    put16(u + 6, c == 0 ? 0xffff : c); /* 0 would mean "no checksum" */
+    return (int)total;
+}
+
+int ip_build_tcp(uint8_t *buf, size_t cap, const IpTcpHeader *h,
+                 const uint8_t *payload, size_t payload_bytes, char *err,
+                 size_t err_size)
+{
+    size_t hdr = IP_TCP_HEADER_BYTES + (h->mss_bytes ? TCP_OPT_MSS_BYTES : 0);
+    size_t tcp_len = hdr + payload_bytes;
+    size_t total = IP_HEADER_BYTES + tcp_len;
+    if (payload_bytes > IP_MAX_PACKET_BYTES || total > IP_MAX_PACKET_BYTES)
+        return fail(err, err_size,
+                    "TCP payload of %zu bytes does not fit in an IPv4 packet",
+                    payload_bytes);
+    if (total > cap)
+        return fail(err, err_size,
+                    "TCP packet of %zu bytes does not fit the %zu-byte buffer",
+                    total, cap);
+    if (h->dscp > 63)
+        return fail(err, err_size, "DSCP %u is above 63", h->dscp);
+    write_ip_header(buf, total, h->id, h->dscp, IP_PROTO_TCP, h->src.addr,
+                    h->dst.addr);
+    uint8_t *t = buf + IP_HEADER_BYTES;
+    put16(t, h->src.port);
+    put16(t + 2, h->dst.port);
+    put32(t + 4, h->seq);
+    put32(t + 8, h->ack);
+    t[12] = (uint8_t)((hdr / 4) << 4);
+    t[13] = h->flags;
+    put16(t + 14, h->window);
+    put16(t + 16, 0); /* checksum, below */
+    put16(t + 18, 0); /* urgent pointer */
+    if (h->mss_bytes) {
+        t[20] = TCP_OPT_MSS;
+        t[21] = TCP_OPT_MSS_BYTES;
+        put16(t + 22, h->mss_bytes);
+    }
+    if (payload_bytes > 0)
+        memmove(t + hdr, payload, payload_bytes);
+    uint32_t sum = pseudo_sum(h->src.addr, h->dst.addr, IP_PROTO_TCP, tcp_len);
+    put16(t + 16, ip_checksum_finish(ip_checksum_partial(sum, t, tcp_len)));
+    return (int)total;
+}
+
+static int parse_tcp_options(const uint8_t *o, size_t n, IpPacketView *v,
+                             char *err, size_t err_size)
+{
+    size_t i = 0;
+    while (i < n) {
+        if (o[i] == 0) /* end of options */
+            break;
+        if (o[i] == 1) { /* no-operation */
+            i++;
+            continue;
+        }
+        if (i + 1 >= n || o[i + 1] < 2 || i + o[i + 1] > n)
+            return fail(err, err_size, "TCP option %u at %zu is malformed",
+                        o[i], i);
+        if (o[i] == TCP_OPT_MSS && o[i + 1] == TCP_OPT_MSS_BYTES)
+            v->mss_bytes = get16(o + i + 2);
+        i += o[i + 1];
+    }
+    return 0;
+}
+
+int ip_parse(const uint8_t *pkt, size_t len, IpPacketView *v, char *err,
+             size_t err_size)
+{
+    memset(v, 0, sizeof *v);
+    if (len < IP_HEADER_BYTES)
+        return fail(err, err_size, "%zu bytes is shorter than an IPv4 header",
+                    len);
+    if (pkt[0] >> 4 != 4)
+        return fail(err, err_size, "IP version %u, expected 4", pkt[0] >> 4);
+    size_t ihl = (size_t)(pkt[0] & 0x0f) * 4;
+    if (ihl < IP_HEADER_BYTES || ihl > len)
+        return fail(err, err_size, "IPv4 header length %zu is invalid", ihl);
+    if (get16(pkt + 2) != len)
+        return fail(err, err_size, "IPv4 total length %u but %zu bytes",
+                    get16(pkt + 2), len);
+    if (get16(pkt + 6) & (IP_FLAG_MF | IP_FRAG_MASK))
+        return fail(err, err_size, "IPv4 fragments are not supported");
+    if (ip_checksum_finish(ip_checksum_partial(0, pkt, ihl)) != 0)
+        return fail(err, err_size, "bad IPv4 header checksum");
+    v->dscp = pkt[1] >> 2;
+    v->id = get16(pkt + 4);
+    v->ttl = pkt[8];
+    v->protocol = pkt[9];
+    v->src = get32(pkt + 12);
+    v->dst = get32(pkt + 16);
+    const uint8_t *t = pkt + ihl;
+    size_t tlen = len - ihl;
+    uint32_t sum = pseudo_sum(v->src, v->dst, v->protocol, tlen);
+    if (v->protocol == IP_PROTO_UDP) {
+        if (tlen < IP_UDP_HEADER_BYTES || get16(t + 4) != tlen)
+            return fail(err, err_size, "UDP length does not match the packet");
+        if (get16(t + 6) != 0 &&
+            ip_checksum_finish(ip_checksum_partial(sum, t, tlen)) != 0)
+            return fail(err, err_size, "bad UDP checksum");
+        v->src_port = get16(t);
+        v->dst_port = get16(t + 2);
+        v->payload = t + IP_UDP_HEADER_BYTES;
+        v->payload_bytes = tlen - IP_UDP_HEADER_BYTES;
+        return 0;
+    }
+    if (v->protocol == IP_PROTO_TCP) {
+        if (tlen < IP_TCP_HEADER_BYTES)
+            return fail(err, err_size, "truncated TCP header");
+        size_t off = (size_t)(t[12] >> 4) * 4;
+        if (off < IP_TCP_HEADER_BYTES || off > tlen)
+            return fail(err, err_size, "TCP data offset %zu is invalid", off);
+        if (ip_checksum_finish(ip_checksum_partial(sum, t, tlen)) != 0)
+            return fail(err, err_size, "bad TCP checksum");
+        v->src_port = get16(t);
+        v->dst_port = get16(t + 2);
+        v->seq = get32(t + 4);
+        v->ack = get32(t + 8);
+        v->tcp_flags = t[13];
+        v->window = get16(t + 14);
+        if (parse_tcp_options(t + IP_TCP_HEADER_BYTES,
+                              off - IP_TCP_HEADER_BYTES, v, err, err_size) < 0)
+            return -1;
+        v->payload = t + off;
+        v->payload_bytes = tlen - off;
+        return 0;
+    }
+    return fail(err, err_size, "IP protocol %u is neither UDP nor TCP",
+                v->protocol);
+}
+
+/* ---- TCP flow model ---------------------------------------------------- */
+
+int ip_tcp_init(IpTcpFlow *f, const IpTcpConfig *cfg, SimRng *rng, char *err,
+                size_t err_size)
+{
+    memset(f, 0, sizeof *f);
+    if (cfg->mss_bytes == 0 || cfg->mss_bytes > IP_MAX_PACKET_BYTES -
+                                                    IP_HEADER_BYTES -
+                                                    IP_TCP_HEADER_BYTES)
+        return fail(err, err_size, "TCP MSS of %u bytes is out of range",
+                    cfg->mss_bytes);
+    if (cfg->window_bytes == 0)
+        return fail(err, err_size, "TCP window must be greater than 0");
+    if (cfg->dscp > 63)
+        return fail(err, err_size, "DSCP %u is above 63", cfg->dscp);
+    f->cfg = *cfg;
+    for (int s = 0; s < 2; s++) {
+        IpTcpEnd *e = &f->end[s];
+        e->isn = (uint32_t)sim_rng_u64(rng);
+        e->snd_nxt = e->snd_una = e->isn;
+        e->ip_id = (uint16_t)sim_rng_u64(rng);
+    }
+    return 0;
+}
+
+static IpTcpHeader header_for(IpTcpFlow *f, IpTcpSide side, uint8_t flags)
+{
+    IpTcpEnd *e = &f->end[side];
+    IpTcpHeader h = {
+        .src = side == IP_TCP_CLIENT ? f->cfg.client : f->cfg.server,
+        .dst = side == IP_TCP_CLIENT ? f->cfg.server : f->cfg.client,
+        .seq = e->snd_nxt,
+        .ack = e->syn_received ? e->rcv_nxt : 0,
+        .flags = (uint8_t)(flags | (e->syn_received ? IP_TCP_ACK : 0)),
+        .window = f->cfg.window_bytes,
+        .id = e->ip_id,
+        .dscp = f->cfg.dscp,
+    };
+    return h;
+}
+
+static const char *side_name(IpTcpSide side)
+{
+    return side == IP_TCP_CLIENT ? "client" : "server";
+}
+
+int ip_tcp_control(IpTcpFlow *f, IpTcpSide side, uint8_t flags, uint8_t *buf,
+                   size_t cap, char *err, size_t err_size)
+{
+    if (side != IP_TCP_CLIENT && side != IP_TCP_SERVER)
+        return fail(err, err_size, "invalid TCP side %d", (int)side);
+    IpTcpEnd *e = &f->end[side];
+    IpTcpHeader h;
+    int n;
+    switch (flags) {
+    case IP_TCP_SYN:
+        if (e->syn_sent)
+            return fail(err, err_size, "TCP %s has already sent its SYN",
+                        side_name(side));
+        if (side == IP_TCP_SERVER && !e->syn_received)
+            return fail(err, err_size,
+                        "TCP server cannot answer before the client's SYN");
+        if (side == IP_TCP_CLIENT && e->syn_received)
+            return fail(err, err_size, "TCP simultaneous open is not modelled");
+        h = header_for(f, side, IP_TCP_SYN);
+        h.mss_bytes = f->cfg.mss_bytes;
+        n = ip_build_tcp(buf, cap, &h, NULL, 0, err, err_size);
+        if (n < 0)
+            return -1;
+        e->syn_sent = true;
+        e->snd_nxt++; /* the SYN takes one sequence number */
+        break;
+    case IP_TCP_ACK:
+        if (!e->syn_sent || !e->syn_received)
+            return fail(err, err_size,
+                        "TCP %s cannot acknowledge before the handshake",
+                        side_name(side));
+        h = header_for(f, side, 0);
+        n = ip_build_tcp(buf, cap, &h, NULL, 0, err, err_size);
+        if (n < 0)
+            return -1;
+        break;
+    case IP_TCP_FIN:
+        if (!e->syn_sent || !e->syn_received)
+            return fail(err, err_size,
+                        "TCP %s cannot close before the handshake",
+                        side_name(side));
+        if (e->fin_sent)
+            return fail(err, err_size, "TCP %s has already sent its FIN",
+                        side_name(side));
+        h = header_for(f, side, IP_TCP_FIN);
+        n = ip_build_tcp(buf, cap, &h, NULL, 0, err, err_size);
+        if (n < 0)
+            return -1;
+        e->fin_sent = true;
+        e->snd_nxt++; /* the FIN takes one sequence number */
+        break;
+    default:
+        return fail(err, err_size,
+                    "TCP control flags 0x%02x: expected SYN, ACK or FIN",
+                    flags);
+    }
+    e->ip_id++;
+    return n;
+}
+
+int ip_tcp_send(IpTcpFlow *f, IpTcpSide side, const uint8_t *data, size_t len,
+                IpSegmentFunc sink, void *ctx, char *err, size_t err_size)
+{
+    if (side != IP_TCP_CLIENT && side != IP_TCP_SERVER)
+        return fail(err, err_size, "invalid TCP side %d", (int)side);
+    IpTcpEnd *e = &f->end[side];
+    if (!e->syn_sent || !e->syn_received)
+        return fail(err, err_size,
+                    "TCP %s cannot send data before the handshake",
+                    side_name(side));
+    if (e->fin_sent)
+        return fail(err, err_size, "TCP %s cannot send data after its FIN",
+                    side_name(side));
+    if (len == 0)
+        return fail(err, err_size, "TCP send of 0 bytes");
+    size_t cap = IP_HEADER_BYTES + IP_TCP_HEADER_BYTES + f->cfg.mss_bytes;
+    uint8_t *buf = malloc(cap);
+    if (buf == NULL)
+        return fail(err, err_size, "out of memory");
+    int segments = 0;
+    size_t off = 0;
+    while (off < len) {
+        size_t chunk = len - off;
+        if (chunk > f->cfg.mss_bytes)
+            chunk = f->cfg.mss_bytes;
+        bool last = off + chunk == len;
+        IpTcpHeader h = header_for(f, side, last ? IP_TCP_PSH : 0);
+        int n = ip_build_tcp(buf, cap, &h, data + off, chunk, err, err_size);
+        if (n < 0) {
+            free(buf);
+            return -1;
+        }
+        e->snd_nxt += (uint32_t)chunk;
+        e->bytes_sent += chunk;
+        e->ip_id++;
+        off += chunk;
+        segments++;
+        if (sink(ctx, side, buf, (size_t)n) < 0) {
+            free(buf);
+            return fail(err, err_size, "TCP segment %d was refused by the sink",
+                        segments);
+        }
+    }
+    free(buf);
+    return segments;
+}
+
+int ip_tcp_receive(IpTcpFlow *f, IpTcpSide side, const uint8_t *pkt, size_t len,
+                   const uint8_t **payload, size_t *payload_bytes, char *err,
+                   size_t err_size)
+{
+    if (side != IP_TCP_CLIENT && side != IP_TCP_SERVER)
+        return fail(err, err_size, "invalid TCP side %d", (int)side);
+    IpPacketView v;
+    if (ip_parse(pkt, len, &v, err, err_size) < 0)
+        return -1;
+    IpEndpoint me = side == IP_TCP_CLIENT ? f->cfg.client : f->cfg.server;
+    IpEndpoint peer = side == IP_TCP_CLIENT ? f->cfg.server : f->cfg.client;
+    if (v.protocol != IP_PROTO_TCP || v.src != peer.addr || v.dst != me.addr ||
+        v.src_port != peer.port || v.dst_port != me.port)
+        return fail(err, err_size, "segment does not belong to this flow");
+    IpTcpEnd *e = &f->end[side];
+    if (v.tcp_flags & IP_TCP_RST)
+        return fail(err, err_size, "TCP reset is not modelled");
+    if (v.tcp_flags & IP_TCP_SYN) {
+        if (e->syn_received)
+            return fail(err, err_size, "TCP %s received a second SYN",
+                        side_name(side));
+        if (v.payload_bytes > 0 || (v.tcp_flags & IP_TCP_FIN))
+            return fail(err, err_size, "SYN with data or FIN");
+    } else {
+        if (!e->syn_received)
+            return fail(err, err_size, "TCP %s received data before a SYN",
+                        side_name(side));
+        if (v.seq != e->rcv_nxt)
+            return fail(err, err_size,
+                        "TCP %s expected sequence %u, segment has %u",
+                        side_name(side), e->rcv_nxt, v.seq);
+        if (e->fin_received &&
+            (v.payload_bytes > 0 || (v.tcp_flags & IP_TCP_FIN)))
+            return fail(err, err_size, "TCP %s received data after a FIN",
+                        side_name(side));
+        if (!(v.tcp_flags & IP_TCP_ACK))
+            return fail(err, err_size, "TCP segment without ACK");
+    }
+    if (v.tcp_flags & IP_TCP_ACK) {
+        /* Sequence arithmetic modulo 2^32: the ACK lies in
+         * [snd_una, snd_nxt]. */
+        if (v.ack - e->snd_una > e->snd_nxt - e->snd_una)
+            return fail(err, err_size,
+                        "TCP %s received an ACK (%u) for data never sent",
+                        side_name(side), v.ack);
+        e->snd_una = v.ack;
+    }
+    if (v.tcp_flags & IP_TCP_SYN) {
+        e->syn_received = true;
+        e->rcv_nxt = v.seq + 1;
+    } else {
+        e->rcv_nxt += (uint32_t)v.payload_bytes;
+        if (v.tcp_flags & IP_TCP_FIN) {
+            e->fin_received = true;
+            e->rcv_nxt++;
+        }
+    }
+    e->bytes_received += v.payload_bytes;
+    if (payload != NULL)
+        *payload = v.payload;
+    if (payload_bytes != NULL)
+        *payload_bytes = v.payload_bytes;
+    return 0;
+}
+
+uint32_t ip_tcp_in_flight(const IpTcpFlow *f, IpTcpSide side)
+{
+    const IpTcpEnd *e = &f->end[side];
+    return e->snd_nxt - e->snd_una;
+}
+
+bool ip_tcp_closed(const IpTcpFlow *f)
+{
+    return f->end[0].fin_sent && f->end[0].fin_received && f->end[1].fin_sent &&
+           f->end[1].fin_received;
+}
+
+const char *ip_addr_str(uint32_t addr, char *buf, size_t size)
+{
+    snprintf(buf, size, "%u.%u.%u.%u", addr >> 24, (addr >> 16) & 0xff,
+             (addr >> 8) & 0xff, addr & 0xff);
+    return buf;
+}

@@ -1,0 +1,434 @@
+/*
+ * peers.c - the IMS core and the remote party of a call (peers.h).
+ */
+#include "net/peers.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "net/ip.h"
+#include "net/sms.h"
+
+#define PHONE_RTP_DEFAULT 49152
+#define CALLER_RTP 49170
+
+static hs_time core(const BbPeers *p)
+{
+    return p->cfg.core_delay_ps;
+}
+
+/* ---- the core network ------------------------------------------------------
+ */
+
+static void on_arrive(Sim *sim, void *ctx, hs_time now)
+{
+    BbPeerSlot *s = ctx;
+    (void)sim;
+    if (bb_radio_deliver(s->p->radio, s->pkt, s->len, now) < 0)
+        s->p->dropped++;
+    s->used = false;
+}
+
+/* Sends a UDP datagram from the network side at now; it reaches the cell
+ * `delay` later. */
+static void send_down_after(BbPeers *p, IpEndpoint src, IpEndpoint dst,
+                            uint8_t dscp, const uint8_t *payload, size_t n,
+                            hs_time delay)
+{
+    BbPeerSlot *s = NULL;
+    for (unsigned i = 0; i < BB_PEERS_SLOTS && !s; i++) {
+        BbPeerSlot *c = &p->slot[(p->next_slot + i) % BB_PEERS_SLOTS];
+        if (!c->used)
+            s = c;
+    }
+    char err[128];
+    int len = s ? ip_build_udp(s->pkt, sizeof s->pkt, src, dst, p->ip_id++,
+                               dscp, payload, n, err, sizeof err)
+                : -1;
+    if (len < 0) {
+        p->dropped++;
+        return;
+    }
+    s->p = p;
+    s->used = true;
+    s->len = (uint32_t)len;
+    p->next_slot = (unsigned)(s - p->slot + 1) % BB_PEERS_SLOTS;
+    sim_call_at(p->sim, sim_now(p->sim) + delay, "core-net", on_arrive, s, 0);
+}
+
+/* ... core_delay_ps later. */
+static void send_down(BbPeers *p, IpEndpoint src, IpEndpoint dst, uint8_t dscp,
+                      const uint8_t *payload, size_t n)
+{
+    send_down_after(p, src, dst, dscp, payload, n, core(p));
+}
+
+static void send_sip(BbPeers *p, SipMsg msg)
+{
+    char text[SIP_MAX_MESSAGE_BYTES], err[160];
+    int n = sip_build(&p->call, msg, SIP_CALLER, text, sizeof text, err,
+                      sizeof err);
+    if (n < 0) {
+        p->dropped++;
+        return;
+    }
+    send_down(p, p->call.party[SIP_CALLER].sip, p->call.party[SIP_CALLEE].sip,
+              IP_DSCP_SIGNALLING, (const uint8_t *)text, (size_t)n);
+}
+
+/* ---- media
+ * ------------------------------------------------------------------- */
+
+static void on_rtp_tick(Sim *sim, void *ctx, hs_time now)
+{
+    BbPeers *p = ctx;
+    (void)sim;
+    if (p->state != BB_PEER_ACTIVE)
+        return;
+    int16_t pcm[G722_FRAME_SAMPLES];
+    /* 300 Hz square-ish talker: integer only, like the mic model */
+    for (int i = 0; i < G722_FRAME_SAMPLES; i++, p->tone_phase++)
+        pcm[i] = (int16_t)((p->tone_phase / 27) % 2 ? 6000 : -6000);
+    uint8_t codes[G722_FRAME_BYTES], pkt[RTP_HEADER_BYTES + G722_FRAME_BYTES];
+    g722_encode(&p->enc, pcm, G722_FRAME_SAMPLES, codes);
+    char err[128];
+    int n = rtp_build(&p->rtp, codes, sizeof codes, RTP_FRAME_PS, pkt,
+                      sizeof pkt, err, sizeof err);
+    if (n > 0) {
+        IpEndpoint dst = {IP_PHONE_ADDR, p->phone_rtp_port};
+        send_down(p, p->call.party[SIP_CALLER].rtp, dst, IP_DSCP_VOICE, pkt,
+                  (size_t)n);
+        p->rtp_to_phone++;
+    }
+    sim_schedule_at(p->sim, &p->rtp_tick, now + RTP_FRAME_PS);
+}
+
+static void end_call(BbPeers *p, hs_time when)
+{
+    p->state = BB_PEER_ENDED;
+    p->ended_at = when;
+    sim_cancel(p->sim, &p->rtp_tick);
+    sim_cancel(p->sim, &p->hangup);
+}
+
+static void on_invite(Sim *sim, void *ctx, hs_time now)
+{
+    BbPeers *p = ctx;
+    (void)sim;
+    (void)now;
+    send_sip(p, SIP_INVITE);
+}
+
+static void on_hangup(Sim *sim, void *ctx, hs_time now)
+{
+    BbPeers *p = ctx;
+    (void)sim;
+    if (p->state != BB_PEER_ACTIVE)
+        return;
+    send_sip(p, SIP_BYE);
+    end_call(p, now);
+}
+
+/* ---- what the phone sends --------------------------------------------------
+ */
+
+static void take_tag(BbPeers *p, const SipView *v)
+{
+    char to[256];
+    if (sip_header(v, "To", to, sizeof to) < 0)
+        return;
+    const char *t = strstr(to, ";tag=");
+    if (!t)
+        return;
+    snprintf(p->call.party[SIP_CALLEE].tag,
+             sizeof p->call.party[SIP_CALLEE].tag, "%s", t + 5);
+}
+
+/* A response to one of the short messages: its CSeq names MESSAGE. */
+static bool on_sms_response(BbPeers *p, const SipView *v)
+{
+    char cseq[64];
+    unsigned n;
+    char method[16];
+    if (sip_header(v, "CSeq", cseq, sizeof cseq) < 0 ||
+        sscanf(cseq, "%u %15s", &n, method) != 2 ||
+        strcmp(method, "MESSAGE") != 0)
+        return false;
+    if (v->status < 200)
+        return true; /* provisional */
+    for (size_t i = 0; i < 256; i++) {
+        BbPeerSms *m = &p->sms[i];
+        if (!m->used || m->cseq != n || m->status)
+            continue;
+        m->status = v->status;
+        if (v->status < 300)
+            p->sms_ok++;
+        else
+            p->sms_failed++;
+        break;
+    }
+    return true;
+}
+
+static void on_sip(BbPeers *p, const uint8_t *payload, size_t n, hs_time at)
+{
+    SipView v;
+    char err[160];
+    if (sip_parse((const char *)payload, n, &v, err, sizeof err) < 0) {
+        p->dropped++;
+        return;
+    }
+    if (v.status && on_sms_response(p, &v))
+        return; /* not about the call */
+    if (v.status) {
+        if (p->n_status < 16)
+            p->sip_status[p->n_status++] = v.status;
+        if (v.status == 180 && p->state == BB_PEER_INVITED) {
+            take_tag(p, &v);
+            p->state = BB_PEER_RINGING;
+        } else if (v.status == 200 && (p->state == BB_PEER_INVITED ||
+                                       p->state == BB_PEER_RINGING)) {
+            take_tag(p, &v);
+            uint32_t addr;
+            uint16_t port;
+            int pt;
+            if (sip_sdp_audio(v.body, v.body_len, &addr, &port, &pt) == 0)
+                p->phone_rtp_port = port;
+            /* the dialog has its 200: the caller's side may ACK */
+            p->call.sent[SIP_200_INVITE] = true;
+            send_sip(p, SIP_ACK);
+            p->state = BB_PEER_ACTIVE;
+            p->active_at = at;
+            sim_schedule_at(p->sim, &p->rtp_tick, at);
+            if (p->hold_ps)
+                sim_schedule_at(p->sim, &p->hangup, at + p->hold_ps);
+        } else if (v.status >= 300 && p->state != BB_PEER_ENDED) {
+            end_call(p, at); /* declined */
+        }
+        return;
+    }
+    if (strcmp(v.method, "BYE") == 0 && p->state == BB_PEER_ACTIVE) {
+        p->saw_bye_from_phone = true;
+        p->call.sent[SIP_BYE] = true;
+        p->call.bye_from = SIP_CALLEE;
+        send_sip(p, SIP_200_BYE);
+        end_call(p, at);
+    }
+}
+
+/* The frame the phone encoded into a packet sent at `sent`: the last one
+ * its firmware read before. */
+static void record_m2e(BbPeers *p, hs_time sent, hs_time heard)
+{
+    if (!p->mic || p->n_m2e == BB_PEERS_MAX_DELAYS)
+        return;
+    size_t n;
+    const BbFlowRecord *f = bb_mic_flows(p->mic, &n);
+    while (p->flow_cursor + 1 < n && f[p->flow_cursor + 1].when <= sent)
+        p->flow_cursor++;
+    if (p->flow_cursor < n && f[p->flow_cursor].when <= sent)
+        p->m2e_ps[p->n_m2e++] = heard - f[p->flow_cursor].capture;
+}
+
+static void on_up_arrive(Sim *sim, void *ctx, hs_time now)
+{
+    BbPeerSlot *s = ctx;
+    (void)sim;
+    IpPacketView v;
+    char err[128];
+    if (ip_parse(s->pkt, s->len, &v, err, sizeof err) == 0)
+        on_sip(s->p, v.payload, v.payload_bytes, now);
+    s->used = false;
+}
+
+void bb_peers_uplink(void *ctx, const uint8_t *pkt, size_t len, hs_time sent,
+                     hs_time through)
+{
+    BbPeers *p = ctx;
+    IpPacketView v;
+    char err[128];
+    if (ip_parse(pkt, len, &v, err, sizeof err) < 0 ||
+        v.protocol != IP_PROTO_UDP)
+        return; /* other peers (mail, web) are not modelled here */
+    hs_time at = through + core(p);
+    if (v.dst_port == IP_SIP_PORT) {
+        /* the IMS core acts on it when it arrives */
+        BbPeerSlot *s = NULL;
+        for (unsigned i = 0; i < BB_PEERS_UP_SLOTS && !s; i++)
+            if (!p->up[i].used)
+                s = &p->up[i];
+        if (!s || len > sizeof s->pkt) {
+            p->dropped++;
+            return;
+        }
+        memcpy(s->pkt, pkt, len);
+        s->len = (uint32_t)len;
+        s->p = p;
+        s->used = true;
+        sim_call_at(p->sim, at, "ims-rx", on_up_arrive, s, 0);
+    } else if (v.dst_port == CALLER_RTP && p->state == BB_PEER_ACTIVE) {
+        p->rtp_from_phone++;
+        record_m2e(p, sent, at + p->cfg.playout_delay_ps);
+    }
+}
+
+int bb_peers_init(BbPeers *p, Sim *sim, BbRadio *radio, const BbMic *mic,
+                  const BbPeersConfig *cfg, char *err, size_t err_size)
+{
+    memset(p, 0, sizeof *p);
+    if (!sim || !radio) {
+        snprintf(err, err_size, "peers: no Sim or radio");
+        return -1;
+    }
+    if (cfg)
+        p->cfg = *cfg;
+    if (!p->cfg.core_delay_ps)
+        p->cfg.core_delay_ps = BB_PEERS_CORE_DELAY_PS;
+    if (!p->cfg.playout_delay_ps)
+        p->cfg.playout_delay_ps = BB_PEERS_PLAYOUT_PS;
+    p->sim = sim;
+    p->radio = radio;
+    p->mic = mic;
+    p->rng = sim_rng(sim, "peers");
+    p->phone_rtp_port = PHONE_RTP_DEFAULT;
+    sim_event_init(&p->rtp_tick, "caller-rtp", on_rtp_tick, p, 0);
+    sim_event_init(&p->hangup, "caller-bye", on_hangup, p, 0);
+    sim_event_init(&p->invite, "ims-invite", on_invite, p, 0);
+    p->sms_rng = sim_rng(sim, "peers.sms");
+    return 0;
+}
+
+void bb_peers_free(BbPeers *p)
+{
+    sim_cancel(p->sim, &p->invite);
+    sim_cancel(p->sim, &p->rtp_tick);
+    sim_cancel(p->sim, &p->hangup);
+}
+
+int bb_peers_call(BbPeers *p, hs_time when, hs_time hold_ps, char *err,
+                  size_t err_size)
+{
+    if (p->state != BB_PEER_NONE && p->state != BB_PEER_ENDED) {
+        snprintf(err, err_size, "peers: a call is under way");
+        return -1;
+    }
+    SipCallConfig cc = {
+        .caller = {.user = "+15555550100",
+                   .domain = "ims.example.net",
+                   .sip = {IP_IMS_ADDR, IP_SIP_PORT},
+                   .rtp = {IP_CALLER_ADDR, CALLER_RTP}},
+        .callee = {.user = "+15555550123",
+                   .domain = "ims.example.net",
+                   .sip = {IP_PHONE_ADDR, IP_SIP_PORT},
+                   .rtp = {IP_PHONE_ADDR, PHONE_RTP_DEFAULT}},
+    };
+    if (sip_call_init(&p->call, &cc, p->rng, err, err_size) < 0 ||
+        rtp_stream_init(&p->rtp, p->rng, RTP_PT_G722, RTP_G722_CLOCK_HZ, err,
+                        err_size) < 0)
+        return -1;
+    g722_init(&p->enc);
+    p->hold_ps = hold_ps;
+    p->n_status = 0;
+    p->state = BB_PEER_INVITED;
+    /* the IMS core sends the INVITE at when; the network pages the
+     * phone and delivers it on the bearer the page brings up (the RRC
+     * model waits for the paging occasion) */
+    if (when < sim_now(p->sim))
+        when = sim_now(p->sim);
+    bb_radio_page(p->radio, 1, when + core(p));
+    p->invite_at = when;
+    sim_schedule_at(p->sim, &p->invite, when);
+    return 0;
+}
+
+int bb_peers_hangup(BbPeers *p, hs_time when)
+{
+    if (p->state != BB_PEER_ACTIVE)
+        return -1;
+    if (when < sim_now(p->sim))
+        when = sim_now(p->sim);
+    sim_cancel(p->sim, &p->hangup);
+    return sim_schedule_at(p->sim, &p->hangup, when);
+}
+
+/* ---- short messages --------------------------------------------------------
+ */
+
+/* Words of a message: plain text, as a person would type it. */
+static void sms_text(BbPeers *p, uint8_t *ud, uint32_t bytes)
+{
+    static const char *const words[] = {
+        "running", "late", "meet",    "at",     "the", "station",
+        "in",      "ten",  "minutes", "call",   "me",  "when",
+        "you",     "are",  "free",    "thanks", "see", "you",
+        "tonight", "ok",   "on",      "my",     "way", "lunch",
+    };
+    uint32_t n = 0;
+    while (n < bytes) {
+        const char *w =
+            words[sim_rng_below(p->sms_rng, sizeof words / sizeof words[0])];
+        if (n)
+            ud[n++] = ' ';
+        for (; *w && n < bytes; w++)
+            ud[n++] = (uint8_t)*w;
+    }
+}
+
+int bb_peers_sms(BbPeers *p, const char *to_user, uint32_t bytes,
+                 hs_time core_delay_ps, char *err, size_t err_size)
+{
+    if (bytes == 0 || bytes > SMS_MAX_UD) {
+        snprintf(err, err_size, "peers: a short message has 1-140 octets");
+        return -1;
+    }
+    uint8_t ud[SMS_MAX_UD], rp[SMS_RP_MAX_BYTES];
+    sms_text(p, ud, bytes);
+    uint8_t mr = p->sms_next_mr;
+    SmsDeliver d = {.mr = mr,
+                    .smsc = BB_PEERS_SMSC,
+                    .originator = BB_PEERS_SMS_FROM,
+                    .at = sim_now(p->sim),
+                    .ud = ud,
+                    .ud_len = bytes};
+    int rp_len = sms_rp_data(&d, rp, sizeof rp, err, err_size);
+    if (rp_len < 0)
+        return -1;
+    SipMessageConfig mc = {.from_user = BB_PEERS_SMSC,
+                           .from_domain = "ims.example.net",
+                           .from_sip = {IP_IMS_ADDR, IP_SIP_PORT},
+                           .to_user = to_user,
+                           .to_domain = "ims.example.net",
+                           .to_sip = {IP_PHONE_ADDR, IP_SIP_PORT},
+                           .content_type = SMS_CONTENT_TYPE,
+                           .body = rp,
+                           .body_len = (size_t)rp_len};
+    char text[SIP_MAX_MESSAGE_BYTES];
+    int n =
+        sip_build_message(&mc, p->sms_rng, text, sizeof text, err, err_size);
+    if (n < 0)
+        return -1;
+    SipView v;
+    char cseq[32];
+    unsigned cseq_n = 0;
+    if (sip_parse(text, (size_t)n, &v, err, err_size) < 0 ||
+        sip_header(&v, "CSeq", cseq, sizeof cseq) < 0 ||
+        sscanf(cseq, "%u", &cseq_n) != 1) {
+        snprintf(err, err_size, "peers: the MESSAGE built is not SIP");
+        return -1;
+    }
+    p->sms[mr] = (BbPeerSms){.sent_at = sim_now(p->sim),
+                             .cseq = cseq_n,
+                             .bytes = bytes,
+                             .used = true};
+    p->sms_next_mr = (uint8_t)(mr + 1);
+    p->sms_sent++;
+    send_down_after(p, mc.from_sip, mc.to_sip, IP_DSCP_SIGNALLING,
+                    (const uint8_t *)text, (size_t)n,
+                    core_delay_ps ? core_delay_ps : core(p));
+    return mr;
+}
+
+const BbPeerSms *bb_peers_sms_sent(const BbPeers *p, uint8_t mr)
+{
+    return p->sms[mr].used ? &p->sms[mr] : NULL;
+}

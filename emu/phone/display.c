@@ -1,0 +1,933 @@
+/*
+ * run_display.c - the display side of a run: the panel, the GPU and the
+ * storage device on the domains' bus, the ui apps composing frames in
+ * guest code, the frames' way to the panel under the approach, and the
+ * display-document action.
+ *
+ * The panel. A user is in front of the phone in every scenario with a ui
+ * app, so the panel is on for the whole run (no inactivity timeout is
+ * modelled), showing the foreground domain at that domain's ui
+ * brightness (the first ui domain's when the foreground runs none).
+ * While it is on the host holds the wakelock "display", as Android's
+ * PowerManagerService holds its display suspend blocker while the
+ * screen is on, so the AP does not autosleep under a lit screen.
+ *
+ * Frames are damage-driven, as Android draws only when content changes:
+ * a user keystroke (user.keystroke, stream "display.keys") damages a band
+ * of the foreground domain's screen, a notification (run_display_notify)
+ * a card at the top of its domain's screen, a document its whole page.
+ * A domain composes at most one frame per 1/frame_rate_hz: damage that
+ * arrives sooner joins the frame waiting for its turn. The user does not
+ * type while reading: after a document or a notification reaches the
+ * panel, keystrokes pause for user.read_time (stream "display.read").
+ *
+ * A frame's way. The part writes an HsUiRequest into the domain's I/O
+ * area and injects HS_CALL_UI_COMPOSE (guest/apps/ui.c composes the
+ * damaged band in software and flips, writing the request's tag so the
+ * part knows which frame arrived and which were refused on the way). The
+ * guest's FLIP goes through the approach's MMIO path to a front the part
+ * puts before the panel; from there the damaged bytes travel
+ * machine_io(VIRT_IO_DISPLAY) (the kernel under one-kernel approaches,
+ * the gfx driver VM's hypercall, switch and copy under hyp-*), whose
+ * cycles are booked as kernel work on core 0.
+ * At the panel end the flow is checked (below), the GPU composites the
+ * damaged pixels (a job of GPU_OPS_PER_PX units per pixel, attributed to
+ * the domain), and the panel flips at the GPU's completion and shows the
+ * frame at its next vsync. display.frame is from the frame's first
+ * trigger to that vsync.
+ *
+ * display-document: the domain's guest code (HS_CALL_UI_DOCUMENT) reads
+ * `bytes` of its document area from the storage device, hashes them,
+ * composes the page from them and flips; display.document is from the
+ * action to the vsync showing the page. run_display_store writes a
+ * document the same way (the download's storage step). A document area
+ * never written reads as zeros: the read's timing and energy do not
+ * depend on what it holds.
+ *
+ * Flows. A frame reaching the panel is a transfer from its domain
+ * (label: the domain's level) to "panel", whose clearance is the level
+ * of the domain in front at that instant: the screen shows that domain,
+ * so what a background domain puts on it is read in the foreground's
+ * context. The approach's flow policy decides; a refused frame never
+ * reaches the GPU or the panel. Under containers a background domain's
+ * FLIP is already refused at the MMIO path.
+ */
+#include "phone/display.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "guest/apps/ui.h"
+#include "guest/lib/compose.h"
+#include "platform.h"
+#include "run/run_part.h"
+#include "machine/socmap.h"
+#include "sim/error.h"
+#include "sim/rng.h"
+
+/* Where the part's requests live in a domain's I/O area: clear of the
+ * message buffer at its start, the covert requests at +0x10000 and the
+ * phone app's state at +0xf0000. */
+#define DISPLAY_IO_REQ (HS_IO_BASE + 0x20000)
+#define DISPLAY_SLOTS 16
+#define DISPLAY_SLOT_BYTES 512
+#define DISPLAY_IO_BUF (HS_IO_BASE + 0x40000)
+#define DISPLAY_BUF_BYTES 0x80000u /* 512 KiB per storage transfer */
+/* Each domain's document area on the simulated flash. */
+#define DISPLAY_DOC_AREA_BYTES (32ULL << 20)
+/* Frames between trigger and panel, over all domains (the GPU queue can
+ * hold every one of them). */
+#define DISPLAY_MAX_FRAMES GPU_MAX_QUEUE
+#define DISPLAY_MAX_NOTES 4
+/* estimate: a composition pass samples and blends one texel per pixel
+ * of each layer, a handful of ALU lane operations per pixel. */
+#define GPU_OPS_PER_PX 8
+/* estimate: a keystroke redraws the edited line and the key preview,
+ * about an eighth of a phone screen, just above the keyboard. */
+#define KEY_DAMAGE_DIV 8
+/* estimate: a heads-up notification card is about a sixth of the
+ * screen, drawn from the top. */
+#define NOTE_DAMAGE_DIV 6
+#define DISPLAY_WAKELOCK "display"
+
+typedef enum FrameStage {
+    FRAME_FREE = 0,
+    FRAME_OPEN,      /* collecting damage, waiting for its compose turn */
+    FRAME_COMPOSING, /* the guest composes it */
+    FRAME_PATH,      /* on its way through the approach */
+    FRAME_GPU,       /* composited by the GPU */
+    FRAME_FLIPPED,   /* waiting for the vsync that shows it */
+} FrameStage;
+
+/* A latency to record when the frame is shown. */
+typedef struct FrameNote {
+    const char *latency; /* results name */
+    hs_time trigger;     /* measured from */
+} FrameNote;
+
+typedef struct DisplayFrame {
+    struct DisplayPart *p;
+    FrameStage stage;
+    int domain;
+    uint64_t seq;    /* compose order within the domain */
+    uint32_t tag;    /* written by the guest's flip */
+    int slot;        /* request slot, -1 for none */
+    uint32_t y0, y1; /* damaged rows [y0, y1) */
+    bool document;   /* a document page (HS_CALL_UI_DOCUMENT) */
+    bool user_reads; /* the user reads it when it is shown */
+    hs_time trigger; /* earliest trigger it carries */
+    FrameNote notes[DISPLAY_MAX_NOTES];
+    unsigned n_notes;
+    hs_time gpu_submit; /* when its GPU job was queued */
+    char path[128];     /* hops, "secret>gfx-vm>panel" */
+} DisplayFrame;
+
+typedef struct DisplayDomain {
+    struct DisplayPart *p;
+    int index;
+    bool has_ui;
+    uint32_t brightness;  /* 0 .. 255 */
+    hs_time period_ps;    /* 1 / frame_rate_hz */
+    bool composed;        /* has composed a frame */
+    hs_time last_compose; /* when the last compose was injected */
+    DisplayFrame *open;   /* collecting damage */
+    SimEvent release;     /* injects the open frame */
+    uint64_t seq;         /* next compose order */
+    bool slot_busy[DISPLAY_SLOTS];
+    int next_slot;                    /* where slot_take looks first */
+    char typed[HS_UI_TEXT_BYTES + 1]; /* what the user typed here */
+    size_t n_typed;
+    bool storing;        /* a store is in progress */
+    uint64_t store_goal; /* bytes_written that ends it */
+    hs_time store_start;
+    const char *store_latency;
+    int store_slot;
+} DisplayDomain;
+
+typedef struct DisplayFront {
+    Device dev; /* base: must stay first */
+    struct DisplayPart *p;
+} DisplayFront;
+
+typedef struct DisplayPart {
+    const RunEnv *env;
+    Machine *m;
+    Sim *sim;
+    GuestDma dma;
+    DisplayState panel;
+    GpuState gpu;
+    StorageState storage;
+    DisplayFront front;
+    bool devices_up;
+    DisplayFrame frames[DISPLAY_MAX_FRAMES];
+    DisplayDomain doms[SCENARIO_MAX_DOMAINS];
+    size_t n_doms;
+    int shown_fg;          /* foreground the panel was last set for */
+    SimEvent keystroke;    /* the user's next keystroke */
+    SimRng *keys;          /* "display.keys" */
+    SimRng *read;          /* "display.read" */
+    hs_time reading_until; /* no keystrokes before this */
+} DisplayPart;
+
+/* ---- small helpers --------------------------------------------------- */
+
+static hs_time max_time(hs_time a, hs_time b)
+{
+    return a > b ? a : b;
+}
+
+/* One draw from a scenario distribution of times, at least 1 ps. */
+static hs_time dist_time(const ScenarioDist *d, SimRng *r)
+{
+    double v = (double)d->a;
+    switch (d->kind) {
+    case SCENARIO_DIST_FIXED:
+        break;
+    case SCENARIO_DIST_UNIFORM:
+        v += sim_rng_uniform(r) * (double)(d->b - d->a);
+        break;
+    case SCENARIO_DIST_EXPONENTIAL:
+        v = sim_rng_exponential(r, (double)d->a);
+        break;
+    case SCENARIO_DIST_LOGNORMAL:
+        v = sim_rng_lognormal(r, log((double)d->a), (double)d->sigma_ppm / 1e6);
+        break;
+    }
+    return v < 1.0 ? 1 : (hs_time)v;
+}
+
+static const ScenarioApp *ui_app(const Scenario *sc, int domain)
+{
+    const ScenarioDomain *d = &sc->domains[domain];
+    for (size_t i = 0; i < d->n_apps; i++)
+        if (d->apps[i].kind == SCENARIO_APP_UI)
+            return &d->apps[i];
+    return NULL;
+}
+
+static uint64_t slot_addr(int slot)
+{
+    return DISPLAY_IO_REQ + (uint64_t)slot * DISPLAY_SLOT_BYTES;
+}
+
+/* Slots go round: a slot freed at its flip is taken again last, since
+ * the guest call that flipped still writes its outputs (status, check)
+ * into it after the flip. */
+static int slot_take(DisplayDomain *dd)
+{
+    for (int k = 0; k < DISPLAY_SLOTS; k++) {
+        int i = (dd->next_slot + k) % DISPLAY_SLOTS;
+        if (dd->slot_busy[i])
+            continue;
+        dd->slot_busy[i] = true;
+        dd->next_slot = (i + 1) % DISPLAY_SLOTS;
+        return i;
+    }
+    return -1;
+}
+
+static DisplayFrame *frame_new(DisplayPart *p, int domain, hs_time trigger)
+{
+    for (size_t i = 0; i < DISPLAY_MAX_FRAMES; i++) {
+        DisplayFrame *f = &p->frames[i];
+        if (f->stage != FRAME_FREE)
+            continue;
+        memset(f, 0, sizeof *f);
+        f->p = p;
+        f->domain = domain;
+        f->slot = -1;
+        f->trigger = trigger;
+        return f;
+    }
+    return NULL;
+}
+
+/* The frame's place in its domain's compose order, and the tag its
+ * request asks the guest to flip with (never 0: untagged flips are not
+ * the part's). */
+static void frame_order(DisplayFrame *f, DisplayDomain *dd)
+{
+    f->seq = dd->seq++;
+    f->tag = (uint32_t)(f->seq % 0xffffffffu) + 1;
+}
+
+static void frame_free(DisplayFrame *f)
+{
+    if (f->slot >= 0)
+        f->p->doms[f->domain].slot_busy[f->slot] = false;
+    f->stage = FRAME_FREE;
+}
+
+static void frame_note(DisplayFrame *f, const char *latency, hs_time trigger)
+{
+    if (latency && f->n_notes < DISPLAY_MAX_NOTES)
+        f->notes[f->n_notes++] = (FrameNote){latency, trigger};
+}
+
+/* The panel follows the foreground domain (set by the runner and by
+ * whichever part switches domains): attribution and brightness. */
+static void sync_foreground(DisplayPart *p, hs_time now)
+{
+    int fg = machine_foreground(p->m);
+    if (fg == p->shown_fg)
+        return;
+    p->shown_fg = fg;
+    uint32_t b = 0;
+    if (fg >= 0 && (size_t)fg < p->n_doms && p->doms[fg].has_ui)
+        b = p->doms[fg].brightness;
+    else
+        for (size_t d = 0; d < p->n_doms; d++)
+            if (p->doms[d].has_ui) {
+                b = p->doms[d].brightness;
+                break;
+            }
+    display_set_foreground(&p->panel, fg, now);
+    display_set_brightness(&p->panel, b, now);
+}
+
+/* ---- composing ------------------------------------------------------- */
+
+static void fill_scene(DisplayPart *p, int domain, HsUiRequest *rq)
+{
+    Machine *m = p->m;
+    hs_time now = sim_now(p->sim);
+    const SocBattery *bat = &p->env->soc->battery;
+    /* The status bar shows the run's clock and what is left of the
+     * battery after the energy metered so far. */
+    double cap_mj = (double)bat->capacity_mah * (double)bat->voltage_mv * 3.6;
+    double used_mj = power_energy_to_mj(machine_energy_total(m));
+    double left = cap_mj > 0 ? 100.0 * (1.0 - used_mj / cap_mj) : 0;
+    rq->width = p->panel.cfg.width;
+    rq->stride_px = p->panel.cfg.width;
+    rq->clock_minutes = (uint32_t)((now / (60 * HS_S)) % (24 * 60));
+    rq->battery_pct = left < 0 ? 0 : (uint32_t)left;
+    rq->signal_bars = 4; /* the display part does not ask the baseband */
+    rq->level = (uint32_t)machine_domain_level(m, domain);
+    rq->flags = HS_UI_PRESENT;
+    snprintf(rq->banner, sizeof rq->banner, "%s",
+             machine_domain_name(m, domain));
+}
+
+/* Injects the open frame of a domain: an HsUiRequest for its damaged
+ * band, composed by the guest, which then flips. */
+static void release_fire(Sim *sim, void *ctx, hs_time now)
+{
+    (void)sim;
+    DisplayDomain *dd = ctx;
+    DisplayPart *p = dd->p;
+    DisplayFrame *f = dd->open;
+    if (!f)
+        return;
+    int slot = slot_take(dd);
+    if (slot < 0)
+        return; /* every slot waits for a flip, which releases this one */
+    dd->open = NULL;
+    f->slot = slot;
+    f->stage = FRAME_COMPOSING;
+    frame_order(f, dd);
+    dd->composed = true;
+    dd->last_compose = now;
+    HsUiRequest rq;
+    memset(&rq, 0, sizeof rq);
+    fill_scene(p, dd->index, &rq);
+    rq.fb_addr = HS_FB_BASE + (uint64_t)f->y0 * rq.stride_px * 4;
+    rq.height = f->y1 - f->y0;
+    rq.tag = f->tag;
+    snprintf(rq.title, sizeof rq.title, "%s",
+             f->user_reads ? "notification" : "typing");
+    memcpy(rq.text, dd->typed, sizeof rq.text);
+    if (dma_write(&p->dma, dd->index, slot_addr(slot), &rq, sizeof rq) < 0 ||
+        machine_inject(p->m, dd->index, HS_EV_CALL, HS_CALL_UI_COMPOSE,
+                       slot_addr(slot)) < 0)
+        frame_free(f);
+}
+
+/* Damage of rows [y0, y1) in domain at now: joins the open frame, or
+ * opens one that composes as soon as the domain's frame rate allows. */
+static int damage(DisplayPart *p, int domain, uint32_t y0, uint32_t y1,
+                  const char *latency, bool user_reads, hs_time now)
+{
+    DisplayDomain *dd = &p->doms[domain];
+    DisplayFrame *f = dd->open;
+    if (!f) {
+        f = frame_new(p, domain, now);
+        if (!f)
+            return -1;
+        f->stage = FRAME_OPEN;
+        f->y0 = y0;
+        f->y1 = y1;
+        dd->open = f;
+        hs_time at = now;
+        if (dd->composed)
+            at = max_time(now, dd->last_compose + dd->period_ps);
+        sim_schedule_at(p->sim, &dd->release, at);
+    }
+    f->y0 = y0 < f->y0 ? y0 : f->y0;
+    f->y1 = y1 > f->y1 ? y1 : f->y1;
+    f->user_reads |= user_reads;
+    frame_note(f, latency, now);
+    return 0;
+}
+
+/* ---- the user -------------------------------------------------------- */
+
+static void keystroke_fire(Sim *sim, void *ctx, hs_time now)
+{
+    DisplayPart *p = ctx;
+    const ScenarioDist *ks = &p->env->sc->user.keystroke;
+    if (now < p->reading_until) {
+        sim_schedule_at(sim, &p->keystroke,
+                        p->reading_until + dist_time(ks, p->keys));
+        return;
+    }
+    sync_foreground(p, now);
+    int fg = machine_foreground(p->m);
+    if (fg >= 0 && (size_t)fg < p->n_doms && p->doms[fg].has_ui) {
+        DisplayDomain *dd = &p->doms[fg];
+        static const char letters[] = "etaoin shrdlu cmfwyp vbgkqj xz";
+        if (dd->n_typed >= HS_UI_TEXT_BYTES)
+            dd->n_typed = 0;
+        dd->typed[dd->n_typed++] =
+            letters[sim_rng_below(p->keys, sizeof letters - 1)];
+        dd->typed[dd->n_typed] = '\0';
+        uint32_t h = p->panel.cfg.height;
+        uint32_t y0 = h / 2;
+        damage(p, fg, y0, y0 + h / KEY_DAMAGE_DIV, NULL, false, now);
+    }
+    sim_schedule_at(sim, &p->keystroke, now + dist_time(ks, p->keys));
+}
+
+/* A frame the user reads is on the panel: keystrokes pause. */
+static void user_reads(DisplayPart *p, hs_time now)
+{
+    const ScenarioDist *rt = &p->env->sc->user.read_time;
+    if (!rt->present)
+        return;
+    p->reading_until = max_time(p->reading_until, now + dist_time(rt, p->read));
+}
+
+/* ---- the frame's way to the panel ---------------------------------------- */
+
+/* The frame of domain the guest flipped with tag. Frames of the domain
+ * composed before it that never flipped are lost (their flip was refused
+ * at the MMIO path, or their call failed): they are never shown. */
+static DisplayFrame *flipped_frame(DisplayPart *p, int domain, uint64_t tag)
+{
+    DisplayFrame *hit = NULL;
+    for (size_t i = 0; i < DISPLAY_MAX_FRAMES && !hit; i++) {
+        DisplayFrame *f = &p->frames[i];
+        if (tag && f->stage == FRAME_COMPOSING && f->domain == domain &&
+            f->tag == tag)
+            hit = f;
+    }
+    for (size_t i = 0; hit && i < DISPLAY_MAX_FRAMES; i++) {
+        DisplayFrame *f = &p->frames[i];
+        if (f->stage == FRAME_COMPOSING && f->domain == domain &&
+            f->seq < hit->seq)
+            frame_free(f);
+    }
+    return hit;
+}
+
+static uint64_t frame_bytes(const DisplayPart *p, const DisplayFrame *f)
+{
+    return (uint64_t)(f->y1 - f->y0) * p->panel.cfg.width * 4;
+}
+
+static void path_name(DisplayPart *p, DisplayFrame *f, const VirtHop *hops,
+                      size_t n)
+{
+    size_t len = (size_t)snprintf(f->path, sizeof f->path, "%s",
+                                  machine_domain_name(p->m, f->domain));
+    for (size_t i = 0; i < n && len < sizeof f->path; i++)
+        len += (size_t)snprintf(f->path + len, sizeof f->path - len, ">%s",
+                                hops[i].component);
+}
+
+/* The panel end of the path: the flow check, then the GPU. */
+static void at_panel(Sim *sim, void *ctx, hs_time now)
+{
+    (void)sim;
+    DisplayFrame *f = ctx;
+    DisplayPart *p = f->p;
+    Machine *m = p->m;
+    sync_foreground(p, now);
+    int fg = machine_foreground(m);
+    int src = machine_domain_level(m, f->domain);
+    int sink = machine_domain_level(m, fg);
+    bool allowed = machine_approach(m)->flow_allowed(m, src, sink);
+    FlowTransfer t = {
+        .from = machine_domain_name(m, f->domain),
+        .label = (FlowLabel)src,
+        .to = "panel",
+        .clearance = (FlowLabel)sink,
+        .bytes = frame_bytes(p, f),
+        .path = f->path,
+        .allowed = allowed,
+        .when = now,
+    };
+    flow_report(p->env->flows, &t);
+    uint64_t units =
+        (uint64_t)(f->y1 - f->y0) * p->panel.cfg.width * GPU_OPS_PER_PX;
+    if (!allowed || gpu_submit(&p->gpu, f->domain, units, now) < 0) {
+        frame_free(f);
+        return;
+    }
+    f->gpu_submit = now;
+    f->stage = FRAME_GPU;
+}
+
+/* The flip reached the front at the guest's local time: the damaged
+ * bytes take the approach's display path. */
+static void path_start(Sim *sim, void *ctx, hs_time now)
+{
+    DisplayFrame *f = ctx;
+    DisplayPart *p = f->p;
+    VirtHop hops[VIRT_MAX_HOPS];
+    size_t n = 0;
+    hs_time t = machine_io(p->m, f->domain, VIRT_IO_DISPLAY, frame_bytes(p, f),
+                           hops, &n);
+    uint64_t cycles = 0;
+    for (size_t i = 0; i < n; i++)
+        cycles += hops[i].charge.cycles;
+    /* machine_io counted the hops; their CPU time goes on a core here
+     * (counts zero, so nothing is counted twice). */
+    if (cycles) {
+        VirtCharge work = {.cycles = cycles};
+        machine_kernel_work(p->m, 0, &work);
+    }
+    path_name(p, f, hops, n);
+    f->stage = FRAME_PATH;
+    sim_call_at(sim, now + t, "display.path", at_panel, f, 0);
+}
+
+static void guest_flip(DisplayPart *p, uint64_t tag, const BusAccess *acc)
+{
+    hs_time when = max_time(acc->when, sim_now(p->sim));
+    DisplayFrame *f = flipped_frame(p, acc->domain, tag);
+    if (f) {
+        p->doms[f->domain].slot_busy[f->slot] = false;
+        f->slot = -1;
+    } else {
+        /* A flip the part did not ask for (another app's frame): the
+         * whole screen travels, measured from the flip. */
+        f = frame_new(p, acc->domain, when);
+        if (!f)
+            return;
+        f->y0 = 0;
+        f->y1 = p->panel.cfg.height;
+    }
+    f->stage = FRAME_PATH;
+    sim_call_at(p->sim, when, "display.flip", path_start, f, 0);
+    /* The next damaged frame may be waiting for a free slot. */
+    DisplayDomain *dd = &p->doms[acc->domain];
+    if (dd->open && !sim_event_pending(&dd->release))
+        sim_schedule_at(p->sim, &dd->release,
+                        max_time(when, dd->last_compose + dd->period_ps));
+}
+
+static void gpu_done(void *ctx, const GpuJob *job, hs_time done)
+{
+    DisplayPart *p = ctx;
+    for (size_t i = 0; i < DISPLAY_MAX_FRAMES; i++) {
+        DisplayFrame *f = &p->frames[i];
+        if (f->stage != FRAME_GPU || f->domain != job->domain ||
+            f->gpu_submit != job->submit_ps)
+            continue;
+        BusAccess acc = {.when = done, .domain = f->domain};
+        display_ops.write(&p->panel.dev, HS_DISPLAY_FLIP, 1, 4, &acc);
+        f->stage = FRAME_FLIPPED;
+        return;
+    }
+}
+
+/* A vsync: every flipped frame is on the panel now. */
+static void on_vsync(void *ctx, int line, bool level)
+{
+    (void)line;
+    DisplayPart *p = ctx;
+    if (!level)
+        return;
+    hs_time now = sim_now(p->sim);
+    const RunEnv *env = p->env;
+    for (size_t i = 0; i < DISPLAY_MAX_FRAMES; i++) {
+        DisplayFrame *f = &p->frames[i];
+        if (f->stage != FRAME_FLIPPED)
+            continue;
+        env->latency(env->latency_ctx, "display.frame", now - f->trigger);
+        for (unsigned k = 0; k < f->n_notes; k++)
+            env->latency(env->latency_ctx, f->notes[k].latency,
+                         now - f->notes[k].trigger);
+        if (f->user_reads)
+            user_reads(p, now);
+        frame_free(f);
+    }
+}
+
+/* ---- storage ------------------------------------------------------------- */
+
+/* A storage command completed: a store ends with its last byte. */
+static void on_storage(void *ctx, int line, bool level)
+{
+    (void)line;
+    DisplayPart *p = ctx;
+    if (!level)
+        return;
+    hs_time now = sim_now(p->sim);
+    for (size_t d = 0; d < p->n_doms; d++) {
+        DisplayDomain *dd = &p->doms[d];
+        if (!dd->storing || p->storage.bytes_written[d] < dd->store_goal)
+            continue;
+        dd->storing = false;
+        dd->slot_busy[dd->store_slot] = false;
+        if (dd->store_latency)
+            p->env->latency(p->env->latency_ctx, dd->store_latency,
+                            now - dd->store_start);
+    }
+}
+
+static int doc_request(DisplayPart *p, int domain, uint32_t op, uint64_t bytes,
+                       uint32_t tag, int *slot_out, char *err, size_t err_size)
+{
+    Machine *m = p->m;
+    if (bytes == 0 || bytes > DISPLAY_DOC_AREA_BYTES)
+        return hs_errorf(err, err_size,
+                         "display: a document of %llu bytes does not fit "
+                         "the domain's document area (%llu MiB)",
+                         (unsigned long long)bytes,
+                         (unsigned long long)(DISPLAY_DOC_AREA_BYTES >> 20));
+    DisplayDomain *dd = &p->doms[domain];
+    int slot = slot_take(dd);
+    if (slot < 0)
+        return hs_errorf(err, err_size,
+                         "display: domain %s has %d requests in flight",
+                         machine_domain_name(m, domain), DISPLAY_SLOTS);
+    HsUiDocRequest rq;
+    memset(&rq, 0, sizeof rq);
+    rq.buf_addr = DISPLAY_IO_BUF;
+    rq.lba = (uint64_t)domain * (DISPLAY_DOC_AREA_BYTES / HS_STORAGE_BLOCK);
+    rq.bytes = bytes;
+    rq.buf_bytes = DISPLAY_BUF_BYTES;
+    rq.op = op;
+    fill_scene(p, domain, &rq.page);
+    rq.page.height = p->panel.cfg.height;
+    rq.page.tag = tag;
+    snprintf(rq.page.title, sizeof rq.page.title, "document");
+    if (dma_write(&p->dma, domain, slot_addr(slot), &rq, sizeof rq) < 0 ||
+        machine_inject(m, domain, HS_EV_CALL, HS_CALL_UI_DOCUMENT,
+                       slot_addr(slot)) < 0) {
+        dd->slot_busy[slot] = false;
+        return hs_errorf(err, err_size, "display: cannot start the request");
+    }
+    *slot_out = slot;
+    return 0;
+}
+
+/* What a store writes: the document's text, a seeded run of words (its
+ * content changes no measurement, its size does). */
+static int fill_document(DisplayPart *p, int domain, uint64_t bytes)
+{
+    static const char *const words[] = {"the",   "report", "of",  "secret",
+                                        "page",  "and",    "a",   "meeting",
+                                        "notes", "budget", "plan"};
+    char name[48];
+    snprintf(name, sizeof name, "display.doc.%d", domain);
+    SimRng *r = sim_rng(p->sim, name);
+    size_t n = bytes < DISPLAY_BUF_BYTES ? (size_t)bytes : DISPLAY_BUF_BYTES;
+    char *text = malloc(n);
+    if (!text)
+        return -1;
+    for (size_t i = 0; i < n;) {
+        const char *w = words[sim_rng_below(r, sizeof words / sizeof *words)];
+        for (size_t k = 0; w[k] && i < n; k++)
+            text[i++] = w[k];
+        if (i < n)
+            text[i++] = ' ';
+    }
+    int rc = dma_write(&p->dma, domain, DISPLAY_IO_BUF, text, n);
+    free(text);
+    return rc;
+}
+
+/* ---- the part's API --------------------------------------------------------
+ */
+
+static bool domain_ok(const DisplayPart *p, int domain)
+{
+    return domain >= 0 && (size_t)domain < p->n_doms;
+}
+
+int run_display_notify(void *part, int domain, const char *latency, hs_time now,
+                       char *err, size_t err_size)
+{
+    DisplayPart *p = part;
+    if (!domain_ok(p, domain) || !p->doms[domain].has_ui)
+        return hs_errorf(err, err_size,
+                         "display: a notification for a domain without a ui "
+                         "app");
+    sync_foreground(p, now);
+    uint32_t h = p->panel.cfg.height;
+    if (damage(p, domain, 0, h / NOTE_DAMAGE_DIV, latency, true, now) < 0)
+        return hs_errorf(err, err_size, "display: too many frames in flight");
+    return 0;
+}
+
+int run_display_store(void *part, int domain, uint64_t bytes,
+                      const char *latency, hs_time now, char *err,
+                      size_t err_size)
+{
+    DisplayPart *p = part;
+    if (!domain_ok(p, domain))
+        return hs_errorf(err, err_size, "display: store for a bad domain");
+    DisplayDomain *dd = &p->doms[domain];
+    if (dd->storing)
+        return hs_errorf(err, err_size,
+                         "display: domain %s is still storing a document",
+                         machine_domain_name(p->m, domain));
+    if (bytes && bytes <= DISPLAY_DOC_AREA_BYTES &&
+        fill_document(p, domain, bytes) < 0)
+        return hs_errorf(err, err_size, "display: cannot write the document");
+    int slot;
+    if (doc_request(p, domain, HS_UI_DOC_STORE, bytes, 0, &slot, err,
+                    err_size) < 0)
+        return -1;
+    dd->storing = true;
+    dd->store_goal = p->storage.bytes_written[domain] + bytes;
+    dd->store_start = now;
+    dd->store_latency = latency;
+    dd->store_slot = slot;
+    return 0;
+}
+
+/* ---- devices ---------------------------------------------------------------
+ */
+
+static uint64_t front_read(Device *dev, uint64_t off, unsigned size,
+                           const BusAccess *acc)
+{
+    DisplayPart *p = ((DisplayFront *)dev)->p;
+    return display_ops.read(&p->panel.dev, off, size, acc);
+}
+
+static void front_write(Device *dev, uint64_t off, uint64_t value,
+                        unsigned size, const BusAccess *acc)
+{
+    DisplayPart *p = ((DisplayFront *)dev)->p;
+    if (off == HS_DISPLAY_FLIP && acc->domain >= 0)
+        guest_flip(p, value, acc); /* HS_DISPLAY_FLIP: the frame leaves */
+    else
+        display_ops.write(&p->panel.dev, off, value, size, acc);
+}
+
+static const DeviceOps front_ops = {
+    .type = "display-front",
+    .read = front_read,
+    .write = front_write,
+};
+
+static int start_device(DisplayPart *p, Device *dev, char *err, size_t err_size)
+{
+    if (dev->ops->realize && dev->ops->realize(dev, p->sim) < 0)
+        return hs_errorf(err, err_size, "display: device %s failed to start",
+                         dev->name);
+    if (dev->ops->reset)
+        dev->ops->reset(dev);
+    return 0;
+}
+
+static int build_devices(DisplayPart *p, char *err, size_t err_size)
+{
+    const SocModel *soc = p->env->soc;
+    PowerMeter *pm = machine_meter(p->m);
+    DisplayConfig dc;
+    GpuConfig gc;
+    StorageConfig sc;
+    if (socmap_display(soc, &dc, err, err_size) < 0 ||
+        socmap_gpu(soc, &gc, err, err_size) < 0 ||
+        socmap_storage(soc, &sc, err, err_size) < 0 ||
+        display_init(&p->panel, "display", &dc, pm, err, err_size) < 0 ||
+        gpu_init(&p->gpu, "gpu", &gc, &p->dma, pm, err, err_size) < 0 ||
+        storage_init(&p->storage, "storage", &sc, &p->dma, pm, err, err_size) <
+            0)
+        return -1;
+    p->devices_up = true;
+    if (dc.width > UI_MAX_DIM)
+        return hs_errorf(err, err_size,
+                         "display: a %u-pixel wide panel is wider than the "
+                         "guest composes (%u)",
+                         dc.width, UI_MAX_DIM);
+    device_init(&p->front.dev, &front_ops, "display");
+    p->front.p = p;
+    if (start_device(p, &p->panel.dev, err, err_size) < 0 ||
+        start_device(p, &p->gpu.dev, err, err_size) < 0 ||
+        start_device(p, &p->storage.dev, err, err_size) < 0)
+        return -1;
+    irq_connect(&p->panel.irq, on_vsync, p, HS_IRQ_DISPLAY);
+    irq_connect(&p->storage.irq, on_storage, p, HS_IRQ_STORAGE);
+    gpu_set_done_observer(&p->gpu, gpu_done, p);
+    if (machine_attach_device(p->m, &p->front.dev, HS_MMIO_DISPLAY) < 0 ||
+        machine_attach_device(p->m, &p->gpu.dev, HS_MMIO_GPU) < 0 ||
+        machine_attach_device(p->m, &p->storage.dev, HS_MMIO_STORAGE) < 0)
+        return hs_errorf(err, err_size, "display: cannot map the devices");
+    return 0;
+}
+
+/* ---- the part ------------------------------------------------------------ */
+
+static bool display_owns_app(ScenarioAppKind kind)
+{
+    return kind == SCENARIO_APP_UI;
+}
+
+static bool display_owns_action(ScenarioAction action)
+{
+    return action == SCENARIO_ACTION_DISPLAY_DOCUMENT;
+}
+
+/* A download that stores its document needs the storage device, which
+ * lives here, even in a scenario with no ui app. */
+static bool display_wanted(const Scenario *sc)
+{
+    for (size_t e = 0; e < sc->n_events; e++)
+        if (sc->events[e].action == SCENARIO_ACTION_DOWNLOAD &&
+            sc->events[e].store)
+            return true;
+    return false;
+}
+
+static void display_destroy(void *part)
+{
+    DisplayPart *p = part;
+    if (!p)
+        return;
+    if (p->sim) {
+        sim_cancel(p->sim, &p->keystroke);
+        for (size_t d = 0; d < p->n_doms; d++)
+            sim_cancel(p->sim, &p->doms[d].release);
+    }
+    if (p->devices_up) {
+        if (p->sim) {
+            sim_cancel(p->sim, &p->panel.vsync);
+            sim_cancel(p->sim, &p->gpu.done_ev);
+            sim_cancel(p->sim, &p->storage.done_ev);
+        }
+        device_destroy(&p->panel.dev);
+        device_destroy(&p->gpu.dev);
+        device_destroy(&p->storage.dev);
+    }
+    free(p);
+}
+
+static void init_domains(DisplayPart *p)
+{
+    const Scenario *sc = p->env->sc;
+    hs_time vsync = HS_S / p->panel.cfg.refresh_hz;
+    p->n_doms = sc->n_domains;
+    for (size_t d = 0; d < sc->n_domains; d++) {
+        DisplayDomain *dd = &p->doms[d];
+        const ScenarioApp *ui = ui_app(sc, (int)d);
+        dd->p = p;
+        dd->index = (int)d;
+        dd->has_ui = ui != NULL;
+        dd->period_ps = vsync;
+        if (ui) {
+            dd->brightness = (ui->ui.brightness_permille * 255 + 500) / 1000;
+            if (ui->ui.frame_rate_hz)
+                dd->period_ps = HS_S / ui->ui.frame_rate_hz;
+        }
+        sim_event_init(&dd->release, "display.release", release_fire, dd, 30);
+    }
+}
+
+/* The panel goes on at the start when a user uses the phone. */
+static void panel_on(DisplayPart *p)
+{
+    bool any_ui = false;
+    for (size_t d = 0; d < p->n_doms; d++)
+        any_ui |= p->doms[d].has_ui;
+    if (!any_ui)
+        return;
+    hs_time now = sim_now(p->sim);
+    p->shown_fg = -2;
+    sync_foreground(p, now);
+    display_set_on(&p->panel, true, now);
+    pmic_host_acquire(machine_pmic(p->m), DISPLAY_WAKELOCK, now);
+    if (p->env->sc->user.keystroke.present)
+        sim_schedule_at(p->sim, &p->keystroke,
+                        now + dist_time(&p->env->sc->user.keystroke, p->keys));
+}
+
+static void *display_create(const RunEnv *env, char *err, size_t err_size)
+{
+    DisplayPart *p = calloc(1, sizeof *p);
+    if (!p) {
+        hs_errorf(err, err_size, "out of memory");
+        return NULL;
+    }
+    p->env = env;
+    p->m = env->m;
+    p->sim = machine_sim(env->m);
+    p->dma = machine_dma(env->m);
+    p->keys = sim_rng(p->sim, "display.keys");
+    p->read = sim_rng(p->sim, "display.read");
+    sim_event_init(&p->keystroke, "display.keystroke", keystroke_fire, p, 30);
+    if (build_devices(p, err, err_size) < 0) {
+        display_destroy(p);
+        return NULL;
+    }
+    init_domains(p);
+    panel_on(p);
+    return p;
+}
+
+static int display_action(void *part, const ScenarioEvent *ev, int index,
+                          hs_time now, char *err, size_t err_size)
+{
+    (void)index;
+    DisplayPart *p = part;
+    if (ev->action != SCENARIO_ACTION_DISPLAY_DOCUMENT ||
+        !domain_ok(p, ev->domain))
+        return hs_errorf(err, err_size, "display: not a display action");
+    sync_foreground(p, now);
+    DisplayFrame *f = frame_new(p, ev->domain, now);
+    if (!f)
+        return hs_errorf(err, err_size, "display: too many frames in flight");
+    DisplayFrame order = {0};
+    frame_order(&order, &p->doms[ev->domain]);
+    int slot;
+    if (doc_request(p, ev->domain, HS_UI_DOC_SHOW, ev->bytes, order.tag, &slot,
+                    err, err_size) < 0)
+        return -1;
+    f->stage = FRAME_COMPOSING;
+    f->seq = order.seq;
+    f->tag = order.tag;
+    f->slot = slot;
+    f->y0 = 0;
+    f->y1 = p->panel.cfg.height;
+    f->document = true;
+    f->user_reads = true;
+    frame_note(f, "display.document", now);
+    return 0;
+}
+
+static int display_finish(void *part, Results *r, char *err, size_t err_size)
+{
+    (void)part;
+    (void)r;
+    (void)err;
+    (void)err_size;
+    return 0; /* latencies went out as frames were shown; energy is metered */
+}
+
+const RunPart run_part_display = {
+    .name = "display",
+    .owns_app = display_owns_app,
+    .owns_action = display_owns_action,
+    .wanted = display_wanted,
+    .create = display_create,
+    .action = display_action,
+    .finish = display_finish,
+    .destroy = display_destroy,
+};

@@ -1,0 +1,1500 @@
+/*
+ * netstack.c - the domains' kernels' TCP, the socket device, the peers'
+ * links and the mail-sync / download actions (netstack.h).
+ */
+#include "phone/netstack.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "guest/apps/crypto.h"
+#include "guest/apps/mail.h"
+#include "guest/apps/netget.h"
+#include "guest/lib/chacha20poly1305.h"
+#include "net/ip.h"
+#include "net/netpeer.h"
+#include "sim/error.h"
+
+#define NS_PKT_SLOTS 1024 /* packets in flight over all connections */
+#define NS_PKT_BYTES 1600
+#define NS_SEND_MAX 65536 /* one SEND command, bytes */
+#define NS_MSS 1400       /* estimate: a 1500-byte MTU less headers, a margin */
+#define NS_WINDOW 65535   /* unscaled receive window (ip.h) */
+#define NS_PASSWORD "handset"
+
+/* The VPN tunnel's wire format: WireGuard's transport data message
+ * (wireguard.com/protocol: type 4, receiver index, 64-bit counter, the
+ * sealed packet, a 16-byte Poly1305 tag) in UDP to the gateway's port. */
+#define NS_TUN_PORT 51820  /* WireGuard's default listen port */
+#define NS_TUN_LOCAL 39000 /* + domain: the phone's end; below the TCP */
+#define NS_TUN_HDR 16      /* type, receiver, counter */
+#define NS_TUN_TAG 16      /* Poly1305 */
+#define NS_TUN_TYPE_DATA 4 /* WireGuard's transport data type */
+#define NS_TUN_QUEUE 256   /* packets waiting for the VPN app, per domain */
+#define NS_TUN_APP "crypto app" /* the path's name of the domain's VPN app */
+
+/* Where a packet in flight is going. */
+typedef enum NsLeg {
+    NS_LEG_TX,     /* out of the kernel path, to the bearer */
+    NS_LEG_SERVER, /* through the core network, to the server */
+    NS_LEG_CELL,   /* from the server, to the phone's cell */
+    NS_LEG_KERNEL, /* up the kernel path, to the domain's TCP */
+    NS_LEG_TUN,    /* up the kernel path, to the domain's VPN app */
+} NsLeg;
+
+typedef struct NsSock NsSock;
+
+typedef struct NsPkt {
+    NetStack *ns;
+    NsSock *sock; /* its socket (NULL for NS_LEG_TUN: sealed, unknown) */
+    int domain;   /* NS_LEG_TUN: the tunnel's domain */
+    bool tunnel;  /* a tunnel packet (not a kernel segment) */
+    uint64_t gen; /* the socket's connection it belongs to */
+    NsLeg leg;    /* where it goes next */
+    bool used;    /* in flight */
+    uint32_t len; /* bytes */
+    uint8_t data[NS_PKT_BYTES];
+} NsPkt;
+
+struct NsSock {
+    NetStack *ns;
+    int domain, index;          /* owner and socket number */
+    uint32_t peer_reg, len_reg; /* HS_SOCK_PEER, HS_SOCK_LEN */
+    uint64_t addr_reg;          /* HS_SOCK_ADDR */
+    int32_t result;             /* HS_SOCK_RESULT */
+    uint32_t state;             /* HS_SOCK_ST_* */
+    uint64_t gen;               /* connection number (stale packets) */
+    bool live;                  /* flow and server valid */
+    int peer;                   /* scenario peer index */
+    IpTcpFlow flow;             /* client and server state */
+    NetServer srv;              /* the peer's end */
+    uint8_t *rx;                /* bytes for the guest */
+    size_t rx_len, rx_off, rx_cap;
+    unsigned unacked;             /* data segments not yet ACKed */
+    hs_time tx_last, kernel_last; /* order on the kernel path */
+    hs_time up_free, down_free;   /* the peer's links busy until */
+    hs_time one_way;              /* half the drawn round trip */
+    double up_bps, down_bps;      /* drawn rates, bit/s */
+};
+
+/* A packet waiting for, or in, the domain's VPN app. */
+typedef struct NsTunJob {
+    NsSock *sock;            /* seal: the segment's socket; open: NULL */
+    uint64_t gen;            /* seal: its connection */
+    bool seal;               /* seal (to the tunnel) or open (from it) */
+    uint64_t counter;        /* the nonce's counter */
+    uint32_t len;            /* bytes of data: plaintext or ciphertext */
+    uint8_t tag[NS_TUN_TAG]; /* open: the tag to check */
+    uint8_t data[NS_PKT_BYTES];
+} NsTunJob;
+
+/* A domain's VPN tunnel: its app's keys and the packets on the tun. */
+typedef struct NsTun {
+    bool on;              /* the domain's packets go through the tunnel */
+    bool vm;              /* sealed by the crypto VM, not the domain's app */
+    uint8_t key_up[32];   /* phone -> gateway */
+    uint8_t key_down[32]; /* gateway -> phone */
+    uint64_t ctr_up;      /* next counter the app seals with */
+    uint64_t ctr_down;    /* next counter the gateway seals with */
+    NsTunJob *q;          /* FIFO of NS_TUN_QUEUE; q[head] is in the app */
+    size_t head, n;       /* its first entry and length */
+    bool busy;            /* q[head] is with the app */
+    uint16_t ip_id;       /* the phone's outer IPv4 identification */
+    hs_time kernel_last;  /* order on the way up to the app */
+} NsTun;
+
+/* One domain's in-flight app work. */
+typedef struct NsDomain {
+    bool syncing, getting;             /* a sync / download is under way */
+    hs_time sync_at, get_at;           /* when it started */
+    uint64_t get_bytes;                /* its size */
+    const ScenarioApp *mail;           /* the domain's mail app, or NULL */
+    uint64_t mail_seed;                /* its mailbox's content seed */
+    uint32_t sizes[IMAP_MAX_MESSAGES]; /* its message sizes */
+    SimEvent sync_timer;               /* the app's own periodic sync */
+    uint32_t events;                   /* HS_SOCK_EVENTS */
+    NsTun tun;                         /* its VPN, when it runs one */
+    NsSock sock[HS_SOCK_MAX];
+} NsDomain;
+
+struct NetStack {
+    Device dev; /* the socket device: must stay first */
+    RunEnv env;
+    Sim *sim;
+    GuestDma dma;
+    NetStackLinks links;
+    size_t n_domains;
+    NsDomain dom[MACHINE_MAX_DOMAINS];
+    uint16_t next_port; /* next local TCP port */
+    SimRng *tcp_rng;    /* initial sequence numbers */
+    NsPkt pkt[NS_PKT_SLOTS];
+    NetStackCaptureFunc capture;
+    void *capture_ctx;
+    NetStackGetFunc get_hook;
+    void *get_ctx;
+    NetStackStats st;
+};
+
+/* ---- small helpers ----------------------------------------------------- */
+
+static void note_error(NetStack *ns, const char *what, const char *why)
+{
+    ns->st.errors++;
+    snprintf(ns->st.last_error, sizeof ns->st.last_error, "%s: %s", what, why);
+}
+
+static hs_time later(hs_time a, hs_time b)
+{
+    return a > b ? a : b;
+}
+
+/* Time to put len bytes on a link of bps bit/s. */
+static hs_time serialise(size_t len, double bps)
+{
+    return (hs_time)((double)len * 8.0 * (double)HS_S / bps);
+}
+
+/* A draw of a scenario distribution (values in the field's unit). */
+static double dist_draw(const ScenarioDist *d, SimRng *r)
+{
+    switch (d->kind) {
+    case SCENARIO_DIST_UNIFORM:
+        return (double)d->a + (double)(d->b - d->a) * sim_rng_uniform(r);
+    case SCENARIO_DIST_EXPONENTIAL:
+        return sim_rng_exponential(r, (double)d->a);
+    case SCENARIO_DIST_LOGNORMAL:
+        return sim_rng_lognormal(r, log((double)d->a),
+                                 (double)d->sigma_ppm / 1e6);
+    default:
+        return (double)d->a;
+    }
+}
+
+static const ScenarioPeer *peer_at(const NetStack *ns, int p)
+{
+    if (p < 0 || (size_t)p >= ns->env.sc->n_peers)
+        return NULL;
+    return &ns->env.sc->peers[p];
+}
+
+bool netstack_peer_endpoint(const NetStack *ns, int p, uint32_t *addr,
+                            uint16_t *port)
+{
+    const ScenarioPeer *peer = peer_at(ns, p);
+    if (!peer || (peer->kind != SCENARIO_PEER_MAIL_SERVER &&
+                  peer->kind != SCENARIO_PEER_WEB_SERVER))
+        return false;
+    unsigned k = 0;
+    for (int i = 0; i < p; i++)
+        k += ns->env.sc->peers[i].kind == peer->kind;
+    bool mail = peer->kind == SCENARIO_PEER_MAIL_SERVER;
+    *addr = (mail ? IP_MAIL_ADDR : IP_WEB_ADDR) + k;
+    *port = mail ? IP_IMAP_PORT : NET_HTTP_PORT;
+    return true;
+}
+
+uint64_t netstack_mail_seed(const NetStack *ns, int domain)
+{
+    if (domain < 0 || (size_t)domain >= ns->n_domains)
+        return 0;
+    return ns->dom[domain].mail_seed;
+}
+
+static void sock_event(NsSock *s)
+{
+    NetStack *ns = s->ns;
+    NsDomain *d = &ns->dom[s->domain];
+    bool was = d->events != 0;
+    d->events |= 1u << s->index;
+    if (!was)
+        machine_raise_irq(ns->env.m, s->domain, 1u << HS_IRQ_SOCK);
+}
+
+static void sock_fail(NsSock *s)
+{
+    s->state = HS_SOCK_ST_FAILED;
+    sock_event(s);
+}
+
+/* ---- packets in flight ------------------------------------------------- */
+
+static void on_pkt(Sim *sim, void *ctx, hs_time now);
+
+/* Puts a packet in flight for socket s (or, with s NULL, the tunnel of
+ * domain) on leg, arriving at when. */
+static int pkt_send(NetStack *ns, NsSock *s, int domain, NsLeg leg, bool tunnel,
+                    const uint8_t *data, size_t len, hs_time when)
+{
+    if (len > NS_PKT_BYTES) {
+        note_error(ns, "packet", "longer than a slot");
+        return -1;
+    }
+    for (size_t i = 0; i < NS_PKT_SLOTS; i++) {
+        NsPkt *p = &ns->pkt[i];
+        if (p->used)
+            continue;
+        p->used = true;
+        p->ns = ns;
+        p->sock = s;
+        p->domain = domain;
+        p->tunnel = tunnel;
+        p->gen = s ? s->gen : 0;
+        p->leg = leg;
+        p->len = (uint32_t)len;
+        memcpy(p->data, data, len);
+        return sim_call_at(ns->sim, later(when, sim_now(ns->sim)), "net-pkt",
+                           on_pkt, p, 0);
+    }
+    note_error(ns, "packet", "every in-flight slot is taken");
+    return -1;
+}
+
+static int pkt_schedule(NsSock *s, NsLeg leg, const uint8_t *data, size_t len,
+                        hs_time when)
+{
+    return pkt_send(s->ns, s, s->domain, leg, false, data, len, when);
+}
+
+/* The flow label of a packet leaving domain along hops, and whether the
+ * approach lets it go; reported to the flow monitor. sealer names the
+ * domain's own app that sealed it first, or is NULL. */
+static bool label_and_check(NetStack *ns, int domain, const char *sealer,
+                            const VirtHop *hops, size_t n_hops, size_t len,
+                            hs_time when)
+{
+    Machine *m = ns->env.m;
+    char path[256];
+    int at = snprintf(path, sizeof path, "%s", machine_domain_name(m, domain));
+    bool encrypted = sealer != NULL;
+    if (sealer)
+        at += snprintf(path + at, sizeof path - (size_t)at, ">%s", sealer);
+    for (size_t i = 0; i < n_hops && at < (int)sizeof path; i++) {
+        encrypted |= strstr(hops[i].component, "crypto") != NULL;
+        at += snprintf(path + at, sizeof path - (size_t)at, ">%s",
+                       hops[i].component);
+    }
+    if (at < (int)sizeof path)
+        snprintf(path + at, sizeof path - (size_t)at, ">network");
+    int level = encrypted ? FLOW_UNCLASSIFIED : machine_domain_level(m, domain);
+    bool allowed =
+        machine_approach(m)->flow_allowed(m, level, FLOW_UNCLASSIFIED);
+    FlowTransfer t = {
+        .from = machine_domain_name(m, domain),
+        .label = (FlowLabel)level,
+        .to = "network",
+        .clearance = FLOW_UNCLASSIFIED,
+        .bytes = len,
+        .path = path,
+        .allowed = allowed,
+        .when = when,
+    };
+    flow_report(ns->env.flows, &t);
+    return allowed;
+}
+
+/* A packet leaves the domain's kernel (a segment, or a tunnel packet:
+ * sealed by the domain's app `sealer`, or with sealer NULL by the crypto
+ * VM on the path): down the approach's path, then to the bearer. */
+static int path_out(NsSock *s, const char *sealer, bool tunnel,
+                    const uint8_t *pkt, size_t len, hs_time at)
+{
+    NetStack *ns = s->ns;
+    VirtHop hops[VIRT_MAX_HOPS];
+    size_t n_hops = 0;
+    hs_time t0 = later(s->tx_last, later(at, sim_now(ns->sim)));
+    hs_time cost =
+        machine_io(ns->env.m, s->domain, VIRT_IO_NET, len, hops, &n_hops);
+    if (!label_and_check(ns, s->domain, sealer, hops, n_hops, len, t0)) {
+        ns->st.blocked++;
+        sock_fail(s);
+        return -1;
+    }
+    s->tx_last = t0 + cost;
+    return pkt_send(ns, s, s->domain, NS_LEG_TX, tunnel, pkt, len, s->tx_last);
+}
+
+static int tun_seal_submit(NsSock *s, const uint8_t *pkt, size_t len);
+static int tun_vm_seal(NsSock *s, const uint8_t *pkt, size_t len);
+
+/* A segment the domain's kernel sends: to the crypto VM's tunnel or the
+ * VPN app's tun when the domain has one, else straight out. */
+static int kernel_out(void *ctx, IpTcpSide from, const uint8_t *pkt, size_t len)
+{
+    NsSock *s = ctx;
+    (void)from;
+    const NsTun *t = &s->ns->dom[s->domain].tun;
+    if (t->on)
+        return t->vm ? tun_vm_seal(s, pkt, len) : tun_seal_submit(s, pkt, len);
+    return path_out(s, NULL, false, pkt, len, 0);
+}
+
+static int kernel_control(NsSock *s, uint8_t flags)
+{
+    uint8_t buf[128];
+    char err[160];
+    int n = ip_tcp_control(&s->flow, IP_TCP_CLIENT, flags, buf, sizeof buf, err,
+                           sizeof err);
+    if (n < 0) {
+        note_error(s->ns, "client control", err);
+        return -1;
+    }
+    return kernel_out(s, IP_TCP_CLIENT, buf, (size_t)n);
+}
+
+static int gateway_seal(NsSock *s, const uint8_t *pkt, size_t len, uint8_t *out,
+                        size_t cap);
+
+/* The server sends a segment: through the domain's VPN gateway if it has
+ * one, its downlink, then half the round trip. */
+static int server_out(void *ctx, IpTcpSide from, const uint8_t *pkt, size_t len)
+{
+    NsSock *s = ctx;
+    (void)from;
+    uint8_t sealed[NS_PKT_BYTES];
+    if (s->ns->dom[s->domain].tun.on) {
+        int n = gateway_seal(s, pkt, len, sealed, sizeof sealed);
+        if (n < 0)
+            return -1;
+        pkt = sealed;
+        len = (size_t)n;
+    }
+    s->down_free =
+        later(s->down_free, sim_now(s->ns->sim)) + serialise(len, s->down_bps);
+    return pkt_schedule(s, NS_LEG_CELL, pkt, len, s->down_free + s->one_way);
+}
+
+static void rx_append(NsSock *s, const uint8_t *data, size_t n)
+{
+    if (s->rx_off == s->rx_len)
+        s->rx_off = s->rx_len = 0;
+    if (s->rx_len + n > s->rx_cap) {
+        size_t cap = s->rx_cap ? s->rx_cap : 16384;
+        while (cap < s->rx_len + n)
+            cap *= 2;
+        uint8_t *p = realloc(s->rx, cap);
+        if (!p) {
+            note_error(s->ns, "socket", "out of memory");
+            return;
+        }
+        s->rx = p;
+        s->rx_cap = cap;
+    }
+    memcpy(s->rx + s->rx_len, data, n);
+    s->rx_len += n;
+}
+
+/* A segment reaches the domain's TCP. */
+static void kernel_in(NsSock *s, const uint8_t *pkt, size_t len, hs_time now)
+{
+    NetStack *ns = s->ns;
+    const uint8_t *data;
+    size_t n;
+    char err[160];
+    IpPacketView v;
+    if (ip_tcp_receive(&s->flow, IP_TCP_CLIENT, pkt, len, &data, &n, err,
+                       sizeof err) < 0 ||
+        ip_parse(pkt, len, &v, err, sizeof err) < 0) {
+        note_error(ns, "client receive", err);
+        return;
+    }
+    ns->st.packets_in++;
+    ns->st.bytes_in += len;
+    if (ns->capture)
+        ns->capture(ns->capture_ctx, s->domain, false, pkt, len, now);
+    if (v.tcp_flags & IP_TCP_SYN) {
+        s->state = HS_SOCK_ST_OPEN;
+        kernel_control(s, IP_TCP_ACK);
+        sock_event(s);
+        return;
+    }
+    if (n > 0) {
+        rx_append(s, data, n);
+        s->unacked++;
+        if (s->unacked >= 2 || (v.tcp_flags & IP_TCP_PSH)) {
+            s->unacked = 0;
+            if (!(v.tcp_flags & IP_TCP_FIN))
+                kernel_control(s, IP_TCP_ACK);
+        }
+        sock_event(s);
+    }
+    if (v.tcp_flags & IP_TCP_FIN) {
+        kernel_control(s, IP_TCP_ACK);
+        s->state = ip_tcp_closed(&s->flow) ? HS_SOCK_ST_CLOSED
+                                           : HS_SOCK_ST_PEER_CLOSED;
+        sock_event(s);
+    }
+}
+
+static void server_in(NsSock *s, const uint8_t *pkt, size_t len)
+{
+    char err[160];
+    if (net_server_segment(&s->srv, &s->flow, pkt, len, server_out, s, err,
+                           sizeof err) < 0)
+        note_error(s->ns, "server", err);
+}
+
+static void tun_in(NetStack *ns, int domain, const uint8_t *pkt, size_t len);
+
+static void on_pkt(Sim *sim, void *ctx, hs_time now)
+{
+    NsPkt *p = ctx;
+    NsSock *s = p->sock;
+    NetStack *ns = p->ns;
+    (void)sim;
+    p->used = false;
+    if (p->leg == NS_LEG_TUN) {
+        tun_in(ns, p->domain, p->data, p->len);
+        return;
+    }
+    if (p->gen != s->gen || !s->live) {
+        ns->st.dropped++;
+        return;
+    }
+    switch (p->leg) {
+    case NS_LEG_TX:
+        if (p->tunnel) {
+            ns->st.tun_packets_out++;
+            ns->st.tun_bytes_out += p->len;
+        } else {
+            ns->st.packets_out++;
+            ns->st.bytes_out += p->len;
+            if (ns->capture)
+                ns->capture(ns->capture_ctx, s->domain, true, p->data, p->len,
+                            now);
+        }
+        if (ns->links.tx(ns->links.tx_ctx, s->domain, p->data, p->len, now) < 0)
+            ns->st.dropped++;
+        break;
+    case NS_LEG_SERVER:
+        server_in(s, p->data, p->len);
+        break;
+    case NS_LEG_CELL:
+        if (ns->links.down(ns->links.down_ctx, p->data, p->len, now) < 0)
+            ns->st.dropped++;
+        break;
+    case NS_LEG_KERNEL:
+        kernel_in(s, p->data, p->len, now);
+        break;
+    case NS_LEG_TUN:
+        break;
+    }
+}
+
+/* ---- the links to and from the bearer ---------------------------------- */
+
+static NsSock *sock_by_port(NetStack *ns, uint16_t local)
+{
+    for (size_t d = 0; d < ns->n_domains; d++)
+        for (int i = 0; i < HS_SOCK_MAX; i++) {
+            NsSock *s = &ns->dom[d].sock[i];
+            if (s->live && s->flow.cfg.client.port == local)
+                return s;
+        }
+    return NULL;
+}
+
+static void tun_rx(NetStack *ns, const uint8_t *pkt, size_t len,
+                   const IpPacketView *v, hs_time when);
+static bool gateway_uplink(NetStack *ns, size_t len, const IpPacketView *v,
+                           hs_time through);
+
+void netstack_rx(NetStack *ns, const uint8_t *pkt, size_t len, hs_time when)
+{
+    IpPacketView v;
+    char err[128];
+    if (ip_parse(pkt, len, &v, err, sizeof err) < 0) {
+        ns->st.dropped++;
+        return;
+    }
+    if (v.protocol == IP_PROTO_UDP && v.src_port == NS_TUN_PORT) {
+        tun_rx(ns, pkt, len, &v, when);
+        return;
+    }
+    if (v.protocol != IP_PROTO_TCP) {
+        ns->st.dropped++;
+        return;
+    }
+    NsSock *s = sock_by_port(ns, v.dst_port);
+    if (!s || v.src != s->flow.cfg.server.addr) {
+        ns->st.dropped++;
+        return;
+    }
+    hs_time cost =
+        machine_io(ns->env.m, s->domain, VIRT_IO_NET, len, NULL, NULL);
+    s->kernel_last = later(s->kernel_last, when + cost);
+    pkt_schedule(s, NS_LEG_KERNEL, pkt, len, s->kernel_last);
+}
+
+bool netstack_uplink(NetStack *ns, const uint8_t *pkt, size_t len, hs_time sent,
+                     hs_time through)
+{
+    IpPacketView v;
+    char err[128];
+    (void)sent;
+    if (ip_parse(pkt, len, &v, err, sizeof err) < 0)
+        return false;
+    if (v.protocol == IP_PROTO_UDP && v.dst_port == NS_TUN_PORT)
+        return gateway_uplink(ns, len, &v, through);
+    if (v.protocol != IP_PROTO_TCP)
+        return false;
+    NsSock *s = sock_by_port(ns, v.src_port);
+    if (!s || v.dst != s->flow.cfg.server.addr ||
+        v.dst_port != s->flow.cfg.server.port)
+        return false;
+    s->up_free = later(s->up_free, through) + serialise(len, s->up_bps);
+    pkt_schedule(s, NS_LEG_SERVER, pkt, len, s->up_free + s->one_way);
+    return true;
+}
+
+/* ---- the domains' VPN tunnels ------------------------------------------ */
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put_le64(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t get_le64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* WireGuard's nonce: 32 zero bits, then the counter, little-endian. */
+static void tun_nonce(uint64_t counter, uint8_t nonce[12])
+{
+    memset(nonce, 0, 12);
+    put_le64(nonce + 4, counter);
+}
+
+/* Builds a tunnel packet: the UDP datagram src -> dst carrying the
+ * header, the sealed bytes and the tag. Returns its length or -1. */
+static int tun_packet(NetStack *ns, IpEndpoint src, IpEndpoint dst, int domain,
+                      uint16_t id, uint64_t counter, const uint8_t *sealed,
+                      size_t len, const uint8_t tag[NS_TUN_TAG], uint8_t *out,
+                      size_t cap)
+{
+    uint8_t payload[NS_TUN_HDR + NS_PKT_BYTES + NS_TUN_TAG];
+    char err[160];
+    if (len > NS_PKT_BYTES) {
+        note_error(ns, "tunnel", "packet longer than a slot");
+        return -1;
+    }
+    put_le32(payload, NS_TUN_TYPE_DATA);
+    put_le32(payload + 4, (uint32_t)domain); /* the receiver's index */
+    put_le64(payload + 8, counter);
+    memcpy(payload + NS_TUN_HDR, sealed, len);
+    memcpy(payload + NS_TUN_HDR + len, tag, NS_TUN_TAG);
+    int n = ip_build_udp(out, cap, src, dst, id, IP_DSCP_DEFAULT, payload,
+                         NS_TUN_HDR + len + NS_TUN_TAG, err, sizeof err);
+    if (n < 0)
+        note_error(ns, "tunnel", err);
+    return n;
+}
+
+/* The sealed bytes of a tunnel packet's UDP payload, or false for one
+ * that is not a data message of domain's tunnel. */
+static bool tun_view(const IpPacketView *v, const uint8_t **sealed, size_t *len,
+                     uint64_t *counter, const uint8_t **tag)
+{
+    const uint8_t *p = v->payload;
+    if (v->payload_bytes < NS_TUN_HDR + NS_TUN_TAG ||
+        p[0] != NS_TUN_TYPE_DATA || p[1] || p[2] || p[3])
+        return false;
+    *counter = get_le64(p + 8);
+    *sealed = p + NS_TUN_HDR;
+    *len = v->payload_bytes - NS_TUN_HDR - NS_TUN_TAG;
+    *tag = *sealed + *len;
+    return true;
+}
+
+static int tun_domain(const NetStack *ns, uint16_t local_port)
+{
+    int d = (int)local_port - NS_TUN_LOCAL;
+    if (d < 0 || (size_t)d >= ns->n_domains || !ns->dom[d].tun.on)
+        return -1;
+    return d;
+}
+
+static void tun_next(NetStack *ns, int domain);
+
+static NsTunJob *tun_push(NetStack *ns, int domain)
+{
+    NsTun *t = &ns->dom[domain].tun;
+    if (t->n == NS_TUN_QUEUE) {
+        note_error(ns, "tunnel", "the VPN app's queue is full");
+        return NULL;
+    }
+    NsTunJob *j = &t->q[(t->head + t->n) % NS_TUN_QUEUE];
+    t->n++;
+    return j;
+}
+
+/* The kernel routes a segment of s to the domain's VPN app. */
+static int tun_seal_submit(NsSock *s, const uint8_t *pkt, size_t len)
+{
+    NetStack *ns = s->ns;
+    NsTun *t = &ns->dom[s->domain].tun;
+    NsTunJob *j = tun_push(ns, s->domain);
+    if (!j)
+        return -1;
+    j->sock = s;
+    j->gen = s->gen;
+    j->seal = true;
+    j->counter = t->ctr_up++;
+    j->len = (uint32_t)len;
+    memcpy(j->data, pkt, len);
+    tun_next(ns, s->domain);
+    return 0;
+}
+
+/* The kernel's segment as it enters the tunnel: counted and captured
+ * in its plain form, as the domain's kernel sent it. */
+static void tun_inner_out(NetStack *ns, int domain, const uint8_t *pkt,
+                          size_t len, hs_time when)
+{
+    ns->st.packets_out++;
+    ns->st.bytes_out += len;
+    if (ns->capture)
+        ns->capture(ns->capture_ctx, domain, true, pkt, len, when);
+}
+
+/* The crypto VM on the domain's path seals the kernel's segment as it
+ * passes: host code standing for the VM (the guest's AEAD, its host
+ * build), done at once; machine_io's crypto VM hop prices its cycles,
+ * time and energy. The tunnel packet then takes the path like any. */
+static int tun_vm_seal(NsSock *s, const uint8_t *pkt, size_t len)
+{
+    NetStack *ns = s->ns;
+    NsTun *t = &ns->dom[s->domain].tun;
+    uint8_t sealed[NS_PKT_BYTES], tag[NS_TUN_TAG], nonce[12];
+    uint8_t out[NS_PKT_BYTES];
+    if (len > NS_PKT_BYTES) {
+        note_error(ns, "tunnel", "segment longer than a slot");
+        return -1;
+    }
+    uint64_t counter = t->ctr_up++;
+    tun_nonce(counter, nonce);
+    aead_seal(t->key_up, nonce, NULL, 0, pkt, len, sealed, tag);
+    ns->st.tun_sealed++;
+    ns->st.tun_vm_sealed++;
+    tun_inner_out(ns, s->domain, pkt, len, sim_now(ns->sim));
+    IpEndpoint src = {IP_PHONE_ADDR, (uint16_t)(NS_TUN_LOCAL + s->domain)};
+    IpEndpoint dst = {s->flow.cfg.server.addr, NS_TUN_PORT};
+    int n = tun_packet(ns, src, dst, s->domain, t->ip_id++, counter, sealed,
+                       len, tag, out, sizeof out);
+    if (n < 0)
+        return -1;
+    return path_out(s, NULL, true, out, (size_t)n, 0);
+}
+
+/* The crypto VM opens a tunnel packet on its way up the path (host
+ * code, at once, as tun_vm_seal): the segment goes on to the domain's
+ * TCP when the path's time is over. A bad tag stops it at the VM. */
+static void tun_vm_open(NetStack *ns, int domain, const IpPacketView *v,
+                        hs_time at)
+{
+    const uint8_t *sealed, *tag;
+    size_t n;
+    uint64_t counter;
+    uint8_t inner[NS_PKT_BYTES], nonce[12];
+    if (!tun_view(v, &sealed, &n, &counter, &tag) || n > NS_PKT_BYTES) {
+        ns->st.dropped++;
+        return;
+    }
+    tun_nonce(counter, nonce);
+    if (aead_open(ns->dom[domain].tun.key_down, nonce, NULL, 0, sealed, n, tag,
+                  inner) != 0) {
+        ns->st.tun_rejected++;
+        return;
+    }
+    ns->st.tun_opened++;
+    ns->st.tun_vm_opened++;
+    IpPacketView iv;
+    char err[128];
+    NsSock *s = NULL;
+    if (ip_parse(inner, n, &iv, err, sizeof err) == 0 &&
+        iv.protocol == IP_PROTO_TCP)
+        s = sock_by_port(ns, iv.dst_port);
+    if (!s || s->domain != domain || iv.src != s->flow.cfg.server.addr) {
+        ns->st.dropped++;
+        return;
+    }
+    s->kernel_last = later(s->kernel_last, at);
+    pkt_schedule(s, NS_LEG_KERNEL, inner, n, s->kernel_last);
+}
+
+/* A tunnel packet from the bearer for domain: up the approach's path,
+ * through the crypto VM that opens it, or to the kernel, which hands it
+ * to the VPN app in arrival order. */
+static void tun_rx(NetStack *ns, const uint8_t *pkt, size_t len,
+                   const IpPacketView *v, hs_time when)
+{
+    int d = tun_domain(ns, v->dst_port);
+    if (d < 0) {
+        ns->st.dropped++;
+        return;
+    }
+    NsTun *t = &ns->dom[d].tun;
+    hs_time cost = machine_io(ns->env.m, d, VIRT_IO_NET, len, NULL, NULL);
+    ns->st.tun_packets_in++;
+    ns->st.tun_bytes_in += len;
+    if (t->vm) {
+        tun_vm_open(ns, d, v, when + cost);
+        return;
+    }
+    t->kernel_last = later(t->kernel_last, when + cost);
+    pkt_send(ns, NULL, d, NS_LEG_TUN, true, pkt, len, t->kernel_last);
+}
+
+/* The tunnel packet reached the domain's kernel: queue it for the app. */
+static void tun_in(NetStack *ns, int domain, const uint8_t *pkt, size_t len)
+{
+    IpPacketView v;
+    char err[128];
+    const uint8_t *sealed, *tag;
+    size_t n;
+    uint64_t counter;
+    if (ip_parse(pkt, len, &v, err, sizeof err) < 0 ||
+        !tun_view(&v, &sealed, &n, &counter, &tag)) {
+        ns->st.dropped++;
+        return;
+    }
+    NsTunJob *j = tun_push(ns, domain);
+    if (!j)
+        return;
+    j->sock = NULL;
+    j->gen = 0;
+    j->seal = false;
+    j->counter = counter;
+    j->len = (uint32_t)n;
+    memcpy(j->data, sealed, n);
+    memcpy(j->tag, tag, NS_TUN_TAG);
+    tun_next(ns, domain);
+}
+
+/* Hands the first waiting packet to the app (HS_CALL_TUN_SEAL/OPEN),
+ * unless it is busy with one: it finishes with HS_SOCK_TUN_DONE. */
+static void tun_next(NetStack *ns, int domain)
+{
+    NsTun *t = &ns->dom[domain].tun;
+    if (t->busy || t->n == 0)
+        return;
+    NsTunJob *j = &t->q[t->head];
+    HsAeadRequest req;
+    memset(&req, 0, sizeof req);
+    memcpy(req.key, j->seal ? t->key_up : t->key_down, sizeof req.key);
+    tun_nonce(j->counter, req.nonce);
+    req.in_addr = req.out_addr = HS_TUN_BUF_ADDR;
+    req.len = j->len;
+    req.status = 1; /* not done */
+    memcpy(req.tag, j->tag, sizeof req.tag);
+    if (dma_write(&ns->dma, domain, HS_TUN_BUF_ADDR, j->data, j->len) < 0 ||
+        dma_write(&ns->dma, domain, HS_TUN_IO_ADDR, &req, sizeof req) < 0) {
+        note_error(ns, "tunnel", "cannot write the request into the domain");
+        return;
+    }
+    t->busy = true;
+    machine_inject(ns->env.m, domain, HS_EV_CALL,
+                   j->seal ? HS_CALL_TUN_SEAL : HS_CALL_TUN_OPEN,
+                   HS_TUN_IO_ADDR);
+}
+
+/* The app sealed j: the tunnel packet leaves through the kernel's path. */
+static void tun_sealed(NetStack *ns, int domain, const NsTunJob *j,
+                       const HsAeadRequest *req, const uint8_t *out,
+                       hs_time when)
+{
+    NsSock *s = j->sock;
+    NsTun *t = &ns->dom[domain].tun;
+    if (j->gen != s->gen || !s->live) {
+        ns->st.dropped++;
+        return;
+    }
+    if (req->status != 0) {
+        ns->st.tun_failed++;
+        sock_fail(s);
+        return;
+    }
+    tun_inner_out(ns, domain, j->data, j->len, when);
+    uint8_t pkt[NS_PKT_BYTES];
+    IpEndpoint src = {IP_PHONE_ADDR, (uint16_t)(NS_TUN_LOCAL + domain)};
+    IpEndpoint dst = {s->flow.cfg.server.addr, NS_TUN_PORT};
+    int n = tun_packet(ns, src, dst, domain, t->ip_id++, j->counter, out,
+                       j->len, req->tag, pkt, sizeof pkt);
+    if (n >= 0)
+        path_out(s, NS_TUN_APP, true, pkt, (size_t)n, when);
+}
+
+/* The app opened j: the segment goes on to the domain's TCP. */
+static void tun_opened(NetStack *ns, int domain, const NsTunJob *j,
+                       const HsAeadRequest *req, const uint8_t *out,
+                       hs_time when)
+{
+    IpPacketView v;
+    char err[128];
+    if (req->status != 0) {
+        ns->st.tun_rejected++; /* a bad tag: the gateway's seal is wrong */
+        return;
+    }
+    if (ip_parse(out, j->len, &v, err, sizeof err) < 0 ||
+        v.protocol != IP_PROTO_TCP) {
+        ns->st.dropped++;
+        return;
+    }
+    NsSock *s = sock_by_port(ns, v.dst_port);
+    if (!s || s->domain != domain || v.src != s->flow.cfg.server.addr) {
+        ns->st.dropped++;
+        return;
+    }
+    s->kernel_last = later(s->kernel_last, when);
+    pkt_schedule(s, NS_LEG_KERNEL, out, j->len, s->kernel_last);
+}
+
+/* HS_SOCK_TUN_DONE: the app is done with the packet it was given. */
+static void tun_done(NetStack *ns, int domain, hs_time when)
+{
+    NsTun *t = &ns->dom[domain].tun;
+    if (!t->busy)
+        return;
+    NsTunJob *j = &t->q[t->head];
+    HsAeadRequest req;
+    uint8_t out[NS_PKT_BYTES];
+    if (dma_read(&ns->dma, domain, HS_TUN_IO_ADDR, &req, sizeof req) < 0 ||
+        dma_read(&ns->dma, domain, HS_TUN_BUF_ADDR, out, j->len) < 0) {
+        note_error(ns, "tunnel", "cannot read the app's result");
+        return;
+    }
+    t->busy = false;
+    t->head = (t->head + 1) % NS_TUN_QUEUE;
+    t->n--;
+    if (j->seal) {
+        ns->st.tun_sealed++;
+        tun_sealed(ns, domain, j, &req, out, when);
+    } else {
+        ns->st.tun_opened++;
+        tun_opened(ns, domain, j, &req, out, when);
+    }
+    tun_next(ns, domain);
+}
+
+/* The VPN gateway in front of the server (the peer's address, port
+ * NS_TUN_PORT) opens the phone's tunnel packets with the host reference
+ * build of the guest's AEAD: a wrong seal never reaches the server. */
+static bool gateway_uplink(NetStack *ns, size_t len, const IpPacketView *v,
+                           hs_time through)
+{
+    int d = tun_domain(ns, v->src_port);
+    const uint8_t *sealed, *tag;
+    size_t n;
+    uint64_t counter;
+    if (d < 0 || v->src != IP_PHONE_ADDR ||
+        !tun_view(v, &sealed, &n, &counter, &tag) || n > NS_PKT_BYTES)
+        return false;
+    uint8_t inner[NS_PKT_BYTES], nonce[12];
+    tun_nonce(counter, nonce);
+    if (aead_open(ns->dom[d].tun.key_up, nonce, NULL, 0, sealed, n, tag,
+                  inner) != 0) {
+        ns->st.tun_rejected++;
+        return true;
+    }
+    IpPacketView iv;
+    char err[128];
+    NsSock *s = NULL;
+    if (ip_parse(inner, n, &iv, err, sizeof err) == 0 &&
+        iv.protocol == IP_PROTO_TCP)
+        s = sock_by_port(ns, iv.src_port);
+    if (!s || s->domain != d || iv.dst != s->flow.cfg.server.addr ||
+        iv.dst_port != s->flow.cfg.server.port || v->dst != iv.dst) {
+        ns->st.dropped++;
+        return true;
+    }
+    /* the wire carries the tunnel packet; the server gets what is in it */
+    s->up_free = later(s->up_free, through) + serialise(len, s->up_bps);
+    pkt_schedule(s, NS_LEG_SERVER, inner, n, s->up_free + s->one_way);
+    return true;
+}
+
+/* The gateway seals the server's segment for the phone. Returns the
+ * tunnel packet's length in out, or -1. */
+static int gateway_seal(NsSock *s, const uint8_t *pkt, size_t len, uint8_t *out,
+                        size_t cap)
+{
+    NetStack *ns = s->ns;
+    NsTun *t = &ns->dom[s->domain].tun;
+    uint8_t sealed[NS_PKT_BYTES], tag[NS_TUN_TAG], nonce[12];
+    if (len > NS_PKT_BYTES) {
+        note_error(ns, "tunnel", "server segment longer than a slot");
+        return -1;
+    }
+    uint64_t counter = t->ctr_down++;
+    tun_nonce(counter, nonce);
+    aead_seal(t->key_down, nonce, NULL, 0, pkt, len, sealed, tag);
+    IpEndpoint src = {s->flow.cfg.server.addr, NS_TUN_PORT};
+    IpEndpoint dst = {IP_PHONE_ADDR, (uint16_t)(NS_TUN_LOCAL + s->domain)};
+    return tun_packet(ns, src, dst, s->domain, (uint16_t)counter, counter,
+                      sealed, len, tag, out, cap);
+}
+
+/* ---- socket commands --------------------------------------------------- */
+
+static void sock_drop(NsSock *s)
+{
+    if (s->live)
+        net_server_free(&s->srv);
+    s->live = false;
+    s->gen++;
+    s->rx_len = s->rx_off = 0;
+    s->unacked = 0;
+}
+
+static int server_start(NsSock *s, const ScenarioPeer *peer, char *err,
+                        size_t err_size)
+{
+    NetStack *ns = s->ns;
+    NsDomain *d = &ns->dom[s->domain];
+    ImapPeerConfig ic = {
+        .seed = d->mail_seed,
+        .user = machine_domain_name(ns->env.m, s->domain),
+        .password = NS_PASSWORD,
+        .messages = d->mail ? d->mail->mail.messages : 0,
+        .message_bytes = d->sizes,
+    };
+    if (peer->kind == SCENARIO_PEER_MAIL_SERVER)
+        return net_server_init(&s->srv, NET_SERVER_IMAP, &ic, d->mail_seed, err,
+                               err_size);
+    return net_server_init(&s->srv, NET_SERVER_HTTP, &ic,
+                           ns->env.sc->seed ^ sim_hash_name(peer->name), err,
+                           err_size);
+}
+
+/* Draws the connection's path beyond the radio from the peer's
+ * distributions. */
+static void draw_path(NsSock *s, const ScenarioPeer *peer)
+{
+    char name[64];
+    snprintf(name, sizeof name, "net.%s", peer->name);
+    SimRng *r = sim_rng(s->ns->sim, name);
+    double rtt = dist_draw(&peer->rtt, r);
+    double down = dist_draw(&peer->down, r), up = dist_draw(&peer->up, r);
+    s->one_way = (hs_time)(rtt > 0 ? rtt / 2 : 0);
+    s->down_bps = down >= 1 ? down * 1000.0 : 1000.0;
+    s->up_bps = up >= 1 ? up * 1000.0 : 1000.0;
+}
+
+static int32_t sock_connect(NsSock *s)
+{
+    NetStack *ns = s->ns;
+    const ScenarioPeer *peer = peer_at(ns, (int)s->peer_reg);
+    IpTcpConfig tc = {.mss_bytes = NS_MSS, .window_bytes = NS_WINDOW};
+    char err[160];
+    sock_drop(s);
+    if (!netstack_peer_endpoint(ns, (int)s->peer_reg, &tc.server.addr,
+                                &tc.server.port)) {
+        sock_fail(s);
+        return HS_EINVAL;
+    }
+    tc.client = (IpEndpoint){IP_PHONE_ADDR, ns->next_port};
+    ns->next_port = ns->next_port == 65535 ? IP_PHONE_TCP_PORT_MIN
+                                           : (uint16_t)(ns->next_port + 1);
+    if (ip_tcp_init(&s->flow, &tc, ns->tcp_rng, err, sizeof err) < 0 ||
+        server_start(s, peer, err, sizeof err) < 0) {
+        note_error(ns, "connect", err);
+        sock_fail(s);
+        return HS_EIO;
+    }
+    s->live = true;
+    s->peer = (int)s->peer_reg;
+    draw_path(s, peer);
+    s->up_free = s->down_free = 0;
+    s->state = HS_SOCK_ST_CONNECTING;
+    ns->st.connections++;
+    return kernel_control(s, IP_TCP_SYN) < 0 ? HS_EIO : 0;
+}
+
+static int32_t sock_send(NsSock *s, const BusAccess *acc)
+{
+    NetStack *ns = s->ns;
+    if (s->state != HS_SOCK_ST_OPEN && s->state != HS_SOCK_ST_PEER_CLOSED)
+        return HS_EINVAL;
+    if (s->len_reg == 0 || s->len_reg > NS_SEND_MAX)
+        return HS_EINVAL;
+    uint8_t *buf = malloc(s->len_reg);
+    char err[160];
+    if (!buf)
+        return HS_EIO;
+    int32_t rc = (int32_t)s->len_reg;
+    s->tx_last = later(s->tx_last, acc->when);
+    if (dma_read(&ns->dma, s->domain, s->addr_reg, buf, s->len_reg) < 0)
+        rc = HS_EINVAL;
+    else if (ip_tcp_send(&s->flow, IP_TCP_CLIENT, buf, s->len_reg, kernel_out,
+                         s, err, sizeof err) < 0) {
+        if (s->state != HS_SOCK_ST_FAILED)
+            note_error(ns, "client send", err);
+        rc = HS_EIO;
+    }
+    free(buf);
+    return rc;
+}
+
+static int32_t sock_recv(NsSock *s)
+{
+    size_t avail = s->rx_len - s->rx_off;
+    size_t n = avail < s->len_reg ? avail : s->len_reg;
+    if (n == 0)
+        return 0;
+    if (dma_write(&s->ns->dma, s->domain, s->addr_reg, s->rx + s->rx_off, n) <
+        0)
+        return HS_EINVAL;
+    s->rx_off += n;
+    return (int32_t)n;
+}
+
+static int32_t sock_close(NsSock *s, const BusAccess *acc)
+{
+    if (!s->live || s->flow.end[IP_TCP_CLIENT].fin_sent ||
+        !s->flow.end[IP_TCP_CLIENT].syn_received)
+        return 0;
+    s->tx_last = later(s->tx_last, acc->when);
+    int rc = kernel_control(s, IP_TCP_FIN);
+    if (ip_tcp_closed(&s->flow))
+        s->state = HS_SOCK_ST_CLOSED;
+    return rc < 0 ? HS_EIO : 0;
+}
+
+/* ---- app milestones ---------------------------------------------------- */
+
+static void mark(NsSock *s, int32_t status, hs_time when)
+{
+    NetStack *ns = s->ns;
+    NsDomain *d = &ns->dom[s->domain];
+    if (s->index == HS_SOCK_MAIL && d->syncing) {
+        d->syncing = false;
+        if (status == 0) {
+            ns->st.syncs_done++;
+            ns->env.latency(ns->env.latency_ctx, "mail.sync",
+                            when - d->sync_at);
+        } else {
+            ns->st.syncs_failed++;
+        }
+    } else if (s->index == HS_SOCK_GET && d->getting) {
+        d->getting = false;
+        if (status == 0) {
+            ns->st.gets_done++;
+            ns->env.latency(ns->env.latency_ctx, "download", when - d->get_at);
+        } else {
+            ns->st.gets_failed++;
+        }
+        if (ns->get_hook)
+            ns->get_hook(ns->get_ctx, s->domain, d->get_bytes, status, when);
+    }
+}
+
+/* ---- the socket device ------------------------------------------------- */
+
+static NsSock *reg_sock(NetStack *ns, const BusAccess *acc, uint64_t off)
+{
+    if (acc->domain < 0 || (size_t)acc->domain >= ns->n_domains ||
+        off / HS_SOCK_STRIDE >= HS_SOCK_MAX)
+        return NULL;
+    return &ns->dom[acc->domain].sock[off / HS_SOCK_STRIDE];
+}
+
+static uint64_t sock_read(Device *dev, uint64_t off, unsigned size,
+                          const BusAccess *acc)
+{
+    NetStack *ns = (NetStack *)dev;
+    (void)size;
+    if (off == HS_SOCK_EVENTS)
+        return acc->domain >= 0 && (size_t)acc->domain < ns->n_domains
+                   ? ns->dom[acc->domain].events
+                   : 0;
+    NsSock *s = reg_sock(ns, acc, off);
+    if (!s)
+        return 0;
+    switch (off % HS_SOCK_STRIDE) {
+    case HS_SOCK_PEER:
+        return s->peer_reg;
+    case HS_SOCK_ADDR:
+        return s->addr_reg;
+    case HS_SOCK_LEN:
+        return s->len_reg;
+    case HS_SOCK_RESULT:
+        return (uint32_t)s->result;
+    case HS_SOCK_STATE:
+        return s->state;
+    case HS_SOCK_AVAIL:
+        return s->rx_len - s->rx_off;
+    default:
+        return 0;
+    }
+}
+
+static void sock_command(NsSock *s, uint32_t cmd, const BusAccess *acc)
+{
+    switch (cmd) {
+    case HS_SOCK_CMD_CONNECT:
+        s->tx_last = later(s->tx_last, acc->when);
+        s->result = sock_connect(s);
+        break;
+    case HS_SOCK_CMD_SEND:
+        s->result = sock_send(s, acc);
+        break;
+    case HS_SOCK_CMD_RECV:
+        s->result = sock_recv(s);
+        break;
+    case HS_SOCK_CMD_CLOSE:
+        s->result = sock_close(s, acc);
+        break;
+    default:
+        s->result = HS_EINVAL;
+    }
+}
+
+static void sock_write(Device *dev, uint64_t off, uint64_t value, unsigned size,
+                       const BusAccess *acc)
+{
+    NetStack *ns = (NetStack *)dev;
+    if (off == HS_SOCK_EVENTS) {
+        if (acc->domain >= 0 && (size_t)acc->domain < ns->n_domains)
+            ns->dom[acc->domain].events &= ~(uint32_t)value;
+        return;
+    }
+    if (off == HS_SOCK_TUN_DONE) {
+        if (acc->domain >= 0 && (size_t)acc->domain < ns->n_domains)
+            tun_done(ns, acc->domain, acc->when);
+        return;
+    }
+    NsSock *s = reg_sock(ns, acc, off);
+    if (!s)
+        return;
+    switch (off % HS_SOCK_STRIDE) {
+    case HS_SOCK_PEER:
+        s->peer_reg = (uint32_t)value;
+        break;
+    case HS_SOCK_ADDR:
+        s->addr_reg = value;
+        break;
+    case HS_SOCK_ADDR + 4: /* high half of a 32-bit pair */
+        if (size == 4)
+            s->addr_reg = (s->addr_reg & 0xffffffffu) | (value << 32);
+        break;
+    case HS_SOCK_LEN:
+        s->len_reg = (uint32_t)value;
+        break;
+    case HS_SOCK_CMD:
+        sock_command(s, (uint32_t)value, acc);
+        break;
+    case HS_SOCK_MARK:
+        mark(s, (int32_t)(uint32_t)value, acc->when);
+        break;
+    default:
+        break;
+    }
+}
+
+static const DeviceOps sock_ops = {
+    .type = "sock",
+    .read = sock_read,
+    .write = sock_write,
+};
+
+/* ---- actions ----------------------------------------------------------- */
+
+bool netstack_handles(ScenarioAction a)
+{
+    return a == SCENARIO_ACTION_MAIL_SYNC || a == SCENARIO_ACTION_DOWNLOAD;
+}
+
+static int guest_write(NetStack *ns, int domain, uint64_t addr, const void *buf,
+                       size_t len, char *err, size_t err_size)
+{
+    if (dma_write(&ns->dma, domain, addr, buf, len) < 0)
+        return hs_errorf(err, err_size,
+                         "netstack: cannot write the request "
+                         "into domain %d's memory",
+                         domain);
+    return 0;
+}
+
+/* Starts a sync of domain's mailbox at now. */
+static int sync_start(NetStack *ns, int domain, hs_time now, char *err,
+                      size_t err_size)
+{
+    NsDomain *d = &ns->dom[domain];
+    if (!d->mail)
+        return hs_errorf(err, err_size, "mail-sync: domain %s runs no mail app",
+                         machine_domain_name(ns->env.m, domain));
+    if (d->syncing) {
+        ns->st.syncs_skipped++;
+        return 0;
+    }
+    HsMailSyncIo io;
+    memset(&io, 0, offsetof(HsMailSyncIo, parser));
+    io.peer = (uint32_t)d->mail->mail.server;
+    io.messages = d->mail->mail.messages;
+    snprintf(io.user, sizeof io.user, "%s",
+             machine_domain_name(ns->env.m, domain));
+    snprintf(io.password, sizeof io.password, "%s", NS_PASSWORD);
+    io.phase = HS_MAIL_PH_IDLE;
+    /* the counters the guest keeps across syncs stay as they are */
+    if (guest_write(ns, domain, HS_MAIL_SYNC_IO_ADDR, &io,
+                    offsetof(HsMailSyncIo, status), err, err_size) < 0)
+        return -1;
+    d->syncing = true;
+    d->sync_at = now;
+    ns->st.syncs_started++;
+    machine_inject(ns->env.m, domain, HS_EV_CALL, HS_CALL_MAIL_SYNC,
+                   HS_MAIL_SYNC_IO_ADDR);
+    return 0;
+}
+
+static int get_start(NetStack *ns, const ScenarioEvent *ev, hs_time now,
+                     char *err, size_t err_size)
+{
+    NsDomain *d = &ns->dom[ev->domain];
+    if (d->getting) {
+        ns->st.gets_skipped++;
+        return 0;
+    }
+    HsNetGetIo io;
+    memset(&io, 0, sizeof io);
+    io.bytes = ev->bytes;
+    io.peer = (uint32_t)ev->peer;
+    io.phase = HS_NET_GET_PH_IDLE;
+    if (guest_write(ns, ev->domain, HS_NET_GET_IO_ADDR, &io,
+                    offsetof(HsNetGetIo, status), err, err_size) < 0)
+        return -1;
+    d->getting = true;
+    d->get_at = now;
+    d->get_bytes = ev->bytes;
+    ns->st.gets_started++;
+    machine_inject(ns->env.m, ev->domain, HS_EV_CALL, HS_CALL_NET_GET,
+                   HS_NET_GET_IO_ADDR);
+    return 0;
+}
+
+int netstack_action(NetStack *ns, const ScenarioEvent *ev, int index,
+                    hs_time now, char *err, size_t err_size)
+{
+    (void)index;
+    if (ev->domain < 0 || (size_t)ev->domain >= ns->n_domains)
+        return hs_errorf(err, err_size, "netstack: event for no domain");
+    if (ev->action == SCENARIO_ACTION_MAIL_SYNC)
+        return sync_start(ns, ev->domain, now, err, err_size);
+    if (ev->action == SCENARIO_ACTION_DOWNLOAD)
+        return get_start(ns, ev, now, err, err_size);
+    return hs_errorf(err, err_size, "netstack: action %d is not mine",
+                     (int)ev->action);
+}
+
+static void on_sync_timer(Sim *sim, void *ctx, hs_time now)
+{
+    NsDomain *d = ctx;
+    NetStack *ns = d->sock[0].ns;
+    int domain = (int)(d - ns->dom);
+    char err[160];
+    if (sync_start(ns, domain, now, err, sizeof err) < 0)
+        note_error(ns, "mail timer", err);
+    sim_schedule_at(sim, &d->sync_timer, now + d->mail->mail.sync_interval_ps);
+}
+
+int netstack_start(NetStack *ns, char *err, size_t err_size)
+{
+    (void)err;
+    (void)err_size;
+    for (size_t i = 0; i < ns->n_domains; i++) {
+        NsDomain *d = &ns->dom[i];
+        if (d->mail && d->mail->mail.sync_interval_ps > 0)
+            sim_schedule_at(ns->sim, &d->sync_timer,
+                            sim_now(ns->sim) + d->mail->mail.sync_interval_ps);
+    }
+    return 0;
+}
+
+/* ---- construction ------------------------------------------------------ */
+
+/* Checks the domain's mailbox fits the peer and the guest's buffers. */
+static int mail_setup(NetStack *ns, int i, char *err, size_t err_size)
+{
+    const Scenario *sc = ns->env.sc;
+    NsDomain *d = &ns->dom[i];
+    d->mail = scenario_domain_app(sc, i, SCENARIO_APP_MAIL);
+    d->mail_seed = sc->seed ^ sim_hash_name(sc->domains[i].name);
+    if (!d->mail)
+        return 0;
+    const ScenarioMailParams *mp = &d->mail->mail;
+    const char *key = "apps.mail.params";
+    if (mp->messages == 0 || mp->messages > IMAP_MAX_MESSAGES)
+        return hs_errorf(err, err_size,
+                         "%s: domains[%d].%s.messages: %u is not built: the "
+                         "mail server holds 1 to %d messages",
+                         sc->file, i, key, mp->messages, IMAP_MAX_MESSAGES);
+    uint64_t max = HS_MAIL_SYNC_LIT_CAP;
+    if (mp->message_bytes < IMAP_MIN_MESSAGE_BYTES || mp->message_bytes > max)
+        return hs_errorf(err, err_size,
+                         "%s: domains[%d].%s.message_bytes: %llu is not "
+                         "built: the mail server and the guest's literal "
+                         "buffer take %d to %llu bytes",
+                         sc->file, i, key,
+                         (unsigned long long)mp->message_bytes,
+                         IMAP_MIN_MESSAGE_BYTES, (unsigned long long)max);
+    for (unsigned k = 0; k < mp->messages; k++)
+        d->sizes[k] = (uint32_t)mp->message_bytes;
+    return 0;
+}
+
+/* Whether the approach's path for domain has a crypto service VM. */
+static bool path_has_crypto_vm(Machine *m, int domain)
+{
+    VirtHop hops[VIRT_MAX_HOPS];
+    size_t n = machine_approach(m)->io_path(m, domain, VIRT_IO_NET, 0, hops);
+    for (size_t k = 0; k < n; k++)
+        if (strstr(hops[k].component, "crypto"))
+            return true;
+    return false;
+}
+
+/* A domain whose path has a crypto service VM gets a VPN tunnel sealed
+ * by that VM (the trusted encryptor there: the domain's own app, if it
+ * runs one, is not on the path); else a domain that runs the crypto app
+ * gets one sealed by the app. Keys: from the run's seed and the domain's
+ * name, shared with the gateway. */
+static int tun_setup(NetStack *ns, int i, char *err, size_t err_size)
+{
+    Machine *m = ns->env.m;
+    NsTun *t = &ns->dom[i].tun;
+    t->vm = path_has_crypto_vm(m, i);
+    if (!t->vm && !scenario_domain_app(ns->env.sc, i, SCENARIO_APP_CRYPTO))
+        return 0;
+    if (!t->vm) {
+        t->q = calloc(NS_TUN_QUEUE, sizeof *t->q);
+        if (!t->q)
+            return hs_errorf(err, err_size, "netstack: out of memory");
+    }
+    char name[64];
+    snprintf(name, sizeof name, "vpn.%s", machine_domain_name(m, i));
+    SimRng *r = sim_rng(ns->sim, name);
+    for (size_t k = 0; k < sizeof t->key_up; k += 8) {
+        put_le64(t->key_up + k, sim_rng_u64(r));
+        put_le64(t->key_down + k, sim_rng_u64(r));
+    }
+    t->on = true;
+    return 0;
+}
+
+static void domain_init(NetStack *ns, int i)
+{
+    NsDomain *d = &ns->dom[i];
+    for (int k = 0; k < HS_SOCK_MAX; k++) {
+        d->sock[k].ns = ns;
+        d->sock[k].domain = i;
+        d->sock[k].index = k;
+    }
+    sim_event_init(&d->sync_timer, "mail-timer", on_sync_timer, d, 0);
+}
+
+NetStack *netstack_new(const RunEnv *env, const NetStackLinks *links, char *err,
+                       size_t err_size)
+{
+    if (!env || !env->m || !env->sc || !links || !links->tx || !links->down) {
+        hs_errorf(err, err_size,
+                  "netstack: missing machine, scenario or links");
+        return NULL;
+    }
+    NetStack *ns = calloc(1, sizeof *ns);
+    if (!ns) {
+        hs_errorf(err, err_size, "netstack: out of memory");
+        return NULL;
+    }
+    ns->env = *env;
+    ns->links = *links;
+    ns->sim = machine_sim(env->m);
+    ns->dma = machine_dma(env->m);
+    ns->n_domains = machine_domain_count(env->m);
+    ns->next_port = IP_PHONE_TCP_PORT_MIN;
+    ns->tcp_rng = sim_rng(ns->sim, "net.tcp");
+    device_init(&ns->dev, &sock_ops, "sock");
+    for (size_t i = 0; i < ns->n_domains; i++) {
+        domain_init(ns, (int)i);
+        if (i < env->sc->n_domains &&
+            (mail_setup(ns, (int)i, err, err_size) < 0 ||
+             tun_setup(ns, (int)i, err, err_size) < 0)) {
+            netstack_free(ns);
+            return NULL;
+        }
+    }
+    if (machine_attach_device(env->m, &ns->dev, HS_MMIO_SOCK) < 0) {
+        hs_errorf(err, err_size, "netstack: the socket window is taken");
+        netstack_free(ns);
+        return NULL;
+    }
+    return ns;
+}
+
+int netstack_finish(NetStack *ns, Results *r, char *err, size_t err_size)
+{
+    if (results_latency_declare(r, "mail.sync", err, err_size) < 0 ||
+        results_latency_declare(r, "download", err, err_size) < 0)
+        return -1;
+    if (ns->st.errors > 0)
+        return hs_errorf(err, err_size,
+                         "netstack: %llu TCP model errors, the latest: %s",
+                         (unsigned long long)ns->st.errors, ns->st.last_error);
+    /* a domain's own VPN app declassifies its packets by encryption, so
+     * it is trusted by the run (a crypto VM already is a machine kernel) */
+    for (size_t i = 0; i < ns->n_domains; i++) {
+        if (!ns->dom[i].tun.on || ns->dom[i].tun.vm)
+            continue;
+        char name[80];
+        snprintf(name, sizeof name, "%s (%s)", NS_TUN_APP,
+                 machine_domain_name(ns->env.m, (int)i));
+        if (results_add_tcb(r, name, err, err_size) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+void netstack_free(NetStack *ns)
+{
+    if (!ns)
+        return;
+    for (size_t i = 0; i < ns->n_domains; i++) {
+        NsDomain *d = &ns->dom[i];
+        sim_cancel(ns->sim, &d->sync_timer);
+        for (int k = 0; k < HS_SOCK_MAX; k++) {
+            sock_drop(&d->sock[k]);
+            free(d->sock[k].rx);
+        }
+        free(d->tun.q);
+    }
+    free(ns);
+}
+
+void netstack_set_capture(NetStack *ns, NetStackCaptureFunc fn, void *ctx)
+{
+    ns->capture = fn;
+    ns->capture_ctx = ctx;
+}
+
+void netstack_set_get_hook(NetStack *ns, NetStackGetFunc fn, void *ctx)
+{
+    ns->get_hook = fn;
+    ns->get_ctx = ctx;
+}
+
+const NetStackStats *netstack_stats(const NetStack *ns)
+{
+    return &ns->st;
+}

@@ -1,0 +1,794 @@
+/*
+ * run.c - one scenario under one approach (run.h): the machine, the parts
+ * around it, the event rules, the run to the scenario's duration, and the
+ * outputs written into place at once.
+ */
+#include "run/run.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "flow/monitor.h"
+#include "out/pcap.h"
+#include "out/results.h"
+#include "out/trace.h"
+#include "run/run_part.h"
+#include "sim/error.h"
+#include "sim/rng.h"
+#include "machine/machine.h"
+
+/* Every part a run may build, in creation order. */
+static const RunPart *const parts[] = {
+    &run_part_modem,
+    &run_part_netstack,
+    &run_part_display,
+    &run_part_covert,
+};
+#define N_PARTS (sizeof parts / sizeof parts[0])
+
+/* A trace longer than this stops taking slices and counters (its
+ * metadata says so): a day of standby must not write gigabytes. */
+#define TRACE_MAX_EVENTS 2000000u
+/* Progress lines at most this often (wall seconds), after the first. */
+#define PROGRESS_EVERY_S 5.0
+/* The run advances the machine in this many steps at least. */
+#define RUN_STEPS 200
+
+enum { PID_CORES = 1, PID_POWER = 2, PID_FLOWS = 3, PID_DOMAIN0 = 10 };
+enum { TID_RRC = 1 };
+
+typedef struct RunRule {
+    struct Run *run;
+    int index;      /* rule index in the scenario */
+    uint64_t k;     /* next occurrence */
+    SimEvent ev;    /* fires at the occurrence */
+    SimRng *jitter; /* "events[I]" */
+} RunRule;
+
+typedef struct Run {
+    const RunOptions *o;
+    const Scenario *sc;
+    SocModel *soc;
+    Machine *m;
+    Results *results;
+    FlowMonitor *flows;
+    Trace *trace;
+    PcapWriter *pcap;
+    RunEnv env;
+    void *part_state[N_PARTS];
+    RunRule *rules;
+    bool failed;        /* an action or an observer failed */
+    char fail_msg[512]; /* its message */
+    bool trace_full;    /* stopped adding to the trace */
+    char tmp_dir[4096]; /* outputs are written here first */
+} Run;
+
+/* ---- not built ----------------------------------------------------------- */
+
+static const RunPart *part_for_app(ScenarioAppKind k)
+{
+    for (size_t i = 0; i < N_PARTS; i++)
+        if (parts[i]->owns_app(k))
+            return parts[i];
+    return NULL;
+}
+
+static const RunPart *part_for_action(ScenarioAction a)
+{
+    for (size_t i = 0; i < N_PARTS; i++)
+        if (parts[i]->owns_action(a))
+            return parts[i];
+    return NULL;
+}
+
+static bool part_used(const RunPart *p, const Scenario *sc);
+
+/* Used by the scenario, or needed by a part that is. */
+static bool part_wanted(const RunPart *p, const Scenario *sc)
+{
+    if (part_used(p, sc) || (p->wanted && p->wanted(sc)))
+        return true;
+    for (size_t i = 0; i < N_PARTS; i++)
+        if (parts[i] != p && parts[i]->needs &&
+            strcmp(parts[i]->needs, p->name) == 0 && part_used(parts[i], sc))
+            return true;
+    return false;
+}
+
+static bool part_used(const RunPart *p, const Scenario *sc)
+{
+    for (size_t d = 0; d < sc->n_domains; d++)
+        for (size_t a = 0; a < sc->domains[d].n_apps; a++)
+            if (p->owns_app(sc->domains[d].apps[a].kind))
+                return true;
+    for (size_t e = 0; e < sc->n_events; e++)
+        if (p->owns_action(sc->events[e].action))
+            return true;
+    return false;
+}
+
+/* Adds "what" to a "; "-separated list. */
+static void list_add(char *buf, size_t size, const char *what)
+{
+    size_t len = strlen(buf);
+    if (len < size)
+        snprintf(buf + len, size - len, "%s%s", len ? "; " : "", what);
+}
+
+RunStatus run_check_built(const Scenario *sc, char *err, size_t err_size)
+{
+    char missing[1024] = "";
+    bool seen_app[SCENARIO_APP_COUNT] = {false};
+    bool seen_action[SCENARIO_ACTION_COUNT] = {false};
+    char item[128];
+    for (size_t d = 0; d < sc->n_domains; d++)
+        for (size_t a = 0; a < sc->domains[d].n_apps; a++) {
+            ScenarioAppKind k = sc->domains[d].apps[a].kind;
+            if (part_for_app(k) || seen_app[k])
+                continue;
+            seen_app[k] = true;
+            snprintf(item, sizeof item, "app '%s'", scenario_app_names[k]);
+            list_add(missing, sizeof missing, item);
+        }
+    for (size_t e = 0; e < sc->n_events; e++) {
+        ScenarioAction a = sc->events[e].action;
+        if (part_for_action(a) || seen_action[a])
+            continue;
+        seen_action[a] = true;
+        snprintf(item, sizeof item, "action '%s'", scenario_action_names[a]);
+        list_add(missing, sizeof missing, item);
+    }
+    if (!*missing)
+        return RUN_OK;
+    hs_errorf(err, err_size,
+              "%s: not built yet in this handset: %s (no result was "
+              "produced)",
+              sc->file, missing);
+    return RUN_NOT_BUILT;
+}
+
+/* ---- observers ----------------------------------------------------------- */
+
+static void run_fail(Run *r, const char *msg)
+{
+    if (!r->failed) {
+        r->failed = true;
+        snprintf(r->fail_msg, sizeof r->fail_msg, "%s", msg);
+    }
+}
+
+static bool trace_room(Run *r)
+{
+    if (!r->trace || r->trace_full)
+        return false;
+    if (trace_events(r->trace) >= TRACE_MAX_EVENTS) {
+        r->trace_full = true;
+        return false;
+    }
+    return true;
+}
+
+static void on_latency(void *ctx, const char *name, hs_time sample)
+{
+    Run *r = ctx;
+    char err[256];
+    if (results_latency_add(r->results, name, sample, err, sizeof err) < 0)
+        run_fail(r, err);
+}
+
+static void on_quantum(void *ctx, unsigned core, int vcpu, int domain,
+                       hs_time start, hs_time end)
+{
+    Run *r = ctx;
+    if (!trace_room(r))
+        return;
+    const char *name = machine_domain_name(r->m, domain);
+    if (trace_slice(r->trace, PID_CORES, core, name, "cpu", start, end - start,
+                    NULL) < 0 ||
+        trace_slice(r->trace, (uint32_t)(PID_DOMAIN0 + domain), (uint32_t)vcpu,
+                    "run", "vcpu", start, end - start, NULL) < 0)
+        run_fail(r, trace_error(r->trace));
+}
+
+static void on_power(void *ctx, const PowerChange *ch)
+{
+    Run *r = ctx;
+    if (!trace_room(r))
+        return;
+    const char *comp = ch->name;
+    if (trace_counter(r->trace, PID_POWER, comp, ch->when, "mW",
+                      (double)ch->power_uw / 1000.0) < 0)
+        run_fail(r, trace_error(r->trace));
+    /* The radio's power states are its RRC states: name each change on
+     * a track of its own, so the timeline reads IDLE, PROMOTION, ... */
+    if (strcmp(comp, "radio") == 0 && ch->state_name &&
+        trace_instant(r->trace, PID_POWER, TID_RRC, ch->state_name, "rrc",
+                      ch->when, TRACE_SCOPE_THREAD, NULL) < 0)
+        run_fail(r, trace_error(r->trace));
+}
+
+static void on_flow(void *ctx, const FlowTransfer *t, FlowVerdict v)
+{
+    Run *r = ctx;
+    if (!trace_room(r))
+        return;
+    json_t *args = json_pack(
+        "{s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "from", t->from, "label",
+        flow_label_name(t->label), "to", t->to, "clearance",
+        flow_label_name(t->clearance), "bytes", (json_int_t)t->bytes, "path",
+        t->path ? t->path : "", "verdict", flow_verdict_name(v));
+    const char *name = v == FLOW_VIOLATION ? "violation" : "flow";
+    if (trace_instant(r->trace, PID_FLOWS, 0, name, "flow", t->when,
+                      TRACE_SCOPE_THREAD, args) < 0)
+        run_fail(r, trace_error(r->trace));
+    json_decref(args);
+}
+
+/* ---- event rules --------------------------------------------------------- */
+
+static void rule_fire(Sim *sim, void *ctx, hs_time now);
+
+static void rule_schedule(RunRule *rr)
+{
+    Run *r = rr->run;
+    const ScenarioEvent *ev = &r->sc->events[rr->index];
+    hs_time t;
+    if (scenario_event_time(ev, r->sc->duration_ps, rr->k, &t) < 0)
+        return;
+    if (ev->jitter_ps)
+        t += (hs_time)(sim_rng_uniform(rr->jitter) * (double)ev->jitter_ps);
+    Sim *sim = machine_sim(r->m);
+    if (t < sim_now(sim))
+        t = sim_now(sim);
+    if (t >= r->sc->duration_ps)
+        return;
+    sim_schedule_at(sim, &rr->ev, t);
+}
+
+static void rule_fire(Sim *sim, void *ctx, hs_time now)
+{
+    (void)sim;
+    RunRule *rr = ctx;
+    Run *r = rr->run;
+    const ScenarioEvent *ev = &r->sc->events[rr->index];
+    for (size_t i = 0; i < N_PARTS; i++) {
+        if (!r->part_state[i] || !parts[i]->owns_action(ev->action))
+            continue;
+        char err[512];
+        if (parts[i]->action(r->part_state[i], ev, rr->index, now, err,
+                             sizeof err) < 0)
+            run_fail(r, err);
+        break;
+    }
+    rr->k++;
+    rule_schedule(rr);
+}
+
+/* ---- construction -------------------------------------------------------- */
+
+static int build_machine(Run *r, char *err, size_t err_size)
+{
+    const Scenario *sc = r->sc;
+    MachineDomainConfig doms[SCENARIO_MAX_DOMAINS];
+    for (size_t d = 0; d < sc->n_domains; d++)
+        doms[d] = (MachineDomainConfig){.name = sc->domains[d].name,
+                                        .level = (int)sc->domains[d].level,
+                                        .n_vcpus = 1};
+    /* The scenario's settings, and its quantum unless a setting names
+     * machine.quantum_us itself. */
+    const char **set = calloc(sc->n_settings + 1, sizeof *set);
+    char **owned = calloc(sc->n_settings + 1, sizeof *owned);
+    if (!set || !owned) {
+        free(set);
+        free(owned);
+        return hs_errorf(err, err_size, "out of memory");
+    }
+    size_t n = 0;
+    bool quantum_set = false;
+    int rc = 0;
+    for (size_t i = 0; i < sc->n_settings && rc == 0; i++) {
+        const ScenarioSetting *s = &sc->settings[i];
+        size_t len = strlen(s->key) + strlen(s->value) + 2;
+        owned[n] = malloc(len);
+        if (!owned[n]) {
+            rc = hs_errorf(err, err_size, "out of memory");
+            break;
+        }
+        snprintf(owned[n], len, "%s=%s", s->key, s->value);
+        set[n] = owned[n];
+        n++;
+        if (strcmp(s->key, "machine.quantum_us") == 0)
+            quantum_set = true;
+    }
+    if (rc == 0 && !quantum_set) {
+        uint64_t us = (sc->quantum_ps + HS_US - 1) / HS_US;
+        owned[n] = malloc(48);
+        if (!owned[n]) {
+            rc = hs_errorf(err, err_size, "out of memory");
+        } else {
+            snprintf(owned[n], 48, "machine.quantum_us=%" PRIu64, us ? us : 1);
+            set[n] = owned[n];
+            n++;
+        }
+    }
+    if (rc == 0) {
+        MachineConfig cfg = {
+            .soc = r->soc,
+            .approach = r->o->approach,
+            .seed = sc->seed,
+            .image_path = r->o->image,
+            .domains = doms,
+            .n_domains = sc->n_domains,
+            .set = set,
+            .n_set = n,
+        };
+        r->m = machine_new(&cfg, err, err_size);
+        if (!r->m)
+            rc = -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        free(owned[i]);
+    free(owned);
+    free(set);
+    if (rc == 0)
+        machine_set_foreground(
+            r->m, sc->user.foreground >= 0 ? sc->user.foreground : 0);
+    return rc;
+}
+
+static int out_path(const Run *r, const char *name, char *buf, size_t size,
+                    char *err, size_t err_size)
+{
+    if ((size_t)snprintf(buf, size, "%s/%s", r->tmp_dir, name) >= size)
+        return hs_errorf(err, err_size, "%s: output path too long",
+                         r->o->out_dir);
+    return 0;
+}
+
+static int open_observers(Run *r, char *err, size_t err_size)
+{
+    char path[4096];
+    r->flows = flow_monitor_new();
+    if (!r->flows)
+        return hs_errorf(err, err_size, "out of memory");
+    if (r->o->trace) {
+        if (out_path(r, "trace.json", path, sizeof path, err, err_size) < 0)
+            return -1;
+        r->trace = trace_open(path, err, err_size);
+        if (!r->trace)
+            return -1;
+        trace_process_name(r->trace, PID_CORES, "AP cores");
+        for (unsigned c = 0; c < machine_core_count(r->m); c++) {
+            char name[32];
+            snprintf(name, sizeof name, "core %u", c);
+            trace_thread_name(r->trace, PID_CORES, c, name);
+        }
+        trace_process_name(r->trace, PID_POWER, "power rails (mW)");
+        trace_thread_name(r->trace, PID_POWER, TID_RRC, "radio RRC state");
+        trace_process_name(r->trace, PID_FLOWS, "information flows");
+        trace_thread_name(r->trace, PID_FLOWS, 0, "flows");
+        for (size_t d = 0; d < machine_domain_count(r->m); d++) {
+            char name[64];
+            snprintf(name, sizeof name, "domain %s",
+                     machine_domain_name(r->m, (int)d));
+            trace_process_name(r->trace, (uint32_t)(PID_DOMAIN0 + d), name);
+        }
+        for (size_t v = 0; v < machine_vcpu_count(r->m); v++) {
+            int d = machine_vcpu_domain(r->m, (int)v);
+            char name[32];
+            snprintf(name, sizeof name, "vcpu %zu", v);
+            trace_thread_name(r->trace, (uint32_t)(PID_DOMAIN0 + d),
+                              (uint32_t)v, name);
+        }
+        machine_set_run_hook(r->m, on_quantum, r);
+        power_add_observer(machine_meter(r->m), on_power, r);
+        flow_monitor_set_observer(r->flows, on_flow, r);
+    }
+    if (r->o->pcap) {
+        if (out_path(r, "radio.pcap", path, sizeof path, err, err_size) < 0)
+            return -1;
+        r->pcap = pcap_writer_open(path, 0, err, err_size);
+        if (!r->pcap)
+            return -1;
+    }
+    return 0;
+}
+
+static void *find_part(void *ctx, const char *name)
+{
+    Run *r = ctx;
+    for (size_t i = 0; i < N_PARTS; i++)
+        if (strcmp(parts[i]->name, name) == 0)
+            return r->part_state[i];
+    return NULL;
+}
+
+static int build_parts(Run *r, char *err, size_t err_size)
+{
+    r->env = (RunEnv){
+        .sc = r->sc,
+        .variant = r->o->variant,
+        .soc = r->soc,
+        .wiring = r->soc->mic.wiring,
+        .m = r->m,
+        .flows = r->flows,
+        .pcap = r->pcap,
+        .trace = r->trace,
+        .firmware = r->o->firmware,
+        .part = find_part,
+        .part_ctx = r,
+        .latency = on_latency,
+        .latency_ctx = r,
+    };
+    const ScenarioVariant *v = &r->sc->variants[r->o->variant];
+    if (v->mic_wiring != SCENARIO_NONE)
+        r->env.wiring = (SocMicWiring)v->mic_wiring;
+    for (size_t i = 0; i < N_PARTS; i++) {
+        if (!part_wanted(parts[i], r->sc))
+            continue;
+        r->part_state[i] = parts[i]->create(&r->env, err, err_size);
+        if (!r->part_state[i])
+            return -1;
+    }
+    r->rules = calloc(r->sc->n_events ? r->sc->n_events : 1, sizeof *r->rules);
+    if (!r->rules)
+        return hs_errorf(err, err_size, "out of memory");
+    for (size_t e = 0; e < r->sc->n_events; e++) {
+        RunRule *rr = &r->rules[e];
+        char name[32];
+        snprintf(name, sizeof name, "events[%zu]", e);
+        rr->run = r;
+        rr->index = (int)e;
+        rr->jitter = sim_rng(machine_sim(r->m), name);
+        sim_event_init(&rr->ev, "scenario.event", rule_fire, rr, 20);
+        rule_schedule(rr);
+    }
+    return 0;
+}
+
+/* ---- running ------------------------------------------------------------- */
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void progress(const Run *r, hs_time now, double t0, double *last)
+{
+    double w = wall_now();
+    if (!r->o->progress || w - *last < PROGRESS_EVERY_S)
+        return;
+    *last = w;
+    char at[32], total[32];
+    sim_format_duration(now, at, sizeof at);
+    sim_format_duration(r->sc->duration_ps, total, sizeof total);
+    double speed = w > t0 ? (double)now / 1e12 / (w - t0) : 0;
+    fprintf(stderr, "%s: %s / %s simulated (%.0f%%), %.0fx real time\n",
+            r->o->label ? r->o->label : r->o->approach, at, total,
+            100.0 * (double)now / (double)r->sc->duration_ps, speed);
+}
+
+/* The battery's charge left (%) on the power track, once per step. */
+static void trace_battery(Run *r, hs_time now)
+{
+    if (!trace_room(r))
+        return;
+    const SocBattery *b = &r->soc->battery;
+    double cap_mj = (double)b->capacity_mah * (double)b->voltage_mv * 3.6;
+    if (cap_mj <= 0)
+        return;
+    double used = power_energy_to_mj(machine_energy_total(r->m));
+    double left = 100.0 * (1.0 - used / cap_mj);
+    if (trace_counter(r->trace, PID_POWER, "battery", now, "%",
+                      left > 0 ? left : 0) < 0)
+        run_fail(r, trace_error(r->trace));
+}
+
+static int run_machine(Run *r, char *err, size_t err_size)
+{
+    trace_battery(r, 0);
+    double t0 = wall_now(), last = t0;
+    hs_time end = r->sc->duration_ps;
+    hs_time step = end / RUN_STEPS ? end / RUN_STEPS : end;
+    for (hs_time t = 0; t < end;) {
+        t = end - t > step ? t + step : end;
+        if (machine_run_until(r->m, t) < 0)
+            return hs_errorf(err, err_size, "%s", machine_error(r->m));
+        trace_battery(r, t);
+        if (r->failed)
+            return hs_errorf(err, err_size, "%s", r->fail_msg);
+        progress(r, t, t0, &last);
+    }
+    return 0;
+}
+
+/* ---- results ------------------------------------------------------------- */
+
+static ResultsVerdict verdict_results(FlowVerdict v)
+{
+    return v == FLOW_BLOCKED     ? RESULTS_BLOCKED
+           : v == FLOW_VIOLATION ? RESULTS_VIOLATION
+                                 : RESULTS_ALLOWED;
+}
+
+static int collect(Run *r, char *err, size_t err_size)
+{
+    Machine *m = r->m;
+    Results *res = r->results;
+    hs_time now = sim_now(machine_sim(m));
+    results_set_sim_time(res, now);
+    PowerMeter *pm = machine_meter(m);
+    double total_mj = power_energy_to_mj(machine_energy_total(m));
+    uint64_t avg_uw = machine_avg_power_uw(m);
+    const SocBattery *bat = &r->soc->battery;
+    ResultsEnergy e = {
+        .total_mj = total_mj,
+        .avg_power_mw = (double)avg_uw / 1000.0,
+        .battery_life_h =
+            power_battery_life_h(bat->capacity_mah, bat->voltage_mv, avg_uw),
+        .ap_awake_pct = machine_ap_awake_pct(m),
+    };
+    results_set_energy(res, &e);
+    for (int c = 0; c < power_component_count(pm); c++)
+        if (results_energy_component(
+                res, power_component_name(pm, c),
+                power_energy_to_mj(power_energy_component(pm, c, now)), err,
+                err_size) < 0)
+            return -1;
+    for (size_t d = 0; d <= machine_domain_count(m); d++) {
+        const char *name = d < machine_domain_count(m)
+                               ? machine_domain_name(m, (int)d)
+                               : "kernel";
+        if (results_energy_domain(
+                res, name, power_energy_to_mj(machine_energy_domain(m, (int)d)),
+                err, err_size) < 0)
+            return -1;
+    }
+    const MachineCounts *mc = machine_counts(m);
+    results_count(res, RESULTS_SYSCALLS, mc->syscalls);
+    results_count(res, RESULTS_HYPERCALLS, mc->hypercalls);
+    results_count(res, RESULTS_SMCS, mc->smcs);
+    results_count(res, RESULTS_MMIO_TRAPS, mc->mmio_traps);
+    results_count(res, RESULTS_VM_SWITCHES, mc->vm_switches);
+    results_count(res, RESULTS_WORLD_SWITCHES, mc->world_switches);
+    results_count(res, RESULTS_COPIES_BYTES, mc->copies_bytes);
+    for (size_t d = 0; d < machine_domain_count(m); d++)
+        if (results_count_instructions(res, machine_domain_name(m, (int)d),
+                                       machine_instructions(m, (int)d), err,
+                                       err_size) < 0)
+            return -1;
+    const char *tcb[MACHINE_MAX_KERNELS];
+    size_t n_tcb = machine_tcb(m, tcb, MACHINE_MAX_KERNELS);
+    for (size_t i = 0; i < n_tcb; i++)
+        if (results_add_tcb(res, tcb[i], err, err_size) < 0)
+            return -1;
+    for (size_t i = 0; i < N_PARTS; i++)
+        if (r->part_state[i] &&
+            parts[i]->finish(r->part_state[i], res, err, err_size) < 0)
+            return -1;
+    for (size_t i = 0; i < flow_record_count(r->flows); i++) {
+        const FlowRecord *fr = flow_record_at(r->flows, i);
+        ResultsFlow f = {
+            .from = fr->from,
+            .label = flow_label_name(fr->label),
+            .to = fr->to,
+            .clearance = flow_label_name(fr->clearance),
+            .bytes = fr->bytes,
+            .transfers = fr->transfers,
+            .path = fr->path,
+            .verdict = verdict_results(fr->verdict),
+        };
+        if (results_add_flow(res, &f, err, err_size) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < machine_fault_count(m); i++) {
+        char line[256];
+        vcpu_fault_format(machine_fault(m, i), line, sizeof line);
+        if (results_add_fault(res, line, err, err_size) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- output directory ---------------------------------------------------- */
+
+static int remove_tree(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return errno == ENOENT ? 0 : -1;
+    struct dirent *de;
+    int rc = 0;
+    while ((de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        char p[4096];
+        snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
+        struct stat st;
+        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
+            rc |= remove_tree(p);
+        else if (unlink(p) < 0)
+            rc = -1;
+    }
+    closedir(d);
+    return rmdir(dir) < 0 ? -1 : rc;
+}
+
+static int make_dirs(const char *path, char *err, size_t err_size)
+{
+    char buf[4096];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+        return hs_errorf(err, err_size, "%s: path too long", path);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0777) < 0 && errno != EEXIST)
+            return hs_errorf(err, err_size, "cannot create %s: %s", buf,
+                             strerror(errno));
+        *p = '/';
+    }
+    if (mkdir(buf, 0777) < 0 && errno != EEXIST)
+        return hs_errorf(err, err_size, "cannot create %s: %s", buf,
+                         strerror(errno));
+    return 0;
+}
+
+/* The outputs go to "<out>.partial-<pid>", renamed to <out> at the end. */
+static int open_tmp_dir(Run *r, char *err, size_t err_size)
+{
+    const char *out = r->o->out_dir;
+    char parent[4096];
+    snprintf(parent, sizeof parent, "%s", out);
+    char *slash = strrchr(parent, '/');
+    if (slash && slash != parent) {
+        *slash = '\0';
+        if (make_dirs(parent, err, err_size) < 0)
+            return -1;
+    }
+    if ((size_t)snprintf(r->tmp_dir, sizeof r->tmp_dir, "%s.partial-%ld", out,
+                         (long)getpid()) >= sizeof r->tmp_dir)
+        return hs_errorf(err, err_size, "%s: path too long", out);
+    remove_tree(r->tmp_dir);
+    if (mkdir(r->tmp_dir, 0777) < 0)
+        return hs_errorf(err, err_size, "cannot create %s: %s", r->tmp_dir,
+                         strerror(errno));
+    return 0;
+}
+
+static int commit_dir(Run *r, char *err, size_t err_size)
+{
+    const char *out = r->o->out_dir;
+    struct stat st;
+    if (stat(out, &st) == 0) {
+        /* A previous run's directory: replace it as a whole. */
+        char old[4200];
+        snprintf(old, sizeof old, "%s.old-%ld", out, (long)getpid());
+        if (rename(out, old) < 0)
+            return hs_errorf(err, err_size, "cannot replace %s: %s", out,
+                             strerror(errno));
+        if (rename(r->tmp_dir, out) < 0) {
+            int e = errno;
+            rename(old, out);
+            return hs_errorf(err, err_size, "cannot create %s: %s", out,
+                             strerror(e));
+        }
+        remove_tree(old);
+        return 0;
+    }
+    if (rename(r->tmp_dir, out) < 0)
+        return hs_errorf(err, err_size, "cannot create %s: %s", out,
+                         strerror(errno));
+    return 0;
+}
+
+static int write_outputs(Run *r, double wall_s, char *err, size_t err_size)
+{
+    char path[4096];
+    if (out_path(r, "results.json", path, sizeof path, err, err_size) < 0 ||
+        results_write(r->results, path, err, err_size) < 0)
+        return -1;
+    ResultsHost h = {
+        .wall_s = wall_s,
+        .sim_time = sim_now(machine_sim(r->m)),
+        .peak_rss_kib = results_peak_rss_kib(),
+    };
+    if (out_path(r, "host.json", path, sizeof path, err, err_size) < 0 ||
+        results_write_host(&h, path, err, err_size) < 0)
+        return -1;
+    if (r->trace) {
+        if (r->trace_full)
+            trace_instant(r->trace, PID_CORES, 0, "trace truncated", "meta",
+                          sim_now(machine_sim(r->m)), TRACE_SCOPE_GLOBAL, NULL);
+        Trace *t = r->trace;
+        r->trace = NULL;
+        if (trace_close(t, err, err_size) < 0)
+            return -1;
+    }
+    if (r->pcap) {
+        PcapWriter *p = r->pcap;
+        r->pcap = NULL;
+        if (pcap_writer_close(p, err, err_size) < 0)
+            return -1;
+    }
+    return commit_dir(r, err, err_size);
+}
+
+static void run_free(Run *r)
+{
+    /* Later parts lean on earlier ones (needs): free them first. */
+    for (size_t i = N_PARTS; i-- > 0;)
+        if (r->part_state[i])
+            parts[i]->destroy(r->part_state[i]);
+    free(r->rules);
+    if (r->trace)
+        trace_abort(r->trace);
+    if (r->pcap)
+        pcap_writer_abort(r->pcap);
+    machine_free(r->m);
+    flow_monitor_free(r->flows);
+    results_free(r->results);
+    soc_free(r->soc);
+    if (*r->tmp_dir)
+        remove_tree(r->tmp_dir);
+}
+
+RunStatus run_scenario(const RunOptions *o, RunSummary *sum, char *err,
+                       size_t err_size)
+{
+    memset(sum, 0, sizeof *sum);
+    RunStatus st = run_check_built(o->sc, err, err_size);
+    if (st != RUN_OK)
+        return st;
+    Run r;
+    memset(&r, 0, sizeof r);
+    r.o = o;
+    r.sc = o->sc;
+    double t0 = wall_now();
+    const ScenarioVariant *v = &o->sc->variants[o->variant];
+    r.soc = soc_load(v->soc_path, err, err_size);
+    if (!r.soc)
+        return RUN_BAD_INPUT;
+    if (build_machine(&r, err, err_size) < 0) {
+        run_free(&r);
+        return RUN_BAD_INPUT;
+    }
+    r.results =
+        results_new(o->sc->name, v->name, o->approach, v->soc, o->sc->seed);
+    if (!r.results || open_tmp_dir(&r, err, err_size) < 0 ||
+        open_observers(&r, err, err_size) < 0) {
+        run_free(&r);
+        return RUN_HOST_ERROR;
+    }
+    if (build_parts(&r, err, err_size) < 0) {
+        run_free(&r);
+        return RUN_BAD_INPUT;
+    }
+    if (run_machine(&r, err, err_size) < 0 || collect(&r, err, err_size) < 0) {
+        run_free(&r);
+        return RUN_HOST_ERROR;
+    }
+    double wall = wall_now() - t0;
+    sum->wall_s = wall;
+    sum->speedup = wall > 0 ? (double)o->sc->duration_ps / 1e12 / wall : 0;
+    sum->faults = (unsigned)machine_fault_count(r.m);
+    if (sum->faults)
+        vcpu_fault_format(machine_fault(r.m, 0), sum->first_fault,
+                          sizeof sum->first_fault);
+    if (write_outputs(&r, wall, err, err_size) < 0) {
+        run_free(&r);
+        return RUN_HOST_ERROR;
+    }
+    *r.tmp_dir = '\0';
+    run_free(&r);
+    return RUN_OK;
+}

@@ -1,0 +1,67 @@
+/*
+ * run.h - one run: a scenario under one approach on one variant (SoC and
+ * microphone wiring) with one seed, from the machine's construction to
+ * the files in its output directory.
+ *
+ * The run builds the machine with the scenario's domains and settings,
+ * then the parts that model the phone around it (run_part.h): each part
+ * owns some app kinds and event actions. A scenario that uses an app or an
+ * action no part implements is refused before anything runs, naming what
+ * is missing: nothing is ever approximated. Event rules fire at their
+ * nominal times plus a jitter drawn from the stream "events[I]"; the run
+ * then advances the machine to the scenario's duration in steps, printing
+ * progress to stderr when asked.
+ *
+ * Outputs go to a fresh directory next to the target and are renamed
+ * into place only when every file is complete: results.json (schema
+ * handset-results/1, results/README.md), host.json (wall time, speed,
+ * memory), and when asked trace.json and radio.pcap. A run that fails
+ * leaves nothing at the target.
+ */
+#ifndef HS_SCENARIO_RUN_H
+#define HS_SCENARIO_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/scenario.h"
+
+typedef enum RunStatus {
+    RUN_OK = 0,
+    RUN_BAD_INPUT,  /* the scenario asks for something invalid here */
+    RUN_NOT_BUILT,  /* it needs a part of handset that is not built */
+    RUN_HOST_ERROR, /* out of memory, a file could not be written */
+} RunStatus;
+
+typedef struct RunOptions {
+    const Scenario *sc;   /* the scenario (settings already applied) */
+    int variant;          /* index into sc->variants */
+    const char *approach; /* approach name */
+    const char *out_dir;  /* directory to create with the outputs */
+    const char *image;    /* AP guest image (build/guest/domain.elf) */
+    const char *firmware; /* baseband firmware (build/baseband/...) */
+    bool trace;           /* write trace.json */
+    bool pcap;            /* write radio.pcap */
+    bool progress;        /* progress lines on stderr */
+    const char *label;    /* prefix of progress lines ("hyp-mils") */
+} RunOptions;
+
+/* What the caller may print after a run. */
+typedef struct RunSummary {
+    double wall_s;         /* wall-clock seconds */
+    double speedup;        /* simulated seconds per wall second */
+    unsigned faults;       /* guest and firmware faults */
+    char first_fault[256]; /* one line about the first, or "" */
+} RunSummary;
+
+/* Runs and writes the outputs. Returns RUN_OK, or another status with a
+ * message in err (nothing written at out_dir). */
+RunStatus run_scenario(const RunOptions *o, RunSummary *sum, char *err,
+                       size_t err_size);
+
+/* Checks that every app and action the scenario uses is built, without
+ * running. Returns RUN_OK or RUN_NOT_BUILT with the missing parts named. */
+RunStatus run_check_built(const Scenario *sc, char *err, size_t err_size);
+
+#endif /* HS_SCENARIO_RUN_H */

@@ -1,0 +1,48 @@
+/*
+ * run_part.h - the parts a run builds around the machine, each owning a
+ * set of app kinds and event actions (run.h): the covert-channel apps
+ * (run_covert.c), and in their own files the modem (calls, the
+ * microphone), the network stack (mail, downloads) and the display path.
+ *
+ * A part is created only when the scenario uses something it owns. Its
+ * actions are called at each occurrence of a rule it owns, at the
+ * occurrence's time; finish is called once at the end of the run to add
+ * what the part measured to the results. Parts report latencies through
+ * env->latency and flows to env->flows; they never write a metric of
+ * their own invention.
+ */
+#ifndef HS_SCENARIO_RUN_PART_H
+#define HS_SCENARIO_RUN_PART_H
+
+#include <stdbool.h>
+
+#include "run/run_env.h"
+
+typedef struct RunPart {
+    const char *name; /* "covert", "modem", ... */
+    bool (*owns_app)(ScenarioAppKind kind);
+    bool (*owns_action)(ScenarioAction action);
+    /* Another part this one needs (created first, even when the scenario
+     * uses nothing it owns, and found with env->part), or NULL. */
+    const char *needs;
+    /* Whether the run needs this part although the scenario uses no app
+     * or action it owns (the radio is part of every phone; another
+     * part's apps use this one's hardware). May be NULL: only for what
+     * it owns. */
+    bool (*wanted)(const Scenario *sc);
+    /* Returns the part's state, or NULL with a message in err. */
+    void *(*create)(const RunEnv *env, char *err, size_t err_size);
+    /* One occurrence of rule `index` (ev) at now. Returns 0 or -1. */
+    int (*action)(void *part, const ScenarioEvent *ev, int index, hs_time now,
+                  char *err, size_t err_size);
+    /* End of run: add results. Returns 0 or -1. */
+    int (*finish)(void *part, Results *r, char *err, size_t err_size);
+    void (*destroy)(void *part);
+} RunPart;
+
+extern const RunPart run_part_modem;
+extern const RunPart run_part_netstack;
+extern const RunPart run_part_covert;
+extern const RunPart run_part_display; /* run_display.h */
+
+#endif /* HS_SCENARIO_RUN_PART_H */
