@@ -13,7 +13,7 @@
 #include "config/datadir.h"
 #include "config/scenario.h"
 #include "config/soc.h"
-#include "virt/approach.h"
+#include "virt/virt.h"
 
 static int list_main(int argc, char **argv);
 
@@ -134,11 +134,12 @@ static int list_shipped(const char *subdir, const char *what,
  * mechanisms are not implemented says so (a run of it is refused). */
 static int list_approaches(void)
 {
-    for (size_t i = 0; i < approach_count(); i++) {
-        const ApproachOps *o = approach_at(i);
-        printf("%-12s %s%s\n", o->name, o->description,
-               o->built ? "" : " (not built yet)");
-    }
+    size_t n;
+    const ApproachOps *const *all = virt_approaches(&n);
+    for (size_t i = 0; i < n; i++)
+        printf("%-12s %s%s\n", approach_name(all[i]),
+               scenario_approach_descriptions[all[i]->id],
+               all[i]->built ? "" : " (not built yet)");
     return HS_EXIT_OK;
 }
 

@@ -26,7 +26,7 @@
 #include "run/run.h"
 #include "config/scenario.h"
 #include "sim/time.h"
-#include "virt/approach.h"
+#include "virt/virt.h"
 
 #define MAX_JOBS (SCENARIO_APPROACH_COUNT * 8)
 
@@ -142,7 +142,7 @@ static int apply_opts(const Opts *o, Scenario *sc)
         }
     for (size_t i = 0; i < o->n_sets; i++) {
         if (scenario_apply_set(sc, o->sets[i], err, sizeof err) < 0 ||
-            approach_check_set(o->sets[i], err, sizeof err) < 0) {
+            virt_check_set(o->sets[i], err, sizeof err) < 0) {
             fprintf(stderr, "%s\n", err);
             return -1;
         }

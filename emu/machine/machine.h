@@ -38,8 +38,8 @@
  * faulting vCPU (machine_fault) and the run goes on. Nothing here prints
  * or exits.
  */
-#ifndef HS_VIRT_MACHINE_H
-#define HS_VIRT_MACHINE_H
+#ifndef HS_MACHINE_MACHINE_H
+#define HS_MACHINE_MACHINE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -47,16 +47,12 @@
 
 #include "bus/dma.h"
 #include "cpu/vcpu.h"
+#include "machine/host.h"
 #include "power/meter.h"
-#include "config/soc.h"
-#include "sim/sim.h"
 #include "soc_models/devices/dvfs.h"
 #include "soc_models/devices/pmic.h"
-#include "virt/approach.h"
 
-#define MACHINE_MAX_DOMAINS 8
 #define MACHINE_MAX_VCPUS 32
-#define MACHINE_MAX_KERNELS 16
 #define MACHINE_MAX_CORES 16
 #define MACHINE_QUEUE_LEN 64 /* pending events per domain */
 #define MACHINE_MAX_SETS 64
@@ -71,6 +67,10 @@ typedef struct MachineDomainConfig {
 typedef struct MachineConfig {
     const SocModel *soc;                /* must outlive the machine */
     const char *approach;               /* approach name */
+    /* The approaches known (emu/virt's registry, virt_approaches): the
+     * one named runs; the others' --set keys are accepted and ignored. */
+    const ApproachOps *const *approaches;
+    size_t n_approaches; /* entries in approaches */
     uint64_t seed;                      /* run seed */
     const char *image_path;             /* the domains' guest image */
     const MachineDomainConfig *domains; /* n_domains entries */
@@ -104,8 +104,6 @@ typedef void (*MachineLogFunc)(void *ctx, int domain, uint64_t tag,
 /* Called after every quantum a core ran a vCPU: [start, end) on core. */
 typedef void (*MachineRunFunc)(void *ctx, unsigned core, int vcpu, int domain,
                                hs_time start, hs_time end);
-
-typedef struct Machine Machine;
 
 /* Builds the machine (devices, kernels via the approach, vCPUs) and boots
  * every domain (HS_EV_BOOT is queued). Returns NULL with a message in err:
@@ -164,17 +162,12 @@ GuestDma machine_dma(Machine *m);
  * that give the foreground special rights (containers) read it; a change
  * re-applies the wakelock policy. Returns 0, or -1 on a bad domain. */
 int machine_set_foreground(Machine *m, int domain);
-int machine_foreground(const Machine *m);
 
 /* ---- queries ---------------------------------------------------------- */
-Sim *machine_sim(Machine *m);
 PowerMeter *machine_meter(Machine *m);
 PmicState *machine_pmic(Machine *m);
 const ApproachOps *machine_approach(const Machine *m);
 const MachineCounts *machine_counts(const Machine *m);
-size_t machine_domain_count(const Machine *m);
-const char *machine_domain_name(const Machine *m, int domain);
-int machine_domain_level(const Machine *m, int domain);
 int machine_domain_find(const Machine *m, const char *name);
 uint64_t machine_instructions(const Machine *m, int domain);
 /* Energy up to now (uW*ps) in total, per domain (POWER_UNATTRIBUTED
@@ -192,46 +185,4 @@ const VcpuFault *machine_fault(const Machine *m, size_t i);
  * "machine.quantum_us"). Returns 0, or -1 if unknown. */
 int machine_param(const Machine *m, const char *key, uint64_t *value);
 
-/* ---- for approach files ------------------------------------------------ */
-/* Adds a kernel. Returns its index, or -1 when the table is full. */
-int machine_add_kernel(Machine *m, const char *name, VirtKernelKind kind,
-                       bool trusted);
-/* Puts domain's vCPUs in kernel. */
-void machine_map_domain(Machine *m, int domain, int kernel);
-size_t machine_kernel_count(const Machine *m);
-const char *machine_kernel_name(const Machine *m, int kernel);
-VirtKernelKind machine_kernel_kind(const Machine *m, int kernel);
-int machine_domain_kernel(const Machine *m, int domain);
-/* The approach's own parameter (key without prefix); 0 if absent. */
-uint64_t machine_vparam(const Machine *m, const char *key);
-const SocModel *machine_soc(const Machine *m);
-/* The run's cycles per VirtOp (indexed by VirtOp), read once from the
- * approach's parameters after overrides. */
-const uint64_t *machine_op_cycles(const Machine *m);
-void *machine_approach_state(Machine *m);
-void machine_set_approach_state(Machine *m, void *state);
-unsigned machine_core_count(const Machine *m);
-size_t machine_vcpu_count(const Machine *m);
-int machine_vcpu_domain(const Machine *m, int vcpu);
-unsigned machine_vcpu_core(const Machine *m, int vcpu);
-/* Has work: entered or preempted, yielded, or idle with queued events. */
-bool machine_runnable(const Machine *m, int vcpu);
-/* Work-conserving round robin among the runnable vCPUs on core that
- * keep(m, vcpu, ctx) accepts (keep NULL: all): the vCPU holding the
- * core's slice keeps it while it has work and slice time left, else the
- * next runnable one gets a new slice of slice_ps. vcpu -1 if none. */
-VirtPick machine_pick_rr(Machine *m, unsigned core, hs_time now,
-                         hs_time slice_ps,
-                         bool (*keep)(const Machine *, int, const void *),
-                         const void *ctx);
-/* Adds kernel work of `cycles` to a core (booked to the kernel
- * pseudo-domain) with its counts, and kicks the core. */
-void machine_kernel_work(Machine *m, unsigned core, const VirtCharge *c);
-/* A wake source fired (resumes a suspended AP). */
-void machine_wake(Machine *m, hs_time now);
-/* Makes idle cores dispatch now. */
-void machine_kick(Machine *m);
-/* Quantum in ps. */
-hs_time machine_quantum_ps(const Machine *m);
-
-#endif /* HS_VIRT_MACHINE_H */
+#endif /* HS_MACHINE_MACHINE_H */

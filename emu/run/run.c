@@ -23,6 +23,7 @@
 #include "sim/error.h"
 #include "sim/rng.h"
 #include "machine/machine.h"
+#include "virt/virt.h"
 
 /* Every part a run may build, in creation order. */
 static const RunPart *const parts[] = {
@@ -319,9 +320,13 @@ static int build_machine(Run *r, char *err, size_t err_size)
         }
     }
     if (rc == 0) {
+        size_t n_approaches;
+        const ApproachOps *const *approaches = virt_approaches(&n_approaches);
         MachineConfig cfg = {
             .soc = r->soc,
             .approach = r->o->approach,
+            .approaches = approaches,
+            .n_approaches = n_approaches,
             .seed = sc->seed,
             .image_path = r->o->image,
             .domains = doms,

@@ -106,10 +106,8 @@ static const PmicPolicy cells_policy = {
     .holder_counts = cells_holder_counts,
 };
 
-const ApproachOps approach_containers = {
-    .name = "containers",
-    .description =
-        "Cells-style virtual phones in one kernel, foreground/background",
+const ApproachOps virt_containers = {
+    .id = SCENARIO_APPROACH_CONTAINERS,
     .built = true,
     .params = cells_params,
     .n_params = sizeof cells_params / sizeof cells_params[0],

@@ -195,10 +195,8 @@ static const PmicPolicy mils_policy = {
     .holder_counts = mils_holder_counts,
 };
 
-const ApproachOps approach_hyp_mils = {
-    .name = "hyp-mils",
-    .description =
-        "type-1 separation kernel, fixed cyclic schedule, driver VMs",
+const ApproachOps virt_hyp_mils = {
+    .id = SCENARIO_APPROACH_HYP_MILS,
     .built = true,
     .params = mils_params,
     .n_params = sizeof mils_params / sizeof mils_params[0],

@@ -91,9 +91,8 @@ static bool pv_flow(const Machine *m, int src_level, int sink_level)
 /* Every VM's forwarded lock counts; the host's too. */
 static const PmicPolicy pv_policy = {.name = "pv-forwarded"};
 
-const ApproachOps approach_hyp_pv = {
-    .name = "hyp-pv",
-    .description = "type-1 hypervisor, work-conserving, paravirtual wakelocks",
+const ApproachOps virt_hyp_pv = {
+    .id = SCENARIO_APPROACH_HYP_PV,
     .built = true,
     .params = pv_params,
     .n_params = sizeof pv_params / sizeof pv_params[0],

@@ -79,10 +79,8 @@ static bool native_flow(const Machine *m, int src_level, int sink_level)
     return true;
 }
 
-const ApproachOps approach_native = {
-    .name = "native",
-    .description =
-        "one OS, every domain a plain process, no policy (the baseline)",
+const ApproachOps virt_native = {
+    .id = SCENARIO_APPROACH_NATIVE,
     .built = true,
     .params = native_params,
     .n_params = sizeof native_params / sizeof native_params[0],

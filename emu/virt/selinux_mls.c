@@ -93,9 +93,8 @@ static bool selinux_flow(const Machine *m, int src_level, int sink_level)
     return src_level <= sink_level;
 }
 
-const ApproachOps approach_selinux_mls = {
-    .name = "selinux-mls",
-    .description = "one kernel, domains are MLS levels enforced by SE Android",
+const ApproachOps virt_selinux_mls = {
+    .id = SCENARIO_APPROACH_SELINUX_MLS,
     .built = true,
     .params = selinux_params,
     .n_params = sizeof selinux_params / sizeof selinux_params[0],

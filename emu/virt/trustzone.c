@@ -185,10 +185,8 @@ static bool tz_flow(const Machine *m, int src_level, int sink_level)
     return true;
 }
 
-const ApproachOps approach_trustzone = {
-    .name = "trustzone",
-    .description = "highest domain in the secure world, the others in the "
-                   "normal world",
+const ApproachOps virt_trustzone = {
+    .id = SCENARIO_APPROACH_TRUSTZONE,
     .built = true,
     .params = tz_params,
     .n_params = sizeof tz_params / sizeof tz_params[0],

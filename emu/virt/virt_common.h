@@ -8,7 +8,7 @@
 #ifndef HS_VIRT_COMMON_H
 #define HS_VIRT_COMMON_H
 
-#include "machine/machine.h"
+#include "machine/host.h"
 
 /* What the crypto VM's ChaCha20-Poly1305 costs per KiB: the same code the
  * domains' crypto app runs, measured on the modelled core. */
@@ -47,5 +47,13 @@ size_t virt_one_kernel_io_path(Machine *m, int domain, VirtIoKind kind,
                                uint64_t mac_checks);
 /* Switch cost between VMs: one VM switch whenever the kernel changes. */
 void virt_hyp_switch_cost(Machine *m, int from, int to, VirtCharge *c);
+
+/* The approach tables (one file each), listed by registry.c. */
+extern const ApproachOps virt_native;
+extern const ApproachOps virt_selinux_mls;
+extern const ApproachOps virt_hyp_mils;
+extern const ApproachOps virt_hyp_pv;
+extern const ApproachOps virt_trustzone;
+extern const ApproachOps virt_containers;
 
 #endif /* HS_VIRT_COMMON_H */

@@ -43,8 +43,10 @@ static void test_unbuilt_and_unknown(void **state)
     (void)state;
     char err[512];
     Rig r;
-    for (size_t i = 0; i < approach_count(); i++)
-        assert_true(approach_at(i)->built);
+    size_t n;
+    const ApproachOps *const *all = virt_approaches(&n);
+    for (size_t i = 0; i < n; i++)
+        assert_true(all[i]->built);
     assert_null(rig_new(&r, "hyp-xyz", 0, NULL, 0, 1, err, sizeof err));
     assert_non_null(strstr(err, "unknown approach"));
     assert_non_null(strstr(err, "hyp-mils"));
@@ -80,9 +82,13 @@ static void test_platform_features_required(void **state)
     soc->platform.trustzone = false;
     soc->platform.virtualization_extensions = false;
     MachineDomainConfig d = {.name = "only", .level = 0};
+    size_t n_approaches;
+    const ApproachOps *const *approaches = virt_approaches(&n_approaches);
     MachineConfig cfg = {
         .soc = soc,
         .approach = "trustzone",
+        .approaches = approaches,
+        .n_approaches = n_approaches,
         .image_path = hs_test_path("build/guest/domain.elf", img, sizeof img),
         .domains = &d,
         .n_domains = 1,
@@ -104,27 +110,33 @@ static void test_check_set_without_a_machine(void **state)
     (void)state;
     char err[256];
     assert_int_equal(
-        approach_check_set("virt.hyp-pv.hypercall_cycles=376", err, sizeof err),
+        virt_check_set("virt.hyp-pv.hypercall_cycles=376", err, sizeof err),
         0);
     assert_int_equal(
-        approach_check_set("machine.quantum_us=250", err, sizeof err), 0);
+        virt_check_set("machine.quantum_us=250", err, sizeof err), 0);
     assert_int_equal(
-        approach_check_set("virt.hyp-mils.slice_msec=5", err, sizeof err), -1);
+        virt_check_set("virt.hyp-mils.slice_msec=5", err, sizeof err), -1);
     assert_non_null(strstr(err, "did you mean \"virt.hyp-mils.slice_ms\""));
     assert_int_equal(
-        approach_check_set("virt.hyp-pv.hypercall_cycles=1e3", err, sizeof err),
+        virt_check_set("virt.hyp-pv.hypercall_cycles=1e3", err, sizeof err),
         -1);
     assert_non_null(strstr(err, "virt.hyp-pv.hypercall_cycles"));
-    assert_int_equal(approach_check_set("frobnicate", err, sizeof err), -1);
+    assert_int_equal(virt_check_set("frobnicate", err, sizeof err), -1);
     assert_non_null(strstr(err, "KEY=VALUE"));
 }
 
 static void test_every_param_has_a_source(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < approach_count(); i++) {
-        const ApproachOps *o = approach_at(i);
-        assert_non_null(o->description);
+    size_t n;
+    const ApproachOps *const *all = virt_approaches(&n);
+    assert_int_equal(n, SCENARIO_APPROACH_COUNT);
+    for (size_t i = 0; i < n; i++) {
+        const ApproachOps *o = all[i];
+        assert_non_null(o);
+        assert_int_equal(o->id, i);
+        assert_ptr_equal(virt_find(approach_name(o)), o);
+        assert_non_null(scenario_approach_descriptions[o->id]);
         for (size_t k = 0; k < o->n_params; k++) {
             assert_non_null(o->params[k].source);
             assert_true(strlen(o->params[k].source) > 8);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "machine/machine.h"
+#include "virt/virt.h"
 
 typedef struct Rig {
     SocModel *soc;
@@ -31,9 +32,13 @@ static inline Machine *rig_new(Rig *r, const char *approach, unsigned cores,
         err, err_size);
     if (!r->soc)
         return NULL;
+    size_t n_approaches;
+    const ApproachOps *const *approaches = virt_approaches(&n_approaches);
     MachineConfig cfg = {
         .soc = r->soc,
         .approach = approach,
+        .approaches = approaches,
+        .n_approaches = n_approaches,
         .seed = seed,
         .image_path = hs_test_path("build/guest/domain.elf", img, sizeof img),
         .domains = doms,

@@ -13,6 +13,7 @@
 
 #include "baseband/firmware/bb_abi.h"
 #include "phone/modem.h"
+#include "virt/virt.h"
 
 #define MAX_SAMPLES 4096
 
@@ -87,9 +88,13 @@ static ModemRig *rig_open_file(const char *file, const char *approach,
         doms[i] = (MachineDomainConfig){.name = r->sc->domains[i].name,
                                         .level = (int)r->sc->domains[i].level,
                                         .n_vcpus = 1};
+    size_t n_approaches;
+    const ApproachOps *const *approaches = virt_approaches(&n_approaches);
     MachineConfig mc = {
         .soc = r->soc,
         .approach = approach,
+        .approaches = approaches,
+        .n_approaches = n_approaches,
         .seed = r->sc->seed,
         .image_path = hs_test_path("build/guest/domain.elf", img, sizeof img),
         .domains = doms,

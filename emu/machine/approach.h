@@ -1,6 +1,7 @@
 /*
- * approach.h - the virtualisation approaches: one const ApproachOps table
- * per approach (one file each), found by name.
+ * approach.h - what the machine asks of a virtualisation approach: the
+ * ApproachOps contract each approach (emu/virt, one file each) fills in,
+ * the charges it answers with, and their pricing.
  *
  * An approach is mechanism only. It decides how the run's domains map
  * onto kernels (OS instances, VMs, worlds, driver VMs), which vCPU a core
@@ -15,14 +16,21 @@
  * unit and a source. A run copies the table; `--set` keys are
  * "virt.<approach>.<key>" (and "machine.<key>" for the machine's own
  * parameters, machine.h).
+ *
+ * The contract lives with the machine, which calls it; the approaches
+ * sit above and implement it through the machine's narrow host
+ * interface (host.h), so the two never include each other. Which
+ * approaches exist, and their names, is the registry's (emu/virt/virt.h,
+ * names from config/names.h).
  */
-#ifndef HS_VIRT_APPROACH_H
-#define HS_VIRT_APPROACH_H
+#ifndef HS_MACHINE_APPROACH_H
+#define HS_MACHINE_APPROACH_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config/names.h"
 #include "sim/time.h"
 #include "soc_models/devices/pmic.h"
 
@@ -82,8 +90,7 @@ typedef struct VirtPick {
 } VirtPick;
 
 typedef struct ApproachOps {
-    const char *name;        /* "hyp-pv" */
-    const char *description; /* one line for `handset list approaches` */
+    ScenarioApproach id;     /* its name and description: config/names.h */
     bool built;              /* false: listed, but runs are refused */
     const VirtParam *params; /* cost parameters with sources */
     size_t n_params;         /* entries in params */
@@ -121,27 +128,14 @@ typedef struct ApproachOps {
     const PmicPolicy *pmic_policy;
 } ApproachOps;
 
-/* The table of approaches, in listing order. */
-size_t approach_count(void);
-const ApproachOps *approach_at(size_t i);
-/* The approach called name, or NULL. */
-const ApproachOps *approach_find(const char *name);
+/* The approach's name ("hyp-pv"), from the one name table. */
+const char *approach_name(const ApproachOps *ops);
 
 /* A default parameter of ops by key (without the "virt.NAME." prefix),
  * or NULL. */
 const VirtParam *approach_param(const ApproachOps *ops, const char *key);
 
-/* Checks one "--set KEY=VALUE" against every approach's table and the
- * machine's ("machine.<key>", machine_params_table) without building a
- * machine (scenario validation). Returns 0, or -1 with a message naming
- * the key (unknown key with a did-you-mean, or a value that is not a
- * non-negative integer) in err. */
-int approach_check_set(const char *kv, char *err, size_t err_size);
-
-/* The machine's own parameters (machine.c); *n gets the count. */
-const VirtParam *machine_params_table(size_t *n);
-
-/* The priced operations, in the order of virt_op_keys. */
+/* The priced operations, in the order of approach_op_keys. */
 typedef enum VirtOp {
     VIRT_OP_SYSCALL,
     VIRT_OP_HYPERCALL,
@@ -156,24 +150,13 @@ typedef enum VirtOp {
 } VirtOp;
 
 /* Parameter key of each VirtOp ("syscall_cycles", ...). */
-extern const char *const virt_op_keys[VIRT_OP_COUNT];
+extern const char *const approach_op_keys[VIRT_OP_COUNT];
 
-/* Prices a charge: cycles += each count x the run's value of the
- * matching "<op>_cycles" parameter of the machine's approach (syscall,
- * hypercall, smc, mmio_trap, vm_switch, world_switch, mac_check, virq)
- * plus copies_bytes x "copy_cycles_per_kib" / 1024. A parameter the
- * approach does not have costs 0 (virt_cost.c). */
-void virt_charge_price(const Machine *m, VirtCharge *c);
+/* Prices a charge: cycles += each count x op_cycles of its VirtOp
+ * (syscall, hypercall, smc, mmio_trap, vm_switch, world_switch,
+ * mac_check, virq) plus copies_bytes x op_cycles[VIRT_OP_COPY_KIB] /
+ * 1024. op_cycles holds the run's value of each approach_op_keys
+ * parameter (0 where the approach has none). Pure: no state. */
+void approach_price(const uint64_t op_cycles[VIRT_OP_COUNT], VirtCharge *c);
 
-/* Adds b's counts and cycles to a. */
-void virt_charge_add(VirtCharge *a, const VirtCharge *b);
-
-/* The approach tables (one file each). */
-extern const ApproachOps approach_native;
-extern const ApproachOps approach_selinux_mls;
-extern const ApproachOps approach_hyp_mils;
-extern const ApproachOps approach_hyp_pv;
-extern const ApproachOps approach_trustzone;
-extern const ApproachOps approach_containers;
-
-#endif /* HS_VIRT_APPROACH_H */
+#endif /* HS_MACHINE_APPROACH_H */

@@ -1,0 +1,45 @@
+/*
+ * approach.c - the approach contract's pure helpers (approach.h): names,
+ * parameter lookup and the pricing of charges.
+ */
+#include "machine/approach.h"
+
+#include <string.h>
+
+const char *approach_name(const ApproachOps *ops)
+{
+    return scenario_approach_names[ops->id];
+}
+
+const VirtParam *approach_param(const ApproachOps *ops, const char *key)
+{
+    for (size_t i = 0; i < ops->n_params; i++)
+        if (strcmp(ops->params[i].key, key) == 0)
+            return &ops->params[i];
+    return NULL;
+}
+
+const char *const approach_op_keys[VIRT_OP_COUNT] = {
+    [VIRT_OP_SYSCALL] = "syscall_cycles",
+    [VIRT_OP_HYPERCALL] = "hypercall_cycles",
+    [VIRT_OP_SMC] = "smc_cycles",
+    [VIRT_OP_MMIO_TRAP] = "mmio_trap_cycles",
+    [VIRT_OP_VM_SWITCH] = "vm_switch_cycles",
+    [VIRT_OP_WORLD_SWITCH] = "world_switch_cycles",
+    [VIRT_OP_MAC_CHECK] = "mac_check_cycles",
+    [VIRT_OP_VIRQ] = "virq_cycles",
+    [VIRT_OP_COPY_KIB] = "copy_cycles_per_kib",
+};
+
+void approach_price(const uint64_t op_cycles[VIRT_OP_COUNT], VirtCharge *c)
+{
+    const uint64_t *p = op_cycles;
+    c->cycles +=
+        c->syscalls * p[VIRT_OP_SYSCALL] +
+        c->hypercalls * p[VIRT_OP_HYPERCALL] + c->smcs * p[VIRT_OP_SMC] +
+        c->mmio_traps * p[VIRT_OP_MMIO_TRAP] +
+        c->vm_switches * p[VIRT_OP_VM_SWITCH] +
+        c->world_switches * p[VIRT_OP_WORLD_SWITCH] +
+        c->mac_checks * p[VIRT_OP_MAC_CHECK] + c->virq * p[VIRT_OP_VIRQ] +
+        c->copies_bytes * p[VIRT_OP_COPY_KIB] / 1024;
+}

@@ -1,0 +1,77 @@
+/*
+ * host.h - the machine as an approach sees it: the narrow interface the
+ * approach files (emu/virt) build kernels and schedule through, and the
+ * few queries their decisions read. machine.h is the whole machine for
+ * its users (the run, parts, tests); approaches include only this.
+ */
+#ifndef HS_MACHINE_HOST_H
+#define HS_MACHINE_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/soc.h"
+#include "machine/approach.h"
+#include "sim/sim.h"
+
+#define MACHINE_MAX_DOMAINS 8
+#define MACHINE_MAX_KERNELS 16
+
+typedef struct Machine Machine;
+
+/* The machine's own parameters ("machine.<key>"); *n gets the count. */
+const VirtParam *machine_params_table(size_t *n);
+
+/* ---- what a decision reads -------------------------------------------- */
+Sim *machine_sim(Machine *m);
+const SocModel *machine_soc(const Machine *m);
+size_t machine_domain_count(const Machine *m);
+/* The domain's name; domain == count is the kernel pseudo-domain
+ * ("kernel"). */
+const char *machine_domain_name(const Machine *m, int domain);
+int machine_domain_level(const Machine *m, int domain);
+/* The foreground domain (the one the user sees; 0 at start). */
+int machine_foreground(const Machine *m);
+
+/* ---- building ---------------------------------------------------------- */
+/* Adds a kernel. Returns its index, or -1 when the table is full. */
+int machine_add_kernel(Machine *m, const char *name, VirtKernelKind kind,
+                       bool trusted);
+/* Puts domain's vCPUs in kernel. */
+void machine_map_domain(Machine *m, int domain, int kernel);
+size_t machine_kernel_count(const Machine *m);
+const char *machine_kernel_name(const Machine *m, int kernel);
+VirtKernelKind machine_kernel_kind(const Machine *m, int kernel);
+int machine_domain_kernel(const Machine *m, int domain);
+/* The approach's own parameter (key without prefix); 0 if absent. */
+uint64_t machine_vparam(const Machine *m, const char *key);
+void *machine_approach_state(Machine *m);
+void machine_set_approach_state(Machine *m, void *state);
+
+/* ---- scheduling -------------------------------------------------------- */
+unsigned machine_core_count(const Machine *m);
+size_t machine_vcpu_count(const Machine *m);
+int machine_vcpu_domain(const Machine *m, int vcpu);
+unsigned machine_vcpu_core(const Machine *m, int vcpu);
+/* Has work: entered or preempted, yielded, or idle with queued events. */
+bool machine_runnable(const Machine *m, int vcpu);
+/* Work-conserving round robin among the runnable vCPUs on core that
+ * keep(m, vcpu, ctx) accepts (keep NULL: all): the vCPU holding the
+ * core's slice keeps it while it has work and slice time left, else the
+ * next runnable one gets a new slice of slice_ps. vcpu -1 if none. */
+VirtPick machine_pick_rr(Machine *m, unsigned core, hs_time now,
+                         hs_time slice_ps,
+                         bool (*keep)(const Machine *, int, const void *),
+                         const void *ctx);
+/* Adds kernel work of `cycles` to a core (booked to the kernel
+ * pseudo-domain) with its counts, and kicks the core. */
+void machine_kernel_work(Machine *m, unsigned core, const VirtCharge *c);
+/* A wake source fired (resumes a suspended AP). */
+void machine_wake(Machine *m, hs_time now);
+/* Makes idle cores dispatch now. */
+void machine_kick(Machine *m);
+/* Quantum in ps. */
+hs_time machine_quantum_ps(const Machine *m);
+
+#endif /* HS_MACHINE_HOST_H */

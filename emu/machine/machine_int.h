@@ -1,0 +1,185 @@
+/*
+ * machine_int.h - the machine's state and the functions its files share
+ * (machine.c construction, params.c, sched.c, trap.c, mmio.c, io.c,
+ * query.c). Internal to emu/machine: nothing outside includes it.
+ */
+#ifndef HS_MACHINE_MACHINE_INT_H
+#define HS_MACHINE_MACHINE_INT_H
+
+#include "machine/machine.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/elf_load.h"
+#include "soc_models/devices/intc.h"
+#include "soc_models/devices/timer.h"
+
+#define MACHINE_MAX_FAULTS 32
+#define MACHINE_MAX_DELIVERIES 256
+#define MACHINE_PARAM_KEY 96
+#define MACHINE_MAX_PARAMS 48
+#define MACHINE_RUN_LOCK "machine.run"
+#define MACHINE_MAX_DEVICES 16 /* the machine's four and attached ones */
+
+typedef struct MachineParam {
+    char key[MACHINE_PARAM_KEY]; /* full key */
+    uint64_t value;              /* run's value */
+    const VirtParam *def;        /* default, unit and source */
+} MachineParam;
+
+typedef struct MachineKernel {
+    char name[48];       /* "xen", "net-vm", "linux" */
+    VirtKernelKind kind; /* what it is */
+    bool trusted;        /* in the TCB */
+    SimEvent wake;       /* housekeeping alarm (OS-type kernels) */
+    Machine *m;          /* owner */
+    int index;           /* in the machine */
+} MachineKernel;
+
+typedef struct MachineEvent {
+    uint32_t event;   /* HS_EV_* */
+    uint64_t a0, a1;  /* arguments */
+    hs_time injected; /* when it was raised */
+} MachineEvent;
+
+typedef struct MachineDomain {
+    char name[32];
+    int level;
+    unsigned n_vcpus;
+    int kernel;    /* kernel the domain runs in */
+    GuestMem *mem; /* its memory */
+    MachineEvent q[MACHINE_QUEUE_LEN];
+    unsigned q_head, q_len;
+} MachineDomain;
+
+typedef struct MachineVcpu {
+    Machine *m;
+    Vcpu *v;
+    int index;           /* machine-wide index */
+    int domain;          /* its domain */
+    unsigned core;       /* the core it is pinned to */
+    bool sleeping;       /* blocked in SLEEP_UNTIL until sleep_until */
+    hs_time sleep_until; /* deadline */
+    SimEvent sleep_ev;   /* fires at the deadline */
+    bool faulted;        /* fault recorded */
+} MachineVcpu;
+
+typedef struct MachineCore {
+    Machine *m;
+    unsigned index;    /* machine core index */
+    unsigned cluster;  /* DVFS cluster */
+    unsigned core_in;  /* core within the cluster */
+    SimEvent dispatch; /* the core's next scheduling decision */
+    hs_time free_at;   /* busy until (kernel work or a quantum) */
+    int last_kernel;   /* kernel whose context the core holds */
+    int rr;            /* round-robin position */
+    int slice_vcpu;    /* vCPU holding the current slice */
+    hs_time slice_end; /* end of its slice */
+    uint64_t deferred; /* kernel cycles waiting for the AP to wake */
+} MachineCore;
+
+typedef struct MachineProxy {
+    Device dev;     /* base: must stay first */
+    Machine *m;     /* owner */
+    Device *target; /* the real device */
+} MachineProxy;
+
+typedef struct MachineDelivery {
+    Machine *m;
+    bool used;
+    int domain;
+    MachineEvent ev;
+} MachineDelivery;
+
+struct Machine {
+    const ApproachOps *ops;
+    void *approach_state;
+    const SocModel *soc;
+    Sim *sim;
+    PowerMeter *meter;
+    Bus bus;
+    TimerState timer;
+    IntcState intc;
+    PmicState pmic;
+    DvfsState dvfs;
+    MachineProxy proxies[MACHINE_MAX_DEVICES];
+    size_t n_proxies;
+    VcpuCoreType core_types[SOC_MAX_CLUSTERS];
+    MachineCore cores[MACHINE_MAX_CORES];
+    unsigned n_cores;
+    MachineDomain domains[MACHINE_MAX_DOMAINS];
+    size_t n_domains;
+    MachineKernel kernels[MACHINE_MAX_KERNELS];
+    size_t n_kernels;
+    MachineVcpu vcpus[MACHINE_MAX_VCPUS];
+    size_t n_vcpus;
+    GuestShm *shm;
+    MachineParam params[MACHINE_MAX_PARAMS];
+    size_t n_params;
+    MachineCounts counts;
+    VcpuFault faults[MACHINE_MAX_FAULTS];
+    size_t n_faults;
+    MachineDelivery deliveries[MACHINE_MAX_DELIVERIES];
+    MachineLatencyFunc lat_fn;
+    void *lat_ctx;
+    MachineLogFunc log_fn;
+    void *log_ctx;
+    MachineRunFunc run_fn;
+    void *run_ctx;
+    int foreground;                    /* the domain the user sees */
+    uint64_t op_cycles[VIRT_OP_COUNT]; /* priced operations */
+    hs_time quantum_ps;                /* machine.quantum_us */
+    MachineVcpu *current;              /* the vCPU inside vcpu_run, if any */
+    bool run_lock;                     /* MACHINE_RUN_LOCK held */
+    bool started;
+    char error[256];
+};
+
+static inline hs_time cycles_to_ps(uint64_t cycles, uint64_t khz)
+{
+    if (khz == 0)
+        return 0;
+    return (hs_time)((unsigned __int128)cycles * 1000000000u / khz);
+}
+
+/* ---- params.c ------------------------------------------------------------ */
+/* Adds a default under "prefix.key". Returns 0, or -1 when full. */
+int machine_param_add(Machine *m, const char *prefix, const VirtParam *def);
+/* Applies one "key=value" (other known approaches' keys are accepted and
+ * ignored). Returns 0, or -1 with a message in err. */
+int machine_param_set(Machine *m, const MachineConfig *cfg, const char *kv,
+                      char *err, size_t err_size);
+/* A machine parameter by its key without "machine.". */
+uint64_t machine_mparam(const Machine *m, const char *key);
+
+/* ---- sched.c ------------------------------------------------------------- */
+/* Adds a priced charge's counts to the run's. */
+void machine_counts_add(Machine *m, const VirtCharge *c);
+/* Prices c, counts it and charges its time to the vCPU (if any). */
+void machine_charge_vcpu(Machine *m, MachineVcpu *mv, VirtCharge *c);
+/* Books kernel cycles on a core now (the AP is awake). */
+void machine_book_kernel(Machine *m, MachineCore *core, uint64_t cycles);
+/* Event callbacks: a core's dispatch, a vCPU's sleep deadline, a kernel's
+ * housekeeping alarm; and the PMIC's state listener. */
+void machine_core_dispatch(Sim *sim, void *ctx, hs_time now);
+void machine_sleep_fire(Sim *sim, void *ctx, hs_time now);
+void machine_kernel_wake_fire(Sim *sim, void *ctx, hs_time now);
+void machine_pmic_changed(void *ctx, int old_state, int new_state,
+                          hs_time when);
+
+/* ---- trap.c -------------------------------------------------------------- */
+/* Queues a guest event for domain (overflow is counted). Returns 0. */
+int machine_queue_event(Machine *m, int domain, const MachineEvent *ev);
+/* The vCPUs' trap handler (VcpuTrapFunc; ctx is the MachineVcpu). */
+VcpuTrapAction machine_trap(void *ctx, Vcpu *v, const VcpuTrap *t,
+                            uint64_t *ret);
+
+/* ---- mmio.c -------------------------------------------------------------- */
+/* Maps target at base on the domains' bus behind the approach's MMIO
+ * decision. Returns 0, or -1 when the window is taken or the table full. */
+int machine_map_proxy(Machine *m, Device *target, uint64_t base);
+
+#endif /* HS_MACHINE_MACHINE_INT_H */

@@ -1,0 +1,93 @@
+/*
+ * mmio.c - the MMIO proxy: every device window on the domains' bus is
+ * reached through the approach, which prices and may refuse each access;
+ * DMA into the domains' memories (machine.h).
+ */
+#include "machine/machine_int.h"
+
+static uint64_t proxy_read(Device *dev, uint64_t off, unsigned size,
+                           const BusAccess *acc)
+{
+    MachineProxy *p = (MachineProxy *)dev;
+    Machine *m = p->m;
+    VirtCharge ch = {0};
+    bool ok = true;
+    if (acc->domain >= 0)
+        m->ops->mmio(m, acc->domain, p->target->name, false, &ch, &ok);
+    machine_charge_vcpu(m, m->current, &ch);
+    if (!ok) {
+        m->counts.denied++;
+        return 0;
+    }
+    return p->target->ops->read(p->target, off, size, acc);
+}
+
+static void proxy_write(Device *dev, uint64_t off, uint64_t value,
+                        unsigned size, const BusAccess *acc)
+{
+    MachineProxy *p = (MachineProxy *)dev;
+    Machine *m = p->m;
+    VirtCharge ch = {0};
+    bool ok = true;
+    if (acc->domain >= 0)
+        m->ops->mmio(m, acc->domain, p->target->name, true, &ch, &ok);
+    machine_charge_vcpu(m, m->current, &ch);
+    if (!ok) {
+        m->counts.denied++;
+        return;
+    }
+    p->target->ops->write(p->target, off, value, size, acc);
+}
+
+static const DeviceOps proxy_ops = {
+    .type = "approach-mmio",
+    .read = proxy_read,
+    .write = proxy_write,
+};
+
+int machine_map_proxy(Machine *m, Device *target, uint64_t base)
+{
+    if (m->n_proxies >= MACHINE_MAX_DEVICES)
+        return -1;
+    MachineProxy *p = &m->proxies[m->n_proxies++];
+    device_init(&p->dev, &proxy_ops, target->name);
+    p->m = m;
+    p->target = target;
+    return bus_map(&m->bus, &p->dev, base, HS_MMIO_WINDOW);
+}
+
+int machine_attach_device(Machine *m, Device *dev, uint64_t base)
+{
+    if (machine_map_proxy(m, dev, base) < 0)
+        return -1;
+    /* the vCPUs were made before this window existed: map it for them */
+    char err[160];
+    for (size_t i = 0; i < m->n_vcpus; i++)
+        if (vcpu_map_bus(m->vcpus[i].v, err, sizeof err) < 0)
+            return -1;
+    return 0;
+}
+
+static int dma_read_dom(void *ctx, int domain, uint64_t addr, void *buf,
+                        size_t len)
+{
+    Machine *m = ctx;
+    if (domain < 0 || (size_t)domain >= m->n_domains)
+        return -1;
+    return guest_mem_read(m->domains[domain].mem, addr, buf, len);
+}
+
+static int dma_write_dom(void *ctx, int domain, uint64_t addr, const void *buf,
+                         size_t len)
+{
+    Machine *m = ctx;
+    if (domain < 0 || (size_t)domain >= m->n_domains)
+        return -1;
+    return guest_mem_write(m->domains[domain].mem, addr, buf, len);
+}
+
+GuestDma machine_dma(Machine *m)
+{
+    GuestDma d = {.read = dma_read_dom, .write = dma_write_dom, .ctx = m};
+    return d;
+}

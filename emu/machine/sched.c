@@ -1,0 +1,297 @@
+/*
+ * sched.c - the per-core scheduler loop: each core a self-rescheduling
+ * event that asks the approach for a vCPU and runs it one quantum; kernel
+ * work, the busy lock that keeps the AP awake, wake sources (machine.h).
+ */
+#include "machine/machine_int.h"
+
+#include "sim/error.h"
+
+void machine_counts_add(Machine *m, const VirtCharge *c)
+{
+    m->counts.syscalls += c->syscalls;
+    m->counts.hypercalls += c->hypercalls;
+    m->counts.smcs += c->smcs;
+    m->counts.mmio_traps += c->mmio_traps;
+    m->counts.vm_switches += c->vm_switches;
+    m->counts.world_switches += c->world_switches;
+    m->counts.mac_checks += c->mac_checks;
+    m->counts.virq += c->virq;
+    m->counts.copies_bytes += c->copies_bytes;
+}
+
+/* Prices c, counts it and charges its time to the vCPU (if any). */
+void machine_charge_vcpu(Machine *m, MachineVcpu *mv, VirtCharge *c)
+{
+    approach_price(m->op_cycles, c);
+    machine_counts_add(m, c);
+    if (mv && c->cycles) {
+        Vcpu *v = mv->v;
+        vcpu_set_time(v, vcpu_local_time(v) +
+                             cycles_to_ps(c->cycles, vcpu_freq_khz(v)));
+    }
+}
+
+bool machine_runnable(const Machine *m, int vcpu)
+{
+    const MachineVcpu *mv = &m->vcpus[vcpu];
+    switch (vcpu_state(mv->v)) {
+    case VCPU_READY:
+        return true;
+    case VCPU_BLOCKED:
+        return !mv->sleeping;
+    case VCPU_IDLE:
+        return m->domains[mv->domain].q_len > 0;
+    default:
+        return false;
+    }
+}
+
+static bool core_has_work(const Machine *m, unsigned core)
+{
+    for (size_t i = 0; i < m->n_vcpus; i++)
+        if (m->vcpus[i].core == core && machine_runnable(m, (int)i))
+            return true;
+    return false;
+}
+
+static void update_busy(Machine *m, hs_time now)
+{
+    bool busy = false;
+    for (unsigned c = 0; c < m->n_cores && !busy; c++)
+        busy = sim_event_pending(&m->cores[c].dispatch) || core_has_work(m, c);
+    if (busy == m->run_lock)
+        return;
+    m->run_lock = busy;
+    if (busy)
+        pmic_host_acquire(&m->pmic, MACHINE_RUN_LOCK, now);
+    else
+        pmic_host_release(&m->pmic, MACHINE_RUN_LOCK, now);
+}
+
+void machine_kick(Machine *m)
+{
+    hs_time now = sim_now(m->sim);
+    if (pmic_state(&m->pmic) == HS_PMIC_ST_AWAKE) {
+        for (unsigned c = 0; c < m->n_cores; c++) {
+            MachineCore *core = &m->cores[c];
+            if (sim_event_pending(&core->dispatch) || !core_has_work(m, c))
+                continue;
+            sim_schedule_at(m->sim, &core->dispatch,
+                            core->free_at > now ? core->free_at : now);
+        }
+    }
+    update_busy(m, now);
+}
+
+void machine_wake(Machine *m, hs_time now)
+{
+    pmic_wake(&m->pmic, now);
+}
+
+/* Books kernel cycles on a core now (the AP is awake). */
+void machine_book_kernel(Machine *m, MachineCore *core, uint64_t cycles)
+{
+    hs_time now = sim_now(m->sim);
+    hs_time w = cycles_to_ps(cycles, dvfs_cur_khz(&m->dvfs, core->cluster));
+    if (w == 0)
+        return;
+    hs_time start = core->free_at > now ? core->free_at : now;
+    int kd = (int)m->n_domains;
+    dvfs_core_run(&m->dvfs, core->cluster, core->core_in, kd, start);
+    dvfs_core_stop(&m->dvfs, core->cluster, core->core_in, start + w);
+    core->free_at = start + w;
+}
+
+void machine_kernel_work(Machine *m, unsigned core, const VirtCharge *c)
+{
+    VirtCharge ch = *c;
+    approach_price(m->op_cycles, &ch);
+    machine_counts_add(m, &ch);
+    MachineCore *mc = &m->cores[core % m->n_cores];
+    if (pmic_state(&m->pmic) != HS_PMIC_ST_AWAKE)
+        mc->deferred += ch.cycles;
+    else
+        machine_book_kernel(m, mc, ch.cycles);
+}
+
+static void record_fault(Machine *m, MachineVcpu *mv)
+{
+    const VcpuFault *f = vcpu_fault(mv->v);
+    if (!f || mv->faulted)
+        return;
+    mv->faulted = true;
+    if (m->n_faults < MACHINE_MAX_FAULTS)
+        m->faults[m->n_faults++] = *f;
+}
+
+void machine_core_dispatch(Sim *sim, void *ctx, hs_time now)
+{
+    (void)sim;
+    MachineCore *c = ctx;
+    Machine *m = c->m;
+    if (pmic_state(&m->pmic) != HS_PMIC_ST_AWAKE) {
+        update_busy(m, now);
+        return;
+    }
+    hs_time start = c->free_at > now ? c->free_at : now;
+    VirtPick pick = m->ops->schedule(m, c->index, start);
+    if (pick.vcpu < 0 || !machine_runnable(m, pick.vcpu)) {
+        update_busy(m, now);
+        return;
+    }
+    MachineVcpu *mv = &m->vcpus[pick.vcpu];
+    Vcpu *v = mv->v;
+    int kernel = m->domains[mv->domain].kernel;
+    VirtCharge ch = {0};
+    if (c->last_kernel != kernel) {
+        m->ops->switch_cost(m, c->last_kernel, kernel, &ch);
+        c->last_kernel = kernel;
+    }
+    uint64_t khz = dvfs_cur_khz(&m->dvfs, c->cluster);
+    vcpu_set_freq_khz(v, khz);
+    vcpu_set_time(v, start);
+    dvfs_core_run(&m->dvfs, c->cluster, c->core_in, mv->domain, start);
+    m->current = mv;
+    if (vcpu_state(v) == VCPU_IDLE) {
+        MachineDomain *d = &m->domains[mv->domain];
+        MachineEvent ev = d->q[d->q_head];
+        d->q_head = (d->q_head + 1) % MACHINE_QUEUE_LEN;
+        d->q_len--;
+        m->ops->deliver(m, mv->domain, &ch);
+        machine_charge_vcpu(m, mv, &ch);
+        vcpu_enter(v, ev.event, ev.a0, ev.a1);
+        if (m->lat_fn)
+            m->lat_fn(m->lat_ctx, mv->domain, ev.event, ev.injected,
+                      vcpu_local_time(v));
+    } else {
+        machine_charge_vcpu(m, mv, &ch);
+    }
+    hs_time t0 = vcpu_local_time(v);
+    hs_time limit = pick.until > t0 ? pick.until - t0 : 1;
+    hs_time span = machine_quantum_ps(m);
+    if (limit < span)
+        span = limit;
+    const VcpuCoreType *ct = vcpu_core(v);
+    unsigned __int128 ins =
+        (unsigned __int128)span * khz / (1000000u * (uint64_t)ct->cpi_milli);
+    uint64_t budget = ins > 0 ? (uint64_t)ins : 1;
+    VcpuRunResult r = vcpu_run(v, budget);
+    m->current = NULL;
+    hs_time end = vcpu_local_time(v);
+    if (end <= start)
+        end = start + 1;
+    dvfs_core_stop(&m->dvfs, c->cluster, c->core_in, end);
+    if (m->run_fn)
+        m->run_fn(m->run_ctx, c->index, pick.vcpu, mv->domain, start, end);
+    c->free_at = end;
+    m->counts.dispatches++;
+    switch (r) {
+    case VCPU_RUN_BLOCKED:
+        if (vcpu_blocked_call(v) == HS_PC_SLEEP_UNTIL && mv->sleeping)
+            sim_schedule_at(m->sim, &mv->sleep_ev,
+                            mv->sleep_until > end ? mv->sleep_until : end);
+        break;
+    case VCPU_RUN_FAULT:
+        record_fault(m, mv);
+        break;
+    default:
+        break;
+    }
+    sim_schedule_at(m->sim, &c->dispatch, end);
+    update_busy(m, now);
+}
+
+void machine_sleep_fire(Sim *sim, void *ctx, hs_time now)
+{
+    (void)sim;
+    MachineVcpu *mv = ctx;
+    mv->sleeping = false;
+    machine_wake(mv->m, now);
+    machine_kick(mv->m);
+}
+
+void machine_kernel_wake_fire(Sim *sim, void *ctx, hs_time now)
+{
+    MachineKernel *k = ctx;
+    Machine *m = k->m;
+    m->counts.kernel_wakes++;
+    machine_wake(m, now);
+    MachineCore *core = &m->cores[(unsigned)k->index % m->n_cores];
+    VirtCharge ch = {0};
+    if (core->last_kernel != k->index) {
+        m->ops->switch_cost(m, core->last_kernel, k->index, &ch);
+        core->last_kernel = k->index;
+    }
+    ch.cycles = 0;
+    approach_price(m->op_cycles, &ch);
+    ch.cycles += machine_mparam(m, "kernel_wake_cycles");
+    machine_counts_add(m, &ch);
+    if (pmic_state(&m->pmic) != HS_PMIC_ST_AWAKE)
+        core->deferred += ch.cycles;
+    else
+        machine_book_kernel(m, core, ch.cycles);
+    hs_time period = (hs_time)machine_mparam(m, "kernel_wake_ms") * HS_MS;
+    if (period > 0)
+        sim_schedule_in(sim, &k->wake, period);
+}
+
+void machine_pmic_changed(void *ctx, int old_state, int new_state, hs_time when)
+{
+    (void)old_state;
+    (void)when;
+    Machine *m = ctx;
+    if (new_state != HS_PMIC_ST_AWAKE)
+        return;
+    for (unsigned c = 0; c < m->n_cores; c++) {
+        MachineCore *core = &m->cores[c];
+        if (core->deferred) {
+            uint64_t cy = core->deferred;
+            core->deferred = 0;
+            machine_book_kernel(m, core, cy);
+        }
+    }
+    machine_kick(m);
+}
+
+VirtPick machine_pick_rr(Machine *m, unsigned core, hs_time now,
+                         hs_time slice_ps,
+                         bool (*keep)(const Machine *, int, const void *),
+                         const void *ctx)
+{
+    MachineCore *c = &m->cores[core];
+    VirtPick p = {-1, HS_TIME_MAX};
+    /* The slice holder keeps the core while it has work and time. */
+    if (c->slice_vcpu >= 0 && now < c->slice_end &&
+        machine_runnable(m, c->slice_vcpu) &&
+        (!keep || keep(m, c->slice_vcpu, ctx))) {
+        p.vcpu = c->slice_vcpu;
+        p.until = c->slice_end;
+        return p;
+    }
+    size_t n = m->n_vcpus;
+    for (size_t k = 1; k <= n; k++) {
+        int i = (int)(((size_t)c->rr + k) % n);
+        if (m->vcpus[i].core != core || !machine_runnable(m, i) ||
+            (keep && !keep(m, i, ctx)))
+            continue;
+        c->rr = i;
+        c->slice_vcpu = i;
+        c->slice_end = now + slice_ps;
+        p.vcpu = i;
+        p.until = c->slice_end;
+        return p;
+    }
+    return p;
+}
+
+int machine_run_until(Machine *m, hs_time t)
+{
+    if (t < sim_now(m->sim)) {
+        hs_errorf(m->error, sizeof m->error,
+                  "machine_run_until: %" PRIu64 " ps is in the past", t);
+        return -1;
+    }
+    sim_run_until(m->sim, t);
+    return 0;
+}

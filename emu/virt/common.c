@@ -1,0 +1,128 @@
+/*
+ * common.c - the mechanisms more than one approach shares (virt_common.h):
+ * the one-kernel build and I/O path, the type-1 hypervisor build, its
+ * I/O path and switch cost.
+ */
+#include "virt/virt_common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/error.h"
+
+/* ---- one kernel -------------------------------------------------------- */
+
+int virt_one_kernel_build(Machine *m, const char *kernel_name, char *err,
+                          size_t err_size)
+{
+    int k = machine_add_kernel(m, kernel_name, VIRT_KERNEL_OS, true);
+    if (k < 0)
+        return hs_errorf(err, err_size, "too many kernels");
+    for (size_t d = 0; d < machine_domain_count(m); d++)
+        machine_map_domain(m, (int)d, k);
+    return 0;
+}
+
+size_t virt_one_kernel_io_path(Machine *m, int domain, VirtIoKind kind,
+                               uint64_t bytes, VirtHop *hops,
+                               uint64_t mac_checks)
+{
+    hops[0].component =
+        machine_kernel_name(m, machine_domain_kernel(m, domain));
+    hops[0].charge.syscalls = 1;
+    hops[0].charge.mac_checks = mac_checks;
+    hops[0].charge.copies_bytes = bytes;
+    hops[1].component = kind == VIRT_IO_NET ? "baseband" : "panel";
+    return 2;
+}
+
+/* ---- type-1 hypervisor ------------------------------------------------ */
+
+int virt_hyp_build(Machine *m, const char *hyp_name, size_t state_size,
+                   char *err, size_t err_size)
+{
+    if (!machine_soc(m)->platform.virtualization_extensions)
+        return hs_errorf(err, err_size,
+                         "a type-1 hypervisor needs EL2: SoC %s has no "
+                         "virtualization extensions",
+                         machine_soc(m)->name);
+    VirtHypLayout *l = calloc(1, state_size);
+    if (!l)
+        return hs_errorf(err, err_size, "out of memory");
+    machine_set_approach_state(m, l);
+    l->hypervisor =
+        machine_add_kernel(m, hyp_name, VIRT_KERNEL_HYPERVISOR, true);
+    for (size_t d = 0; d < machine_domain_count(m); d++) {
+        char name[48];
+        snprintf(name, sizeof name, "%s-vm", machine_domain_name(m, (int)d));
+        int k = machine_add_kernel(m, name, VIRT_KERNEL_OS, false);
+        if (k < 0)
+            return hs_errorf(err, err_size, "too many kernels");
+        machine_map_domain(m, (int)d, k);
+        l->partitions[l->n_partitions++] = k;
+        l->crypto_vm[d] = -1;
+    }
+    for (size_t d = 0; d < machine_domain_count(m); d++) {
+        if (machine_domain_level(m, (int)d) == 0)
+            continue;
+        char name[48];
+        snprintf(name, sizeof name, "crypto-%s-vm",
+                 machine_domain_name(m, (int)d));
+        int k = machine_add_kernel(m, name, VIRT_KERNEL_SERVICE_VM, true);
+        if (k < 0)
+            return hs_errorf(err, err_size, "too many kernels");
+        l->crypto_vm[d] = k;
+        l->partitions[l->n_partitions++] = k;
+    }
+    l->net_vm = machine_add_kernel(m, "net-vm", VIRT_KERNEL_DRIVER_VM, true);
+    l->gfx_vm = machine_add_kernel(m, "gfx-vm", VIRT_KERNEL_DRIVER_VM, true);
+    if (l->hypervisor < 0 || l->net_vm < 0 || l->gfx_vm < 0)
+        return hs_errorf(err, err_size, "too many kernels");
+    l->partitions[l->n_partitions++] = l->net_vm;
+    l->partitions[l->n_partitions++] = l->gfx_vm;
+    return 0;
+}
+
+void virt_hyp_destroy(Machine *m)
+{
+    free(machine_approach_state(m));
+    machine_set_approach_state(m, NULL);
+}
+
+static void vm_hop(VirtHop *h, const char *component, uint64_t bytes)
+{
+    h->component = component;
+    h->charge.hypercalls = 1;
+    h->charge.vm_switches = 1;
+    h->charge.copies_bytes = bytes;
+}
+
+size_t virt_hyp_io_path(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
+                        VirtHop *hops)
+{
+    const VirtHypLayout *l = machine_approach_state(m);
+    size_t n = 0;
+    if (kind == VIRT_IO_NET) {
+        if (l->crypto_vm[domain] >= 0) {
+            /* the crypto VM seals or opens what it passes on */
+            vm_hop(&hops[n], machine_kernel_name(m, l->crypto_vm[domain]),
+                   bytes);
+            hops[n++].charge.cycles +=
+                bytes * machine_vparam(m, "crypto_cycles_per_kib") / 1024;
+        }
+        vm_hop(&hops[n++], machine_kernel_name(m, l->net_vm), bytes);
+        hops[n++].component = "baseband";
+    } else {
+        vm_hop(&hops[n++], machine_kernel_name(m, l->gfx_vm), bytes);
+        hops[n++].component = "panel";
+    }
+    return n;
+}
+
+void virt_hyp_switch_cost(Machine *m, int from, int to, VirtCharge *c)
+{
+    (void)m;
+    if (from != to)
+        c->vm_switches++;
+}
