@@ -93,7 +93,7 @@ help:
 	@echo "make bench-check  make bench, then gate it against results/baseline"
 	@echo "make install    install into PREFIX=$(PREFIX)"
 	@echo "make format     reformat sources with clang-format"
-	@echo "make lint       clang-format check and cppcheck"
+	@echo "make lint       include order, clang-format check and cppcheck"
 	@echo "make clean      remove build/"
 
 # Rebuild everything when the compiler flags change (e.g. SANITIZE=1).
@@ -226,6 +226,7 @@ format:
 	clang-format -i $(FMT_SRCS)
 
 lint:
+	sh tests/include_order.sh
 	clang-format --dry-run --Werror $(FMT_SRCS)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 	    --suppress=missingIncludeSystem --inline-suppr -I. -Iemu -Iguest/include \

@@ -265,7 +265,8 @@ Baseband *bb_new(Sim *sim, PowerMeter *meter, IpcMailbox *mb, MicState *mic,
     if (rrc_init(&bb->rrc, sim, meter, &cfg->rrc, err, err_size) < 0)
         goto fail;
     ipc_end_init(&bb->ipc, "bb-ipc", mb, IPC_SIDE_BB, &bb->dma);
-    bb_radio_init(&bb->radio, "bb-radio", &bb->rrc, &bb->dma, cfg->pcap);
+    bb_radio_init(&bb->radio, "bb-radio", &bb->rrc, &bb->dma, cfg->tap,
+                  cfg->tap_ctx);
     bb->devices_ready = true;
     if (bb_mic_init(&bb->mic, "bb-mic", cfg->wiring, mic, audio, &bb->dma, err,
                     err_size) < 0)
@@ -394,4 +395,34 @@ const BbLogEntry *bb_log(const Baseband *bb, size_t *n)
 uint64_t bb_runs(const Baseband *bb)
 {
     return bb->runs;
+}
+
+static int cell_deliver(void *ctx, const uint8_t *pkt, size_t len, hs_time when)
+{
+    return bb_radio_deliver(bb_radio(ctx), pkt, len, when);
+}
+
+static int cell_page(void *ctx, uint32_t call_id, hs_time when)
+{
+    return bb_radio_page(bb_radio(ctx), call_id, when);
+}
+
+static int cell_mic_frame(void *ctx, size_t i, hs_time *read, hs_time *capture)
+{
+    size_t n;
+    const BbFlowRecord *f = bb_mic_flows(bb_mic(ctx), &n);
+    if (i >= n)
+        return -1;
+    *read = f[i].when;
+    *capture = f[i].capture;
+    return 0;
+}
+
+NetCell bb_cell(Baseband *bb)
+{
+    NetCell c = {.ctx = bb,
+                 .deliver = cell_deliver,
+                 .page = cell_page,
+                 .mic_frame = cell_mic_frame};
+    return c;
 }

@@ -38,9 +38,9 @@
 #include "baseband/mic_path.h"
 #include "baseband/radio.h"
 #include "baseband/rrc.h"
+#include "net/peers.h"
 #include "cpu/elf_load.h"
 #include "cpu/vcpu.h"
-#include "out/pcap.h"
 #include "power/meter.h"
 
 #define BB_QUANTUM_INSNS 1000000ULL
@@ -63,7 +63,9 @@ typedef struct BbConfig {
     uint64_t watchdog_insns; /* per handler (0: BB_WATCHDOG_DEFAULT) */
     uint64_t cpu_run_uw;     /* core power running (BB_CPU_POWER_SOURCE) */
     uint64_t cpu_sleep_uw;   /* core power between runs */
-    PcapWriter *pcap;        /* radio.pcap, may be NULL (not owned) */
+    BbRadioTapFunc tap;      /* sees every packet on the air (radio.pcap;
+                                may be NULL) */
+    void *tap_ctx;           /* its context (not owned) */
 } BbConfig;
 
 /* One value the firmware wrote to BB_SYS_LOG. */
@@ -97,6 +99,9 @@ const char *bb_fault_text(const Baseband *bb);
 Rrc *bb_rrc(Baseband *bb);
 BbRadio *bb_radio(Baseband *bb);
 BbMic *bb_mic(Baseband *bb);
+/* The cell as the network beyond it sees this baseband (net/peers.h):
+ * its radio and its microphone reads. Valid while bb lives. */
+NetCell bb_cell(Baseband *bb);
 Vcpu *bb_vcpu(Baseband *bb);
 /* The firmware's memory (host reads/writes by guest address). */
 GuestMem *bb_mem(Baseband *bb);

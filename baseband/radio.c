@@ -15,12 +15,12 @@ static void update_irq(BbRadio *r)
 
 static void capture(BbRadio *r, const uint8_t *pkt, size_t len, hs_time when)
 {
-    if (!r->pcap)
+    if (!r->tap)
         return;
     char err[160];
-    if (pcap_writer_write(r->pcap, when, pkt, len, err, sizeof err) < 0 &&
-        !r->pcap_error[0])
-        memcpy(r->pcap_error, err, sizeof r->pcap_error);
+    if (r->tap(r->tap_ctx, when, pkt, len, err, sizeof err) < 0 &&
+        !r->tap_error[0])
+        memcpy(r->tap_error, err, sizeof r->tap_error);
 }
 
 static void arm_rx(BbRadio *r)
@@ -63,13 +63,14 @@ static void on_page(Sim *sim, void *ctx, hs_time now)
 }
 
 void bb_radio_init(BbRadio *r, const char *name, Rrc *rrc, const GuestDma *dma,
-                   PcapWriter *pcap)
+                   BbRadioTapFunc tap, void *tap_ctx)
 {
     memset(r, 0, sizeof *r);
     device_init(&r->dev, &bb_radio_ops, name);
     r->rrc = rrc;
     r->dma = dma;
-    r->pcap = pcap;
+    r->tap = tap;
+    r->tap_ctx = tap_ctx;
     r->signal_bars = 4;
     r->sim = rrc->sim;
     sim_event_init(&r->rx_event, "radio-rx", on_rx, r, 0);

@@ -34,12 +34,17 @@
 #include "baseband/rrc.h"
 #include "bus/bus.h"
 #include "bus/dma.h"
-#include "out/pcap.h"
 #include "sim/sim.h"
 
 #define BB_RADIO_RXQ 64
 #define BB_RADIO_PAGES 8
 #define BB_RADIO_MAX_PKT 2048
+
+/* An observer of every packet crossing the air (radio.pcap): the packet
+ * at the time it is sent. Returns 0, or -1 with a message in err (the
+ * first is kept in BbRadio.tap_error; the run goes on). */
+typedef int (*BbRadioTapFunc)(void *ctx, hs_time when, const uint8_t *pkt,
+                              size_t len, char *err, size_t err_size);
 
 /* An uplink packet leaving the phone: handed to the radio at sent, its
  * last bit through the air at through. */
@@ -57,7 +62,8 @@ typedef struct BbRadio {
     Sim *sim;                        /* set by realize */
     Rrc *rrc;                        /* the RRC model (not owned) */
     const GuestDma *dma;             /* the baseband's memory */
-    PcapWriter *pcap;                /* radio.pcap, may be NULL */
+    BbRadioTapFunc tap;              /* the air's observer, may be NULL */
+    void *tap_ctx;                   /* its context */
     BbRadioNetFunc net;              /* the network side, may be NULL */
     void *net_ctx;                   /* its context */
     uint32_t tx_addr, rx_addr;       /* registers */
@@ -77,11 +83,11 @@ typedef struct BbRadio {
     uint64_t tx_packets, rx_packets, tx_bytes, rx_bytes;
     uint64_t bad_packets; /* malformed uplink packets */
     uint64_t dropped;     /* full queues or dead radio */
-    char pcap_error[160]; /* first pcap write error, if any */
+    char tap_error[160];  /* first tap error, if any */
 } BbRadio;
 
 void bb_radio_init(BbRadio *r, const char *name, Rrc *rrc, const GuestDma *dma,
-                   PcapWriter *pcap);
+                   BbRadioTapFunc tap, void *tap_ctx);
 void bb_radio_set_net(BbRadio *r, BbRadioNetFunc fn, void *ctx);
 /* A downlink packet from the network reaching the cell at when.
  * Returns 0, or -1 if dropped (dead radio, full queue, too long). */

@@ -611,7 +611,7 @@ static int load_voice(ScenarioLoader *L, const json_t *app, const char *ap,
         get_choice(L, o, pp, "codec", "codec", codecs, &codec) < 0)
         return -1;
     /* The one codec the guest's voice app implements: G.722 at 64 kbit/s
-     * (guest/apps/voice.h). */
+     * (guest/include/abi/voice.h). */
     v->codec = (ScenarioVoiceCodec)codec;
     v->bitrate_bps = 64000;
     return 0;
@@ -692,7 +692,7 @@ static int load_covert(ScenarioLoader *L, const json_t *app, const char *ap,
             return -1;
     }
     /* Default id 1: the guest covert workload's own default
-     * (guest/apps/covert.h, HS_COVERT_WL_WAKELOCK). */
+     * (guest/include/abi/covert.h, HS_COVERT_WL_WAKELOCK). */
     if (tx && c->channel == SCENARIO_COVERT_WAKELOCK)
         c->wakelock_id = (uint32_t)wl;
     if (c->channel == SCENARIO_COVERT_RADIO) {

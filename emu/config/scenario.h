@@ -70,7 +70,7 @@ typedef struct ScenarioMailParams {
     hs_time sync_interval_ps; /* own periodic sync, 0 = only mail-sync */
 } ScenarioMailParams;
 
-/* Speech codecs the guest's voice app implements (guest/apps/voice.h). */
+/* Speech codecs the guest's voice app implements (abi/voice.h). */
 typedef enum ScenarioVoiceCodec {
     SCENARIO_CODEC_G722 = 0, /* ITU-T G.722, 16 kHz, 20 ms frames */
 } ScenarioVoiceCodec;

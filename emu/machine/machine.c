@@ -64,8 +64,8 @@ static int build_cores(Machine *m, unsigned max_cores)
             c->core_in = i;
             c->last_kernel = -1;
             c->slice_vcpu = -1;
-            sim_event_init(&c->dispatch, "machine.dispatch", machine_core_dispatch, c,
-                           10);
+            sim_event_init(&c->dispatch, "machine.dispatch",
+                           machine_core_dispatch, c, 10);
         }
     }
     return 0;
@@ -113,7 +113,8 @@ static int build_vcpus(Machine *m, const char *image, char *err,
             if (!mv->v)
                 return -1;
             vcpu_set_trap(mv->v, machine_trap, mv);
-            sim_event_init(&mv->sleep_ev, "machine.sleep", machine_sleep_fire, mv, 5);
+            sim_event_init(&mv->sleep_ev, "machine.sleep", machine_sleep_fire,
+                           mv, 5);
             m->n_vcpus++;
             MachineEvent boot = {HS_EV_BOOT, 0, 0, 0};
             machine_queue_event(m, (int)d, &boot);
@@ -314,6 +315,7 @@ int machine_add_kernel(Machine *m, const char *name, VirtKernelKind kind,
     k->trusted = trusted;
     k->m = m;
     k->index = (int)m->n_kernels;
-    sim_event_init(&k->wake, "machine.kernel_wake", machine_kernel_wake_fire, k, 20);
+    sim_event_init(&k->wake, "machine.kernel_wake", machine_kernel_wake_fire, k,
+                   20);
     return (int)m->n_kernels++;
 }

@@ -65,12 +65,12 @@ typedef struct MachineDomainConfig {
 } MachineDomainConfig;
 
 typedef struct MachineConfig {
-    const SocModel *soc;                /* must outlive the machine */
-    const char *approach;               /* approach name */
+    const SocModel *soc;  /* must outlive the machine */
+    const char *approach; /* approach name */
     /* The approaches known (emu/virt's registry, virt_approaches): the
      * one named runs; the others' --set keys are accepted and ignored. */
     const ApproachOps *const *approaches;
-    size_t n_approaches; /* entries in approaches */
+    size_t n_approaches;                /* entries in approaches */
     uint64_t seed;                      /* run seed */
     const char *image_path;             /* the domains' guest image */
     const MachineDomainConfig *domains; /* n_domains entries */

@@ -57,7 +57,7 @@ int machine_param_add(Machine *m, const char *prefix, const VirtParam *def)
 /* Applies one "key=value". Keys of another known approach are accepted
  * and ignored (a scenario's set applies to every approach it runs). */
 int machine_param_set(Machine *m, const MachineConfig *cfg, const char *kv,
-                     char *err, size_t err_size)
+                      char *err, size_t err_size)
 {
     char key[SETTING_KEY_MAX];
     uint64_t v;

@@ -68,7 +68,7 @@ static int deliver_at(Machine *m, int domain, const MachineEvent *ev,
 }
 
 VcpuTrapAction machine_trap(void *ctx, Vcpu *v, const VcpuTrap *t,
-                                   uint64_t *ret)
+                            uint64_t *ret)
 {
     MachineVcpu *mv = ctx;
     Machine *m = mv->m;

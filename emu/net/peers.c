@@ -24,7 +24,7 @@ static void on_arrive(Sim *sim, void *ctx, hs_time now)
 {
     BbPeerSlot *s = ctx;
     (void)sim;
-    if (bb_radio_deliver(s->p->radio, s->pkt, s->len, now) < 0)
+    if (s->p->cell.deliver(s->p->cell.ctx, s->pkt, s->len, now) < 0)
         s->p->dropped++;
     s->used = false;
 }
@@ -220,14 +220,16 @@ static void on_sip(BbPeers *p, const uint8_t *payload, size_t n, hs_time at)
  * its firmware read before. */
 static void record_m2e(BbPeers *p, hs_time sent, hs_time heard)
 {
-    if (!p->mic || p->n_m2e == BB_PEERS_MAX_DELAYS)
+    if (!p->cell.mic_frame || p->n_m2e == BB_PEERS_MAX_DELAYS)
         return;
-    size_t n;
-    const BbFlowRecord *f = bb_mic_flows(p->mic, &n);
-    while (p->flow_cursor + 1 < n && f[p->flow_cursor + 1].when <= sent)
+    void *c = p->cell.ctx;
+    hs_time read, capture;
+    while (p->cell.mic_frame(c, p->flow_cursor + 1, &read, &capture) == 0 &&
+           read <= sent)
         p->flow_cursor++;
-    if (p->flow_cursor < n && f[p->flow_cursor].when <= sent)
-        p->m2e_ps[p->n_m2e++] = heard - f[p->flow_cursor].capture;
+    if (p->cell.mic_frame(c, p->flow_cursor, &read, &capture) == 0 &&
+        read <= sent)
+        p->m2e_ps[p->n_m2e++] = heard - capture;
 }
 
 static void on_up_arrive(Sim *sim, void *ctx, hs_time now)
@@ -272,11 +274,11 @@ void bb_peers_uplink(void *ctx, const uint8_t *pkt, size_t len, hs_time sent,
     }
 }
 
-int bb_peers_init(BbPeers *p, Sim *sim, BbRadio *radio, const BbMic *mic,
+int bb_peers_init(BbPeers *p, Sim *sim, const NetCell *cell,
                   const BbPeersConfig *cfg, char *err, size_t err_size)
 {
     memset(p, 0, sizeof *p);
-    if (!sim || !radio) {
+    if (!sim || !cell || !cell->deliver || !cell->page) {
         snprintf(err, err_size, "peers: no Sim or radio");
         return -1;
     }
@@ -287,8 +289,7 @@ int bb_peers_init(BbPeers *p, Sim *sim, BbRadio *radio, const BbMic *mic,
     if (!p->cfg.playout_delay_ps)
         p->cfg.playout_delay_ps = BB_PEERS_PLAYOUT_PS;
     p->sim = sim;
-    p->radio = radio;
-    p->mic = mic;
+    p->cell = *cell;
     p->rng = sim_rng(sim, "peers");
     p->phone_rtp_port = PHONE_RTP_DEFAULT;
     sim_event_init(&p->rtp_tick, "caller-rtp", on_rtp_tick, p, 0);
@@ -335,7 +336,7 @@ int bb_peers_call(BbPeers *p, hs_time when, hs_time hold_ps, char *err,
      * model waits for the paging occasion) */
     if (when < sim_now(p->sim))
         when = sim_now(p->sim);
-    bb_radio_page(p->radio, 1, when + core(p));
+    p->cell.page(p->cell.ctx, 1, when + core(p));
     p->invite_at = when;
     sim_schedule_at(p->sim, &p->invite, when);
     return 0;

@@ -33,11 +33,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "baseband/mic_path.h"
-#include "baseband/radio.h"
+#include "guest/lib/g722.h"
 #include "net/rtp.h"
 #include "net/sip.h"
-#include "guest/lib/g722.h"
+#include "sim/sim.h"
 
 #define BB_PEERS_SLOTS 128
 #define BB_PEERS_UP_SLOTS 32
@@ -76,6 +75,22 @@ typedef struct BbPeersConfig {
     hs_time playout_delay_ps; /* 0: BB_PEERS_PLAYOUT_PS */
 } BbPeersConfig;
 
+/* The cell the network reaches the phone through: the baseband's radio
+ * and the record of the microphone frames its firmware read
+ * (baseband.h, bb_cell). */
+typedef struct NetCell {
+    void *ctx; /* the radio's owner */
+    /* A downlink packet reaches the cell at when. Returns 0, or -1 if the
+     * radio refuses it. */
+    int (*deliver)(void *ctx, const uint8_t *pkt, size_t len, hs_time when);
+    /* The network pages the phone for call_id (non-zero) at when. */
+    int (*page)(void *ctx, uint32_t call_id, hs_time when);
+    /* The i-th microphone frame the phone read: when it read it and when
+     * its first sample was captured. Returns 0, or -1 past the last. May
+     * be NULL (no mouth-to-ear delays). */
+    int (*mic_frame)(void *ctx, size_t i, hs_time *read, hs_time *capture);
+} NetCell;
+
 typedef struct BbPeers BbPeers;
 
 /* One packet on its way to the cell. */
@@ -89,8 +104,7 @@ typedef struct BbPeerSlot {
 struct BbPeers {
     BbPeersConfig cfg;       /* with defaults filled */
     Sim *sim;                /* event kernel */
-    BbRadio *radio;          /* the phone's air interface */
-    const BbMic *mic;        /* the baseband's frame reads (delays) */
+    NetCell cell;            /* the phone's air interface */
     SimRng *rng;             /* the peers' stream */
     SipCall call;            /* the dialog */
     BbPeerCall state;        /* where the call is */
@@ -126,12 +140,12 @@ struct BbPeers {
     uint64_t sms_failed; /* other final responses */
 };
 
-/* Returns 0, or -1 with a reason. mic may be NULL (no delays). */
-int bb_peers_init(BbPeers *p, Sim *sim, BbRadio *radio, const BbMic *mic,
+/* Returns 0, or -1 with a reason (no deliver or page in cell). */
+int bb_peers_init(BbPeers *p, Sim *sim, const NetCell *cell,
                   const BbPeersConfig *cfg, char *err, size_t err_size);
 void bb_peers_free(BbPeers *p);
-/* The uplink side: install with bb_radio_set_net(radio, bb_peers_uplink,
- * p). */
+/* The uplink side (a BbRadioNetFunc): install with
+ * bb_radio_set_net(radio, bb_peers_uplink, p). */
 void bb_peers_uplink(void *ctx, const uint8_t *pkt, size_t len, hs_time sent,
                      hs_time through);
 /* The caller hangs up (BYE) at when (>= now) if the call is active

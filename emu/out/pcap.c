@@ -176,3 +176,9 @@ void pcap_writer_abort(PcapWriter *w)
         unlink(w->tmp_path);
     writer_free(w);
 }
+
+int pcap_writer_tap(void *writer, hs_time when, const uint8_t *pkt, size_t len,
+                    char *err, size_t err_size)
+{
+    return pcap_writer_write(writer, when, pkt, len, err, err_size);
+}

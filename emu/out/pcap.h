@@ -55,6 +55,11 @@ PcapWriter *pcap_writer_open(const char *path, unsigned flags, char *err,
 int pcap_writer_write(PcapWriter *w, hs_time when, const uint8_t *pkt,
                       size_t len, char *err, size_t err_size);
 
+/* pcap_writer_write with the writer as a void context, the shape of an
+ * observer of the air (BbRadioTapFunc). */
+int pcap_writer_tap(void *writer, hs_time when, const uint8_t *pkt, size_t len,
+                    char *err, size_t err_size);
+
 /* Packets written so far. */
 uint64_t pcap_writer_packets(const PcapWriter *w);
 

@@ -4,7 +4,7 @@
  * the estimator fed with what they logged.
  *
  * At the start of the run each sender and receiver gets its request
- * (guest/apps/covert.h) in its domain's I/O area and an HS_EV_CALL; from
+ * (guest/include/abi/covert.h) in its domain's I/O area and an HS_EV_CALL; from
  * then on everything is guest code under the approach. The sender logs
  * every symbol it sends (HS_PC_LOG HS_LOG_SENT, value k << 1 | bit), the
  * receiver every symbol it decodes from what its own code observed
@@ -21,10 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "guest/apps/covert.h"
+#include "abi/covert.h"
 #include "flow/covert.h"
 #include "platform.h"
-#include "run/run_part.h"
+#include "phone/part.h"
 #include "sim/error.h"
 #include "sim/rng.h"
 

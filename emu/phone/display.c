@@ -59,10 +59,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "guest/apps/ui.h"
+#include "abi/ui.h"
 #include "guest/lib/compose.h"
 #include "platform.h"
-#include "run/run_part.h"
+#include "phone/part.h"
 #include "machine/socmap.h"
 #include "sim/error.h"
 #include "sim/rng.h"

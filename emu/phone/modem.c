@@ -614,15 +614,16 @@ static int build_baseband(Modem *mo, char *err, size_t err_size)
     BbConfig cfg = {.firmware = mo->env->firmware,
                     .wiring = mo->env->wiring,
                     .implant = implant,
-                    .pcap = mo->env->pcap};
+                    .tap = mo->env->pcap ? pcap_writer_tap : NULL,
+                    .tap_ctx = mo->env->pcap};
     rrc_config_from_soc(&cfg.rrc, mo->env->soc);
     mo->bb = bb_new(mo->sim, machine_meter(mo->m), &mo->mb, &mo->mic,
                     &mo->audio, &cfg, err, err_size);
     if (!mo->bb)
         return -1;
     bb_mic_set_monitor(bb_mic(mo->bb), mo->env->flows);
-    if (bb_peers_init(&mo->peers, mo->sim, bb_radio(mo->bb), bb_mic(mo->bb),
-                      NULL, err, err_size) < 0)
+    NetCell cell = bb_cell(mo->bb);
+    if (bb_peers_init(&mo->peers, mo->sim, &cell, NULL, err, err_size) < 0)
         return -1;
     mo->peers_ready = true;
     bb_radio_set_net(bb_radio(mo->bb), uplink, mo);

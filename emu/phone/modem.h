@@ -88,8 +88,8 @@
 #include "baseband/baseband.h"
 #include "phone/bearer.h"
 #include "net/peers.h"
-#include "guest/apps/phone.h"
-#include "run/run_env.h"
+#include "abi/phone.h"
+#include "phone/env.h"
 
 /* dsp.audio of hammerhead's power_profile.xml (PARAMS.md), in uA; the
  * audio router's power is this at the battery's nominal voltage. */

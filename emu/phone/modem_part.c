@@ -6,7 +6,7 @@
  * same baseband. The mechanisms are in modem.c.
  */
 #include "phone/modem.h"
-#include "run/run_part.h"
+#include "phone/part.h"
 #include "sim/error.h"
 
 static bool modem_owns_app(ScenarioAppKind kind)

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "guest/apps/crypto.h"
-#include "guest/apps/mail.h"
-#include "guest/apps/netget.h"
+#include "abi/crypto.h"
+#include "abi/mail.h"
+#include "abi/netget.h"
 #include "guest/lib/chacha20poly1305.h"
 #include "net/ip.h"
 #include "net/netpeer.h"

@@ -42,7 +42,7 @@
  * domain's app is not on the path; see below). The kernel routes each of the
  * domain's segments to its tun: the segment waits in a per-domain FIFO,
  * and the head is handed to the app as HS_EV_CALL HS_CALL_TUN_SEAL with
- * an HsAeadRequest at HS_TUN_IO_ADDR (guest/apps/crypto.h). The guest
+ * an HsAeadRequest at HS_TUN_IO_ADDR (guest/include/abi/crypto.h). The guest
  * seals it (ChaCha20-Poly1305) on the domain's own vCPU and writes
  * HS_SOCK_TUN_DONE on this device; from that moment (the write's time)
  * the kernel carries on: the sealed segment leaves as a WireGuard
@@ -100,7 +100,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "run/run_env.h"
+#include "phone/env.h"
 
 /* Sends an IPv4 packet from domain toward the baseband bearer at when.
  * Returns 0, or -1 if it was dropped. */

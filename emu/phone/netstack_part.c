@@ -19,7 +19,7 @@
 #include "phone/modem.h"
 #include "phone/netstack.h"
 #include "phone/display.h"
-#include "run/run_part.h"
+#include "phone/part.h"
 #include "sim/error.h"
 #include "soc_models/devices/net.h"
 

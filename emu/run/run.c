@@ -19,7 +19,7 @@
 #include "out/pcap.h"
 #include "out/results.h"
 #include "out/trace.h"
-#include "run/run_part.h"
+#include "phone/part.h"
 #include "sim/error.h"
 #include "sim/rng.h"
 #include "machine/machine.h"

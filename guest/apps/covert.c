@@ -6,7 +6,7 @@
  * platform clock, and logging of every symbol for the estimator.
  */
 #include "apps/apps.h"
-#include "apps/covert.h"
+#include "abi/covert.h"
 #include "lib/covert_bits.h"
 #include "rt/rt.h"
 

@@ -4,7 +4,7 @@
  * on the kernel's tun device (crypto.h), handing each packet back.
  */
 #include "apps/apps.h"
-#include "apps/crypto.h"
+#include "abi/crypto.h"
 #include "lib/chacha20poly1305.h"
 #include "platform.h"
 #include "rt/rt.h"

@@ -5,7 +5,7 @@
  * (HS_CALL_MAIL_SYNC, layout and protocol in mail.h).
  */
 #include "apps/apps.h"
-#include "apps/mail.h"
+#include "abi/mail.h"
 #include "lib/gl_util.h"
 #include "lib/imap.h"
 #include "lib/mime.h"

@@ -3,7 +3,7 @@
  * event (HS_CALL_NET_GET, layout and protocol in netget.h).
  */
 #include "apps/apps.h"
-#include "apps/netget.h"
+#include "abi/netget.h"
 #include "lib/gl_util.h"
 #include "rt/rt.h"
 

@@ -4,7 +4,7 @@
  * through the storage driver, or read one back and compose its page.
  */
 #include "apps/apps.h"
-#include "apps/ui.h"
+#include "abi/ui.h"
 #include "lib/compose.h"
 #include "lib/gl_util.h"
 #include "rt/rt.h"

@@ -3,7 +3,7 @@
  * with the codec state carried in the request.
  */
 #include "apps/apps.h"
-#include "apps/voice.h"
+#include "abi/voice.h"
 #include "lib/g722.h"
 #include "platform.h"
 

@@ -138,14 +138,17 @@ int bb_rig_init(BbRig *r, SocMicWiring wiring, const char *firmware,
         if (!r->pcap)
             return -1;
     }
-    BbConfig cfg = {.firmware = firmware, .wiring = wiring, .pcap = r->pcap};
+    BbConfig cfg = {.firmware = firmware,
+                    .wiring = wiring,
+                    .tap = r->pcap ? pcap_writer_tap : NULL,
+                    .tap_ctx = r->pcap};
     rrc_config_from_soc(&cfg.rrc, r->soc);
     r->bb = bb_new(r->sim, r->meter, &r->mb, &r->mic, &r->audio, &cfg, err,
                    err_size);
     if (!r->bb)
         return -1;
-    if (bb_peers_init(&r->peers, r->sim, bb_radio(r->bb), bb_mic(r->bb), NULL,
-                      err, err_size) < 0)
+    NetCell cell = bb_cell(r->bb);
+    if (bb_peers_init(&r->peers, r->sim, &cell, NULL, err, err_size) < 0)
         return -1;
     bb_radio_set_net(bb_radio(r->bb), bb_peers_uplink, &r->peers);
     return bb_boot(r->bb, 0);

@@ -11,6 +11,7 @@
 #include "baseband/baseband.h"
 #include "net/peers.h"
 #include "config/soc.h"
+#include "out/pcap.h"
 
 typedef struct BbRig {
     SocModel *soc;

@@ -7,7 +7,7 @@
  */
 #include "test_machine_rig.h"
 
-#include "guest/apps/covert.h"
+#include "abi/covert.h"
 
 #include <stdlib.h>
 #include <string.h>

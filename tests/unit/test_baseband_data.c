@@ -1,10 +1,10 @@
 /*
  * test_baseband_data.c - the data bearer end to end: a domain's TCP
  * segments leave through the net device, the AP's modem driver, the
- * mailbox, the firmware and the radio; the IMAP server behind a seeded
- * core-network delay answers; the replies come back the same way. The
- * domain logs in and fetches a message whose bytes must equal the
- * server's.
+ * mailbox, the firmware and the radio; the IMAP server (the runs' own,
+ * net/netpeer.h) behind a seeded core-network delay answers; the replies come
+ * back the same way. The domain logs in and fetches a message whose bytes must
+ * equal the server's.
  */
 #include "harness.h"
 
@@ -13,11 +13,27 @@
 
 #include "baseband/baseband.h"
 #include "phone/bearer.h"
-#include "net/data_peer.h"
+#include "net/netpeer.h"
 #include "config/soc.h"
 
 #define AP_BUF 0x40000000ULL
 #define MSG_BYTES 6000
+/* One-way core-network delay between the cell and the server: 25 ms plus
+ * a seeded share of 10 ms, never overtaking the previous packet of its
+ * direction (the test's own figure). */
+#define CORE_BASE_PS (25 * HS_MS)
+#define CORE_JITTER_PS (10 * HS_MS)
+#define CORE_SLOTS 64
+
+struct Rig;
+
+/* A packet in the core network. */
+typedef struct CoreSlot {
+    struct Rig *r;
+    bool used, up;
+    uint32_t len;
+    uint8_t pkt[1600];
+} CoreSlot;
 
 typedef struct Rig {
     SocModel *soc;
@@ -37,7 +53,12 @@ typedef struct Rig {
     BbBearer bearer;
     Baseband *bb;
     IpTcpFlow flow;
-    BbDataPeer mail;
+    NetServer mail;             /* the server behind the cell */
+    SimRng *core_rng;           /* its delay draws */
+    hs_time last_up, last_down; /* latest arrival each way */
+    CoreSlot core[CORE_SLOTS];  /* packets on the way */
+    unsigned errors;            /* refused or lost packets */
+    char last_error[160];       /* the last reason */
     SimEvent client_ev;
     /* the domain's mail client */
     char text[16384];
@@ -47,6 +68,76 @@ typedef struct Rig {
     hs_time syn_at, synack_at;
     int signals;
 } Rig;
+
+static hs_time core_arrival(Rig *r, hs_time t, bool up)
+{
+    hs_time at = t + CORE_BASE_PS +
+                 (hs_time)sim_rng_below(r->core_rng, CORE_JITTER_PS + 1);
+    hs_time *last = up ? &r->last_up : &r->last_down;
+    if (at < *last)
+        at = *last;
+    *last = at;
+    return at;
+}
+
+static void on_core(Sim *sim, void *ctx, hs_time now);
+
+/* Puts a packet on the way (up: to the server; down: to the cell). */
+static int core_send(Rig *r, const uint8_t *pkt, size_t len, hs_time t, bool up)
+{
+    CoreSlot *s = NULL;
+    for (unsigned i = 0; i < CORE_SLOTS && !s; i++)
+        if (!r->core[i].used)
+            s = &r->core[i];
+    if (!s || len > sizeof s->pkt) {
+        r->errors++;
+        return -1;
+    }
+    *s = (CoreSlot){.r = r, .used = true, .up = up, .len = (uint32_t)len};
+    memcpy(s->pkt, pkt, len);
+    sim_call_at(r->sim, core_arrival(r, t, up), up ? "mail-rx" : "mail-tx",
+                on_core, s, 0);
+    return 0;
+}
+
+static int server_segment_out(void *ctx, IpTcpSide from, const uint8_t *pkt,
+                              size_t len)
+{
+    Rig *r = ctx;
+    (void)from;
+    return core_send(r, pkt, len, sim_now(r->sim), false);
+}
+
+static void on_core(Sim *sim, void *ctx, hs_time now)
+{
+    CoreSlot *s = ctx;
+    Rig *r = s->r;
+    (void)sim;
+    s->used = false;
+    if (!s->up) {
+        if (bb_radio_deliver(bb_radio(r->bb), s->pkt, s->len, now) < 0)
+            r->errors++;
+    } else if (net_server_segment(&r->mail, &r->flow, s->pkt, s->len,
+                                  server_segment_out, r, r->last_error,
+                                  sizeof r->last_error) < 0) {
+        r->errors++;
+    }
+}
+
+/* BbRadioNetFunc: the mail server's packets go into the core network. */
+static void uplink(void *ctx, const uint8_t *pkt, size_t len, hs_time sent,
+                   hs_time through)
+{
+    Rig *r = ctx;
+    (void)sent;
+    IpPacketView v;
+    char err[128];
+    if (ip_parse(pkt, len, &v, err, sizeof err) < 0 ||
+        v.protocol != IP_PROTO_TCP || v.dst != r->flow.cfg.server.addr ||
+        v.dst_port != r->flow.cfg.server.port)
+        return;
+    core_send(r, pkt, len, through, true);
+}
 
 static void ril(void *ctx, const uint8_t *msg, uint32_t len, hs_time when)
 {
@@ -213,17 +304,17 @@ static void rig_init(Rig *r)
                          .password = "secret",
                          .messages = 1,
                          .message_bytes = sizes};
-    assert_int_equal(bb_data_peer_init(&r->mail, r->sim, bb_radio(r->bb),
-                                       &r->flow, &ic, err, sizeof err),
-                     0);
-    bb_radio_set_net(bb_radio(r->bb), bb_data_peer_uplink, &r->mail);
+    assert_int_equal(
+        net_server_init(&r->mail, NET_SERVER_IMAP, &ic, 5, err, sizeof err), 0);
+    r->core_rng = sim_rng(r->sim, "data-peer");
+    bb_radio_set_net(bb_radio(r->bb), uplink, r);
     assert_int_equal(bb_boot(r->bb, 0), 0);
 }
 
 static void rig_free(Rig *r)
 {
     sim_cancel(r->sim, &r->client_ev);
-    bb_data_peer_free(&r->mail);
+    net_server_free(&r->mail);
     bb_free(r->bb);
     bb_bearer_free(&r->bearer);
     r->net.dev.ops->destroy(&r->net.dev);
@@ -244,9 +335,9 @@ static void test_imap_fetch_over_the_bearer(void **state)
     r.syn_at = sim_now(r.sim);
     client_control(&r, IP_TCP_SYN);
     sim_run_until(r.sim, 30 * HS_S);
-    if (r.mail.errors)
-        print_error("server: %s\n", r.mail.last_error);
-    assert_int_equal(r.mail.errors, 0);
+    if (r.errors)
+        print_error("server: %s\n", r.last_error);
+    assert_int_equal(r.errors, 0);
     assert_true(r.established);
     /* SYN from idle: promotion 260 ms + two core crossings of 25-35 ms */
     hs_time rtt = r.synack_at - r.syn_at;

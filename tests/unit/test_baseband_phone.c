@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-#include "guest/apps/phone.h"
+#include "abi/phone.h"
 #include "baseband/baseband.h"
 #include "net/peers.h"
 #include "cpu/elf_load.h"
@@ -155,9 +155,9 @@ static void rig_init(Rig *r, uint32_t answer)
     r->bb = bb_new(r->sim, r->meter, &r->mb, &r->mic, &r->audio, &cfg, err,
                    sizeof err);
     assert_non_null(r->bb);
-    assert_int_equal(bb_peers_init(&r->peers, r->sim, bb_radio(r->bb),
-                                   bb_mic(r->bb), NULL, err, sizeof err),
-                     0);
+    NetCell cell = bb_cell(r->bb);
+    assert_int_equal(
+        bb_peers_init(&r->peers, r->sim, &cell, NULL, err, sizeof err), 0);
     bb_radio_set_net(bb_radio(r->bb), bb_peers_uplink, &r->peers);
     assert_int_equal(bb_boot(r->bb, 0), 0);
 }

@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-#include "guest/apps/crypto.h"
+#include "abi/crypto.h"
 #include "guest/lib/chacha20poly1305.h"
 
 /* RFC 8439 §2.4.2: ChaCha20 encryption, counter 1. */

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "guest/apps/ui.h"
+#include "abi/ui.h"
 #include "guest/lib/compose.h"
 
 #define W 360

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "guest/apps/covert.h"
+#include "abi/covert.h"
 #include "guest/lib/chacha20poly1305.h"
 #include "guest/lib/covert_bits.h"
 #include "guest/lib/gl_util.h"

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cpu/vcpu.h"
-#include "guest/apps/ui.h"
+#include "abi/ui.h"
 #include "machine/socmap.h"
 #include "soc_models/devices/storage.h"
 
@@ -110,10 +110,9 @@ static void test_check_set_without_a_machine(void **state)
     (void)state;
     char err[256];
     assert_int_equal(
-        virt_check_set("virt.hyp-pv.hypercall_cycles=376", err, sizeof err),
-        0);
-    assert_int_equal(
-        virt_check_set("machine.quantum_us=250", err, sizeof err), 0);
+        virt_check_set("virt.hyp-pv.hypercall_cycles=376", err, sizeof err), 0);
+    assert_int_equal(virt_check_set("machine.quantum_us=250", err, sizeof err),
+                     0);
     assert_int_equal(
         virt_check_set("virt.hyp-mils.slice_msec=5", err, sizeof err), -1);
     assert_non_null(strstr(err, "did you mean \"virt.hyp-mils.slice_ms\""));

@@ -12,9 +12,9 @@
 
 #include "baseband/baseband.h"
 #include "phone/bearer.h"
-#include "guest/apps/covert.h"
-#include "guest/apps/mail.h"
-#include "guest/apps/netget.h"
+#include "abi/covert.h"
+#include "abi/mail.h"
+#include "abi/netget.h"
 #include "guest/lib/mime.h"
 #include "net/netpeer.h"
 #include "phone/netstack.h"

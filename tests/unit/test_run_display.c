@@ -12,7 +12,7 @@
 
 #include "flow/monitor.h"
 #include "phone/display.h"
-#include "run/run_part.h"
+#include "phone/part.h"
 
 #define MAX_NAMES 8
 

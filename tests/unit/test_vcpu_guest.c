@@ -16,9 +16,9 @@
 
 #include "cpu/elf_load.h"
 #include "cpu/vcpu.h"
-#include "guest/apps/crypto.h"
-#include "guest/apps/mail.h"
-#include "guest/apps/voice.h"
+#include "abi/crypto.h"
+#include "abi/mail.h"
+#include "abi/voice.h"
 #include "guest/lib/chacha20poly1305.h"
 #include "guest/lib/g722.h"
 #include "guest/lib/gl_util.h"

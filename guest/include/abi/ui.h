@@ -8,8 +8,8 @@
  * HS_CALL_UI_DOCUMENT: store a document through the storage driver, or
  * read one back and compose its first page.
  */
-#ifndef GUEST_APPS_UI_H
-#define GUEST_APPS_UI_H
+#ifndef GUEST_ABI_UI_H
+#define GUEST_ABI_UI_H
 
 #include <stdint.h>
 
@@ -65,4 +65,4 @@ typedef struct HsUiDocRequest {
 
 _Static_assert(sizeof(HsUiDocRequest) == 296, "HsUiDocRequest layout");
 
-#endif /* GUEST_APPS_UI_H */
+#endif /* GUEST_ABI_UI_H */

@@ -4,8 +4,8 @@
  * guest addresses; the host fills the request in guest RAM and passes
  * its address as a1 of HS_EV_CALL.
  */
-#ifndef GUEST_APPS_CRYPTO_H
-#define GUEST_APPS_CRYPTO_H
+#ifndef GUEST_ABI_CRYPTO_H
+#define GUEST_ABI_CRYPTO_H
 
 #include <stdint.h>
 
@@ -42,4 +42,4 @@ _Static_assert(sizeof(HsAeadRequest) == 96, "HsAeadRequest layout");
 #define HS_TUN_BUF_ADDR (HS_TUN_IO_ADDR + 0x100)
 #define HS_TUN_BUF_BYTES 2048 /* one packet, up to the MTU and a margin */
 
-#endif /* GUEST_APPS_CRYPTO_H */
+#endif /* GUEST_ABI_CRYPTO_H */

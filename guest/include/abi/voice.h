@@ -4,8 +4,8 @@
  * shared by host and guest. The codec state travels in the request, so
  * a caller keeps one request per stream and calls it frame after frame.
  */
-#ifndef GUEST_APPS_VOICE_H
-#define GUEST_APPS_VOICE_H
+#ifndef GUEST_ABI_VOICE_H
+#define GUEST_ABI_VOICE_H
 
 #include <stdint.h>
 
@@ -28,4 +28,4 @@ typedef struct HsVoiceRequest {
 _Static_assert(sizeof(HsVoiceRequest) == 32 + HS_VOICE_STATE_BYTES,
                "HsVoiceRequest layout");
 
-#endif /* GUEST_APPS_VOICE_H */
+#endif /* GUEST_ABI_VOICE_H */

@@ -1,5 +1,5 @@
 /*
- * run_env.h - what one run hands the parts that model the phone around
+ * env.h - what one run hands the parts that model the phone around
  * the machine (the modem and its calls, the kernel's network stack, the
  * display path): the scenario, the machine with its event kernel and
  * power meter, and the observers they report to.
@@ -14,8 +14,8 @@
  * Observers may be absent (pcap, trace NULL) and never steer: the same
  * run with and without them is the same run.
  */
-#ifndef HS_SCENARIO_RUN_ENV_H
-#define HS_SCENARIO_RUN_ENV_H
+#ifndef HS_PHONE_ENV_H
+#define HS_PHONE_ENV_H
 
 #include <stddef.h>
 
@@ -51,4 +51,4 @@ typedef struct RunEnv {
     void *part_ctx;         /* its context */
 } RunEnv;
 
-#endif /* HS_SCENARIO_RUN_ENV_H */
+#endif /* HS_PHONE_ENV_H */

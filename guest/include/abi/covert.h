@@ -30,8 +30,8 @@
  * value = (index << 1) | symbol. These calls need a host that serves the
  * platform calls (clock, sleep-until, wakelocks, log).
  */
-#ifndef GUEST_APPS_COVERT_H
-#define GUEST_APPS_COVERT_H
+#ifndef GUEST_ABI_COVERT_H
+#define GUEST_ABI_COVERT_H
 
 #include <stdint.h>
 
@@ -71,4 +71,4 @@ _Static_assert(sizeof(HsCovertRequest) == 64 + HS_COVERT_MAX_BITS / 8,
 #define HS_COVERT_WL_THRESHOLD_NS 1000000ULL
 #define HS_COVERT_WL_WAKELOCK 1
 
-#endif /* GUEST_APPS_COVERT_H */
+#endif /* GUEST_ABI_COVERT_H */

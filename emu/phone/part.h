@@ -1,5 +1,5 @@
 /*
- * run_part.h - the parts a run builds around the machine, each owning a
+ * part.h - the parts a run builds around the machine, each owning a
  * set of app kinds and event actions (run.h): the covert-channel apps
  * (run_covert.c), and in their own files the modem (calls, the
  * microphone), the network stack (mail, downloads) and the display path.
@@ -11,12 +11,12 @@
  * env->latency and flows to env->flows; they never write a metric of
  * their own invention.
  */
-#ifndef HS_SCENARIO_RUN_PART_H
-#define HS_SCENARIO_RUN_PART_H
+#ifndef HS_PHONE_PART_H
+#define HS_PHONE_PART_H
 
 #include <stdbool.h>
 
-#include "run/run_env.h"
+#include "phone/env.h"
 
 typedef struct RunPart {
     const char *name; /* "covert", "modem", ... */
@@ -45,4 +45,4 @@ extern const RunPart run_part_netstack;
 extern const RunPart run_part_covert;
 extern const RunPart run_part_display; /* run_display.h */
 
-#endif /* HS_SCENARIO_RUN_PART_H */
+#endif /* HS_PHONE_PART_H */

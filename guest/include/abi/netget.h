@@ -15,8 +15,8 @@
  * displaying it belong to the download's later stages; the body passes
  * through rx[] and only its hash is kept.
  */
-#ifndef GUEST_APPS_NETGET_H
-#define GUEST_APPS_NETGET_H
+#ifndef GUEST_ABI_NETGET_H
+#define GUEST_ABI_NETGET_H
 
 #include <stdint.h>
 
@@ -55,4 +55,4 @@ _Static_assert(sizeof(HsNetGetIo) ==
                    56 + HS_NET_GET_HEAD_BYTES + HS_NET_GET_RX_BYTES + 160,
                "HsNetGetIo layout");
 
-#endif /* GUEST_APPS_NETGET_H */
+#endif /* GUEST_ABI_NETGET_H */

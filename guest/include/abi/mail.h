@@ -7,8 +7,8 @@
  * with HS_MAIL_STORE, written to storage from block store_lba on (each
  * body starting on a new HS_STORAGE_BLOCK).
  */
-#ifndef GUEST_APPS_MAIL_H
-#define GUEST_APPS_MAIL_H
+#ifndef GUEST_ABI_MAIL_H
+#define GUEST_ABI_MAIL_H
 
 #include <stdint.h>
 
@@ -107,4 +107,4 @@ _Static_assert(sizeof(HsMailSyncIo) == 112 + HS_MAIL_SYNC_PARSER_BYTES +
                                            HS_MAIL_SYNC_RX_BYTES + 128,
                "HsMailSyncIo layout");
 
-#endif /* GUEST_APPS_MAIL_H */
+#endif /* GUEST_ABI_MAIL_H */
