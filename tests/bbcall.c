@@ -34,8 +34,7 @@ int main(int argc, char **argv)
         return 1;
     }
     r.answer_after_ps = 2 * HS_S;
-    if (bb_peers_call(&r.peers, HS_S, (hs_time)hold * HS_S, err, sizeof err) <
-        0) {
+    if (peers_call(&r.peers, HS_S, (hs_time)hold * HS_S, err, sizeof err) < 0) {
         fprintf(stderr, "bbcall: %s\n", err);
         bb_rig_free(&r, err, sizeof err);
         return 1;

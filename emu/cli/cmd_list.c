@@ -1,7 +1,7 @@
 /*
  * cmd_list.c - `handset list`: list approaches, shipped scenarios or SoC
  * models. Shipped files are found through the data directory
- * (scenario/datadir.h).
+ * (config/datadir.h).
  */
 #include <dirent.h>
 #include <limits.h>

@@ -10,8 +10,8 @@
  *      holds soc_models/;
  *   3. HS_DATADIR, the install location ($(PREFIX)/share/handset).
  */
-#ifndef HS_SCENARIO_DATADIR_H
-#define HS_SCENARIO_DATADIR_H
+#ifndef HS_CONFIG_DATADIR_H
+#define HS_CONFIG_DATADIR_H
 
 #include <stddef.h>
 
@@ -29,4 +29,4 @@ int datadir_locate(char *buf, size_t size, char *err, size_t err_size);
 int datadir_path(const char *relative, char *buf, size_t size, char *err,
                  size_t err_size);
 
-#endif /* HS_SCENARIO_DATADIR_H */
+#endif /* HS_CONFIG_DATADIR_H */

@@ -23,8 +23,8 @@
  * itself). Columns count characters from 1, as jansson's do. Nothing here
  * prints or exits.
  */
-#ifndef HS_SCENARIO_JSON_H
-#define HS_SCENARIO_JSON_H
+#ifndef HS_CONFIG_JSON_H
+#define HS_CONFIG_JSON_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -200,4 +200,4 @@ int json_decimal_scale(JsonDecimal d, int scale_exp10, int64_t *out,
                        bool *inexact);
 int json_decimal_mul_int(JsonDecimal d, int64_t k, JsonDecimal *out);
 
-#endif /* HS_SCENARIO_JSON_H */
+#endif /* HS_CONFIG_JSON_H */

@@ -8,8 +8,8 @@
  * The approach table only names the approaches: their mechanisms live in
  * emu/virt, which finds its ops table by the same names.
  */
-#ifndef HS_SCENARIO_NAMES_H
-#define HS_SCENARIO_NAMES_H
+#ifndef HS_CONFIG_NAMES_H
+#define HS_CONFIG_NAMES_H
 
 #include "flow/label.h"
 
@@ -88,4 +88,4 @@ extern const char *const scenario_peer_kind_names[];
 /* Index of name in the NULL-terminated table names, or -1. */
 int scenario_name_find(const char *const names[], const char *name);
 
-#endif /* HS_SCENARIO_NAMES_H */
+#endif /* HS_CONFIG_NAMES_H */

@@ -19,8 +19,8 @@
  * runner adds jitter from the random stream named "events[I]" (I the
  * rule's index) so a day of 1.28 s ticks costs nothing until it runs.
  */
-#ifndef HS_SCENARIO_SCENARIO_H
-#define HS_SCENARIO_SCENARIO_H
+#ifndef HS_CONFIG_SCENARIO_H
+#define HS_CONFIG_SCENARIO_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -304,4 +304,4 @@ ScenarioLabel scenario_ambient_at(const Scenario *s, hs_time t);
 /* "<", "<=", ">", ">=", "==", "!=". */
 const char *scenario_op_name(ScenarioOp op);
 
-#endif /* HS_SCENARIO_SCENARIO_H */
+#endif /* HS_CONFIG_SCENARIO_H */

@@ -10,8 +10,8 @@
  * computed exactly from the decimal text and rounded once, half away from
  * zero. Every group of figures keeps the "source" text from the file.
  */
-#ifndef HS_SCENARIO_SOC_H
-#define HS_SCENARIO_SOC_H
+#ifndef HS_CONFIG_SOC_H
+#define HS_CONFIG_SOC_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -207,4 +207,4 @@ const char *soc_mic_wiring_name(SocMicWiring wiring);
 /* Total cores over all clusters. */
 uint32_t soc_total_cores(const SocModel *soc);
 
-#endif /* HS_SCENARIO_SOC_H */
+#endif /* HS_CONFIG_SOC_H */

@@ -5,7 +5,7 @@
  * top-secret), as in DESIGN.md section 4. Data carries a label; a sink
  * (a domain, a device, the network) has a clearance; a flow from a label
  * to a sink whose clearance the label does not fit under is a flow
- * downwards. The scenario names (emu/scenario/names.h) use the same
+ * downwards. The scenario names (emu/config/names.h) use the same
  * values and spellings.
  */
 #ifndef HS_FLOW_LABEL_H

@@ -9,8 +9,8 @@
  * model itself (queue depths, the size of the simulated flash) are not
  * phone figures and are set here, each with its reason.
  */
-#ifndef HS_SCENARIO_SOCMAP_H
-#define HS_SCENARIO_SOCMAP_H
+#ifndef HS_MACHINE_SOCMAP_H
+#define HS_MACHINE_SOCMAP_H
 
 #include <stddef.h>
 
@@ -34,4 +34,4 @@ int socmap_gpu(const SocModel *soc, GpuConfig *out, char *err, size_t err_size);
 int socmap_storage(const SocModel *soc, StorageConfig *out, char *err,
                    size_t err_size);
 
-#endif /* HS_SCENARIO_SOCMAP_H */
+#endif /* HS_MACHINE_SOCMAP_H */

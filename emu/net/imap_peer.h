@@ -13,8 +13,8 @@
  * number of bytes, so the same seed and sizes give the same bytes
  * whatever the client asks for and in which order.
  */
-#ifndef HS_BASEBAND_IMAP_PEER_H
-#define HS_BASEBAND_IMAP_PEER_H
+#ifndef HS_NET_IMAP_PEER_H
+#define HS_NET_IMAP_PEER_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -80,4 +80,4 @@ void imap_peer_take(ImapPeer *p, size_t n);
 int imap_message(uint64_t seed, unsigned index, uint32_t size, char **text,
                  char *err, size_t err_size);
 
-#endif /* HS_BASEBAND_IMAP_PEER_H */
+#endif /* HS_NET_IMAP_PEER_H */

@@ -14,8 +14,8 @@
  * Address plan (baseband/README.md): documentation ranges of RFC 5737
  * only, so a capture can never be mistaken for real traffic.
  */
-#ifndef HS_BASEBAND_IP_H
-#define HS_BASEBAND_IP_H
+#ifndef HS_NET_IP_H
+#define HS_NET_IP_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -212,4 +212,4 @@ bool ip_tcp_closed(const IpTcpFlow *f);
 /* Formats addr as dotted quad into buf (at least 16 bytes). */
 const char *ip_addr_str(uint32_t addr, char *buf, size_t size);
 
-#endif /* HS_BASEBAND_IP_H */
+#endif /* HS_NET_IP_H */

@@ -16,9 +16,8 @@ static int fail(char *err, size_t err_size, const char *msg)
     return -1;
 }
 
-int net_server_init(NetServer *s, NetServerProto proto,
-                    const ImapPeerConfig *imap, uint64_t seed, char *err,
-                    size_t err_size)
+int netpeer_init(NetServer *s, NetServerProto proto, const ImapPeerConfig *imap,
+                 uint64_t seed, char *err, size_t err_size)
 {
     memset(s, 0, sizeof *s);
     s->proto = proto;
@@ -28,7 +27,7 @@ int net_server_init(NetServer *s, NetServerProto proto,
     return 0;
 }
 
-void net_server_free(NetServer *s)
+void netpeer_free(NetServer *s)
 {
     if (s->proto == NET_SERVER_IMAP)
         imap_peer_free(&s->imap);
@@ -38,7 +37,7 @@ void net_server_free(NetServer *s)
 
 /* splitmix64 of the seed and the 8-byte block: any byte from its index
  * alone, so the body needs no buffer. */
-uint8_t net_web_body_byte(uint64_t seed, uint64_t i)
+uint8_t netpeer_web_body_byte(uint64_t seed, uint64_t i)
 {
     uint64_t z = seed + (i >> 3) * 0x9e3779b97f4a7c15ULL;
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -149,7 +148,7 @@ static size_t take(NetServer *s, uint8_t *buf, size_t n)
     while (k < n && s->out_off < s->out_len)
         buf[k++] = s->out[s->out_off++];
     while (k < n && s->body_left > 0) {
-        buf[k++] = net_web_body_byte(s->seed, s->body_pos++);
+        buf[k++] = netpeer_web_body_byte(s->seed, s->body_pos++);
         s->body_left--;
     }
     if (s->out_off == s->out_len)
@@ -191,9 +190,8 @@ static int control(NetServer *s, IpTcpFlow *f, uint8_t flags,
     return sink(ctx, IP_TCP_SERVER, buf, (size_t)n) < 0 ? -1 : 0;
 }
 
-int net_server_segment(NetServer *s, IpTcpFlow *f, const uint8_t *pkt,
-                       size_t len, IpSegmentFunc sink, void *ctx, char *err,
-                       size_t err_size)
+int netpeer_segment(NetServer *s, IpTcpFlow *f, const uint8_t *pkt, size_t len,
+                    IpSegmentFunc sink, void *ctx, char *err, size_t err_size)
 {
     const uint8_t *data;
     size_t n;

@@ -3,9 +3,9 @@
  * TCP connection to a scenario's mail-server (IMAP4rev1, imap_peer.h) or
  * web-server (HTTP/1.1) peer.
  *
- * The connection is the TCP flow model of baseband/ip.h, shared with the
+ * The connection is the TCP flow model of net/ip.h, shared with the
  * phone's kernel (the model keeps both ends' sequence state). Each
- * segment that reaches the server goes through net_server_segment: it is
+ * segment that reaches the server goes through netpeer_segment: it is
  * taken in as the SERVER side, a SYN is answered with SYN-ACK, data is
  * fed to the protocol, a FIN is answered with the server's own. What the
  * protocol has to say is sent as the client's receive window allows
@@ -15,11 +15,11 @@
  *
  * HTTP: one request per connection, "GET /doc/N" answers 200 with N
  * bytes (application/octet-stream), generated on the fly from the seed
- * (net_web_body_byte), so a 4 GiB document costs no memory; any other
+ * (netpeer_web_body_byte), so a 4 GiB document costs no memory; any other
  * request gets 404. A request longer than NET_HTTP_MAX_REQUEST is 400.
  */
-#ifndef HS_SCENARIO_NETPEER_H
-#define HS_SCENARIO_NETPEER_H
+#ifndef HS_NET_NETPEER_H
+#define HS_NET_NETPEER_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -51,19 +51,18 @@ typedef struct NetServer {
 
 /* Starts a server; imap (never NULL) configures NET_SERVER_IMAP. Returns 0, or
  * -1 with a reason. */
-int net_server_init(NetServer *s, NetServerProto proto,
-                    const ImapPeerConfig *imap, uint64_t seed, char *err,
-                    size_t err_size);
-void net_server_free(NetServer *s);
+int netpeer_init(NetServer *s, NetServerProto proto, const ImapPeerConfig *imap,
+                 uint64_t seed, char *err, size_t err_size);
+void netpeer_free(NetServer *s);
 
 /* A segment from the client reached the server: processes it and sends
  * (through sink, in order) what the protocol and window allow. Returns
  * 0, or -1 with a reason (a refused segment, no memory). */
-int net_server_segment(NetServer *s, IpTcpFlow *flow, const uint8_t *pkt,
-                       size_t len, IpSegmentFunc sink, void *ctx, char *err,
-                       size_t err_size);
+int netpeer_segment(NetServer *s, IpTcpFlow *flow, const uint8_t *pkt,
+                    size_t len, IpSegmentFunc sink, void *ctx, char *err,
+                    size_t err_size);
 
 /* Byte i of a web document generated from seed. */
-uint8_t net_web_body_byte(uint64_t seed, uint64_t i);
+uint8_t netpeer_web_body_byte(uint64_t seed, uint64_t i);
 
-#endif /* HS_SCENARIO_NETPEER_H */
+#endif /* HS_NET_NETPEER_H */

@@ -243,8 +243,8 @@ static void on_up_arrive(Sim *sim, void *ctx, hs_time now)
     s->used = false;
 }
 
-void bb_peers_uplink(void *ctx, const uint8_t *pkt, size_t len, hs_time sent,
-                     hs_time through)
+void peers_uplink(void *ctx, const uint8_t *pkt, size_t len, hs_time sent,
+                  hs_time through)
 {
     BbPeers *p = ctx;
     IpPacketView v;
@@ -274,8 +274,8 @@ void bb_peers_uplink(void *ctx, const uint8_t *pkt, size_t len, hs_time sent,
     }
 }
 
-int bb_peers_init(BbPeers *p, Sim *sim, const NetCell *cell,
-                  const BbPeersConfig *cfg, char *err, size_t err_size)
+int peers_init(BbPeers *p, Sim *sim, const NetCell *cell,
+               const BbPeersConfig *cfg, char *err, size_t err_size)
 {
     memset(p, 0, sizeof *p);
     if (!sim || !cell || !cell->deliver || !cell->page) {
@@ -299,15 +299,15 @@ int bb_peers_init(BbPeers *p, Sim *sim, const NetCell *cell,
     return 0;
 }
 
-void bb_peers_free(BbPeers *p)
+void peers_free(BbPeers *p)
 {
     sim_cancel(p->sim, &p->invite);
     sim_cancel(p->sim, &p->rtp_tick);
     sim_cancel(p->sim, &p->hangup);
 }
 
-int bb_peers_call(BbPeers *p, hs_time when, hs_time hold_ps, char *err,
-                  size_t err_size)
+int peers_call(BbPeers *p, hs_time when, hs_time hold_ps, char *err,
+               size_t err_size)
 {
     if (p->state != BB_PEER_NONE && p->state != BB_PEER_ENDED) {
         snprintf(err, err_size, "peers: a call is under way");
@@ -342,7 +342,7 @@ int bb_peers_call(BbPeers *p, hs_time when, hs_time hold_ps, char *err,
     return 0;
 }
 
-int bb_peers_hangup(BbPeers *p, hs_time when)
+int peers_hangup(BbPeers *p, hs_time when)
 {
     if (p->state != BB_PEER_ACTIVE)
         return -1;
@@ -375,8 +375,8 @@ static void sms_text(BbPeers *p, uint8_t *ud, uint32_t bytes)
     }
 }
 
-int bb_peers_sms(BbPeers *p, const char *to_user, uint32_t bytes,
-                 hs_time core_delay_ps, char *err, size_t err_size)
+int peers_sms(BbPeers *p, const char *to_user, uint32_t bytes,
+              hs_time core_delay_ps, char *err, size_t err_size)
 {
     if (bytes == 0 || bytes > SMS_MAX_UD) {
         snprintf(err, err_size, "peers: a short message has 1-140 octets");
@@ -429,7 +429,7 @@ int bb_peers_sms(BbPeers *p, const char *to_user, uint32_t bytes,
     return mr;
 }
 
-const BbPeerSms *bb_peers_sms_sent(const BbPeers *p, uint8_t mr)
+const BbPeerSms *peers_sms_sent(const BbPeers *p, uint8_t mr)
 {
     return p->sms[mr].used ? &p->sms[mr] : NULL;
 }

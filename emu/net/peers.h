@@ -2,7 +2,7 @@
  * peers.h - the network side of a call: the IMS core and the remote
  * party, as one peer model behind the air interface.
  *
- * bb_peers_call places an incoming call to the phone: the network pages
+ * peers_call places an incoming call to the phone: the network pages
  * it (bb_radio_page) and sends the INVITE (built with sip.c, SDP offering
  * G.722) from the IMS core. The model answers what the phone's firmware
  * sends back: it reads the phone's To tag from 180/200, sends ACK after
@@ -12,7 +12,7 @@
  * It hangs up (BYE) after hold_ps of conversation if asked to, answers a
  * BYE from the phone with 200 OK, and stops on 603 Decline.
  *
- * bb_peers_sms has the IMS core (its IP-SM-GW) send a short message: a
+ * peers_sms has the IMS core (its IP-SM-GW) send a short message: a
  * SIP MESSAGE (RFC 3428) to the addressee's public user identity, body
  * application/vnd.3gpp.sms, RP-DATA carrying SMS-DELIVER (sms.h) with
  * the caller's number as originator and text drawn from the stream
@@ -27,8 +27,8 @@
  * sample (the baseband's mic flow record of the frame it encoded) to its
  * playout at the remote party (arrival + playout_delay_ps).
  */
-#ifndef HS_BASEBAND_PEERS_H
-#define HS_BASEBAND_PEERS_H
+#ifndef HS_NET_PEERS_H
+#define HS_NET_PEERS_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -141,28 +141,28 @@ struct BbPeers {
 };
 
 /* Returns 0, or -1 with a reason (no deliver or page in cell). */
-int bb_peers_init(BbPeers *p, Sim *sim, const NetCell *cell,
-                  const BbPeersConfig *cfg, char *err, size_t err_size);
-void bb_peers_free(BbPeers *p);
+int peers_init(BbPeers *p, Sim *sim, const NetCell *cell,
+               const BbPeersConfig *cfg, char *err, size_t err_size);
+void peers_free(BbPeers *p);
 /* The uplink side (a BbRadioNetFunc): install with
- * bb_radio_set_net(radio, bb_peers_uplink, p). */
-void bb_peers_uplink(void *ctx, const uint8_t *pkt, size_t len, hs_time sent,
-                     hs_time through);
+ * bb_radio_set_net(radio, peers_uplink, p). */
+void peers_uplink(void *ctx, const uint8_t *pkt, size_t len, hs_time sent,
+                  hs_time through);
 /* The caller hangs up (BYE) at when (>= now) if the call is active
  * then. Returns 0, or -1 if no call is active now. */
-int bb_peers_hangup(BbPeers *p, hs_time when);
+int peers_hangup(BbPeers *p, hs_time when);
 /* Places an incoming call at when; the caller hangs up hold_ps after the
  * call becomes active (0: only if the phone does). Returns 0, or -1 if a
  * call is under way or the INVITE cannot be built. */
-int bb_peers_call(BbPeers *p, hs_time when, hs_time hold_ps, char *err,
-                  size_t err_size);
+int peers_call(BbPeers *p, hs_time when, hs_time hold_ps, char *err,
+               size_t err_size);
 
 /* Sends a short message of `bytes` octets (1 .. 140) to to_user now; it
  * reaches the cell core_delay_ps later (0: cfg.core_delay_ps). Returns
  * its RP-MR (0 .. 255), or -1 with a reason. */
-int bb_peers_sms(BbPeers *p, const char *to_user, uint32_t bytes,
-                 hs_time core_delay_ps, char *err, size_t err_size);
+int peers_sms(BbPeers *p, const char *to_user, uint32_t bytes,
+              hs_time core_delay_ps, char *err, size_t err_size);
 /* The message sent with RP-MR mr, or NULL if none was. */
-const BbPeerSms *bb_peers_sms_sent(const BbPeers *p, uint8_t mr);
+const BbPeerSms *peers_sms_sent(const BbPeers *p, uint8_t mr);
 
-#endif /* HS_BASEBAND_PEERS_H */
+#endif /* HS_NET_PEERS_H */

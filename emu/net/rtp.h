@@ -10,8 +10,8 @@
  * samples at 16 kHz but is clocked at 8000 Hz (RFC 3551 section 4.5.2),
  * so a 20 ms frame of 320 samples steps the timestamp by 160.
  */
-#ifndef HS_BASEBAND_RTP_H
-#define HS_BASEBAND_RTP_H
+#ifndef HS_NET_RTP_H
+#define HS_NET_RTP_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -79,4 +79,4 @@ void rtp_talkspurt(RtpStream *s);
 int rtp_parse(const uint8_t *pkt, size_t len, RtpHeader *h, char *err,
               size_t err_size);
 
-#endif /* HS_BASEBAND_RTP_H */
+#endif /* HS_NET_RTP_H */

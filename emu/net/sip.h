@@ -12,8 +12,8 @@
  * any dialog (a short message). The text goes over UDP to port 5060; the
  * caller of this module wraps it with ip_build_udp.
  */
-#ifndef HS_BASEBAND_SIP_H
-#define HS_BASEBAND_SIP_H
+#ifndef HS_NET_SIP_H
+#define HS_NET_SIP_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -138,4 +138,4 @@ int sip_header(const SipView *v, const char *name, char *out, size_t cap);
 int sip_sdp_audio(const char *sdp, size_t len, uint32_t *addr, uint16_t *port,
                   int *first_pt);
 
-#endif /* HS_BASEBAND_SIP_H */
+#endif /* HS_NET_SIP_H */

@@ -12,8 +12,8 @@
  * data), the centre's time stamp TP-SCTS, TP-UDL, TP-UD. Addresses are
  * international numbers (type 0x91) in swapped BCD semi-octets.
  */
-#ifndef HS_BASEBAND_SMS_H
-#define HS_BASEBAND_SMS_H
+#ifndef HS_NET_SMS_H
+#define HS_NET_SMS_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -48,4 +48,4 @@ int sms_rp_data(const SmsDeliver *d, uint8_t *buf, size_t cap, char *err,
 #define SMS_EPOCH_DAY 6
 #define SMS_EPOCH_HOUR 9
 
-#endif /* HS_BASEBAND_SMS_H */
+#endif /* HS_NET_SMS_H */

@@ -68,8 +68,8 @@ static void on_doorbell(void *ctx, int line, bool level)
         sim_schedule_at(b->sim, &b->rx_ev, sim_now(b->sim));
 }
 
-void bb_bearer_init(BbBearer *b, Sim *sim, IpcMailbox *mb, NetState *net,
-                    BbRilFunc ril, void *ril_ctx)
+void bearer_init(BbBearer *b, Sim *sim, IpcMailbox *mb, NetState *net,
+                 BbRilFunc ril, void *ril_ctx)
 {
     memset(b, 0, sizeof *b);
     b->sim = sim;
@@ -82,7 +82,7 @@ void bb_bearer_init(BbBearer *b, Sim *sim, IpcMailbox *mb, NetState *net,
     irq_connect(&mb->doorbell[IPC_SIDE_AP], on_doorbell, b, HS_IRQ_BBIPC);
 }
 
-void bb_bearer_free(BbBearer *b)
+void bearer_free(BbBearer *b)
 {
     sim_cancel(b->sim, &b->rx_ev);
     irq_connect(&b->mb->doorbell[IPC_SIDE_AP], NULL, NULL, 0);

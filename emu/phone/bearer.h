@@ -13,8 +13,8 @@
  * app's side. Where a virtualisation approach puts this driver (a driver
  * VM, the kernel) is its business; the bytes are the same.
  */
-#ifndef HS_BASEBAND_BEARER_H
-#define HS_BASEBAND_BEARER_H
+#ifndef HS_PHONE_BEARER_H
+#define HS_PHONE_BEARER_H
 
 #include "baseband/ipc.h"
 #include "baseband/port_map.h"
@@ -37,8 +37,8 @@ typedef struct BbBearer {
 } BbBearer;
 
 /* Takes over net's peer and the AP doorbell of mb. */
-void bb_bearer_init(BbBearer *b, Sim *sim, IpcMailbox *mb, NetState *net,
-                    BbRilFunc ril, void *ril_ctx);
-void bb_bearer_free(BbBearer *b);
+void bearer_init(BbBearer *b, Sim *sim, IpcMailbox *mb, NetState *net,
+                 BbRilFunc ril, void *ril_ctx);
+void bearer_free(BbBearer *b);
 
-#endif /* HS_BASEBAND_BEARER_H */
+#endif /* HS_PHONE_BEARER_H */

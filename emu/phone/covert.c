@@ -1,5 +1,5 @@
 /*
- * run_covert.c - the covert-channel apps of a run: the guest's sender
+ * covert.c - the covert-channel apps of a run: the guest's sender
  * (covert-tx) and receiver (covert-rx) started on a common time grid, and
  * the estimator fed with what they logged.
  *
@@ -232,7 +232,7 @@ static int covert_finish(void *part, Results *r, char *err, size_t err_size)
     return 0;
 }
 
-const RunPart run_part_covert = {
+const RunPart phone_part_covert = {
     .name = "covert",
     .owns_app = covert_owns_app,
     .owns_action = covert_owns_action,

@@ -1,5 +1,5 @@
 /*
- * run_display.c - the display side of a run: the panel, the GPU and the
+ * display.c - the display side of a run: the panel, the GPU and the
  * storage device on the domains' bus, the ui apps composing frames in
  * guest code, the frames' way to the panel under the approach, and the
  * display-document action.
@@ -14,7 +14,7 @@
  *
  * Frames are damage-driven, as Android draws only when content changes:
  * a user keystroke (user.keystroke, stream "display.keys") damages a band
- * of the foreground domain's screen, a notification (run_display_notify)
+ * of the foreground domain's screen, a notification (phone_display_notify)
  * a card at the top of its domain's screen, a document its whole page.
  * A domain composes at most one frame per 1/frame_rate_hz: damage that
  * arrives sooner joins the frame waiting for its turn. The user does not
@@ -39,7 +39,7 @@
  * display-document: the domain's guest code (HS_CALL_UI_DOCUMENT) reads
  * `bytes` of its document area from the storage device, hashes them,
  * composes the page from them and flips; display.document is from the
- * action to the vsync showing the page. run_display_store writes a
+ * action to the vsync showing the page. phone_display_store writes a
  * document the same way (the download's storage step). A document area
  * never written reads as zeros: the read's timing and energy do not
  * depend on what it holds.
@@ -659,8 +659,8 @@ static bool domain_ok(const DisplayPart *p, int domain)
     return domain >= 0 && (size_t)domain < p->n_doms;
 }
 
-int run_display_notify(void *part, int domain, const char *latency, hs_time now,
-                       char *err, size_t err_size)
+int phone_display_notify(void *part, int domain, const char *latency,
+                         hs_time now, char *err, size_t err_size)
 {
     DisplayPart *p = part;
     if (!domain_ok(p, domain) || !p->doms[domain].has_ui)
@@ -674,9 +674,9 @@ int run_display_notify(void *part, int domain, const char *latency, hs_time now,
     return 0;
 }
 
-int run_display_store(void *part, int domain, uint64_t bytes,
-                      const char *latency, hs_time now, char *err,
-                      size_t err_size)
+int phone_display_store(void *part, int domain, uint64_t bytes,
+                        const char *latency, hs_time now, char *err,
+                        size_t err_size)
 {
     DisplayPart *p = part;
     if (!domain_ok(p, domain))
@@ -921,7 +921,7 @@ static int display_finish(void *part, Results *r, char *err, size_t err_size)
     return 0; /* latencies went out as frames were shown; energy is metered */
 }
 
-const RunPart run_part_display = {
+const RunPart phone_part_display = {
     .name = "display",
     .owns_app = display_owns_app,
     .owns_action = display_owns_action,

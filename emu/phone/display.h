@@ -1,5 +1,5 @@
 /*
- * run_display.h - what the display part of a run (run_display.c) offers
+ * display.h - what the display part of a run (display.c) offers
  * the other parts: a notification shown to the user (the ring of a
  * call, an SMS) and the storage step of a download.
  *
@@ -7,8 +7,8 @@
  * part state is the one the runner created for "display" (RunEnv.part);
  * a scenario without ui apps or display-document events has none.
  */
-#ifndef HS_SCENARIO_RUN_DISPLAY_H
-#define HS_SCENARIO_RUN_DISPLAY_H
+#ifndef HS_PHONE_DISPLAY_H
+#define HS_PHONE_DISPLAY_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -21,16 +21,16 @@
  * "sms.notify", or NULL) is recorded from now, besides display.frame; a
  * frame the approach keeps off the panel records neither. Returns 0, or
  * -1 with a message when the domain runs no ui app. */
-int run_display_notify(void *part, int domain, const char *latency, hs_time now,
-                       char *err, size_t err_size);
+int phone_display_notify(void *part, int domain, const char *latency,
+                         hs_time now, char *err, size_t err_size);
 
 /* The storage step of a download: domain's guest code writes a document
  * of bytes into the domain's document area of the storage device (the
  * one display-document reads back). `latency` (or NULL) is recorded from
  * now to the last byte on the medium. Returns 0, or -1 with a message
  * (bad domain, a document larger than the area, no request slot). */
-int run_display_store(void *part, int domain, uint64_t bytes,
-                      const char *latency, hs_time now, char *err,
-                      size_t err_size);
+int phone_display_store(void *part, int domain, uint64_t bytes,
+                        const char *latency, hs_time now, char *err,
+                        size_t err_size);
 
-#endif /* HS_SCENARIO_RUN_DISPLAY_H */
+#endif /* HS_PHONE_DISPLAY_H */

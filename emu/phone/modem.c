@@ -332,8 +332,8 @@ static void sms_card_fire(Sim *sim, void *ctx, hs_time now)
             continue;
         mo->sms_card[d] = false;
         char err[256];
-        if (disp && run_display_notify(disp, (int)d, "sms.shown", now, err,
-                                       sizeof err) < 0)
+        if (disp && phone_display_notify(disp, (int)d, "sms.shown", now, err,
+                                         sizeof err) < 0)
             mo->stats.notify_failed++;
     }
 }
@@ -341,7 +341,7 @@ static void sms_card_fire(Sim *sim, void *ctx, hs_time now)
 /* The phone app has an SMS: the notification is up. */
 static void sms_seen(Modem *mo, int domain, uint32_t mr, hs_time when)
 {
-    const BbPeerSms *m = bb_peers_sms_sent(&mo->peers, (uint8_t)mr);
+    const BbPeerSms *m = peers_sms_sent(&mo->peers, (uint8_t)mr);
     if (mr > 255 || !m || !mo->sms_wait[mr])
         return;
     mo->sms_wait[mr] = false;
@@ -458,8 +458,8 @@ static void policy_fire(Sim *sim, void *ctx, hs_time now)
         scenario_domain_app(sc, mo->call.domain, SCENARIO_APP_UI)) {
         /* fails only for a domain without ui, excluded above */
         char err[256];
-        if (run_display_notify(disp, mo->call.domain, "call.notify", now, err,
-                               sizeof err) < 0)
+        if (phone_display_notify(disp, mo->call.domain, "call.notify", now, err,
+                                 sizeof err) < 0)
             mo->stats.notify_failed++;
     }
     bool front = machine_foreground(mo->m) == mo->call.domain;
@@ -542,7 +542,7 @@ static void uplink(void *ctx, const uint8_t *pkt, size_t len, hs_time sent,
                    hs_time through)
 {
     Modem *mo = ctx;
-    bb_peers_uplink(&mo->peers, pkt, len, sent, through);
+    peers_uplink(&mo->peers, pkt, len, sent, through);
     if (mo->data_up)
         mo->data_up(mo->data_up_ctx, pkt, len, sent, through);
 }
@@ -623,7 +623,7 @@ static int build_baseband(Modem *mo, char *err, size_t err_size)
         return -1;
     bb_mic_set_monitor(bb_mic(mo->bb), mo->env->flows);
     NetCell cell = bb_cell(mo->bb);
-    if (bb_peers_init(&mo->peers, mo->sim, &cell, NULL, err, err_size) < 0)
+    if (peers_init(&mo->peers, mo->sim, &cell, NULL, err, err_size) < 0)
         return -1;
     mo->peers_ready = true;
     bb_radio_set_net(bb_radio(mo->bb), uplink, mo);
@@ -702,9 +702,9 @@ void modem_free(Modem *mo)
     if (!mo)
         return;
     if (mo->bearer_on)
-        bb_bearer_free(&mo->bearer);
+        bearer_free(&mo->bearer);
     if (mo->peers_ready)
-        bb_peers_free(&mo->peers);
+        peers_free(&mo->peers);
     bb_free(mo->bb);
     Sim *sim = mo->sim;
     sim_cancel(sim, &mo->rx_ev);
@@ -752,7 +752,7 @@ static int incoming_call(Modem *mo, const ScenarioEvent *ev, hs_time now,
     mo->phone_dom = dom;
     mo->peers.cfg.core_delay_ps =
         one_way_delay(mo, peer_of(sc, ev->peer, SCENARIO_PEER_IMS));
-    if (bb_peers_call(&mo->peers, now, ev->talk_ps, err, err_size) < 0)
+    if (peers_call(&mo->peers, now, ev->talk_ps, err, err_size) < 0)
         return -1;
     mo->call = (ModemCall){.on = true,
                            .domain = dom,
@@ -779,8 +779,8 @@ static int sms_action(Modem *mo, const ScenarioEvent *ev, char *err,
     snprintf(user, sizeof user, MODEM_SMS_USER, dom);
     hs_time delay =
         one_way_delay(mo, peer_of(mo->env->sc, ev->peer, SCENARIO_PEER_IMS));
-    int mr = bb_peers_sms(&mo->peers, user, (uint32_t)ev->bytes, delay, err,
-                          err_size);
+    int mr =
+        peers_sms(&mo->peers, user, (uint32_t)ev->bytes, delay, err, err_size);
     if (mr < 0)
         return -1;
     mo->sms_wait[mr] = true;
@@ -818,7 +818,7 @@ int modem_action(Modem *mo, const ScenarioEvent *ev, int index, hs_time now,
         if (!mo->call.on)
             return 0; /* nothing to end */
         if (ev->by == SCENARIO_HANG_UP_REMOTE)
-            bb_peers_hangup(&mo->peers, now);
+            peers_hangup(&mo->peers, now);
         else
             tap(mo, HS_CALL_PHONE_HANGUP);
         return 0;
@@ -863,14 +863,14 @@ void modem_set_net(Modem *mo, NetState *net)
         /* unplugged (the net device's owner is going away): the bearer
          * lets go of it now, not in modem_free */
         if (mo->bearer_on)
-            bb_bearer_free(&mo->bearer);
+            bearer_free(&mo->bearer);
         mo->bearer_on = false;
         return;
     }
     if (mo->bearer_on)
         return;
     sim_cancel(mo->sim, &mo->rx_ev);
-    bb_bearer_init(&mo->bearer, mo->sim, &mo->mb, net, ril_from_bb, mo);
+    bearer_init(&mo->bearer, mo->sim, &mo->mb, net, ril_from_bb, mo);
     mo->bearer_on = true;
 }
 

@@ -60,7 +60,7 @@
  * app (the RX_POP access, at the vCPU's time), matched by RP-MR. With a
  * display part, the ring and the message are then drawn as cards by the
  * domain's ui: call.notify and sms.shown run from the app's take to the
- * card on the panel (run_display.h); an approach that keeps a background
+ * card on the panel (display.h); an approach that keeps a background
  * domain off the panel (containers) shows neither.
  *
  * Microphone. The mic's label timeline is the scenario's ambient
@@ -78,8 +78,8 @@
  * Faults. A firmware fault kills the baseband (baseband.h): the radio is
  * dead, the run goes on, modem_fault_text describes it.
  */
-#ifndef HS_SCENARIO_MODEM_H
-#define HS_SCENARIO_MODEM_H
+#ifndef HS_PHONE_MODEM_H
+#define HS_PHONE_MODEM_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -169,4 +169,4 @@ int modem_phone_io(Modem *mo, int domain, PhoneIo *out);
 /* "" while the baseband lives, else its fault. */
 const char *modem_fault_text(const Modem *mo);
 
-#endif /* HS_SCENARIO_MODEM_H */
+#endif /* HS_PHONE_MODEM_H */

@@ -1,5 +1,5 @@
 /*
- * run_modem.c - the modem as a part of a run (run_part.h): the `voice`
+ * modem_part.c - the modem as a part of a run (part.h): the `voice`
  * app's calls, the call and hostile-microphone events, and the cellular
  * side every run has: a phone's radio is always there, paging and
  * drawing power, and the data bearer of the network part rides on the
@@ -49,7 +49,7 @@ static void modem_part_destroy(void *part)
     modem_free(part);
 }
 
-const RunPart run_part_modem = {
+const RunPart phone_part_modem = {
     .name = "modem",
     .owns_app = modem_owns_app,
     .owns_action = modem_handles,

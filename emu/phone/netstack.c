@@ -431,8 +431,8 @@ static void kernel_in(NsSock *s, const uint8_t *pkt, size_t len, hs_time now)
 static void server_in(NsSock *s, const uint8_t *pkt, size_t len)
 {
     char err[160];
-    if (net_server_segment(&s->srv, &s->flow, pkt, len, server_out, s, err,
-                           sizeof err) < 0)
+    if (netpeer_segment(&s->srv, &s->flow, pkt, len, server_out, s, err,
+                        sizeof err) < 0)
         note_error(s->ns, "server", err);
 }
 
@@ -952,7 +952,7 @@ static int gateway_seal(NsSock *s, const uint8_t *pkt, size_t len, uint8_t *out,
 static void sock_drop(NsSock *s)
 {
     if (s->live)
-        net_server_free(&s->srv);
+        netpeer_free(&s->srv);
     s->live = false;
     s->gen++;
     s->rx_len = s->rx_off = 0;
@@ -972,11 +972,11 @@ static int server_start(NsSock *s, const ScenarioPeer *peer, char *err,
         .message_bytes = d->sizes,
     };
     if (peer->kind == SCENARIO_PEER_MAIL_SERVER)
-        return net_server_init(&s->srv, NET_SERVER_IMAP, &ic, d->mail_seed, err,
-                               err_size);
-    return net_server_init(&s->srv, NET_SERVER_HTTP, &ic,
-                           ns->env.sc->seed ^ sim_hash_name(peer->name), err,
-                           err_size);
+        return netpeer_init(&s->srv, NET_SERVER_IMAP, &ic, d->mail_seed, err,
+                            err_size);
+    return netpeer_init(&s->srv, NET_SERVER_HTTP, &ic,
+                        ns->env.sc->seed ^ sim_hash_name(peer->name), err,
+                        err_size);
 }
 
 /* Draws the connection's path beyond the radio from the peer's

@@ -9,7 +9,7 @@
  * device (HS_MMIO_SOCK, platform.h; attached with machine_attach_device,
  * so every register access pays the approach's MMIO cost): CONNECT, SEND,
  * RECV, CLOSE, and HS_SOCK_MARK when an app reached its goal. TCP is the
- * flow model of baseband/ip.h: real IPv4/TCP headers and checksums,
+ * flow model of net/ip.h: real IPv4/TCP headers and checksums,
  * sequence numbers that count exactly the bytes the guest sent, the MSS
  * and the peer's window; no loss. The client ACKs every second data
  * segment and every segment with PSH, and its FIN exchange closes the
@@ -93,8 +93,8 @@
  * message; "download", from the event to the mark after the last body
  * byte. Failed or skipped ones are counted in NetStackStats, not timed.
  */
-#ifndef HS_SCENARIO_NETSTACK_H
-#define HS_SCENARIO_NETSTACK_H
+#ifndef HS_PHONE_NETSTACK_H
+#define HS_PHONE_NETSTACK_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -185,4 +185,4 @@ bool netstack_peer_endpoint(const NetStack *ns, int p, uint32_t *addr,
 /* The content seed of domain's mailbox (imap_message's seed). */
 uint64_t netstack_mail_seed(const NetStack *ns, int domain);
 
-#endif /* HS_SCENARIO_NETSTACK_H */
+#endif /* HS_PHONE_NETSTACK_H */

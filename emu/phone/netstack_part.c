@@ -1,6 +1,6 @@
 /*
- * run_netstack.c - the kernels' network stack as a part of a run
- * (run_part.h): the `mail` app's syncs, the `crypto` app as the domain's
+ * netstack_part.c - the kernels' network stack as a part of a run
+ * (part.h): the `mail` app's syncs, the `crypto` app as the domain's
  * VPN on its packets (netstack.h), the mail-sync and download events,
  * over the modem's data bearer.
  *
@@ -120,8 +120,8 @@ static void on_got(void *ctx, int domain, uint64_t bytes, int status,
         snprintf(np->fail_msg, sizeof np->fail_msg,
                  "download: no storage to store the document in");
         np->failed = true;
-    } else if (run_display_store(disp, domain, bytes, "download.store", when,
-                                 err, sizeof err) < 0) {
+    } else if (phone_display_store(disp, domain, bytes, "download.store", when,
+                                   err, sizeof err) < 0) {
         snprintf(np->fail_msg, sizeof np->fail_msg, "download: %s", err);
         np->failed = true;
     }
@@ -201,7 +201,7 @@ static int net_finish(void *part, Results *r, char *err, size_t err_size)
     return netstack_finish(np->ns, r, err, err_size);
 }
 
-const RunPart run_part_netstack = {
+const RunPart phone_part_netstack = {
     .name = "netstack",
     .owns_app = net_owns_app,
     .owns_action = netstack_handles,

@@ -1,7 +1,7 @@
 /*
  * part.h - the parts a run builds around the machine, each owning a
  * set of app kinds and event actions (run.h): the covert-channel apps
- * (run_covert.c), and in their own files the modem (calls, the
+ * (covert.c), and in their own files the modem (calls, the
  * microphone), the network stack (mail, downloads) and the display path.
  *
  * A part is created only when the scenario uses something it owns. Its
@@ -40,9 +40,9 @@ typedef struct RunPart {
     void (*destroy)(void *part);
 } RunPart;
 
-extern const RunPart run_part_modem;
-extern const RunPart run_part_netstack;
-extern const RunPart run_part_covert;
-extern const RunPart run_part_display; /* run_display.h */
+extern const RunPart phone_part_modem;
+extern const RunPart phone_part_netstack;
+extern const RunPart phone_part_covert;
+extern const RunPart phone_part_display; /* display.h */
 
 #endif /* HS_PHONE_PART_H */

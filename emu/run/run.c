@@ -27,10 +27,10 @@
 
 /* Every part a run may build, in creation order. */
 static const RunPart *const parts[] = {
-    &run_part_modem,
-    &run_part_netstack,
-    &run_part_display,
-    &run_part_covert,
+    &phone_part_modem,
+    &phone_part_netstack,
+    &phone_part_display,
+    &phone_part_covert,
 };
 #define N_PARTS (sizeof parts / sizeof parts[0])
 

@@ -4,7 +4,7 @@
  * the files in its output directory.
  *
  * The run builds the machine with the scenario's domains and settings,
- * then the parts that model the phone around it (run_part.h): each part
+ * then the parts that model the phone around it (part.h): each part
  * owns some app kinds and event actions. A scenario that uses an app or an
  * action no part implements is refused before anything runs, naming what
  * is missing: nothing is ever approximated. Event rules fire at their
@@ -18,8 +18,8 @@
  * memory), and when asked trace.json and radio.pcap. A run that fails
  * leaves nothing at the target.
  */
-#ifndef HS_SCENARIO_RUN_H
-#define HS_SCENARIO_RUN_H
+#ifndef HS_RUN_RUN_H
+#define HS_RUN_RUN_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -64,4 +64,4 @@ RunStatus run_scenario(const RunOptions *o, RunSummary *sum, char *err,
  * running. Returns RUN_OK or RUN_NOT_BUILT with the missing parts named. */
 RunStatus run_check_built(const Scenario *sc, char *err, size_t err_size);
 
-#endif /* HS_SCENARIO_RUN_H */
+#endif /* HS_RUN_RUN_H */

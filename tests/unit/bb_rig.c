@@ -148,9 +148,9 @@ int bb_rig_init(BbRig *r, SocMicWiring wiring, const char *firmware,
     if (!r->bb)
         return -1;
     NetCell cell = bb_cell(r->bb);
-    if (bb_peers_init(&r->peers, r->sim, &cell, NULL, err, err_size) < 0)
+    if (peers_init(&r->peers, r->sim, &cell, NULL, err, err_size) < 0)
         return -1;
-    bb_radio_set_net(bb_radio(r->bb), bb_peers_uplink, &r->peers);
+    bb_radio_set_net(bb_radio(r->bb), peers_uplink, &r->peers);
     return bb_boot(r->bb, 0);
 }
 
@@ -158,7 +158,7 @@ int bb_rig_free(BbRig *r, char *err, size_t err_size)
 {
     int rc = 0;
     if (r->bb)
-        bb_peers_free(&r->peers);
+        peers_free(&r->peers);
     bb_free(r->bb);
     if (r->pcap && pcap_writer_close(r->pcap, err, err_size) < 0)
         rc = -1;

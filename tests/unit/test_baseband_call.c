@@ -37,8 +37,7 @@ static void test_call_answered_caller_hangs_up(void **state)
     rig(&r, SOC_MIC_AP_CODEC);
     r.answer_after_ps = 2 * HS_S;
     char err[160];
-    assert_int_equal(bb_peers_call(&r.peers, HS_S, 10 * HS_S, err, sizeof err),
-                     0);
+    assert_int_equal(peers_call(&r.peers, HS_S, 10 * HS_S, err, sizeof err), 0);
     sim_run_until(r.sim, 20 * HS_S);
     assert_int_equal(r.rings, 1);
     assert_string_equal(r.caller, "+15555550100");
@@ -87,7 +86,7 @@ static void test_ap_hangs_up(void **state)
     r.answer_after_ps = HS_S;
     r.hangup_after_ps = 3 * HS_S;
     char err[160];
-    assert_int_equal(bb_peers_call(&r.peers, 0, 0, err, sizeof err), 0);
+    assert_int_equal(peers_call(&r.peers, 0, 0, err, sizeof err), 0);
     sim_run_until(r.sim, 10 * HS_S);
     assert_int_equal(r.actives, 1);
     assert_int_equal(r.idles, 1);
@@ -104,7 +103,7 @@ static void test_ap_rejects(void **state)
     rig(&r, SOC_MIC_AP_CODEC);
     r.answer_after_ps = 0;
     char err[160];
-    assert_int_equal(bb_peers_call(&r.peers, 0, 0, err, sizeof err), 0);
+    assert_int_equal(peers_call(&r.peers, 0, 0, err, sizeof err), 0);
     sim_run_until(r.sim, 5 * HS_S);
     assert_int_equal(r.rings, 1);
     assert_int_equal(r.actives, 0);

@@ -117,9 +117,9 @@ static void on_core(Sim *sim, void *ctx, hs_time now)
     if (!s->up) {
         if (bb_radio_deliver(bb_radio(r->bb), s->pkt, s->len, now) < 0)
             r->errors++;
-    } else if (net_server_segment(&r->mail, &r->flow, s->pkt, s->len,
-                                  server_segment_out, r, r->last_error,
-                                  sizeof r->last_error) < 0) {
+    } else if (netpeer_segment(&r->mail, &r->flow, s->pkt, s->len,
+                               server_segment_out, r, r->last_error,
+                               sizeof r->last_error) < 0) {
         r->errors++;
     }
 }
@@ -282,7 +282,7 @@ static void rig_init(Rig *r)
         bus_map(&r->ap_bus, &r->net.dev, HS_MMIO_NET, HS_MMIO_WINDOW), 0);
     irq_connect(&r->net.irq, on_net_irq, r, HS_IRQ_NET);
     sim_event_init(&r->client_ev, "mail-client", on_client, r, 2);
-    bb_bearer_init(&r->bearer, r->sim, &r->mb, &r->net, ril, r);
+    bearer_init(&r->bearer, r->sim, &r->mb, &r->net, ril, r);
     BbConfig cfg = {
         .firmware =
             hs_test_path("build/baseband/firmware.elf", path, sizeof path),
@@ -305,7 +305,7 @@ static void rig_init(Rig *r)
                          .messages = 1,
                          .message_bytes = sizes};
     assert_int_equal(
-        net_server_init(&r->mail, NET_SERVER_IMAP, &ic, 5, err, sizeof err), 0);
+        netpeer_init(&r->mail, NET_SERVER_IMAP, &ic, 5, err, sizeof err), 0);
     r->core_rng = sim_rng(r->sim, "data-peer");
     bb_radio_set_net(bb_radio(r->bb), uplink, r);
     assert_int_equal(bb_boot(r->bb, 0), 0);
@@ -314,9 +314,9 @@ static void rig_init(Rig *r)
 static void rig_free(Rig *r)
 {
     sim_cancel(r->sim, &r->client_ev);
-    net_server_free(&r->mail);
+    netpeer_free(&r->mail);
     bb_free(r->bb);
-    bb_bearer_free(&r->bearer);
+    bearer_free(&r->bearer);
     r->net.dev.ops->destroy(&r->net.dev);
     r->mic.dev.ops->destroy(&r->mic.dev);
     bus_free(&r->ap_bus);

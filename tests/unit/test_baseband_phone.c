@@ -157,14 +157,14 @@ static void rig_init(Rig *r, uint32_t answer)
     assert_non_null(r->bb);
     NetCell cell = bb_cell(r->bb);
     assert_int_equal(
-        bb_peers_init(&r->peers, r->sim, &cell, NULL, err, sizeof err), 0);
-    bb_radio_set_net(bb_radio(r->bb), bb_peers_uplink, &r->peers);
+        peers_init(&r->peers, r->sim, &cell, NULL, err, sizeof err), 0);
+    bb_radio_set_net(bb_radio(r->bb), peers_uplink, &r->peers);
     assert_int_equal(bb_boot(r->bb, 0), 0);
 }
 
 static void rig_free(Rig *r)
 {
-    bb_peers_free(&r->peers);
+    peers_free(&r->peers);
     bb_free(r->bb);
     sim_cancel(r->sim, &r->irq_ev);
     vcpu_free(r->v);
@@ -184,8 +184,7 @@ static void test_guest_phone_answers(void **state)
     Rig r;
     rig_init(&r, 1);
     char err[160];
-    assert_int_equal(bb_peers_call(&r.peers, HS_S, 5 * HS_S, err, sizeof err),
-                     0);
+    assert_int_equal(peers_call(&r.peers, HS_S, 5 * HS_S, err, sizeof err), 0);
     sim_run_until(r.sim, 10 * HS_S);
     assert_int_equal(r.faults, 0);
     PhoneIo *p = phone(&r);
@@ -217,7 +216,7 @@ static void test_guest_phone_rejects(void **state)
     Rig r;
     rig_init(&r, 0);
     char err[160];
-    assert_int_equal(bb_peers_call(&r.peers, HS_S, 0, err, sizeof err), 0);
+    assert_int_equal(peers_call(&r.peers, HS_S, 0, err, sizeof err), 0);
     sim_run_until(r.sim, 5 * HS_S);
     assert_int_equal(r.faults, 0);
     PhoneIo *p = phone(&r);

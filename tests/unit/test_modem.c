@@ -446,7 +446,7 @@ static void test_sms_reaches_addressee(void **state)
     assert_int_equal(p->sms_ok, 4);
     assert_int_equal(p->sms_failed, 0);
     for (int mr = 0; mr < 4; mr++)
-        assert_int_equal(bb_peers_sms_sent(p, (uint8_t)mr)->status, 200);
+        assert_int_equal(peers_sms_sent(p, (uint8_t)mr)->status, 200);
     assert_int_equal(modem_stats(r->mo)->sms_notified, 4);
     assert_int_equal(modem_stats(r->mo)->sms_unrouted, 0);
     /* one latency each: paging (occasions 1.28 s apart) and promotion
@@ -492,7 +492,7 @@ static void test_sms_during_call(void **state)
     assert_int_equal(modem_phone_io(r->mo, r->unclass, &io), 0);
     const BbPeers *p = modem_peers(r->mo);
     /* the second message came while the call was active */
-    const BbPeerSms *m = bb_peers_sms_sent(p, 1);
+    const BbPeerSms *m = peers_sms_sent(p, 1);
     assert_non_null(m);
     assert_true(m->sent_at > p->active_at && m->sent_at < p->ended_at);
     assert_int_equal(io.sms, 2);

@@ -204,7 +204,7 @@ static void baseband_init(NetRig *r)
         bus_map(&r->ap_bus, &r->net.dev, HS_MMIO_NET, HS_MMIO_WINDOW), 0);
     irq_connect(&r->net.irq, on_net_irq, r, HS_IRQ_NET);
     sim_event_init(&r->rx_ev, "test-net-rx", on_rx, r, 2);
-    bb_bearer_init(&r->bearer, r->sim, &r->mb, &r->net, NULL, NULL);
+    bearer_init(&r->bearer, r->sim, &r->mb, &r->net, NULL, NULL);
     BbConfig cfg = {
         .firmware =
             hs_test_path("build/baseband/firmware.elf", path, sizeof path),
@@ -255,7 +255,7 @@ static void netrig_free(NetRig *r)
     sim_cancel(r->sim, &r->rx_ev);
     netstack_free(r->ns);
     bb_free(r->bb);
-    bb_bearer_free(&r->bearer);
+    bearer_free(&r->bearer);
     r->net.dev.ops->destroy(&r->net.dev);
     r->mic.dev.ops->destroy(&r->mic.dev);
     bus_free(&r->ap_bus);
@@ -585,7 +585,7 @@ static void test_download(void **state)
     uint64_t h = HS_NET_GET_FNV_OFFSET;
     uint64_t seed = r.sc.seed ^ sim_hash_name("web");
     for (uint64_t i = 0; i < bytes; i++)
-        h = (h ^ net_web_body_byte(seed, i)) * HS_NET_GET_FNV_PRIME;
+        h = (h ^ netpeer_web_body_byte(seed, i)) * HS_NET_GET_FNV_PRIME;
     assert_true(io.hash == h);
     assert_int_equal(r.seq[1][0].bad, 0);
     assert_int_equal(r.seq[1][1].bad, 0);

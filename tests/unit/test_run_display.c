@@ -116,14 +116,14 @@ static void display_rig(DisplayRig *d, const char *approach, int foreground)
                       .latency = on_latency,
                       .latency_ctx = &d->lat,
                       .part = no_part};
-    d->part = run_part_display.create(&d->env, err, sizeof err);
+    d->part = phone_part_display.create(&d->env, err, sizeof err);
     if (!d->part)
         fail_msg("%s: %s", approach, err);
 }
 
 static void display_rig_free(DisplayRig *d)
 {
-    run_part_display.destroy(d->part);
+    phone_part_display.destroy(d->part);
     rig_free(&d->rig);
     flow_monitor_free(d->flows);
     scenario_free(d->sc);
@@ -135,9 +135,9 @@ static void notify_once(DisplayRig *d, int from)
     char err[256];
     Machine *m = d->rig.m;
     machine_run_until(m, 100 * HS_MS);
-    assert_int_equal(run_display_notify(d->part, from, "test.notify",
-                                        sim_now(machine_sim(m)), err,
-                                        sizeof err),
+    assert_int_equal(phone_display_notify(d->part, from, "test.notify",
+                                          sim_now(machine_sim(m)), err,
+                                          sizeof err),
                      0);
     machine_run_until(m, 600 * HS_MS);
     assert_int_equal(machine_fault_count(m), 0);
@@ -205,9 +205,9 @@ static void test_refused_frame_is_lost(void **state)
     machine_set_foreground(d.rig.m, 0);
     char err[256];
     Machine *m = d.rig.m;
-    assert_int_equal(run_display_notify(d.part, 0, "test.notify",
-                                        sim_now(machine_sim(m)), err,
-                                        sizeof err),
+    assert_int_equal(phone_display_notify(d.part, 0, "test.notify",
+                                          sim_now(machine_sim(m)), err,
+                                          sizeof err),
                      0);
     machine_run_until(m, 1200 * HS_MS);
     assert_int_equal(count_of(&d.lat, "test.notify"), 1);
@@ -224,14 +224,14 @@ static void test_store_then_display(void **state)
     display_rig(&d, "native", 0);
     Machine *m = d.rig.m;
     machine_run_until(m, 10 * HS_MS);
-    assert_int_equal(run_display_store(d.part, 0, 3u << 20, "test.store",
-                                       sim_now(machine_sim(m)), err,
-                                       sizeof err),
+    assert_int_equal(phone_display_store(d.part, 0, 3u << 20, "test.store",
+                                         sim_now(machine_sim(m)), err,
+                                         sizeof err),
                      0);
     /* A second store while the first is writing is refused. */
-    assert_int_equal(run_display_store(d.part, 0, 4096, NULL,
-                                       sim_now(machine_sim(m)), err,
-                                       sizeof err),
+    assert_int_equal(phone_display_store(d.part, 0, 4096, NULL,
+                                         sim_now(machine_sim(m)), err,
+                                         sizeof err),
                      -1);
     assert_non_null(strstr(err, "still storing"));
     machine_run_until(m, 1 * HS_S);
@@ -239,18 +239,18 @@ static void test_store_then_display(void **state)
     ScenarioEvent ev = {.action = SCENARIO_ACTION_DISPLAY_DOCUMENT,
                         .domain = 0,
                         .bytes = 3u << 20};
-    assert_int_equal(run_part_display.action(d.part, &ev, 0,
-                                             sim_now(machine_sim(m)), err,
-                                             sizeof err),
+    assert_int_equal(phone_part_display.action(d.part, &ev, 0,
+                                               sim_now(machine_sim(m)), err,
+                                               sizeof err),
                      0);
     machine_run_until(m, 2 * HS_S);
     assert_int_equal(machine_fault_count(m), 0);
     assert_int_equal(count_of(&d.lat, "display.document"), 1);
     /* Larger than the domain's document area: a clear error. */
     ev.bytes = 1ULL << 32;
-    assert_int_equal(run_part_display.action(d.part, &ev, 0,
-                                             sim_now(machine_sim(m)), err,
-                                             sizeof err),
+    assert_int_equal(phone_part_display.action(d.part, &ev, 0,
+                                               sim_now(machine_sim(m)), err,
+                                               sizeof err),
                      -1);
     assert_non_null(strstr(err, "document area"));
     display_rig_free(&d);

@@ -30,7 +30,7 @@ _Static_assert(sizeof(HsAeadRequest) == 96, "HsAeadRequest layout");
 
 /*
  * The domain's VPN app on the kernel's tun device (Android's VpnService
- * model; the host side is emu/scenario/netstack.h). The kernel routes a
+ * model; the host side is emu/phone/netstack.h). The kernel routes a
  * packet of the domain to the app: it writes an HsAeadRequest at
  * HS_TUN_IO_ADDR whose in_addr = out_addr = HS_TUN_BUF_ADDR holds the
  * packet, and calls HS_CALL_TUN_SEAL (or _OPEN for one from the tunnel).
