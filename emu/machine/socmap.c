@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include "sim/error.h"
 
 /* Model limits (not phone figures). The simulated flash is backed
  * lazily, so its size costs nothing until written; one request moves at
@@ -13,13 +14,12 @@
 #define SOCMAP_MAX_TRANSFER (1U << 20)
 #define SOCMAP_GPU_CMD_BYTES 65536
 
-static int fail(char *err, size_t size, const char *what, size_t got,
-                size_t max)
+/* The SoC asks for more of what than the model has room for. */
+static int too_many(char *err, size_t size, const char *what, size_t got,
+                    size_t max)
 {
-    if (err && size)
-        snprintf(err, size, "%s: %zu is more than the model supports (%zu)",
-                 what, got, max);
-    return -1;
+    return hs_errorf(err, size, "%s: %zu is more than the model supports (%zu)",
+                     what, got, max);
 }
 
 int socmap_pmic(const SocModel *soc, PmicConfig *out, char *err,
@@ -45,17 +45,17 @@ int socmap_dvfs(const SocModel *soc, DvfsConfig *out, char *err,
 {
     memset(out, 0, sizeof *out);
     if (soc->n_clusters > DVFS_MAX_CLUSTERS)
-        return fail(err, err_size, "clusters", soc->n_clusters,
-                    DVFS_MAX_CLUSTERS);
+        return too_many(err, err_size, "clusters", soc->n_clusters,
+                        DVFS_MAX_CLUSTERS);
     for (size_t i = 0; i < soc->n_clusters; i++) {
         const SocCluster *sc = &soc->clusters[i];
         DvfsClusterConfig *dc = &out->clusters[i];
         if (sc->cores > DVFS_MAX_CORES)
-            return fail(err, err_size, "cores in a cluster", sc->cores,
-                        DVFS_MAX_CORES);
+            return too_many(err, err_size, "cores in a cluster", sc->cores,
+                            DVFS_MAX_CORES);
         if (sc->n_opps > DVFS_MAX_OPPS)
-            return fail(err, err_size, "cluster OPPs", sc->n_opps,
-                        DVFS_MAX_OPPS);
+            return too_many(err, err_size, "cluster OPPs", sc->n_opps,
+                            DVFS_MAX_OPPS);
         dc->name = sc->name;
         dc->n_cores = sc->cores;
         dc->n_opps = (unsigned)sc->n_opps;
@@ -92,7 +92,7 @@ int socmap_gpu(const SocModel *soc, GpuConfig *out, char *err, size_t err_size)
     const SocGpu *g = &soc->gpu;
     memset(out, 0, sizeof *out);
     if (g->n_opps > GPU_MAX_OPPS)
-        return fail(err, err_size, "GPU OPPs", g->n_opps, GPU_MAX_OPPS);
+        return too_many(err, err_size, "GPU OPPs", g->n_opps, GPU_MAX_OPPS);
     for (size_t k = 0; k < g->n_opps; k++)
         out->opps[k] = (GpuOpp){g->opps[k].freq_khz, g->opps[k].active_uw};
     out->n_opps = (unsigned)g->n_opps;

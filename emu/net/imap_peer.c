@@ -3,30 +3,17 @@
  */
 #include "net/imap_peer.h"
 
-#include <ctype.h>
 #include <stdarg.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "sim/rng.h"
+#include "sim/error.h"
 
 #define SERVER_NAME "mail.example.net"
-
-static int fail(char *err, size_t err_size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t err_size, const char *fmt, ...)
-{
-    if (err != NULL && err_size > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, err_size, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 /* ---- generated messages ------------------------------------------------- */
 
@@ -128,9 +115,9 @@ int imap_message(uint64_t seed, unsigned index, uint32_t size, char **text,
 {
     *text = NULL;
     if (size < IMAP_MIN_MESSAGE_BYTES || size > IMAP_MAX_MESSAGE_BYTES)
-        return fail(err, err_size,
-                    "IMAP message size %u is outside %u .. %u bytes", size,
-                    IMAP_MIN_MESSAGE_BYTES, IMAP_MAX_MESSAGE_BYTES);
+        return hs_errorf(err, err_size,
+                         "IMAP message size %u is outside %u .. %u bytes", size,
+                         IMAP_MIN_MESSAGE_BYTES, IMAP_MAX_MESSAGE_BYTES);
     char name[32];
     snprintf(name, sizeof name, "imap-message-%u", index);
     SimRng r;
@@ -186,10 +173,11 @@ int imap_message(uint64_t seed, unsigned index, uint32_t size, char **text,
     if (attach_raw == 0)
         fixed -= base64_bytes(0);
     if (fixed + 16 > size)
-        return fail(err, err_size, "IMAP message size %u is too small", size);
+        return hs_errorf(err, err_size, "IMAP message size %u is too small",
+                         size);
     char *out = malloc(size + 1);
     if (out == NULL)
-        return fail(err, err_size, "out of memory");
+        return hs_errorf(err, err_size, "out of memory");
     Buf b = {out, 0, size};
     buf_add(&b, head, h.len);
     filler_text(&b, &r, size - fixed);
@@ -199,8 +187,9 @@ int imap_message(uint64_t seed, unsigned index, uint32_t size, char **text,
     buf_add(&b, tail, t.len);
     if (b.len != size) {
         free(out);
-        return fail(err, err_size, "IMAP message came out %zu bytes, not %u",
-                    b.len, size);
+        return hs_errorf(err, err_size,
+                         "IMAP message came out %zu bytes, not %u", b.len,
+                         size);
     }
     out[size] = '\0';
     *text = out;
@@ -247,22 +236,23 @@ int imap_peer_init(ImapPeer *p, const ImapPeerConfig *cfg, char *err,
     memset(p, 0, sizeof *p);
     if (cfg->user == NULL || cfg->user[0] == '\0' ||
         strlen(cfg->user) >= sizeof p->user || strpbrk(cfg->user, " \"\r\n"))
-        return fail(err, err_size, "IMAP user is empty, too long or invalid");
+        return hs_errorf(err, err_size,
+                         "IMAP user is empty, too long or invalid");
     if (cfg->password == NULL || cfg->password[0] == '\0' ||
         strlen(cfg->password) >= sizeof p->password ||
         strpbrk(cfg->password, " \"\r\n"))
-        return fail(err, err_size,
-                    "IMAP password is empty, too long or invalid");
+        return hs_errorf(err, err_size,
+                         "IMAP password is empty, too long or invalid");
     if (cfg->messages > IMAP_MAX_MESSAGES)
-        return fail(err, err_size, "IMAP mailbox of %u messages (max %d)",
-                    cfg->messages, IMAP_MAX_MESSAGES);
+        return hs_errorf(err, err_size, "IMAP mailbox of %u messages (max %d)",
+                         cfg->messages, IMAP_MAX_MESSAGES);
     for (unsigned i = 0; i < cfg->messages; i++) {
         uint32_t s = cfg->message_bytes[i];
         if (s < IMAP_MIN_MESSAGE_BYTES || s > IMAP_MAX_MESSAGE_BYTES)
-            return fail(err, err_size,
-                        "IMAP message %u: size %u outside %u .. %u bytes",
-                        i + 1, s, IMAP_MIN_MESSAGE_BYTES,
-                        IMAP_MAX_MESSAGE_BYTES);
+            return hs_errorf(err, err_size,
+                             "IMAP message %u: size %u outside %u .. %u bytes",
+                             i + 1, s, IMAP_MIN_MESSAGE_BYTES,
+                             IMAP_MAX_MESSAGE_BYTES);
         p->message_bytes[i] = s;
     }
     strcpy(p->user, cfg->user);
@@ -275,7 +265,7 @@ int imap_peer_init(ImapPeer *p, const ImapPeerConfig *cfg, char *err,
     if (out_fmt(p, "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] " SERVER_NAME
                    " IMAP4rev1 server ready\r\n") < 0) {
         imap_peer_free(p);
-        return fail(err, err_size, "out of memory");
+        return hs_errorf(err, err_size, "out of memory");
     }
     return 0;
 }
@@ -515,7 +505,7 @@ int imap_peer_input(ImapPeer *p, const uint8_t *data, size_t len, char *err,
             int rc = too_long ? out_fmt(p, "* BAD Command line too long\r\n")
                               : command(p, p->line);
             if (rc < 0)
-                return fail(err, err_size, "IMAP peer: out of memory");
+                return hs_errorf(err, err_size, "IMAP peer: out of memory");
             continue;
         }
         if (p->line_len >= IMAP_MAX_LINE_BYTES + 1)

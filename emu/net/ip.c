@@ -4,30 +4,16 @@
  */
 #include "net/ip.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "sim/error.h"
 
 #define IP_FLAG_DF 0x4000
 #define IP_FLAG_MF 0x2000
 #define IP_FRAG_MASK 0x1fff
 #define TCP_OPT_MSS 2
 #define TCP_OPT_MSS_BYTES 4
-
-static int fail(char *err, size_t err_size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t err_size, const char *fmt, ...)
-{
-    if (err != NULL && err_size > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, err_size, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 static void put16(uint8_t *p, uint16_t v)
 {
@@ -112,15 +98,17 @@ int ip_build_udp(uint8_t *buf, size_t cap, IpEndpoint src, IpEndpoint dst,
     size_t udp_len = IP_UDP_HEADER_BYTES + payload_bytes;
     size_t total = IP_HEADER_BYTES + udp_len;
     if (payload_bytes > IP_MAX_PACKET_BYTES || total > IP_MAX_PACKET_BYTES)
-        return fail(err, err_size,
-                    "UDP payload of %zu bytes does not fit in an IPv4 packet",
-                    payload_bytes);
+        return hs_errorf(
+            err, err_size,
+            "UDP payload of %zu bytes does not fit in an IPv4 packet",
+            payload_bytes);
     if (total > cap)
-        return fail(err, err_size,
-                    "UDP packet of %zu bytes does not fit the %zu-byte buffer",
-                    total, cap);
+        return hs_errorf(
+            err, err_size,
+            "UDP packet of %zu bytes does not fit the %zu-byte buffer", total,
+            cap);
     if (dscp > 63)
-        return fail(err, err_size, "DSCP %u is above 63", dscp);
+        return hs_errorf(err, err_size, "DSCP %u is above 63", dscp);
     write_ip_header(buf, total, id, dscp, IP_PROTO_UDP, src.addr, dst.addr);
     uint8_t *u = buf + IP_HEADER_BYTES;
     put16(u, src.port);
@@ -143,15 +131,17 @@ int ip_build_tcp(uint8_t *buf, size_t cap, const IpTcpHeader *h,
     size_t tcp_len = hdr + payload_bytes;
     size_t total = IP_HEADER_BYTES + tcp_len;
     if (payload_bytes > IP_MAX_PACKET_BYTES || total > IP_MAX_PACKET_BYTES)
-        return fail(err, err_size,
-                    "TCP payload of %zu bytes does not fit in an IPv4 packet",
-                    payload_bytes);
+        return hs_errorf(
+            err, err_size,
+            "TCP payload of %zu bytes does not fit in an IPv4 packet",
+            payload_bytes);
     if (total > cap)
-        return fail(err, err_size,
-                    "TCP packet of %zu bytes does not fit the %zu-byte buffer",
-                    total, cap);
+        return hs_errorf(
+            err, err_size,
+            "TCP packet of %zu bytes does not fit the %zu-byte buffer", total,
+            cap);
     if (h->dscp > 63)
-        return fail(err, err_size, "DSCP %u is above 63", h->dscp);
+        return hs_errorf(err, err_size, "DSCP %u is above 63", h->dscp);
     write_ip_header(buf, total, h->id, h->dscp, IP_PROTO_TCP, h->src.addr,
                     h->dst.addr);
     uint8_t *t = buf + IP_HEADER_BYTES;
@@ -188,8 +178,8 @@ static int parse_tcp_options(const uint8_t *o, size_t n, IpPacketView *v,
             continue;
         }
         if (i + 1 >= n || o[i + 1] < 2 || i + o[i + 1] > n)
-            return fail(err, err_size, "TCP option %u at %zu is malformed",
-                        o[i], i);
+            return hs_errorf(err, err_size, "TCP option %u at %zu is malformed",
+                             o[i], i);
         if (o[i] == TCP_OPT_MSS && o[i + 1] == TCP_OPT_MSS_BYTES)
             v->mss_bytes = get16(o + i + 2);
         i += o[i + 1];
@@ -202,20 +192,22 @@ int ip_parse(const uint8_t *pkt, size_t len, IpPacketView *v, char *err,
 {
     memset(v, 0, sizeof *v);
     if (len < IP_HEADER_BYTES)
-        return fail(err, err_size, "%zu bytes is shorter than an IPv4 header",
-                    len);
+        return hs_errorf(err, err_size,
+                         "%zu bytes is shorter than an IPv4 header", len);
     if (pkt[0] >> 4 != 4)
-        return fail(err, err_size, "IP version %u, expected 4", pkt[0] >> 4);
+        return hs_errorf(err, err_size, "IP version %u, expected 4",
+                         pkt[0] >> 4);
     size_t ihl = (size_t)(pkt[0] & 0x0f) * 4;
     if (ihl < IP_HEADER_BYTES || ihl > len)
-        return fail(err, err_size, "IPv4 header length %zu is invalid", ihl);
+        return hs_errorf(err, err_size, "IPv4 header length %zu is invalid",
+                         ihl);
     if (get16(pkt + 2) != len)
-        return fail(err, err_size, "IPv4 total length %u but %zu bytes",
-                    get16(pkt + 2), len);
+        return hs_errorf(err, err_size, "IPv4 total length %u but %zu bytes",
+                         get16(pkt + 2), len);
     if (get16(pkt + 6) & (IP_FLAG_MF | IP_FRAG_MASK))
-        return fail(err, err_size, "IPv4 fragments are not supported");
+        return hs_errorf(err, err_size, "IPv4 fragments are not supported");
     if (ip_checksum_finish(ip_checksum_partial(0, pkt, ihl)) != 0)
-        return fail(err, err_size, "bad IPv4 header checksum");
+        return hs_errorf(err, err_size, "bad IPv4 header checksum");
     v->dscp = pkt[1] >> 2;
     v->id = get16(pkt + 4);
     v->ttl = pkt[8];
@@ -227,10 +219,11 @@ int ip_parse(const uint8_t *pkt, size_t len, IpPacketView *v, char *err,
     uint32_t sum = pseudo_sum(v->src, v->dst, v->protocol, tlen);
     if (v->protocol == IP_PROTO_UDP) {
         if (tlen < IP_UDP_HEADER_BYTES || get16(t + 4) != tlen)
-            return fail(err, err_size, "UDP length does not match the packet");
+            return hs_errorf(err, err_size,
+                             "UDP length does not match the packet");
         if (get16(t + 6) != 0 &&
             ip_checksum_finish(ip_checksum_partial(sum, t, tlen)) != 0)
-            return fail(err, err_size, "bad UDP checksum");
+            return hs_errorf(err, err_size, "bad UDP checksum");
         v->src_port = get16(t);
         v->dst_port = get16(t + 2);
         v->payload = t + IP_UDP_HEADER_BYTES;
@@ -239,12 +232,13 @@ int ip_parse(const uint8_t *pkt, size_t len, IpPacketView *v, char *err,
     }
     if (v->protocol == IP_PROTO_TCP) {
         if (tlen < IP_TCP_HEADER_BYTES)
-            return fail(err, err_size, "truncated TCP header");
+            return hs_errorf(err, err_size, "truncated TCP header");
         size_t off = (size_t)(t[12] >> 4) * 4;
         if (off < IP_TCP_HEADER_BYTES || off > tlen)
-            return fail(err, err_size, "TCP data offset %zu is invalid", off);
+            return hs_errorf(err, err_size, "TCP data offset %zu is invalid",
+                             off);
         if (ip_checksum_finish(ip_checksum_partial(sum, t, tlen)) != 0)
-            return fail(err, err_size, "bad TCP checksum");
+            return hs_errorf(err, err_size, "bad TCP checksum");
         v->src_port = get16(t);
         v->dst_port = get16(t + 2);
         v->seq = get32(t + 4);
@@ -258,8 +252,8 @@ int ip_parse(const uint8_t *pkt, size_t len, IpPacketView *v, char *err,
         v->payload_bytes = tlen - off;
         return 0;
     }
-    return fail(err, err_size, "IP protocol %u is neither UDP nor TCP",
-                v->protocol);
+    return hs_errorf(err, err_size, "IP protocol %u is neither UDP nor TCP",
+                     v->protocol);
 }
 
 /* ---- TCP flow model ---------------------------------------------------- */
@@ -271,12 +265,12 @@ int ip_tcp_init(IpTcpFlow *f, const IpTcpConfig *cfg, SimRng *rng, char *err,
     if (cfg->mss_bytes == 0 || cfg->mss_bytes > IP_MAX_PACKET_BYTES -
                                                     IP_HEADER_BYTES -
                                                     IP_TCP_HEADER_BYTES)
-        return fail(err, err_size, "TCP MSS of %u bytes is out of range",
-                    cfg->mss_bytes);
+        return hs_errorf(err, err_size, "TCP MSS of %u bytes is out of range",
+                         cfg->mss_bytes);
     if (cfg->window_bytes == 0)
-        return fail(err, err_size, "TCP window must be greater than 0");
+        return hs_errorf(err, err_size, "TCP window must be greater than 0");
     if (cfg->dscp > 63)
-        return fail(err, err_size, "DSCP %u is above 63", cfg->dscp);
+        return hs_errorf(err, err_size, "DSCP %u is above 63", cfg->dscp);
     f->cfg = *cfg;
     for (int s = 0; s < 2; s++) {
         IpTcpEnd *e = &f->end[s];
@@ -312,20 +306,22 @@ int ip_tcp_control(IpTcpFlow *f, IpTcpSide side, uint8_t flags, uint8_t *buf,
                    size_t cap, char *err, size_t err_size)
 {
     if (side != IP_TCP_CLIENT && side != IP_TCP_SERVER)
-        return fail(err, err_size, "invalid TCP side %d", (int)side);
+        return hs_errorf(err, err_size, "invalid TCP side %d", (int)side);
     IpTcpEnd *e = &f->end[side];
     IpTcpHeader h;
     int n;
     switch (flags) {
     case IP_TCP_SYN:
         if (e->syn_sent)
-            return fail(err, err_size, "TCP %s has already sent its SYN",
-                        side_name(side));
+            return hs_errorf(err, err_size, "TCP %s has already sent its SYN",
+                             side_name(side));
         if (side == IP_TCP_SERVER && !e->syn_received)
-            return fail(err, err_size,
-                        "TCP server cannot answer before the client's SYN");
+            return hs_errorf(
+                err, err_size,
+                "TCP server cannot answer before the client's SYN");
         if (side == IP_TCP_CLIENT && e->syn_received)
-            return fail(err, err_size, "TCP simultaneous open is not modelled");
+            return hs_errorf(err, err_size,
+                             "TCP simultaneous open is not modelled");
         h = header_for(f, side, IP_TCP_SYN);
         h.mss_bytes = f->cfg.mss_bytes;
         n = ip_build_tcp(buf, cap, &h, NULL, 0, err, err_size);
@@ -336,9 +332,9 @@ int ip_tcp_control(IpTcpFlow *f, IpTcpSide side, uint8_t flags, uint8_t *buf,
         break;
     case IP_TCP_ACK:
         if (!e->syn_sent || !e->syn_received)
-            return fail(err, err_size,
-                        "TCP %s cannot acknowledge before the handshake",
-                        side_name(side));
+            return hs_errorf(err, err_size,
+                             "TCP %s cannot acknowledge before the handshake",
+                             side_name(side));
         h = header_for(f, side, 0);
         n = ip_build_tcp(buf, cap, &h, NULL, 0, err, err_size);
         if (n < 0)
@@ -346,12 +342,12 @@ int ip_tcp_control(IpTcpFlow *f, IpTcpSide side, uint8_t flags, uint8_t *buf,
         break;
     case IP_TCP_FIN:
         if (!e->syn_sent || !e->syn_received)
-            return fail(err, err_size,
-                        "TCP %s cannot close before the handshake",
-                        side_name(side));
+            return hs_errorf(err, err_size,
+                             "TCP %s cannot close before the handshake",
+                             side_name(side));
         if (e->fin_sent)
-            return fail(err, err_size, "TCP %s has already sent its FIN",
-                        side_name(side));
+            return hs_errorf(err, err_size, "TCP %s has already sent its FIN",
+                             side_name(side));
         h = header_for(f, side, IP_TCP_FIN);
         n = ip_build_tcp(buf, cap, &h, NULL, 0, err, err_size);
         if (n < 0)
@@ -360,9 +356,9 @@ int ip_tcp_control(IpTcpFlow *f, IpTcpSide side, uint8_t flags, uint8_t *buf,
         e->snd_nxt++; /* the FIN takes one sequence number */
         break;
     default:
-        return fail(err, err_size,
-                    "TCP control flags 0x%02x: expected SYN, ACK or FIN",
-                    flags);
+        return hs_errorf(err, err_size,
+                         "TCP control flags 0x%02x: expected SYN, ACK or FIN",
+                         flags);
     }
     e->ip_id++;
     return n;
@@ -372,21 +368,21 @@ int ip_tcp_send(IpTcpFlow *f, IpTcpSide side, const uint8_t *data, size_t len,
                 IpSegmentFunc sink, void *ctx, char *err, size_t err_size)
 {
     if (side != IP_TCP_CLIENT && side != IP_TCP_SERVER)
-        return fail(err, err_size, "invalid TCP side %d", (int)side);
+        return hs_errorf(err, err_size, "invalid TCP side %d", (int)side);
     IpTcpEnd *e = &f->end[side];
     if (!e->syn_sent || !e->syn_received)
-        return fail(err, err_size,
-                    "TCP %s cannot send data before the handshake",
-                    side_name(side));
+        return hs_errorf(err, err_size,
+                         "TCP %s cannot send data before the handshake",
+                         side_name(side));
     if (e->fin_sent)
-        return fail(err, err_size, "TCP %s cannot send data after its FIN",
-                    side_name(side));
+        return hs_errorf(err, err_size, "TCP %s cannot send data after its FIN",
+                         side_name(side));
     if (len == 0)
-        return fail(err, err_size, "TCP send of 0 bytes");
+        return hs_errorf(err, err_size, "TCP send of 0 bytes");
     size_t cap = IP_HEADER_BYTES + IP_TCP_HEADER_BYTES + f->cfg.mss_bytes;
     uint8_t *buf = malloc(cap);
     if (buf == NULL)
-        return fail(err, err_size, "out of memory");
+        return hs_errorf(err, err_size, "out of memory");
     int segments = 0;
     size_t off = 0;
     while (off < len) {
@@ -407,8 +403,9 @@ int ip_tcp_send(IpTcpFlow *f, IpTcpSide side, const uint8_t *data, size_t len,
         segments++;
         if (sink(ctx, side, buf, (size_t)n) < 0) {
             free(buf);
-            return fail(err, err_size, "TCP segment %d was refused by the sink",
-                        segments);
+            return hs_errorf(err, err_size,
+                             "TCP segment %d was refused by the sink",
+                             segments);
         }
     }
     free(buf);
@@ -420,7 +417,7 @@ int ip_tcp_receive(IpTcpFlow *f, IpTcpSide side, const uint8_t *pkt, size_t len,
                    size_t err_size)
 {
     if (side != IP_TCP_CLIENT && side != IP_TCP_SERVER)
-        return fail(err, err_size, "invalid TCP side %d", (int)side);
+        return hs_errorf(err, err_size, "invalid TCP side %d", (int)side);
     IpPacketView v;
     if (ip_parse(pkt, len, &v, err, err_size) < 0)
         return -1;
@@ -428,38 +425,38 @@ int ip_tcp_receive(IpTcpFlow *f, IpTcpSide side, const uint8_t *pkt, size_t len,
     IpEndpoint peer = side == IP_TCP_CLIENT ? f->cfg.server : f->cfg.client;
     if (v.protocol != IP_PROTO_TCP || v.src != peer.addr || v.dst != me.addr ||
         v.src_port != peer.port || v.dst_port != me.port)
-        return fail(err, err_size, "segment does not belong to this flow");
+        return hs_errorf(err, err_size, "segment does not belong to this flow");
     IpTcpEnd *e = &f->end[side];
     if (v.tcp_flags & IP_TCP_RST)
-        return fail(err, err_size, "TCP reset is not modelled");
+        return hs_errorf(err, err_size, "TCP reset is not modelled");
     if (v.tcp_flags & IP_TCP_SYN) {
         if (e->syn_received)
-            return fail(err, err_size, "TCP %s received a second SYN",
-                        side_name(side));
+            return hs_errorf(err, err_size, "TCP %s received a second SYN",
+                             side_name(side));
         if (v.payload_bytes > 0 || (v.tcp_flags & IP_TCP_FIN))
-            return fail(err, err_size, "SYN with data or FIN");
+            return hs_errorf(err, err_size, "SYN with data or FIN");
     } else {
         if (!e->syn_received)
-            return fail(err, err_size, "TCP %s received data before a SYN",
-                        side_name(side));
+            return hs_errorf(err, err_size, "TCP %s received data before a SYN",
+                             side_name(side));
         if (v.seq != e->rcv_nxt)
-            return fail(err, err_size,
-                        "TCP %s expected sequence %u, segment has %u",
-                        side_name(side), e->rcv_nxt, v.seq);
+            return hs_errorf(err, err_size,
+                             "TCP %s expected sequence %u, segment has %u",
+                             side_name(side), e->rcv_nxt, v.seq);
         if (e->fin_received &&
             (v.payload_bytes > 0 || (v.tcp_flags & IP_TCP_FIN)))
-            return fail(err, err_size, "TCP %s received data after a FIN",
-                        side_name(side));
+            return hs_errorf(err, err_size, "TCP %s received data after a FIN",
+                             side_name(side));
         if (!(v.tcp_flags & IP_TCP_ACK))
-            return fail(err, err_size, "TCP segment without ACK");
+            return hs_errorf(err, err_size, "TCP segment without ACK");
     }
     if (v.tcp_flags & IP_TCP_ACK) {
         /* Sequence arithmetic modulo 2^32: the ACK lies in
          * [snd_una, snd_nxt]. */
         if (v.ack - e->snd_una > e->snd_nxt - e->snd_una)
-            return fail(err, err_size,
-                        "TCP %s received an ACK (%u) for data never sent",
-                        side_name(side), v.ack);
+            return hs_errorf(err, err_size,
+                             "TCP %s received an ACK (%u) for data never sent",
+                             side_name(side), v.ack);
         e->snd_una = v.ack;
     }
     if (v.tcp_flags & IP_TCP_SYN) {

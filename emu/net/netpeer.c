@@ -7,14 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "sim/error.h"
 
 #define SEND_CHUNK 65536 /* largest window, bytes */
-
-static int fail(char *err, size_t err_size, const char *msg)
-{
-    snprintf(err, err_size, "%s", msg);
-    return -1;
-}
 
 int netpeer_init(NetServer *s, NetServerProto proto, const ImapPeerConfig *imap,
                  uint64_t seed, char *err, size_t err_size)
@@ -119,7 +114,7 @@ static int imap_collect(NetServer *s, char *err, size_t err_size)
     size_t olen;
     const uint8_t *o = imap_peer_output(&s->imap, &olen);
     if (olen > 0 && out_append(s, (const char *)o, olen) < 0)
-        return fail(err, err_size, "mail server: out of memory");
+        return hs_errorf(err, err_size, "mail server: out of memory");
     imap_peer_take(&s->imap, olen);
     return 0;
 }
@@ -129,7 +124,7 @@ static int app_input(NetServer *s, const uint8_t *data, size_t n, char *err,
 {
     if (s->proto == NET_SERVER_HTTP)
         return http_input(s, data, n) < 0
-                   ? fail(err, err_size, "web server: out of memory")
+                   ? hs_errorf(err, err_size, "web server: out of memory")
                    : 0;
     if (imap_peer_input(&s->imap, data, n, err, err_size) < 0)
         return -1;

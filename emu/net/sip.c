@@ -3,28 +3,15 @@
  */
 #include "net/sip.h"
 
-#include <ctype.h>
 #include <stdarg.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "sim/error.h"
 
 enum { BRANCH_INVITE, BRANCH_ACK, BRANCH_BYE };
-
-static int fail(char *err, size_t err_size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t err_size, const char *fmt, ...)
-{
-    if (err != NULL && err_size > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, err_size, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 /* Text appended into a fixed buffer; overflow is remembered, not fatal
  * until the end. */
@@ -76,17 +63,17 @@ static int party_init(SipParty *p, const SipPartyConfig *pc, const char *role,
 {
     if (pc->user == NULL || pc->user[0] == '\0' ||
         strlen(pc->user) >= sizeof p->user || !uri_chars_ok(pc->user))
-        return fail(err, err_size, "SIP %s user is empty, too long or invalid",
-                    role);
+        return hs_errorf(err, err_size,
+                         "SIP %s user is empty, too long or invalid", role);
     if (pc->domain == NULL || pc->domain[0] == '\0' ||
         strlen(pc->domain) >= sizeof p->domain || !uri_chars_ok(pc->domain))
-        return fail(err, err_size,
-                    "SIP %s domain is empty, too long or invalid", role);
+        return hs_errorf(err, err_size,
+                         "SIP %s domain is empty, too long or invalid", role);
     if (pc->rtp.port % 2 != 0 || pc->rtp.port == 0)
-        return fail(err, err_size, "SIP %s RTP port %u is not even", role,
-                    pc->rtp.port);
+        return hs_errorf(err, err_size, "SIP %s RTP port %u is not even", role,
+                         pc->rtp.port);
     if (pc->sip.port == 0)
-        return fail(err, err_size, "SIP %s signalling port is 0", role);
+        return hs_errorf(err, err_size, "SIP %s signalling port is 0", role);
     strcpy(p->user, pc->user);
     strcpy(p->domain, pc->domain);
     p->sip = pc->sip;
@@ -220,15 +207,16 @@ int sip_build(SipCall *c, SipMsg msg, SipSide from, char *buf, size_t cap,
         "ACK",    "BYE",        "200 OK (BYE)",
     };
     if ((unsigned)msg >= SIP_MSG_COUNT)
-        return fail(err, err_size, "unknown SIP message %d", (int)msg);
+        return hs_errorf(err, err_size, "unknown SIP message %d", (int)msg);
     if (from != SIP_CALLER && from != SIP_CALLEE)
-        return fail(err, err_size, "invalid SIP side %d", (int)from);
+        return hs_errorf(err, err_size, "invalid SIP side %d", (int)from);
     if (!in_order(c, msg))
-        return fail(err, err_size, "SIP %s is out of order for this call",
-                    names[msg]);
+        return hs_errorf(err, err_size, "SIP %s is out of order for this call",
+                         names[msg]);
     if (msg != SIP_BYE && from != sip_sender(c, msg))
-        return fail(err, err_size, "SIP %s is sent by the %s", names[msg],
-                    sip_sender(c, msg) == SIP_CALLER ? "caller" : "callee");
+        return hs_errorf(err, err_size, "SIP %s is sent by the %s", names[msg],
+                         sip_sender(c, msg) == SIP_CALLER ? "caller"
+                                                          : "callee");
     const SipParty *caller = &c->party[SIP_CALLER];
     const SipParty *callee = &c->party[SIP_CALLEE];
 
@@ -240,7 +228,7 @@ int sip_build(SipCall *c, SipMsg msg, SipSide from, char *buf, size_t cap,
     else if (msg == SIP_200_INVITE)
         put_sdp(&b, callee, false, false);
     if (b.overflow)
-        return fail(err, err_size, "SIP SDP body does not fit");
+        return hs_errorf(err, err_size, "SIP SDP body does not fit");
 
     Text t = {buf, cap, 0, false};
     SipSide bye_from = msg == SIP_BYE ? from : c->bye_from;
@@ -316,8 +304,9 @@ int sip_build(SipCall *c, SipMsg msg, SipSide from, char *buf, size_t cap,
         }
     }
     if (t.overflow)
-        return fail(err, err_size, "SIP %s does not fit the %zu-byte buffer",
-                    names[msg], cap);
+        return hs_errorf(err, err_size,
+                         "SIP %s does not fit the %zu-byte buffer", names[msg],
+                         cap);
     c->sent[msg] = true;
     if (msg == SIP_BYE)
         c->bye_from = from;
@@ -337,11 +326,12 @@ int sip_build_message(const SipMessageConfig *cfg, SimRng *rng, char *buf,
     if (!party_name_ok(cfg->from_user, 32) ||
         !party_name_ok(cfg->from_domain, 64) ||
         !party_name_ok(cfg->to_user, 32) || !party_name_ok(cfg->to_domain, 64))
-        return fail(err, err_size,
-                    "SIP MESSAGE user or domain is empty, too long or invalid");
+        return hs_errorf(
+            err, err_size,
+            "SIP MESSAGE user or domain is empty, too long or invalid");
     if (!cfg->content_type || !*cfg->content_type ||
         strchr(cfg->content_type, '\r') || strchr(cfg->content_type, '\n'))
-        return fail(err, err_size, "SIP MESSAGE needs a content type");
+        return hs_errorf(err, err_size, "SIP MESSAGE needs a content type");
     char tag[9], id[17], branch[13], from[16], to[16];
     hex_id(rng, tag, 8);
     hex_id(rng, id, 16);
@@ -365,8 +355,8 @@ int sip_build_message(const SipMessageConfig *cfg, SimRng *rng, char *buf,
     if (!t.overflow && cfg->body_len > cap - t.len)
         t.overflow = true;
     if (t.overflow)
-        return fail(err, err_size,
-                    "SIP MESSAGE does not fit the %zu-byte buffer", cap);
+        return hs_errorf(err, err_size,
+                         "SIP MESSAGE does not fit the %zu-byte buffer", cap);
     if (cfg->body_len)
         memcpy(t.buf + t.len, cfg->body, cfg->body_len);
     return (int)(t.len + cfg->body_len);
@@ -416,21 +406,21 @@ int sip_parse(const char *text, size_t len, SipView *v, char *err,
     const char *end = text + len;
     const char *eol = find_crlf(text, end);
     if (eol == NULL)
-        return fail(err, err_size, "SIP: no start line");
+        return hs_errorf(err, err_size, "SIP: no start line");
     size_t sl = (size_t)(eol - text);
     if (sl > 12 && strncmp(text, "SIP/2.0 ", 8) == 0) {
         if (!isdigit((unsigned char)text[8]) ||
             !isdigit((unsigned char)text[9]) ||
             !isdigit((unsigned char)text[10]) || text[11] != ' ')
-            return fail(err, err_size, "SIP: bad status line");
+            return hs_errorf(err, err_size, "SIP: bad status line");
         v->status =
             (text[8] - '0') * 100 + (text[9] - '0') * 10 + (text[10] - '0');
     } else {
         const char *sp = memchr(text, ' ', sl);
         if (sp == NULL || sp == text || (size_t)(sp - text) >= sizeof v->method)
-            return fail(err, err_size, "SIP: bad request line");
+            return hs_errorf(err, err_size, "SIP: bad request line");
         if (sl < 8 || strncmp(eol - 8, " SIP/2.0", 8) != 0)
-            return fail(err, err_size, "SIP: request line lacks SIP/2.0");
+            return hs_errorf(err, err_size, "SIP: request line lacks SIP/2.0");
         memcpy(v->method, text, (size_t)(sp - text));
         v->method[sp - text] = '\0';
     }
@@ -439,11 +429,11 @@ int sip_parse(const char *text, size_t len, SipView *v, char *err,
     for (;;) {
         const char *e = find_crlf(p, end);
         if (e == NULL)
-            return fail(err, err_size, "SIP: header block not terminated");
+            return hs_errorf(err, err_size, "SIP: header block not terminated");
         if (e == p)
             break; /* the empty line */
         if (memchr(p, ':', (size_t)(e - p)) == NULL)
-            return fail(err, err_size, "SIP: header line without a colon");
+            return hs_errorf(err, err_size, "SIP: header line without a colon");
         p = e + 2;
     }
     v->headers_len = (size_t)(p - v->headers);
@@ -451,13 +441,13 @@ int sip_parse(const char *text, size_t len, SipView *v, char *err,
     v->body_len = (size_t)(end - v->body);
     char cl[16];
     if (sip_header(v, "Content-Length", cl, sizeof cl) < 0)
-        return fail(err, err_size, "SIP: no Content-Length");
+        return hs_errorf(err, err_size, "SIP: no Content-Length");
     char *stop;
     unsigned long n = strtoul(cl, &stop, 10);
     if (*stop != '\0' || stop == cl || n != v->body_len)
-        return fail(err, err_size,
-                    "SIP: Content-Length %s but the body has %zu bytes", cl,
-                    v->body_len);
+        return hs_errorf(err, err_size,
+                         "SIP: Content-Length %s but the body has %zu bytes",
+                         cl, v->body_len);
     return 0;
 }
 

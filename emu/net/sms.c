@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include "sim/error.h"
 
 #define RP_DATA_N_TO_MS 0x01 /* TS 24.011 8.2.2 */
 #define TP_DELIVER_MMS 0x04  /* TP-MTI 00, TP-MMS set: no more messages */
@@ -117,19 +118,14 @@ static void out_scts(Out *o, hs_time at)
     out_byte(o, 0);
 }
 
-static int fail(char *err, size_t err_size, const char *what)
-{
-    snprintf(err, err_size, "sms: %s", what);
-    return -1;
-}
-
 int sms_rp_data(const SmsDeliver *d, uint8_t *buf, size_t cap, char *err,
                 size_t err_size)
 {
     if (!number_ok(d->smsc) || !number_ok(d->originator))
-        return fail(err, err_size, "a number is not '+' and 1-20 digits");
+        return hs_errorf(err, err_size,
+                         "sms: a number is not '+' and 1-20 digits");
     if (d->ud_len == 0 || d->ud_len > SMS_MAX_UD || !d->ud)
-        return fail(err, err_size, "user data must be 1-140 octets");
+        return hs_errorf(err, err_size, "sms: user data must be 1-140 octets");
     uint8_t tpdu[64 + SMS_MAX_UD];
     Out t = {tpdu, sizeof tpdu, 0, false};
     out_byte(&t, TP_DELIVER_MMS);
@@ -149,6 +145,6 @@ int sms_rp_data(const SmsDeliver *d, uint8_t *buf, size_t cap, char *err,
     for (size_t i = 0; i < t.len; i++)
         out_byte(&o, tpdu[i]);
     if (o.overflow)
-        return fail(err, err_size, "RP-DATA does not fit");
+        return hs_errorf(err, err_size, "sms: RP-DATA does not fit");
     return (int)o.len;
 }
