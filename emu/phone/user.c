@@ -1,0 +1,82 @@
+/*
+ * user.c - the simulated user of a call: the answer tap after a
+ * user.answer_delay sample, the ring timeout, and the call policy that
+ * decides whether a ringing domain is brought to the front (modem.h).
+ */
+#include "phone/modem_int.h"
+
+#include "phone/display.h"
+
+void modem_tap(Modem *mo, uint32_t call)
+{
+    machine_inject(mo->m, mo->call.domain, HS_EV_CALL, call, PHONE_IO_ADDR);
+}
+
+void modem_tap_fire(Sim *sim, void *ctx, hs_time now)
+{
+    (void)sim;
+    Modem *mo = ctx;
+    if (!mo->call.on || mo->call.answered)
+        return;
+    mo->call.answered = true;
+    mo->call.answered_at = now;
+    mo->stats.answers++;
+    modem_tap(mo, HS_CALL_PHONE_ANSWER);
+}
+
+void modem_timeout_fire(Sim *sim, void *ctx, hs_time now)
+{
+    (void)sim;
+    (void)now;
+    Modem *mo = ctx;
+    if (!mo->call.on || mo->call.answered)
+        return;
+    sim_cancel(mo->sim, &mo->tap_ev);
+    mo->stats.timeouts++;
+    modem_tap(mo, HS_CALL_PHONE_HANGUP);
+}
+
+static void policy_fire(Sim *sim, void *ctx, hs_time now)
+{
+    (void)sim;
+    Modem *mo = ctx;
+    const Scenario *sc = mo->env->sc;
+    if (!mo->call.on || mo->call.answered)
+        return;
+    /* The ringing call is shown to the user: the phone domain's ui draws
+     * the call card and its frame takes the approach's display path
+     * (call.notify: RING taken -> the card on the panel). A rejected call
+     * is never shown; a phone without a screen in use shows nothing. */
+    void *disp =
+        mo->env->part ? mo->env->part(mo->env->part_ctx, "display") : NULL;
+    if (disp && sc->call_policy != SCENARIO_CALL_REJECT &&
+        scenario_domain_app(sc, mo->call.domain, SCENARIO_APP_UI)) {
+        /* fails only for a domain without ui, excluded above */
+        char err[256];
+        if (phone_display_notify(disp, mo->call.domain, "call.notify", now, err,
+                                 sizeof err) < 0)
+            mo->stats.notify_failed++;
+    }
+    bool front = machine_foreground(mo->m) == mo->call.domain;
+    if (sc->call_policy == SCENARIO_CALL_SWITCH_AND_ANSWER && !front) {
+        machine_set_foreground(mo->m, mo->call.domain);
+        mo->stats.switches++;
+        front = true;
+    }
+    if (sc->call_policy == SCENARIO_CALL_REJECT || !front)
+        return; /* rejected by the app, or ringing in the background */
+    hs_time delay = modem_dist_sample(&sc->user.answer_delay, mo->answer_rng);
+    sim_schedule_at(mo->sim, &mo->tap_ev, now + delay);
+}
+
+void modem_ring_seen(Modem *mo, hs_time when)
+{
+    if (!mo->call.on || mo->call.rang)
+        return;
+    mo->call.rang = true;
+    mo->stats.rings++;
+    modem_latency(mo, "call.ring", when - mo->call.invite_at);
+    hs_time now = sim_now(mo->sim);
+    sim_call_at(mo->sim, when > now ? when : now, "modem.policy", policy_fire,
+                mo, 0);
+}
