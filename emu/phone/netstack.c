@@ -2,157 +2,29 @@
  * netstack.c - the domains' kernels' TCP, the socket device, the peers'
  * links and the mail-sync / download actions (netstack.h).
  */
-#include "phone/netstack.h"
+#include "phone/netstack_int.h"
 
 #include <math.h>
-#include <stddef.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "abi/crypto.h"
-#include "abi/mail.h"
-#include "abi/netget.h"
-#include "guest/lib/chacha20poly1305.h"
-#include "net/ip.h"
-#include "net/netpeer.h"
-#include "sim/error.h"
+/* ---- packets in flight ------------------------------------------------- */
 
-#define NS_PKT_SLOTS 1024 /* packets in flight over all connections */
-#define NS_PKT_BYTES 1600
-#define NS_SEND_MAX 65536 /* one SEND command, bytes */
-#define NS_MSS 1400       /* estimate: a 1500-byte MTU less headers, a margin */
-#define NS_WINDOW 65535   /* unscaled receive window (ip.h) */
-#define NS_PASSWORD "handset"
-
-/* The VPN tunnel's wire format: WireGuard's transport data message
- * (wireguard.com/protocol: type 4, receiver index, 64-bit counter, the
- * sealed packet, a 16-byte Poly1305 tag) in UDP to the gateway's port. */
-#define NS_TUN_PORT 51820  /* WireGuard's default listen port */
-#define NS_TUN_LOCAL 39000 /* + domain: the phone's end; below the TCP */
-#define NS_TUN_HDR 16      /* type, receiver, counter */
-#define NS_TUN_TAG 16      /* Poly1305 */
-#define NS_TUN_TYPE_DATA 4 /* WireGuard's transport data type */
-#define NS_TUN_QUEUE 256   /* packets waiting for the VPN app, per domain */
-#define NS_TUN_APP "crypto app" /* the path's name of the domain's VPN app */
-
-/* Where a packet in flight is going. */
-typedef enum NsLeg {
-    NS_LEG_TX,     /* out of the kernel path, to the bearer */
-    NS_LEG_SERVER, /* through the core network, to the server */
-    NS_LEG_CELL,   /* from the server, to the phone's cell */
-    NS_LEG_KERNEL, /* up the kernel path, to the domain's TCP */
-    NS_LEG_TUN,    /* up the kernel path, to the domain's VPN app */
-} NsLeg;
-
-typedef struct NsSock NsSock;
-
-typedef struct NsPkt {
-    NetStack *ns;
-    NsSock *sock; /* its socket (NULL for NS_LEG_TUN: sealed, unknown) */
-    int domain;   /* NS_LEG_TUN: the tunnel's domain */
-    bool tunnel;  /* a tunnel packet (not a kernel segment) */
-    uint64_t gen; /* the socket's connection it belongs to */
-    NsLeg leg;    /* where it goes next */
-    bool used;    /* in flight */
-    uint32_t len; /* bytes */
-    uint8_t data[NS_PKT_BYTES];
-} NsPkt;
-
-struct NsSock {
-    NetStack *ns;
-    int domain, index;          /* owner and socket number */
-    uint32_t peer_reg, len_reg; /* HS_SOCK_PEER, HS_SOCK_LEN */
-    uint64_t addr_reg;          /* HS_SOCK_ADDR */
-    int32_t result;             /* HS_SOCK_RESULT */
-    uint32_t state;             /* HS_SOCK_ST_* */
-    uint64_t gen;               /* connection number (stale packets) */
-    bool live;                  /* flow and server valid */
-    int peer;                   /* scenario peer index */
-    IpTcpFlow flow;             /* client and server state */
-    NetServer srv;              /* the peer's end */
-    uint8_t *rx;                /* bytes for the guest */
-    size_t rx_len, rx_off, rx_cap;
-    unsigned unacked;             /* data segments not yet ACKed */
-    hs_time tx_last, kernel_last; /* order on the kernel path */
-    hs_time up_free, down_free;   /* the peer's links busy until */
-    hs_time one_way;              /* half the drawn round trip */
-    double up_bps, down_bps;      /* drawn rates, bit/s */
-};
-
-/* A packet waiting for, or in, the domain's VPN app. */
-typedef struct NsTunJob {
-    NsSock *sock;            /* seal: the segment's socket; open: NULL */
-    uint64_t gen;            /* seal: its connection */
-    bool seal;               /* seal (to the tunnel) or open (from it) */
-    uint64_t counter;        /* the nonce's counter */
-    uint32_t len;            /* bytes of data: plaintext or ciphertext */
-    uint8_t tag[NS_TUN_TAG]; /* open: the tag to check */
-    uint8_t data[NS_PKT_BYTES];
-} NsTunJob;
-
-/* A domain's VPN tunnel: its app's keys and the packets on the tun. */
-typedef struct NsTun {
-    bool on;              /* the domain's packets go through the tunnel */
-    bool vm;              /* sealed by the crypto VM, not the domain's app */
-    uint8_t key_up[32];   /* phone -> gateway */
-    uint8_t key_down[32]; /* gateway -> phone */
-    uint64_t ctr_up;      /* next counter the app seals with */
-    uint64_t ctr_down;    /* next counter the gateway seals with */
-    NsTunJob *q;          /* FIFO of NS_TUN_QUEUE; q[head] is in the app */
-    size_t head, n;       /* its first entry and length */
-    bool busy;            /* q[head] is with the app */
-    uint16_t ip_id;       /* the phone's outer IPv4 identification */
-    hs_time kernel_last;  /* order on the way up to the app */
-} NsTun;
-
-/* One domain's in-flight app work. */
-typedef struct NsDomain {
-    bool syncing, getting;             /* a sync / download is under way */
-    hs_time sync_at, get_at;           /* when it started */
-    uint64_t get_bytes;                /* its size */
-    const ScenarioApp *mail;           /* the domain's mail app, or NULL */
-    uint64_t mail_seed;                /* its mailbox's content seed */
-    uint32_t sizes[IMAP_MAX_MESSAGES]; /* its message sizes */
-    SimEvent sync_timer;               /* the app's own periodic sync */
-    uint32_t events;                   /* HS_SOCK_EVENTS */
-    NsTun tun;                         /* its VPN, when it runs one */
-    NsSock sock[HS_SOCK_MAX];
-} NsDomain;
-
-struct NetStack {
-    Device dev; /* the socket device: must stay first */
-    RunEnv env;
-    Sim *sim;
-    GuestDma dma;
-    NetStackLinks links;
-    size_t n_domains;
-    NsDomain dom[MACHINE_MAX_DOMAINS];
-    uint16_t next_port; /* next local TCP port */
-    SimRng *tcp_rng;    /* initial sequence numbers */
-    NsPkt pkt[NS_PKT_SLOTS];
-    NetStackCaptureFunc capture;
-    void *capture_ctx;
-    NetStackGetFunc get_hook;
-    void *get_ctx;
-    NetStackStats st;
-};
+static void on_pkt(Sim *sim, void *ctx, hs_time now);
 
 /* ---- small helpers ----------------------------------------------------- */
 
-static void note_error(NetStack *ns, const char *what, const char *why)
+void netstack_note_error(NetStack *ns, const char *what, const char *why)
 {
     ns->st.errors++;
     snprintf(ns->st.last_error, sizeof ns->st.last_error, "%s: %s", what, why);
 }
 
-static hs_time later(hs_time a, hs_time b)
+hs_time netstack_later(hs_time a, hs_time b)
 {
     return a > b ? a : b;
 }
 
 /* Time to put len bytes on a link of bps bit/s. */
-static hs_time serialise(size_t len, double bps)
+hs_time netstack_serialise(size_t len, double bps)
 {
     return (hs_time)((double)len * 8.0 * (double)HS_S / bps);
 }
@@ -213,23 +85,20 @@ static void sock_event(NsSock *s)
         machine_raise_irq(ns->env.m, s->domain, 1u << HS_IRQ_SOCK);
 }
 
-static void sock_fail(NsSock *s)
+void netstack_sock_fail(NsSock *s)
 {
     s->state = HS_SOCK_ST_FAILED;
     sock_event(s);
 }
 
-/* ---- packets in flight ------------------------------------------------- */
-
-static void on_pkt(Sim *sim, void *ctx, hs_time now);
-
 /* Puts a packet in flight for socket s (or, with s NULL, the tunnel of
  * domain) on leg, arriving at when. */
-static int pkt_send(NetStack *ns, NsSock *s, int domain, NsLeg leg, bool tunnel,
-                    const uint8_t *data, size_t len, hs_time when)
+int netstack_pkt_send(NetStack *ns, NsSock *s, int domain, NsLeg leg,
+                      bool tunnel, const uint8_t *data, size_t len,
+                      hs_time when)
 {
     if (len > NS_PKT_BYTES) {
-        note_error(ns, "packet", "longer than a slot");
+        netstack_note_error(ns, "packet", "longer than a slot");
         return -1;
     }
     for (size_t i = 0; i < NS_PKT_SLOTS; i++) {
@@ -245,17 +114,17 @@ static int pkt_send(NetStack *ns, NsSock *s, int domain, NsLeg leg, bool tunnel,
         p->leg = leg;
         p->len = (uint32_t)len;
         memcpy(p->data, data, len);
-        return sim_call_at(ns->sim, later(when, sim_now(ns->sim)), "net-pkt",
-                           on_pkt, p, 0);
+        return sim_call_at(ns->sim, netstack_later(when, sim_now(ns->sim)),
+                           "net-pkt", on_pkt, p, 0);
     }
-    note_error(ns, "packet", "every in-flight slot is taken");
+    netstack_note_error(ns, "packet", "every in-flight slot is taken");
     return -1;
 }
 
-static int pkt_schedule(NsSock *s, NsLeg leg, const uint8_t *data, size_t len,
-                        hs_time when)
+int netstack_pkt_schedule(NsSock *s, NsLeg leg, const uint8_t *data, size_t len,
+                          hs_time when)
 {
-    return pkt_send(s->ns, s, s->domain, leg, false, data, len, when);
+    return netstack_pkt_send(s->ns, s, s->domain, leg, false, data, len, when);
 }
 
 /* The flow label of a packet leaving domain along hops, and whether the
@@ -298,26 +167,25 @@ static bool label_and_check(NetStack *ns, int domain, const char *sealer,
 /* A packet leaves the domain's kernel (a segment, or a tunnel packet:
  * sealed by the domain's app `sealer`, or with sealer NULL by the crypto
  * VM on the path): down the approach's path, then to the bearer. */
-static int path_out(NsSock *s, const char *sealer, bool tunnel,
-                    const uint8_t *pkt, size_t len, hs_time at)
+int netstack_path_out(NsSock *s, const char *sealer, bool tunnel,
+                      const uint8_t *pkt, size_t len, hs_time at)
 {
     NetStack *ns = s->ns;
     VirtHop hops[VIRT_MAX_HOPS];
     size_t n_hops = 0;
-    hs_time t0 = later(s->tx_last, later(at, sim_now(ns->sim)));
+    hs_time t0 =
+        netstack_later(s->tx_last, netstack_later(at, sim_now(ns->sim)));
     hs_time cost =
         machine_io(ns->env.m, s->domain, VIRT_IO_NET, len, hops, &n_hops);
     if (!label_and_check(ns, s->domain, sealer, hops, n_hops, len, t0)) {
         ns->st.blocked++;
-        sock_fail(s);
+        netstack_sock_fail(s);
         return -1;
     }
     s->tx_last = t0 + cost;
-    return pkt_send(ns, s, s->domain, NS_LEG_TX, tunnel, pkt, len, s->tx_last);
+    return netstack_pkt_send(ns, s, s->domain, NS_LEG_TX, tunnel, pkt, len,
+                             s->tx_last);
 }
-
-static int tun_seal_submit(NsSock *s, const uint8_t *pkt, size_t len);
-static int tun_vm_seal(NsSock *s, const uint8_t *pkt, size_t len);
 
 /* A segment the domain's kernel sends: to the crypto VM's tunnel or the
  * VPN app's tun when the domain has one, else straight out. */
@@ -327,8 +195,9 @@ static int kernel_out(void *ctx, IpTcpSide from, const uint8_t *pkt, size_t len)
     (void)from;
     const NsTun *t = &s->ns->dom[s->domain].tun;
     if (t->on)
-        return t->vm ? tun_vm_seal(s, pkt, len) : tun_seal_submit(s, pkt, len);
-    return path_out(s, NULL, false, pkt, len, 0);
+        return t->vm ? netstack_tun_vm_seal(s, pkt, len)
+                     : netstack_tun_seal_submit(s, pkt, len);
+    return netstack_path_out(s, NULL, false, pkt, len, 0);
 }
 
 static int kernel_control(NsSock *s, uint8_t flags)
@@ -338,14 +207,11 @@ static int kernel_control(NsSock *s, uint8_t flags)
     int n = ip_tcp_control(&s->flow, IP_TCP_CLIENT, flags, buf, sizeof buf, err,
                            sizeof err);
     if (n < 0) {
-        note_error(s->ns, "client control", err);
+        netstack_note_error(s->ns, "client control", err);
         return -1;
     }
     return kernel_out(s, IP_TCP_CLIENT, buf, (size_t)n);
 }
-
-static int gateway_seal(NsSock *s, const uint8_t *pkt, size_t len, uint8_t *out,
-                        size_t cap);
 
 /* The server sends a segment: through the domain's VPN gateway if it has
  * one, its downlink, then half the round trip. */
@@ -355,15 +221,16 @@ static int server_out(void *ctx, IpTcpSide from, const uint8_t *pkt, size_t len)
     (void)from;
     uint8_t sealed[NS_PKT_BYTES];
     if (s->ns->dom[s->domain].tun.on) {
-        int n = gateway_seal(s, pkt, len, sealed, sizeof sealed);
+        int n = netstack_gateway_seal(s, pkt, len, sealed, sizeof sealed);
         if (n < 0)
             return -1;
         pkt = sealed;
         len = (size_t)n;
     }
-    s->down_free =
-        later(s->down_free, sim_now(s->ns->sim)) + serialise(len, s->down_bps);
-    return pkt_schedule(s, NS_LEG_CELL, pkt, len, s->down_free + s->one_way);
+    s->down_free = netstack_later(s->down_free, sim_now(s->ns->sim)) +
+                   netstack_serialise(len, s->down_bps);
+    return netstack_pkt_schedule(s, NS_LEG_CELL, pkt, len,
+                                 s->down_free + s->one_way);
 }
 
 static void rx_append(NsSock *s, const uint8_t *data, size_t n)
@@ -376,7 +243,7 @@ static void rx_append(NsSock *s, const uint8_t *data, size_t n)
             cap *= 2;
         uint8_t *p = realloc(s->rx, cap);
         if (!p) {
-            note_error(s->ns, "socket", "out of memory");
+            netstack_note_error(s->ns, "socket", "out of memory");
             return;
         }
         s->rx = p;
@@ -397,7 +264,7 @@ static void kernel_in(NsSock *s, const uint8_t *pkt, size_t len, hs_time now)
     if (ip_tcp_receive(&s->flow, IP_TCP_CLIENT, pkt, len, &data, &n, err,
                        sizeof err) < 0 ||
         ip_parse(pkt, len, &v, err, sizeof err) < 0) {
-        note_error(ns, "client receive", err);
+        netstack_note_error(ns, "client receive", err);
         return;
     }
     ns->st.packets_in++;
@@ -433,10 +300,8 @@ static void server_in(NsSock *s, const uint8_t *pkt, size_t len)
     char err[160];
     if (netpeer_segment(&s->srv, &s->flow, pkt, len, server_out, s, err,
                         sizeof err) < 0)
-        note_error(s->ns, "server", err);
+        netstack_note_error(s->ns, "server", err);
 }
-
-static void tun_in(NetStack *ns, int domain, const uint8_t *pkt, size_t len);
 
 static void on_pkt(Sim *sim, void *ctx, hs_time now)
 {
@@ -446,7 +311,7 @@ static void on_pkt(Sim *sim, void *ctx, hs_time now)
     (void)sim;
     p->used = false;
     if (p->leg == NS_LEG_TUN) {
-        tun_in(ns, p->domain, p->data, p->len);
+        netstack_tun_in(ns, p->domain, p->data, p->len);
         return;
     }
     if (p->gen != s->gen || !s->live) {
@@ -485,7 +350,7 @@ static void on_pkt(Sim *sim, void *ctx, hs_time now)
 
 /* ---- the links to and from the bearer ---------------------------------- */
 
-static NsSock *sock_by_port(NetStack *ns, uint16_t local)
+NsSock *netstack_sock_by_port(NetStack *ns, uint16_t local)
 {
     for (size_t d = 0; d < ns->n_domains; d++)
         for (int i = 0; i < HS_SOCK_MAX; i++) {
@@ -496,11 +361,6 @@ static NsSock *sock_by_port(NetStack *ns, uint16_t local)
     return NULL;
 }
 
-static void tun_rx(NetStack *ns, const uint8_t *pkt, size_t len,
-                   const IpPacketView *v, hs_time when);
-static bool gateway_uplink(NetStack *ns, size_t len, const IpPacketView *v,
-                           hs_time through);
-
 void netstack_rx(NetStack *ns, const uint8_t *pkt, size_t len, hs_time when)
 {
     IpPacketView v;
@@ -510,22 +370,22 @@ void netstack_rx(NetStack *ns, const uint8_t *pkt, size_t len, hs_time when)
         return;
     }
     if (v.protocol == IP_PROTO_UDP && v.src_port == NS_TUN_PORT) {
-        tun_rx(ns, pkt, len, &v, when);
+        netstack_tun_rx(ns, pkt, len, &v, when);
         return;
     }
     if (v.protocol != IP_PROTO_TCP) {
         ns->st.dropped++;
         return;
     }
-    NsSock *s = sock_by_port(ns, v.dst_port);
+    NsSock *s = netstack_sock_by_port(ns, v.dst_port);
     if (!s || v.src != s->flow.cfg.server.addr) {
         ns->st.dropped++;
         return;
     }
     hs_time cost =
         machine_io(ns->env.m, s->domain, VIRT_IO_NET, len, NULL, NULL);
-    s->kernel_last = later(s->kernel_last, when + cost);
-    pkt_schedule(s, NS_LEG_KERNEL, pkt, len, s->kernel_last);
+    s->kernel_last = netstack_later(s->kernel_last, when + cost);
+    netstack_pkt_schedule(s, NS_LEG_KERNEL, pkt, len, s->kernel_last);
 }
 
 bool netstack_uplink(NetStack *ns, const uint8_t *pkt, size_t len, hs_time sent,
@@ -537,414 +397,17 @@ bool netstack_uplink(NetStack *ns, const uint8_t *pkt, size_t len, hs_time sent,
     if (ip_parse(pkt, len, &v, err, sizeof err) < 0)
         return false;
     if (v.protocol == IP_PROTO_UDP && v.dst_port == NS_TUN_PORT)
-        return gateway_uplink(ns, len, &v, through);
+        return netstack_gateway_uplink(ns, len, &v, through);
     if (v.protocol != IP_PROTO_TCP)
         return false;
-    NsSock *s = sock_by_port(ns, v.src_port);
+    NsSock *s = netstack_sock_by_port(ns, v.src_port);
     if (!s || v.dst != s->flow.cfg.server.addr ||
         v.dst_port != s->flow.cfg.server.port)
         return false;
-    s->up_free = later(s->up_free, through) + serialise(len, s->up_bps);
-    pkt_schedule(s, NS_LEG_SERVER, pkt, len, s->up_free + s->one_way);
+    s->up_free = netstack_later(s->up_free, through) +
+                 netstack_serialise(len, s->up_bps);
+    netstack_pkt_schedule(s, NS_LEG_SERVER, pkt, len, s->up_free + s->one_way);
     return true;
-}
-
-/* ---- the domains' VPN tunnels ------------------------------------------ */
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put_le64(uint8_t *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get_le64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = v << 8 | p[i];
-    return v;
-}
-
-/* WireGuard's nonce: 32 zero bits, then the counter, little-endian. */
-static void tun_nonce(uint64_t counter, uint8_t nonce[12])
-{
-    memset(nonce, 0, 12);
-    put_le64(nonce + 4, counter);
-}
-
-/* Builds a tunnel packet: the UDP datagram src -> dst carrying the
- * header, the sealed bytes and the tag. Returns its length or -1. */
-static int tun_packet(NetStack *ns, IpEndpoint src, IpEndpoint dst, int domain,
-                      uint16_t id, uint64_t counter, const uint8_t *sealed,
-                      size_t len, const uint8_t tag[NS_TUN_TAG], uint8_t *out,
-                      size_t cap)
-{
-    uint8_t payload[NS_TUN_HDR + NS_PKT_BYTES + NS_TUN_TAG];
-    char err[160];
-    if (len > NS_PKT_BYTES) {
-        note_error(ns, "tunnel", "packet longer than a slot");
-        return -1;
-    }
-    put_le32(payload, NS_TUN_TYPE_DATA);
-    put_le32(payload + 4, (uint32_t)domain); /* the receiver's index */
-    put_le64(payload + 8, counter);
-    memcpy(payload + NS_TUN_HDR, sealed, len);
-    memcpy(payload + NS_TUN_HDR + len, tag, NS_TUN_TAG);
-    int n = ip_build_udp(out, cap, src, dst, id, IP_DSCP_DEFAULT, payload,
-                         NS_TUN_HDR + len + NS_TUN_TAG, err, sizeof err);
-    if (n < 0)
-        note_error(ns, "tunnel", err);
-    return n;
-}
-
-/* The sealed bytes of a tunnel packet's UDP payload, or false for one
- * that is not a data message of domain's tunnel. */
-static bool tun_view(const IpPacketView *v, const uint8_t **sealed, size_t *len,
-                     uint64_t *counter, const uint8_t **tag)
-{
-    const uint8_t *p = v->payload;
-    if (v->payload_bytes < NS_TUN_HDR + NS_TUN_TAG ||
-        p[0] != NS_TUN_TYPE_DATA || p[1] || p[2] || p[3])
-        return false;
-    *counter = get_le64(p + 8);
-    *sealed = p + NS_TUN_HDR;
-    *len = v->payload_bytes - NS_TUN_HDR - NS_TUN_TAG;
-    *tag = *sealed + *len;
-    return true;
-}
-
-static int tun_domain(const NetStack *ns, uint16_t local_port)
-{
-    int d = (int)local_port - NS_TUN_LOCAL;
-    if (d < 0 || (size_t)d >= ns->n_domains || !ns->dom[d].tun.on)
-        return -1;
-    return d;
-}
-
-static void tun_next(NetStack *ns, int domain);
-
-static NsTunJob *tun_push(NetStack *ns, int domain)
-{
-    NsTun *t = &ns->dom[domain].tun;
-    if (t->n == NS_TUN_QUEUE) {
-        note_error(ns, "tunnel", "the VPN app's queue is full");
-        return NULL;
-    }
-    NsTunJob *j = &t->q[(t->head + t->n) % NS_TUN_QUEUE];
-    t->n++;
-    return j;
-}
-
-/* The kernel routes a segment of s to the domain's VPN app. */
-static int tun_seal_submit(NsSock *s, const uint8_t *pkt, size_t len)
-{
-    NetStack *ns = s->ns;
-    NsTun *t = &ns->dom[s->domain].tun;
-    NsTunJob *j = tun_push(ns, s->domain);
-    if (!j)
-        return -1;
-    j->sock = s;
-    j->gen = s->gen;
-    j->seal = true;
-    j->counter = t->ctr_up++;
-    j->len = (uint32_t)len;
-    memcpy(j->data, pkt, len);
-    tun_next(ns, s->domain);
-    return 0;
-}
-
-/* The kernel's segment as it enters the tunnel: counted and captured
- * in its plain form, as the domain's kernel sent it. */
-static void tun_inner_out(NetStack *ns, int domain, const uint8_t *pkt,
-                          size_t len, hs_time when)
-{
-    ns->st.packets_out++;
-    ns->st.bytes_out += len;
-    if (ns->capture)
-        ns->capture(ns->capture_ctx, domain, true, pkt, len, when);
-}
-
-/* The crypto VM on the domain's path seals the kernel's segment as it
- * passes: host code standing for the VM (the guest's AEAD, its host
- * build), done at once; machine_io's crypto VM hop prices its cycles,
- * time and energy. The tunnel packet then takes the path like any. */
-static int tun_vm_seal(NsSock *s, const uint8_t *pkt, size_t len)
-{
-    NetStack *ns = s->ns;
-    NsTun *t = &ns->dom[s->domain].tun;
-    uint8_t sealed[NS_PKT_BYTES], tag[NS_TUN_TAG], nonce[12];
-    uint8_t out[NS_PKT_BYTES];
-    if (len > NS_PKT_BYTES) {
-        note_error(ns, "tunnel", "segment longer than a slot");
-        return -1;
-    }
-    uint64_t counter = t->ctr_up++;
-    tun_nonce(counter, nonce);
-    aead_seal(t->key_up, nonce, NULL, 0, pkt, len, sealed, tag);
-    ns->st.tun_sealed++;
-    ns->st.tun_vm_sealed++;
-    tun_inner_out(ns, s->domain, pkt, len, sim_now(ns->sim));
-    IpEndpoint src = {IP_PHONE_ADDR, (uint16_t)(NS_TUN_LOCAL + s->domain)};
-    IpEndpoint dst = {s->flow.cfg.server.addr, NS_TUN_PORT};
-    int n = tun_packet(ns, src, dst, s->domain, t->ip_id++, counter, sealed,
-                       len, tag, out, sizeof out);
-    if (n < 0)
-        return -1;
-    return path_out(s, NULL, true, out, (size_t)n, 0);
-}
-
-/* The crypto VM opens a tunnel packet on its way up the path (host
- * code, at once, as tun_vm_seal): the segment goes on to the domain's
- * TCP when the path's time is over. A bad tag stops it at the VM. */
-static void tun_vm_open(NetStack *ns, int domain, const IpPacketView *v,
-                        hs_time at)
-{
-    const uint8_t *sealed, *tag;
-    size_t n;
-    uint64_t counter;
-    uint8_t inner[NS_PKT_BYTES], nonce[12];
-    if (!tun_view(v, &sealed, &n, &counter, &tag) || n > NS_PKT_BYTES) {
-        ns->st.dropped++;
-        return;
-    }
-    tun_nonce(counter, nonce);
-    if (aead_open(ns->dom[domain].tun.key_down, nonce, NULL, 0, sealed, n, tag,
-                  inner) != 0) {
-        ns->st.tun_rejected++;
-        return;
-    }
-    ns->st.tun_opened++;
-    ns->st.tun_vm_opened++;
-    IpPacketView iv;
-    char err[128];
-    NsSock *s = NULL;
-    if (ip_parse(inner, n, &iv, err, sizeof err) == 0 &&
-        iv.protocol == IP_PROTO_TCP)
-        s = sock_by_port(ns, iv.dst_port);
-    if (!s || s->domain != domain || iv.src != s->flow.cfg.server.addr) {
-        ns->st.dropped++;
-        return;
-    }
-    s->kernel_last = later(s->kernel_last, at);
-    pkt_schedule(s, NS_LEG_KERNEL, inner, n, s->kernel_last);
-}
-
-/* A tunnel packet from the bearer for domain: up the approach's path,
- * through the crypto VM that opens it, or to the kernel, which hands it
- * to the VPN app in arrival order. */
-static void tun_rx(NetStack *ns, const uint8_t *pkt, size_t len,
-                   const IpPacketView *v, hs_time when)
-{
-    int d = tun_domain(ns, v->dst_port);
-    if (d < 0) {
-        ns->st.dropped++;
-        return;
-    }
-    NsTun *t = &ns->dom[d].tun;
-    hs_time cost = machine_io(ns->env.m, d, VIRT_IO_NET, len, NULL, NULL);
-    ns->st.tun_packets_in++;
-    ns->st.tun_bytes_in += len;
-    if (t->vm) {
-        tun_vm_open(ns, d, v, when + cost);
-        return;
-    }
-    t->kernel_last = later(t->kernel_last, when + cost);
-    pkt_send(ns, NULL, d, NS_LEG_TUN, true, pkt, len, t->kernel_last);
-}
-
-/* The tunnel packet reached the domain's kernel: queue it for the app. */
-static void tun_in(NetStack *ns, int domain, const uint8_t *pkt, size_t len)
-{
-    IpPacketView v;
-    char err[128];
-    const uint8_t *sealed, *tag;
-    size_t n;
-    uint64_t counter;
-    if (ip_parse(pkt, len, &v, err, sizeof err) < 0 ||
-        !tun_view(&v, &sealed, &n, &counter, &tag)) {
-        ns->st.dropped++;
-        return;
-    }
-    NsTunJob *j = tun_push(ns, domain);
-    if (!j)
-        return;
-    j->sock = NULL;
-    j->gen = 0;
-    j->seal = false;
-    j->counter = counter;
-    j->len = (uint32_t)n;
-    memcpy(j->data, sealed, n);
-    memcpy(j->tag, tag, NS_TUN_TAG);
-    tun_next(ns, domain);
-}
-
-/* Hands the first waiting packet to the app (HS_CALL_TUN_SEAL/OPEN),
- * unless it is busy with one: it finishes with HS_SOCK_TUN_DONE. */
-static void tun_next(NetStack *ns, int domain)
-{
-    NsTun *t = &ns->dom[domain].tun;
-    if (t->busy || t->n == 0)
-        return;
-    NsTunJob *j = &t->q[t->head];
-    HsAeadRequest req;
-    memset(&req, 0, sizeof req);
-    memcpy(req.key, j->seal ? t->key_up : t->key_down, sizeof req.key);
-    tun_nonce(j->counter, req.nonce);
-    req.in_addr = req.out_addr = HS_TUN_BUF_ADDR;
-    req.len = j->len;
-    req.status = 1; /* not done */
-    memcpy(req.tag, j->tag, sizeof req.tag);
-    if (dma_write(&ns->dma, domain, HS_TUN_BUF_ADDR, j->data, j->len) < 0 ||
-        dma_write(&ns->dma, domain, HS_TUN_IO_ADDR, &req, sizeof req) < 0) {
-        note_error(ns, "tunnel", "cannot write the request into the domain");
-        return;
-    }
-    t->busy = true;
-    machine_inject(ns->env.m, domain, HS_EV_CALL,
-                   j->seal ? HS_CALL_TUN_SEAL : HS_CALL_TUN_OPEN,
-                   HS_TUN_IO_ADDR);
-}
-
-/* The app sealed j: the tunnel packet leaves through the kernel's path. */
-static void tun_sealed(NetStack *ns, int domain, const NsTunJob *j,
-                       const HsAeadRequest *req, const uint8_t *out,
-                       hs_time when)
-{
-    NsSock *s = j->sock;
-    NsTun *t = &ns->dom[domain].tun;
-    if (j->gen != s->gen || !s->live) {
-        ns->st.dropped++;
-        return;
-    }
-    if (req->status != 0) {
-        ns->st.tun_failed++;
-        sock_fail(s);
-        return;
-    }
-    tun_inner_out(ns, domain, j->data, j->len, when);
-    uint8_t pkt[NS_PKT_BYTES];
-    IpEndpoint src = {IP_PHONE_ADDR, (uint16_t)(NS_TUN_LOCAL + domain)};
-    IpEndpoint dst = {s->flow.cfg.server.addr, NS_TUN_PORT};
-    int n = tun_packet(ns, src, dst, domain, t->ip_id++, j->counter, out,
-                       j->len, req->tag, pkt, sizeof pkt);
-    if (n >= 0)
-        path_out(s, NS_TUN_APP, true, pkt, (size_t)n, when);
-}
-
-/* The app opened j: the segment goes on to the domain's TCP. */
-static void tun_opened(NetStack *ns, int domain, const NsTunJob *j,
-                       const HsAeadRequest *req, const uint8_t *out,
-                       hs_time when)
-{
-    IpPacketView v;
-    char err[128];
-    if (req->status != 0) {
-        ns->st.tun_rejected++; /* a bad tag: the gateway's seal is wrong */
-        return;
-    }
-    if (ip_parse(out, j->len, &v, err, sizeof err) < 0 ||
-        v.protocol != IP_PROTO_TCP) {
-        ns->st.dropped++;
-        return;
-    }
-    NsSock *s = sock_by_port(ns, v.dst_port);
-    if (!s || s->domain != domain || v.src != s->flow.cfg.server.addr) {
-        ns->st.dropped++;
-        return;
-    }
-    s->kernel_last = later(s->kernel_last, when);
-    pkt_schedule(s, NS_LEG_KERNEL, out, j->len, s->kernel_last);
-}
-
-/* HS_SOCK_TUN_DONE: the app is done with the packet it was given. */
-static void tun_done(NetStack *ns, int domain, hs_time when)
-{
-    NsTun *t = &ns->dom[domain].tun;
-    if (!t->busy)
-        return;
-    NsTunJob *j = &t->q[t->head];
-    HsAeadRequest req;
-    uint8_t out[NS_PKT_BYTES];
-    if (dma_read(&ns->dma, domain, HS_TUN_IO_ADDR, &req, sizeof req) < 0 ||
-        dma_read(&ns->dma, domain, HS_TUN_BUF_ADDR, out, j->len) < 0) {
-        note_error(ns, "tunnel", "cannot read the app's result");
-        return;
-    }
-    t->busy = false;
-    t->head = (t->head + 1) % NS_TUN_QUEUE;
-    t->n--;
-    if (j->seal) {
-        ns->st.tun_sealed++;
-        tun_sealed(ns, domain, j, &req, out, when);
-    } else {
-        ns->st.tun_opened++;
-        tun_opened(ns, domain, j, &req, out, when);
-    }
-    tun_next(ns, domain);
-}
-
-/* The VPN gateway in front of the server (the peer's address, port
- * NS_TUN_PORT) opens the phone's tunnel packets with the host reference
- * build of the guest's AEAD: a wrong seal never reaches the server. */
-static bool gateway_uplink(NetStack *ns, size_t len, const IpPacketView *v,
-                           hs_time through)
-{
-    int d = tun_domain(ns, v->src_port);
-    const uint8_t *sealed, *tag;
-    size_t n;
-    uint64_t counter;
-    if (d < 0 || v->src != IP_PHONE_ADDR ||
-        !tun_view(v, &sealed, &n, &counter, &tag) || n > NS_PKT_BYTES)
-        return false;
-    uint8_t inner[NS_PKT_BYTES], nonce[12];
-    tun_nonce(counter, nonce);
-    if (aead_open(ns->dom[d].tun.key_up, nonce, NULL, 0, sealed, n, tag,
-                  inner) != 0) {
-        ns->st.tun_rejected++;
-        return true;
-    }
-    IpPacketView iv;
-    char err[128];
-    NsSock *s = NULL;
-    if (ip_parse(inner, n, &iv, err, sizeof err) == 0 &&
-        iv.protocol == IP_PROTO_TCP)
-        s = sock_by_port(ns, iv.src_port);
-    if (!s || s->domain != d || iv.dst != s->flow.cfg.server.addr ||
-        iv.dst_port != s->flow.cfg.server.port || v->dst != iv.dst) {
-        ns->st.dropped++;
-        return true;
-    }
-    /* the wire carries the tunnel packet; the server gets what is in it */
-    s->up_free = later(s->up_free, through) + serialise(len, s->up_bps);
-    pkt_schedule(s, NS_LEG_SERVER, inner, n, s->up_free + s->one_way);
-    return true;
-}
-
-/* The gateway seals the server's segment for the phone. Returns the
- * tunnel packet's length in out, or -1. */
-static int gateway_seal(NsSock *s, const uint8_t *pkt, size_t len, uint8_t *out,
-                        size_t cap)
-{
-    NetStack *ns = s->ns;
-    NsTun *t = &ns->dom[s->domain].tun;
-    uint8_t sealed[NS_PKT_BYTES], tag[NS_TUN_TAG], nonce[12];
-    if (len > NS_PKT_BYTES) {
-        note_error(ns, "tunnel", "server segment longer than a slot");
-        return -1;
-    }
-    uint64_t counter = t->ctr_down++;
-    tun_nonce(counter, nonce);
-    aead_seal(t->key_down, nonce, NULL, 0, pkt, len, sealed, tag);
-    IpEndpoint src = {s->flow.cfg.server.addr, NS_TUN_PORT};
-    IpEndpoint dst = {IP_PHONE_ADDR, (uint16_t)(NS_TUN_LOCAL + s->domain)};
-    return tun_packet(ns, src, dst, s->domain, (uint16_t)counter, counter,
-                      sealed, len, tag, out, cap);
 }
 
 /* ---- socket commands --------------------------------------------------- */
@@ -1002,7 +465,7 @@ static int32_t sock_connect(NsSock *s)
     sock_drop(s);
     if (!netstack_peer_endpoint(ns, (int)s->peer_reg, &tc.server.addr,
                                 &tc.server.port)) {
-        sock_fail(s);
+        netstack_sock_fail(s);
         return HS_EINVAL;
     }
     tc.client = (IpEndpoint){IP_PHONE_ADDR, ns->next_port};
@@ -1010,8 +473,8 @@ static int32_t sock_connect(NsSock *s)
                                            : (uint16_t)(ns->next_port + 1);
     if (ip_tcp_init(&s->flow, &tc, ns->tcp_rng, err, sizeof err) < 0 ||
         server_start(s, peer, err, sizeof err) < 0) {
-        note_error(ns, "connect", err);
-        sock_fail(s);
+        netstack_note_error(ns, "connect", err);
+        netstack_sock_fail(s);
         return HS_EIO;
     }
     s->live = true;
@@ -1035,13 +498,13 @@ static int32_t sock_send(NsSock *s, const BusAccess *acc)
     if (!buf)
         return HS_EIO;
     int32_t rc = (int32_t)s->len_reg;
-    s->tx_last = later(s->tx_last, acc->when);
+    s->tx_last = netstack_later(s->tx_last, acc->when);
     if (dma_read(&ns->dma, s->domain, s->addr_reg, buf, s->len_reg) < 0)
         rc = HS_EINVAL;
     else if (ip_tcp_send(&s->flow, IP_TCP_CLIENT, buf, s->len_reg, kernel_out,
                          s, err, sizeof err) < 0) {
         if (s->state != HS_SOCK_ST_FAILED)
-            note_error(ns, "client send", err);
+            netstack_note_error(ns, "client send", err);
         rc = HS_EIO;
     }
     free(buf);
@@ -1066,7 +529,7 @@ static int32_t sock_close(NsSock *s, const BusAccess *acc)
     if (!s->live || s->flow.end[IP_TCP_CLIENT].fin_sent ||
         !s->flow.end[IP_TCP_CLIENT].syn_received)
         return 0;
-    s->tx_last = later(s->tx_last, acc->when);
+    s->tx_last = netstack_later(s->tx_last, acc->when);
     int rc = kernel_control(s, IP_TCP_FIN);
     if (ip_tcp_closed(&s->flow))
         s->state = HS_SOCK_ST_CLOSED;
@@ -1145,7 +608,7 @@ static void sock_command(NsSock *s, uint32_t cmd, const BusAccess *acc)
 {
     switch (cmd) {
     case HS_SOCK_CMD_CONNECT:
-        s->tx_last = later(s->tx_last, acc->when);
+        s->tx_last = netstack_later(s->tx_last, acc->when);
         s->result = sock_connect(s);
         break;
     case HS_SOCK_CMD_SEND:
@@ -1173,7 +636,7 @@ static void sock_write(Device *dev, uint64_t off, uint64_t value, unsigned size,
     }
     if (off == HS_SOCK_TUN_DONE) {
         if (acc->domain >= 0 && (size_t)acc->domain < ns->n_domains)
-            tun_done(ns, acc->domain, acc->when);
+            netstack_tun_done(ns, acc->domain, acc->when);
         return;
     }
     NsSock *s = reg_sock(ns, acc, off);
@@ -1306,7 +769,7 @@ static void on_sync_timer(Sim *sim, void *ctx, hs_time now)
     int domain = (int)(d - ns->dom);
     char err[160];
     if (sync_start(ns, domain, now, err, sizeof err) < 0)
-        note_error(ns, "mail timer", err);
+        netstack_note_error(ns, "mail timer", err);
     sim_schedule_at(sim, &d->sync_timer, now + d->mail->mail.sync_interval_ps);
 }
 
@@ -1355,45 +818,6 @@ static int mail_setup(NetStack *ns, int i, char *err, size_t err_size)
     return 0;
 }
 
-/* Whether the approach's path for domain has a crypto service VM. */
-static bool path_has_crypto_vm(Machine *m, int domain)
-{
-    VirtHop hops[VIRT_MAX_HOPS];
-    size_t n = machine_approach(m)->io_path(m, domain, VIRT_IO_NET, 0, hops);
-    for (size_t k = 0; k < n; k++)
-        if (strstr(hops[k].component, "crypto"))
-            return true;
-    return false;
-}
-
-/* A domain whose path has a crypto service VM gets a VPN tunnel sealed
- * by that VM (the trusted encryptor there: the domain's own app, if it
- * runs one, is not on the path); else a domain that runs the crypto app
- * gets one sealed by the app. Keys: from the run's seed and the domain's
- * name, shared with the gateway. */
-static int tun_setup(NetStack *ns, int i, char *err, size_t err_size)
-{
-    Machine *m = ns->env.m;
-    NsTun *t = &ns->dom[i].tun;
-    t->vm = path_has_crypto_vm(m, i);
-    if (!t->vm && !scenario_domain_app(ns->env.sc, i, SCENARIO_APP_CRYPTO))
-        return 0;
-    if (!t->vm) {
-        t->q = calloc(NS_TUN_QUEUE, sizeof *t->q);
-        if (!t->q)
-            return hs_errorf(err, err_size, "netstack: out of memory");
-    }
-    char name[64];
-    snprintf(name, sizeof name, "vpn.%s", machine_domain_name(m, i));
-    SimRng *r = sim_rng(ns->sim, name);
-    for (size_t k = 0; k < sizeof t->key_up; k += 8) {
-        put_le64(t->key_up + k, sim_rng_u64(r));
-        put_le64(t->key_down + k, sim_rng_u64(r));
-    }
-    t->on = true;
-    return 0;
-}
-
 static void domain_init(NetStack *ns, int i)
 {
     NsDomain *d = &ns->dom[i];
@@ -1430,7 +854,7 @@ NetStack *netstack_new(const RunEnv *env, const NetStackLinks *links, char *err,
         domain_init(ns, (int)i);
         if (i < env->sc->n_domains &&
             (mail_setup(ns, (int)i, err, err_size) < 0 ||
-             tun_setup(ns, (int)i, err, err_size) < 0)) {
+             netstack_tun_setup(ns, (int)i, err, err_size) < 0)) {
             netstack_free(ns);
             return NULL;
         }
