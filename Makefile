@@ -8,6 +8,9 @@
 #   build/guest/domain.elf     AArch64 guest image every domain runs
 #   build/baseband/firmware.elf ARMv7 baseband firmware (when present)
 #   build/tests/unit           the unit/device test binary
+#   build/deps/                Unicorn fetched by ./configure --install-deps
+#                              where the system's is older than 2.1 (kept
+#                              by make clean, removed by make distclean)
 #
 # Sources are found by wildcard: a new .c file in a module folder is built
 # without touching this file.
@@ -22,6 +25,7 @@ endif
 PREFIX ?= /usr/local
 SANITIZE ?= 0
 BUILD := build
+comma := ,
 
 SANITIZER_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
                    -fno-omit-frame-pointer
@@ -37,7 +41,12 @@ CFLAGS := -std=c11 -O2 -g $(WARN) $(SAN_FLAGS) $(INCLUDES) $(DEFS) \
           $(UNICORN_CFLAGS) $(JANSSON_CFLAGS) $(PCAP_CFLAGS) $(ELF_CFLAGS)
 CXXFLAGS := -std=c++17 -O2 -g $(WARN) $(SAN_FLAGS) $(INCLUDES) $(DEFS)
 LDFLAGS := $(SAN_FLAGS)
-LIBS := $(UNICORN_LIBS) $(JANSSON_LIBS) $(PCAP_LIBS) $(ELF_LIBS) -lm -lpthread
+# Where configure fetched a private Unicorn (build/deps, see configure), the
+# programs built here find it through an rpath; `make install` relinks
+# handset against the installed copy in $(PREFIX)/lib/handset instead.
+UNICORN_RPATH := $(if $(UNICORN_LIBDIR),-Wl$(comma)-rpath$(comma)$(UNICORN_LIBDIR))
+INSTALL_LIBDIR := $(PREFIX)/lib/handset
+LIBS := $(UNICORN_LIBS) $(UNICORN_RPATH) $(JANSSON_LIBS) $(PCAP_LIBS) $(ELF_LIBS) -lm -lpthread
 
 # ---- host sources -------------------------------------------------------
 LIB_DIRS := emu/sim emu/cpu emu/bus emu/virt emu/power emu/flow \
@@ -93,7 +102,8 @@ help:
 	@echo "make install    install into PREFIX=$(PREFIX)"
 	@echo "make format     reformat sources with clang-format"
 	@echo "make lint       clang-format check and cppcheck"
-	@echo "make clean      remove build/"
+	@echo "make clean      remove build/ but build/deps (configure's Unicorn)"
+	@echo "make distclean  remove build/ and config.mk"
 
 # Rebuild everything when the compiler flags change (e.g. SANITIZE=1).
 $(BUILD)/.flags: FORCE
@@ -122,6 +132,13 @@ $(BUILD)/libguestref.a: $(REF_OBJS)
 
 $(BUILD)/handset: $(CLI_OBJS) $(BUILD)/libhandset.a $(BUILD)/libguestref.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libhandset.a $(BUILD)/libguestref.a $(LIBS)
+
+# The installed handset: the same objects, with the private Unicorn found
+# beside the installation rather than in the build tree.
+$(BUILD)/install/handset: $(CLI_OBJS) $(BUILD)/libhandset.a $(BUILD)/libguestref.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libhandset.a $(BUILD)/libguestref.a \
+	    $(subst $(UNICORN_RPATH),-Wl$(comma)-rpath$(comma)$(INSTALL_LIBDIR),$(LIBS))
 
 # ---- guest image ----------------------------------------------------------
 $(BUILD)/guest/obj/%.c.o: %.c
@@ -212,10 +229,16 @@ bench-check: bench
 	bench/compare $(BENCH_BASELINE) $(BUILD)/bench.json --threshold $(BENCH_THRESHOLD)
 
 # ---- install / housekeeping -------------------------------------------------
-install: all
+install: all $(if $(UNICORN_LIBDIR),$(BUILD)/install/handset)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/handset/guest \
 	    $(DESTDIR)$(PREFIX)/share/handset/scenarios $(DESTDIR)$(PREFIX)/share/handset/soc_models
+ifneq ($(UNICORN_LIBDIR),)
+	install -d $(DESTDIR)$(INSTALL_LIBDIR)
+	install -m 644 $(UNICORN_LIBDIR)/libunicorn.so.2 $(DESTDIR)$(INSTALL_LIBDIR)/libunicorn.so.2
+	install -m 755 $(BUILD)/install/handset $(DESTDIR)$(PREFIX)/bin/handset
+else
 	install -m 755 $(BUILD)/handset $(DESTDIR)$(PREFIX)/bin/handset
+endif
 	for f in $(IMAGES); do install -m 644 $$f $(DESTDIR)$(PREFIX)/share/handset/guest/; done
 	for f in $(wildcard scenarios/*.json scenarios/README.md); do install -m 644 $$f $(DESTDIR)$(PREFIX)/share/handset/scenarios/; done
 	for f in $(wildcard soc_models/*.json soc_models/README.md); do install -m 644 $$f $(DESTDIR)$(PREFIX)/share/handset/soc_models/; done
@@ -230,10 +253,13 @@ lint:
 	    --suppress=missingIncludeSystem --inline-suppr -I. -Iemu -Iguest/include \
 	    emu soc_models baseband guest tests bench
 
+# clean keeps build/deps (the Unicorn configure fetched, which config.mk
+# points at), so `make clean && make` works without configuring again;
+# distclean removes it with config.mk.
 clean:
-	rm -rf $(BUILD)
+	@if [ -d $(BUILD) ]; then find $(BUILD) -mindepth 1 -maxdepth 1 ! -name deps -exec rm -rf {} +; fi
 
 distclean: clean
-	rm -f config.mk
+	rm -rf $(BUILD) config.mk
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -path $(BUILD)/deps -prune -o -type f -name '*.d' -print 2>/dev/null)

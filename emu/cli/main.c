@@ -9,6 +9,7 @@
 #include <limits.h>
 
 #include "cli/cli.h"
+#include "cpu/vcpu.h"
 
 static const CliCommand *const commands[] = {
     &cli_cmd_run,      &cli_cmd_compare, &cli_cmd_check,
@@ -109,7 +110,10 @@ int main(int argc, char **argv)
         return HS_EXIT_OK;
     }
     if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
-        printf("handset %s\n", HS_VERSION);
+        char uc[32];
+        if (vcpu_unicorn_version(uc, sizeof uc) < 0)
+            snprintf(uc, sizeof uc, "?");
+        printf("handset %s (Unicorn %s)\n", HS_VERSION, uc);
         return HS_EXIT_OK;
     }
     if (strcmp(name, "help") == 0) {

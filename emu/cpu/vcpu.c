@@ -2,8 +2,8 @@
  * vcpu.c - the vCPU over Unicorn: memory and MMIO mapping, budgeted runs
  * with per-block instruction counting, platform-call traps and faults.
  *
- * How Unicorn 2.0.1 behaves here (checked with small guests, and relied
- * on below):
+ * How Unicorn behaves here (checked with small guests on 2.0.1 and again
+ * on 2.1.1, the oldest release handset builds with; relied on below):
  *  - The AArch64 CPU starts at EL1h. HVC at EL1 is undefined unless
  *    SCR_EL3.HCE is set; with it set, HVC reaches UC_HOOK_INTR as QEMU's
  *    EXCP_HVC with PC already past the instruction. The exception is not
@@ -27,7 +27,6 @@
 #include <string.h>
 #include <unicorn/unicorn.h>
 
-#include "cpu/uc_pagelock.h"
 
 /* QEMU exception numbers as UC_HOOK_INTR reports them (target/arm). */
 enum {
@@ -311,7 +310,7 @@ static void on_intr(uc_engine *uc, uint32_t intno, void *ud)
 }
 
 /* ---- locating a faulting data access ------------------------------------
- * Unicorn 2.0.1 leaves PC at the start of the block when a data access
+ * Unicorn (2.1.1 as 2.0.1) leaves PC at the block start when a data access
  * faults, but the registers are up to date (QEMU syncs them before every
  * memory operation). So each load/store of the block is decoded and its
  * address computed from the current registers; if exactly one of them
@@ -601,6 +600,14 @@ static int map_bus_pages(Vcpu *v, char *err, size_t err_size)
     return 0;
 }
 
+int vcpu_unicorn_version(char *buf, size_t size)
+{
+    unsigned major = 0, minor = 0;
+    unsigned v = uc_version(&major, &minor);
+    int n = snprintf(buf, size, "%u.%u.%u", major, minor, (v >> 8) & 0xff);
+    return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
 int vcpu_map_bus(Vcpu *v, char *err, size_t err_size)
 {
     return v->bus ? map_bus_pages(v, err, err_size) : 0;
@@ -608,9 +615,6 @@ int vcpu_map_bus(Vcpu *v, char *err, size_t err_size)
 
 Vcpu *vcpu_new(GuestMem *mem, const VcpuConfig *cfg, char *err, size_t err_size)
 {
-    /* also links uc_pagelock.o, whose exported functions replace
-     * libunicorn's (see there): nothing else refers to it */
-    (void)vcpu_pagelock_bypassed();
     const VcpuCoreType *core =
         cfg->core ? cfg->core : vcpu_core_type_find("little");
     if (!mem || !core) {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "cpu/vcpu.h"
 #include "out/atomic.h"
 
 /* Samples of one latency name. */
@@ -662,6 +663,11 @@ int results_write_host(const ResultsHost *h, const char *path, char *err,
     put(root, "speedup",
         h->wall_s > 0 ? real_or_null(sim_s / h->wall_s) : json_null(), &ok);
     put(root, "peak_rss_kib", json_integer((json_int_t)h->peak_rss_kib), &ok);
+    char uc[32];
+    put(root, "unicorn",
+        vcpu_unicorn_version(uc, sizeof uc) == 0 ? json_string(uc)
+                                                 : json_null(),
+        &ok);
     int rc = ok ? results_write_json(root, path, err, err_size)
                 : hs_errorf(err, err_size, "%s: out of memory", path);
     json_decref(root);
