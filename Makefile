@@ -34,22 +34,27 @@ DEFS := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
         -DHS_VERSION='"$(HS_VERSION)"' -DHS_DATADIR='"$(PREFIX)/share/handset"'
 
 CFLAGS := -std=c11 -O2 -g $(WARN) $(SAN_FLAGS) $(INCLUDES) $(DEFS) \
-          $(UNICORN_CFLAGS) $(JANSSON_CFLAGS) $(PCAP_CFLAGS) $(ELF_CFLAGS)
+          $(UNICORN_CFLAGS) $(JANSSON_CFLAGS) $(PCAP_CFLAGS) $(ELF_CFLAGS) \
+          $(ZLIB_CFLAGS)
 CXXFLAGS := -std=c++17 -O2 -g $(WARN) $(SAN_FLAGS) $(INCLUDES) $(DEFS)
 LDFLAGS := $(SAN_FLAGS)
-LIBS := $(UNICORN_LIBS) $(JANSSON_LIBS) $(PCAP_LIBS) $(ELF_LIBS) -lm -lpthread
+LIBS := $(UNICORN_LIBS) $(JANSSON_LIBS) $(PCAP_LIBS) $(ELF_LIBS) $(ZLIB_LIBS) \
+        -lm -lpthread
 
 # ---- host sources -------------------------------------------------------
 LIB_DIRS := emu/sim emu/cpu emu/bus emu/virt emu/power emu/flow \
             emu/scenario emu/out soc_models/devices baseband
 LIB_SRCS := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
 CLI_SRCS := $(wildcard emu/cli/*.c)
+# The SDL2 front end: the only code that includes SDL (and libpng).
+VIEWER_SRCS := $(wildcard viewer/*.c)
 REF_SRCS := $(wildcard guest/lib/*.c)
 TEST_SRCS := tests/harness.c $(wildcard tests/unit/*.c tests/devices/*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 LIB_OBJS := $(call obj,$(LIB_SRCS))
 CLI_OBJS := $(call obj,$(CLI_SRCS))
+VIEWER_OBJS := $(call obj,$(VIEWER_SRCS))
 REF_OBJS := $(patsubst %.c,$(BUILD)/ref/%.o,$(REF_SRCS))
 TEST_OBJS := $(call obj,$(TEST_SRCS))
 BENCH_C := $(wildcard bench/*.c)
@@ -108,6 +113,10 @@ $(BUILD)/obj/tests/%.o: tests/%.c $(BUILD)/.flags
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(CMOCKA_CFLAGS) -Itests $(DEP_FLAGS) -c $< -o $@
 
+$(BUILD)/obj/viewer/%.o: viewer/%.c $(BUILD)/.flags
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SDL2_CFLAGS) $(PNG_CFLAGS) $(DEP_FLAGS) -c $< -o $@
+
 $(BUILD)/ref/%.o: %.c $(BUILD)/.flags
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DHS_HOST_REF=1 $(DEP_FLAGS) -c $< -o $@
@@ -120,8 +129,9 @@ $(BUILD)/libguestref.a: $(REF_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/handset: $(CLI_OBJS) $(BUILD)/libhandset.a $(BUILD)/libguestref.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libhandset.a $(BUILD)/libguestref.a $(LIBS)
+$(BUILD)/handset: $(CLI_OBJS) $(VIEWER_OBJS) $(BUILD)/libhandset.a $(BUILD)/libguestref.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(VIEWER_OBJS) $(BUILD)/libhandset.a $(BUILD)/libguestref.a \
+	    $(LIBS) $(SDL2_LIBS) $(PNG_LIBS)
 
 # ---- guest image ----------------------------------------------------------
 $(BUILD)/guest/obj/%.c.o: %.c
