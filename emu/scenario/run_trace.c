@@ -26,6 +26,7 @@ enum { TID_RRC = 1 };
 /* Flow endpoints get a thread each; more than this share the last. */
 #define RT_MAX_ENDPOINTS 64
 #define RT_ENDPOINT_NAME 48
+#define RT_MAX_RAILS 64
 
 /* What a full trace dropped, by kind. */
 enum { DROP_SLICE, DROP_COUNTER, DROP_INSTANT, DROP_FLOW, DROP_KINDS };
@@ -46,6 +47,9 @@ struct RunTrace {
     int window_kernel;          /* kernel whose window is open, -1 none */
     hs_time window_start;       /* its start */
     int last_fg;                /* foreground last traced, -1 none */
+    /* each rail's power as last traced (+1 uW, 0 = never traced): a
+     * component that never changes state still gets its counter */
+    uint64_t traced_uw[RT_MAX_RAILS];
 };
 
 /* Observers that fire once the trace is closed add nothing. */
@@ -156,6 +160,8 @@ static void on_power(void *ctx, const PowerChange *ch)
     if (trace_counter(rt->t, PID_POWER, ch->name, ch->when, "mW",
                       (double)ch->power_uw / 1000.0) < 0)
         rt_fail(rt);
+    if (ch->component >= 0 && ch->component < RT_MAX_RAILS)
+        rt->traced_uw[ch->component] = ch->power_uw + 1;
     /* The radio's power states are its RRC states: a counter of the
      * state's index, and an instant naming it (IDLE, PROMOTION, ...). */
     if (radio &&
@@ -227,6 +233,16 @@ void run_trace_latency(RunTrace *rt, const char *name, hs_time now,
 void run_trace_step(RunTrace *rt, hs_time now, double battery_pct)
 {
     OPEN_OR_RETURN(rt);
+    PowerMeter *pm = machine_meter(rt->m);
+    for (int c = 0; c < power_component_count(pm) && c < RT_MAX_RAILS; c++) {
+        uint64_t uw = power_component_power_uw(pm, c);
+        if (rt->traced_uw[c] == uw + 1 || !room(rt, DROP_COUNTER, 1, now))
+            continue;
+        rt->traced_uw[c] = uw + 1;
+        if (trace_counter(rt->t, PID_POWER, power_component_name(pm, c), now,
+                          "mW", (double)uw / 1000.0) < 0)
+            rt_fail(rt);
+    }
     int fg = machine_foreground(rt->m);
     if (!room(rt, DROP_COUNTER, fg != rt->last_fg ? 2 : 1, now))
         return;
