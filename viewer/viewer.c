@@ -563,13 +563,13 @@ out:
 
 static void list_frames(const Viewer *v)
 {
-    printf("# shown_s domain y0 y1 notes\n");
+    printf("# shown domain y0 y1 notes\n");
     for (size_t i = 0; i < v->d.frames.n; i++) {
         const FrameRecord *r = &v->d.frames.recs[i];
         char t[32];
-        sim_format_duration(r->shown, t, sizeof t);
-        printf("%.12g %s %u %u %s\n", (double)r->shown / 1e12, r->domain,
-               r->y0, r->y1, *r->notes ? r->notes : "-");
+        sim_format_duration(r->shown, t, sizeof t); /* exact: --screenshot */
+        printf("%s %s %u %u %s\n", t, r->domain, r->y0, r->y1,
+               *r->notes ? r->notes : "-");
     }
 }
 
@@ -618,9 +618,10 @@ int viewer_main(const ViewerOptions *o)
         rc = screenshot(&v, o->png);
         if (rc == 0)
             printf("%s: panel at %d,%d size %dx%d scale %d; timelines from "
-                   "y=%d; %zu frames shown\n",
+                   "y=%d, cursor at x=%d; %zu frames shown\n",
                    o->png, v.lay.panel_x, v.lay.panel_y, v.lay.panel_w,
-                   v.lay.panel_h, v.lay.scale, v.lay.timeline_y, v.applied);
+                   v.lay.panel_h, v.lay.scale, v.lay.timeline_y,
+                   time_x(&v, v.now), v.applied);
     } else {
         if (!v.d.has_frames)
             fprintf(stderr,
