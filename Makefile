@@ -85,7 +85,7 @@ BB_IMAGE := $(if $(BB_SRCS),$(BUILD)/baseband/firmware.elf)
 
 IMAGES := $(if $(GUEST_SRCS),$(GUEST_IMAGE)) $(BB_IMAGE)
 
-.PHONY: all check run mm1 bench bench-check install clean distclean format lint help FORCE
+.PHONY: all check run mm1 pictures bench bench-check install clean distclean format lint help FORCE
 all: $(BUILD)/handset $(IMAGES)
 
 help:
@@ -93,6 +93,7 @@ help:
 	@echo "make check      build and run every test (SANITIZE=1 for ASan+UBSan)"
 	@echo "make run        run the main job on the shipped defaults"
 	@echo "make mm1        the event kernel's M/M/1 validation"
+	@echo "make pictures   regenerate docs/viewer.png and docs/report-power.png"
 	@echo "make bench      build and run the benchmarks (writes build/bench.json)"
 	@echo "make bench-check  make bench, then gate it against results/baseline"
 	@echo "make install    install into PREFIX=$(PREFIX)"
@@ -220,6 +221,10 @@ bench: all $(if $(BENCH_OBJS),$(BUILD)/bench/handset-bench)
 
 bench-check: bench
 	bench/compare $(BENCH_BASELINE) $(BUILD)/bench.json --threshold $(BENCH_THRESHOLD)
+
+# README's pictures: a viewer screenshot and a report plot (docs/).
+pictures: all
+	sh docs/pictures.sh
 
 # ---- install / housekeeping -------------------------------------------------
 install: all

@@ -29,8 +29,7 @@ void canvas_hline(Canvas *c, int x0, int x1, int y, uint32_t rgb)
     canvas_fill(c, x0, y, x1 - x0 + 1, 1, rgb);
 }
 
-int canvas_text(Canvas *c, int x, int y, int scale, uint32_t rgb,
-                const char *s)
+int canvas_text(Canvas *c, int x, int y, int scale, uint32_t rgb, const char *s)
 {
     for (; *s; s++) {
         /* the guest's font has no '_' or '=': near enough */

@@ -94,9 +94,8 @@ static int take_event(void *ctx, json_t *ev)
     hs_time t = trace_event_ps(ev);
     if (*ph == 'M' && strcmp(name, "process_name") == 0 && pid >= 10 &&
         pid < 10 + VIEW_MAX_DOMAINS) {
-        const char *pn =
-            json_string_value(json_object_get(json_object_get(ev, "args"),
-                                              "name"));
+        const char *pn = json_string_value(
+            json_object_get(json_object_get(ev, "args"), "name"));
         if (pn && strncmp(pn, "domain ", 7) == 0)
             snprintf(d->domains[pid - 10], sizeof d->domains[0], "%s", pn + 7);
         return 0;
@@ -160,9 +159,9 @@ int run_data_load(const char *dir, RunData *d, char *err, size_t err_size)
         d->has_frames = 1;
     }
     /* only these events matter: the rest are skipped unparsed */
-    static const char *const want[] = {
-        "\"ph\":\"C\"", "\"ph\":\"M\"", "\"cat\":\"latency\"",
-        "\"cat\":\"rrc\"", "\"cat\":\"flow\""};
+    static const char *const want[] = {"\"ph\":\"C\"", "\"ph\":\"M\"",
+                                       "\"cat\":\"latency\"", "\"cat\":\"rrc\"",
+                                       "\"cat\":\"flow\""};
     if (trace_find(dir, path, sizeof path) == 0) {
         if (trace_read(path, want, sizeof want / sizeof want[0], take_event, d,
                        err, err_size) < 0) {

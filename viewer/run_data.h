@@ -43,15 +43,15 @@ enum {
 typedef struct RunData {
     char dir[1024];
     char scenario[64], approach[32];
-    hs_time duration;                 /* sim_time_s */
-    FrameFile frames;                 /* may be empty (n = 0) */
-    int has_frames;                   /* frames.hsf was there */
-    int has_trace;                    /* a trace was there */
+    hs_time duration;                  /* sim_time_s */
+    FrameFile frames;                  /* may be empty (n = 0) */
+    int has_frames;                    /* frames.hsf was there */
+    int has_trace;                     /* a trace was there */
     ViewSeries rails[VIEW_MAX_SERIES]; /* power per rail, mW */
     size_t n_rails;
     ViewSeries battery, rrc, foreground;
     char domains[VIEW_MAX_DOMAINS][32]; /* foreground index -> name */
-    ViewMark *marks;                  /* in time order */
+    ViewMark *marks;                    /* in time order */
     size_t n_marks, cap_marks;
 } RunData;
 

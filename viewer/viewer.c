@@ -43,10 +43,9 @@
 #define COL_BLOCKED 0x00a0a0a0u
 #define COL_FLOW 0x0040c060u
 
-static const uint32_t palette[] = {0x004e9bff, 0x00ffb347, 0x0066d9a0,
-                                   0x00e070e0, 0x00ffe066, 0x0070d0ff,
-                                   0x00ff7f7f, 0x00b0b0ff, 0x00c0ff80,
-                                   0x00ff9fd0, 0x0080ffe0, 0x00d0a070};
+static const uint32_t palette[] = {
+    0x004e9bff, 0x00ffb347, 0x0066d9a0, 0x00e070e0, 0x00ffe066, 0x0070d0ff,
+    0x00ff7f7f, 0x00b0b0ff, 0x00c0ff80, 0x00ff9fd0, 0x0080ffe0, 0x00d0a070};
 #define N_PALETTE (sizeof palette / sizeof palette[0])
 
 static const unsigned speeds[] = {1, 10, 100, 1000, 10000};
@@ -56,12 +55,12 @@ typedef struct Viewer {
     RunData d;
     ViewerLayout lay;
     Canvas cv;
-    uint32_t *panel;   /* the panel's own pixels (width x height) */
-    uint32_t pw, ph;   /* panel size from the frames */
-    size_t applied;    /* frames applied to panel */
-    hs_time now;       /* replay time */
+    uint32_t *panel; /* the panel's own pixels (width x height) */
+    uint32_t pw, ph; /* panel size from the frames */
+    size_t applied;  /* frames applied to panel */
+    hs_time now;     /* replay time */
     bool playing;
-    unsigned speed_i;  /* index into speeds */
+    unsigned speed_i;   /* index into speeds */
     int plot_x, plot_w; /* the timelines' time axis */
 } Viewer;
 
@@ -140,14 +139,13 @@ static void draw_panel(Viewer *v)
             c->px[(size_t)(l->panel_y + y) * c->w + l->panel_x + x] = p;
         }
     if (!v->d.has_frames)
-        canvas_text(c, l->panel_x + 8, l->panel_y + l->panel_h / 2, 1,
-                    COL_DIM, "NO FRAMES.HSF: RUN WITH --RECORD-FRAMES");
+        canvas_text(c, l->panel_x + 8, l->panel_y + l->panel_h / 2, 1, COL_DIM,
+                    "NO FRAMES.HSF: RUN WITH --RECORD-FRAMES");
 }
 
 /* ---- the timelines ------------------------------------------------------- */
 
-static void lane_frame(Viewer *v, int lane, const char *label, int *top,
-                       int *h)
+static void lane_frame(Viewer *v, int lane, const char *label, int *top, int *h)
 {
     Canvas *c = &v->cv;
     *top = v->lay.timeline_y + lane * LANE_H;
@@ -215,16 +213,16 @@ static void draw_marks(Viewer *v, int top, int h, bool flows)
                          top + (band + 1) * (h / 3) - 1, col);
         } else {
             canvas_vline(c, x, top + 2, top + h - 3, col);
-            if (x - last_label_x > 70) {
-                canvas_text(c, x + 2, top + 3, 1, COL_TEXT, m->name);
-                last_label_x = x;
+            if (x > last_label_x) { /* labels never overlap */
+                last_label_x = canvas_text(c, x + 2, top + 3, 1, COL_TEXT,
+                                           m->name) +
+                               4;
             }
         }
     }
     if (flows) { /* one band each, top to bottom */
         canvas_text(c, MARGIN + 66, top + 2, 1, COL_VIOLATION, "VIOLATION");
-        canvas_text(c, MARGIN + 66, top + 2 + h / 3, 1, COL_BLOCKED,
-                    "BLOCKED");
+        canvas_text(c, MARGIN + 66, top + 2 + h / 3, 1, COL_BLOCKED, "BLOCKED");
         canvas_text(c, MARGIN + 66, top + 2 + 2 * (h / 3), 1, COL_FLOW,
                     "ALLOWED");
     }
@@ -241,8 +239,7 @@ static void draw_foreground(Viewer *v, int top, int h)
         uint32_t col = palette[(unsigned)d % N_PALETTE];
         canvas_fill(c, x0, top + 4, x1 - x0 + 1, h - 8, col);
         if (d >= 0 && d < VIEW_MAX_DOMAINS && x1 - x0 > 60)
-            canvas_text(c, x0 + 4, top + h / 2 - 7, 2, COL_BG,
-                        v->d.domains[d]);
+            canvas_text(c, x0 + 4, top + h / 2 - 7, 2, COL_BG, v->d.domains[d]);
     }
 }
 
@@ -326,8 +323,7 @@ static void draw_info(Viewer *v)
         y += 18;
     }
     if (!v->d.has_trace)
-        canvas_text(c, x, y + 8, 2, COL_VIOLATION,
-                    "NO TRACE: TIMELINES EMPTY");
+        canvas_text(c, x, y + 8, 2, COL_VIOLATION, "NO TRACE: TIMELINES EMPTY");
     y = v->lay.timeline_y - 20;
     canvas_text(c, x, y, 1, COL_DIM,
                 "SPACE PLAY/PAUSE  UP/DOWN SPEED  CLICK SEEK  N/RIGHT NEXT "

@@ -20,11 +20,11 @@
 #include "sim/time.h"
 
 typedef struct ViewerOptions {
-    const char *run_dir;    /* DIR holding results.json, frames.hsf, trace */
-    bool screenshot;        /* render one frame headless and exit */
-    hs_time at;             /* the screenshot's simulated time */
-    const char *png;        /* where the screenshot goes */
-    bool list_frames;       /* print the frame index and exit */
+    const char *run_dir; /* DIR holding results.json, frames.hsf, trace */
+    bool screenshot;     /* render one frame headless and exit */
+    hs_time at;          /* the screenshot's simulated time */
+    const char *png;     /* where the screenshot goes */
+    bool list_frames;    /* print the frame index and exit */
 } ViewerOptions;
 
 /* Where the panel is drawn in the window: its top-left corner and the

@@ -47,16 +47,16 @@ typedef struct Opts {
     size_t n_sets;
     unsigned jobs; /* parallel processes */
     bool trace, pcap, quiet;
-    bool trace_gzip;     /* --trace-gzip */
-    uint64_t trace_max;  /* --trace-max N, 0: the default */
-    int record_frames;   /* --record-frames 1, --no-frames 0, -1 default */
-    bool view;           /* --view */
+    bool trace_gzip;    /* --trace-gzip */
+    uint64_t trace_max; /* --trace-max N, 0: the default */
+    int record_frames;  /* --record-frames 1, --no-frames 0, -1 default */
+    bool view;          /* --view */
 } Opts;
 
-/* source: estimate. Frames are recorded by default up to this much
- * simulated time: incoming-call-secret (3 min 30 s) records ~0.5 MB per
+/* source: measured. Frames are recorded by default up to this much
+ * simulated time: incoming-call-secret (3 min 30 s) records 1.7 MB per
  * approach (results/README.md), so ten minutes stay a few MB; a day of
- * standby would not. */
+ * standby is left to --record-frames. */
 #define FRAMES_DEFAULT_MAX_PS (600 * HS_S)
 
 /* snprintf for paths: a path too long is cut (and then not found). */
@@ -124,8 +124,9 @@ static int parse_opts(const CliCommand *cmd, int argc, char **argv, Opts *o)
             unsigned long long v = strtoull(argv[++i], &end, 10);
             if (*end || errno || v < 100 || argv[i][0] == '-')
                 return cli_usage_error(
-                    cmd, "--trace-max: expected a number of events >= 100, "
-                         "got '%s'",
+                    cmd,
+                    "--trace-max: expected a number of events >= 100, "
+                    "got '%s'",
                     argv[i]);
             o->trace_max = v;
         } else if (!strcmp(a, "--record-frames")) {

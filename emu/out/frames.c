@@ -16,11 +16,11 @@
 #define FRAMES_PENDING 64
 
 typedef struct PendingFrame {
-    const void *key;    /* the display path's frame, NULL: free slot */
-    char domain[64];    /* its domain's name */
-    char notes[256];    /* latencies it completes */
+    const void *key; /* the display path's frame, NULL: free slot */
+    char domain[64]; /* its domain's name */
+    char notes[256]; /* latencies it completes */
     uint32_t y0, y1, width, height;
-    unsigned char *z;   /* compressed rows */
+    unsigned char *z; /* compressed rows */
     uLongf zlen;
 } PendingFrame;
 
@@ -290,8 +290,7 @@ int frames_load(const char *path, FrameFile *ff, char *err, size_t err_size)
             cap_recs = cap_recs ? cap_recs * 2 : 256;
             FrameRecord *nr = realloc(ff->recs, cap_recs * sizeof *nr);
             if (!nr)
-                return load_fail(ff, err, err_size, path, off,
-                                 "out of memory");
+                return load_fail(ff, err, err_size, path, off, "out of memory");
             ff->recs = nr;
         }
         ff->recs[ff->n++] = rec;

@@ -71,20 +71,20 @@ void frames_abort(FrameRecorder *r);
 /* ---- reading ------------------------------------------------------------- */
 
 typedef struct FrameRecord {
-    hs_time shown;       /* when the panel showed it */
-    uint32_t y0, y1;     /* rows */
-    uint32_t width;      /* panel width */
-    uint32_t height;     /* panel height */
-    char domain[64];     /* domain name */
-    char notes[256];     /* comma-separated latency names, "" for none */
-    uint64_t offset;     /* of the zlib data in the file */
-    uint32_t zlen;       /* its length */
+    hs_time shown;   /* when the panel showed it */
+    uint32_t y0, y1; /* rows */
+    uint32_t width;  /* panel width */
+    uint32_t height; /* panel height */
+    char domain[64]; /* domain name */
+    char notes[256]; /* comma-separated latency names, "" for none */
+    uint64_t offset; /* of the zlib data in the file */
+    uint32_t zlen;   /* its length */
 } FrameRecord;
 
 typedef struct FrameFile {
     FrameRecord *recs; /* in file (= time) order */
     size_t n;
-    void *data;        /* the whole file */
+    void *data; /* the whole file */
     size_t size;
 } FrameFile;
 

@@ -27,7 +27,7 @@
 typedef struct ReportRun {
     char label[600]; /* "hyp-mils", "ap-codec/native" */
     char dir[3072];
-    json_t *res;     /* results.json */
+    json_t *res; /* results.json */
     bool has_trace;
 } ReportRun;
 
@@ -142,8 +142,8 @@ static int find_runs(Report *r)
     if (is_file(p)) {
         int rc = add_run(r, r->dir, "run");
         if (rc == 0) {
-            const char *ap = json_string_value(
-                json_object_get(r->runs[0].res, "approach"));
+            const char *ap =
+                json_string_value(json_object_get(r->runs[0].res, "approach"));
             snprintf(r->runs[0].label, sizeof r->runs[0].label, "%s",
                      ap ? ap : "run");
         }
@@ -238,8 +238,8 @@ typedef struct PowerScan {
     char rails[32][48];
     double mw[32];
     size_t n_rails;
-    hs_time last;    /* time of the last change applied */
-    double total;    /* current sum of rails, mW */
+    hs_time last;               /* time of the last change applied */
+    double total;               /* current sum of rails, mW */
     double bin_mj[REPORT_BINS]; /* mW x s per bin */
 } PowerScan;
 
@@ -268,8 +268,8 @@ static int power_event(void *ctx, json_t *ev)
     if (!name || json_integer_value(json_object_get(ev, "pid")) != 2 ||
         !json_object_get(json_object_get(ev, "args"), "mW"))
         return 0;
-    double v = json_number_value(
-        json_object_get(json_object_get(ev, "args"), "mW"));
+    double v =
+        json_number_value(json_object_get(json_object_get(ev, "args"), "mW"));
     hs_time t = trace_event_ps(ev);
     size_t i = 0;
     while (i < s->n_rails && strcmp(s->rails[i], name) != 0)
@@ -315,8 +315,7 @@ static int plot_power(Report *r)
         char tp[4096];
         trace_find(run->dir, tp, sizeof tp);
         static const char *const want[] = {"\"ph\":\"C\""};
-        if (trace_read(tp, want, 1, power_event, ps, r->err, r->err_size) <
-            0) {
+        if (trace_read(tp, want, 1, power_event, ps, r->err, r->err_size) < 0) {
             free(ps);
             free(bins);
             return 2;
@@ -328,7 +327,8 @@ static int plot_power(Report *r)
         free(ps);
     }
     FILE *d = out_file(r, "power", "dat");
-    FILE *g = gp_begin(r, "power", "Power over time (sum of every rail's power state)",
+    FILE *g = gp_begin(r, "power",
+                       "Power over time (sum of every rail's power state)",
                        "simulated time (s)", "average power (mW)");
     if (!d || !g) {
         if (d)
@@ -351,13 +351,15 @@ static int plot_power(Report *r)
                 fprintf(d, " -");
         fputc('\n', d);
     }
-    fprintf(g, "plot ");
+    /* dashes tell apart runs that draw the same power */
+    fprintf(g, "set xrange [0:%.9g]\nplot ", dur_s);
     size_t k = 0;
     for (size_t i = 0; i < r->n_runs; i++) {
         if (!r->runs[i].has_trace)
             continue;
-        fprintf(g, "%s'power.dat' using 1:%zu with lines lw 1.5 title ",
-                k++ ? ", \\\n     " : "", i + 2);
+        fprintf(g, "%s'power.dat' using 1:%zu with lines lw 2 dt %zu title ",
+                k ? ", \\\n     " : "", i + 2, k + 1);
+        k++;
         gp_str(g, r->runs[i].label);
     }
     fputc('\n', g);
@@ -389,8 +391,8 @@ static int lat_event(void *ctx, json_t *ev)
             return -1;
         s->ms = nm;
     }
-    s->ms[s->n++] = json_number_value(
-        json_object_get(json_object_get(ev, "args"), "ms"));
+    s->ms[s->n++] =
+        json_number_value(json_object_get(json_object_get(ev, "args"), "ms"));
     return 0;
 }
 
@@ -405,9 +407,9 @@ static void file_stem(char *buf, size_t size, const char *prefix,
 {
     size_t len = (size_t)snprintf(buf, size, "%s", prefix);
     for (const char *p = metric; *p && len + 1 < size; p++)
-        buf[len++] = (char)((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')
-                                ? *p
-                                : '_');
+        buf[len++] =
+            (char)((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ? *p
+                                                                        : '_');
     buf[len] = '\0';
 }
 
@@ -429,8 +431,8 @@ static int plot_latency(Report *r, const char *metric)
     size_t block = 0;
     for (size_t i = 0; i < r->n_runs; i++) {
         ReportRun *run = &r->runs[i];
-        json_t *lat = json_object_get(json_object_get(run->res, "latency"),
-                                      metric);
+        json_t *lat =
+            json_object_get(json_object_get(run->res, "latency"), metric);
         if (!lat || json_integer_value(json_object_get(lat, "count")) == 0)
             continue;
         fprintf(d, "# %s\n", run->label);
@@ -520,8 +522,8 @@ static int plot_energy(Report *r, const char *key, const char *stem,
         const char *k;
         json_t *v;
         json_object_foreach(
-            json_object_get(json_object_get(r->runs[i].res, "energy"), key),
-            k, v) json_object_set_new(names, k, json_true());
+            json_object_get(json_object_get(r->runs[i].res, "energy"), key), k,
+            v) json_object_set_new(names, k, json_true());
     }
     size_t n = json_object_size(names);
     if (n == 0) {
@@ -553,8 +555,7 @@ static int plot_energy(Report *r, const char *key, const char *stem,
         fprintf(d, "\"%s\"", keys[j]);
         for (size_t i = 0; i < r->n_runs; i++) {
             json_t *x = json_object_get(
-                json_object_get(json_object_get(r->runs[i].res, "energy"),
-                                key),
+                json_object_get(json_object_get(r->runs[i].res, "energy"), key),
                 keys[j]);
             if (json_is_number(x))
                 fprintf(d, " %.9g", json_number_value(x));
@@ -632,8 +633,8 @@ static int plot_sweep(Report *r)
         bool seen = false;
         size_t j;
         json_t *x;
-        json_array_foreach(series, j, x) seen |= !strcmp(json_string_value(x),
-                                                         s);
+        json_array_foreach(series, j, x) seen |=
+            !strcmp(json_string_value(x), s);
         if (!seen)
             json_array_append_new(series, json_string(s));
         seen = false;
@@ -703,13 +704,13 @@ static int plot_sweep(Report *r)
                 json_t *lo = json_object_get(e, "ci95_lo");
                 json_t *hi = json_object_get(e, "ci95_hi");
                 if (json_is_number(mean))
-                    fprintf(d, " %.9g %.9g %.9g %lld", json_number_value(mean),
-                            json_is_number(lo) ? json_number_value(lo)
-                                               : json_number_value(mean),
-                            json_is_number(hi) ? json_number_value(hi)
-                                               : json_number_value(mean),
-                            (long long)json_integer_value(
-                                json_object_get(e, "n")));
+                    fprintf(
+                        d, " %.9g %.9g %.9g %lld", json_number_value(mean),
+                        json_is_number(lo) ? json_number_value(lo)
+                                           : json_number_value(mean),
+                        json_is_number(hi) ? json_number_value(hi)
+                                           : json_number_value(mean),
+                        (long long)json_integer_value(json_object_get(e, "n")));
                 else
                     fprintf(d, " - - - 0");
             }
@@ -867,14 +868,14 @@ static void table_flows(FILE *f, Report *r)
                                                "clearance"};
             for (size_t c = 0; c < 4; c++) {
                 fputs("</td><td>", f);
-                html_text(f,
-                          json_string_value(json_object_get(e, keys[c])));
+                html_text(f, json_string_value(json_object_get(e, keys[c])));
             }
-            fprintf(f, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld"
-                       "</td><td>",
-                    (long long)json_integer_value(json_object_get(e, "bytes")),
-                    (long long)json_integer_value(
-                        json_object_get(e, "transfers")));
+            fprintf(
+                f,
+                "</td><td class=\"n\">%lld</td><td class=\"n\">%lld"
+                "</td><td>",
+                (long long)json_integer_value(json_object_get(e, "bytes")),
+                (long long)json_integer_value(json_object_get(e, "transfers")));
             html_text(f, json_string_value(json_object_get(e, "path")));
             fputs("</td><td>", f);
             html_text(f, verdict);
@@ -895,8 +896,7 @@ static void table_covert(FILE *f, Report *r)
         size_t k;
         json_t *e;
         json_array_foreach(
-            json_object_get(json_object_get(r->runs[i].res, "flows"),
-                            "covert"),
+            json_object_get(json_object_get(r->runs[i].res, "flows"), "covert"),
             k, e)
         {
             if (rows++ == 0)
@@ -907,34 +907,32 @@ static void table_covert(FILE *f, Report *r)
                       f);
             fputs("<tr><td>", f);
             html_text(f, r->runs[i].label);
-            static const char *const keys[] = {"channel", "sender",
-                                               "receiver"};
+            static const char *const keys[] = {"channel", "sender", "receiver"};
             for (size_t c = 0; c < 3; c++) {
                 fputs("</td><td>", f);
-                html_text(f,
-                          json_string_value(json_object_get(e, keys[c])));
+                html_text(f, json_string_value(json_object_get(e, keys[c])));
             }
-            fprintf(f,
-                    "</td><td class=\"n\">%lld</td><td class=\"n\">%.4g</td>"
-                    "<td class=\"n\">%.4g</td><td class=\"n\">%.4g</td></tr>\n",
-                    (long long)json_integer_value(json_object_get(e, "symbols")),
-                    json_number_value(json_object_get(e, "bit_error_rate")),
-                    json_number_value(
-                        json_object_get(e, "mutual_info_bits_per_symbol")),
-                    json_number_value(json_object_get(e, "bits_per_s")));
+            fprintf(
+                f,
+                "</td><td class=\"n\">%lld</td><td class=\"n\">%.4g</td>"
+                "<td class=\"n\">%.4g</td><td class=\"n\">%.4g</td></tr>\n",
+                (long long)json_integer_value(json_object_get(e, "symbols")),
+                json_number_value(json_object_get(e, "bit_error_rate")),
+                json_number_value(
+                    json_object_get(e, "mutual_info_bits_per_symbol")),
+                json_number_value(json_object_get(e, "bits_per_s")));
         }
     }
-    fputs(rows ? "</table>\n" : "<p>No covert channel in these runs.</p>\n",
-          f);
+    fputs(rows ? "</table>\n" : "<p>No covert channel in these runs.</p>\n", f);
 }
 
 static int write_page(FILE *f, void *ctx, char *err, size_t err_size)
 {
     Report *r = ctx;
     const char *scen =
-        r->n_runs ? json_string_value(json_object_get(r->runs[0].res,
-                                                      "scenario"))
-                  : json_string_value(json_object_get(r->summary, "scenario"));
+        r->n_runs
+            ? json_string_value(json_object_get(r->runs[0].res, "scenario"))
+            : json_string_value(json_object_get(r->summary, "scenario"));
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
           "'none'; style-src 'unsafe-inline'\">\n<title>handset report: ",
@@ -989,8 +987,9 @@ static int write_page(FILE *f, void *ctx, char *err, size_t err_size)
                 snprintf(err, err_size, "%s: cannot read", path);
                 return -1;
             }
-            fprintf(f, "<figcaption>report/%s.svg (data %s.dat, script "
-                       "%s.gp)</figcaption></figure>\n",
+            fprintf(f,
+                    "<figcaption>report/%s.svg (data %s.dat, script "
+                    "%s.gp)</figcaption></figure>\n",
                     p->name, p->name, p->name);
         }
     }

@@ -63,7 +63,7 @@ typedef struct Run {
     bool failed;        /* an action or an observer failed */
     char fail_msg[512]; /* its message */
     char tmp_dir[4096]; /* outputs are written here first */
-    char trace_note[512]; /* what the trace dropped, "" if nothing */
+    char note[512];     /* what the trace dropped, "" if nothing */
 } Run;
 
 /* ---- not built ----------------------------------------------------------- */
@@ -623,8 +623,8 @@ static int write_outputs(Run *r, double wall_s, char *err, size_t err_size)
         results_write_host(&h, path, err, err_size) < 0)
         return -1;
     if (r->trace &&
-        run_trace_close(r->trace, sim_now(machine_sim(r->m)), r->trace_note,
-                        sizeof r->trace_note, err, err_size) < 0)
+        run_trace_close(r->trace, sim_now(machine_sim(r->m)), r->note,
+                        sizeof r->note, err, err_size) < 0)
         return -1;
     if (r->frames) {
         FrameRecorder *f = r->frames;
@@ -707,7 +707,7 @@ RunStatus run_scenario(const RunOptions *o, RunSummary *sum, char *err,
         return RUN_HOST_ERROR;
     }
     *r.tmp_dir = '\0';
-    snprintf(sum->trace_note, sizeof sum->trace_note, "%s", r.trace_note);
+    snprintf(sum->trace_note, sizeof sum->trace_note, "%s", r.note);
     run_free(&r);
     return RUN_OK;
 }

@@ -37,16 +37,16 @@ struct RunTrace {
     Trace *t;
     Machine *m;
     uint64_t max_events;
-    bool full;                  /* stopped taking events */
-    hs_time full_at;            /* when it stopped */
+    bool full;       /* stopped taking events */
+    hs_time full_at; /* when it stopped */
     uint64_t dropped[DROP_KINDS];
-    char err[512];              /* first observer error, "" if none */
-    uint64_t flow_id;           /* last flow arrow id */
+    char err[512];    /* first observer error, "" if none */
+    uint64_t flow_id; /* last flow arrow id */
     char endpoints[RT_MAX_ENDPOINTS][RT_ENDPOINT_NAME];
     size_t n_endpoints;
-    int window_kernel;          /* kernel whose window is open, -1 none */
-    hs_time window_start;       /* its start */
-    int last_fg;                /* foreground last traced, -1 none */
+    int window_kernel;    /* kernel whose window is open, -1 none */
+    hs_time window_start; /* its start */
+    int last_fg;          /* foreground last traced, -1 none */
     /* each rail's power as last traced (+1 uW, 0 = never traced): a
      * component that never changes state still gets its counter */
     uint64_t traced_uw[RT_MAX_RAILS];
@@ -164,11 +164,10 @@ static void on_power(void *ctx, const PowerChange *ch)
         rt->traced_uw[ch->component] = ch->power_uw + 1;
     /* The radio's power states are its RRC states: a counter of the
      * state's index, and an instant naming it (IDLE, PROMOTION, ...). */
-    if (radio &&
-        (trace_counter(rt->t, PID_POWER, "RRC state", ch->when, "state",
-                       (double)ch->new_state) < 0 ||
-         trace_instant(rt->t, PID_POWER, TID_RRC, ch->state_name, "rrc",
-                       ch->when, TRACE_SCOPE_THREAD, NULL) < 0))
+    if (radio && (trace_counter(rt->t, PID_POWER, "RRC state", ch->when,
+                                "state", (double)ch->new_state) < 0 ||
+                  trace_instant(rt->t, PID_POWER, TID_RRC, ch->state_name,
+                                "rrc", ch->when, TRACE_SCOPE_THREAD, NULL) < 0))
         rt_fail(rt);
 }
 
@@ -250,8 +249,8 @@ void run_trace_step(RunTrace *rt, hs_time now, double battery_pct)
         rt_fail(rt);
     if (fg != rt->last_fg) {
         rt->last_fg = fg;
-        if (trace_counter(rt->t, PID_POWER, "foreground", now, "domain",
-                          fg) < 0)
+        if (trace_counter(rt->t, PID_POWER, "foreground", now, "domain", fg) <
+            0)
             rt_fail(rt);
     }
 }
@@ -350,11 +349,11 @@ int run_trace_close(RunTrace *rt, hs_time now, char *note, size_t note_size,
         /* Beyond the limit on purpose: the reader must see what is gone. */
         char at[32], line[512];
         sim_format_duration(rt->full_at, at, sizeof at);
-        size_t len = (size_t)snprintf(
-            line, sizeof line,
-            "trace stopped at %" PRIu64 " events (--trace-max) at %s "
-            "simulated; dropped",
-            rt->max_events, at);
+        size_t len = (size_t)snprintf(line, sizeof line,
+                                      "trace stopped at %" PRIu64
+                                      " events (--trace-max) at %s "
+                                      "simulated; dropped",
+                                      rt->max_events, at);
         json_t *dropped = json_object();
         for (int k = 0; k < DROP_KINDS; k++) {
             json_object_set_new(dropped, drop_names[k],
@@ -365,8 +364,8 @@ int run_trace_close(RunTrace *rt, hs_time now, char *note, size_t note_size,
                                         rt->dropped[k], drop_names[k]);
         }
         json_t *args = json_pack("{s:I, s:s, s:o}", "max_events",
-                                 (json_int_t)rt->max_events, "stopped_at",
-                                 at, "dropped", dropped);
+                                 (json_int_t)rt->max_events, "stopped_at", at,
+                                 "dropped", dropped);
         trace_instant(rt->t, PID_CORES, 0, "trace truncated", "meta",
                       rt->full_at, TRACE_SCOPE_GLOBAL, args);
         json_decref(args);

@@ -298,7 +298,8 @@ static void note_switch(Machine *m, unsigned core, const char *into,
         .vm_switches = c->vm_switches,
         .world_switches = c->world_switches,
         .when = when,
-        .dur_ps = cycles_to_ps(only.cycles, dvfs_cur_khz(&m->dvfs, mc->cluster)),
+        .dur_ps =
+            cycles_to_ps(only.cycles, dvfs_cur_khz(&m->dvfs, mc->cluster)),
     };
     m->switch_fn(m->switch_ctx, &s);
 }
@@ -309,9 +310,8 @@ static void charge_vcpu(Machine *m, MachineVcpu *mv, VirtCharge *c)
     virt_charge_price(m, c);
     counts_add(m, c);
     if (mv)
-        note_switch(m, mv->core,
-                    m->kernels[m->domains[mv->domain].kernel].name, false, c,
-                    vcpu_local_time(mv->v));
+        note_switch(m, mv->core, m->kernels[m->domains[mv->domain].kernel].name,
+                    false, c, vcpu_local_time(mv->v));
     if (mv && c->cycles) {
         Vcpu *v = mv->v;
         vcpu_set_time(v, vcpu_local_time(v) +
