@@ -414,6 +414,18 @@ static int sdl_fail(const char *what)
     return 1;
 }
 
+/* Destroys what was created (NULLs allowed) and quits SDL. */
+static void sdl_close(SDL_Window *win, SDL_Renderer *ren, SDL_Texture *tex)
+{
+    if (tex)
+        SDL_DestroyTexture(tex);
+    if (ren)
+        SDL_DestroyRenderer(ren);
+    if (win)
+        SDL_DestroyWindow(win);
+    SDL_Quit();
+}
+
 /* Renders once through SDL's offscreen driver and a software renderer,
  * reads the pixels back and writes the PNG. */
 static int screenshot(Viewer *v, const char *png_path)
@@ -444,13 +456,7 @@ static int screenshot(Viewer *v, const char *png_path)
         rc = 0;
     }
     free(back);
-    if (tex)
-        SDL_DestroyTexture(tex);
-    if (ren)
-        SDL_DestroyRenderer(ren);
-    if (win)
-        SDL_DestroyWindow(win);
-    SDL_Quit();
+    sdl_close(win, ren, tex);
     return rc;
 }
 
@@ -547,13 +553,7 @@ static int interactive(Viewer *v)
         SDL_Delay(16);
     }
 out:
-    if (tex)
-        SDL_DestroyTexture(tex);
-    if (ren)
-        SDL_DestroyRenderer(ren);
-    if (win)
-        SDL_DestroyWindow(win);
-    SDL_Quit();
+    sdl_close(win, ren, tex);
     return rc;
 }
 

@@ -41,7 +41,8 @@ static int trace_fail(Trace *t, const char *fmt, ...)
     return -1;
 }
 
-Trace *trace_open(const char *path, char *err, size_t err_size)
+/* A trace with its temporary file, nothing written yet. */
+static Trace *trace_new(const char *path, char *err, size_t err_size)
 {
     Trace *t = calloc(1, sizeof *t);
     if (!t) {
@@ -54,6 +55,14 @@ Trace *trace_open(const char *path, char *err, size_t err_size)
         free(t);
         return NULL;
     }
+    return t;
+}
+
+Trace *trace_open(const char *path, char *err, size_t err_size)
+{
+    Trace *t = trace_new(path, err, err_size);
+    if (!t)
+        return NULL;
     t->out = atomic_stream(t->file);
     fputs("{\"traceEvents\":[\n", t->out);
     return t;
@@ -75,17 +84,9 @@ static int gz_cookie_close(void *c)
 
 Trace *trace_open_gzip(const char *path, char *err, size_t err_size)
 {
-    Trace *t = calloc(1, sizeof *t);
-    if (!t) {
-        if (err && err_size)
-            snprintf(err, err_size, "%s: out of memory", path);
+    Trace *t = trace_new(path, err, err_size);
+    if (!t)
         return NULL;
-    }
-    t->file = atomic_open(path, err, err_size);
-    if (!t->file) {
-        free(t);
-        return NULL;
-    }
     /* zlib writes through its own descriptor onto the temporary file;
      * the atomic stream itself stays empty until commit fsyncs it. */
     int fd = dup(fileno(atomic_stream(t->file)));
