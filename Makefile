@@ -243,7 +243,7 @@ lint:
 	clang-format --dry-run --Werror $(FMT_SRCS)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 	    --suppress=missingIncludeSystem --inline-suppr -I. -Iemu -Iguest/include \
-	    emu soc_models baseband guest tests bench
+	    emu soc_models baseband guest tests bench viewer
 
 clean:
 	rm -rf $(BUILD)

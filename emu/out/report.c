@@ -502,7 +502,10 @@ static int plot_latencies(Report *r)
     size_t n = 0;
     const char *k;
     json_t *v;
-    json_object_foreach(names, k, v) keys[n++] = k;
+    json_object_foreach(names, k, v)
+    {
+        keys[n++] = k;
+    }
     qsort(keys, n, sizeof *keys, name_cmp);
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++)
@@ -521,9 +524,12 @@ static int plot_energy(Report *r, const char *key, const char *stem,
     for (size_t i = 0; i < r->n_runs; i++) {
         const char *k;
         json_t *v;
-        json_object_foreach(
-            json_object_get(json_object_get(r->runs[i].res, "energy"), key), k,
-            v) json_object_set_new(names, k, json_true());
+        json_t *by =
+            json_object_get(json_object_get(r->runs[i].res, "energy"), key);
+        json_object_foreach(by, k, v)
+        {
+            json_object_set_new(names, k, json_true());
+        }
     }
     size_t n = json_object_size(names);
     if (n == 0) {
@@ -534,7 +540,10 @@ static int plot_energy(Report *r, const char *key, const char *stem,
     size_t m = 0;
     const char *k;
     json_t *v;
-    json_object_foreach(names, k, v) keys[m++] = k;
+    json_object_foreach(names, k, v)
+    {
+        keys[m++] = k;
+    }
     qsort(keys, m, sizeof *keys, name_cmp);
     FILE *d = out_file(r, stem, "dat");
     FILE *g = gp_begin(r, stem, title, "", "energy (mJ)");
@@ -615,6 +624,14 @@ static void group_series(json_t *group, char *buf, size_t size)
         snprintf(buf, size, "%s", a ? a : "?");
 }
 
+static bool has_string(const json_t *arr, const char *s)
+{
+    for (size_t i = 0; i < json_array_size(arr); i++)
+        if (strcmp(json_string_value(json_array_get(arr, i)), s) == 0)
+            return true;
+    return false;
+}
+
 static int plot_sweep(Report *r)
 {
     json_t *groups = json_object_get(r->summary, "groups");
@@ -630,30 +647,19 @@ static int plot_sweep(Report *r)
         char s[128];
         group_series(gr, s, sizeof s);
         const char *p = json_string_value(json_object_get(gr, "setpoint"));
-        bool seen = false;
-        size_t j;
-        json_t *x;
-        json_array_foreach(series, j, x) seen |=
-            !strcmp(json_string_value(x), s);
-        if (!seen)
+        if (!has_string(series, s))
             json_array_append_new(series, json_string(s));
-        seen = false;
-        json_array_foreach(points, j, x) seen |=
-            !strcmp(json_string_value(x), p ? p : "base");
-        if (!seen)
+        if (!has_string(points, p ? p : "base"))
             json_array_append_new(points, json_string(p ? p : "base"));
+        size_t j;
         json_t *e;
         json_array_foreach(json_object_get(gr, "metrics"), j, e)
         {
             const char *m = json_string_value(json_object_get(e, "metric"));
             if (!m || !sweep_metric_wanted(m))
                 continue;
-            bool have = false;
-            size_t q;
-            json_t *y;
-            json_array_foreach(metrics, q, y) have |=
-                !strcmp(json_string_value(y), m);
-            if (!have && json_array_size(metrics) < REPORT_MAX_SWEEP_PLOTS)
+            if (!has_string(metrics, m) &&
+                json_array_size(metrics) < REPORT_MAX_SWEEP_PLOTS)
                 json_array_append_new(metrics, json_string(m));
         }
     }

@@ -96,6 +96,18 @@ static int kernel_index(const Machine *m, const char *name)
 
 /* ---- observers ----------------------------------------------------------- */
 
+/* The foreground domain, when it changed since last seen: looked at
+ * every quantum and every run step, so the change shows within one. */
+static void trace_foreground(RunTrace *rt, hs_time now)
+{
+    int fg = machine_foreground(rt->m);
+    if (fg == rt->last_fg || !room(rt, DROP_COUNTER, 1, now))
+        return;
+    rt->last_fg = fg;
+    if (trace_counter(rt->t, PID_POWER, "foreground", now, "domain", fg) < 0)
+        rt_fail(rt);
+}
+
 static void on_quantum(void *ctx, unsigned core, int vcpu, int domain,
                        hs_time start, hs_time end)
 {
@@ -103,6 +115,7 @@ static void on_quantum(void *ctx, unsigned core, int vcpu, int domain,
     OPEN_OR_RETURN(rt);
     if (!room(rt, DROP_SLICE, 2, start))
         return;
+    trace_foreground(rt, start);
     const char *name = machine_domain_name(rt->m, domain);
     if (trace_slice(rt->t, PID_CORES, core, name, "cpu", start, end - start,
                     NULL) < 0 ||
@@ -242,17 +255,11 @@ void run_trace_step(RunTrace *rt, hs_time now, double battery_pct)
                           "mW", (double)uw / 1000.0) < 0)
             rt_fail(rt);
     }
-    int fg = machine_foreground(rt->m);
-    if (!room(rt, DROP_COUNTER, fg != rt->last_fg ? 2 : 1, now))
+    if (!room(rt, DROP_COUNTER, 1, now))
         return;
     if (trace_counter(rt->t, PID_POWER, "battery", now, "%", battery_pct) < 0)
         rt_fail(rt);
-    if (fg != rt->last_fg) {
-        rt->last_fg = fg;
-        if (trace_counter(rt->t, PID_POWER, "foreground", now, "domain", fg) <
-            0)
-            rt_fail(rt);
-    }
+    trace_foreground(rt, now);
 }
 
 /* ---- open and close ------------------------------------------------------ */

@@ -99,6 +99,8 @@ expect_exit 0 "view --screenshot at the last frame" -- \
 check "the two screenshots differ exactly where the panel changed" \
     python3 tests/e2e/view_check.py changed "$F" "$E2E_TMP/ring.png" \
     "$(ps_of "$RING")" "$E2E_TMP/last.png" "$(ps_of "$LAST")" $(geom)
+expect_exit 124 "the interactive viewer runs its loop (offscreen, stopped after 3 s)" -- \
+    timeout 3 $HS view "$M"
 expect_exit 2 "a screenshot after the run's end is bad input" -- \
     $HS view "$M" --screenshot 1h "$E2E_TMP/x.png"
 expect_exit 2 "a directory without a run is bad input" -- \
