@@ -38,7 +38,8 @@ DEFS := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
         -DHS_VERSION='"$(HS_VERSION)"' -DHS_DATADIR='"$(PREFIX)/share/handset"'
 
 CFLAGS := -std=c11 -O2 -g $(WARN) $(SAN_FLAGS) $(INCLUDES) $(DEFS) \
-          $(UNICORN_CFLAGS) $(JANSSON_CFLAGS) $(PCAP_CFLAGS) $(ELF_CFLAGS)
+          $(UNICORN_CFLAGS) $(JANSSON_CFLAGS) $(PCAP_CFLAGS) $(ELF_CFLAGS) \
+          $(ZLIB_CFLAGS)
 CXXFLAGS := -std=c++17 -O2 -g $(WARN) $(SAN_FLAGS) $(INCLUDES) $(DEFS)
 LDFLAGS := $(SAN_FLAGS)
 # Where configure fetched a private Unicorn (build/deps, see configure), the
@@ -46,19 +47,23 @@ LDFLAGS := $(SAN_FLAGS)
 # handset against the installed copy in $(PREFIX)/lib/handset instead.
 UNICORN_RPATH := $(if $(UNICORN_LIBDIR),-Wl$(comma)-rpath$(comma)$(UNICORN_LIBDIR))
 INSTALL_LIBDIR := $(PREFIX)/lib/handset
-LIBS := $(UNICORN_LIBS) $(UNICORN_RPATH) $(JANSSON_LIBS) $(PCAP_LIBS) $(ELF_LIBS) -lm -lpthread
+LIBS := $(UNICORN_LIBS) $(UNICORN_RPATH) $(JANSSON_LIBS) $(PCAP_LIBS) $(ELF_LIBS) \
+        $(ZLIB_LIBS) -lm -lpthread
 
 # ---- host sources -------------------------------------------------------
 LIB_DIRS := emu/sim emu/cpu emu/bus emu/virt emu/power emu/flow \
             emu/scenario emu/out soc_models/devices baseband
 LIB_SRCS := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
 CLI_SRCS := $(wildcard emu/cli/*.c)
+# The SDL2 front end: the only code that includes SDL (and libpng).
+VIEWER_SRCS := $(wildcard viewer/*.c)
 REF_SRCS := $(wildcard guest/lib/*.c)
 TEST_SRCS := tests/harness.c $(wildcard tests/unit/*.c tests/devices/*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 LIB_OBJS := $(call obj,$(LIB_SRCS))
 CLI_OBJS := $(call obj,$(CLI_SRCS))
+VIEWER_OBJS := $(call obj,$(VIEWER_SRCS))
 REF_OBJS := $(patsubst %.c,$(BUILD)/ref/%.o,$(REF_SRCS))
 TEST_OBJS := $(call obj,$(TEST_SRCS))
 BENCH_C := $(wildcard bench/*.c)
@@ -89,7 +94,7 @@ BB_IMAGE := $(if $(BB_SRCS),$(BUILD)/baseband/firmware.elf)
 
 IMAGES := $(if $(GUEST_SRCS),$(GUEST_IMAGE)) $(BB_IMAGE)
 
-.PHONY: all check run mm1 bench bench-check install clean distclean format lint help FORCE
+.PHONY: all check run mm1 pictures bench bench-check install clean distclean format lint help FORCE
 all: $(BUILD)/handset $(IMAGES)
 
 help:
@@ -97,6 +102,7 @@ help:
 	@echo "make check      build and run every test (SANITIZE=1 for ASan+UBSan)"
 	@echo "make run        run the main job on the shipped defaults"
 	@echo "make mm1        the event kernel's M/M/1 validation"
+	@echo "make pictures   regenerate docs/viewer.png and docs/report-power.png"
 	@echo "make bench      build and run the benchmarks (writes build/bench.json)"
 	@echo "make bench-check  make bench, then gate it against results/baseline"
 	@echo "make install    install into PREFIX=$(PREFIX)"
@@ -118,6 +124,10 @@ $(BUILD)/obj/tests/%.o: tests/%.c $(BUILD)/.flags
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(CMOCKA_CFLAGS) -Itests $(DEP_FLAGS) -c $< -o $@
 
+$(BUILD)/obj/viewer/%.o: viewer/%.c $(BUILD)/.flags
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SDL2_CFLAGS) $(PNG_CFLAGS) $(DEP_FLAGS) -c $< -o $@
+
 $(BUILD)/ref/%.o: %.c $(BUILD)/.flags
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DHS_HOST_REF=1 $(DEP_FLAGS) -c $< -o $@
@@ -130,15 +140,17 @@ $(BUILD)/libguestref.a: $(REF_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/handset: $(CLI_OBJS) $(BUILD)/libhandset.a $(BUILD)/libguestref.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libhandset.a $(BUILD)/libguestref.a $(LIBS)
+$(BUILD)/handset: $(CLI_OBJS) $(VIEWER_OBJS) $(BUILD)/libhandset.a $(BUILD)/libguestref.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(VIEWER_OBJS) $(BUILD)/libhandset.a $(BUILD)/libguestref.a \
+	    $(LIBS) $(SDL2_LIBS) $(PNG_LIBS)
 
 # The installed handset: the same objects, with the private Unicorn found
 # beside the installation rather than in the build tree.
-$(BUILD)/install/handset: $(CLI_OBJS) $(BUILD)/libhandset.a $(BUILD)/libguestref.a
+$(BUILD)/install/handset: $(CLI_OBJS) $(VIEWER_OBJS) $(BUILD)/libhandset.a $(BUILD)/libguestref.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libhandset.a $(BUILD)/libguestref.a \
-	    $(subst $(UNICORN_RPATH),-Wl$(comma)-rpath$(comma)$(INSTALL_LIBDIR),$(LIBS))
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(VIEWER_OBJS) $(BUILD)/libhandset.a $(BUILD)/libguestref.a \
+	    $(subst $(UNICORN_RPATH),-Wl$(comma)-rpath$(comma)$(INSTALL_LIBDIR),$(LIBS)) \
+	    $(SDL2_LIBS) $(PNG_LIBS)
 
 # ---- guest image ----------------------------------------------------------
 $(BUILD)/guest/obj/%.c.o: %.c
@@ -228,6 +240,10 @@ bench: all $(if $(BENCH_OBJS),$(BUILD)/bench/handset-bench)
 bench-check: bench
 	bench/compare $(BENCH_BASELINE) $(BUILD)/bench.json --threshold $(BENCH_THRESHOLD)
 
+# README's pictures: a viewer screenshot and a report plot (docs/).
+pictures: all
+	sh docs/pictures.sh
+
 # ---- install / housekeeping -------------------------------------------------
 install: all $(if $(UNICORN_LIBDIR),$(BUILD)/install/handset)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/handset/guest \
@@ -251,7 +267,7 @@ lint:
 	clang-format --dry-run --Werror $(FMT_SRCS)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 	    --suppress=missingIncludeSystem --inline-suppr -I. -Iemu -Iguest/include \
-	    emu soc_models baseband guest tests bench
+	    emu soc_models baseband guest tests bench viewer
 
 # clean keeps build/deps (the Unicorn configure fetched, which config.mk
 # points at), so `make clean && make` works without configuring again;

@@ -31,6 +31,8 @@ extern const CliCommand cli_cmd_check;
 extern const CliCommand cli_cmd_validate;
 extern const CliCommand cli_cmd_list;
 extern const CliCommand cli_cmd_guest;
+extern const CliCommand cli_cmd_view;
+extern const CliCommand cli_cmd_report;
 
 /* Prints "handset NAME: MESSAGE" and the usage line to stderr; returns
  * HS_EXIT_USAGE so callers can `return cli_usage_error(...)`. */

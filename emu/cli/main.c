@@ -14,6 +14,7 @@
 static const CliCommand *const commands[] = {
     &cli_cmd_run,      &cli_cmd_compare, &cli_cmd_check,
     &cli_cmd_validate, &cli_cmd_list,    &cli_cmd_guest,
+    &cli_cmd_view,     &cli_cmd_report,
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

@@ -47,7 +47,17 @@ typedef struct Opts {
     size_t n_sets;
     unsigned jobs; /* parallel processes */
     bool trace, pcap, quiet;
+    bool trace_gzip;    /* --trace-gzip */
+    uint64_t trace_max; /* --trace-max N, 0: the default */
+    int record_frames;  /* --record-frames 1, --no-frames 0, -1 default */
+    bool view;          /* --view */
 } Opts;
+
+/* source: measured. Frames are recorded by default up to this much
+ * simulated time: incoming-call-secret (3 min 30 s) records 1.7 MB per
+ * approach (results/README.md), so ten minutes stay a few MB; a day of
+ * standby is left to --record-frames. */
+#define FRAMES_DEFAULT_MAX_PS (600 * HS_S)
 
 /* snprintf for paths: a path too long is cut (and then not found). */
 static void path_fmt(char *buf, size_t size, const char *fmt, ...)
@@ -64,6 +74,7 @@ static int parse_opts(const CliCommand *cmd, int argc, char **argv, Opts *o)
 {
     memset(o, 0, sizeof *o);
     o->trace = o->pcap = true;
+    o->record_frames = -1;
     o->jobs = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -103,6 +114,27 @@ static int parse_opts(const CliCommand *cmd, int argc, char **argv, Opts *o)
             o->trace = false;
         } else if (!strcmp(a, "--no-pcap")) {
             o->pcap = false;
+        } else if (!strcmp(a, "--trace-gzip")) {
+            o->trace_gzip = true;
+        } else if (!strcmp(a, "--trace-max")) {
+            if (i + 1 >= argc)
+                return cli_usage_error(cmd, "--trace-max needs a number");
+            char *end;
+            errno = 0;
+            unsigned long long v = strtoull(argv[++i], &end, 10);
+            if (*end || errno || v < 100 || argv[i][0] == '-')
+                return cli_usage_error(
+                    cmd,
+                    "--trace-max: expected a number of events >= 100, "
+                    "got '%s'",
+                    argv[i]);
+            o->trace_max = v;
+        } else if (!strcmp(a, "--record-frames")) {
+            o->record_frames = 1;
+        } else if (!strcmp(a, "--no-frames")) {
+            o->record_frames = 0;
+        } else if (!strcmp(a, "--view")) {
+            o->view = true;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             o->quiet = true;
         } else if (a[0] == '-' && a[1]) {
@@ -264,6 +296,11 @@ static int run_job(const Ctx *c, const Job *j, bool progress)
         .image = c->image,
         .firmware = c->firmware,
         .trace = c->o->trace,
+        .trace_gzip = c->o->trace_gzip,
+        .trace_max = c->o->trace_max,
+        .record_frames = c->o->record_frames < 0
+                             ? c->sc->duration_ps <= FRAMES_DEFAULT_MAX_PS
+                             : c->o->record_frames == 1,
         .pcap = c->o->pcap,
         .progress = progress,
         .label = label,
@@ -275,6 +312,8 @@ static int run_job(const Ctx *c, const Job *j, bool progress)
         fprintf(stderr, "%s: %s\n", label, err);
         return st == RUN_HOST_ERROR ? HS_EXIT_FAIL : HS_EXIT_USAGE;
     }
+    if (*sum.trace_note) /* even with -q: the trace is not whole */
+        fprintf(stderr, "%s: %s\n", label, sum.trace_note);
     if (!c->o->quiet) {
         fprintf(stderr, "%s: done in %.1f s wall (%.0fx real time) -> %s\n",
                 label, sum.wall_s, sum.speedup, j->dir);
@@ -382,6 +421,14 @@ int cli_run_scenario(const CliCommand *cmd, int argc, char **argv, bool compare)
     int rc = parse_opts(cmd, argc, argv, &o);
     if (rc != HS_EXIT_OK)
         return rc;
+    if (o.view) {
+        fprintf(stderr,
+                "%s --view: the live view is not built yet in this handset "
+                "(nothing was run); run with --record-frames, then replay "
+                "the run with `handset view DIR/APPROACH`\n",
+                cmd->name);
+        return HS_EXIT_USAGE;
+    }
     if (compare && o.jobs == 1 && !getenv("HANDSET_SERIAL")) {
         long cpus = sysconf(_SC_NPROCESSORS_ONLN);
         o.jobs = cpus > 1 ? (unsigned)(cpus < 64 ? cpus : 64) : 1;

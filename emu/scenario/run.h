@@ -42,6 +42,9 @@ typedef struct RunOptions {
     const char *image;    /* AP guest image (build/guest/domain.elf) */
     const char *firmware; /* baseband firmware (build/baseband/...) */
     bool trace;           /* write trace.json */
+    bool trace_gzip;      /* as trace.json.gz (zlib) */
+    uint64_t trace_max;   /* trace events at most (0: the default) */
+    bool record_frames;   /* write frames.hsf (out/frames.h) */
     bool pcap;            /* write radio.pcap */
     bool progress;        /* progress lines on stderr */
     const char *label;    /* prefix of progress lines ("hyp-mils") */
@@ -53,6 +56,7 @@ typedef struct RunSummary {
     double speedup;        /* simulated seconds per wall second */
     unsigned faults;       /* guest and firmware faults */
     char first_fault[256]; /* one line about the first, or "" */
+    char trace_note[512];  /* what the trace dropped, or "" */
 } RunSummary;
 
 /* Runs and writes the outputs. Returns RUN_OK, or another status with a

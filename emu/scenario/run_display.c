@@ -257,6 +257,7 @@ static void frame_free(DisplayFrame *f)
 {
     if (f->slot >= 0)
         f->p->doms[f->domain].slot_busy[f->slot] = false;
+    frames_drop(f->p->env->frames, f);
     f->stage = FRAME_FREE;
 }
 
@@ -520,6 +521,9 @@ static void guest_flip(DisplayPart *p, uint64_t tag, const BusAccess *acc)
         f->y1 = p->panel.cfg.height;
     }
     f->stage = FRAME_PATH;
+    frames_capture(p->env->frames, f, &p->dma, f->domain,
+                   machine_domain_name(p->m, f->domain), HS_FB_BASE, f->y0,
+                   f->y1, p->panel.cfg.width, p->panel.cfg.height);
     sim_call_at(p->sim, when, "display.flip", path_start, f, 0);
     /* The next damaged frame may be waiting for a free slot. */
     DisplayDomain *dd = &p->doms[acc->domain];
@@ -557,9 +561,12 @@ static void on_vsync(void *ctx, int line, bool level)
         if (f->stage != FRAME_FLIPPED)
             continue;
         env->latency(env->latency_ctx, "display.frame", now - f->trigger);
-        for (unsigned k = 0; k < f->n_notes; k++)
+        for (unsigned k = 0; k < f->n_notes; k++) {
             env->latency(env->latency_ctx, f->notes[k].latency,
                          now - f->notes[k].trigger);
+            frames_note(env->frames, f, f->notes[k].latency);
+        }
+        frames_shown(env->frames, f, now);
         if (f->user_reads)
             user_reads(p, now);
         frame_free(f);

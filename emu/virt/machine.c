@@ -152,6 +152,8 @@ struct Machine {
     void *log_ctx;
     MachineRunFunc run_fn;
     void *run_ctx;
+    MachineSwitchFunc switch_fn; /* VM/world switch observer */
+    void *switch_ctx;
     int foreground;                    /* the domain the user sees */
     uint64_t op_cycles[VIRT_OP_COUNT]; /* priced operations */
     hs_time quantum_ps;                /* machine.quantum_us */
@@ -278,11 +280,38 @@ static void counts_add(Machine *m, const VirtCharge *c)
     m->counts.copies_bytes += c->copies_bytes;
 }
 
+/* Tells the switch observer about c's switches on core into kernel
+ * (-1: the hypervisor itself), priced alone at the core's frequency. */
+static void note_switch(Machine *m, unsigned core, const char *into,
+                        bool window, const VirtCharge *c, hs_time when)
+{
+    if (!m->switch_fn || (!c->vm_switches && !c->world_switches))
+        return;
+    VirtCharge only = {.vm_switches = c->vm_switches,
+                       .world_switches = c->world_switches};
+    virt_charge_price(m, &only);
+    MachineCore *mc = &m->cores[core % m->n_cores];
+    MachineSwitch s = {
+        .core = mc->index,
+        .into = into,
+        .window = window,
+        .vm_switches = c->vm_switches,
+        .world_switches = c->world_switches,
+        .when = when,
+        .dur_ps =
+            cycles_to_ps(only.cycles, dvfs_cur_khz(&m->dvfs, mc->cluster)),
+    };
+    m->switch_fn(m->switch_ctx, &s);
+}
+
 /* Prices c, counts it and charges its time to the vCPU (if any). */
 static void charge_vcpu(Machine *m, MachineVcpu *mv, VirtCharge *c)
 {
     virt_charge_price(m, c);
     counts_add(m, c);
+    if (mv)
+        note_switch(m, mv->core, m->kernels[m->domains[mv->domain].kernel].name,
+                    false, c, vcpu_local_time(mv->v));
     if (mv && c->cycles) {
         Vcpu *v = mv->v;
         vcpu_set_time(v, vcpu_local_time(v) +
@@ -365,9 +394,17 @@ static void book_kernel(Machine *m, MachineCore *core, uint64_t cycles)
 
 void machine_kernel_work(Machine *m, unsigned core, const VirtCharge *c)
 {
+    machine_window_switch(m, core, -1, c);
+}
+
+void machine_window_switch(Machine *m, unsigned core, int kernel,
+                           const VirtCharge *c)
+{
     VirtCharge ch = *c;
     virt_charge_price(m, &ch);
     counts_add(m, &ch);
+    note_switch(m, core, kernel >= 0 ? m->kernels[kernel].name : NULL,
+                kernel >= 0, &ch, sim_now(m->sim));
     MachineCore *mc = &m->cores[core % m->n_cores];
     if (pmic_state(&m->pmic) != HS_PMIC_ST_AWAKE)
         mc->deferred += ch.cycles;
@@ -721,6 +758,7 @@ static void kernel_wake_fire(Sim *sim, void *ctx, hs_time now)
     virt_charge_price(m, &ch);
     ch.cycles += mparam(m, "kernel_wake_cycles");
     counts_add(m, &ch);
+    note_switch(m, core->index, k->name, false, &ch, now);
     if (pmic_state(&m->pmic) != HS_PMIC_ST_AWAKE)
         core->deferred += ch.cycles;
     else
@@ -1037,6 +1075,12 @@ void machine_set_run_hook(Machine *m, MachineRunFunc fn, void *ctx)
     m->run_ctx = ctx;
 }
 
+void machine_set_switch_hook(Machine *m, MachineSwitchFunc fn, void *ctx)
+{
+    m->switch_fn = fn;
+    m->switch_ctx = ctx;
+}
+
 hs_time machine_io(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
                    VirtHop *hops, size_t *n_hops)
 {
@@ -1046,14 +1090,6 @@ hs_time machine_io(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
     size_t n = 0;
     if (domain >= 0 && (size_t)domain < m->n_domains)
         n = m->ops->io_path(m, domain, kind, bytes, h);
-    uint64_t cycles = 0;
-    for (size_t i = 0; i < n; i++) {
-        virt_charge_price(m, &h[i].charge);
-        counts_add(m, &h[i].charge);
-        cycles += h[i].charge.cycles;
-    }
-    if (n_hops)
-        *n_hops = n;
     /* The hops' work runs on a core (the kernel's, the driver and crypto
      * VMs'): it occupies the domain's core and draws its power, booked to
      * the kernel pseudo-domain, deferred to resume if the AP sleeps. */
@@ -1063,6 +1099,16 @@ hs_time machine_io(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
             core = &m->cores[m->vcpus[v].core];
             break;
         }
+    uint64_t cycles = 0;
+    for (size_t i = 0; i < n; i++) {
+        virt_charge_price(m, &h[i].charge);
+        counts_add(m, &h[i].charge);
+        note_switch(m, core->index, h[i].component, false, &h[i].charge,
+                    sim_now(m->sim));
+        cycles += h[i].charge.cycles;
+    }
+    if (n_hops)
+        *n_hops = n;
     if (pmic_state(&m->pmic) != HS_PMIC_ST_AWAKE)
         core->deferred += cycles;
     else
