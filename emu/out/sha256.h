@@ -11,10 +11,10 @@
 #define SHA256_HEX_LEN 64 /* hex digits, without the NUL */
 
 typedef struct Sha256 {
-    uint32_t h[8];        /* chaining state */
-    uint64_t bytes;       /* message length so far */
-    uint8_t block[64];    /* partial block */
-    size_t used;          /* bytes in block */
+    uint32_t h[8];     /* chaining state */
+    uint64_t bytes;    /* message length so far */
+    uint8_t block[64]; /* partial block */
+    size_t used;       /* bytes in block */
 } Sha256;
 
 void sha256_init(Sha256 *s);

@@ -6,6 +6,21 @@
 
 #include <math.h>
 
+/* One step of the modified Lentz method: c and d updated with the
+ * partial numerator aa; returns the factor for the fraction. */
+static double lentz_step(double *c, double *d, double aa)
+{
+    const double tiny = 1e-300;
+    *d = 1.0 + aa * *d;
+    if (fabs(*d) < tiny)
+        *d = tiny;
+    *c = 1.0 + aa / *c;
+    if (fabs(*c) < tiny)
+        *c = tiny;
+    *d = 1.0 / *d;
+    return *d * *c;
+}
+
 /* Continued fraction of the incomplete beta function (A&S 26.5.8),
  * modified Lentz. Converges fast for x < (a + 1) / (a + b + 2). */
 static double betacf(double a, double b, double x)
@@ -19,24 +34,9 @@ static double betacf(double a, double b, double x)
     double h = d;
     for (int m = 1; m <= 10000; m++) {
         int m2 = 2 * m;
-        double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-        d = 1.0 + aa * d;
-        if (fabs(d) < tiny)
-            d = tiny;
-        c = 1.0 + aa / c;
-        if (fabs(c) < tiny)
-            c = tiny;
-        d = 1.0 / d;
-        h *= d * c;
-        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-        d = 1.0 + aa * d;
-        if (fabs(d) < tiny)
-            d = tiny;
-        c = 1.0 + aa / c;
-        if (fabs(c) < tiny)
-            c = tiny;
-        d = 1.0 / d;
-        double del = d * c;
+        h *= lentz_step(&c, &d, m * (b - m) * x / ((qam + m2) * (a + m2)));
+        double del = lentz_step(
+            &c, &d, -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)));
         h *= del;
         if (fabs(del - 1.0) < eps)
             break;
@@ -51,8 +51,8 @@ double stats_incbeta(double a, double b, double x)
     if (x >= 1.0)
         return 1.0;
     /* the factor x^a (1-x)^b / (a B(a, b)), through log-gamma */
-    double lbt = lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) +
-                 b * log1p(-x);
+    double lbt =
+        lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x);
     double bt = exp(lbt);
     if (x < (a + 1.0) / (a + b + 2.0))
         return bt * betacf(a, b, x) / a;
@@ -99,6 +99,7 @@ StatsSummary stats_summarise(const double *x, size_t n)
     for (size_t i = 0; i < n; i++)
         ss += (x[i] - s.mean) * (x[i] - s.mean);
     s.sd = sqrt(ss / (double)(n - 1));
-    s.ci_half = stats_t_quantile(0.975, (double)(n - 1)) * s.sd / sqrt((double)n);
+    s.ci_half =
+        stats_t_quantile(0.975, (double)(n - 1)) * s.sd / sqrt((double)n);
     return s;
 }
