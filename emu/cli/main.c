@@ -16,6 +16,7 @@
 static const CliCommand *const commands[] = {
     &cli_cmd_run,
     &cli_cmd_compare,
+    &cli_cmd_sweep,
     &cli_cmd_check,
     &cli_cmd_validate,
     &cli_cmd_list,

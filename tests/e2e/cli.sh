@@ -12,6 +12,8 @@ expect_exit 2 "unknown command exits 2" -- $HS frobnicate
 expect_match "unknown command 'frobnicate'" "unknown command is named" -- $HS frobnicate
 expect_exit 2 "no command exits 2" -- $HS
 expect_exit 2 "help for an unknown command exits 2" -- $HS help frobnicate
+expect_match "^  sweep " "--help lists sweep" -- $HS --help
+expect_exit 0 "help sweep exits 0" -- $HS help sweep
 expect_exit 0 "help help exits 0" -- $HS help help
 expect_match "Usage: handset help" "help help explains help" -- $HS help help
 
@@ -37,6 +39,8 @@ expect_match "did you mean \"hyp-mils\"" "-a hyp-mil gets a suggestion" -- \
 expect_match 'virt.hyp-mils.slice: unknown key \(did you mean "virt.hyp-mils.slice_ms"\?\)' \
     "an unknown --set key is reported as such before its value" -- \
     $HS run covert-wakelock --set virt.hyp-mils.slice=50ms -o "$E2E_TMP/x"
+expect_exit 2 "--seed on sweep (it takes --seeds) is refused" -- \
+    $HS sweep covert-wakelock --seed 3 -o "$E2E_TMP/x"
 
 # list params: every --set key with default, unit and source.
 expect_match '^virt\.hyp-mils\.slice_ms +10 ms +[a-z]' "list params: key, default, unit, source" -- \
