@@ -323,14 +323,16 @@ static int check_main(int argc, char **argv)
     for (int i = optind; i < argc; i++)
         if (check_set_add(&runs, argv[i], err, sizeof err) < 0)
             goto bad_input;
-    if (baseline &&
-        (check_set_add(&base, baseline, err, sizeof err) < 0 ||
-         (base.n > 0 && same_scenario(&runs,
-                                      json_string_value(json_object_get(
-                                          base.runs[0].root, "scenario"))
-                                          ?: "?",
-                                      "the baseline's", err, sizeof err) < 0)))
-        goto bad_input;
+    if (baseline) {
+        if (check_set_add(&base, baseline, err, sizeof err) < 0)
+            goto bad_input;
+        const char *theirs = base.n > 0 ? json_string_value(json_object_get(
+                                              base.runs[0].root, "scenario"))
+                                        : NULL;
+        if (same_scenario(&runs, theirs ? theirs : "?", "the baseline's", err,
+                          sizeof err) < 0)
+            goto bad_input;
+    }
     if (expect &&
         (cli_scenario_path(expect, expect_path, sizeof expect_path, err,
                            sizeof err) < 0 ||

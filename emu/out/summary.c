@@ -121,7 +121,8 @@ static void collect(MetricList *l, const json_t *v, char *path, size_t len,
             l->oom = true;
             return;
         }
-        m->values[m->n++] = json_number_value(v);
+        if (m->n < l->max_runs) /* one value a run: a path is unique */
+            m->values[m->n++] = json_number_value(v);
     } else if (json_is_object(v)) {
         const char *key;
         json_t *child;
