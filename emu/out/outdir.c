@@ -95,6 +95,26 @@ int outdir_commit(const char *from, const char *to, bool replace)
     return 0;
 }
 
+/* Whether pid is a live process. A zombie is not: a process killed with
+ * SIGKILL stays one until its parent or init reaps it, and the rerun
+ * that follows at once must not wait for that. */
+static bool process_alive(long pid)
+{
+    if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+        return false;
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return true; /* no /proc: kill said it exists */
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    /* "PID (COMM) STATE ...": COMM may hold spaces and parentheses */
+    const char *close = strrchr(buf, ')');
+    return !(close && close[1] == ' ' && (close[2] == 'Z' || close[2] == 'X'));
+}
+
 int outdir_clean_stale(const char *target, FILE *log)
 {
     char parent[PATH_MAX];
@@ -122,7 +142,7 @@ int outdir_clean_stale(const char *target, FILE *log)
         long pid = strtol(n + bl + 9, &end, 10);
         if (*end || errno || pid <= 0 || pid == (long)getpid())
             continue;
-        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+        if (process_alive(pid))
             continue; /* alive (or not ours to ask about): leave it */
         char p[PATH_MAX];
         if ((size_t)snprintf(p, sizeof p, "%s/%s", parent, n) >= sizeof p)

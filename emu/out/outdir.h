@@ -29,8 +29,8 @@ int outdir_make_dirs(const char *path, char *err, size_t err_size);
 int outdir_commit(const char *from, const char *to, bool replace);
 
 /* Removes every "TARGET.partial-PID" beside target whose PID is not a
- * live process, saying so on log (one line each). Returns the number
- * removed. */
+ * live process (no such process, or a zombie not yet reaped), saying so
+ * on log (one line each). Returns the number removed. */
 int outdir_clean_stale(const char *target, FILE *log);
 
 #endif /* HS_OUT_OUTDIR_H */
