@@ -116,6 +116,15 @@ $(BUILD)/.flags: FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(CC) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS) $(LDFLAGS)' > $@
 
+# The source commit host.json records ("-dirty" with uncommitted changes;
+# empty outside a git checkout); results.o is rebuilt when it changes.
+HS_COMMIT := $(shell git describe --always --dirty --abbrev=40 --match=none 2>/dev/null)
+$(BUILD)/commit.txt: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(HS_COMMIT)' | cmp -s - $@ || echo '$(HS_COMMIT)' > $@
+$(BUILD)/obj/emu/out/results.o: $(BUILD)/commit.txt
+$(BUILD)/obj/emu/out/results.o: CFLAGS += -DHS_COMMIT='"$(HS_COMMIT)"'
+
 $(BUILD)/obj/%.o: %.c $(BUILD)/.flags
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(DEP_FLAGS) -c $< -o $@

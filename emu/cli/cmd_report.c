@@ -2,6 +2,7 @@
  * cmd_report.c - `handset report DIR`: report.html with gnuplot plots
  * for a run, compare or sweep directory (out/report.h).
  */
+#include <getopt.h>
 #include <stdio.h>
 
 #include "cli/cli.h"
@@ -31,17 +32,29 @@ const CliCommand cli_cmd_report = {
 
 static int report_main(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv))
-        return cli_print_help(&cli_cmd_report);
-    if (argc != 2 || argv[1][0] == '-')
-        return cli_usage_error(&cli_cmd_report,
-                               argc < 2 ? "which directory?"
-                                        : "one directory, no options");
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    optind = 0;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'h')
+            return cli_print_help(&cli_cmd_report);
+        return cli_usage_error(&cli_cmd_report, "unknown option '%s'",
+                               argv[optind - 1]);
+    }
+    if (optind >= argc)
+        return cli_usage_error(&cli_cmd_report, "which directory?");
+    if (optind + 1 < argc)
+        return cli_usage_error(&cli_cmd_report, "one directory at a time");
+    const char *dir = argv[optind];
     char err[1024];
-    int rc = report_write(argv[1], err, sizeof err);
+    int rc = report_write(dir, err, sizeof err);
     if (rc != 0)
         fprintf(stderr, "handset report: %s\n", err);
     else
-        printf("%s/report.html\n", argv[1]);
+        printf("%s/report.html\n", dir);
     return rc;
 }

@@ -2,6 +2,7 @@
  * cmd_view.c - `handset view`: replay a finished run in the SDL2 viewer
  * (viewer/viewer.h), or render one moment of it to a PNG.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,32 +44,50 @@ const CliCommand cli_cmd_view = {
 
 static int view_main(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv))
-        return cli_print_help(&cli_cmd_view);
+    enum { OPT_SCREENSHOT = 256, OPT_FRAMES };
+    static const struct option opts[] = {
+        {"screenshot", required_argument, NULL, OPT_SCREENSHOT},
+        {"frames", no_argument, NULL, OPT_FRAMES},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
     ViewerOptions o = {0};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--screenshot")) {
-            if (i + 2 >= argc)
+    optind = 0;
+    opterr = 0;
+    int c;
+    char err[256];
+    /* FILE.png, the second value of --screenshot, is the next argument:
+     * taken here, it is skipped by getopt's permutation of operands */
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            return cli_print_help(&cli_cmd_view);
+        case OPT_SCREENSHOT:
+            if (optind >= argc)
                 return cli_usage_error(&cli_cmd_view,
                                        "--screenshot needs TIME and FILE.png");
-            char err[256];
-            if (sim_parse_duration(argv[i + 1], &o.at, err, sizeof err) < 0)
+            if (sim_parse_duration(optarg, &o.at, err, sizeof err) < 0)
                 return cli_usage_error(&cli_cmd_view, "--screenshot %s: %s",
-                                       argv[i + 1], err);
+                                       optarg, err);
             o.screenshot = true;
-            o.png = argv[i + 2];
-            i += 2;
-        } else if (!strcmp(a, "--frames")) {
+            o.png = argv[optind++];
+            break;
+        case OPT_FRAMES:
             o.list_frames = true;
-        } else if (a[0] == '-' && a[1]) {
-            return cli_usage_error(&cli_cmd_view, "unknown option '%s'", a);
-        } else if (!o.run_dir) {
-            o.run_dir = a;
-        } else {
-            return cli_usage_error(&cli_cmd_view, "one run at a time ('%s')",
-                                   a);
+            break;
+        case ':':
+            return cli_usage_error(&cli_cmd_view, "%s needs a value",
+                                   argv[optind - 1]);
+        default:
+            return cli_usage_error(&cli_cmd_view, "unknown option '%s'",
+                                   argv[optind - 1]);
         }
+    }
+    for (; optind < argc; optind++) {
+        if (o.run_dir)
+            return cli_usage_error(&cli_cmd_view, "one run at a time ('%s')",
+                                   argv[optind]);
+        o.run_dir = argv[optind];
     }
     if (!o.run_dir)
         return cli_usage_error(&cli_cmd_view,

@@ -2,6 +2,10 @@
  * results.c - the Results model and its JSON writers: see results.h.
  */
 #include "out/results.h"
+
+#ifndef HS_COMMIT
+#define HS_COMMIT ""
+#endif
 #include "sim/error.h"
 
 #include <math.h>
@@ -58,6 +62,7 @@ struct Results {
     char *approach;                    /* approach name (owned) */
     char *soc;                         /* SoC name (owned) */
     uint64_t seed;                     /* scenario seed */
+    json_t *inputs;                    /* provenance block, or NULL */
     hs_time sim_time;                  /* simulated time covered, ps */
     Latency *lat;                      /* latency names (owned) */
     size_t n_lat;                      /* used */
@@ -139,6 +144,12 @@ Results *results_new(const char *scenario, const char *variant,
     return r;
 }
 
+void results_set_inputs(Results *r, json_t *inputs)
+{
+    json_decref(r->inputs);
+    r->inputs = json_incref(inputs);
+}
+
 static void named_free(NamedList *l)
 {
     for (size_t i = 0; i < l->n; i++)
@@ -154,6 +165,7 @@ void results_free(Results *r)
     free(r->variant);
     free(r->approach);
     free(r->soc);
+    json_decref(r->inputs);
     for (size_t i = 0; i < r->n_lat; i++) {
         free(r->lat[i].name);
         free(r->lat[i].samples);
@@ -598,6 +610,8 @@ json_t *results_to_json(Results *r)
             ? json_integer((json_int_t)r->seed)
             : json_sprintf("%llu", (unsigned long long)r->seed),
         &ok);
+    if (r->inputs)
+        put(root, "inputs", json_incref(r->inputs), &ok);
     put(root, "sim_time_s", json_real(sim_time_to_s(r->sim_time)), &ok);
     put(root, "latency", latency_json(r, &ok), &ok);
     put(root, "energy", energy_json(r, &ok), &ok);
@@ -668,6 +682,11 @@ int results_write_host(const ResultsHost *h, const char *path, char *err,
         vcpu_unicorn_version(uc, sizeof uc) == 0 ? json_string(uc)
                                                  : json_null(),
         &ok);
+    /* the build's source commit, when it was built from a git checkout
+     * ("-dirty": with uncommitted changes) */
+    put(root, "commit", HS_COMMIT[0] ? json_string(HS_COMMIT) : json_null(),
+        &ok);
+    put(root, "handset_version", json_string(HS_VERSION), &ok);
     int rc = ok ? results_write_json(root, path, err, err_size)
                 : hs_errorf(err, err_size, "%s: out of memory", path);
     json_decref(root);

@@ -123,6 +123,10 @@ Results *results_new(const char *scenario, const char *variant,
 /* Frees r. NULL is allowed. */
 void results_free(Results *r);
 
+/* Records what the run read (provenance.h), written as "inputs" after
+ * "seed". Takes a reference of inputs. */
+void results_set_inputs(Results *r, json_t *inputs);
+
 /* Simulated time the run covered. */
 void results_set_sim_time(Results *r, hs_time t);
 

@@ -16,7 +16,9 @@
 #include <unistd.h>
 
 #include "flow/monitor.h"
+#include "out/outdir.h"
 #include "out/pcap.h"
+#include "out/provenance.h"
 #include "out/results.h"
 #include "out/frames.h"
 #include "scenario/run_part.h"
@@ -64,6 +66,7 @@ typedef struct Run {
     char fail_msg[512]; /* its message */
     char tmp_dir[4096]; /* outputs are written here first */
     char note[512];     /* what the trace dropped, "" if nothing */
+    bool exists;        /* the target appeared meanwhile (commit_dir) */
 } Run;
 
 /* ---- not built ----------------------------------------------------------- */
@@ -423,6 +426,8 @@ static int run_machine(Run *r, char *err, size_t err_size)
         trace_battery(r, t);
         if (r->failed)
             return hs_errorf(err, err_size, "%s", r->fail_msg);
+        if (r->o->stop && *r->o->stop)
+            return hs_errorf(err, err_size, "interrupted");
         progress(r, t, t0, &last);
     }
     return 0;
@@ -518,48 +523,6 @@ static int collect(Run *r, char *err, size_t err_size)
 
 /* ---- output directory ---------------------------------------------------- */
 
-static int remove_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return errno == ENOENT ? 0 : -1;
-    struct dirent *de;
-    int rc = 0;
-    while ((de = readdir(d))) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-            continue;
-        char p[4096];
-        snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
-        struct stat st;
-        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
-            rc |= remove_tree(p);
-        else if (unlink(p) < 0)
-            rc = -1;
-    }
-    closedir(d);
-    return rmdir(dir) < 0 ? -1 : rc;
-}
-
-static int make_dirs(const char *path, char *err, size_t err_size)
-{
-    char buf[4096];
-    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-        return hs_errorf(err, err_size, "%s: path too long", path);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(buf, 0777) < 0 && errno != EEXIST)
-            return hs_errorf(err, err_size, "cannot create %s: %s", buf,
-                             strerror(errno));
-        *p = '/';
-    }
-    if (mkdir(buf, 0777) < 0 && errno != EEXIST)
-        return hs_errorf(err, err_size, "cannot create %s: %s", buf,
-                         strerror(errno));
-    return 0;
-}
-
 /* The outputs go to "<out>.partial-<pid>", renamed to <out> at the end. */
 static int open_tmp_dir(Run *r, char *err, size_t err_size)
 {
@@ -569,13 +532,13 @@ static int open_tmp_dir(Run *r, char *err, size_t err_size)
     char *slash = strrchr(parent, '/');
     if (slash && slash != parent) {
         *slash = '\0';
-        if (make_dirs(parent, err, err_size) < 0)
+        if (outdir_make_dirs(parent, err, err_size) < 0)
             return -1;
     }
     if ((size_t)snprintf(r->tmp_dir, sizeof r->tmp_dir, "%s.partial-%ld", out,
                          (long)getpid()) >= sizeof r->tmp_dir)
         return hs_errorf(err, err_size, "%s: path too long", out);
-    remove_tree(r->tmp_dir);
+    outdir_remove_tree(r->tmp_dir);
     if (mkdir(r->tmp_dir, 0777) < 0)
         return hs_errorf(err, err_size, "cannot create %s: %s", r->tmp_dir,
                          strerror(errno));
@@ -585,26 +548,17 @@ static int open_tmp_dir(Run *r, char *err, size_t err_size)
 static int commit_dir(Run *r, char *err, size_t err_size)
 {
     const char *out = r->o->out_dir;
-    struct stat st;
-    if (stat(out, &st) == 0) {
-        /* A previous run's directory: replace it as a whole. */
-        char old[4200];
-        snprintf(old, sizeof old, "%s.old-%ld", out, (long)getpid());
-        if (rename(out, old) < 0)
-            return hs_errorf(err, err_size, "cannot replace %s: %s", out,
-                             strerror(errno));
-        if (rename(r->tmp_dir, out) < 0) {
-            int e = errno;
-            rename(old, out);
-            return hs_errorf(err, err_size, "cannot create %s: %s", out,
-                             strerror(e));
+    if (outdir_commit(r->tmp_dir, out, r->o->force) < 0) {
+        if (errno == EEXIST || errno == ENOTEMPTY) {
+            r->exists = true;
+            return hs_errorf(err, err_size,
+                             "%s appeared while this run went on (another "
+                             "process wrote it); nothing replaced",
+                             out);
         }
-        remove_tree(old);
-        return 0;
-    }
-    if (rename(r->tmp_dir, out) < 0)
         return hs_errorf(err, err_size, "cannot create %s: %s", out,
                          strerror(errno));
+    }
     return 0;
 }
 
@@ -657,7 +611,42 @@ static void run_free(Run *r)
     results_free(r->results);
     soc_free(r->soc);
     if (*r->tmp_dir)
-        remove_tree(r->tmp_dir);
+        outdir_remove_tree(r->tmp_dir);
+}
+
+/* The inputs block of results.json (out/provenance.h). */
+static int record_inputs(Run *r, char *err, size_t err_size)
+{
+    const Scenario *sc = r->sc;
+    const char **keys = calloc(sc->n_settings + 1, sizeof *keys);
+    const char **values = calloc(sc->n_settings + 1, sizeof *values);
+    json_t *in = NULL;
+    if (keys && values) {
+        for (size_t i = 0; i < sc->n_settings; i++) {
+            keys[i] = sc->settings[i].key;
+            values[i] = sc->settings[i].value;
+        }
+        ProvenanceSources src = {
+            .scenario_file = sc->file,
+            .soc_file = sc->variants[r->o->variant].soc_path,
+            .soc_name = r->soc->name,
+            .image = r->o->image,
+            .firmware = r->o->firmware,
+            .set_keys = keys,
+            .set_values = values,
+            .n_set = sc->n_settings,
+        };
+        in = provenance_inputs(&src, err, err_size);
+    } else {
+        hs_errorf(err, err_size, "out of memory");
+    }
+    free(keys);
+    free(values);
+    if (!in)
+        return -1;
+    results_set_inputs(r->results, in);
+    json_decref(in);
+    return 0;
 }
 
 RunStatus run_scenario(const RunOptions *o, RunSummary *sum, char *err,
@@ -680,8 +669,12 @@ RunStatus run_scenario(const RunOptions *o, RunSummary *sum, char *err,
         run_free(&r);
         return RUN_BAD_INPUT;
     }
-    r.results =
-        results_new(o->sc->name, v->name, o->approach, v->soc, o->sc->seed);
+    r.results = results_new(o->sc->name, v->name, o->approach, r.soc->name,
+                            o->sc->seed);
+    if (r.results && record_inputs(&r, err, err_size) < 0) {
+        run_free(&r);
+        return RUN_BAD_INPUT;
+    }
     if (!r.results || open_tmp_dir(&r, err, err_size) < 0 ||
         open_observers(&r, err, err_size) < 0) {
         run_free(&r);
@@ -703,8 +696,9 @@ RunStatus run_scenario(const RunOptions *o, RunSummary *sum, char *err,
         vcpu_fault_format(machine_fault(r.m, 0), sum->first_fault,
                           sizeof sum->first_fault);
     if (write_outputs(&r, wall, err, err_size) < 0) {
+        bool exists = r.exists;
         run_free(&r);
-        return RUN_HOST_ERROR;
+        return exists ? RUN_EXISTS : RUN_HOST_ERROR;
     }
     *r.tmp_dir = '\0';
     snprintf(sum->trace_note, sizeof sum->trace_note, "%s", r.note);

@@ -16,13 +16,15 @@
  * into place only when every file is complete: results.json (schema
  * handset-results/1, results/README.md), host.json (wall time, speed,
  * memory), and when asked trace.json and radio.pcap. A run that fails
- * leaves nothing at the target.
+ * or is stopped leaves nothing at the target; an existing target is
+ * never replaced unless asked (RunOptions.force).
  */
 #ifndef HS_SCENARIO_RUN_H
 #define HS_SCENARIO_RUN_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 
 #include "scenario/scenario.h"
@@ -32,6 +34,7 @@ typedef enum RunStatus {
     RUN_BAD_INPUT,  /* the scenario asks for something invalid here */
     RUN_NOT_BUILT,  /* it needs a part of handset that is not built */
     RUN_HOST_ERROR, /* out of memory, a file could not be written */
+    RUN_EXISTS,     /* out_dir exists and force is not set */
 } RunStatus;
 
 typedef struct RunOptions {
@@ -48,6 +51,11 @@ typedef struct RunOptions {
     bool pcap;            /* write radio.pcap */
     bool progress;        /* progress lines on stderr */
     const char *label;    /* prefix of progress lines ("hyp-mils") */
+    bool force;           /* replace an existing out_dir */
+    /* When set and non-zero (a signal handler's flag), the run stops at
+     * its next step, removes its partial directory and returns
+     * RUN_HOST_ERROR with "interrupted". */
+    const volatile sig_atomic_t *stop;
 } RunOptions;
 
 /* What the caller may print after a run. */

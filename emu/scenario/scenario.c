@@ -194,15 +194,7 @@ static int get_name(ScenarioLoader *L, const json_t *obj, const char *prefix,
 static void suggest(char *buf, size_t size, const char *s,
                     const char *const *names, size_t n)
 {
-    const char *best = NULL;
-    size_t best_d = 3;
-    for (size_t i = 0; i < n; i++) {
-        size_t d = hs_edit_distance(s, names[i]);
-        if (d < best_d) {
-            best_d = d;
-            best = names[i];
-        }
-    }
+    const char *best = hs_nearest(s, names, n);
     if (best)
         snprintf(buf, size, " (did you mean \"%s\"?)", best);
     else

@@ -138,6 +138,11 @@ const VirtParam *approach_param(const ApproachOps *ops, const char *key);
  * non-negative integer) in err. */
 int approach_check_set(const char *kv, char *err, size_t err_size);
 
+/* A --set value for key: a decimal integer 0 .. 2^64-1 (ERANGE above).
+ * Returns 0, or -1 with a message naming key in err. */
+int approach_parse_value(const char *key, const char *val, uint64_t *out,
+                         char *err, size_t err_size);
+
 /* The machine's own parameters (machine.c); *n gets the count. */
 const VirtParam *machine_params_table(size_t *n);
 

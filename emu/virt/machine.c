@@ -209,17 +209,9 @@ static int param_set(Machine *m, const char *kv, char *err, size_t err_size)
         return hs_errorf(err, err_size, "--set '%s': key too long", kv);
     memcpy(key, kv, klen);
     key[klen] = '\0';
-    const char *val = eq + 1;
-    char *end = NULL;
-    if (*val < '0' || *val > '9')
-        return hs_errorf(err, err_size,
-                         "--set %s: value '%s' is not a non-negative integer",
-                         key, val);
-    unsigned long long v = strtoull(val, &end, 10);
-    if (*end != '\0')
-        return hs_errorf(err, err_size,
-                         "--set %s: value '%s' is not a non-negative integer",
-                         key, val);
+    uint64_t v;
+    if (approach_parse_value(key, eq + 1, &v, err, err_size) < 0)
+        return -1;
     MachineParam *p = param_find(m, key);
     if (p) {
         p->value = v;

@@ -2,6 +2,7 @@
  * virt_cost.c - the approach table (listing order), parameter lookup,
  * pricing of charges, and the mechanisms approaches share (virt_common.h).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,35 @@ static void suggest(const char *key, const char *prefix, const char *name,
     }
 }
 
+int approach_parse_value(const char *key, const char *val, uint64_t *out,
+                         char *err, size_t err_size)
+{
+    char *end = NULL;
+    if (*val < '0' || *val > '9')
+        return hs_errorf(err, err_size,
+                         "--set %s: value '%s' is not a non-negative integer",
+                         key, val);
+    errno = 0;
+    unsigned long long v = strtoull(val, &end, 10);
+    if (*end != '\0')
+        return hs_errorf(err, err_size,
+                         "--set %s: value '%s' is not a non-negative integer",
+                         key, val);
+    if (errno == ERANGE)
+        return hs_errorf(err, err_size,
+                         "--set %s: value %s is out of range (0 to %llu)", key,
+                         val, (unsigned long long)UINT64_MAX);
+    *out = v;
+    return 0;
+}
+
+static int check_value(const char *key, const char *val, char *err,
+                       size_t err_size)
+{
+    uint64_t v;
+    return approach_parse_value(key, val, &v, err, err_size);
+}
+
 int approach_check_set(const char *kv, char *err, size_t err_size)
 {
     const char *eq = strchr(kv, '=');
@@ -66,18 +96,14 @@ int approach_check_set(const char *kv, char *err, size_t err_size)
         return hs_errorf(err, err_size, "--set '%s': key too long", kv);
     memcpy(key, kv, klen);
     key[klen] = '\0';
-    const char *val = eq + 1;
-    char *end = NULL;
-    if (*val < '0' || *val > '9' || (strtoull(val, &end, 10), *end != '\0'))
-        return hs_errorf(err, err_size,
-                         "--set %s: value '%s' is not a non-negative integer",
-                         key, val);
+    /* the key first: a misspelt key is reported as such, whatever its
+     * value */
     char best[128] = "", prefix[64];
     size_t best_d = 4, n;
     const VirtParam *mp = machine_params_table(&n);
     for (size_t i = 0; i < n; i++) {
         if (strncmp(key, "machine.", 8) == 0 && strcmp(key + 8, mp[i].key) == 0)
-            return 0;
+            return check_value(key, eq + 1, err, err_size);
         suggest(key, "machine", mp[i].key, best, sizeof best, &best_d);
     }
     for (size_t a = 0; a < approach_count(); a++) {
@@ -87,7 +113,7 @@ int approach_check_set(const char *kv, char *err, size_t err_size)
         for (size_t i = 0; i < o->n_params; i++) {
             if (strncmp(key, prefix, pl) == 0 && key[pl] == '.' &&
                 strcmp(key + pl + 1, o->params[i].key) == 0)
-                return 0;
+                return check_value(key, eq + 1, err, err_size);
             suggest(key, prefix, o->params[i].key, best, sizeof best, &best_d);
         }
     }
