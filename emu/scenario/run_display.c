@@ -914,11 +914,9 @@ static int display_action(void *part, const ScenarioEvent *ev, int index,
 
 static int display_finish(void *part, Results *r, char *err, size_t err_size)
 {
-    (void)part;
-    (void)r;
-    (void)err;
-    (void)err_size;
-    return 0; /* latencies went out as frames were shown; energy is metered */
+    DisplayPart *p = part;
+    /* latencies went out as frames were shown; energy is metered */
+    return results_count_dropped(r, "gpu.queue", p->gpu.full, err, err_size);
 }
 
 const RunPart run_part_display = {
