@@ -73,9 +73,10 @@ static const char *keep(SocLoader *L, const char *path, const char *s)
     return copy;
 }
 
-/* A non-empty string member, copied into the model. */
-static int get_text(SocLoader *L, const json_t *obj, const char *prefix,
-                    const char *key, const char **out)
+/* A non-empty string member, copied into the model: a name
+ * (json_check_name's rule) or one line of text. */
+static int get_string(SocLoader *L, const json_t *obj, const char *prefix,
+                      const char *key, bool name, const char **out)
 {
     char path[JSON_PATH_MAX];
     const char *s;
@@ -84,27 +85,23 @@ static int get_text(SocLoader *L, const json_t *obj, const char *prefix,
         return -1;
     if (s[0] == '\0')
         return json_fail(L->doc, path, "must not be empty");
-    if (json_check_line(L->doc, path, s) < 0)
+    if ((name ? json_check_name(L->doc, path, s)
+              : json_check_line(L->doc, path, s)) < 0)
         return -1;
     *out = keep(L, path, s);
     return *out ? 0 : -1;
 }
 
-/* A name (json_check_name's rule), copied into the model. */
+static int get_text(SocLoader *L, const json_t *obj, const char *prefix,
+                    const char *key, const char **out)
+{
+    return get_string(L, obj, prefix, key, false, out);
+}
+
 static int get_name(SocLoader *L, const json_t *obj, const char *prefix,
                     const char *key, const char **out)
 {
-    char path[JSON_PATH_MAX];
-    const char *s;
-    json_path_key(path, sizeof path, prefix, key);
-    if (json_get_string(L->doc, obj, prefix, key, &s) < 0)
-        return -1;
-    if (s[0] == '\0')
-        return json_fail(L->doc, path, "must not be empty");
-    if (json_check_name(L->doc, path, s) < 0)
-        return -1;
-    *out = keep(L, path, s);
-    return *out ? 0 : -1;
+    return get_string(L, obj, prefix, key, true, out);
 }
 
 /* The "source" every object with figures must carry. */

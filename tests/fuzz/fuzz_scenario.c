@@ -16,20 +16,18 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static void *load(JsonDoc *doc)
+{
+    return scenario_from_doc(doc);
+}
+
+static void done(void *built)
+{
+    scenario_free((Scenario *)built);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char err[JSON_ERR_MAX];
-    err[0] = '\0';
-    JsonDoc *doc = json_doc_load_text("fuzz.json", (const char *)data, size,
-                                      err, sizeof err);
-    if (!doc) {
-        fuzz_check_message("json", err);
-        return 0;
-    }
-    Scenario *s = scenario_from_doc(doc);
-    if (!s)
-        fuzz_check_message("scenario", json_doc_error(doc));
-    scenario_free(s);
-    json_doc_free(doc);
+    fuzz_json_loader(data, size, "scenario", load, done);
     return 0;
 }

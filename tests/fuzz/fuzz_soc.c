@@ -12,20 +12,18 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static void *load(JsonDoc *doc)
+{
+    return soc_from_doc(doc);
+}
+
+static void done(void *built)
+{
+    soc_free((SocModel *)built);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char err[JSON_ERR_MAX];
-    err[0] = '\0';
-    JsonDoc *doc = json_doc_load_text("fuzz.json", (const char *)data, size,
-                                      err, sizeof err);
-    if (!doc) {
-        fuzz_check_message("json", err);
-        return 0;
-    }
-    SocModel *m = soc_from_doc(doc);
-    if (!m)
-        fuzz_check_message("soc", json_doc_error(doc));
-    soc_free(m);
-    json_doc_free(doc);
+    fuzz_json_loader(data, size, "soc", load, done);
     return 0;
 }
