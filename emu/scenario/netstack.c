@@ -1035,7 +1035,9 @@ static int32_t sock_connect(NsSock *s)
 static int32_t sock_send(NsSock *s, const BusAccess *acc)
 {
     NetStack *ns = s->ns;
-    if (s->state != HS_SOCK_ST_OPEN && s->state != HS_SOCK_ST_PEER_CLOSED)
+    /* after CLOSE the FIN is out: sending is the guest's mistake */
+    if ((s->state != HS_SOCK_ST_OPEN && s->state != HS_SOCK_ST_PEER_CLOSED) ||
+        !s->live || s->flow.end[IP_TCP_CLIENT].fin_sent)
         return HS_EINVAL;
     if (s->len_reg == 0 || s->len_reg > NS_SEND_MAX)
         return HS_EINVAL;

@@ -20,6 +20,10 @@
  *   3 CALL A0 A1 A2        HVC CALL % 11 (HS_PC_* 0-8; 9: HS_PC_COUNT;
  *                          10: #0xffff) with three 32-bit arguments
  *   4 OFF24 VAL32          store into the domain's RAM at OFF24 & ~3
+ *   5 MOD VAL              skip the next operation unless this is the
+ *                          domain's event number n with n % (MOD + 1) ==
+ *                          VAL % (MOD + 1) (so a script can connect on
+ *                          one event and send on the next)
  *   other                  no operation
  * Offsets are taken & 0xffc (& 0xff8 for 64-bit) inside the window.
  */
@@ -116,17 +120,23 @@ static void hvc(unsigned call, uint64_t a0, uint64_t a1, uint64_t a2)
     }
 }
 
+/* Events this domain's image has run the script for (a test guest: the
+ * vCPUs of a domain share it, and a race only changes the script's
+ * choice). */
+static uint32_t events;
+
 static void run_script(void)
 {
+    events++;
     const volatile uint8_t *s = hostile_script + 20;
     uint32_t len = (uint32_t)le(hostile_script + 16, 4);
     if (len > HOSTILE_SCRIPT_MAX)
         len = HOSTILE_SCRIPT_MAX;
     uint32_t at = 0;
     for (unsigned op = 0; op < HOSTILE_OPS_MAX && at < len; op++) {
-        static const uint8_t size[5] = {8, 4, 12, 14, 8};
+        static const uint8_t size[6] = {8, 4, 12, 14, 8, 3};
         uint8_t code = s[at];
-        uint32_t need = code < 5 ? size[code] : 1;
+        uint32_t need = code < 6 ? size[code] : 1;
         if (len - at < need)
             return;
         const volatile uint8_t *a = s + at + 1;
@@ -148,6 +158,14 @@ static void run_script(void)
         case 4:
             *(volatile uint32_t *)(HS_RAM_BASE + (le(a, 3) & ~3ull)) =
                 (uint32_t)le(a + 3, 4);
+            break;
+        case 5:
+            if (events % (a[0] + 1u) != a[1] % (a[0] + 1u)) {
+                at += need;
+                if (at < len)
+                    at += s[at] < 6 ? size[s[at]] : 1;
+                continue;
+            }
             break;
         default:
             break;
