@@ -94,13 +94,14 @@ BB_IMAGE := $(if $(BB_SRCS),$(BUILD)/baseband/firmware.elf)
 
 IMAGES := $(if $(GUEST_SRCS),$(GUEST_IMAGE)) $(BB_IMAGE)
 
-.PHONY: all check run mm1 pictures bench bench-check install clean distclean format lint help FORCE
+.PHONY: all check fuzz fuzz-build run mm1 pictures bench bench-check install clean distclean format lint help FORCE
 all: $(BUILD)/handset $(IMAGES)
 
 help:
 	@echo "make            build build/handset and the guest images"
 	@echo "make check      build and run every test (SANITIZE=1 for ASan+UBSan)"
 	@echo "make run        run the main job on the shipped defaults"
+	@echo "make fuzz       run every fuzz target FUZZ_SECONDS (default 60) each"
 	@echo "make mm1        the event kernel's M/M/1 validation"
 	@echo "make pictures   regenerate docs/viewer.png and docs/report-power.png"
 	@echo "make bench      build and run the benchmarks (writes build/bench.json)"
@@ -204,9 +205,47 @@ $(BUILD)/tests/bbcall: $(BUILD)/obj/tests/bbcall.o $(BUILD)/obj/tests/unit/bb_ri
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+# A hostile test guest (tests/guest/hostile.c), linked like the domain
+# image; tests/e2e/hostile.sh and the boundary fuzz target run it.
+HOSTILE_IMAGE := $(BUILD)/tests/guest/hostile.elf
+$(HOSTILE_IMAGE): $(BUILD)/guest/obj/tests/guest/hostile.c.o $(GUEST_LDS)
+	@mkdir -p $(dir $@)
+	$(GUEST_LD) -T $(GUEST_LDS) --no-undefined -o $@ $<
+
+# ---- fuzz targets (tests/fuzz, tests/fuzz/README.md) ----------------------
+# libFuzzer harnesses, built with clang and ASan/UBSan into build/fuzz
+# (the library compiled again with coverage). `make fuzz` runs each for
+# FUZZ_SECONDS from its seed corpus; `make check` runs tests/e2e/fuzz.sh,
+# a smoke of FUZZ_SMOKE_SECONDS each.
+FUZZ_CC ?= $(GUEST_CC)
+FUZZ_SECONDS ?= 60
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+            -fno-omit-frame-pointer
+FUZZ_CFLAGS := -std=c11 -O1 -g $(WARN) $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
+               $(INCLUDES) $(DEFS) $(UNICORN_CFLAGS) $(JANSSON_CFLAGS) \
+               $(PCAP_CFLAGS) $(ELF_CFLAGS)
+FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(filter tests/fuzz/fuzz_%.c,$(FUZZ_SRCS)))
+FUZZ_LIB_OBJS := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(LIB_SRCS) $(REF_SRCS))
+
+$(BUILD)/fuzz/obj/%.o: %.c $(BUILD)/.flags
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(if $(filter guest/lib/%,$<),-DHS_HOST_REF=1) $(DEP_FLAGS) -c $< -o $@
+
+$(BUILD)/fuzz/libhandset.a: $(FUZZ_LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz/obj/tests/fuzz/fuzz_%.o $(BUILD)/fuzz/libhandset.a
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+fuzz-build: $(FUZZ_TARGETS) $(HOSTILE_IMAGE) all
+
+fuzz: fuzz-build
+	@sh tests/fuzz/run $(FUZZ_SECONDS)
+
 # The benchmark program is built (and smoke-run by tests/e2e/bench_run.sh)
 # so a change that breaks a benchmark fails the tests, not the next bench.
-check: all $(BUILD)/tests/unit $(BUILD)/tests/pcapgen $(BUILD)/tests/bbcall $(if $(BENCH_OBJS),$(BUILD)/bench/handset-bench)
+check: all $(BUILD)/tests/unit $(BUILD)/tests/pcapgen $(BUILD)/tests/bbcall $(if $(BENCH_OBJS),$(BUILD)/bench/handset-bench) $(HOSTILE_IMAGE) $(FUZZ_TARGETS)
 	@sh tests/run
 
 # The main job. Until the scenario runner exists this runs the event

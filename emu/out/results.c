@@ -79,6 +79,7 @@ struct Results {
     size_t cap_covert;                 /* allocated */
     uint64_t counts[RESULTS_N_COUNTS]; /* counters */
     NamedList instructions;            /* instructions by domain */
+    NamedList dropped;                 /* bounded queues' overflows */
     char **tcb;                        /* trusted components (owned) */
     size_t n_tcb;                      /* used */
     size_t cap_tcb;                    /* allocated */
@@ -174,6 +175,7 @@ void results_free(Results *r)
     named_free(&r->by_component);
     named_free(&r->by_domain);
     named_free(&r->instructions);
+    named_free(&r->dropped);
     for (size_t i = 0; i < r->n_flows; i++) {
         Flow *f = &r->flows[i];
         free(f->from);
@@ -348,6 +350,14 @@ int results_count_instructions(Results *r, const char *domain, uint64_t n,
 {
     return named_add(&r->instructions, "instructions domain", domain, 0, n, err,
                      err_size);
+}
+
+int results_count_dropped(Results *r, const char *what, uint64_t n, char *err,
+                          size_t err_size)
+{
+    if (n == 0)
+        return 0;
+    return named_add(&r->dropped, "dropped", what, 0, n, err, err_size);
 }
 
 void results_count(Results *r, ResultsCount which, uint64_t n)
@@ -588,6 +598,10 @@ static json_t *counts_json(Results *r, bool *ok)
     put(o, "instructions", named_json(&r->instructions, false, ok), ok);
     for (int i = 0; i < RESULTS_N_COUNTS; i++)
         put(o, count_names[i], json_integer((json_int_t)r->counts[i]), ok);
+    /* only when something overflowed, so runs that lose nothing keep
+     * the schema's fixed keys */
+    if (r->dropped.n > 0)
+        put(o, "dropped", named_json(&r->dropped, false, ok), ok);
     return o;
 }
 

@@ -248,7 +248,11 @@ static int pkt_send(NetStack *ns, NsSock *s, int domain, NsLeg leg, bool tunnel,
         return sim_call_at(ns->sim, later(when, sim_now(ns->sim)), "net-pkt",
                            on_pkt, p, 0);
     }
-    note_error(ns, "packet", "every in-flight slot is taken");
+    /* every slot is taken: the guest sent faster than the model carries
+     * (a flood); the packet is lost and its socket fails */
+    ns->st.slots_full++;
+    if (s)
+        sock_fail(s);
     return -1;
 }
 
@@ -629,11 +633,14 @@ static int tun_domain(const NetStack *ns, uint16_t local_port)
 
 static void tun_next(NetStack *ns, int domain);
 
+/* A slot at the tail of domain's tun queue, or NULL when it is full:
+ * the app does not keep up (or never finishes, a flood), and the packet
+ * is dropped as a full tun device drops it. */
 static NsTunJob *tun_push(NetStack *ns, int domain)
 {
     NsTun *t = &ns->dom[domain].tun;
     if (t->n == NS_TUN_QUEUE) {
-        note_error(ns, "tunnel", "the VPN app's queue is full");
+        ns->st.tun_full++;
         return NULL;
     }
     NsTunJob *j = &t->q[(t->head + t->n) % NS_TUN_QUEUE];
@@ -647,8 +654,10 @@ static int tun_seal_submit(NsSock *s, const uint8_t *pkt, size_t len)
     NetStack *ns = s->ns;
     NsTun *t = &ns->dom[s->domain].tun;
     NsTunJob *j = tun_push(ns, s->domain);
-    if (!j)
+    if (!j) {
+        sock_fail(s);
         return -1;
+    }
     j->sock = s;
     j->gen = s->gen;
     j->seal = true;
@@ -1026,7 +1035,9 @@ static int32_t sock_connect(NsSock *s)
 static int32_t sock_send(NsSock *s, const BusAccess *acc)
 {
     NetStack *ns = s->ns;
-    if (s->state != HS_SOCK_ST_OPEN && s->state != HS_SOCK_ST_PEER_CLOSED)
+    /* after CLOSE the FIN is out: sending is the guest's mistake */
+    if ((s->state != HS_SOCK_ST_OPEN && s->state != HS_SOCK_ST_PEER_CLOSED) ||
+        !s->live || s->flow.end[IP_TCP_CLIENT].fin_sent)
         return HS_EINVAL;
     if (s->len_reg == 0 || s->len_reg > NS_SEND_MAX)
         return HS_EINVAL;
@@ -1447,6 +1458,11 @@ int netstack_finish(NetStack *ns, Results *r, char *err, size_t err_size)
 {
     if (results_latency_declare(r, "mail.sync", err, err_size) < 0 ||
         results_latency_declare(r, "download", err, err_size) < 0)
+        return -1;
+    if (results_count_dropped(r, "net.in_flight", ns->st.slots_full, err,
+                              err_size) < 0 ||
+        results_count_dropped(r, "vpn.queue", ns->st.tun_full, err, err_size) <
+            0)
         return -1;
     if (ns->st.errors > 0)
         return hs_errorf(err, err_size,

@@ -483,6 +483,9 @@ static int collect(Run *r, char *err, size_t err_size)
     results_count(res, RESULTS_VM_SWITCHES, mc->vm_switches);
     results_count(res, RESULTS_WORLD_SWITCHES, mc->world_switches);
     results_count(res, RESULTS_COPIES_BYTES, mc->copies_bytes);
+    if (results_count_dropped(res, "events", mc->events_dropped, err,
+                              err_size) < 0)
+        return -1;
     for (size_t d = 0; d < machine_domain_count(m); d++)
         if (results_count_instructions(res, machine_domain_name(m, (int)d),
                                        machine_instructions(m, (int)d), err,

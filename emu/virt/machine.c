@@ -167,9 +167,7 @@ struct Machine {
 
 static hs_time cycles_to_ps(uint64_t cycles, uint64_t khz)
 {
-    if (khz == 0)
-        return 0;
-    return (hs_time)((unsigned __int128)cycles * 1000000000u / khz);
+    return hs_muldiv_sat(cycles, 1000000000u, khz);
 }
 
 static MachineParam *param_find(Machine *m, const char *key)
@@ -306,8 +304,8 @@ static void charge_vcpu(Machine *m, MachineVcpu *mv, VirtCharge *c)
                     false, c, vcpu_local_time(mv->v));
     if (mv && c->cycles) {
         Vcpu *v = mv->v;
-        vcpu_set_time(v, vcpu_local_time(v) +
-                             cycles_to_ps(c->cycles, vcpu_freq_khz(v)));
+        vcpu_set_time(v, hs_add_sat(vcpu_local_time(v),
+                                    cycles_to_ps(c->cycles, vcpu_freq_khz(v))));
     }
 }
 
@@ -380,8 +378,9 @@ static void book_kernel(Machine *m, MachineCore *core, uint64_t cycles)
     hs_time start = core->free_at > now ? core->free_at : now;
     int kd = (int)m->n_domains;
     dvfs_core_run(&m->dvfs, core->cluster, core->core_in, kd, start);
-    dvfs_core_stop(&m->dvfs, core->cluster, core->core_in, start + w);
-    core->free_at = start + w;
+    dvfs_core_stop(&m->dvfs, core->cluster, core->core_in,
+                   hs_add_sat(start, w));
+    core->free_at = hs_add_sat(start, w);
 }
 
 void machine_kernel_work(Machine *m, unsigned core, const VirtCharge *c)
@@ -399,7 +398,7 @@ void machine_window_switch(Machine *m, unsigned core, int kernel,
                 kernel >= 0, &ch, sim_now(m->sim));
     MachineCore *mc = &m->cores[core % m->n_cores];
     if (pmic_state(&m->pmic) != HS_PMIC_ST_AWAKE)
-        mc->deferred += ch.cycles;
+        mc->deferred = hs_add_sat(mc->deferred, ch.cycles);
     else
         book_kernel(m, mc, ch.cycles);
 }
@@ -1102,7 +1101,7 @@ hs_time machine_io(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
     if (n_hops)
         *n_hops = n;
     if (pmic_state(&m->pmic) != HS_PMIC_ST_AWAKE)
-        core->deferred += cycles;
+        core->deferred = hs_add_sat(core->deferred, cycles);
     else
         book_kernel(m, core, cycles);
     return cycles_to_ps(cycles, dvfs_cur_khz(&m->dvfs, core->cluster));

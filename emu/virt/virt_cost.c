@@ -142,14 +142,21 @@ const char *const virt_op_keys[VIRT_OP_COUNT] = {
 void virt_charge_price(const Machine *m, VirtCharge *c)
 {
     const uint64_t *p = machine_op_cycles(m);
-    c->cycles +=
-        c->syscalls * p[VIRT_OP_SYSCALL] +
-        c->hypercalls * p[VIRT_OP_HYPERCALL] + c->smcs * p[VIRT_OP_SMC] +
-        c->mmio_traps * p[VIRT_OP_MMIO_TRAP] +
-        c->vm_switches * p[VIRT_OP_VM_SWITCH] +
-        c->world_switches * p[VIRT_OP_WORLD_SWITCH] +
-        c->mac_checks * p[VIRT_OP_MAC_CHECK] + c->virq * p[VIRT_OP_VIRQ] +
-        c->copies_bytes * p[VIRT_OP_COPY_KIB] / 1024;
+    /* saturating: a cost parameter may be set to 2^64-1 */
+    const uint64_t n[] = {
+        [VIRT_OP_SYSCALL] = c->syscalls,
+        [VIRT_OP_HYPERCALL] = c->hypercalls,
+        [VIRT_OP_SMC] = c->smcs,
+        [VIRT_OP_MMIO_TRAP] = c->mmio_traps,
+        [VIRT_OP_VM_SWITCH] = c->vm_switches,
+        [VIRT_OP_WORLD_SWITCH] = c->world_switches,
+        [VIRT_OP_MAC_CHECK] = c->mac_checks,
+        [VIRT_OP_VIRQ] = c->virq,
+    };
+    for (size_t i = 0; i < sizeof n / sizeof n[0]; i++)
+        c->cycles = hs_add_sat(c->cycles, hs_mul_sat(n[i], p[i]));
+    c->cycles = hs_add_sat(
+        c->cycles, hs_muldiv_sat(c->copies_bytes, p[VIRT_OP_COPY_KIB], 1024));
 }
 
 void virt_charge_add(VirtCharge *a, const VirtCharge *b)
@@ -163,7 +170,7 @@ void virt_charge_add(VirtCharge *a, const VirtCharge *b)
     a->mac_checks += b->mac_checks;
     a->virq += b->virq;
     a->copies_bytes += b->copies_bytes;
-    a->cycles += b->cycles;
+    a->cycles = hs_add_sat(a->cycles, b->cycles);
 }
 
 /* ---- one kernel -------------------------------------------------------- */
@@ -263,8 +270,11 @@ size_t virt_hyp_io_path(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
             /* the crypto VM seals or opens what it passes on */
             vm_hop(&hops[n], machine_kernel_name(m, l->crypto_vm[domain]),
                    bytes);
-            hops[n++].charge.cycles +=
-                bytes * machine_vparam(m, "crypto_cycles_per_kib") / 1024;
+            hops[n].charge.cycles = hs_add_sat(
+                hops[n].charge.cycles,
+                hs_muldiv_sat(bytes, machine_vparam(m, "crypto_cycles_per_kib"),
+                              1024));
+            n++;
         }
         vm_hop(&hops[n++], machine_kernel_name(m, l->net_vm), bytes);
         hops[n++].component = "baseband";
