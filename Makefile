@@ -39,7 +39,7 @@ DEFS := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 
 CFLAGS := -std=c11 -O2 -g $(WARN) $(SAN_FLAGS) $(INCLUDES) $(DEFS) \
           $(UNICORN_CFLAGS) $(JANSSON_CFLAGS) $(PCAP_CFLAGS) $(ELF_CFLAGS) \
-          $(ZLIB_CFLAGS)
+          $(ZLIB_CFLAGS) $(NETTLE_CFLAGS)
 CXXFLAGS := -std=c++17 -O2 -g $(WARN) $(SAN_FLAGS) $(INCLUDES) $(DEFS)
 LDFLAGS := $(SAN_FLAGS)
 # Where configure fetched a private Unicorn (build/deps, see configure), the
@@ -48,7 +48,7 @@ LDFLAGS := $(SAN_FLAGS)
 UNICORN_RPATH := $(if $(UNICORN_LIBDIR),-Wl$(comma)-rpath$(comma)$(UNICORN_LIBDIR))
 INSTALL_LIBDIR := $(PREFIX)/lib/handset
 LIBS := $(UNICORN_LIBS) $(UNICORN_RPATH) $(JANSSON_LIBS) $(PCAP_LIBS) $(ELF_LIBS) \
-        $(ZLIB_LIBS) -lm -lpthread
+        $(ZLIB_LIBS) $(NETTLE_LIBS) -lm -lpthread
 
 # ---- host sources -------------------------------------------------------
 LIB_DIRS := emu/sim emu/cpu emu/bus emu/virt emu/power emu/flow \

@@ -265,7 +265,7 @@ static int plan(Sweep *w)
     json_object_set_new(m, "format", json_string("handset-sweep/1"));
     json_object_set_new(m, "scenario", json_string(sc->name));
     char hex[SHA256_HEX_LEN + 1], err[512];
-    if (sha256_file_hex(sc->file, hex, err, sizeof err) < 0) {
+    if (hs_sha256_file_hex(sc->file, hex, err, sizeof err) < 0) {
         fprintf(stderr, "%s\n", err);
         json_decref(groups);
         json_decref(points);

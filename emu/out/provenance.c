@@ -14,7 +14,7 @@ static int put_file(json_t *obj, const char *key, const char *path,
                     json_t **out, char *err, size_t err_size)
 {
     char hex[SHA256_HEX_LEN + 1];
-    if (sha256_file_hex(path, hex, err, err_size) < 0)
+    if (hs_sha256_file_hex(path, hex, err, err_size) < 0)
         return -1;
     json_t *o = json_pack("{s:s}", "sha256", hex);
     if (!o || json_object_set_new(obj, key, o) < 0)

@@ -10,9 +10,9 @@
 static void hex_of(const char *msg, size_t len, char *hex)
 {
     Sha256 s;
-    sha256_init(&s);
-    sha256_update(&s, msg, len);
-    sha256_final_hex(&s, hex);
+    hs_sha256_init(&s);
+    hs_sha256_update(&s, msg, len);
+    hs_sha256_final_hex(&s, hex);
 }
 
 static void test_vectors(void **state)
@@ -34,12 +34,12 @@ static void test_vectors(void **state)
         hex,
         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
     Sha256 s;
-    sha256_init(&s);
+    hs_sha256_init(&s);
     char a[1001];
     memset(a, 'a', sizeof a);
     for (int i = 0; i < 1000; i++)
-        sha256_update(&s, a, i % 2 ? 999 : 1001);
-    sha256_final_hex(&s, hex);
+        hs_sha256_update(&s, a, i % 2 ? 999 : 1001);
+    hs_sha256_final_hex(&s, hex);
     assert_string_equal(
         hex,
         "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
