@@ -46,6 +46,7 @@ int ipc_send(IpcMailbox *mb, IpcSide from, const uint8_t *msg, uint32_t len,
     if (len < HS_BBMSG_HEADER_BYTES || len > HS_BBMSG_MAX_BYTES ||
         r->count == IPC_RING_SLOTS || (to == IPC_SIDE_BB && mb->bb_dead)) {
         r->dropped++;
+        r->full += r->count == IPC_RING_SLOTS;
         return -1;
     }
     unsigned i = (r->head + r->count) % IPC_RING_SLOTS;

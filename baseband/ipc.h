@@ -44,6 +44,7 @@ typedef struct IpcRing {
     unsigned head, count; /* oldest slot, messages waiting */
     uint64_t delivered;   /* messages accepted into the ring */
     uint64_t dropped;     /* bad length, full ring or dead receiver */
+    uint64_t full;        /* of those, because the ring was full */
 } IpcRing;
 
 /* Told of every message accepted (traces, tests); never steers. */

@@ -8,6 +8,12 @@
  *                    simulated seconds per wall second, and items per
  *                    second are simulated seconds too, so the gate compares
  *                    that figure.
+ *   stress/<approach>  bench/scenarios/stress-8x24h.json (8 domains, a
+ *                    day, thousands of events) by `handset run` in a
+ *                    process of its own; counters peak_rss_mb (host.json's
+ *                    peak memory; above 256 MB is an error) and
+ *                    sim_per_wall. HANDSET_BENCH_STRESS names another
+ *                    scenario file to run instead (a shorter variant).
  *   compare_all      `handset compare` (both cores, no trace or pcap) over
  *                    every shipped scenario, one after the other: the wall
  *                    time of the whole set, the figure the issue's 60 s
@@ -183,6 +189,78 @@ static void bench_compare_all(GbenchState *st, void *ctx)
         fprintf(stderr, "bench: could not remove %s\n", tmp);
 }
 
+/* stress/<approach>: bench/scenarios/stress-8x24h.json (eight domains, a
+ * day, thousands of events) run by `handset run` in its own process, so
+ * host.json's peak_rss_kib is this run's alone. Counters: peak_rss_mb and
+ * sim_per_wall; a run above STRESS_RSS_MAX_MB is the benchmark's error. */
+#define STRESS_RSS_MAX_MB 256.0
+
+static void bench_stress(GbenchState *st, void *ctx)
+{
+    const char *approach = ctx;
+    char build[PATH_MAX], cmd[3 * PATH_MAX], path[PATH_MAX + 64];
+    if (build_dir(build, sizeof build) < 0) {
+        gbench_skip_with_error(st, "cannot find the build directory");
+        return;
+    }
+    char tmpl[] = "/tmp/handset-bench.XXXXXX";
+    char *tmp = mkdtemp(tmpl);
+    if (!tmp) {
+        gbench_skip_with_error(st, "cannot make a temp dir");
+        return;
+    }
+    char file[PATH_MAX + 64];
+    const char *alt = getenv("HANDSET_BENCH_STRESS");
+    if (alt && *alt)
+        snprintf(file, sizeof file, "%s", alt);
+    else
+        snprintf(file, sizeof file, "%s/../bench/scenarios/stress-8x24h.json",
+                 build);
+    double rss_mb = 0, wall = 0, sim = 0;
+    int64_t runs = 0;
+    while (gbench_keep_running(st)) {
+        snprintf(cmd, sizeof cmd,
+                 "rm -rf '%s/out' && '%s/handset' run '%s' -a '%s' -o "
+                 "'%s/out' --no-trace --no-pcap >/dev/null 2>'%s/err'",
+                 tmp, build, file, approach, tmp, tmp);
+        snprintf(path, sizeof path, "%s/out/%s/host.json", tmp, approach);
+        FILE *f = NULL;
+        double kib = 0, w = 0, s_sim = 0;
+        if (system(cmd) != 0 || !(f = fopen(path, "r"))) {
+            gbench_skip_with_error(st, "handset run of stress-8x24h failed");
+            break;
+        }
+        char line[256];
+        while (fgets(line, sizeof line, f)) {
+            sscanf(line, " \"peak_rss_kib\": %lf", &kib);
+            sscanf(line, " \"wall_s\": %lf", &w);
+            sscanf(line, " \"sim_time_s\": %lf", &s_sim);
+        }
+        fclose(f);
+        if (kib / 1024.0 > rss_mb)
+            rss_mb = kib / 1024.0;
+        wall += w;
+        sim += s_sim;
+        runs++;
+    }
+    if (runs) {
+        gbench_counter(st, "peak_rss_mb", rss_mb, GBENCH_COUNTER_PLAIN);
+        if (wall > 0)
+            gbench_counter(st, "sim_per_wall", sim / wall,
+                           GBENCH_COUNTER_PLAIN);
+        gbench_set_items_processed(st, (int64_t)sim);
+        if (rss_mb > STRESS_RSS_MAX_MB) {
+            char msg[128];
+            snprintf(msg, sizeof msg, "peak RSS %.0f MB is above %.0f MB",
+                     rss_mb, STRESS_RSS_MAX_MB);
+            gbench_skip_with_error(st, msg);
+        }
+    }
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+    if (system(cmd) != 0)
+        fprintf(stderr, "bench: could not remove %s\n", tmp);
+}
+
 static void add(const char *scenario, const char *approach)
 {
     if (n_benches >= sizeof benches / sizeof benches[0])
@@ -212,6 +290,15 @@ GBENCH_INIT(register_scenarios)
     for (size_t s = 0; s < 2; s++)
         for (size_t a = 0; a < SCENARIO_APPROACH_COUNT; a++)
             add(shipped[s], scenario_approach_names[a]);
+    for (size_t a = 0; a < SCENARIO_APPROACH_COUNT; a++) {
+        char name[64];
+        snprintf(name, sizeof name, "stress/%s", scenario_approach_names[a]);
+        GbenchBenchmark *s = gbench_register(
+            name, bench_stress, (void *)scenario_approach_names[a]);
+        gbench_use_real_time(s);
+        gbench_unit(s, GBENCH_S);
+        gbench_min_time(s, 0.001); /* one run per repetition */
+    }
     GbenchBenchmark *g =
         gbench_register("compare_all", bench_compare_all, NULL);
     gbench_use_real_time(g);

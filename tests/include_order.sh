@@ -23,7 +23,7 @@ cd "$root" || exit 2
 # Bottom first. Keep docs/architecture.md's dependency order in step.
 ORDER="emu/sim emu/power emu/flow emu/config emu/bus emu/cpu
 soc_models/devices emu/net baseband emu/machine emu/virt emu/out emu/phone
-emu/run emu/cli viewer"
+emu/run viewer emu/cli"
 
 files=$(find emu soc_models baseband viewer -name '*.[ch]' 2>/dev/null |
     grep -v '^baseband/firmware/' | LC_ALL=C sort)

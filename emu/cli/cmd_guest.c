@@ -11,6 +11,7 @@
  * host-side and kept in a separate "host" object in --json output.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
@@ -147,45 +148,63 @@ static int guest_main(int argc, char **argv)
     const VcpuCoreType *core = vcpu_core_type_find("little");
     uint64_t khz = 0, n = 0;
     bool json = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--json") == 0) {
+    enum { OPT_N = 256, OPT_CORE, OPT_MHZ, OPT_JSON };
+    static const struct option opts[] = {
+        {"n", required_argument, NULL, OPT_N},
+        {"core", required_argument, NULL, OPT_CORE},
+        {"mhz", required_argument, NULL, OPT_MHZ},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    optind = 0;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        const char *val = optarg;
+        char why[160];
+        switch (c) {
+        case OPT_JSON:
             json = true;
-        } else if (strcmp(a, "--n") == 0 || strcmp(a, "--core") == 0 ||
-                   strcmp(a, "--mhz") == 0) {
-            if (i + 1 >= argc)
-                return cli_usage_error(cmd, "%s needs a value", a);
-            const char *val = argv[++i];
-            if (strcmp(a, "--n") == 0) {
-                char *end;
-                errno = 0;
-                unsigned long long v = strtoull(val, &end, 10);
-                if (errno || *end || !*val || val[0] == '-' || v == 0 ||
-                    v > UINT32_MAX)
-                    return cli_usage_error(
-                        cmd, "--n wants a whole number from 1 to %u, not '%s'",
-                        UINT32_MAX, val);
-                n = v;
-            } else if (strcmp(a, "--core") == 0) {
-                core = vcpu_core_type_find(val);
-                if (!core)
-                    return cli_usage_error(
-                        cmd, "unknown core type '%s' (little or big)", val);
-            } else if (parse_mhz(val, &khz) < 0) {
+            break;
+        case OPT_N:
+            if (cli_parse_u64(val, UINT32_MAX, &n, why, sizeof why) < 0 ||
+                n == 0)
+                return cli_usage_error(
+                    cmd, "--n wants a whole number from 1 to %u, not '%s'",
+                    UINT32_MAX, val);
+            break;
+        case OPT_CORE:
+            core = vcpu_core_type_find(val);
+            if (!core)
+                return cli_usage_error(
+                    cmd, "unknown core type '%s' (little or big)", val);
+            break;
+        case OPT_MHZ:
+            if (parse_mhz(val, &khz) < 0)
                 return cli_usage_error(
                     cmd,
                     "--mhz wants a frequency in MHz such as 1400 or "
                     "998.4, not '%s'",
                     val);
-            }
-        } else if (a[0] == '-') {
-            return cli_usage_error(cmd, "unknown option '%s'", a);
-        } else if (wl) {
-            return cli_usage_error(cmd, "one workload at a time ('%s')", a);
-        } else if (!(wl = find_workload(a))) {
-            return cli_usage_error(
-                cmd, "unknown workload '%s' (crypto, voice, mail or ui)", a);
+            break;
+        case 'h':
+            return cli_print_help(cmd);
+        case ':':
+            return cli_usage_error(cmd, "%s needs a value", argv[optind - 1]);
+        default:
+            return cli_usage_error(cmd, "unknown option '%s'",
+                                   argv[optind - 1]);
         }
+    }
+    for (int i = optind; i < argc; i++) {
+        if (wl)
+            return cli_usage_error(cmd, "one workload at a time ('%s')",
+                                   argv[i]);
+        if (!(wl = find_workload(argv[i])))
+            return cli_usage_error(
+                cmd, "unknown workload '%s' (crypto, voice, mail or ui)",
+                argv[i]);
     }
     if (!wl)
         return cli_usage_error(cmd, "which workload? (crypto, voice, mail "

@@ -3,6 +3,7 @@
  * files. The "format" key of each file picks the validator; every error
  * is printed as FILE:LINE:COLUMN: KEY: MESSAGE.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -73,9 +74,20 @@ fail:
 
 static int validate_main(int argc, char **argv)
 {
-    int first = 1;
-    if (first < argc && strcmp(argv[first], "--") == 0)
-        first++;
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    optind = 0;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'h')
+            return cli_print_help(&cli_cmd_validate);
+        return cli_usage_error(&cli_cmd_validate, "unknown option '%s'",
+                               argv[optind - 1]);
+    }
+    int first = optind;
     if (first >= argc)
         return cli_usage_error(&cli_cmd_validate, "no FILE given");
     int rc = HS_EXIT_OK;

@@ -9,11 +9,23 @@
 #include <limits.h>
 
 #include "cli/cli.h"
+#include "cpu/vcpu.h"
 
+/* Every subcommand, in `handset --help` order: one line each, so a new
+ * command is a one-line change here and in cli.h. */
+/* clang-format off */
 static const CliCommand *const commands[] = {
-    &cli_cmd_run,      &cli_cmd_compare, &cli_cmd_check,
-    &cli_cmd_validate, &cli_cmd_list,    &cli_cmd_guest,
+    &cli_cmd_run,
+    &cli_cmd_compare,
+    &cli_cmd_sweep,
+    &cli_cmd_check,
+    &cli_cmd_validate,
+    &cli_cmd_list,
+    &cli_cmd_guest,
+    &cli_cmd_view,
+    &cli_cmd_report,
 };
+/* clang-format on */
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 static const CliCommand *find_command(const char *name)
@@ -80,17 +92,6 @@ int cli_find_build_file(const char *env, const char *rel, const char *name,
     return access(buf, R_OK) == 0 ? 0 : -1;
 }
 
-bool cli_wants_help(int argc, char **argv)
-{
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--") == 0)
-            break;
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
-            return true;
-    }
-    return false;
-}
-
 int cli_print_help(const CliCommand *cmd)
 {
     fputs(cmd->usage, stdout);
@@ -109,12 +110,22 @@ int main(int argc, char **argv)
         return HS_EXIT_OK;
     }
     if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
-        printf("handset %s\n", HS_VERSION);
+        char uc[32];
+        if (vcpu_unicorn_version(uc, sizeof uc) < 0)
+            snprintf(uc, sizeof uc, "?");
+        printf("handset %s (Unicorn %s)\n", HS_VERSION, uc);
         return HS_EXIT_OK;
     }
     if (strcmp(name, "help") == 0) {
         if (argc < 3) {
             print_overview(stdout);
+            return HS_EXIT_OK;
+        }
+        if (strcmp(argv[2], "help") == 0) {
+            printf("Usage: handset help [COMMAND]\n"
+                   "\n"
+                   "Without COMMAND, lists the commands; with one, shows its\n"
+                   "options (the same as handset COMMAND --help).\n");
             return HS_EXIT_OK;
         }
         const CliCommand *cmd = find_command(argv[2]);
@@ -131,7 +142,6 @@ int main(int argc, char **argv)
         print_overview(stderr);
         return HS_EXIT_USAGE;
     }
-    if (cli_wants_help(argc - 1, argv + 1))
-        return cli_print_help(cmd);
+    /* each command's getopt_long handles -h and --help in its place */
     return cmd->main(argc - 1, argv + 1);
 }

@@ -1,53 +1,28 @@
 /*
- * runner.c - what `handset run` and `handset compare` share: the option
- * parser, the list of jobs (approach x variant), running them serially or
- * in child processes, and the side-by-side table.
- *
- * Parallel jobs are separate processes (fork): runs share no state, each
- * writes only its own directory, and a run's results do not depend on
- * what else runs beside it, so `-j 2` gives the same files as `-j 1`.
+ * runner.c - `handset run` and `handset compare`: the list of jobs
+ * (approach x variant, x seed with compare --seeds) and the side-by-side
+ * table. Running them is jobs.c's.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "cli/jobs.h"
 #include "out/compare.h"
 #include "run/run.h"
 #include "config/scenario.h"
 #include "sim/time.h"
-#include "virt/virt.h"
 
-#define MAX_JOBS (SCENARIO_APPROACH_COUNT * 8)
-
-typedef struct Job {
-    const char *approach;
-    int variant;
-    char dir[PATH_MAX];
-} Job;
-
-typedef struct Opts {
-    const char *scenario;
-    const char *approaches; /* "-a" list, or NULL: the scenario's */
-    const char *variants;   /* "--variant" list, or NULL: all */
-    const char *soc;
-    const char *seed;
-    const char *out;
-    const char *sets[64];
-    size_t n_sets;
-    unsigned jobs; /* parallel processes */
-    bool trace, pcap, quiet;
-} Opts;
+#define MAX_JOBS (SCENARIO_APPROACH_COUNT * 16 * 64)
 
 /* snprintf for paths: a path too long is cut (and then not found). */
 static void path_fmt(char *buf, size_t size, const char *fmt, ...)
@@ -60,176 +35,41 @@ static void path_fmt(char *buf, size_t size, const char *fmt, ...)
     va_end(ap);
 }
 
-static int parse_opts(const CliCommand *cmd, int argc, char **argv, Opts *o)
+/* Jobs for every selected variant x approach (x seed when seeds). */
+static int plan_jobs(const CliRunOpts *o, const Scenario *sc, const char *out,
+                     CliJob *jobs, size_t *n_jobs)
 {
-    memset(o, 0, sizeof *o);
-    o->trace = o->pcap = true;
-    o->jobs = 1;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char **slot = NULL;
-        if (!strcmp(a, "-a") || !strcmp(a, "--approach"))
-            slot = &o->approaches;
-        else if (!strcmp(a, "--variant"))
-            slot = &o->variants;
-        else if (!strcmp(a, "--soc"))
-            slot = &o->soc;
-        else if (!strcmp(a, "--seed"))
-            slot = &o->seed;
-        else if (!strcmp(a, "-o") || !strcmp(a, "--output"))
-            slot = &o->out;
-        if (slot) {
-            if (i + 1 >= argc)
-                return cli_usage_error(cmd, "%s needs a value", a);
-            *slot = argv[++i];
-            continue;
-        }
-        if (!strcmp(a, "--set")) {
-            if (i + 1 >= argc)
-                return cli_usage_error(cmd, "--set needs KEY=VALUE");
-            if (o->n_sets >= sizeof o->sets / sizeof o->sets[0])
-                return cli_usage_error(cmd, "too many --set options");
-            o->sets[o->n_sets++] = argv[++i];
-        } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
-            if (i + 1 >= argc)
-                return cli_usage_error(cmd, "%s needs a number", a);
-            char *end;
-            unsigned long v = strtoul(argv[++i], &end, 10);
-            if (*end || v < 1 || v > 64)
-                return cli_usage_error(cmd, "%s: expected 1..64, got '%s'", a,
-                                       argv[i]);
-            o->jobs = (unsigned)v;
-        } else if (!strcmp(a, "--no-trace")) {
-            o->trace = false;
-        } else if (!strcmp(a, "--no-pcap")) {
-            o->pcap = false;
-        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-            o->quiet = true;
-        } else if (a[0] == '-' && a[1]) {
-            return cli_usage_error(cmd, "unknown option '%s'", a);
-        } else if (!o->scenario) {
-            o->scenario = a;
-        } else {
-            return cli_usage_error(cmd, "one scenario at a time ('%s')", a);
-        }
-    }
-    if (!o->scenario)
-        return cli_usage_error(cmd, "which scenario? (handset list scenarios)");
-    return HS_EXIT_OK;
-}
-
-/* Applies --seed, --soc and --set to the loaded scenario. */
-static int apply_opts(const Opts *o, Scenario *sc)
-{
-    char err[512];
-    if (o->seed) {
-        char *end;
-        errno = 0;
-        unsigned long long v = strtoull(o->seed, &end, 10);
-        if (*end || errno || o->seed[0] == '-' || !o->seed[0]) {
-            fprintf(stderr,
-                    "--seed: expected a non-negative integer, got "
-                    "'%s'\n",
-                    o->seed);
-            return -1;
-        }
-        sc->seed = v;
-    }
-    if (o->soc)
-        for (size_t v = 0; v < sc->n_variants; v++) {
-            sc->variants[v].soc = o->soc;
-            sc->variants[v].soc_path = o->soc;
-        }
-    for (size_t i = 0; i < o->n_sets; i++) {
-        if (scenario_apply_set(sc, o->sets[i], err, sizeof err) < 0 ||
-            virt_check_set(o->sets[i], err, sizeof err) < 0) {
-            fprintf(stderr, "%s\n", err);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-static bool in_list(const char *list, const char *name)
-{
-    size_t n = strlen(name);
-    for (const char *p = list; *p;) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        if (len == n && strncmp(p, name, n) == 0)
-            return true;
-        p += len + (comma ? 1 : 0);
-    }
-    return false;
-}
-
-/* Checks every name of a comma list against a table. */
-static int check_list(const char *what, const char *list,
-                      const char *const *names, size_t n)
-{
-    for (const char *p = list; *p;) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        bool ok = len == 3 && strncmp(p, "all", 3) == 0;
-        for (size_t i = 0; i < n && !ok; i++)
-            ok = strlen(names[i]) == len && strncmp(p, names[i], len) == 0;
-        if (!ok) {
-            fprintf(stderr, "%s '%.*s' is not one of:", what, (int)len, p);
-            for (size_t i = 0; i < n; i++)
-                fprintf(stderr, " %s", names[i]);
-            fprintf(stderr, "\n");
-            return -1;
-        }
-        p += len + (comma ? 1 : 0);
-    }
-    return 0;
-}
-
-static void default_out(const Scenario *sc, char *buf, size_t size)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    localtime_r(&now, &tm);
-    char stamp[32];
-    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-    snprintf(buf, size, "results/runs/%s-%s", sc->name, stamp);
-}
-
-static int plan_jobs(const Opts *o, const Scenario *sc, const char *out,
-                     Job *jobs, size_t *n_jobs)
-{
-    const char *vnames[64] = {NULL};
+    bool want_v[64] = {false}, want_a[SCENARIO_APPROACH_COUNT];
+    if (cli_select(o, sc, want_v, want_a) < 0)
+        return -1;
     size_t nv = sc->n_variants < 64 ? sc->n_variants : 64;
-    for (size_t v = 0; v < nv; v++)
-        vnames[v] = sc->variants[v].name;
-    if (o->variants && check_list("variant", o->variants, vnames, nv) < 0)
-        return -1;
-    const char *anames[SCENARIO_APPROACH_COUNT];
-    for (size_t a = 0; a < SCENARIO_APPROACH_COUNT; a++)
-        anames[a] = scenario_approach_names[a];
-    if (o->approaches && check_list("approach", o->approaches, anames,
-                                    SCENARIO_APPROACH_COUNT) < 0)
-        return -1;
-    bool all_a = !o->approaches || in_list(o->approaches, "all");
-    bool all_v = !o->variants || in_list(o->variants, "all");
+    size_t ns = o->n_seeds ? o->n_seeds : 1;
     *n_jobs = 0;
     for (size_t v = 0; v < nv; v++) {
-        if (!all_v && !in_list(o->variants, vnames[v]))
+        if (!want_v[v])
             continue;
+        const char *vname = sc->variants[v].name;
         for (size_t a = 0; a < SCENARIO_APPROACH_COUNT; a++) {
-            bool want = !o->approaches ? sc->approaches[a]
-                        : all_a        ? true
-                                       : in_list(o->approaches, anames[a]);
-            if (!want || *n_jobs >= MAX_JOBS)
-                continue;
-            Job *j = &jobs[(*n_jobs)++];
-            j->approach = anames[a];
-            j->variant = (int)v;
-            if (nv > 1)
-                path_fmt(j->dir, sizeof j->dir, "%s/%s/%s", out, vnames[v],
-                         anames[a]);
-            else
-                path_fmt(j->dir, sizeof j->dir, "%s/%s", out, anames[a]);
+            const char *aname = scenario_approach_names[a];
+            bool want = want_a[a];
+            for (size_t s = 0; want && s < ns && *n_jobs < MAX_JOBS; s++) {
+                CliJob *j = &jobs[(*n_jobs)++];
+                memset(j, 0, sizeof *j);
+                j->approach = aname;
+                j->variant = (int)v;
+                char vpart[80] = "", spart[40] = "";
+                if (nv > 1)
+                    snprintf(vpart, sizeof vpart, "%s/", vname);
+                if (o->n_seeds) {
+                    j->has_seed = true;
+                    j->seed = o->seeds[s];
+                    snprintf(spart, sizeof spart, "/seed-%" PRIu64, j->seed);
+                }
+                path_fmt(j->dir, sizeof j->dir, "%s/%s%s%s", out, vpart, aname,
+                         spart);
+                snprintf(j->label, sizeof j->label, "%s%s%s", vpart, aname,
+                         spart);
+            }
         }
     }
     if (*n_jobs == 0) {
@@ -240,105 +80,15 @@ static int plan_jobs(const Opts *o, const Scenario *sc, const char *out,
     return 0;
 }
 
-typedef struct Ctx {
-    const Opts *o;
-    const Scenario *sc;
-    char image[PATH_MAX];
-    char firmware[PATH_MAX];
-} Ctx;
-
-/* Runs one job; returns its exit code. */
-static int run_job(const Ctx *c, const Job *j, bool progress)
-{
-    char label[96];
-    if (c->sc->n_variants > 1)
-        snprintf(label, sizeof label, "%s/%s", c->sc->variants[j->variant].name,
-                 j->approach);
-    else
-        snprintf(label, sizeof label, "%s", j->approach);
-    RunOptions ro = {
-        .sc = c->sc,
-        .variant = j->variant,
-        .approach = j->approach,
-        .out_dir = j->dir,
-        .image = c->image,
-        .firmware = c->firmware,
-        .trace = c->o->trace,
-        .pcap = c->o->pcap,
-        .progress = progress,
-        .label = label,
-    };
-    RunSummary sum;
-    char err[1024];
-    RunStatus st = run_scenario(&ro, &sum, err, sizeof err);
-    if (st != RUN_OK) {
-        fprintf(stderr, "%s: %s\n", label, err);
-        return st == RUN_HOST_ERROR ? HS_EXIT_FAIL : HS_EXIT_USAGE;
-    }
-    if (!c->o->quiet) {
-        fprintf(stderr, "%s: done in %.1f s wall (%.0fx real time) -> %s\n",
-                label, sum.wall_s, sum.speedup, j->dir);
-        if (sum.faults)
-            fprintf(stderr, "%s: %u fault(s), first: %s\n", label, sum.faults,
-                    sum.first_fault);
-    }
-    return HS_EXIT_OK;
-}
-
-static int run_jobs(const Ctx *c, const Job *jobs, size_t n)
-{
-    bool progress = !c->o->quiet;
-    if (c->o->jobs <= 1 || n == 1) {
-        int worst = HS_EXIT_OK;
-        for (size_t i = 0; i < n; i++) {
-            int rc = run_job(c, &jobs[i], progress);
-            if (rc > worst)
-                worst = rc;
-        }
-        return worst;
-    }
-    fflush(NULL);
-    pid_t pids[MAX_JOBS];
-    size_t next = 0, running = 0;
-    int worst = HS_EXIT_OK;
-    while (next < n || running > 0) {
-        while (next < n && running < c->o->jobs) {
-            pid_t pid = fork();
-            if (pid < 0) {
-                fprintf(stderr, "cannot start a job: %s\n", strerror(errno));
-                return HS_EXIT_FAIL;
-            }
-            if (pid == 0)
-                _exit(run_job(c, &jobs[next], progress));
-            pids[next++] = pid;
-            running++;
-        }
-        int status;
-        pid_t done = wait(&status);
-        if (done < 0)
-            break;
-        running--;
-        int rc = WIFEXITED(status) ? WEXITSTATUS(status) : HS_EXIT_FAIL;
-        if (!WIFEXITED(status)) {
-            for (size_t i = 0; i < next; i++)
-                if (pids[i] == done)
-                    fprintf(stderr, "%s: the run died (signal %d)\n",
-                            jobs[i].approach, WTERMSIG(status));
-        }
-        if (rc > worst)
-            worst = rc;
-    }
-    return worst;
-}
-
-/* The side-by-side table of the runs of one variant. */
-static int write_table(const Scenario *sc, const Job *jobs, size_t n,
+/* The side-by-side table of the runs of one variant: a column per
+ * approach, each cell over the approach's seeds. */
+static int write_table(const Scenario *sc, const CliJob *jobs, size_t n,
                        int variant, const char *dir, bool print)
 {
-    json_t *trees[MAX_JOBS];
-    size_t nt = 0;
-    int rc = HS_EXIT_OK;
-    for (size_t i = 0; i < n; i++) {
+    json_t **trees = calloc(n + 1, sizeof *trees);
+    size_t nt = 0, per_col = 0;
+    int rc = trees ? HS_EXIT_OK : HS_EXIT_FAIL;
+    for (size_t i = 0; rc == HS_EXIT_OK && i < n; i++) {
         if (jobs[i].variant != variant)
             continue;
         char path[PATH_MAX + 16];
@@ -351,11 +101,14 @@ static int write_table(const Scenario *sc, const Job *jobs, size_t n,
             continue;
         }
         trees[nt++] = t;
+        if (i == 0 || strcmp(jobs[i].approach, jobs[0].approach) == 0)
+            per_col++;
     }
     if (nt > 0 && rc == HS_EXIT_OK) {
         char err[512], csv[PATH_MAX + 16], md[PATH_MAX + 16];
         CompareTable *t =
-            compare_build((const json_t *const *)trees, nt, err, sizeof err);
+            compare_build_seeds((const json_t *const *)trees, nt / per_col,
+                                per_col, err, sizeof err);
         path_fmt(csv, sizeof csv, "%s/compare.csv", dir);
         path_fmt(md, sizeof md, "%s/compare.md", dir);
         if (!t || compare_write_csv(t, csv, err, sizeof err) < 0 ||
@@ -373,93 +126,104 @@ static int write_table(const Scenario *sc, const Job *jobs, size_t n,
     }
     for (size_t i = 0; i < nt; i++)
         json_decref(trees[i]);
+    free(trees);
     return rc;
+}
+
+/* The directory of variant v's table. */
+static void table_dir(const Scenario *sc, const char *out, size_t v, char *buf,
+                      size_t size)
+{
+    if (sc->n_variants > 1)
+        path_fmt(buf, size, "%s/%s", out, sc->variants[v].name);
+    else
+        path_fmt(buf, size, "%s", out);
 }
 
 int cli_run_scenario(const CliCommand *cmd, int argc, char **argv, bool compare)
 {
-    Opts o;
-    int rc = parse_opts(cmd, argc, argv, &o);
-    if (rc != HS_EXIT_OK)
-        return rc;
-    if (compare && o.jobs == 1 && !getenv("HANDSET_SERIAL")) {
+    CliRunOpts o;
+    int rc = cli_parse_run_opts(cmd, compare ? CLI_FOR_COMPARE : CLI_FOR_RUN,
+                                argc, argv, &o);
+    if (rc != HS_EXIT_OK) {
+        cli_run_opts_free(&o);
+        return rc == CLI_HELP_SHOWN ? HS_EXIT_OK : rc;
+    }
+    if (o.has_seed && o.n_seeds) {
+        cli_run_opts_free(&o);
+        return cli_usage_error(cmd, "--seed and --seeds: give one");
+    }
+    if (o.view) {
+        cli_run_opts_free(&o);
+        fprintf(stderr,
+                "%s --view: the live view is not built yet in this handset "
+                "(nothing was run); run with --record-frames, then replay "
+                "the run with `handset view DIR/APPROACH`\n",
+                cmd->name);
+        return HS_EXIT_USAGE;
+    }
+    /* compare runs as many at once as there are CPUs unless -j says */
+    if (compare && !o.jobs_given) {
         long cpus = sysconf(_SC_NPROCESSORS_ONLN);
         o.jobs = cpus > 1 ? (unsigned)(cpus < 64 ? cpus : 64) : 1;
     }
-    char err[1024];
-    Scenario *sc = scenario_load(o.scenario, err, sizeof err);
-    if (!sc) {
-        fprintf(stderr, "%s\n", err);
-        return HS_EXIT_USAGE;
-    }
-    Ctx c = {.o = &o, .sc = sc};
-    static Job jobs[MAX_JOBS];
+    static CliJob jobs[MAX_JOBS];
     size_t n_jobs = 0;
     char out[PATH_MAX];
-    if (apply_opts(&o, sc) < 0) {
-        rc = HS_EXIT_USAGE;
-        goto done;
+    Scenario *sc = cli_load_scenario(&o, NULL);
+    if (!sc) {
+        cli_run_opts_free(&o);
+        return HS_EXIT_USAGE;
     }
-    if (run_check_built(sc, err, sizeof err) != RUN_OK) {
-        fprintf(stderr, "%s\n", err);
-        rc = HS_EXIT_USAGE;
-        goto done;
-    }
-    if (cli_find_build_file("HANDSET_GUEST_IMAGE", "guest/domain.elf",
-                            "domain.elf", c.image, sizeof c.image) < 0) {
-        fprintf(stderr,
-                "cannot find the guest image (%s): build it with "
-                "make, or set HANDSET_GUEST_IMAGE\n",
-                c.image);
-        rc = HS_EXIT_USAGE;
-        goto done;
-    }
-    if (cli_find_build_file("HANDSET_FIRMWARE", "baseband/firmware.elf",
-                            "firmware.elf", c.firmware,
-                            sizeof c.firmware) < 0) {
-        fprintf(stderr,
-                "cannot find the baseband firmware (%s): build it "
-                "with make, or set HANDSET_FIRMWARE\n",
-                c.firmware);
-        rc = HS_EXIT_USAGE;
-        goto done;
-    }
+    rc = HS_EXIT_USAGE;
     if (o.out)
         snprintf(out, sizeof out, "%s", o.out);
     else
-        default_out(sc, out, sizeof out);
-    if (plan_jobs(&o, sc, out, jobs, &n_jobs) < 0) {
-        rc = HS_EXIT_USAGE;
+        snprintf(out, sizeof out, "(default)");
+    if (plan_jobs(&o, sc, out, jobs, &n_jobs) < 0)
         goto done;
+    if (cli_make_out_dir(&o, sc->name, out, sizeof out) < 0 ||
+        plan_jobs(&o, sc, out, jobs, &n_jobs) < 0)
+        goto done;
+    bool table = compare || n_jobs > 1;
+    for (size_t v = 0; table && v < sc->n_variants && !o.force; v++) {
+        char dir[PATH_MAX + 64], csv[PATH_MAX + 80];
+        table_dir(sc, out, v, dir, sizeof dir);
+        path_fmt(csv, sizeof csv, "%s/compare.csv", dir);
+        if (access(csv, F_OK) == 0) {
+            fprintf(stderr,
+                    "%s exists (an earlier comparison): use --force to "
+                    "replace it, or another -o\n",
+                    csv);
+            goto done;
+        }
     }
+    CliJobSet js = {.o = &o, .jobs = jobs, .n = n_jobs, .parallel = o.jobs};
+    if ((rc = cli_jobs_prepare(&js)) != HS_EXIT_OK)
+        goto done;
     if (!o.quiet) {
         char dur[32];
         sim_format_duration(sc->duration_ps, dur, sizeof dur);
         fprintf(stderr,
-                "%s: %zu run(s) of %s simulated, %u at a time, "
-                "into %s\n",
+                "%s: %zu run(s) of %s simulated, %u at a time, into %s\n",
                 sc->name, n_jobs, dur,
                 o.jobs < n_jobs ? o.jobs : (unsigned)n_jobs, out);
     }
-    rc = run_jobs(&c, jobs, n_jobs);
-    if (rc == HS_EXIT_OK && (compare || n_jobs > 1)) {
-        for (size_t v = 0; v < sc->n_variants; v++) {
-            bool any = false;
-            for (size_t i = 0; i < n_jobs; i++)
-                any |= jobs[i].variant == (int)v;
-            if (!any)
-                continue;
-            char dir[PATH_MAX + 64];
-            if (sc->n_variants > 1)
-                snprintf(dir, sizeof dir, "%s/%s", out, sc->variants[v].name);
-            else
-                snprintf(dir, sizeof dir, "%s", out);
-            int trc = write_table(sc, jobs, n_jobs, (int)v, dir, compare);
-            if (trc > rc)
-                rc = trc;
-        }
+    rc = cli_jobs_run(&js);
+    for (size_t v = 0; rc == HS_EXIT_OK && table && v < sc->n_variants; v++) {
+        bool any = false;
+        for (size_t i = 0; i < n_jobs; i++)
+            any |= jobs[i].variant == (int)v;
+        if (!any)
+            continue;
+        char dir[PATH_MAX + 64];
+        table_dir(sc, out, v, dir, sizeof dir);
+        int trc = write_table(sc, jobs, n_jobs, (int)v, dir, compare);
+        if (trc > rc)
+            rc = trc;
     }
 done:
     scenario_free(sc);
+    cli_run_opts_free(&o);
     return rc;
 }

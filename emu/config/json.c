@@ -10,6 +10,7 @@
  * floating point on its way to an integer.
  */
 #include "config/json.h"
+#include "sim/error.h"
 #include "sim/text.h"
 
 #include <errno.h>
@@ -430,21 +431,25 @@ JsonDoc *json_doc_load_text(const char *name, const char *text, size_t len,
     json_error_t jerr;
     doc->root = json_loadb(doc->text, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!doc->root) {
+        /* jansson's column is that of the last character it read: 0
+         * when it stopped at the start of a line (an end of file after a
+         * newline, an empty file), where the next character would be
+         * column 1 */
         if (jerr.line > 0)
-            snprintf(err, err_size, "%s:%d:%d: invalid JSON: %s", name,
-                     jerr.line, jerr.column, jerr.text);
+            hs_errorf(err, err_size, "%s:%d:%d: invalid JSON: %s", name,
+                      jerr.line, jerr.column > 0 ? jerr.column : 1, jerr.text);
         else
-            snprintf(err, err_size, "%s: invalid JSON: %s", name, jerr.text);
+            hs_errorf(err, err_size, "%s: invalid JSON: %s", name, jerr.text);
         goto fail;
     }
     if (build_index(doc) < 0) {
-        snprintf(err, err_size, "%s: out of memory while indexing", name);
+        hs_errorf(err, err_size, "%s: out of memory while indexing", name);
         goto fail;
     }
     return doc;
 
 nomem:
-    snprintf(err, err_size, "%s: out of memory", name);
+    hs_errorf(err, err_size, "%s: out of memory", name);
 fail:
     json_doc_free(doc);
     return NULL;
@@ -457,20 +462,20 @@ JsonDoc *json_doc_load_file(const char *path, char *err, size_t err_size)
     JsonDoc *doc = NULL;
     FILE *f = fopen(path, "rb");
     if (!f) {
-        snprintf(err, err_size, "%s: cannot open: %s", path, strerror(errno));
+        hs_errorf(err, err_size, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
     }
     for (;;) {
         if (len == cap) {
             cap = cap ? cap * 2 : 16384;
             if (cap > JSON_MAX_FILE_BYTES) {
-                snprintf(err, err_size, "%s: file is larger than %u bytes",
-                         path, JSON_MAX_FILE_BYTES);
+                hs_errorf(err, err_size, "%s: file is larger than %u bytes",
+                          path, JSON_MAX_FILE_BYTES);
                 goto fail;
             }
             char *p = realloc(buf, cap);
             if (!p) {
-                snprintf(err, err_size, "%s: out of memory", path);
+                hs_errorf(err, err_size, "%s: out of memory", path);
                 goto fail;
             }
             buf = p;
@@ -481,7 +486,7 @@ JsonDoc *json_doc_load_file(const char *path, char *err, size_t err_size)
             break;
     }
     if (ferror(f)) {
-        snprintf(err, err_size, "%s: read error: %s", path, strerror(errno));
+        hs_errorf(err, err_size, "%s: read error: %s", path, strerror(errno));
         goto fail;
     }
     doc = json_doc_load_text(path, buf ? buf : "", len, err, err_size);
@@ -537,6 +542,7 @@ static int fail_at(JsonDoc *doc, const JsonLoc *loc, const char *path,
         n += snprintf(doc->err + n, size - (size_t)n, "%s: ", path);
     if (n > 0 && (size_t)n < size)
         vsnprintf(doc->err + n, size - (size_t)n, fmt, ap);
+    hs_escape_controls(doc->err, size);
     return -1;
 }
 
@@ -562,6 +568,33 @@ int json_fail(JsonDoc *doc, const char *path, const char *fmt, ...)
     fail_at(doc, e ? &e->value : NULL, path, fmt, ap);
     va_end(ap);
     return -1;
+}
+
+int json_check_name(JsonDoc *doc, const char *path, const char *name)
+{
+    bool ok = name[0] != '\0' && name[0] != '-' && name[0] != '_';
+    size_t n = 0;
+    for (const char *p = name; ok && *p; p++, n++)
+        ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+             *p == '-' || *p == '_';
+    if (!ok || n > JSON_NAME_MAX)
+        return json_fail(doc, path,
+                         "\"%.40s%s\" is not a valid name (1-%d characters "
+                         "of a-z, 0-9, '-', '_', starting with a letter or "
+                         "digit)",
+                         name, strlen(name) > 40 ? "..." : "", JSON_NAME_MAX);
+    return 0;
+}
+
+int json_check_line(JsonDoc *doc, const char *path, const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return json_fail(doc, path,
+                             "control character 0x%02x at character %zu: "
+                             "text is one line of printable characters",
+                             *p, (size_t)(p - (const unsigned char *)text) + 1);
+    return 0;
 }
 
 /* An error placed at the object `at_path` but naming `path`. */

@@ -106,6 +106,18 @@ const JsonIndexEntry *json_doc_find(const JsonDoc *doc, const char *path);
 int json_fail(JsonDoc *doc, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The name rule every name in handset's files follows (scenario domains,
+ * peers and variants, SoC clusters, core types and GPU): 1 to
+ * JSON_NAME_MAX characters of a-z, 0-9, '-', '_', starting with a letter
+ * or digit, so a name is safe in metric paths, --set keys, file names
+ * and messages. Returns 0, or -1 with an error at path (the name quoted,
+ * cut at 40 characters). */
+#define JSON_NAME_MAX 32
+int json_check_name(JsonDoc *doc, const char *path, const char *name);
+/* Free text (descriptions, sources): one line, no control character.
+ * Returns 0, or -1 with an error at path. */
+int json_check_line(JsonDoc *doc, const char *path, const char *text);
+
 /* Builds "prefix.key" (or "key" when prefix is "") into buf; returns buf.
  * Truncates to size like snprintf. */
 char *json_path_key(char *buf, size_t size, const char *prefix,

@@ -136,6 +136,8 @@ static int get_text(ScenarioLoader *L, const json_t *obj, const char *prefix,
         return -1;
     if (str[0] == '\0')
         return json_fail(L->doc, path, "must not be empty");
+    if (json_check_line(L->doc, path, str) < 0)
+        return -1;
     *out = keep(L, path, str);
     return *out ? 0 : -1;
 }
@@ -155,24 +157,15 @@ static int check_source(ScenarioLoader *L, const json_t *obj,
         return json_fail(L->doc,
                          json_path_key(path, sizeof path, prefix, "source"),
                          "must not be empty");
-    return 0;
+    return json_check_line(
+        L->doc, json_path_key(path, sizeof path, prefix, "source"), str);
 }
 
 /* Names of domains, peers and variants: [a-z0-9][a-z0-9_-]*, so they can
  * appear in metric paths and --set keys. */
 static int check_name(ScenarioLoader *L, const char *path, const char *name)
 {
-    bool ok = name[0] != '\0' && name[0] != '-' && name[0] != '_';
-    for (const char *p = name; ok && *p; p++)
-        ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-             *p == '-' || *p == '_';
-    if (!ok || strlen(name) > 32)
-        return json_fail(L->doc, path,
-                         "\"%s\" is not a valid name (1-32 characters of "
-                         "a-z, 0-9, '-', '_', starting with a letter or "
-                         "digit)",
-                         name);
-    return 0;
+    return json_check_name(L->doc, path, name);
 }
 
 /* A name checked by check_name, copied into the scenario. */
@@ -194,15 +187,7 @@ static int get_name(ScenarioLoader *L, const json_t *obj, const char *prefix,
 static void suggest(char *buf, size_t size, const char *s,
                     const char *const *names, size_t n)
 {
-    const char *best = NULL;
-    size_t best_d = 3;
-    for (size_t i = 0; i < n; i++) {
-        size_t d = hs_edit_distance(s, names[i]);
-        if (d < best_d) {
-            best_d = d;
-            best = names[i];
-        }
-    }
+    const char *best = hs_nearest(s, names, n);
     if (best)
         snprintf(buf, size, " (did you mean \"%s\"?)", best);
     else

@@ -73,9 +73,10 @@ static const char *keep(SocLoader *L, const char *path, const char *s)
     return copy;
 }
 
-/* A non-empty string member, copied into the model. */
-static int get_text(SocLoader *L, const json_t *obj, const char *prefix,
-                    const char *key, const char **out)
+/* A non-empty string member, copied into the model: a name
+ * (json_check_name's rule) or one line of text. */
+static int get_string(SocLoader *L, const json_t *obj, const char *prefix,
+                      const char *key, bool name, const char **out)
 {
     char path[JSON_PATH_MAX];
     const char *s;
@@ -84,8 +85,23 @@ static int get_text(SocLoader *L, const json_t *obj, const char *prefix,
         return -1;
     if (s[0] == '\0')
         return json_fail(L->doc, path, "must not be empty");
+    if ((name ? json_check_name(L->doc, path, s)
+              : json_check_line(L->doc, path, s)) < 0)
+        return -1;
     *out = keep(L, path, s);
     return *out ? 0 : -1;
+}
+
+static int get_text(SocLoader *L, const json_t *obj, const char *prefix,
+                    const char *key, const char **out)
+{
+    return get_string(L, obj, prefix, key, false, out);
+}
+
+static int get_name(SocLoader *L, const json_t *obj, const char *prefix,
+                    const char *key, const char **out)
+{
+    return get_string(L, obj, prefix, key, true, out);
 }
 
 /* The "source" every object with figures must carry. */
@@ -271,14 +287,14 @@ static int load_clusters(SocLoader *L, const json_t *root)
         json_path_index(p, sizeof p, "clusters", i);
         if (json_expect_object(L->doc, e, p) < 0 ||
             json_check_keys(L->doc, e, p, keys) < 0 ||
-            get_text(L, e, p, "name", &c->name) < 0)
+            get_name(L, e, p, "name", &c->name) < 0)
             return -1;
         for (size_t j = 0; j < i; j++)
             if (strcmp(L->soc->clusters[j].name, c->name) == 0)
                 return json_fail(L->doc,
                                  json_path_key(path, sizeof path, p, "name"),
                                  "duplicate cluster name \"%s\"", c->name);
-        if (get_text(L, e, p, "core_type", &c->core_type) < 0 ||
+        if (get_name(L, e, p, "core_type", &c->core_type) < 0 ||
             json_get_integer(L->doc, e, p, "cores", 1, 256, &cores) < 0 ||
             json_get_scaled(L->doc, e, p, "cpi", 3, JSON_NUM_POSITIVE, &cpi) <
                 0)
@@ -359,7 +375,7 @@ static int load_gpu(SocLoader *L, const json_t *root)
     char p[JSON_PATH_MAX];
     int64_t upc;
     if (get_group(L, root, "", "gpu", keys, &o, p) < 0 ||
-        get_text(L, o, p, "name", &gpu->name) < 0 ||
+        get_name(L, o, p, "name", &gpu->name) < 0 ||
         json_get_integer(L->doc, o, p, "units_per_cycle", 1, 1 << 20, &upc) <
             0 ||
         get_power(L, o, p, "idle", &gpu->idle_uw) < 0 ||
@@ -585,7 +601,7 @@ SocModel *soc_from_doc(JsonDoc *doc)
         goto fail;
     }
     L.soc->file = keep(&L, "", doc->file);
-    if (!L.soc->file || get_text(&L, root, "", "name", &L.soc->name) < 0 ||
+    if (!L.soc->file || get_name(&L, root, "", "name", &L.soc->name) < 0 ||
         get_text(&L, root, "", "description", &L.soc->description) < 0 ||
         load_battery(&L, root) < 0 || load_clusters(&L, root) < 0 ||
         load_cpu(&L, root) < 0 || load_gpu(&L, root) < 0 ||

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/error.h"
+
 /* Images larger than this are refused before reading (domain RAM is far
  * smaller). */
 #define ELF_FILE_MAX (256u << 20)
@@ -27,7 +29,16 @@ static int fail(char *err, size_t err_size, const char *name, const char *fmt,
     va_start(ap, fmt);
     vsnprintf(err + n, err_size - (size_t)n, fmt, ap);
     va_end(ap);
+    hs_escape_controls(err, err_size);
     return -1;
+}
+
+/* libelf's reason for the last failure, or `otherwise` when libelf
+ * recorded none (its message would be "no error"). */
+static const char *libelf_cause(const char *otherwise)
+{
+    int e = elf_errno();
+    return e ? elf_errmsg(e) : otherwise;
 }
 
 static const GuestRegion *find_region(const GuestRegion *r, size_t n,
@@ -51,9 +62,18 @@ int elf_load_mem(const void *data, size_t size, const char *name,
     GElf_Phdr *ph = NULL;
     if (elf_version(EV_CURRENT) == EV_NONE)
         return fail(err, err_size, name, "libelf is unusable: %s",
-                    elf_errmsg(-1));
-    if (size < EI_NIDENT || memcmp(data, ELFMAG, SELFMAG) != 0)
-        return fail(err, err_size, name, "not an ELF file");
+                    libelf_cause("version mismatch"));
+    (void)elf_errno(); /* forget an earlier file's error */
+    if (size < SELFMAG || memcmp(data, ELFMAG, SELFMAG) != 0)
+        return fail(err, err_size, name, "not an ELF file (no ELF magic)");
+    size_t ehdr =
+        size > EI_CLASS && ((const uint8_t *)data)[EI_CLASS] == ELFCLASS64
+            ? sizeof(Elf64_Ehdr)
+            : sizeof(Elf32_Ehdr);
+    if (size < ehdr)
+        return fail(err, err_size, name,
+                    "truncated: %zu bytes, shorter than an ELF header (%zu)",
+                    size, ehdr);
     img->file = malloc(size);
     if (!img->file)
         return fail(err, err_size, name, "out of memory");
@@ -62,7 +82,8 @@ int elf_load_mem(const void *data, size_t size, const char *name,
     Elf *e = elf_memory(img->file, size);
     img->elf = e;
     if (!e || elf_kind(e) != ELF_K_ELF) {
-        fail(err, err_size, name, "not a valid ELF file: %s", elf_errmsg(-1));
+        fail(err, err_size, name, "not a valid ELF file: %s",
+             libelf_cause("libelf does not read it as ELF"));
         goto bad;
     }
     int want_class = machine == ELF_MACHINE_AARCH64 ? ELFCLASS64 : ELFCLASS32;
@@ -80,7 +101,7 @@ int elf_load_mem(const void *data, size_t size, const char *name,
     GElf_Ehdr eh;
     if (!gelf_getehdr(e, &eh)) {
         fail(err, err_size, name, "truncated or bad ELF header: %s",
-             elf_errmsg(-1));
+             libelf_cause("unreadable"));
         goto bad;
     }
     if (eh.e_ident[EI_DATA] != ELFDATA2LSB) {
@@ -101,7 +122,7 @@ int elf_load_mem(const void *data, size_t size, const char *name,
     size_t nph = 0;
     if (elf_getphdrnum(e, &nph) != 0) {
         fail(err, err_size, name, "bad program header table: %s",
-             elf_errmsg(-1));
+             libelf_cause("unreadable count"));
         goto bad;
     }
     uint64_t phent =
@@ -123,7 +144,7 @@ int elf_load_mem(const void *data, size_t size, const char *name,
     for (size_t i = 0; i < nph; i++) {
         if (!gelf_getphdr(e, (int)i, &ph[i])) {
             fail(err, err_size, name, "program header %zu unreadable: %s", i,
-                 elf_errmsg(-1));
+                 libelf_cause("out of the file"));
             goto bad;
         }
         const GElf_Phdr *p = &ph[i];

@@ -32,13 +32,13 @@
  * frequency change and at vcpu_set_time, so the arithmetic is exact
  * integer picoseconds (rounded down once per segment). An MMIO access is
  * stamped with the local time at the start of the translated block that
- * makes it: Unicorn 2.0.1 does not give the precise PC inside an MMIO
+ * makes it: Unicorn (2.1.1 as 2.0.1) gives no precise PC inside an MMIO
  * callback, so the stamp can be early by at most the block's length.
  *
  * Faults. An unmapped access, an undefined instruction, an access to an
  * MMIO address with no device, or a handler exceeding its watchdog limit
  * makes the vCPU dead with a VcpuFault; the host keeps running. For data
- * accesses Unicorn 2.0.1 only reports the start of the translated block;
+ * accesses Unicorn (2.1.1 as 2.0.1) only reports the start of the block;
  * the faulting instruction is found by computing each load/store's
  * address from the registers, and when that is ambiguous the block start
  * is reported with VcpuFault.pc_exact false. For fetches and undefined
@@ -83,6 +83,11 @@ typedef struct VcpuCoreType {
 /* The built-in AArch64 core types for domains (until SoC files supply
  * them). NULL if the name is unknown. */
 const VcpuCoreType *vcpu_core_type_find(const char *name);
+
+/* Writes the version of the Unicorn library this process runs on (the
+ * loaded library's uc_version, not the headers') as "MAJOR.MINOR.PATCH"
+ * into buf. Returns 0, or -1 when it does not fit in size bytes. */
+int vcpu_unicorn_version(char *buf, size_t size);
 /* The baseband processor's core type (A32). */
 const VcpuCoreType *vcpu_core_type_baseband(void);
 /* Number of built-in domain core types and the i-th one (help texts). */

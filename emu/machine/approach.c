@@ -34,12 +34,19 @@ const char *const approach_op_keys[VIRT_OP_COUNT] = {
 void approach_price(const uint64_t op_cycles[VIRT_OP_COUNT], VirtCharge *c)
 {
     const uint64_t *p = op_cycles;
-    c->cycles +=
-        c->syscalls * p[VIRT_OP_SYSCALL] +
-        c->hypercalls * p[VIRT_OP_HYPERCALL] + c->smcs * p[VIRT_OP_SMC] +
-        c->mmio_traps * p[VIRT_OP_MMIO_TRAP] +
-        c->vm_switches * p[VIRT_OP_VM_SWITCH] +
-        c->world_switches * p[VIRT_OP_WORLD_SWITCH] +
-        c->mac_checks * p[VIRT_OP_MAC_CHECK] + c->virq * p[VIRT_OP_VIRQ] +
-        c->copies_bytes * p[VIRT_OP_COPY_KIB] / 1024;
+    /* saturating: a cost parameter may be set to 2^64-1 */
+    const uint64_t n[] = {
+        [VIRT_OP_SYSCALL] = c->syscalls,
+        [VIRT_OP_HYPERCALL] = c->hypercalls,
+        [VIRT_OP_SMC] = c->smcs,
+        [VIRT_OP_MMIO_TRAP] = c->mmio_traps,
+        [VIRT_OP_VM_SWITCH] = c->vm_switches,
+        [VIRT_OP_WORLD_SWITCH] = c->world_switches,
+        [VIRT_OP_MAC_CHECK] = c->mac_checks,
+        [VIRT_OP_VIRQ] = c->virq,
+    };
+    for (size_t i = 0; i < sizeof n / sizeof n[0]; i++)
+        c->cycles = hs_add_sat(c->cycles, hs_mul_sat(n[i], p[i]));
+    c->cycles = hs_add_sat(
+        c->cycles, hs_muldiv_sat(c->copies_bytes, p[VIRT_OP_COPY_KIB], 1024));
 }

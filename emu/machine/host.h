@@ -67,6 +67,10 @@ VirtPick machine_pick_rr(Machine *m, unsigned core, hs_time now,
 /* Adds kernel work of `cycles` to a core (booked to the kernel
  * pseudo-domain) with its counts, and kicks the core. */
 void machine_kernel_work(Machine *m, unsigned core, const VirtCharge *c);
+/* machine_kernel_work for a switch of core into kernel's partition
+ * window (a cyclic schedule's boundary); the switch hook sees it. */
+void machine_window_switch(Machine *m, unsigned core, int kernel,
+                           const VirtCharge *c);
 /* A wake source fired (resumes a suspended AP). */
 void machine_wake(Machine *m, hs_time now);
 /* Makes idle cores dispatch now. */

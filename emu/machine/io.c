@@ -13,14 +13,6 @@ hs_time machine_io(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
     size_t n = 0;
     if (domain >= 0 && (size_t)domain < m->n_domains)
         n = m->ops->io_path(m, domain, kind, bytes, h);
-    uint64_t cycles = 0;
-    for (size_t i = 0; i < n; i++) {
-        approach_price(m->op_cycles, &h[i].charge);
-        machine_counts_add(m, &h[i].charge);
-        cycles += h[i].charge.cycles;
-    }
-    if (n_hops)
-        *n_hops = n;
     /* The hops' work runs on a core (the kernel's, the driver and crypto
      * VMs'): it occupies the domain's core and draws its power, booked to
      * the kernel pseudo-domain, deferred to resume if the AP sleeps. */
@@ -30,8 +22,18 @@ hs_time machine_io(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
             core = &m->cores[m->vcpus[v].core];
             break;
         }
+    uint64_t cycles = 0;
+    for (size_t i = 0; i < n; i++) {
+        approach_price(m->op_cycles, &h[i].charge);
+        machine_counts_add(m, &h[i].charge);
+        machine_note_switch(m, core->index, h[i].component, false, &h[i].charge,
+                            sim_now(m->sim));
+        cycles += h[i].charge.cycles;
+    }
+    if (n_hops)
+        *n_hops = n;
     if (pmic_state(&m->pmic) != HS_PMIC_ST_AWAKE)
-        core->deferred += cycles;
+        core->deferred = hs_add_sat(core->deferred, cycles);
     else
         machine_book_kernel(m, core, cycles);
     return cycles_to_ps(cycles, dvfs_cur_khz(&m->dvfs, core->cluster));

@@ -295,6 +295,12 @@ void machine_set_run_hook(Machine *m, MachineRunFunc fn, void *ctx)
     m->run_ctx = ctx;
 }
 
+void machine_set_switch_hook(Machine *m, MachineSwitchFunc fn, void *ctx)
+{
+    m->switch_fn = fn;
+    m->switch_ctx = ctx;
+}
+
 int machine_set_foreground(Machine *m, int domain)
 {
     if (domain < 0 || (size_t)domain >= m->n_domains)

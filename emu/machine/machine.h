@@ -105,6 +105,21 @@ typedef void (*MachineLogFunc)(void *ctx, int domain, uint64_t tag,
 typedef void (*MachineRunFunc)(void *ctx, unsigned core, int vcpu, int domain,
                                hs_time start, hs_time end);
 
+/* A core changed VM or world (counts.vm_switches / world_switches). */
+typedef struct MachineSwitch {
+    unsigned core;           /* the core that switched */
+    const char *into;        /* kernel (VM, world) switched into, or NULL
+                                for the hypervisor's own switch */
+    bool window;             /* a partition window starts (cyclic schedule) */
+    uint64_t vm_switches;    /* how many VM switches */
+    uint64_t world_switches; /* how many world switches */
+    hs_time when;            /* when the switch starts */
+    hs_time dur_ps;          /* what the switches cost on the core */
+} MachineSwitch;
+
+/* Called at every charge that holds VM or world switches. */
+typedef void (*MachineSwitchFunc)(void *ctx, const MachineSwitch *s);
+
 /* Builds the machine (devices, kernels via the approach, vCPUs) and boots
  * every domain (HS_EV_BOOT is queued). Returns NULL with a message in err:
  * unknown approach (with the known names), an approach not built yet, a
@@ -136,6 +151,7 @@ void machine_set_latency_hook(Machine *m, MachineLatencyFunc fn, void *ctx);
 /* Observers (one each; fn NULL removes it). They never steer. */
 void machine_set_log_hook(Machine *m, MachineLogFunc fn, void *ctx);
 void machine_set_run_hook(Machine *m, MachineRunFunc fn, void *ctx);
+void machine_set_switch_hook(Machine *m, MachineSwitchFunc fn, void *ctx);
 
 /* An I/O request of bytes from domain along the approach's path: counts
  * and cycles of each hop are added, hops written to *hops (may be NULL),

@@ -129,6 +129,8 @@ struct Machine {
     void *log_ctx;
     MachineRunFunc run_fn;
     void *run_ctx;
+    MachineSwitchFunc switch_fn; /* VM/world switch observer */
+    void *switch_ctx;
     int foreground;                    /* the domain the user sees */
     uint64_t op_cycles[VIRT_OP_COUNT]; /* priced operations */
     hs_time quantum_ps;                /* machine.quantum_us */
@@ -140,9 +142,7 @@ struct Machine {
 
 static inline hs_time cycles_to_ps(uint64_t cycles, uint64_t khz)
 {
-    if (khz == 0)
-        return 0;
-    return (hs_time)((unsigned __int128)cycles * 1000000000u / khz);
+    return hs_muldiv_sat(cycles, 1000000000u, khz);
 }
 
 /* ---- params.c ------------------------------------------------------------ */
@@ -160,6 +160,10 @@ uint64_t machine_mparam(const Machine *m, const char *key);
 void machine_counts_add(Machine *m, const VirtCharge *c);
 /* Prices c, counts it and charges its time to the vCPU (if any). */
 void machine_charge_vcpu(Machine *m, MachineVcpu *mv, VirtCharge *c);
+/* Tells the switch observer about c's switches on core into kernel
+ * (NULL: the hypervisor itself), priced alone at the core's frequency. */
+void machine_note_switch(Machine *m, unsigned core, const char *into,
+                         bool window, const VirtCharge *c, hs_time when);
 /* Books kernel cycles on a core now (the AP is awake). */
 void machine_book_kernel(Machine *m, MachineCore *core, uint64_t cycles);
 /* Event callbacks: a core's dispatch, a vCPU's sleep deadline, a kernel's

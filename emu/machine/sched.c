@@ -20,15 +20,41 @@ void machine_counts_add(Machine *m, const VirtCharge *c)
     m->counts.copies_bytes += c->copies_bytes;
 }
 
+void machine_note_switch(Machine *m, unsigned core, const char *into,
+                         bool window, const VirtCharge *c, hs_time when)
+{
+    if (!m->switch_fn || (!c->vm_switches && !c->world_switches))
+        return;
+    VirtCharge only = {.vm_switches = c->vm_switches,
+                       .world_switches = c->world_switches};
+    approach_price(m->op_cycles, &only);
+    MachineCore *mc = &m->cores[core % m->n_cores];
+    MachineSwitch s = {
+        .core = mc->index,
+        .into = into,
+        .window = window,
+        .vm_switches = c->vm_switches,
+        .world_switches = c->world_switches,
+        .when = when,
+        .dur_ps =
+            cycles_to_ps(only.cycles, dvfs_cur_khz(&m->dvfs, mc->cluster)),
+    };
+    m->switch_fn(m->switch_ctx, &s);
+}
+
 /* Prices c, counts it and charges its time to the vCPU (if any). */
 void machine_charge_vcpu(Machine *m, MachineVcpu *mv, VirtCharge *c)
 {
     approach_price(m->op_cycles, c);
     machine_counts_add(m, c);
+    if (mv)
+        machine_note_switch(m, mv->core,
+                            m->kernels[m->domains[mv->domain].kernel].name,
+                            false, c, vcpu_local_time(mv->v));
     if (mv && c->cycles) {
         Vcpu *v = mv->v;
-        vcpu_set_time(v, vcpu_local_time(v) +
-                             cycles_to_ps(c->cycles, vcpu_freq_khz(v)));
+        vcpu_set_time(v, hs_add_sat(vcpu_local_time(v),
+                                    cycles_to_ps(c->cycles, vcpu_freq_khz(v))));
     }
 }
 
@@ -99,18 +125,27 @@ void machine_book_kernel(Machine *m, MachineCore *core, uint64_t cycles)
     hs_time start = core->free_at > now ? core->free_at : now;
     int kd = (int)m->n_domains;
     dvfs_core_run(&m->dvfs, core->cluster, core->core_in, kd, start);
-    dvfs_core_stop(&m->dvfs, core->cluster, core->core_in, start + w);
-    core->free_at = start + w;
+    dvfs_core_stop(&m->dvfs, core->cluster, core->core_in,
+                   hs_add_sat(start, w));
+    core->free_at = hs_add_sat(start, w);
 }
 
 void machine_kernel_work(Machine *m, unsigned core, const VirtCharge *c)
 {
+    machine_window_switch(m, core, -1, c);
+}
+
+void machine_window_switch(Machine *m, unsigned core, int kernel,
+                           const VirtCharge *c)
+{
     VirtCharge ch = *c;
     approach_price(m->op_cycles, &ch);
     machine_counts_add(m, &ch);
+    machine_note_switch(m, core, kernel >= 0 ? m->kernels[kernel].name : NULL,
+                        kernel >= 0, &ch, sim_now(m->sim));
     MachineCore *mc = &m->cores[core % m->n_cores];
     if (pmic_state(&m->pmic) != HS_PMIC_ST_AWAKE)
-        mc->deferred += ch.cycles;
+        mc->deferred = hs_add_sat(mc->deferred, ch.cycles);
     else
         machine_book_kernel(m, mc, ch.cycles);
 }
@@ -227,6 +262,7 @@ void machine_kernel_wake_fire(Sim *sim, void *ctx, hs_time now)
     approach_price(m->op_cycles, &ch);
     ch.cycles += machine_mparam(m, "kernel_wake_cycles");
     machine_counts_add(m, &ch);
+    machine_note_switch(m, core->index, k->name, false, &ch, now);
     if (pmic_state(&m->pmic) != HS_PMIC_ST_AWAKE)
         core->deferred += ch.cycles;
     else

@@ -11,16 +11,22 @@
 
 #include "out/atomic.h"
 #include "out/check.h"
+#include "out/fmt.h"
+#include "out/stats.h"
 
-#define CELL_MAX 40 /* longest formatted number, with its NUL */
+#define CELL_MAX 72 /* longest cell text ("MEAN ± HALF (n=N)"), with its NUL  \
+                     */
 
 /* One value of one approach. */
 typedef struct Cell {
-    bool present;         /* has a number */
-    bool integer;         /* written as an integer */
-    double value;         /* the number */
-    char text[CELL_MAX];  /* display text ("-" when absent) */
-    char exact[CELL_MAX]; /* CSV text ("" when absent) */
+    bool present;            /* has a number */
+    bool integer;            /* written as an integer */
+    double value;            /* the number */
+    char text[CELL_MAX];     /* display text ("-" when absent) */
+    char exact[CELL_MAX];    /* CSV text ("" when absent) */
+    size_t n;                /* seeds with a value (several seeds) */
+    double ci_half;          /* half-width of the mean's 95 % CI (n >= 2) */
+    char ci_exact[CELL_MAX]; /* CSV text of ci_half ("" when none) */
 } Cell;
 
 /* One metric across the approaches. */
@@ -33,35 +39,58 @@ typedef struct Row {
 struct CompareTable {
     char **approaches; /* column names (owned) */
     size_t n_cols;     /* number of columns */
+    size_t per_col;    /* results per column: seeds (1: one run) */
     Row *rows;         /* rows (owned) */
     size_t n_rows;     /* used */
     size_t cap_rows;   /* allocated */
 };
 
-static void format_cell(Cell *c)
+static void format_cell(Cell *c, size_t per_col)
 {
+    c->ci_exact[0] = '\0';
     if (!c->present) {
         strcpy(c->text, "-");
         c->exact[0] = '\0';
         return;
     }
-    double v = c->value, a = fabs(v);
+    double v = c->value;
+    if (per_col > 1) {
+        /* mean +- half-width of the 95 % CI, and the seeds it is over */
+        char m[24], h[24];
+        fmt_reading(m, sizeof m, v);
+        if (c->n >= 2) {
+            fmt_reading(h, sizeof h, c->ci_half);
+            snprintf(c->text, CELL_MAX, "%s ± %s (n=%zu)", m, h, c->n);
+            snprintf(c->ci_exact, CELL_MAX, "%.12g", c->ci_half);
+        } else {
+            snprintf(c->text, CELL_MAX, "%s (n=%zu)", m, c->n);
+        }
+        snprintf(c->exact, CELL_MAX, "%.12g", v);
+        return;
+    }
     if (c->integer) {
         snprintf(c->text, CELL_MAX, "%.0f", v);
         snprintf(c->exact, CELL_MAX, "%.0f", v);
         return;
     }
-    if (a >= 1e5)
-        snprintf(c->text, CELL_MAX, "%.0f", v);
-    else if (a >= 100)
-        snprintf(c->text, CELL_MAX, "%.1f", v);
-    else if (a >= 1)
-        snprintf(c->text, CELL_MAX, "%.2f", v);
-    else if (a == 0)
-        snprintf(c->text, CELL_MAX, "0");
-    else
-        snprintf(c->text, CELL_MAX, "%.3g", v);
+    fmt_reading(c->text, CELL_MAX, v);
     snprintf(c->exact, CELL_MAX, "%.12g", v);
+}
+
+/* One cell's value from one results tree. */
+static bool value_in(const json_t *res, const char *metric,
+                     bool (*value_of)(const json_t *, double *, bool *),
+                     double *value, bool *integer)
+{
+    if (value_of)
+        return value_of(res, value, integer);
+    const json_t *v;
+    if (check_resolve(res, metric, &v, NULL, 0) == 0 && json_is_number(v)) {
+        *integer = json_is_integer(v);
+        *value = json_number_value(v);
+        return true;
+    }
+    return false;
 }
 
 /* Adds a row whose cells come from resolving metric in each tree (or
@@ -74,22 +103,30 @@ static int add_row(CompareTable *t, const json_t *const res[],
     if (!cells)
         return -1;
     bool any = false;
+    size_t k = t->per_col;
+    double *vals = calloc(k, sizeof *vals);
+    if (!vals) {
+        free(cells);
+        return -1;
+    }
     for (size_t i = 0; i < t->n_cols; i++) {
         Cell *c = &cells[i];
-        if (value_of) {
-            c->present = value_of(res[i], &c->value, &c->integer);
-        } else {
-            const json_t *v;
-            if (check_resolve(res[i], metric, &v, NULL, 0) == 0 &&
-                json_is_number(v)) {
-                c->present = true;
-                c->integer = json_is_integer(v);
-                c->value = json_number_value(v);
-            }
+        size_t m = 0;
+        for (size_t s = 0; s < k; s++)
+            if (value_in(res[i * k + s], metric, value_of, &vals[m],
+                         &c->integer))
+                m++;
+        if (m > 0) {
+            StatsSummary st = stats_summarise(vals, m);
+            c->present = true;
+            c->value = k > 1 ? st.mean : vals[0];
+            c->n = m;
+            c->ci_half = st.ci_half;
         }
         any = any || c->present;
-        format_cell(c);
+        format_cell(c, k);
     }
+    free(vals);
     if (!any) {
         free(cells);
         return 0;
@@ -194,20 +231,20 @@ static int build_rows(CompareTable *t, const json_t *const res[])
             {"energy.avg_power_mw", "average power (mW)"},
             {"energy.battery_life_h", "battery life (h)"},
             {"energy.ap_awake_pct", "AP awake (%)"},
-            {"flows.violations", "flow violations"},
+            {"flows.violations", "flow violations (count)"},
         },
       counts[] = {
-          {"counts.syscalls", "syscalls"},
-          {"counts.hypercalls", "hypercalls"},
-          {"counts.smcs", "SMCs"},
-          {"counts.mmio_traps", "MMIO traps"},
-          {"counts.vm_switches", "VM switches"},
-          {"counts.world_switches", "world switches"},
-          {"counts.copies_bytes", "bytes copied"},
+          {"counts.syscalls", "syscalls (count)"},
+          {"counts.hypercalls", "hypercalls (count)"},
+          {"counts.smcs", "SMCs (count)"},
+          {"counts.mmio_traps", "MMIO traps (count)"},
+          {"counts.vm_switches", "VM switches (count)"},
+          {"counts.world_switches", "world switches (count)"},
+          {"counts.copies_bytes", "copied (bytes)"},
       };
     char metric[512], label[512];
     size_t n_names;
-    const char **names = latency_names(res, t->n_cols, &n_names);
+    const char **names = latency_names(res, t->n_cols * t->per_col, &n_names);
     if (!names)
         return -1;
     for (size_t i = 0; i < n_names; i++) {
@@ -220,6 +257,13 @@ static int build_rows(CompareTable *t, const json_t *const res[])
                 free(names);
                 return -1;
             }
+        }
+        /* how many samples the percentiles come from */
+        snprintf(metric, sizeof metric, "latency.%s.count", names[i]);
+        snprintf(label, sizeof label, "%s samples (count)", names[i]);
+        if (add_row(t, res, metric, label, NULL) < 0) {
+            free(names);
+            return -1;
         }
     }
     free(names);
@@ -246,7 +290,7 @@ static int build_rows(CompareTable *t, const json_t *const res[])
         if (add_row(t, res, metric, label, NULL) < 0)
             return -1;
         snprintf(metric, sizeof metric, "flows.covert[%zu].bit_error_rate", k);
-        snprintf(label, sizeof label, "covert %s bit error rate",
+        snprintf(label, sizeof label, "covert %s bit error rate (fraction)",
                  channel ? channel : "?");
         if (add_row(t, res, metric, label, NULL) < 0)
             return -1;
@@ -254,9 +298,9 @@ static int build_rows(CompareTable *t, const json_t *const res[])
     for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
         if (add_row(t, res, counts[i].metric, counts[i].label, NULL) < 0)
             return -1;
-    if (add_row(t, res, "counts.instructions", "instructions (all domains)",
-                instructions_of) < 0 ||
-        add_row(t, res, "tcb", "TCB components", tcb_of) < 0)
+    if (add_row(t, res, "counts.instructions",
+                "instructions, all domains (count)", instructions_of) < 0 ||
+        add_row(t, res, "tcb", "TCB components (count)", tcb_of) < 0)
         return -1;
     return 0;
 }
@@ -264,7 +308,13 @@ static int build_rows(CompareTable *t, const json_t *const res[])
 CompareTable *compare_build(const json_t *const results[], size_t n, char *err,
                             size_t err_size)
 {
-    if (n == 0) {
+    return compare_build_seeds(results, n, 1, err, err_size);
+}
+
+CompareTable *compare_build_seeds(const json_t *const results[], size_t n,
+                                  size_t per_col, char *err, size_t err_size)
+{
+    if (n == 0 || per_col == 0) {
         hs_errorf(err, err_size, "compare: no results");
         return NULL;
     }
@@ -272,10 +322,11 @@ CompareTable *compare_build(const json_t *const results[], size_t n, char *err,
     if (!t || !(t->approaches = calloc(n, sizeof *t->approaches)))
         goto oom;
     t->n_cols = n;
+    t->per_col = per_col;
     for (size_t i = 0; i < n; i++) {
-        const char *a =
-            json_string_value(json_object_get(results[i], "approach"));
-        if (!json_is_object(results[i]) || !a) {
+        const char *a = json_string_value(
+            json_object_get(results[i * per_col], "approach"));
+        if (!json_is_object(results[i * per_col]) || !a) {
             hs_errorf(err, err_size, "compare: results %zu has no \"approach\"",
                       i + 1);
             compare_free(t);
@@ -378,38 +429,33 @@ int compare_print(const CompareTable *t, FILE *out)
     return ferror(out) ? -1 : 0;
 }
 
-/* A CSV field, quoted when it holds a comma, quote or line break. */
-static void csv_field(FILE *out, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
-
 static int write_csv(FILE *out, void *ctx, char *err, size_t err_size)
 {
     const CompareTable *t = ctx;
     fputs("metric,label", out);
     for (size_t c = 0; c < t->n_cols; c++) {
         fputc(',', out);
-        csv_field(out, t->approaches[c]);
+        fmt_csv_field(out, t->approaches[c]);
+        if (t->per_col > 1) {
+            /* the mean's 95 % CI half-width and the seeds it is over */
+            fputc(',', out);
+            fmt_csv_field(out, t->approaches[c]);
+            fputs(" ci95,", out);
+            fmt_csv_field(out, t->approaches[c]);
+            fputs(" n", out);
+        }
     }
     fputc('\n', out);
     for (size_t r = 0; r < t->n_rows; r++) {
-        csv_field(out, t->rows[r].metric);
+        fmt_csv_field(out, t->rows[r].metric);
         fputc(',', out);
-        csv_field(out, t->rows[r].label);
+        fmt_csv_field(out, t->rows[r].label);
         for (size_t c = 0; c < t->n_cols; c++) {
+            const Cell *cell = &t->rows[r].cells[c];
             fputc(',', out);
-            fputs(t->rows[r].cells[c].exact, out);
+            fputs(cell->exact, out);
+            if (t->per_col > 1)
+                fprintf(out, ",%s,%zu", cell->ci_exact, cell->n);
         }
         fputc('\n', out);
     }

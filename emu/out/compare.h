@@ -3,11 +3,13 @@
  * approaches as columns, key metrics as rows. Printed aligned for the
  * terminal, and written as compare.csv and compare.md beside the runs.
  *
+ * Every row's label ends with its unit in parentheses.
  * Built from results.json trees (schema handset-results/1, as written by
  * out/results or read back from files), one per approach, in the column
  * order given. Rows, in this order, each kept only when at least one
  * approach has a value:
- *   latency.<name>.p50_ms and .p95_ms for every latency name (sorted);
+ *   latency.<name>.p50_ms, .p95_ms and .count (the samples the
+ *   percentiles come from) for every latency name (sorted);
  *   energy.total_mj, avg_power_mw, battery_life_h, ap_awake_pct;
  *   flows.violations; flows.covert[i].bits_per_s and bit_error_rate per
  *   channel (labelled by the channel name of the first run having it);
@@ -41,6 +43,17 @@ typedef struct CompareTable CompareTable;
  */
 CompareTable *compare_build(const json_t *const results[], size_t n, char *err,
                             size_t err_size);
+
+/*
+ * The same over seeds: results[c * per_col + s] is column c's run with
+ * its s-th seed (columns in order, per_col runs each). A cell holds the
+ * mean over the seeds that have a value, shown as "MEAN ± HALF (n=N)"
+ * with HALF the half-width of its 95 % Student-t confidence interval
+ * (out/stats.h); the CSV gives each column's mean, "<approach> ci95" and
+ * "<approach> n". per_col 1 is compare_build.
+ */
+CompareTable *compare_build_seeds(const json_t *const results[], size_t n,
+                                  size_t per_col, char *err, size_t err_size);
 
 /* Frees the table. NULL is allowed. */
 void compare_free(CompareTable *t);

@@ -2,6 +2,10 @@
  * results.c - the Results model and its JSON writers: see results.h.
  */
 #include "out/results.h"
+
+#ifndef HS_COMMIT
+#define HS_COMMIT ""
+#endif
 #include "sim/error.h"
 
 #include <math.h>
@@ -9,6 +13,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "cpu/vcpu.h"
 #include "out/atomic.h"
 
 /* Samples of one latency name. */
@@ -57,6 +62,7 @@ struct Results {
     char *approach;                    /* approach name (owned) */
     char *soc;                         /* SoC name (owned) */
     uint64_t seed;                     /* scenario seed */
+    json_t *inputs;                    /* provenance block, or NULL */
     hs_time sim_time;                  /* simulated time covered, ps */
     Latency *lat;                      /* latency names (owned) */
     size_t n_lat;                      /* used */
@@ -73,6 +79,7 @@ struct Results {
     size_t cap_covert;                 /* allocated */
     uint64_t counts[RESULTS_N_COUNTS]; /* counters */
     NamedList instructions;            /* instructions by domain */
+    NamedList dropped;                 /* bounded queues' overflows */
     char **tcb;                        /* trusted components (owned) */
     size_t n_tcb;                      /* used */
     size_t cap_tcb;                    /* allocated */
@@ -138,6 +145,12 @@ Results *results_new(const char *scenario, const char *variant,
     return r;
 }
 
+void results_set_inputs(Results *r, json_t *inputs)
+{
+    json_decref(r->inputs);
+    r->inputs = json_incref(inputs);
+}
+
 static void named_free(NamedList *l)
 {
     for (size_t i = 0; i < l->n; i++)
@@ -153,6 +166,7 @@ void results_free(Results *r)
     free(r->variant);
     free(r->approach);
     free(r->soc);
+    json_decref(r->inputs);
     for (size_t i = 0; i < r->n_lat; i++) {
         free(r->lat[i].name);
         free(r->lat[i].samples);
@@ -161,6 +175,7 @@ void results_free(Results *r)
     named_free(&r->by_component);
     named_free(&r->by_domain);
     named_free(&r->instructions);
+    named_free(&r->dropped);
     for (size_t i = 0; i < r->n_flows; i++) {
         Flow *f = &r->flows[i];
         free(f->from);
@@ -335,6 +350,14 @@ int results_count_instructions(Results *r, const char *domain, uint64_t n,
 {
     return named_add(&r->instructions, "instructions domain", domain, 0, n, err,
                      err_size);
+}
+
+int results_count_dropped(Results *r, const char *what, uint64_t n, char *err,
+                          size_t err_size)
+{
+    if (n == 0)
+        return 0;
+    return named_add(&r->dropped, "dropped", what, 0, n, err, err_size);
 }
 
 void results_count(Results *r, ResultsCount which, uint64_t n)
@@ -575,6 +598,10 @@ static json_t *counts_json(Results *r, bool *ok)
     put(o, "instructions", named_json(&r->instructions, false, ok), ok);
     for (int i = 0; i < RESULTS_N_COUNTS; i++)
         put(o, count_names[i], json_integer((json_int_t)r->counts[i]), ok);
+    /* only when something overflowed, so runs that lose nothing keep
+     * the schema's fixed keys */
+    if (r->dropped.n > 0)
+        put(o, "dropped", named_json(&r->dropped, false, ok), ok);
     return o;
 }
 
@@ -597,6 +624,8 @@ json_t *results_to_json(Results *r)
             ? json_integer((json_int_t)r->seed)
             : json_sprintf("%llu", (unsigned long long)r->seed),
         &ok);
+    if (r->inputs)
+        put(root, "inputs", json_incref(r->inputs), &ok);
     put(root, "sim_time_s", json_real(sim_time_to_s(r->sim_time)), &ok);
     put(root, "latency", latency_json(r, &ok), &ok);
     put(root, "energy", energy_json(r, &ok), &ok);
@@ -662,6 +691,16 @@ int results_write_host(const ResultsHost *h, const char *path, char *err,
     put(root, "speedup",
         h->wall_s > 0 ? real_or_null(sim_s / h->wall_s) : json_null(), &ok);
     put(root, "peak_rss_kib", json_integer((json_int_t)h->peak_rss_kib), &ok);
+    char uc[32];
+    put(root, "unicorn",
+        vcpu_unicorn_version(uc, sizeof uc) == 0 ? json_string(uc)
+                                                 : json_null(),
+        &ok);
+    /* the build's source commit, when it was built from a git checkout
+     * ("-dirty": with uncommitted changes) */
+    put(root, "commit", HS_COMMIT[0] ? json_string(HS_COMMIT) : json_null(),
+        &ok);
+    put(root, "handset_version", json_string(HS_VERSION), &ok);
     int rc = ok ? results_write_json(root, path, err, err_size)
                 : hs_errorf(err, err_size, "%s: out of memory", path);
     json_decref(root);

@@ -123,6 +123,10 @@ Results *results_new(const char *scenario, const char *variant,
 /* Frees r. NULL is allowed. */
 void results_free(Results *r);
 
+/* Records what the run read (provenance.h), written as "inputs" after
+ * "seed". Takes a reference of inputs. */
+void results_set_inputs(Results *r, json_t *inputs);
+
 /* Simulated time the run covered. */
 void results_set_sim_time(Results *r, hs_time t);
 
@@ -167,6 +171,12 @@ void results_count(Results *r, ResultsCount which, uint64_t n);
 /* Adds n instructions run by domain. */
 int results_count_instructions(Results *r, const char *domain, uint64_t n,
                                char *err, size_t err_size);
+
+/* Adds n items a bounded queue had to drop (counts.dropped.<what>, which
+ * exists only when some count is non-zero: a guest filled a queue, ring
+ * or table). n == 0 adds nothing. Returns 0 or -1 (out of memory). */
+int results_count_dropped(Results *r, const char *what, uint64_t n, char *err,
+                          size_t err_size);
 
 /* Adds one line about a guest or firmware fault ("faults": the domain,
  * PC and address; the run went on without the faulting vCPU or radio).

@@ -1,8 +1,10 @@
 /*
  * trace.c - streaming Chrome trace-event JSON writer: see trace.h.
  */
+#define _GNU_SOURCE /* fopencookie: the gzip stream */
 #include "out/trace.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -10,6 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <zlib.h>
 
 #include "out/atomic.h"
 
@@ -17,7 +22,8 @@
 
 struct Trace {
     AtomicFile *file;        /* temporary file, renamed on close */
-    FILE *out;               /* its stream */
+    FILE *out;               /* its stream, or the gzip stream over it */
+    bool gzip;               /* out is a zlib stream (trace.json.gz) */
     uint64_t n_events;       /* events written */
     bool io_failed;          /* a write failed: the trace is lost */
     char err[TRACE_ERR_MAX]; /* last error, "" if none */
@@ -35,7 +41,8 @@ static int trace_fail(Trace *t, const char *fmt, ...)
     return -1;
 }
 
-Trace *trace_open(const char *path, char *err, size_t err_size)
+/* A trace with its temporary file, nothing written yet. */
+static Trace *trace_new(const char *path, char *err, size_t err_size)
 {
     Trace *t = calloc(1, sizeof *t);
     if (!t) {
@@ -48,7 +55,57 @@ Trace *trace_open(const char *path, char *err, size_t err_size)
         free(t);
         return NULL;
     }
+    return t;
+}
+
+Trace *trace_open(const char *path, char *err, size_t err_size)
+{
+    Trace *t = trace_new(path, err, err_size);
+    if (!t)
+        return NULL;
     t->out = atomic_stream(t->file);
+    fputs("{\"traceEvents\":[\n", t->out);
+    return t;
+}
+
+/* A stdio stream whose bytes go through zlib's gzip writer. */
+static ssize_t gz_cookie_write(void *c, const char *buf, size_t size)
+{
+    if (size == 0)
+        return 0;
+    int n = gzwrite((gzFile)c, buf, (unsigned)size);
+    return n > 0 ? (ssize_t)n : -1;
+}
+
+static int gz_cookie_close(void *c)
+{
+    return gzclose((gzFile)c) == Z_OK ? 0 : EOF;
+}
+
+Trace *trace_open_gzip(const char *path, char *err, size_t err_size)
+{
+    Trace *t = trace_new(path, err, err_size);
+    if (!t)
+        return NULL;
+    /* zlib writes through its own descriptor onto the temporary file;
+     * the atomic stream itself stays empty until commit fsyncs it. */
+    int fd = dup(fileno(atomic_stream(t->file)));
+    gzFile gz = fd >= 0 ? gzdopen(fd, "wb6") : NULL;
+    cookie_io_functions_t io = {.write = gz_cookie_write,
+                                .close = gz_cookie_close};
+    t->out = gz ? fopencookie(gz, "w", io) : NULL;
+    if (!t->out) {
+        if (gz)
+            gzclose(gz);
+        else if (fd >= 0)
+            close(fd);
+        if (err && err_size)
+            snprintf(err, err_size, "%s: cannot start gzip stream", path);
+        atomic_abort(t->file);
+        free(t);
+        return NULL;
+    }
+    t->gzip = true;
     fputs("{\"traceEvents\":[\n", t->out);
     return t;
 }
@@ -225,6 +282,8 @@ void trace_abort(Trace *t)
 {
     if (!t)
         return;
+    if (t->gzip)
+        fclose(t->out);
     atomic_abort(t->file);
     free(t);
 }
@@ -238,6 +297,13 @@ int trace_close(Trace *t, char *err, size_t err_size)
         return -1;
     }
     fputs("\n],\"displayTimeUnit\":\"ns\"}\n", t->out);
+    if (t->gzip && fclose(t->out) != 0) {
+        if (err && err_size)
+            snprintf(err, err_size, "trace: gzip stream failed to end");
+        atomic_abort(t->file);
+        free(t);
+        return -1;
+    }
     int rc = atomic_commit(t->file, err, err_size);
     free(t);
     return rc;

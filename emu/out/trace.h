@@ -63,6 +63,10 @@ typedef enum TraceFlowPhase {
  * NULL with a message in err when the file cannot be created. */
 Trace *trace_open(const char *path, char *err, size_t err_size);
 
+/* trace_open, but the file is gzip-compressed through zlib (name it
+ * trace.json.gz; ui.perfetto.dev and zcat read it). */
+Trace *trace_open_gzip(const char *path, char *err, size_t err_size);
+
 /* Names process pid / thread tid of pid ("M" events). */
 int trace_process_name(Trace *t, uint32_t pid, const char *name);
 int trace_thread_name(Trace *t, uint32_t pid, uint32_t tid, const char *name);

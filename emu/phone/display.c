@@ -162,6 +162,7 @@ typedef struct DisplayPart {
     DisplayFront front;
     bool devices_up;
     DisplayFrame frames[DISPLAY_MAX_FRAMES];
+    uint64_t frames_dropped; /* frames lost to a full table */
     DisplayDomain doms[SCENARIO_MAX_DOMAINS];
     size_t n_doms;
     int shown_fg;          /* foreground the panel was last set for */
@@ -228,20 +229,37 @@ static int slot_take(DisplayDomain *dd)
     return -1;
 }
 
+static void frame_free(DisplayFrame *f);
+
+/* A free frame. When every frame is taken, the oldest one still waiting
+ * for its guest's flip is lost to make room (a flip that is refused,
+ * such as a background domain's under containers, never comes, so such
+ * frames would pile up); NULL when every frame is past its flip. Either
+ * loss is counted (counts.dropped "display.frames"). */
 static DisplayFrame *frame_new(DisplayPart *p, int domain, hs_time trigger)
 {
-    for (size_t i = 0; i < DISPLAY_MAX_FRAMES; i++) {
-        DisplayFrame *f = &p->frames[i];
-        if (f->stage != FRAME_FREE)
-            continue;
-        memset(f, 0, sizeof *f);
-        f->p = p;
-        f->domain = domain;
-        f->slot = -1;
-        f->trigger = trigger;
-        return f;
+    DisplayFrame *f = NULL, *oldest = NULL;
+    for (size_t i = 0; i < DISPLAY_MAX_FRAMES && !f; i++) {
+        DisplayFrame *c = &p->frames[i];
+        if (c->stage == FRAME_FREE)
+            f = c;
+        else if (c->stage == FRAME_COMPOSING &&
+                 (!oldest || c->trigger < oldest->trigger))
+            oldest = c;
     }
-    return NULL;
+    if (!f) {
+        p->frames_dropped++;
+        if (!oldest)
+            return NULL;
+        frame_free(oldest);
+        f = oldest;
+    }
+    memset(f, 0, sizeof *f);
+    f->p = p;
+    f->domain = domain;
+    f->slot = -1;
+    f->trigger = trigger;
+    return f;
 }
 
 /* The frame's place in its domain's compose order, and the tag its
@@ -257,6 +275,7 @@ static void frame_free(DisplayFrame *f)
 {
     if (f->slot >= 0)
         f->p->doms[f->domain].slot_busy[f->slot] = false;
+    frames_drop(f->p->env->frames, f);
     f->stage = FRAME_FREE;
 }
 
@@ -345,16 +364,17 @@ static void release_fire(Sim *sim, void *ctx, hs_time now)
 }
 
 /* Damage of rows [y0, y1) in domain at now: joins the open frame, or
- * opens one that composes as soon as the domain's frame rate allows. */
-static int damage(DisplayPart *p, int domain, uint32_t y0, uint32_t y1,
-                  const char *latency, bool user_reads, hs_time now)
+ * opens one that composes as soon as the domain's frame rate allows (or
+ * is lost, counted, when no frame is free: frame_new). */
+static void damage(DisplayPart *p, int domain, uint32_t y0, uint32_t y1,
+                   const char *latency, bool user_reads, hs_time now)
 {
     DisplayDomain *dd = &p->doms[domain];
     DisplayFrame *f = dd->open;
     if (!f) {
         f = frame_new(p, domain, now);
         if (!f)
-            return -1;
+            return;
         f->stage = FRAME_OPEN;
         f->y0 = y0;
         f->y1 = y1;
@@ -368,7 +388,6 @@ static int damage(DisplayPart *p, int domain, uint32_t y0, uint32_t y1,
     f->y1 = y1 > f->y1 ? y1 : f->y1;
     f->user_reads |= user_reads;
     frame_note(f, latency, now);
-    return 0;
 }
 
 /* ---- the user -------------------------------------------------------- */
@@ -520,6 +539,9 @@ static void guest_flip(DisplayPart *p, uint64_t tag, const BusAccess *acc)
         f->y1 = p->panel.cfg.height;
     }
     f->stage = FRAME_PATH;
+    frames_capture(p->env->frames, f, &p->dma, f->domain,
+                   machine_domain_name(p->m, f->domain), HS_FB_BASE, f->y0,
+                   f->y1, p->panel.cfg.width, p->panel.cfg.height);
     sim_call_at(p->sim, when, "display.flip", path_start, f, 0);
     /* The next damaged frame may be waiting for a free slot. */
     DisplayDomain *dd = &p->doms[acc->domain];
@@ -557,9 +579,12 @@ static void on_vsync(void *ctx, int line, bool level)
         if (f->stage != FRAME_FLIPPED)
             continue;
         env->latency(env->latency_ctx, "display.frame", now - f->trigger);
-        for (unsigned k = 0; k < f->n_notes; k++)
+        for (unsigned k = 0; k < f->n_notes; k++) {
             env->latency(env->latency_ctx, f->notes[k].latency,
                          now - f->notes[k].trigger);
+            frames_note(env->frames, f, f->notes[k].latency);
+        }
+        frames_shown(env->frames, f, now);
         if (f->user_reads)
             user_reads(p, now);
         frame_free(f);
@@ -669,8 +694,7 @@ int phone_display_notify(void *part, int domain, const char *latency,
                          "app");
     sync_foreground(p, now);
     uint32_t h = p->panel.cfg.height;
-    if (damage(p, domain, 0, h / NOTE_DAMAGE_DIV, latency, true, now) < 0)
-        return hs_errorf(err, err_size, "display: too many frames in flight");
+    damage(p, domain, 0, h / NOTE_DAMAGE_DIV, latency, true, now);
     return 0;
 }
 
@@ -893,7 +917,7 @@ static int display_action(void *part, const ScenarioEvent *ev, int index,
     sync_foreground(p, now);
     DisplayFrame *f = frame_new(p, ev->domain, now);
     if (!f)
-        return hs_errorf(err, err_size, "display: too many frames in flight");
+        return 0; /* lost, counted */
     DisplayFrame order = {0};
     frame_order(&order, &p->doms[ev->domain]);
     int slot;
@@ -914,11 +938,12 @@ static int display_action(void *part, const ScenarioEvent *ev, int index,
 
 static int display_finish(void *part, Results *r, char *err, size_t err_size)
 {
-    (void)part;
-    (void)r;
-    (void)err;
-    (void)err_size;
-    return 0; /* latencies went out as frames were shown; energy is metered */
+    DisplayPart *p = part;
+    /* latencies went out as frames were shown; energy is metered */
+    if (results_count_dropped(r, "display.frames", p->frames_dropped, err,
+                              err_size) < 0)
+        return -1;
+    return results_count_dropped(r, "gpu.queue", p->gpu.full, err, err_size);
 }
 
 const RunPart phone_part_display = {

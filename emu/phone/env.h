@@ -11,7 +11,7 @@
  * invention: latencies are differences of simulated timestamps reported
  * through env->latency, flows go to env->flows, energy is on the meter.
  *
- * Observers may be absent (pcap, trace NULL) and never steer: the same
+ * Observers may be absent (pcap, frames NULL) and never steer: the same
  * run with and without them is the same run.
  */
 #ifndef HS_PHONE_ENV_H
@@ -22,7 +22,7 @@
 #include "flow/monitor.h"
 #include "out/pcap.h"
 #include "out/results.h"
-#include "out/trace.h"
+#include "out/frames.h"
 #include "config/scenario.h"
 #include "machine/machine.h"
 
@@ -43,7 +43,7 @@ typedef struct RunEnv {
     Machine *m;             /* the machine (its Sim and PowerMeter) */
     FlowMonitor *flows;     /* explicit flows, never NULL */
     PcapWriter *pcap;       /* radio.pcap, or NULL */
-    Trace *trace;           /* trace.json, or NULL */
+    FrameRecorder *frames;  /* the panel's frames, or NULL */
     const char *firmware;   /* build/baseband/firmware.elf */
     RunLatencyFunc latency; /* never NULL */
     void *latency_ctx;      /* its context */

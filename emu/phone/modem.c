@@ -394,6 +394,12 @@ int modem_finish(Modem *mo, Results *r, char *err, size_t err_size)
     mo->call.active = false;
     if (!r)
         return 0;
+    uint64_t full = mo->mb.to[IPC_SIDE_AP].full + mo->mb.to[IPC_SIDE_BB].full;
+    for (size_t d = 0; d < MACHINE_MAX_DOMAINS; d++)
+        full +=
+            mo->ril[d].to[IPC_SIDE_AP].full + mo->ril[d].to[IPC_SIDE_BB].full;
+    if (results_count_dropped(r, "ipc.mailbox", full, err, err_size) < 0)
+        return -1;
     if (mo->has_sms &&
         results_latency_declare(r, "sms.notify", err, err_size) < 0)
         return -1;

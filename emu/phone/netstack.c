@@ -117,7 +117,11 @@ int netstack_pkt_send(NetStack *ns, NsSock *s, int domain, NsLeg leg,
         return sim_call_at(ns->sim, netstack_later(when, sim_now(ns->sim)),
                            "net-pkt", on_pkt, p, 0);
     }
-    netstack_note_error(ns, "packet", "every in-flight slot is taken");
+    /* every slot is taken: the guest sent faster than the model carries
+     * (a flood); the packet is lost and its socket fails */
+    ns->st.slots_full++;
+    if (s)
+        netstack_sock_fail(s);
     return -1;
 }
 
@@ -489,7 +493,9 @@ static int32_t sock_connect(NsSock *s)
 static int32_t sock_send(NsSock *s, const BusAccess *acc)
 {
     NetStack *ns = s->ns;
-    if (s->state != HS_SOCK_ST_OPEN && s->state != HS_SOCK_ST_PEER_CLOSED)
+    /* after CLOSE the FIN is out: sending is the guest's mistake */
+    if ((s->state != HS_SOCK_ST_OPEN && s->state != HS_SOCK_ST_PEER_CLOSED) ||
+        !s->live || s->flow.end[IP_TCP_CLIENT].fin_sent)
         return HS_EINVAL;
     if (s->len_reg == 0 || s->len_reg > NS_SEND_MAX)
         return HS_EINVAL;
@@ -871,6 +877,11 @@ int netstack_finish(NetStack *ns, Results *r, char *err, size_t err_size)
 {
     if (results_latency_declare(r, "mail.sync", err, err_size) < 0 ||
         results_latency_declare(r, "download", err, err_size) < 0)
+        return -1;
+    if (results_count_dropped(r, "net.in_flight", ns->st.slots_full, err,
+                              err_size) < 0 ||
+        results_count_dropped(r, "vpn.queue", ns->st.tun_full, err, err_size) <
+            0)
         return -1;
     if (ns->st.errors > 0)
         return hs_errorf(err, err_size,

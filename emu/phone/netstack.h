@@ -88,6 +88,12 @@
  * free it only after the last machine_run_until. The capture sees the
  * kernel's segments (inside the tunnel, when there is one).
  *
+ * Bounds. A guest fills nothing without limit: packets in flight share
+ * NS_PKT_SLOTS slots and each tun queue holds NS_TUN_QUEUE packets. A
+ * packet that finds them full is dropped, its socket fails, and the
+ * drop is counted (results counts.dropped "net.in_flight", "vpn.queue");
+ * a flood is a guest's mistake, never a host error.
+ *
  * Latencies (env->latency): "mail.sync", from the sync's start (event or
  * the app's timer) to the guest's HS_SOCK_MARK after it parsed the last
  * message; "download", from the event to the mark after the last body
@@ -142,6 +148,8 @@ typedef struct NetStackStats {
     uint64_t tun_packets_in, tun_bytes_in;   /* tunnel packets received */
     uint64_t tun_rejected; /* bad tag: at the gateway or the app */
     uint64_t tun_failed;   /* the app refused a seal (HS_E*) */
+    uint64_t slots_full;   /* packets lost: every in-flight slot taken */
+    uint64_t tun_full;     /* packets lost: the VPN app's queue was full */
     uint64_t errors;       /* TCP model errors (host bugs) */
     char last_error[200];  /* the latest of those */
 } NetStackStats;

@@ -198,6 +198,11 @@ static int net_finish(void *part, Results *r, char *err, size_t err_size)
     NetPart *np = part;
     if (np->failed)
         return hs_errorf(err, err_size, "%s", np->fail_msg);
+    uint64_t rx_full = 0;
+    for (size_t i = 0; i < NET_SLOTS; i++)
+        rx_full += np->net.slot[i].rx_dropped;
+    if (results_count_dropped(r, "net.rx_queue", rx_full, err, err_size) < 0)
+        return -1;
     return netstack_finish(np->ns, r, err, err_size);
 }
 

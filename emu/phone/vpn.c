@@ -114,11 +114,14 @@ static void tun_next(NetStack *ns, int domain)
                    HS_TUN_IO_ADDR);
 }
 
+/* A slot at the tail of domain's tun queue, or NULL when it is full:
+ * the app does not keep up (or never finishes, a flood), and the packet
+ * is dropped as a full tun device drops it. */
 static NsTunJob *tun_push(NetStack *ns, int domain)
 {
     NsTun *t = &ns->dom[domain].tun;
     if (t->n == NS_TUN_QUEUE) {
-        netstack_note_error(ns, "tunnel", "the VPN app's queue is full");
+        ns->st.tun_full++;
         return NULL;
     }
     NsTunJob *j = &t->q[(t->head + t->n) % NS_TUN_QUEUE];
@@ -132,8 +135,10 @@ int netstack_tun_seal_submit(NsSock *s, const uint8_t *pkt, size_t len)
     NetStack *ns = s->ns;
     NsTun *t = &ns->dom[s->domain].tun;
     NsTunJob *j = tun_push(ns, s->domain);
-    if (!j)
+    if (!j) {
+        netstack_sock_fail(s);
         return -1;
+    }
     j->sock = s;
     j->gen = s->gen;
     j->seal = true;

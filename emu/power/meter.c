@@ -49,7 +49,11 @@ PowerAttr power_attr_none(void)
 
 PowerAttr power_attr_domain(int domain)
 {
-    PowerAttr a = power_attr_none();
+    /* Only the first n entries are ever read, so only n is cleared: the
+     * full 132-byte clear was 4 % of a hyp-mils standby run, where every
+     * core's every busy interval asks for an attribution. */
+    PowerAttr a;
+    a.n = 0;
     if (domain != POWER_UNATTRIBUTED)
         (void)power_attr_add(&a, domain, 1);
     return a;
@@ -157,6 +161,10 @@ static void book(PowerMeter *m, PowerComponent *c, const PowerAttr *a,
         c->by_domain[m->n_domains] += e;
         return;
     }
+    if (a->n == 1) { /* the split below: e * w / w = e (no overflow) */
+        c->by_domain[a->domain[0]] += e;
+        return;
+    }
     power_energy total_w = 0, given = 0;
     int big = 0;
     for (int i = 0; i < a->n; i++) {
@@ -254,11 +262,22 @@ static bool attr_equal(const PowerAttr *a, const PowerAttr *b)
     return true;
 }
 
+/* Copies the entries of attr that are in use (attr_equal and every
+ * reader look at no more). */
+static void attr_copy(PowerAttr *to, const PowerAttr *from)
+{
+    to->n = from->n;
+    for (int i = 0; i < from->n; i++) {
+        to->domain[i] = from->domain[i];
+        to->weight[i] = from->weight[i];
+    }
+}
+
 int power_set_state(PowerMeter *m, int comp, int state, const PowerAttr *attr,
                     hs_time when)
 {
+    static const PowerAttr none; /* nobody */
     PowerComponent *c = comp_get(m, comp);
-    PowerAttr none = power_attr_none();
     if (!attr)
         attr = &none;
     if (!c || state < 0 || state >= c->n_states || !attr_valid(m, attr))
@@ -268,7 +287,7 @@ int power_set_state(PowerMeter *m, int comp, int state, const PowerAttr *attr,
         return 0;
     int old = c->state;
     c->state = state;
-    c->attr = *attr;
+    attr_copy(&c->attr, attr);
     notify(m, comp, old, c->since);
     return 0;
 }

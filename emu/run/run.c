@@ -16,10 +16,13 @@
 #include <unistd.h>
 
 #include "flow/monitor.h"
+#include "out/outdir.h"
 #include "out/pcap.h"
+#include "out/provenance.h"
 #include "out/results.h"
-#include "out/trace.h"
+#include "out/frames.h"
 #include "phone/part.h"
+#include "run/run_trace.h"
 #include "sim/error.h"
 #include "sim/rng.h"
 #include "machine/machine.h"
@@ -34,16 +37,10 @@ static const RunPart *const parts[] = {
 };
 #define N_PARTS (sizeof parts / sizeof parts[0])
 
-/* A trace longer than this stops taking slices and counters (its
- * metadata says so): a day of standby must not write gigabytes. */
-#define TRACE_MAX_EVENTS 2000000u
 /* Progress lines at most this often (wall seconds), after the first. */
 #define PROGRESS_EVERY_S 5.0
 /* The run advances the machine in this many steps at least. */
 #define RUN_STEPS 200
-
-enum { PID_CORES = 1, PID_POWER = 2, PID_FLOWS = 3, PID_DOMAIN0 = 10 };
-enum { TID_RRC = 1 };
 
 typedef struct RunRule {
     struct Run *run;
@@ -60,15 +57,17 @@ typedef struct Run {
     Machine *m;
     Results *results;
     FlowMonitor *flows;
-    Trace *trace;
+    RunTrace *trace;
+    FrameRecorder *frames;
     PcapWriter *pcap;
     RunEnv env;
     void *part_state[N_PARTS];
     RunRule *rules;
     bool failed;        /* an action or an observer failed */
     char fail_msg[512]; /* its message */
-    bool trace_full;    /* stopped adding to the trace */
     char tmp_dir[4096]; /* outputs are written here first */
+    char note[512];     /* what the trace dropped, "" if nothing */
+    bool exists;        /* the target appeared meanwhile (commit_dir) */
 } Run;
 
 /* ---- not built ----------------------------------------------------------- */
@@ -165,71 +164,13 @@ static void run_fail(Run *r, const char *msg)
     }
 }
 
-static bool trace_room(Run *r)
-{
-    if (!r->trace || r->trace_full)
-        return false;
-    if (trace_events(r->trace) >= TRACE_MAX_EVENTS) {
-        r->trace_full = true;
-        return false;
-    }
-    return true;
-}
-
 static void on_latency(void *ctx, const char *name, hs_time sample)
 {
     Run *r = ctx;
     char err[256];
     if (results_latency_add(r->results, name, sample, err, sizeof err) < 0)
         run_fail(r, err);
-}
-
-static void on_quantum(void *ctx, unsigned core, int vcpu, int domain,
-                       hs_time start, hs_time end)
-{
-    Run *r = ctx;
-    if (!trace_room(r))
-        return;
-    const char *name = machine_domain_name(r->m, domain);
-    if (trace_slice(r->trace, PID_CORES, core, name, "cpu", start, end - start,
-                    NULL) < 0 ||
-        trace_slice(r->trace, (uint32_t)(PID_DOMAIN0 + domain), (uint32_t)vcpu,
-                    "run", "vcpu", start, end - start, NULL) < 0)
-        run_fail(r, trace_error(r->trace));
-}
-
-static void on_power(void *ctx, const PowerChange *ch)
-{
-    Run *r = ctx;
-    if (!trace_room(r))
-        return;
-    const char *comp = ch->name;
-    if (trace_counter(r->trace, PID_POWER, comp, ch->when, "mW",
-                      (double)ch->power_uw / 1000.0) < 0)
-        run_fail(r, trace_error(r->trace));
-    /* The radio's power states are its RRC states: name each change on
-     * a track of its own, so the timeline reads IDLE, PROMOTION, ... */
-    if (strcmp(comp, "radio") == 0 && ch->state_name &&
-        trace_instant(r->trace, PID_POWER, TID_RRC, ch->state_name, "rrc",
-                      ch->when, TRACE_SCOPE_THREAD, NULL) < 0)
-        run_fail(r, trace_error(r->trace));
-}
-
-static void on_flow(void *ctx, const FlowTransfer *t, FlowVerdict v)
-{
-    Run *r = ctx;
-    if (!trace_room(r))
-        return;
-    json_t *args = json_pack(
-        "{s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "from", t->from, "label",
-        flow_label_name(t->label), "to", t->to, "clearance",
-        flow_label_name(t->clearance), "bytes", (json_int_t)t->bytes, "path",
-        t->path ? t->path : "", "verdict", flow_verdict_name(v));
-    const char *name = v == FLOW_VIOLATION ? "violation" : "flow";
-    if (trace_instant(r->trace, PID_FLOWS, 0, name, "flow", t->when,
-                      TRACE_SCOPE_THREAD, args) < 0)
-        run_fail(r, trace_error(r->trace));
-    json_decref(args);
+    run_trace_latency(r->trace, name, sim_now(machine_sim(r->m)), sample);
 }
 
 /* ---- event rules --------------------------------------------------------- */
@@ -364,37 +305,17 @@ static int open_observers(Run *r, char *err, size_t err_size)
     if (!r->flows)
         return hs_errorf(err, err_size, "out of memory");
     if (r->o->trace) {
-        if (out_path(r, "trace.json", path, sizeof path, err, err_size) < 0)
-            return -1;
-        r->trace = trace_open(path, err, err_size);
+        r->trace = run_trace_open(r->tmp_dir, r->m, r->flows, r->o->trace_gzip,
+                                  r->o->trace_max, err, err_size);
         if (!r->trace)
             return -1;
-        trace_process_name(r->trace, PID_CORES, "AP cores");
-        for (unsigned c = 0; c < machine_core_count(r->m); c++) {
-            char name[32];
-            snprintf(name, sizeof name, "core %u", c);
-            trace_thread_name(r->trace, PID_CORES, c, name);
-        }
-        trace_process_name(r->trace, PID_POWER, "power rails (mW)");
-        trace_thread_name(r->trace, PID_POWER, TID_RRC, "radio RRC state");
-        trace_process_name(r->trace, PID_FLOWS, "information flows");
-        trace_thread_name(r->trace, PID_FLOWS, 0, "flows");
-        for (size_t d = 0; d < machine_domain_count(r->m); d++) {
-            char name[64];
-            snprintf(name, sizeof name, "domain %s",
-                     machine_domain_name(r->m, (int)d));
-            trace_process_name(r->trace, (uint32_t)(PID_DOMAIN0 + d), name);
-        }
-        for (size_t v = 0; v < machine_vcpu_count(r->m); v++) {
-            int d = machine_vcpu_domain(r->m, (int)v);
-            char name[32];
-            snprintf(name, sizeof name, "vcpu %zu", v);
-            trace_thread_name(r->trace, (uint32_t)(PID_DOMAIN0 + d),
-                              (uint32_t)v, name);
-        }
-        machine_set_run_hook(r->m, on_quantum, r);
-        power_add_observer(machine_meter(r->m), on_power, r);
-        flow_monitor_set_observer(r->flows, on_flow, r);
+    }
+    if (r->o->record_frames) {
+        if (out_path(r, FRAMES_FILE, path, sizeof path, err, err_size) < 0)
+            return -1;
+        r->frames = frames_open(path, err, err_size);
+        if (!r->frames)
+            return -1;
     }
     if (r->o->pcap) {
         if (out_path(r, "radio.pcap", path, sizeof path, err, err_size) < 0)
@@ -425,7 +346,7 @@ static int build_parts(Run *r, char *err, size_t err_size)
         .m = r->m,
         .flows = r->flows,
         .pcap = r->pcap,
-        .trace = r->trace,
+        .frames = r->frames,
         .firmware = r->o->firmware,
         .part = find_part,
         .part_ctx = r,
@@ -482,20 +403,19 @@ static void progress(const Run *r, hs_time now, double t0, double *last)
             100.0 * (double)now / (double)r->sc->duration_ps, speed);
 }
 
-/* The battery's charge left (%) on the power track, once per step. */
+/* The battery's charge left (%) and the foreground on the trace, once
+ * per step. */
 static void trace_battery(Run *r, hs_time now)
 {
-    if (!trace_room(r))
+    if (!r->trace)
         return;
     const SocBattery *b = &r->soc->battery;
     double cap_mj = (double)b->capacity_mah * (double)b->voltage_mv * 3.6;
-    if (cap_mj <= 0)
-        return;
     double used = power_energy_to_mj(machine_energy_total(r->m));
-    double left = 100.0 * (1.0 - used / cap_mj);
-    if (trace_counter(r->trace, PID_POWER, "battery", now, "%",
-                      left > 0 ? left : 0) < 0)
-        run_fail(r, trace_error(r->trace));
+    double left = cap_mj > 0 ? 100.0 * (1.0 - used / cap_mj) : 0;
+    run_trace_step(r->trace, now, left > 0 ? left : 0);
+    if (*run_trace_error(r->trace))
+        run_fail(r, run_trace_error(r->trace));
 }
 
 static int run_machine(Run *r, char *err, size_t err_size)
@@ -511,6 +431,8 @@ static int run_machine(Run *r, char *err, size_t err_size)
         trace_battery(r, t);
         if (r->failed)
             return hs_errorf(err, err_size, "%s", r->fail_msg);
+        if (r->o->stop && *r->o->stop)
+            return hs_errorf(err, err_size, "interrupted");
         progress(r, t, t0, &last);
     }
     return 0;
@@ -566,6 +488,9 @@ static int collect(Run *r, char *err, size_t err_size)
     results_count(res, RESULTS_VM_SWITCHES, mc->vm_switches);
     results_count(res, RESULTS_WORLD_SWITCHES, mc->world_switches);
     results_count(res, RESULTS_COPIES_BYTES, mc->copies_bytes);
+    if (results_count_dropped(res, "events", mc->events_dropped, err,
+                              err_size) < 0)
+        return -1;
     for (size_t d = 0; d < machine_domain_count(m); d++)
         if (results_count_instructions(res, machine_domain_name(m, (int)d),
                                        machine_instructions(m, (int)d), err,
@@ -606,48 +531,6 @@ static int collect(Run *r, char *err, size_t err_size)
 
 /* ---- output directory ---------------------------------------------------- */
 
-static int remove_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return errno == ENOENT ? 0 : -1;
-    struct dirent *de;
-    int rc = 0;
-    while ((de = readdir(d))) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-            continue;
-        char p[4096];
-        snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
-        struct stat st;
-        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
-            rc |= remove_tree(p);
-        else if (unlink(p) < 0)
-            rc = -1;
-    }
-    closedir(d);
-    return rmdir(dir) < 0 ? -1 : rc;
-}
-
-static int make_dirs(const char *path, char *err, size_t err_size)
-{
-    char buf[4096];
-    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-        return hs_errorf(err, err_size, "%s: path too long", path);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(buf, 0777) < 0 && errno != EEXIST)
-            return hs_errorf(err, err_size, "cannot create %s: %s", buf,
-                             strerror(errno));
-        *p = '/';
-    }
-    if (mkdir(buf, 0777) < 0 && errno != EEXIST)
-        return hs_errorf(err, err_size, "cannot create %s: %s", buf,
-                         strerror(errno));
-    return 0;
-}
-
 /* The outputs go to "<out>.partial-<pid>", renamed to <out> at the end. */
 static int open_tmp_dir(Run *r, char *err, size_t err_size)
 {
@@ -657,13 +540,13 @@ static int open_tmp_dir(Run *r, char *err, size_t err_size)
     char *slash = strrchr(parent, '/');
     if (slash && slash != parent) {
         *slash = '\0';
-        if (make_dirs(parent, err, err_size) < 0)
+        if (outdir_make_dirs(parent, err, err_size) < 0)
             return -1;
     }
     if ((size_t)snprintf(r->tmp_dir, sizeof r->tmp_dir, "%s.partial-%ld", out,
                          (long)getpid()) >= sizeof r->tmp_dir)
         return hs_errorf(err, err_size, "%s: path too long", out);
-    remove_tree(r->tmp_dir);
+    outdir_remove_tree(r->tmp_dir);
     if (mkdir(r->tmp_dir, 0777) < 0)
         return hs_errorf(err, err_size, "cannot create %s: %s", r->tmp_dir,
                          strerror(errno));
@@ -673,26 +556,17 @@ static int open_tmp_dir(Run *r, char *err, size_t err_size)
 static int commit_dir(Run *r, char *err, size_t err_size)
 {
     const char *out = r->o->out_dir;
-    struct stat st;
-    if (stat(out, &st) == 0) {
-        /* A previous run's directory: replace it as a whole. */
-        char old[4200];
-        snprintf(old, sizeof old, "%s.old-%ld", out, (long)getpid());
-        if (rename(out, old) < 0)
-            return hs_errorf(err, err_size, "cannot replace %s: %s", out,
-                             strerror(errno));
-        if (rename(r->tmp_dir, out) < 0) {
-            int e = errno;
-            rename(old, out);
-            return hs_errorf(err, err_size, "cannot create %s: %s", out,
-                             strerror(e));
+    if (outdir_commit(r->tmp_dir, out, r->o->force) < 0) {
+        if (errno == EEXIST || errno == ENOTEMPTY) {
+            r->exists = true;
+            return hs_errorf(err, err_size,
+                             "%s appeared while this run went on (another "
+                             "process wrote it); nothing replaced",
+                             out);
         }
-        remove_tree(old);
-        return 0;
-    }
-    if (rename(r->tmp_dir, out) < 0)
         return hs_errorf(err, err_size, "cannot create %s: %s", out,
                          strerror(errno));
+    }
     return 0;
 }
 
@@ -710,13 +584,14 @@ static int write_outputs(Run *r, double wall_s, char *err, size_t err_size)
     if (out_path(r, "host.json", path, sizeof path, err, err_size) < 0 ||
         results_write_host(&h, path, err, err_size) < 0)
         return -1;
-    if (r->trace) {
-        if (r->trace_full)
-            trace_instant(r->trace, PID_CORES, 0, "trace truncated", "meta",
-                          sim_now(machine_sim(r->m)), TRACE_SCOPE_GLOBAL, NULL);
-        Trace *t = r->trace;
-        r->trace = NULL;
-        if (trace_close(t, err, err_size) < 0)
+    if (r->trace &&
+        run_trace_close(r->trace, sim_now(machine_sim(r->m)), r->note,
+                        sizeof r->note, err, err_size) < 0)
+        return -1;
+    if (r->frames) {
+        FrameRecorder *f = r->frames;
+        r->frames = NULL;
+        if (frames_close(f, err, err_size) < 0)
             return -1;
     }
     if (r->pcap) {
@@ -735,16 +610,51 @@ static void run_free(Run *r)
         if (r->part_state[i])
             parts[i]->destroy(r->part_state[i]);
     free(r->rules);
-    if (r->trace)
-        trace_abort(r->trace);
+    frames_abort(r->frames);
     if (r->pcap)
         pcap_writer_abort(r->pcap);
     machine_free(r->m);
     flow_monitor_free(r->flows);
+    run_trace_free(r->trace); /* after the meter and flows it observes */
     results_free(r->results);
     soc_free(r->soc);
     if (*r->tmp_dir)
-        remove_tree(r->tmp_dir);
+        outdir_remove_tree(r->tmp_dir);
+}
+
+/* The inputs block of results.json (out/provenance.h). */
+static int record_inputs(Run *r, char *err, size_t err_size)
+{
+    const Scenario *sc = r->sc;
+    const char **keys = calloc(sc->n_settings + 1, sizeof *keys);
+    const char **values = calloc(sc->n_settings + 1, sizeof *values);
+    json_t *in = NULL;
+    if (keys && values) {
+        for (size_t i = 0; i < sc->n_settings; i++) {
+            keys[i] = sc->settings[i].key;
+            values[i] = sc->settings[i].value;
+        }
+        ProvenanceSources src = {
+            .scenario_file = sc->file,
+            .soc_file = sc->variants[r->o->variant].soc_path,
+            .soc_name = r->soc->name,
+            .image = r->o->image,
+            .firmware = r->o->firmware,
+            .set_keys = keys,
+            .set_values = values,
+            .n_set = sc->n_settings,
+        };
+        in = provenance_inputs(&src, err, err_size);
+    } else {
+        hs_errorf(err, err_size, "out of memory");
+    }
+    free(keys);
+    free(values);
+    if (!in)
+        return -1;
+    results_set_inputs(r->results, in);
+    json_decref(in);
+    return 0;
 }
 
 RunStatus run_scenario(const RunOptions *o, RunSummary *sum, char *err,
@@ -767,8 +677,12 @@ RunStatus run_scenario(const RunOptions *o, RunSummary *sum, char *err,
         run_free(&r);
         return RUN_BAD_INPUT;
     }
-    r.results =
-        results_new(o->sc->name, v->name, o->approach, v->soc, o->sc->seed);
+    r.results = results_new(o->sc->name, v->name, o->approach, r.soc->name,
+                            o->sc->seed);
+    if (r.results && record_inputs(&r, err, err_size) < 0) {
+        run_free(&r);
+        return RUN_BAD_INPUT;
+    }
     if (!r.results || open_tmp_dir(&r, err, err_size) < 0 ||
         open_observers(&r, err, err_size) < 0) {
         run_free(&r);
@@ -790,10 +704,12 @@ RunStatus run_scenario(const RunOptions *o, RunSummary *sum, char *err,
         vcpu_fault_format(machine_fault(r.m, 0), sum->first_fault,
                           sizeof sum->first_fault);
     if (write_outputs(&r, wall, err, err_size) < 0) {
+        bool exists = r.exists;
         run_free(&r);
-        return RUN_HOST_ERROR;
+        return exists ? RUN_EXISTS : RUN_HOST_ERROR;
     }
     *r.tmp_dir = '\0';
+    snprintf(sum->trace_note, sizeof sum->trace_note, "%s", r.note);
     run_free(&r);
     return RUN_OK;
 }

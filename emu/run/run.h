@@ -16,13 +16,15 @@
  * into place only when every file is complete: results.json (schema
  * handset-results/1, results/README.md), host.json (wall time, speed,
  * memory), and when asked trace.json and radio.pcap. A run that fails
- * leaves nothing at the target.
+ * or is stopped leaves nothing at the target; an existing target is
+ * never replaced unless asked (RunOptions.force).
  */
 #ifndef HS_RUN_RUN_H
 #define HS_RUN_RUN_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 
 #include "config/scenario.h"
@@ -32,6 +34,7 @@ typedef enum RunStatus {
     RUN_BAD_INPUT,  /* the scenario asks for something invalid here */
     RUN_NOT_BUILT,  /* it needs a part of handset that is not built */
     RUN_HOST_ERROR, /* out of memory, a file could not be written */
+    RUN_EXISTS,     /* out_dir exists and force is not set */
 } RunStatus;
 
 typedef struct RunOptions {
@@ -42,9 +45,17 @@ typedef struct RunOptions {
     const char *image;    /* AP guest image (build/guest/domain.elf) */
     const char *firmware; /* baseband firmware (build/baseband/...) */
     bool trace;           /* write trace.json */
+    bool trace_gzip;      /* as trace.json.gz (zlib) */
+    uint64_t trace_max;   /* trace events at most (0: the default) */
+    bool record_frames;   /* write frames.hsf (out/frames.h) */
     bool pcap;            /* write radio.pcap */
     bool progress;        /* progress lines on stderr */
     const char *label;    /* prefix of progress lines ("hyp-mils") */
+    bool force;           /* replace an existing out_dir */
+    /* When set and non-zero (a signal handler's flag), the run stops at
+     * its next step, removes its partial directory and returns
+     * RUN_HOST_ERROR with "interrupted". */
+    const volatile sig_atomic_t *stop;
 } RunOptions;
 
 /* What the caller may print after a run. */
@@ -53,6 +64,7 @@ typedef struct RunSummary {
     double speedup;        /* simulated seconds per wall second */
     unsigned faults;       /* guest and firmware faults */
     char first_fault[256]; /* one line about the first, or "" */
+    char trace_note[512];  /* what the trace dropped, or "" */
 } RunSummary;
 
 /* Runs and writes the outputs. Returns RUN_OK, or another status with a

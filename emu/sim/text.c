@@ -29,3 +29,17 @@ size_t hs_edit_distance(const char *a, const char *b)
     }
     return row[lb];
 }
+
+const char *hs_nearest(const char *s, const char *const *names, size_t n)
+{
+    const char *best = NULL;
+    size_t best_d = 3;
+    for (size_t i = 0; i < n; i++) {
+        size_t d = hs_edit_distance(s, names[i]);
+        if (d < best_d) {
+            best_d = d;
+            best = names[i];
+        }
+    }
+    return best;
+}

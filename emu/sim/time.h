@@ -25,6 +25,26 @@ typedef uint64_t hs_time; /* picoseconds */
 #define HS_DAY (24 * HS_HOUR)
 #define HS_TIME_MAX UINT64_MAX
 
+/* Saturating arithmetic for times and cycle counts: a result past
+ * 2^64-1 (a parameter at its extreme, --set ...=18446744073709551615)
+ * stays at HS_TIME_MAX instead of wrapping to a small value. */
+static inline uint64_t hs_add_sat(uint64_t a, uint64_t b)
+{
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+static inline uint64_t hs_mul_sat(uint64_t a, uint64_t b)
+{
+    return b != 0 && a > UINT64_MAX / b ? UINT64_MAX : a * b;
+}
+/* a * b / c with a 128-bit product, saturated; c == 0 gives 0. */
+static inline uint64_t hs_muldiv_sat(uint64_t a, uint64_t b, uint64_t c)
+{
+    if (c == 0)
+        return 0;
+    unsigned __int128 q = (unsigned __int128)a * b / c;
+    return q > UINT64_MAX ? UINT64_MAX : (uint64_t)q;
+}
+
 /*
  * Parses a duration: one or more <number><unit> terms, e.g. "20ms",
  * "1.28s", "1h30m", "0". Units: ps, ns, us (or µs), ms, s, m (minutes),

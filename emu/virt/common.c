@@ -108,8 +108,11 @@ size_t virt_hyp_io_path(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
             /* the crypto VM seals or opens what it passes on */
             vm_hop(&hops[n], machine_kernel_name(m, l->crypto_vm[domain]),
                    bytes);
-            hops[n++].charge.cycles +=
-                bytes * machine_vparam(m, "crypto_cycles_per_kib") / 1024;
+            hops[n].charge.cycles = hs_add_sat(
+                hops[n].charge.cycles,
+                hs_muldiv_sat(bytes, machine_vparam(m, "crypto_cycles_per_kib"),
+                              1024));
+            n++;
         }
         vm_hop(&hops[n++], machine_kernel_name(m, l->net_vm), bytes);
         hops[n++].component = "baseband";

@@ -100,11 +100,11 @@ static void mils_tick(Sim *sim, void *ctx, hs_time now)
     Machine *m = s->m;
     machine_wake(m, now); /* the slice timer interrupt is a wakeup event */
     VirtCharge sw = {.vm_switches = 1};
-    for (unsigned c = 0; c < machine_core_count(m); c++)
-        machine_kernel_work(m, c, &sw);
-    machine_kick(m);
     hs_time end;
-    mils_window(s, now, &end);
+    int part = mils_window(s, now, &end);
+    for (unsigned c = 0; c < machine_core_count(m); c++)
+        machine_window_switch(m, c, part, &sw);
+    machine_kick(m);
     sim_schedule_at(sim, &s->tick, end);
 }
 

@@ -51,15 +51,18 @@ static void suggest(const char *key, const char *prefix, const char *name,
 int virt_check_set(const char *kv, char *err, size_t err_size)
 {
     char key[SETTING_KEY_MAX];
+    const char *text;
     uint64_t value;
-    if (setting_parse(kv, key, sizeof key, &value, err, err_size) < 0)
+    if (setting_split(kv, key, sizeof key, &text, err, err_size) < 0)
         return -1;
+    /* the key first: a misspelt key is reported as such, whatever its
+     * value */
     char best[128] = "", prefix[64];
     size_t best_d = 4, n;
     const VirtParam *mp = machine_params_table(&n);
     for (size_t i = 0; i < n; i++) {
         if (strncmp(key, "machine.", 8) == 0 && strcmp(key + 8, mp[i].key) == 0)
-            return 0;
+            return setting_value(key, text, &value, err, err_size);
         suggest(key, "machine", mp[i].key, best, sizeof best, &best_d);
     }
     for (size_t a = 0; a < SCENARIO_APPROACH_COUNT; a++) {
@@ -69,7 +72,7 @@ int virt_check_set(const char *kv, char *err, size_t err_size)
         for (size_t i = 0; i < o->n_params; i++) {
             if (strncmp(key, prefix, pl) == 0 && key[pl] == '.' &&
                 strcmp(key + pl + 1, o->params[i].key) == 0)
-                return 0;
+                return setting_value(key, text, &value, err, err_size);
             suggest(key, prefix, o->params[i].key, best, sizeof best, &best_d);
         }
     }

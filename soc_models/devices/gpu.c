@@ -81,6 +81,8 @@ static void gpu_done(Sim *sim, void *ctx, hs_time now)
 
 int gpu_submit(GpuState *s, int domain, uint64_t units, hs_time when)
 {
+    if (s->count == s->cfg.queue_depth)
+        s->full++;
     if (!s->sim || units == 0 || s->count == s->cfg.queue_depth ||
         units > (UINT64_MAX - s->cfg.units_per_cycle) / s->cfg.cycles_per_unit)
         return -1;

@@ -67,6 +67,7 @@ typedef struct GpuState {
     uint64_t cmdbuf;             /* HS_GPU_CMDBUF */
     uint32_t cmdlen;             /* HS_GPU_CMDLEN */
     uint64_t done;               /* jobs completed (HS_GPU_DONE) */
+    uint64_t full;               /* jobs refused: the queue was full */
     uint64_t units_done[POWER_MAX_DOMAINS + 1]; /* per domain (+host) */
     GpuDoneFunc on_done; /* completion observer, may be NULL */
     void *on_done_ctx;   /* its context */

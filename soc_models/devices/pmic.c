@@ -19,17 +19,11 @@ static bool counts(const PmicState *s, int domain)
 
 unsigned pmic_held(const PmicState *s, int domain)
 {
-    unsigned n = 0;
-    if (domain == BUS_DOMAIN_HOST) {
-        for (int i = 0; i < PMIC_MAX_HOST_LOCKS; i++)
-            n += s->host[i].name && s->host[i].count ? 1 : 0;
-        return n;
-    }
+    if (domain == BUS_DOMAIN_HOST)
+        return s->held_host;
     if (domain < 0 || domain >= POWER_MAX_DOMAINS)
         return 0;
-    for (int id = 0; id < HS_PMIC_WL_MAX; id++)
-        n += s->wl[domain][id] ? 1 : 0;
-    return n;
+    return s->held_ids[domain];
 }
 
 unsigned pmic_counted_holds(const PmicState *s)
@@ -216,7 +210,8 @@ int pmic_domain_acquire(PmicState *s, int domain, unsigned id, hs_time when)
         return -1;
     if (s->wl[domain][id] == UINT32_MAX)
         return -1;
-    s->wl[domain][id]++;
+    if (s->wl[domain][id]++ == 0)
+        s->held_ids[domain]++;
     pmic_evaluate(s, when);
     return 0;
 }
@@ -226,7 +221,8 @@ int pmic_domain_release(PmicState *s, int domain, unsigned id, hs_time when)
     if (domain < 0 || domain >= POWER_MAX_DOMAINS || id >= HS_PMIC_WL_MAX ||
         s->wl[domain][id] == 0)
         return -1;
-    s->wl[domain][id]--;
+    if (--s->wl[domain][id] == 0)
+        s->held_ids[domain]--;
     pmic_evaluate(s, when);
     return 0;
 }
@@ -249,6 +245,7 @@ int pmic_host_acquire(PmicState *s, const char *name, hs_time when)
     if (!s->host[free_slot].name)
         return -1;
     s->host[free_slot].count = 1;
+    s->held_host++;
     pmic_evaluate(s, when);
     return 0;
 }
@@ -261,6 +258,7 @@ int pmic_host_release(PmicState *s, const char *name, hs_time when)
             if (--l->count == 0) {
                 free(l->name);
                 l->name = NULL;
+                s->held_host--;
             }
             pmic_evaluate(s, when);
             return 0;
@@ -309,6 +307,7 @@ static void pmic_reset(Device *dev)
 {
     PmicState *s = (PmicState *)dev;
     memset(s->wl, 0, sizeof s->wl);
+    memset(s->held_ids, 0, sizeof s->held_ids);
     s->wake_pending = false;
     if (s->sim) {
         sim_cancel(s->sim, &s->autosleep);

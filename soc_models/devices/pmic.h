@@ -90,6 +90,10 @@ struct PmicState {
     hs_time last_change;      /* time of the last state change */
     uint32_t wl[POWER_MAX_DOMAINS][HS_PMIC_WL_MAX]; /* counts per id */
     PmicHostLock host[PMIC_MAX_HOST_LOCKS];         /* named host locks */
+    /* Ids held per domain and host locks held: pmic_held's answers, kept
+     * as wl and host change (the suspend check asks on every wakeup). */
+    unsigned held_ids[POWER_MAX_DOMAINS];
+    unsigned held_host;
     SimEvent autosleep;                             /* start suspend entry */
     SimEvent transition;                            /* entry or exit finished */
     IrqLine irq; /* HS_IRQ_PMIC: pulsed on resume */

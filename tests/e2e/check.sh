@@ -81,10 +81,10 @@ expect_exit 2 "a tolerance that is not a number is a usage error" -- \
 V="$E2E_TMP/variants"
 for a in native hyp-mils hyp-pv; do
     mkdir -p "$V/old-soc/$a"
-    jq '.variant = "old-soc"' $RUN/$a/results.json >"$V/old-soc/$a/results.json"
+    jq '.variant = "old-soc" | .scenario = "check-variants"' $RUN/$a/results.json >"$V/old-soc/$a/results.json"
 done
 mkdir -p "$V/new-soc/native"
-jq '.variant = "new-soc" | .energy.total_mj *= 0.5' $RUN/native/results.json \
+jq '.variant = "new-soc" | .scenario = "check-variants" | .energy.total_mj *= 0.5' $RUN/native/results.json \
     >"$V/new-soc/native/results.json"
 expect_match '^check: 5 passed, 1 failed$' \
     "each assertion is checked in every variant it names or, without one, in each" -- \

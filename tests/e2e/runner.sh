@@ -30,7 +30,7 @@ check "no partial directory is left behind" \
     test -z "$(find "$E2E_TMP" -name '*.partial-*')"
 
 expect_exit 0 "the same comparison run serially" -- \
-    env HANDSET_SERIAL=1 $HS compare $S -o "$D2" -q
+    $HS compare $S -o "$D2" -q -j 1
 diffs=""
 for a in $A; do
     cmp -s "$D1/$a/results.json" "$D2/$a/results.json" || diffs="$diffs $a"
@@ -55,8 +55,12 @@ expect_exit 0 "run with one approach and --seed" -- \
 check "--seed reaches results.json" jq -e '.seed == 7' "$E2E_TMP/seed7/hyp-pv/results.json"
 check "--no-trace and --no-pcap write neither" \
     test ! -e "$E2E_TMP/seed7/hyp-pv/trace.json" -a ! -e "$E2E_TMP/seed7/hyp-pv/radio.pcap"
-expect_exit 0 "a rerun into the same directory replaces it" -- \
+expect_exit 2 "a rerun into the same directory is refused" -- \
     $HS run $S -a hyp-pv --seed 7 -o "$E2E_TMP/seed7" -q --no-trace --no-pcap
+expect_match "use --force" "and says how to replace it" -- \
+    $HS run $S -a hyp-pv --seed 7 -o "$E2E_TMP/seed7" -q --no-trace --no-pcap
+expect_exit 0 "with --force it replaces it" -- \
+    $HS run $S -a hyp-pv --seed 7 -o "$E2E_TMP/seed7" -q --no-trace --no-pcap --force
 
 expect_exit 2 "an unknown approach is refused" -- $HS run $S -a hyp-xen -o "$E2E_TMP/x"
 expect_match "hyp-xen' is not one of" "and named" -- $HS run $S -a hyp-xen -o "$E2E_TMP/x"

@@ -28,7 +28,7 @@ done
 
 # The main job again, into another directory: byte-identical results.
 expect_exit 0 "incoming-call-secret reruns" -- \
-    env HANDSET_SERIAL=1 $HS compare scenarios/incoming-call-secret.json \
+    $HS compare scenarios/incoming-call-secret.json -j 1 \
     -o "$E2E_TMP/again" -q --no-trace --no-pcap
 diffs=""
 for d in "$R"/incoming-call-secret/*/; do

@@ -67,9 +67,22 @@ static void test_rows_and_cells(void **state)
     assert_string_equal(compare_cell(t, r, 0), "222222221");
     r = find_row(t, "tcb");
     assert_string_equal(compare_cell(t, r, 0), "1");
-    /* sms.notify has no value anywhere: no row */
+    /* sms.notify has no sample anywhere: no percentile rows, and its
+     * sample count says why */
     for (size_t i = 0; i < compare_rows(t); i++)
-        assert_null(strstr(compare_row_metric(t, i), "sms.notify"));
+        assert_null(strstr(compare_row_metric(t, i), "sms.notify.p"));
+    r = find_row(t, "latency.sms.notify.count");
+    assert_string_equal(compare_row_label(t, r), "sms.notify samples (count)");
+    assert_string_equal(compare_cell(t, r, 0), "0");
+    r = find_row(t, "latency.call.ring.count");
+    assert_string_equal(compare_row_label(t, r), "call.ring samples (count)");
+    /* every row names its unit */
+    for (size_t i = 0; i < compare_rows(t); i++) {
+        const char *label = compare_row_label(t, i);
+        size_t n = strlen(label);
+        if (n < 3 || label[n - 1] != ')' || !strchr(label, '('))
+            fail_msg("row '%s' has no unit", label);
+    }
     compare_free(t);
     for (int i = 0; i < 3; i++)
         json_decref(roots[i]);
@@ -126,14 +139,16 @@ static void test_print_aligned(void **state)
     out = open_memstream(&text, &len);
     compare_print(t, out);
     fclose(out);
-    assert_non_null(strstr(text, "metric                             "
-                                 "native   hyp-mils     hyp-pv\n"
-                                 "------------------------------  "
+    /* the label column is as wide as the longest label, "covert
+     * wakelock bit error rate (fraction)" */
+    assert_non_null(strstr(text, "metric                                       "
+                                 " native   hyp-mils     hyp-pv\n"
+                                 "-----------------------------------------  "
                                  "---------  ---------  ---------\n"));
-    assert_non_null(strstr(text, "\ncall.ring p95 (ms)                  "
-                                 "950.0     1900.0     1187.0\n"));
-    assert_non_null(strstr(text, "\nflow violations                     "
-                                 "    3          0          0\n"));
+    assert_non_null(strstr(text, "\ncall.ring p95 (ms)                         "
+                                 "    950.0     1900.0     1187.0\n"));
+    assert_non_null(strstr(text, "\nflow violations (count)                    "
+                                 "        3          0          0\n"));
     free(text);
     compare_free(t);
     for (int i = 0; i < 3; i++)
@@ -186,7 +201,8 @@ static void test_csv_and_markdown(void **state)
                         "| metric | native | hyp-mils | hyp-pv |\n"
                         "|---|---:|---:|---:|\n",
                         60) == 0);
-    assert_non_null(strstr(text, "\n| flow violations | 3 | 0 | 0 |\n"));
+    assert_non_null(
+        strstr(text, "\n| flow violations (count) | 3 | 0 | 0 |\n"));
     free(text);
     unlink(csv);
     unlink(md);

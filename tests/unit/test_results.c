@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cpu/vcpu.h"
 #include "out/atomic.h"
 #include "out/results.h"
 
@@ -258,6 +259,10 @@ static void test_host_json(void **state)
     assert_non_null(root);
     assert_true(json_real_value(json_object_get(root, "speedup")) == 15.0);
     assert_true(json_real_value(json_object_get(root, "sim_time_s")) == 60.0);
+    char uc[32];
+    assert_int_equal(vcpu_unicorn_version(uc, sizeof uc), 0);
+    assert_string_equal(json_string_value(json_object_get(root, "unicorn")),
+                        uc);
     json_decref(root);
     unlink(path);
     rmdir(dir);

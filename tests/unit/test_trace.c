@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "out/trace.h"
+#include "out/trace_read.h"
 
 static void test_format_us(void **state)
 {
@@ -169,10 +170,63 @@ static void test_trace_empty_and_abort(void **state)
     assert_non_null(strstr(err, "/proc/hs-trace.json"));
 }
 
+/* trace_open_gzip: the same events, gzip-compressed; zcat and jq read
+ * it back, and trace_read (plain or gzip) sees every event. */
+static int count_event(void *ctx, json_t *ev)
+{
+    (void)ev;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+static void test_trace_gzip(void **state)
+{
+    (void)state;
+    char path[256], gz[272], err[256];
+    trace_path(path, sizeof path);
+    snprintf(gz, sizeof gz, "%s.gz", path);
+    Trace *t = trace_open_gzip(gz, err, sizeof err);
+    assert_non_null(t);
+    for (int i = 0; i < 1000; i++)
+        assert_int_equal(
+            trace_slice(t, 1, 0, "run", "cpu", (hs_time)i * HS_US, HS_US, NULL),
+            0);
+    assert_int_equal(trace_counter(t, 2, "radio", 0, "mW", 12.5), 0);
+    assert_int_equal(trace_close(t, err, sizeof err), 0);
+    FILE *f = fopen(gz, "rb");
+    assert_non_null(f);
+    unsigned char magic[2] = {0};
+    assert_int_equal(fread(magic, 1, 2, f), 2);
+    fclose(f);
+    assert_int_equal(magic[0], 0x1f); /* gzip's magic */
+    assert_int_equal(magic[1], 0x8b);
+    char cmd[640];
+    snprintf(cmd, sizeof cmd,
+             "zcat '%s' | jq -e '.traceEvents | length == 1001' >/dev/null",
+             gz);
+    assert_int_equal(system(cmd), 0);
+    int n = 0;
+    assert_int_equal(trace_read(gz, NULL, 0, count_event, &n, err, sizeof err),
+                     0);
+    assert_int_equal(n, 1001);
+    static const char *const want[] = {"\"ph\":\"C\""};
+    n = 0;
+    assert_int_equal(trace_read(gz, want, 1, count_event, &n, err, sizeof err),
+                     0);
+    assert_int_equal(n, 1);
+    unlink(gz);
+    /* an aborted gzip trace leaves nothing */
+    t = trace_open_gzip(gz, err, sizeof err);
+    trace_slice(t, 1, 0, "x", NULL, 0, 1, NULL);
+    trace_abort(t);
+    assert_int_equal(access(gz, F_OK), -1);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_format_us),
     cmocka_unit_test(test_trace_events),
     cmocka_unit_test(test_trace_empty_and_abort),
+    cmocka_unit_test(test_trace_gzip),
 };
 
 HS_TEST_GROUP(trace, tests)
