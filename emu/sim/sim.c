@@ -361,10 +361,6 @@ static SimEvent *cq_pop_first(Sim *sim, hs_time until)
     sim->day = day;
     if (ev->when > until)
         return NULL;
-    /* The next pops most likely take the heads of the next days: start
-     * loading them while this event runs (prefetching NULL is harmless). */
-    __builtin_prefetch(*bucket_of(sim, day + 1));
-    __builtin_prefetch(*bucket_of(sim, day + 2));
     cq_remove(sim, ev);
     cq_account(sim, steps);
     return ev;
