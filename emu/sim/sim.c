@@ -32,15 +32,14 @@
  * read the hardware prefetches. Measured with bench/bench_sim.c (the hold
  * model at 10,000 pending, M events per CPU second on a loaded machine;
  * the 8-ary heap this replaced measured 9.5-13.8 in the same runs):
- * Brown's sizing 13.2-14.8; day 1 separation with 2-8 buckets per event
+ * Brown's sizing 12.6-14.8; day 1 separation with 2-8 buckets per event
  * 12.7-19.4, with 4-16 14.3-21.4, with 8-32 13.7-17.0; day 1/2 separation
  * with 4-16 buckets per event 20.5-20.7 (this); day 3/4 with 4-16
- * 13.9-16.1.
+ * 13.9-16.1; day 2 separations with 4-16 15.4-16.7. bench/README.md has
+ * the figures of the kernel as built, instruction counts included.
  *
  * The order events fire in is the key order whatever the day length or
  * bucket count, so resizing never changes a run: only the speed.
- * Measured with bench/bench_sim.c against the 8-ary heap it replaced (see
- * bench/README.md).
  */
 #include "sim/sim.h"
 
