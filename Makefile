@@ -72,9 +72,14 @@ BENCH_CC := $(wildcard bench/*.cc)
 BENCH_OBJS := $(call obj,$(BENCH_C)) $(patsubst %.cc,$(BUILD)/obj/%.o,$(BENCH_CC))
 
 # ---- guest (AArch64) ----------------------------------------------------
+# The images are inputs of a run (results.json names them by SHA-256), so
+# they must be the same bytes wherever the tree is checked out: the debug
+# information names source files relative to the top of the tree.
+IMAGE_REPRO := -ffile-prefix-map=$(CURDIR)/= -fdebug-compilation-dir=.
 GUEST_TARGET := --target=aarch64-none-elf -mcpu=cortex-a53
 GUEST_CFLAGS := $(GUEST_TARGET) -std=c11 -ffreestanding -nostdlib -fno-builtin \
-                -fno-stack-protector -fno-pic -O2 -g $(WARN) -Iguest/include -Iguest
+                -fno-stack-protector -fno-pic -O2 -g $(WARN) -Iguest/include -Iguest \
+                $(IMAGE_REPRO)
 GUEST_SRCS := $(wildcard guest/rt/*.c guest/rt/*.S guest/lib/*.c guest/apps/*.c)
 GUEST_OBJS := $(patsubst %,$(BUILD)/guest/obj/%.o,$(GUEST_SRCS))
 GUEST_LDS := guest/rt/link.ld
@@ -84,7 +89,7 @@ GUEST_IMAGE := $(BUILD)/guest/domain.elf
 BB_TARGET := --target=armv7a-none-eabi -mcpu=cortex-a7 -mfloat-abi=soft
 BB_CFLAGS := $(BB_TARGET) -std=c11 -ffreestanding -nostdlib -fno-builtin \
              -fno-stack-protector -fno-pic -O2 -g $(WARN) -Iguest/include -Iguest \
-             -Ibaseband/firmware
+             -Ibaseband/firmware $(IMAGE_REPRO)
 # BB_SHARED_LIBS: guest/lib sources the firmware shares (baseband/firmware.mk)
 -include baseband/firmware.mk
 BB_SRCS := $(wildcard baseband/firmware/*.c baseband/firmware/*.S)

@@ -1,29 +1,45 @@
 /*
- * sim.c - event queue (8-ary heap with handles), clock, pooled one-shot
- * events and the per-run registry of random streams.
+ * sim.c - event queue (a calendar queue with handles), clock, pooled
+ * one-shot events and the per-run registry of random streams.
  *
- * The queue is an implicit 8-ary min-heap kept in two parallel arrays: the
- * ordering keys, and the event in each slot (whose heap_index mirrors its
- * slot, so cancel and reschedule find it in O(1) and fix the heap in
- * O(log n)). A key is one unsigned 128-bit number, time in the high word
- * and (priority, insertion sequence) in the low word, so one compare
- * decides "fires first" and sifting never reads an event.
+ * The queue is Brown's calendar queue (CACM 31(10), 1988). Time is cut
+ * into days of 2^shift picoseconds; day d belongs to bucket d mod nb (nb a
+ * power of two), and a year is nb days. Each bucket is a circular doubly
+ * linked list through the events' next/prev fields, sorted by the full
+ * key (time, priority, insertion order), so
+ *  - pop looks at the bucket of the current day: if its head falls in that
+ *    day it is the earliest event (no pending event lies in an earlier
+ *    day); otherwise it steps to the next day. A year without one falls
+ *    back to the smallest of the bucket heads, the earliest event.
+ *  - schedule walks its bucket from the tail (a later insertion of an
+ *    equal key belongs at the back, so a storm of events at one time costs
+ *    nothing), cancel unlinks in O(1) (the bucket is found from the time).
+ * Both stay O(1) while a day holds a few events: the queue resizes (nb
+ * doubles when the queue holds more than nb / 4 events, halves below
+ * nb / 16) and re-derives the day length from the separations of the
+ * earliest events. Work that a badly fitting day length causes (empty
+ * days stepped over, list entries walked past) is counted, and when it
+ * averages more than COST_LIMIT per operation (cq_account) the calendar
+ * is rebuilt with a fresh day length, so a run whose events change their
+ * spacing (a boot burst, then a day of standby) adapts.
  *
- * Removal (and so every pop) walks down the path of smallest children: a
- * chain of dependent loads, one per level, which is what the queue's speed
- * comes down to. Hence the choices, each measured with bench/bench_sim.c:
- *  - 8 children per node: log8 n levels instead of log4 n, and the eight
- *    16-byte keys of a node's children fill one aligned pair of cache
- *    lines; the smallest of eight is picked without branches (which child
- *    wins is data, so a branch would mispredict about half the time).
- *  - Floyd's removal: the hole sinks to a leaf without comparing against
- *    the moved-up last event, which then rises from there; the last event
- *    almost always belongs near the bottom.
- *  - Slots past the last event hold a sentinel key larger than any real
- *    one, so every node has eight children to compare and the inner loop
- *    has no bounds test.
- * Tried and slower: keys and event pointers interleaved in one array,
- * prefetching grandchildren, and a 4-ary heap (branch-free or not).
+ * Brown sizes for few steps: nb about the number of events and a day of
+ * three mean separations. What the queue's speed comes down to here is
+ * cache misses, not steps, so the calendar is sparser: 4 to 16 buckets
+ * per event and a day of half a separation. Then most buckets hold no
+ * event or one, a schedule and a pop mostly touch only the event they
+ * move and one bucket pointer, and the days stepped over are a sequential
+ * read the hardware prefetches. Measured with bench/bench_sim.c (the hold
+ * model at 10,000 pending, M events per CPU second on a loaded machine;
+ * the 8-ary heap this replaced measured 9.5-13.8 in the same runs):
+ * Brown's sizing 12.6-14.8; day 1 separation with 2-8 buckets per event
+ * 12.7-19.4, with 4-16 14.3-21.4, with 8-32 13.7-17.0; day 1/2 separation
+ * with 4-16 buckets per event 20.5-20.7 (this); day 3/4 with 4-16
+ * 13.9-16.1; day 2 separations with 4-16 15.4-16.7. bench/README.md has
+ * the figures of the kernel as built, instruction counts included.
+ *
+ * The order events fire in is the key order whatever the day length or
+ * bucket count, so resizing never changes a run: only the speed.
  */
 #include "sim/sim.h"
 
@@ -53,23 +69,22 @@ typedef struct NamedRng {
     SimRng rng;
 } NamedRng;
 
-/* A heap key: time in the high word, then order = (priority + 2^15) << 48
- * | insertion sequence, so one unsigned 128-bit compare orders events. */
-typedef unsigned __int128 HeapKey;
+/* An ordering key: time in the high word, then order = (priority + 2^15)
+ * << 48 | insertion sequence, so one unsigned 128-bit compare orders
+ * events. */
+typedef unsigned __int128 EventKey;
 
 #define SEQ_BITS 48
 #define PRIORITY_BIAS 32768
-/* Larger than any real key (whose sequence is below 2^48 - 1). */
-#define KEY_SENTINEL (~(HeapKey)0)
 
-#define ARITY 8
-/* Sentinel slots kept past the last event: the children of any node with
- * one real child always exist in the array. */
-#define PAD (ARITY - 1)
-/* Key slots allocated before keys[0]: with ARITY - 1 of them, keys[1] and
- * with it every group of children (ARITY*i+1 ..) starts a cache line. */
-#define LEAD (ARITY - 1)
-#define LINE 64
+/* Fewest buckets; with few events a year is short to step through. */
+#define NB_MIN 16
+/* Earliest events whose separations set the day length. */
+#define SAMPLE 64
+/* Rebuild when stepping costs more than this per operation on average. */
+#define COST_LIMIT 4
+/* Longest stretch of operations between two such checks. */
+#define WINDOW_MAX ((uint64_t)1 << 24)
 
 struct Sim {
     hs_time now;       /* current simulated time */
@@ -77,10 +92,13 @@ struct Sim {
     uint64_t next_seq; /* insertion counter for tie-breaks */
     uint64_t fired;    /* events fired so far */
     bool stop;         /* set by sim_stop, cleared by each run call */
-    HeapKey *keys;     /* 8-ary min-heap of pending events' keys */
-    SimEvent **evs;    /* the event in each heap slot, beside its key */
-    void *key_block;   /* allocation keys points into (cache-aligned) */
-    size_t heap_len, heap_cap;
+    SimEvent **buckets;     /* nb bucket heads (NULL when empty) */
+    size_t nb;              /* bucket count, a power of two (0: none yet) */
+    unsigned shift;         /* a day is 2^shift picoseconds */
+    uint64_t day;           /* current day: no pending event is earlier */
+    size_t len;             /* pending events */
+    uint64_t cost, ops;     /* steps and operations since the last check */
+    uint64_t window;        /* operations between checks */
     PoolChunk *chunks;      /* storage of pooled one-shot events */
     PoolEvent *free_events; /* free list over the chunks */
     NamedRng **rngs;        /* streams created by sim_rng */
@@ -102,8 +120,7 @@ void sim_free(Sim *sim)
 {
     if (!sim)
         return;
-    free(sim->key_block);
-    free(sim->evs);
+    free(sim->buckets);
     for (PoolChunk *c = sim->chunks, *n; c; c = n) {
         n = c->next;
         free(c);
@@ -130,7 +147,7 @@ uint64_t sim_events_fired(const Sim *sim)
 }
 size_t sim_pending(const Sim *sim)
 {
-    return sim->heap_len;
+    return sim->len;
 }
 
 void sim_event_init(SimEvent *ev, const char *name, SimEventFunc fn, void *ctx,
@@ -141,100 +158,211 @@ void sim_event_init(SimEvent *ev, const char *name, SimEventFunc fn, void *ctx,
     ev->ctx = ctx;
     ev->name = name;
     ev->priority = priority;
-    ev->heap_index = SIM_NOT_PENDING;
+    ev->next = ev->prev = NULL;
 }
 
-/* ---- heap --------------------------------------------------------------- */
+/* ---- calendar queue ------------------------------------------------------ */
 
-static inline HeapKey event_key(const SimEvent *ev)
+static inline EventKey event_key(const SimEvent *ev)
 {
     uint64_t order =
         (uint64_t)(ev->priority + PRIORITY_BIAS) << SEQ_BITS | ev->seq;
-    return (HeapKey)ev->when << 64 | order;
+    return (EventKey)ev->when << 64 | order;
 }
 
-static inline void heap_put(Sim *sim, size_t i, HeapKey key, SimEvent *ev)
+static inline SimEvent **bucket_of(const Sim *sim, uint64_t day)
 {
-    sim->keys[i] = key;
-    sim->evs[i] = ev;
-    ev->heap_index = i;
+    return &sim->buckets[day & (sim->nb - 1)];
 }
 
-/* The earliest of the four keys from first on, as a tournament without
- * branches. On equal keys (only sentinels are equal) the lower index wins,
- * so a real child always beats the padding after it. */
-static inline size_t min_of_4(const HeapKey *keys, size_t first)
+/* Puts ev after p in p's circular list. */
+static inline void link_after(SimEvent *p, SimEvent *ev)
 {
-    size_t a = first + (keys[first + 1] < keys[first]);
-    size_t b = first + 2 + (keys[first + 3] < keys[first + 2]);
-    return keys[b] < keys[a] ? b : a;
+    ev->prev = p;
+    ev->next = p->next;
+    p->next->prev = ev;
+    p->next = ev;
 }
 
-/* The earliest of the ARITY children starting at slot first. */
-_Static_assert(ARITY == 8, "min_child compares two groups of four");
-static inline size_t min_child(const HeapKey *keys, size_t first)
+/* Inserts ev into its bucket; returns the list entries walked past. */
+static size_t cq_insert(Sim *sim, SimEvent *ev)
 {
-    size_t a = min_of_4(keys, first), b = min_of_4(keys, first + 4);
-    return keys[b] < keys[a] ? b : a;
-}
-
-static void sift_up(Sim *sim, size_t i, HeapKey key, SimEvent *ev)
-{
-    while (i > 0) {
-        size_t parent = (i - 1) / ARITY;
-        if (!(key < sim->keys[parent]))
-            break;
-        heap_put(sim, i, sim->keys[parent], sim->evs[parent]);
-        i = parent;
+    uint64_t day = ev->when >> sim->shift;
+    SimEvent **b = bucket_of(sim, day), *head = *b;
+    if (day < sim->day) /* before the day the last search stopped at */
+        sim->day = day;
+    if (!head) {
+        ev->next = ev->prev = ev;
+        *b = ev;
+        return 0;
     }
-    heap_put(sim, i, key, ev);
-}
-
-/*
- * Removes ev (pop is removal at slot 0). Floyd's method: the hole left by
- * ev sinks to a leaf along the smallest children and the last event then
- * rises from that leaf. This is also right when ev is not the root: after
- * the hole sinks, every slot but the leaf satisfies the heap order, so the
- * rise is an ordinary insertion (it may climb above ev's old slot).
- */
-static void heap_remove(Sim *sim, SimEvent *ev)
-{
-    size_t i = ev->heap_index, n = --sim->heap_len;
-    HeapKey last_key = sim->keys[n];
-    SimEvent *last = sim->evs[n];
-    ev->heap_index = SIM_NOT_PENDING;
-    sim->keys[n] = KEY_SENTINEL; /* every slot from heap_len on */
-    if (i == n)
-        return;
-    while (ARITY * i + 1 < n) {
-        size_t c = min_child(sim->keys, ARITY * i + 1);
-        heap_put(sim, i, sim->keys[c], sim->evs[c]);
-        i = c;
+    EventKey key = event_key(ev);
+    SimEvent *p = head->prev; /* the tail */
+    size_t steps = 0;
+    while (key < event_key(p)) {
+        if (p == head) { /* earliest of its bucket: the new head */
+            link_after(head->prev, ev);
+            *b = ev;
+            return steps;
+        }
+        p = p->prev;
+        steps++;
     }
-    sift_up(sim, i, last_key, last);
+    link_after(p, ev);
+    return steps;
 }
 
-/* Doubles the heap. Key slots past the events hold KEY_SENTINEL. */
-static int heap_grow(Sim *sim)
+static void cq_unlink(Sim *sim, SimEvent *ev)
 {
-    size_t cap = sim->heap_cap ? sim->heap_cap * 2 : 64;
-    size_t bytes = (LEAD + cap + PAD) * sizeof(HeapKey);
-    HeapKey *block = aligned_alloc(LINE, (bytes + LINE - 1) / LINE * LINE);
-    SimEvent **evs = realloc(sim->evs, cap * sizeof *evs);
-    if (evs)
-        sim->evs = evs;
-    if (!block || !evs) {
-        free(block);
+    SimEvent **b = bucket_of(sim, ev->when >> sim->shift);
+    if (ev->next == ev) {
+        *b = NULL;
+    } else {
+        ev->prev->next = ev->next;
+        ev->next->prev = ev->prev;
+        if (*b == ev)
+            *b = ev->next;
+    }
+    ev->next = ev->prev = NULL;
+}
+
+/* The earliest pending event (the queue is not empty): the first day from
+ * sim->day on whose bucket starts with an event of that day, or after a
+ * year of empty days the smallest bucket head. Sets *day to its day and
+ * *steps to the work done beyond looking at one bucket. */
+static SimEvent *cq_first(const Sim *sim, uint64_t *day, size_t *steps)
+{
+    uint64_t d = sim->day;
+    for (size_t i = 0; i < sim->nb; i++, d++) {
+        SimEvent *h = *bucket_of(sim, d);
+        if (h && h->when >> sim->shift == d) {
+            *day = d;
+            *steps = i;
+            return h;
+        }
+    }
+    SimEvent *best = NULL;
+    for (size_t i = 0; i < sim->nb; i++) {
+        SimEvent *h = sim->buckets[i];
+        if (h && (!best || event_key(h) < event_key(best)))
+            best = h;
+    }
+    *day = best->when >> sim->shift;
+    *steps = 2 * sim->nb;
+    return best;
+}
+
+static int cmp_events(const void *a, const void *b)
+{
+    EventKey x = event_key(*(SimEvent *const *)a);
+    EventKey y = event_key(*(SimEvent *const *)b);
+    return (x > y) - (x < y);
+}
+
+/* log2 of the day length for events sorted earliest first: half the mean
+ * separation of the earliest SAMPLE events once separations over twice
+ * the first mean are left out (Brown's sampling; his day is three times
+ * that mean, see the top of the file), rounded down to a power of two.
+ * With no separation there (all at one time) the mean over the whole
+ * queue stands in. */
+static unsigned day_shift(SimEvent *const *evs, size_t n)
+{
+    size_t k = n < SAMPLE ? n : SAMPLE;
+    if (k < 2)
+        return 0;
+    hs_time mean = (evs[k - 1]->when - evs[0]->when) / (k - 1), sum = 0;
+    size_t used = 0;
+    for (size_t i = 1; i < k; i++) {
+        hs_time gap = evs[i]->when - evs[i - 1]->when;
+        if (gap / 2 <= mean) {
+            sum += gap;
+            used++;
+        }
+    }
+    hs_time width = used ? sum / used : 0;
+    if (width == 0)
+        width = (evs[n - 1]->when - evs[0]->when) / n;
+    width /= 2;
+    unsigned shift = 0;
+    while (shift < 63 && ((hs_time)1 << (shift + 1)) <= width)
+        shift++;
+    return shift;
+}
+
+/* Rebuilds the calendar with nb buckets and a day length fitted to the
+ * pending events. On out of memory the old calendar stays (still right,
+ * only slower). */
+static int cq_build(Sim *sim, size_t nb)
+{
+    SimEvent **buckets = calloc(nb, sizeof *buckets);
+    SimEvent **evs = malloc((sim->len ? sim->len : 1) * sizeof *evs);
+    if (!buckets || !evs) {
+        free(buckets);
+        free(evs);
         return -1;
     }
-    HeapKey *keys = block + LEAD;
-    for (size_t i = 0; i < cap + PAD; i++)
-        keys[i] = i < sim->heap_len ? sim->keys[i] : KEY_SENTINEL;
-    free(sim->key_block);
-    sim->key_block = block;
-    sim->keys = keys;
-    sim->heap_cap = cap;
+    size_t n = 0;
+    for (size_t i = 0; i < sim->nb; i++) {
+        SimEvent *h = sim->buckets[i], *e = h;
+        if (h)
+            do {
+                evs[n++] = e;
+                e = e->next;
+            } while (e != h);
+    }
+    qsort(evs, n, sizeof *evs, cmp_events);
+    free(sim->buckets);
+    sim->buckets = buckets;
+    sim->nb = nb;
+    sim->shift = n ? day_shift(evs, n) : sim->shift;
+    sim->day = sim->now >> sim->shift;
+    for (size_t i = 0; i < n; i++) /* in key order: each goes at a tail */
+        cq_insert(sim, evs[i]);
+    free(evs);
+    sim->cost = sim->ops = 0;
+    sim->window = nb;
     return 0;
+}
+
+/* Books one operation's extra steps. When they have averaged more than
+ * COST_LIMIT over a window of operations (at first nb) the calendar is
+ * rebuilt with a fresh day length, and the window doubles each time that
+ * does not cure it, so spacings no day length fits (a burst beside a day
+ * of sparse timers) cost at most a rebuild per ever longer stretch. */
+static inline void cq_account(Sim *sim, size_t steps)
+{
+    sim->cost += steps;
+    if (++sim->ops < sim->window)
+        return;
+    if (sim->cost > COST_LIMIT * sim->ops) {
+        uint64_t window = sim->window;
+        cq_build(sim, sim->nb);
+        sim->window = window < WINDOW_MAX ? 2 * window : window;
+    } else {
+        sim->window = sim->nb;
+    }
+    sim->cost = sim->ops = 0;
+}
+
+static void cq_remove(Sim *sim, SimEvent *ev)
+{
+    cq_unlink(sim, ev);
+    if (--sim->len < sim->nb / 16 && sim->nb > NB_MIN)
+        cq_build(sim, sim->nb / 2);
+}
+
+/* Removes and returns the earliest event if it is due by until. */
+static SimEvent *cq_pop_first(Sim *sim, hs_time until)
+{
+    uint64_t day;
+    size_t steps;
+    SimEvent *ev = cq_first(sim, &day, &steps);
+    sim->day = day;
+    if (ev->when > until)
+        return NULL;
+    cq_remove(sim, ev);
+    cq_account(sim, steps);
+    return ev;
 }
 
 int sim_schedule_at(Sim *sim, SimEvent *ev, hs_time when)
@@ -242,16 +370,21 @@ int sim_schedule_at(Sim *sim, SimEvent *ev, hs_time when)
     assert(ev->fn && "sim_schedule_at: event not initialised");
     assert(when >= sim->now && "sim_schedule_at: time in the past");
     assert(ev->priority >= -PRIORITY_BIAS && ev->priority < PRIORITY_BIAS);
-    if (sim_event_pending(ev))
-        heap_remove(sim, ev);
-    if (sim->heap_len == sim->heap_cap && heap_grow(sim) < 0)
+    if (sim_event_pending(ev)) {
+        cq_unlink(sim, ev);
+        sim->len--;
+    }
+    if (!sim->nb && cq_build(sim, NB_MIN) < 0)
         return -1;
-    /* 2^48 insertions is over 3 years of events at 1 GHz of scheduling;
-     * staying below 2^48 - 1 also keeps every key below KEY_SENTINEL. */
+    /* 2^48 insertions is over 3 years of events at 1 GHz of scheduling. */
     assert(sim->next_seq < ((uint64_t)1 << SEQ_BITS) - 1);
     ev->when = when;
     ev->seq = sim->next_seq++;
-    sift_up(sim, sim->heap_len++, event_key(ev), ev);
+    size_t steps = cq_insert(sim, ev);
+    if (++sim->len > sim->nb / 4)
+        cq_build(sim, 2 * sim->nb);
+    else
+        cq_account(sim, steps);
     return 0;
 }
 
@@ -267,19 +400,15 @@ bool sim_cancel(Sim *sim, SimEvent *ev)
 {
     if (!sim_event_pending(ev))
         return false;
-    heap_remove(sim, ev);
+    cq_remove(sim, ev);
     return true;
-}
-
-/* The earliest time, read from the key so no event is touched. */
-static inline hs_time heap_top_time(const Sim *sim)
-{
-    return (hs_time)(sim->keys[0] >> 64);
 }
 
 hs_time sim_next_time(const Sim *sim)
 {
-    return sim->heap_len ? heap_top_time(sim) : HS_TIME_MAX;
+    uint64_t day;
+    size_t steps;
+    return sim->len ? cq_first(sim, &day, &steps)->when : HS_TIME_MAX;
 }
 
 /* ---- pooled one-shot events ------------------------------------------- */
@@ -325,9 +454,10 @@ uint64_t sim_run_until(Sim *sim, hs_time until)
 {
     uint64_t fired = 0;
     sim->stop = false;
-    while (sim->heap_len && heap_top_time(sim) <= until && !sim->stop) {
-        SimEvent *ev = sim->evs[0];
-        heap_remove(sim, ev);
+    while (sim->len && !sim->stop) {
+        SimEvent *ev = cq_pop_first(sim, until);
+        if (!ev)
+            break;
         sim->now = ev->when;
         if (sim->observer)
             sim->observer(sim->observer_ctx, ev->name, sim->now);
@@ -344,8 +474,8 @@ uint64_t sim_run(Sim *sim)
 {
     uint64_t fired = 0;
     sim->stop = false;
-    while (sim->heap_len && !sim->stop)
-        fired += sim_run_until(sim, heap_top_time(sim));
+    while (sim->len && !sim->stop)
+        fired += sim_run_until(sim, sim_next_time(sim));
     return fired;
 }
 

@@ -10,8 +10,9 @@
  * a name, callback and priority, and schedules, reschedules or cancels it
  * as often as it likes; no allocation happens on the hot path. Events at
  * equal times run by priority (lower first), then in the order they were
- * (re)scheduled. The queue is an 8-ary heap with each event's position
- * stored in the event, so schedule, cancel and reschedule are O(log n).
+ * (re)scheduled. The queue is a calendar queue (Brown 1988) whose
+ * buckets are intrusive lists through the events, so pop and cancel are
+ * O(1) and schedule and reschedule O(1) on average (sim.c says when).
  *
  * For fire-and-forget work (a packet arriving with a payload) sim_call_at
  * schedules a pooled one-shot event that cannot be cancelled.
@@ -34,8 +35,6 @@ typedef void (*SimEventFunc)(Sim *sim, void *ctx, hs_time now);
 /* Observer called before every event fires (trace writers); never steers. */
 typedef void (*SimObserverFunc)(void *ctx, const char *event_name, hs_time now);
 
-#define SIM_NOT_PENDING SIZE_MAX
-
 typedef struct SimEvent {
     SimEventFunc fn;   /* callback */
     void *ctx;         /* callback context, owned by the scheduler */
@@ -43,7 +42,9 @@ typedef struct SimEvent {
     int priority;      /* tie-break at equal times: lower runs first */
     hs_time when;      /* firing time while pending */
     uint64_t seq;      /* insertion order, tie-break after priority */
-    size_t heap_index; /* position in the heap, SIM_NOT_PENDING if idle */
+    /* Neighbours in the event's calendar bucket (a circular list); next is
+     * NULL while the event is idle. Private to the kernel. */
+    struct SimEvent *next, *prev;
 } SimEvent;
 
 /* Creates a simulation at time 0 whose random streams derive from seed.
@@ -65,7 +66,7 @@ void sim_event_init(SimEvent *ev, const char *name, SimEventFunc fn, void *ctx,
                     int priority);
 static inline bool sim_event_pending(const SimEvent *ev)
 {
-    return ev->heap_index != SIM_NOT_PENDING;
+    return ev->next != NULL;
 }
 
 /* Schedules ev at absolute time when (>= now). A pending event is moved

@@ -13,7 +13,7 @@
 
 #include "sim/sim.h"
 
-#define MAX_EVENTS 256
+#define MAX_EVENTS 1024
 
 /* Reference entry: an event id and its ordering key. */
 typedef struct RefEntry {
@@ -162,13 +162,25 @@ static void rig_drain(Rig *r)
     assert_int_equal(sim_pending(r->sim), 0);
 }
 
-/* A delay with many exact ties, some spread and some far in the future,
- * clamped so now + delay never passes HS_TIME_MAX. */
-static hs_time random_when(Rig *r)
+/* How random_when spreads times. */
+typedef enum WhenMode {
+    WHEN_MIXED,   /* many exact ties, some spread, some far in the future */
+    WHEN_STANDBY, /* sub-microsecond work beside timers up to a day away */
+    WHEN_TIES,    /* a handful of distinct times only */
+} WhenMode;
+
+/* A time from now on, clamped so now + delay never passes HS_TIME_MAX. */
+static hs_time random_when(Rig *r, WhenMode mode)
 {
     hs_time now = sim_now(r->sim), d;
     uint64_t kind = sim_rng_below(r->rng, 10);
-    if (kind < 5)
+    if (mode == WHEN_TIES)
+        d = sim_rng_below(r->rng, 3) * 1000;
+    else if (mode == WHEN_STANDBY)
+        d = kind < 7   ? sim_rng_below(r->rng, HS_US)
+            : kind < 9 ? sim_rng_below(r->rng, 10 * HS_MS)
+                       : sim_rng_below(r->rng, 86400 * HS_S);
+    else if (kind < 5)
         d = sim_rng_below(r->rng, 4);
     else if (kind < 9)
         d = sim_rng_below(r->rng, 1000000);
@@ -177,7 +189,11 @@ static hs_time random_when(Rig *r)
     return d > HS_TIME_MAX - now ? HS_TIME_MAX : now + d;
 }
 
-static void random_workload(uint64_t seed, int nev, int steps)
+/* steps random operations on nev events, each checked against the
+ * reference: schedule or reschedule (sched_pct of them), cancel
+ * (cancel_pct), else fire the earliest event. */
+static void random_workload_mix(uint64_t seed, int nev, int steps,
+                                WhenMode mode, int sched_pct, int cancel_pct)
 {
     static Rig r;
     int prio[MAX_EVENTS];
@@ -193,10 +209,10 @@ static void random_workload(uint64_t seed, int nev, int steps)
     r.stop_after = true;
     for (int step = 0; step < steps; step++) {
         int id = (int)sim_rng_below(r.rng, (uint64_t)nev);
-        uint64_t op = sim_rng_below(r.rng, 10);
-        if (op < 4) {
-            rig_schedule(&r, id, random_when(&r)); /* new or reschedule */
-        } else if (op < 6) {
+        int op = (int)sim_rng_below(r.rng, 100);
+        if (op < sched_pct) {
+            rig_schedule(&r, id, random_when(&r, mode));
+        } else if (op < sched_pct + cancel_pct) {
             bool was = ref_remove(&r.ref, id);
             assert_int_equal(sim_cancel(r.sim, &r.ev[id]), was);
         } else {
@@ -210,13 +226,49 @@ static void random_workload(uint64_t seed, int nev, int steps)
     sim_free(r.sim);
 }
 
+static void random_workload(uint64_t seed, int nev, int steps)
+{
+    random_workload_mix(seed, nev, steps, WHEN_MIXED, 40, 20);
+}
+
 static void test_random_against_reference(void **state)
 {
     (void)state;
     random_workload(1, 8, 20000);  /* few events: heavy reuse and ties */
     random_workload(2, 64, 20000); /* several levels of structure */
-    random_workload(3, MAX_EVENTS, 30000);
-    random_workload(4, MAX_EVENTS, 30000);
+    random_workload(3, 256, 30000);
+    random_workload(4, 256, 30000);
+}
+
+/* A day of standby: most events sub-microsecond apart, some timers up to a
+ * day away, so the queue's time scale is stretched both ways at once. */
+static void test_standby_spread(void **state)
+{
+    (void)state;
+    random_workload_mix(5, 64, 20000, WHEN_STANDBY, 40, 20);
+    random_workload_mix(6, MAX_EVENTS, 20000, WHEN_STANDBY, 55, 5);
+}
+
+/* Cancel and reschedule storms on a few distinct times (every key tied on
+ * time, ordered by priority and insertion alone), and a queue that grows
+ * to MAX_EVENTS, drains and grows again through every resize. */
+static void test_cancel_reschedule_storms(void **state)
+{
+    (void)state;
+    random_workload_mix(7, MAX_EVENTS, 20000, WHEN_TIES, 50, 45);
+    random_workload_mix(8, 128, 20000, WHEN_MIXED, 45, 50);
+    static Rig r;
+    rig_init(&r, MAX_EVENTS, 9, NULL);
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < MAX_EVENTS; i++)
+            rig_schedule(&r, i, random_when(&r, (WhenMode)round));
+        rig_compare(&r);
+        for (int i = 0; i < MAX_EVENTS; i += 2) /* cancel half */
+            assert_true(sim_cancel(r.sim, &r.ev[i]) && ref_remove(&r.ref, i));
+        rig_compare(&r);
+        rig_drain(&r);
+    }
+    sim_free(r.sim);
 }
 
 /* Thousands of events at one time and priority fire in schedule order,
@@ -303,10 +355,41 @@ static void test_far_future(void **state)
     sim_free(r.sim);
 }
 
+/* A queue of constant size whose spacing changes by orders of magnitude:
+ * picosecond ties, then seconds, then picoseconds again (a boot burst,
+ * standby, a burst of work), so the day length fitted to one spacing is
+ * wrong for the next and the queue must refit it while staying exact. */
+static void test_spacing_changes(void **state)
+{
+    (void)state;
+    static Rig r;
+    const hs_time spread[4] = {16, 10 * HS_S, 1000, HS_MS};
+    rig_init(&r, 256, 11, NULL);
+    r.checking = true;
+    r.stop_after = true;
+    for (int i = 0; i < 256; i++)
+        rig_schedule(&r, i, sim_rng_below(r.rng, spread[0]));
+    for (int phase = 1; phase < 4; phase++) {
+        for (int step = 0; step < 3000; step++) {
+            int id = r.ref.e[0].id;
+            assert_int_equal(sim_run_until(r.sim, HS_TIME_MAX), 1);
+            rig_schedule(&r, id,
+                         sim_now(r.sim) + sim_rng_below(r.rng, spread[phase]));
+            if (step % 97 == 0)
+                rig_compare(&r);
+        }
+    }
+    rig_drain(&r);
+    sim_free(r.sim);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_random_against_reference),
     cmocka_unit_test(test_same_time_fifo),
     cmocka_unit_test(test_every_position),
     cmocka_unit_test(test_far_future),
+    cmocka_unit_test(test_standby_spread),
+    cmocka_unit_test(test_cancel_reschedule_storms),
+    cmocka_unit_test(test_spacing_changes),
 };
 HS_TEST_GROUP(sim_queue, tests)
