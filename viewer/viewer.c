@@ -214,9 +214,8 @@ static void draw_marks(Viewer *v, int top, int h, bool flows)
         } else {
             canvas_vline(c, x, top + 2, top + h - 3, col);
             if (x > last_label_x) { /* labels never overlap */
-                last_label_x = canvas_text(c, x + 2, top + 3, 1, COL_TEXT,
-                                           m->name) +
-                               4;
+                last_label_x =
+                    canvas_text(c, x + 2, top + 3, 1, COL_TEXT, m->name) + 4;
             }
         }
     }

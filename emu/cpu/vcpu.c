@@ -27,7 +27,6 @@
 #include <string.h>
 #include <unicorn/unicorn.h>
 
-
 /* QEMU exception numbers as UC_HOOK_INTR reports them (target/arm). */
 enum {
     VCPU_EXCP_UDEF = 1,

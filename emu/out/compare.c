@@ -14,8 +14,9 @@
 #include "out/fmt.h"
 #include "out/stats.h"
 
-#define CELL_MAX 72 /* longest cell text ("MEAN ± HALF (n=N)"), with its NUL  \
-                     */
+#define CELL_MAX                                                               \
+    72 /* longest cell text ("MEAN ± HALF (n=N)"), with its NUL               \
+        */
 
 /* One value of one approach. */
 typedef struct Cell {

@@ -584,9 +584,8 @@ static int write_outputs(Run *r, double wall_s, char *err, size_t err_size)
     if (out_path(r, "host.json", path, sizeof path, err, err_size) < 0 ||
         results_write_host(&h, path, err, err_size) < 0)
         return -1;
-    if (r->trace &&
-        run_trace_close(r->trace, sim_now(machine_sim(r->m)), r->note,
-                        sizeof r->note, err, err_size) < 0)
+    if (r->trace && run_trace_close(r->trace, sim_now(machine_sim(r->m)),
+                                    r->note, sizeof r->note, err, err_size) < 0)
         return -1;
     if (r->frames) {
         FrameRecorder *f = r->frames;

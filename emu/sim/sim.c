@@ -87,11 +87,11 @@ typedef unsigned __int128 EventKey;
 #define WINDOW_MAX ((uint64_t)1 << 24)
 
 struct Sim {
-    hs_time now;       /* current simulated time */
-    uint64_t seed;     /* run seed all streams derive from */
-    uint64_t next_seq; /* insertion counter for tie-breaks */
-    uint64_t fired;    /* events fired so far */
-    bool stop;         /* set by sim_stop, cleared by each run call */
+    hs_time now;            /* current simulated time */
+    uint64_t seed;          /* run seed all streams derive from */
+    uint64_t next_seq;      /* insertion counter for tie-breaks */
+    uint64_t fired;         /* events fired so far */
+    bool stop;              /* set by sim_stop, cleared by each run call */
     SimEvent **buckets;     /* nb bucket heads (NULL when empty) */
     size_t nb;              /* bucket count, a power of two (0: none yet) */
     unsigned shift;         /* a day is 2^shift picoseconds */
@@ -229,7 +229,8 @@ static void cq_unlink(Sim *sim, SimEvent *ev)
 /* The earliest pending event (the queue is not empty): the first day from
  * sim->day on whose bucket starts with an event of that day, or after a
  * year of empty days the smallest bucket head. Sets *day to its day and
- * *steps to the work done beyond looking at one bucket. */
+ * *steps to the work done beyond looking at one bucket. The queue must
+ * not be empty (callers check sim->len). */
 static SimEvent *cq_first(const Sim *sim, uint64_t *day, size_t *steps)
 {
     uint64_t d = sim->day;
@@ -247,6 +248,7 @@ static SimEvent *cq_first(const Sim *sim, uint64_t *day, size_t *steps)
         if (h && (!best || event_key(h) < event_key(best)))
             best = h;
     }
+    assert(best); /* a non-empty queue has a bucket head */
     *day = best->when >> sim->shift;
     *steps = 2 * sim->nb;
     return best;

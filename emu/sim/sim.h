@@ -36,12 +36,12 @@ typedef void (*SimEventFunc)(Sim *sim, void *ctx, hs_time now);
 typedef void (*SimObserverFunc)(void *ctx, const char *event_name, hs_time now);
 
 typedef struct SimEvent {
-    SimEventFunc fn;   /* callback */
-    void *ctx;         /* callback context, owned by the scheduler */
-    const char *name;  /* static string, shown in traces */
-    int priority;      /* tie-break at equal times: lower runs first */
-    hs_time when;      /* firing time while pending */
-    uint64_t seq;      /* insertion order, tie-break after priority */
+    SimEventFunc fn;  /* callback */
+    void *ctx;        /* callback context, owned by the scheduler */
+    const char *name; /* static string, shown in traces */
+    int priority;     /* tie-break at equal times: lower runs first */
+    hs_time when;     /* firing time while pending */
+    uint64_t seq;     /* insertion order, tie-break after priority */
     /* Neighbours in the event's calendar bucket (a circular list); next is
      * NULL while the event is idle. Private to the kernel. */
     struct SimEvent *next, *prev;

@@ -94,9 +94,9 @@ struct PmicState {
      * as wl and host change (the suspend check asks on every wakeup). */
     unsigned held_ids[POWER_MAX_DOMAINS];
     unsigned held_host;
-    SimEvent autosleep;                             /* start suspend entry */
-    SimEvent transition;                            /* entry or exit finished */
-    IrqLine irq; /* HS_IRQ_PMIC: pulsed on resume */
+    SimEvent autosleep;  /* start suspend entry */
+    SimEvent transition; /* entry or exit finished */
+    IrqLine irq;         /* HS_IRQ_PMIC: pulsed on resume */
     PmicListenerFunc listeners[PMIC_MAX_LISTENERS]; /* state listeners */
     void *listener_ctx[PMIC_MAX_LISTENERS];         /* their contexts */
     int n_listeners;                                /* listeners installed */
