@@ -72,6 +72,9 @@ check "observers never steer: the same results.json without trace or frames" sh 
 
 # ---- the viewer -------------------------------------------------------------
 export SDL_VIDEODRIVER=offscreen
+# Sanitizer builds only: SDL's own leaks are suppressed by module
+# (tests/lsan.supp), which needs the slow unwinder to see SDL's frames.
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0
 F=$M/frames.hsf
 check "the run recorded its frames" test -s "$F"
 RING=$($HS view "$M" --frames | awk '$5 ~ /call.notify/ {print $1; exit}')
