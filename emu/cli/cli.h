@@ -44,6 +44,13 @@ extern const CliCommand cli_cmd_report;
 int cli_usage_error(const CliCommand *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* For a subcommand whose only option is --help: parses argv with
+ * getopt_long. Returns HS_EXIT_OK with *first the index of the first
+ * operand, CLI_HELP_SHOWN after printing the help, or HS_EXIT_USAGE
+ * after naming an unknown option. */
+int cli_parse_help_only(const CliCommand *cmd, int argc, char **argv,
+                        int *first);
+
 /* ---- options (opts.c) ---- */
 
 #define CLI_SEED_MAX 9223372036854775807ULL /* 2^63 - 1, scenarios/README */

@@ -32,26 +32,17 @@ const CliCommand cli_cmd_report = {
 
 static int report_main(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    optind = 0;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (c == 'h')
-            return cli_print_help(&cli_cmd_report);
-        return cli_usage_error(&cli_cmd_report, "unknown option '%s'",
-                               argv[optind - 1]);
-    }
-    if (optind >= argc)
+    int first;
+    int rc = cli_parse_help_only(&cli_cmd_report, argc, argv, &first);
+    if (rc != HS_EXIT_OK)
+        return rc == CLI_HELP_SHOWN ? HS_EXIT_OK : rc;
+    if (first >= argc)
         return cli_usage_error(&cli_cmd_report, "which directory?");
-    if (optind + 1 < argc)
+    if (first + 1 < argc)
         return cli_usage_error(&cli_cmd_report, "one directory at a time");
-    const char *dir = argv[optind];
+    const char *dir = argv[first];
     char err[1024];
-    int rc = report_write(dir, err, sizeof err);
+    rc = report_write(dir, err, sizeof err);
     if (rc != 0)
         fprintf(stderr, "handset report: %s\n", err);
     else

@@ -74,23 +74,12 @@ fail:
 
 static int validate_main(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    optind = 0;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (c == 'h')
-            return cli_print_help(&cli_cmd_validate);
-        return cli_usage_error(&cli_cmd_validate, "unknown option '%s'",
-                               argv[optind - 1]);
-    }
-    int first = optind;
+    int first;
+    int rc = cli_parse_help_only(&cli_cmd_validate, argc, argv, &first);
+    if (rc != HS_EXIT_OK)
+        return rc == CLI_HELP_SHOWN ? HS_EXIT_OK : rc;
     if (first >= argc)
         return cli_usage_error(&cli_cmd_validate, "no FILE given");
-    int rc = HS_EXIT_OK;
     for (int i = first; i < argc; i++)
         if (validate_file(argv[i]) != HS_EXIT_OK)
             rc = HS_EXIT_USAGE;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <stdlib.h>
+#include <getopt.h>
 #include <limits.h>
 
 #include "cli/cli.h"
@@ -54,6 +55,27 @@ static void print_overview(FILE *out)
                  "\n"
                  "Exit codes: 0 ok, 1 check failed or regression, "
                  "2 bad input or usage.\n");
+}
+
+int cli_parse_help_only(const CliCommand *cmd, int argc, char **argv,
+                        int *first)
+{
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    optind = 0;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'h') {
+            cli_print_help(cmd);
+            return CLI_HELP_SHOWN;
+        }
+        return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+    }
+    *first = optind;
+    return HS_EXIT_OK;
 }
 
 int cli_usage_error(const CliCommand *cmd, const char *fmt, ...)
