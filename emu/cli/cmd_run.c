@@ -60,7 +60,9 @@ const CliCommand cli_cmd_run = {
         "\n"
         "Exit status: 0 ok, 1 a run failed on the host (a file could not\n"
         "be written), 2 bad input, an existing result, or a part of handset\n"
-        "the scenario needs is not built yet; 128+N after signal N.\n",
+        "the scenario needs is not built yet, 3 a run failed for a reason\n"
+        "in handset's own model (one line names it: \"model error: ...\");\n"
+        "128+N after signal N.\n",
     .main = run_main,
 };
 

@@ -150,6 +150,12 @@ typedef struct NetStackStats {
     uint64_t tun_failed;   /* the app refused a seal (HS_E*) */
     uint64_t slots_full;   /* packets lost: every in-flight slot taken */
     uint64_t tun_full;     /* packets lost: the VPN app's queue was full */
+    uint64_t lost;         /* packets the lossy link lost (net.loss_ppm) */
+    uint64_t cell_full;    /* downlink packets the radio refused (full) */
+    uint64_t gave_up;      /* connections a side gave up (IP_TCP_RETRIES) */
+    /* of connections already closed or replaced (netstack_tcp_totals
+     * adds the live ones) */
+    uint64_t rtx_phone, rtx_peers; /* segments sent again, by end */
     uint64_t errors;       /* TCP model errors (host bugs) */
     char last_error[200];  /* the latest of those */
 } NetStackStats;
@@ -172,8 +178,12 @@ int netstack_action(NetStack *ns, const ScenarioEvent *ev, int index,
                     hs_time now, char *err, size_t err_size);
 /* Starts the apps' own periodic syncs (mail sync_interval). */
 int netstack_start(NetStack *ns, char *err, size_t err_size);
-/* Declares the latencies this module reports. Returns 0, or -1 with a
- * message if the TCP model met an error (a host failure). */
+/* Declares the latencies this module reports and its counts (dropped
+ * "net.in_flight", "vpn.queue", "net.loss"; retransmits "tcp.phone",
+ * "tcp.peers"). Returns 0, -1 with a message (no memory), or
+ * PART_MODEL_ERROR with a one-line message if the TCP model met a state
+ * it cannot carry on from (a bug in the model, never the guest's or the
+ * network's doing). */
 int netstack_finish(NetStack *ns, Results *r, char *err, size_t err_size);
 
 /* A packet from the bearer for the phone (DATA_RX). */

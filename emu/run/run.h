@@ -35,6 +35,9 @@ typedef enum RunStatus {
     RUN_NOT_BUILT,  /* it needs a part of handset that is not built */
     RUN_HOST_ERROR, /* out of memory, a file could not be written */
     RUN_EXISTS,     /* out_dir exists and force is not set */
+    RUN_MODEL_ERROR, /* a part's model met a state it cannot carry on
+                      * from (PART_MODEL_ERROR): a bug in handset's
+                      * model, not the scenario's or the host's doing */
 } RunStatus;
 
 typedef struct RunOptions {
