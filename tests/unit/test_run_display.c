@@ -136,6 +136,7 @@ static void notify_once(DisplayRig *d, int from)
     Machine *m = d->rig.m;
     machine_run_until(m, 100 * HS_MS);
     assert_int_equal(phone_display_notify(d->part, from, "test.notify",
+                                          sim_now(machine_sim(m)),
                                           sim_now(machine_sim(m)), err,
                                           sizeof err),
                      0);
@@ -206,6 +207,7 @@ static void test_refused_frame_is_lost(void **state)
     char err[256];
     Machine *m = d.rig.m;
     assert_int_equal(phone_display_notify(d.part, 0, "test.notify",
+                                          sim_now(machine_sim(m)),
                                           sim_now(machine_sim(m)), err,
                                           sizeof err),
                      0);
