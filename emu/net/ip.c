@@ -304,11 +304,8 @@ static int segs_insert(IpTcpSegs *q, size_t at, uint32_t seq, uint8_t flags,
         memcpy(copy, data, len);
     }
     memmove(&q->seg[at + 1], &q->seg[at], (q->n - at) * sizeof q->seg[0]);
-    q->seg[at] = (IpTcpSeg){.seq = seq,
-                            .flags = flags,
-                            .len = len,
-                            .data = copy,
-                            .sent_at = when};
+    q->seg[at] = (IpTcpSeg){
+        .seq = seq, .flags = flags, .len = len, .data = copy, .sent_at = when};
     q->n++;
     return 0;
 }
@@ -580,7 +577,8 @@ int ip_tcp_timeout(IpTcpFlow *f, IpTcpSide side, IpSegmentFunc sink, void *ctx,
 uint32_t ip_tcp_send_room(const IpTcpFlow *f, IpTcpSide side)
 {
     const IpTcpEnd *e = &f->end[side];
-    uint32_t wnd = f->cfg.window_bytes < e->cwnd ? f->cfg.window_bytes : e->cwnd;
+    uint32_t wnd =
+        f->cfg.window_bytes < e->cwnd ? f->cfg.window_bytes : e->cwnd;
     uint32_t flight = e->snd_nxt - e->snd_una;
     return flight >= wnd ? 0 : wnd - flight;
 }
@@ -598,8 +596,8 @@ static void rtt_sample(IpTcpEnd *e, hs_time r)
         e->srtt = (7 * e->srtt + r) / 8;
     }
     hs_time k = 4 * e->rttvar;
-    hs_time rto = e->srtt + (k > IP_TCP_RTO_GRANULARITY ? k
-                                                        : IP_TCP_RTO_GRANULARITY);
+    hs_time rto =
+        e->srtt + (k > IP_TCP_RTO_GRANULARITY ? k : IP_TCP_RTO_GRANULARITY);
     if (rto < IP_TCP_RTO_MIN)
         rto = IP_TCP_RTO_MIN;
     if (rto > IP_TCP_RTO_MAX)
@@ -752,8 +750,8 @@ int ip_tcp_receive(IpTcpFlow *f, IpTcpSide side, const uint8_t *pkt, size_t len,
                              side_name(side), v.ack);
         if (seq_lt(e->snd_una, v.ack))
             new_ack(f, e, v.ack);
-        else if (v.ack == e->snd_una && v.payload_bytes == 0 && !syn &&
-                 !fin && e->snd_nxt != e->snd_una)
+        else if (v.ack == e->snd_una && v.payload_bytes == 0 && !syn && !fin &&
+                 e->snd_nxt != e->snd_una)
             dup_ack(f, e);
     }
     if (syn) {

@@ -163,13 +163,13 @@ typedef struct IpTcpConfig {
 } IpTcpConfig;
 
 /* Retransmission and congestion control constants (see the top). */
-#define IP_TCP_RTO_INIT (1 * HS_S)    /* RFC 6298 2.1 */
-#define IP_TCP_RTO_MIN (200 * HS_MS)  /* Linux TCP_RTO_MIN (HZ/5) */
-#define IP_TCP_RTO_MAX (120 * HS_S)   /* Linux TCP_RTO_MAX; RFC 6298 2.5 */
-#define IP_TCP_RTO_GRANULARITY HS_MS  /* G: a jiffy at HZ=1000 */
-#define IP_TCP_RETRIES 15             /* Linux net.ipv4.tcp_retries2 */
-#define IP_TCP_DUPACK_THRESHOLD 3     /* RFC 5681 3.2 */
-#define IP_TCP_INIT_CWND 10           /* segments, RFC 6928 */
+#define IP_TCP_RTO_INIT (1 * HS_S)   /* RFC 6298 2.1 */
+#define IP_TCP_RTO_MIN (200 * HS_MS) /* Linux TCP_RTO_MIN (HZ/5) */
+#define IP_TCP_RTO_MAX (120 * HS_S)  /* Linux TCP_RTO_MAX; RFC 6298 2.5 */
+#define IP_TCP_RTO_GRANULARITY HS_MS /* G: a jiffy at HZ=1000 */
+#define IP_TCP_RETRIES 15            /* Linux net.ipv4.tcp_retries2 */
+#define IP_TCP_DUPACK_THRESHOLD 3    /* RFC 5681 3.2 */
+#define IP_TCP_INIT_CWND 10          /* segments, RFC 6928 */
 
 /* ip_tcp_receive's results besides -1. */
 #define IP_TCP_RX_OK 0  /* in order: new bytes (maybe none) delivered */
@@ -205,27 +205,27 @@ typedef struct IpTcpEnd {
     bool fin_received; /* the peer's FIN has arrived */
     uint64_t bytes_sent, bytes_received; /* payload bytes */
     /* sender: retransmission and congestion control */
-    IpTcpSegs rtx;          /* sent, not yet acknowledged */
-    hs_time srtt, rttvar;   /* RFC 6298 estimators (valid after a sample) */
-    hs_time rto;            /* current timeout, backed off */
-    bool rtt_valid;         /* a sample has been taken */
-    hs_time rto_at;         /* timer deadline, 0 when stopped */
-    unsigned backoff;       /* expiries since the last new ACK */
-    unsigned dupacks;       /* duplicate ACKs in a row */
-    uint32_t cwnd;          /* congestion window, bytes */
-    uint32_t ssthresh;      /* slow-start threshold, bytes */
-    bool recovering;        /* in loss recovery (RFC 6582) */
-    uint32_t recover;       /* snd_nxt when recovery began */
-    bool rtx_due;           /* a fast / NewReno retransmission is due */
-    uint64_t retransmits;   /* segments sent again (all causes) */
+    IpTcpSegs rtx;        /* sent, not yet acknowledged */
+    hs_time srtt, rttvar; /* RFC 6298 estimators (valid after a sample) */
+    hs_time rto;          /* current timeout, backed off */
+    bool rtt_valid;       /* a sample has been taken */
+    hs_time rto_at;       /* timer deadline, 0 when stopped */
+    unsigned backoff;     /* expiries since the last new ACK */
+    unsigned dupacks;     /* duplicate ACKs in a row */
+    uint32_t cwnd;        /* congestion window, bytes */
+    uint32_t ssthresh;    /* slow-start threshold, bytes */
+    bool recovering;      /* in loss recovery (RFC 6582) */
+    uint32_t recover;     /* snd_nxt when recovery began */
+    bool rtx_due;         /* a fast / NewReno retransmission is due */
+    uint64_t retransmits; /* segments sent again (all causes) */
     uint64_t fast_retransmits, timeouts; /* of which: causes */
     /* receiver */
-    IpTcpSegs ooo;          /* arrived beyond a hole */
-    uint8_t *ready;         /* in-order bytes the last receive delivered */
-    size_t ready_cap;       /* its capacity */
-    uint8_t rx_flags;       /* SYN, FIN, PSH of the segments delivered */
-    bool ack_now;           /* the last receive filled (part of) a hole */
-    uint64_t duplicates;    /* segments received again or out of order */
+    IpTcpSegs ooo;       /* arrived beyond a hole */
+    uint8_t *ready;      /* in-order bytes the last receive delivered */
+    size_t ready_cap;    /* its capacity */
+    uint8_t rx_flags;    /* SYN, FIN, PSH of the segments delivered */
+    bool ack_now;        /* the last receive filled (part of) a hole */
+    uint64_t duplicates; /* segments received again or out of order */
 } IpTcpEnd;
 
 typedef struct IpTcpFlow {

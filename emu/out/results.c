@@ -367,8 +367,7 @@ int results_count_retransmits(Results *r, const char *what, uint64_t n,
 {
     if (n == 0)
         return 0;
-    return named_add(&r->retransmits, "retransmits", what, 0, n, err,
-                     err_size);
+    return named_add(&r->retransmits, "retransmits", what, 0, n, err, err_size);
 }
 
 void results_count(Results *r, ResultsCount which, uint64_t n)

@@ -687,8 +687,7 @@ static bool domain_ok(const DisplayPart *p, int domain)
 }
 
 int phone_display_notify(void *part, int domain, const char *latency,
-                         hs_time since, hs_time now, char *err,
-                         size_t err_size)
+                         hs_time since, hs_time now, char *err, size_t err_size)
 {
     DisplayPart *p = part;
     if (!domain_ok(p, domain) || !p->doms[domain].has_ui)

@@ -310,10 +310,9 @@ static void on_rto(NsSock *s, IpTcpSide side, hs_time now)
         return;
     }
     if (rc < 0 && s->state != HS_SOCK_ST_FAILED)
-        netstack_note_error(s->ns,
-                            side == IP_TCP_CLIENT ? "client timeout"
-                                                  : "server timeout",
-                            err);
+        netstack_note_error(
+            s->ns, side == IP_TCP_CLIENT ? "client timeout" : "server timeout",
+            err);
     timers_sync(s);
 }
 
@@ -976,8 +975,8 @@ static void domain_init(NetStack *ns, int i)
         s->index = k;
         sim_event_init(&s->rto[IP_TCP_CLIENT], "tcp-rto-phone", on_rto_client,
                        s, 0);
-        sim_event_init(&s->rto[IP_TCP_SERVER], "tcp-rto-peer", on_rto_server,
-                       s, 0);
+        sim_event_init(&s->rto[IP_TCP_SERVER], "tcp-rto-peer", on_rto_server, s,
+                       0);
         sim_event_init(&s->delack, "tcp-delack", on_delack, s, 0);
     }
     sim_event_init(&d->sync_timer, "mail-timer", on_sync_timer, d, 0);

@@ -24,7 +24,9 @@
 #include "soc_models/devices/net.h"
 
 /* Packets the driver may queue per domain before the stack takes them
- * (they are taken at once, in the same simulated instant). */
+ * (they are taken at once, in the same simulated instant): a receive
+ * ring of 256 descriptors, Linux e1000's default (E1000_DEFAULT_RXD,
+ * drivers/net/ethernet/intel/e1000/e1000_param.c; recalled). */
 #define RUN_NET_RX_QUEUE 256
 
 typedef struct NetPart {

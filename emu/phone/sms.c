@@ -23,9 +23,9 @@ static void sms_card_fire(Sim *sim, void *ctx, hs_time now)
             continue;
         mo->sms_card[d] = false;
         char err[256];
-        if (disp && phone_display_notify(disp, (int)d, "sms.shown",
-                                         mo->sms_since[d], now, err,
-                                         sizeof err) < 0)
+        if (disp &&
+            phone_display_notify(disp, (int)d, "sms.shown", mo->sms_since[d],
+                                 now, err, sizeof err) < 0)
             mo->stats.notify_failed++;
     }
 }

@@ -56,8 +56,7 @@ static void policy_fire(Sim *sim, void *ctx, hs_time now)
         /* fails only for a domain without ui, excluded above */
         char err[256];
         if (phone_display_notify(disp, mo->call.domain, "call.notify",
-                                 mo->call.invite_at, now, err,
-                                 sizeof err) < 0)
+                                 mo->call.invite_at, now, err, sizeof err) < 0)
             mo->stats.notify_failed++;
     }
     bool front = machine_foreground(mo->m) == mo->call.domain;

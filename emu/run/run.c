@@ -698,8 +698,7 @@ RunStatus run_scenario(const RunOptions *o, RunSummary *sum, char *err,
     if (run_machine(&r, err, err_size) < 0 ||
         (collected = collect(&r, err, err_size)) < 0) {
         run_free(&r);
-        return collected == PART_MODEL_ERROR ? RUN_MODEL_ERROR
-                                             : RUN_HOST_ERROR;
+        return collected == PART_MODEL_ERROR ? RUN_MODEL_ERROR : RUN_HOST_ERROR;
     }
     double wall = wall_now() - t0;
     sum->wall_s = wall;

@@ -235,22 +235,19 @@ static void test_tcp_flow_sequence_numbers(void **state)
     const uint8_t *p;
     size_t got;
     assert_int_equal(ip_tcp_receive(&f, IP_TCP_CLIENT, sink.seg[1].pkt,
-                                    sink.seg[1].len, &p, &got, err,
-                                    sizeof err),
+                                    sink.seg[1].len, &p, &got, err, sizeof err),
                      IP_TCP_RX_DUP);
     assert_int_equal(got, 0);
     assert_int_equal(f.end[IP_TCP_CLIENT].rcv_nxt, s_isn + 1);
     assert_int_equal(ip_tcp_receive(&f, IP_TCP_CLIENT, sink.seg[0].pkt,
-                                    sink.seg[0].len, &p, &got, err,
-                                    sizeof err),
+                                    sink.seg[0].len, &p, &got, err, sizeof err),
                      IP_TCP_RX_OK);
     assert_int_equal(got, 2800);
     assert_true(f.end[IP_TCP_CLIENT].ack_now);
     assert_memory_equal(p, data, 2800);
     /* the second again: a duplicate */
     assert_int_equal(ip_tcp_receive(&f, IP_TCP_CLIENT, sink.seg[1].pkt,
-                                    sink.seg[1].len, &p, &got, err,
-                                    sizeof err),
+                                    sink.seg[1].len, &p, &got, err, sizeof err),
                      IP_TCP_RX_DUP);
     for (int i = 2; i < 4; i++) {
         assert_int_equal(ip_tcp_receive(&f, IP_TCP_CLIENT, sink.seg[i].pkt,
@@ -452,10 +449,9 @@ static void test_tcp_retransmission_timer(void **state)
     uint8_t byte = 'x';
     Sink sink = {0};
     f.clock = 10 * HS_S;
-    assert_int_equal(
-        ip_tcp_send(&f, IP_TCP_CLIENT, &byte, 1, collect, &sink, err,
-                    sizeof err),
-        1);
+    assert_int_equal(ip_tcp_send(&f, IP_TCP_CLIENT, &byte, 1, collect, &sink,
+                                 err, sizeof err),
+                     1);
     assert_int_equal(cli->rto_at, 10 * HS_S + IP_TCP_RTO_MIN);
     /* an ACK 300 ms later: SRTT moves an eighth of the way (RFC 6298) */
     assert_int_equal(ip_tcp_receive(&f, IP_TCP_SERVER, sink.seg[0].pkt,
@@ -476,16 +472,15 @@ static void test_tcp_retransmission_timer(void **state)
     hs_time rto = cli->rto;
     /* a lost segment: each expiry retransmits and doubles the timeout */
     f.clock = 20 * HS_S;
-    assert_int_equal(
-        ip_tcp_send(&f, IP_TCP_CLIENT, &byte, 1, collect, &sink, err,
-                    sizeof err),
-        1);
+    assert_int_equal(ip_tcp_send(&f, IP_TCP_CLIENT, &byte, 1, collect, &sink,
+                                 err, sizeof err),
+                     1);
     for (unsigned k = 1; k <= IP_TCP_RETRIES; k++) {
         f.clock = cli->rto_at;
         Sink again = {0};
-        assert_int_equal(ip_tcp_timeout(&f, IP_TCP_CLIENT, collect, &again,
-                                        err, sizeof err),
-                         1);
+        assert_int_equal(
+            ip_tcp_timeout(&f, IP_TCP_CLIENT, collect, &again, err, sizeof err),
+            1);
         assert_int_equal(again.n, 1);
         assert_int_equal(cli->backoff, k);
         assert_int_equal(cli->cwnd, 1400);
