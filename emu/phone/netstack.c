@@ -101,6 +101,10 @@ static void sock_event(NsSock *s)
 void netstack_sock_fail(NsSock *s)
 {
     s->state = HS_SOCK_ST_FAILED;
+    /* abandoned: its retransmission timers stop (timer_sync) */
+    sim_cancel(s->ns->sim, &s->rto[IP_TCP_CLIENT]);
+    sim_cancel(s->ns->sim, &s->rto[IP_TCP_SERVER]);
+    sim_cancel(s->ns->sim, &s->delack);
     sock_event(s);
 }
 
@@ -252,12 +256,15 @@ static int server_out(void *ctx, IpTcpSide from, const uint8_t *pkt, size_t len)
 
 /* ---- retransmission and delayed-ACK timers ---------------------------- */
 
-/* Keeps end side's retransmission timer at the flow's deadline. */
+/* Keeps end side's retransmission timer at the flow's deadline. A
+ * failed socket (its packet refused by the policy or a full slot table,
+ * the app told) is abandoned: nothing of it is sent again. */
 static void timer_sync(NsSock *s, IpTcpSide side)
 {
     NetStack *ns = s->ns;
     SimEvent *ev = &s->rto[side];
-    hs_time at = s->live ? s->flow.end[side].rto_at : 0;
+    bool on = s->live && s->state != HS_SOCK_ST_FAILED;
+    hs_time at = on ? s->flow.end[side].rto_at : 0;
     if (at == 0) {
         sim_cancel(ns->sim, ev);
         return;
@@ -299,7 +306,7 @@ static void give_up(NsSock *s)
 static void on_rto(NsSock *s, IpTcpSide side, hs_time now)
 {
     char err[160];
-    if (!s->live)
+    if (!s->live || s->state == HS_SOCK_ST_FAILED)
         return;
     s->flow.clock = now;
     int rc = ip_tcp_timeout(&s->flow, side,
