@@ -3,7 +3,9 @@
 # and complete under every approach; on a lossy link
 # (--set machine.net_loss_ppm) they still complete, counts.dropped shows
 # what the link lost and counts.retransmits what the ends sent again, and
-# a rerun is byte-identical.
+# a rerun is byte-identical; with more at once the radio's downlink queue
+# fills and drops (tests/data/run/radio-queue-full.json) and the
+# transfers still complete.
 . tests/e2e/lib.sh
 
 SC=tests/data/run/three-transfers.json
@@ -64,3 +66,20 @@ expect_exit 2 "a loss rate that is not a number is bad input" -- \
     $HS run $SC -a native -o "$E2E_TMP/bad" -q --set machine.net_loss_ppm=x
 expect_match "3 a run failed for a reason" "help run documents exit 3" -- \
     $HS help run
+
+# a finite queue: three 8 MiB downloads and two syncs at once overfill
+# the radio's downlink queue; it drops, the peers retransmit, and every
+# transfer completes under every approach
+FULL=tests/data/run/radio-queue-full.json
+RQ=$E2E_TMP/rq
+expect_exit 0 "radio queue full: runs under every approach" -- \
+    $HS compare $FULL -o "$RQ" -q --no-trace --no-pcap
+expect_exit 0 "radio queue full: every transfer completes" -- \
+    $HS check "$RQ" --expect $FULL
+for a in native selinux-mls hyp-mils hyp-pv trustzone containers; do
+    R=$RQ/$a/results.json
+    check "$a: the radio's full queue dropped (counts.dropped.radio.downlink)" \
+        test "$(jq '.counts.dropped["radio.downlink"] // 0' "$R" 2>/dev/null)" -gt 0
+    check "$a: the peers sent the dropped segments again" \
+        test "$(jq '.counts.retransmits["tcp.peers"] // 0' "$R" 2>/dev/null)" -gt 0
+done
