@@ -1012,6 +1012,14 @@ NetStack *netstack_new(const RunEnv *env, const NetStackLinks *links, char *err,
     ns->loss_rng = sim_rng(ns->sim, "net.loss");
     if (machine_param(env->m, "machine.net_loss_ppm", &ns->loss_ppm) < 0)
         ns->loss_ppm = 0;
+    if (ns->loss_ppm > 1000000) {
+        hs_errorf(err, err_size,
+                  "--set machine.net_loss_ppm=%llu: a chance in parts per "
+                  "million is 0 to 1000000",
+                  (unsigned long long)ns->loss_ppm);
+        free(ns);
+        return NULL;
+    }
     device_init(&ns->dev, &sock_ops, "sock");
     for (size_t i = 0; i < ns->n_domains; i++) {
         domain_init(ns, (int)i);

@@ -64,6 +64,9 @@ expect_match "machine.net_loss_ppm" "the loss rate is a listed parameter" -- \
     $HS list params
 expect_exit 2 "a loss rate that is not a number is bad input" -- \
     $HS run $SC -a native -o "$E2E_TMP/bad" -q --set machine.net_loss_ppm=x
+expect_exit 2 "a loss rate above 1000000 ppm is bad input" -- \
+    $HS run $SC -a native -o "$E2E_TMP/bad" -q \
+    --set machine.net_loss_ppm=1000001
 expect_match "3 a run failed for a reason" "help run documents exit 3" -- \
     $HS help run
 
