@@ -178,10 +178,10 @@ static bool own_window(const Modem *mo, const BusAccess *acc)
     return acc->domain >= 0 && (size_t)acc->domain < mo->n_dom;
 }
 
-static uint64_t window_read(Device *dev, uint64_t off, unsigned size,
-                            const BusAccess *acc)
+uint64_t modem_window_read(void *ctx, uint64_t off, unsigned size,
+                           const BusAccess *acc)
 {
-    Modem *mo = ((RilWindow *)dev)->mo;
+    Modem *mo = ctx;
     if (!own_window(mo, acc)) {
         mo->stats.foreign_access++;
         return 0;
@@ -189,10 +189,10 @@ static uint64_t window_read(Device *dev, uint64_t off, unsigned size,
     return ipc_end_ops.read(&mo->ril_end[acc->domain].dev, off, size, acc);
 }
 
-static void window_write(Device *dev, uint64_t off, uint64_t value,
-                         unsigned size, const BusAccess *acc)
+void modem_window_write(void *ctx, uint64_t off, uint64_t value, unsigned size,
+                        const BusAccess *acc)
 {
-    Modem *mo = ((RilWindow *)dev)->mo;
+    Modem *mo = ctx;
     if (!own_window(mo, acc)) {
         mo->stats.foreign_access++;
         return;
@@ -209,12 +209,6 @@ static void window_write(Device *dev, uint64_t off, uint64_t value,
     else if (type == HS_BBMSG_SMS)
         modem_sms_seen(mo, acc->domain, arg, acc->when);
 }
-
-const DeviceOps modem_window_ops = {
-    .type = "ril-window",
-    .read = window_read,
-    .write = window_write,
-};
 
 int modem_set_phone(Modem *mo, int domain, uint32_t answer)
 {

@@ -18,6 +18,7 @@
 #include "guest/lib/mime.h"
 #include "net/netpeer.h"
 #include "phone/netstack.h"
+#include "phone/part.h"
 #include "test_machine_rig.h"
 
 #define AP_BUF 0x40000000ULL
@@ -224,7 +225,7 @@ static void netrig_open(NetRig *r, const char *approach, uint32_t messages,
 {
     char err[512];
     memset(r, 0, sizeof *r);
-    r->m = rig_must(&r->mr, approach, 0, NULL, 0);
+    r->m = rig_must_devices(&r->mr, approach, phone_part_netstack.devices);
     r->sim = machine_sim(r->m);
     scenario_init(r, messages, vpn);
     r->flows = flow_monitor_new();
