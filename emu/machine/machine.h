@@ -85,11 +85,11 @@ typedef struct MachineConfig {
     const char *const *devices;
 } MachineConfig;
 
-/* Counts of mechanism operations over the run. */
+/* Counts over the run: the mechanism operations the approach priced (the
+ * fields of its charges, summed; ops.cycles is not kept) and the
+ * machine's own events. */
 typedef struct MachineCounts {
-    uint64_t syscalls, hypercalls, smcs, mmio_traps;
-    uint64_t vm_switches, world_switches, mac_checks, virq;
-    uint64_t copies_bytes;   /* bytes copied across address spaces */
+    VirtCharge ops;          /* syscalls, hypercalls, ... copies_bytes */
     uint64_t denied;         /* calls/accesses refused by policy */
     uint64_t events_dropped; /* domain queue overflows */
     uint64_t kernel_wakes;   /* housekeeping alarms fired */

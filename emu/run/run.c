@@ -505,13 +505,13 @@ static int collect(Run *r, char *err, size_t err_size)
             return -1;
     }
     const MachineCounts *mc = machine_counts(m);
-    results_count(res, RESULTS_SYSCALLS, mc->syscalls);
-    results_count(res, RESULTS_HYPERCALLS, mc->hypercalls);
-    results_count(res, RESULTS_SMCS, mc->smcs);
-    results_count(res, RESULTS_MMIO_TRAPS, mc->mmio_traps);
-    results_count(res, RESULTS_VM_SWITCHES, mc->vm_switches);
-    results_count(res, RESULTS_WORLD_SWITCHES, mc->world_switches);
-    results_count(res, RESULTS_COPIES_BYTES, mc->copies_bytes);
+    results_count(res, RESULTS_SYSCALLS, mc->ops.syscalls);
+    results_count(res, RESULTS_HYPERCALLS, mc->ops.hypercalls);
+    results_count(res, RESULTS_SMCS, mc->ops.smcs);
+    results_count(res, RESULTS_MMIO_TRAPS, mc->ops.mmio_traps);
+    results_count(res, RESULTS_VM_SWITCHES, mc->ops.vm_switches);
+    results_count(res, RESULTS_WORLD_SWITCHES, mc->ops.world_switches);
+    results_count(res, RESULTS_COPIES_BYTES, mc->ops.copies_bytes);
     if (results_count_dropped(res, "events", mc->events_dropped, err,
                               err_size) < 0)
         return -1;
