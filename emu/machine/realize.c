@@ -29,117 +29,121 @@ typedef struct SocDeviceClass {
     bool platform;    /* in every machine */
     bool reset;       /* reset once realized (power-on state booked) */
     size_t offset;    /* its state in struct Machine */
-    /* Configures the state from the SoC file; 0, or -1 with err. */
-    int (*init_from_soc)(Machine *m, Device *dev, char *err, size_t err_size);
+    /* Configures the state, named name, from the SoC file; 0, or -1
+     * with err. */
+    int (*init_from_soc)(Machine *m, Device *dev, const char *name, char *err,
+                         size_t err_size);
     IrqLine *(*line)(Device *dev); /* its interrupt output */
     const DeviceOps *ops;          /* what init_from_soc installs */
 } SocDeviceClass;
 
 /* ---- init_from_soc, one per class ---------------------------------------- */
 
-static int timer_from_soc(Machine *m, Device *dev, char *err, size_t err_size)
+static int timer_from_soc(Machine *m, Device *dev, const char *name, char *err,
+                          size_t err_size)
 {
     (void)m;
     (void)err;
     (void)err_size;
-    timer_init((TimerState *)dev, "timer");
+    timer_init((TimerState *)dev, name);
     return 0;
 }
 
-static int intc_from_soc(Machine *m, Device *dev, char *err, size_t err_size)
+static int intc_from_soc(Machine *m, Device *dev, const char *name, char *err,
+                         size_t err_size)
 {
     (void)m;
     (void)err;
     (void)err_size;
-    intc_init((IntcState *)dev, "intc");
+    intc_init((IntcState *)dev, name);
     return 0;
 }
 
-static int pmic_from_soc(Machine *m, Device *dev, char *err, size_t err_size)
+static int pmic_from_soc(Machine *m, Device *dev, const char *name, char *err,
+                         size_t err_size)
 {
     PmicConfig pc;
     if (socmap_pmic(m->soc, &pc, err, err_size) < 0)
         return -1;
-    pmic_init((PmicState *)dev, "pmic", &pc, m->meter);
+    pmic_init((PmicState *)dev, name, &pc, m->meter);
     return 0;
 }
 
-static int dvfs_from_soc(Machine *m, Device *dev, char *err, size_t err_size)
+static int dvfs_from_soc(Machine *m, Device *dev, const char *name, char *err,
+                         size_t err_size)
 {
     DvfsConfig dc;
     if (socmap_dvfs(m->soc, &dc, err, err_size) < 0)
         return -1;
-    return dvfs_init((DvfsState *)dev, "dvfs", &dc, m->meter, err, err_size);
+    return dvfs_init((DvfsState *)dev, name, &dc, m->meter, err, err_size);
 }
 
-static int mic_from_soc(Machine *m, Device *dev, char *err, size_t err_size)
+static int mic_from_soc(Machine *m, Device *dev, const char *name, char *err,
+                        size_t err_size)
 {
     MicConfig mc;
     if (socmap_mic(m->soc, &mc, err, err_size) < 0)
         return -1;
-    return mic_init((MicState *)dev, "mic", &mc, &m->dma, m->meter, err,
+    return mic_init((MicState *)dev, name, &mc, &m->dma, m->meter, err,
                     err_size);
 }
 
-static int audio_from_soc(Machine *m, Device *dev, char *err, size_t err_size)
+static int audio_from_soc(Machine *m, Device *dev, const char *name, char *err,
+                          size_t err_size)
 {
     AudioConfig ac;
     if (socmap_audio(m->soc, &ac, err, err_size) < 0)
         return -1;
-    audio_init((AudioState *)dev, "audio", &ac, m->meter);
+    audio_init((AudioState *)dev, name, &ac, m->meter);
     return 0;
 }
 
-static int display_from_soc(Machine *m, Device *dev, char *err, size_t err_size)
+static int display_from_soc(Machine *m, Device *dev, const char *name,
+                            char *err, size_t err_size)
 {
     DisplayConfig dc;
     if (socmap_display(m->soc, &dc, err, err_size) < 0)
         return -1;
-    return display_init((DisplayState *)dev, "display", &dc, m->meter, err,
+    return display_init((DisplayState *)dev, name, &dc, m->meter, err,
                         err_size);
 }
 
-static int gpu_from_soc(Machine *m, Device *dev, char *err, size_t err_size)
+static int gpu_from_soc(Machine *m, Device *dev, const char *name, char *err,
+                        size_t err_size)
 {
     GpuConfig gc;
     if (socmap_gpu(m->soc, &gc, err, err_size) < 0)
         return -1;
-    return gpu_init((GpuState *)dev, "gpu", &gc, &m->dma, m->meter, err,
+    return gpu_init((GpuState *)dev, name, &gc, &m->dma, m->meter, err,
                     err_size);
 }
 
-static int storage_from_soc(Machine *m, Device *dev, char *err, size_t err_size)
+static int storage_from_soc(Machine *m, Device *dev, const char *name,
+                            char *err, size_t err_size)
 {
     StorageConfig sc;
     if (socmap_storage(m->soc, &sc, err, err_size) < 0)
         return -1;
-    return storage_init((StorageState *)dev, "storage", &sc, &m->dma, m->meter,
-                        err, err_size);
+    return storage_init((StorageState *)dev, name, &sc, &m->dma, m->meter, err,
+                        err_size);
 }
 
-static int net_from_soc(Machine *m, Device *dev, char *err, size_t err_size)
+static int net_from_soc(Machine *m, Device *dev, const char *name, char *err,
+                        size_t err_size)
 {
     NetConfig nc;
     if (socmap_net(m->soc, &nc, err, err_size) < 0)
         return -1;
-    return net_init((NetState *)dev, "net", &nc, &m->dma, err, err_size);
+    return net_init((NetState *)dev, name, &nc, &m->dma, err, err_size);
 }
 
-static int bbipc_from_soc(Machine *m, Device *dev, char *err, size_t err_size)
+static int port_from_soc(Machine *m, Device *dev, const char *name, char *err,
+                         size_t err_size)
 {
     (void)m;
     (void)err;
     (void)err_size;
-    port_init((PortState *)dev, "bbipc");
-    return 0;
-}
-
-static int sock_from_soc(Machine *m, Device *dev, char *err, size_t err_size)
-{
-    (void)m;
-    (void)err;
-    (void)err_size;
-    port_init((PortState *)dev, "sock");
+    port_init((PortState *)dev, name);
     return 0;
 }
 
@@ -195,10 +199,10 @@ static const SocDeviceClass soc_devices[] = {
     {"audio", HS_MMIO_AUDIO, -1, false, false, false, AT(dev.audio),
      audio_from_soc, NULL, &audio_ops},
     {"bbipc", HS_MMIO_BBIPC, -1, false, false, false, AT(dev.bbipc),
-     bbipc_from_soc, NULL, &port_ops},
+     port_from_soc, NULL, &port_ops},
     {"net", HS_MMIO_NET, HS_IRQ_NET, false, false, false, AT(dev.net),
      net_from_soc, net_line, &net_ops},
-    {"sock", HS_MMIO_SOCK, -1, false, false, false, AT(dev.sock), sock_from_soc,
+    {"sock", HS_MMIO_SOCK, -1, false, false, false, AT(dev.sock), port_from_soc,
      NULL, &port_ops},
     {"display", HS_MMIO_DISPLAY, HS_IRQ_DISPLAY, false, false, true,
      AT(dev.display), display_from_soc, display_line, &display_ops},
@@ -253,7 +257,7 @@ int soc_realize(Machine *m, const MachineConfig *cfg, char *err,
         if (!wanted(cfg, c))
             continue;
         Device *dev = state_of(m, c);
-        if (c->init_from_soc(m, dev, err, err_size) < 0)
+        if (c->init_from_soc(m, dev, c->name, err, err_size) < 0)
             return -1;
         m->realized[m->n_realized++] = dev;
         if (dev->ops != c->ops)
