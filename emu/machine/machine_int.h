@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cpu/elf_load.h"
+#include "machine/bbipc.h"
 #include "soc_models/devices/audio.h"
 #include "soc_models/devices/display.h"
 #include "soc_models/devices/gpu.h"
@@ -115,7 +116,7 @@ struct Machine {
     struct {                  /* the devices the run's services drive */
         MicState mic;         /* HS_MMIO_MIC */
         AudioState audio;     /* HS_MMIO_AUDIO */
-        PortState bbipc;      /* HS_MMIO_BBIPC, served by the RIL driver */
+        BbipcState bbipc;     /* HS_MMIO_BBIPC: the RIL mailboxes */
         NetState net;         /* HS_MMIO_NET */
         PortState sock;       /* HS_MMIO_SOCK, served by the netstack */
         DisplayState display; /* HS_MMIO_DISPLAY */

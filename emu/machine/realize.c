@@ -137,6 +137,15 @@ static int net_from_soc(Machine *m, Device *dev, const char *name, char *err,
     return net_init((NetState *)dev, name, &nc, &m->dma, err, err_size);
 }
 
+static int bbipc_from_soc(Machine *m, Device *dev, const char *name, char *err,
+                          size_t err_size)
+{
+    (void)err;
+    (void)err_size;
+    bbipc_init((BbipcState *)dev, name, m->n_domains, &m->dma);
+    return 0;
+}
+
 static int port_from_soc(Machine *m, Device *dev, const char *name, char *err,
                          size_t err_size)
 {
@@ -182,9 +191,9 @@ static IrqLine *net_line(Device *d)
 #define AT(field) offsetof(struct Machine, field)
 
 /* The SoC's devices, in realize order (the platform's first). The RIL
- * mailbox window and the socket window are service ports: their
- * interrupts are raised by the services behind them (HS_IRQ_BBIPC,
- * HS_IRQ_SOCK), not by a device line. */
+ * mailbox window (bbipc.h) and the socket window (a service port) have no
+ * line of their own: the modem driver and the kernels' socket layer raise
+ * HS_IRQ_BBIPC and HS_IRQ_SOCK for the domains. */
 static const SocDeviceClass soc_devices[] = {
     {"timer", HS_MMIO_TIMER, HS_IRQ_TIMER, true, true, false, AT(timer),
      timer_from_soc, timer_line, &timer_ops},
@@ -199,7 +208,7 @@ static const SocDeviceClass soc_devices[] = {
     {"audio", HS_MMIO_AUDIO, -1, false, false, false, AT(dev.audio),
      audio_from_soc, NULL, &audio_ops},
     {"bbipc", HS_MMIO_BBIPC, -1, false, false, false, AT(dev.bbipc),
-     port_from_soc, NULL, &port_ops},
+     bbipc_from_soc, NULL, &bbipc_ops},
     {"net", HS_MMIO_NET, HS_IRQ_NET, false, false, false, AT(dev.net),
      net_from_soc, net_line, &net_ops},
     {"sock", HS_MMIO_SOCK, -1, false, false, false, AT(dev.sock), port_from_soc,

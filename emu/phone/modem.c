@@ -141,7 +141,7 @@ static int take_audio(Modem *mo, char *err, size_t err_size)
     const Scenario *sc = mo->env->sc;
     mo->mic = (MicState *)machine_device(mo->m, "mic");
     mo->audio = (AudioState *)machine_device(mo->m, "audio");
-    mo->window = (PortState *)machine_device(mo->m, "bbipc");
+    mo->window = (BbipcState *)machine_device(mo->m, "bbipc");
     if (!mo->mic || !mo->audio || !mo->window) {
         snprintf(err, err_size,
                  "modem: the machine has no mic, audio router or mailbox "
@@ -193,15 +193,12 @@ static int build_baseband(Modem *mo, char *err, size_t err_size)
 static void attach(Modem *mo)
 {
     ipc_mailbox_init(&mo->mb);
-    mo->n_dom = machine_domain_count(mo->m);
-    for (size_t d = 0; d < mo->n_dom; d++) {
-        ipc_mailbox_init(&mo->ril[d]);
-        ipc_end_init(&mo->ril_end[d], "bbipc", &mo->ril[d], IPC_SIDE_AP,
-                     &mo->dma);
+    mo->ril = mo->window->ril;
+    mo->n_dom = mo->window->n_domains;
+    for (size_t d = 0; d < mo->n_dom; d++)
         irq_connect(&mo->ril[d].doorbell[IPC_SIDE_BB], modem_on_up_doorbell, mo,
                     (int)d);
-    }
-    port_bind(mo->window, modem_window_read, modem_window_write, mo);
+    bbipc_set_pop_observer(mo->window, modem_on_pop, mo);
     irq_connect(&mo->mb.doorbell[IPC_SIDE_AP], modem_on_ap_doorbell, mo,
                 HS_IRQ_BBIPC);
 }
@@ -263,7 +260,7 @@ void modem_free(Modem *mo)
     sim_cancel(sim, &mo->timeout_ev);
     sim_cancel(sim, &mo->flush_ev);
     if (mo->window)
-        port_bind(mo->window, NULL, NULL, NULL);
+        bbipc_set_pop_observer(mo->window, NULL, NULL);
     if (mo->audio)
         audio_set_filter(mo->audio, NULL, NULL);
     free(mo);

@@ -15,8 +15,8 @@
  * for the message's bytes (machine_io: hops, counts, cycles; the message
  * arrives after the time the hops take), puts it in the domain's RIL
  * mailbox, whose AP end is that domain's HS_MMIO_BBIPC window (the
- * machine's "bbipc" service port, which the driver serves: each access
- * goes to the accessing domain's mailbox and paying the approach's MMIO cost),
+ * machine's "bbipc" device, machine/bbipc.h, which holds the domains' RIL
+ * mailboxes: each access goes to the accessing domain's mailbox and paying the approach's MMIO cost),
  * and raises HS_IRQ_BBIPC for the domain with machine_raise_irq (under hyp-mils
  * it waits for the partition's slice). What the phone app sends (ANSWER,
  * HANGUP, MIC_OPEN/CLOSE) goes the same path back to the baseband; only the
@@ -119,10 +119,10 @@ typedef struct ModemStats {
 typedef struct Modem Modem;
 
 /* Builds the cellular side for env (which must outlive it) around the
- * machine's mic, audio router and "bbipc" port (the run powers them:
- * phone_part_modem's devices): mailboxes, baseband with env->firmware,
- * IMS/caller peers; serves the RIL window; boots the baseband at the
- * current time. Returns NULL with a reason in err. */
+ * machine's mic, audio router and "bbipc" RIL mailboxes (the run powers
+ * them: phone_part_modem's devices): the AP<->baseband mailbox, baseband
+ * with env->firmware, IMS/caller peers; drives the RIL mailboxes' driver
+ * ends; boots the baseband at the current time. Returns NULL with a reason in err. */
 Modem *modem_new(const RunEnv *env, char *err, size_t err_size);
 void modem_free(Modem *mo);
 

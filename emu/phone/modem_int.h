@@ -15,7 +15,7 @@
 
 #include "baseband/firmware/bb_abi.h"
 #include "net/ip.h"
-#include "soc_models/devices/port.h"
+#include "machine/bbipc.h"
 
 #define MODEM_SLOTS 64             /* RIL messages in flight on the AP path */
 #define MODEM_PLAYED 0x9a000000u   /* firmware log: a downlink frame played */
@@ -50,15 +50,13 @@ struct Modem {
     const RunEnv *env;
     Machine *m;
     Sim *sim;
-    GuestDma dma;      /* the domains' memories */
-    MicState *mic;     /* the machine's (machine_device "mic") */
-    AudioState *audio; /* ... "audio" */
-    IpcMailbox mb;     /* AP <-> baseband */
-    IpcMailbox ril[MACHINE_MAX_DOMAINS]; /* driver <-> each domain */
-    IpcEnd ril_end[MACHINE_MAX_DOMAINS]; /* their AP ends (the window) */
-    size_t n_dom;                        /* domains with a RIL mailbox */
-    PortState *window; /* HS_MMIO_BBIPC: the driver serves each domain's
-                          RIL mailbox's AP end (ril.c) */
+    GuestDma dma;       /* the domains' memories */
+    MicState *mic;      /* the machine's (machine_device "mic") */
+    AudioState *audio;  /* ... "audio" */
+    IpcMailbox mb;      /* AP <-> baseband */
+    IpcMailbox *ril;    /* driver <-> each domain: the bbipc window's */
+    size_t n_dom;       /* domains with a RIL mailbox */
+    BbipcState *window; /* HS_MMIO_BBIPC: the machine's RIL mailboxes */
     Baseband *bb;
     BbPeers peers;
     bool peers_ready;
@@ -95,10 +93,8 @@ void modem_on_ap_doorbell(void *ctx, int line, bool level);
 void modem_up_fire(Sim *sim, void *ctx, hs_time now);
 void modem_on_up_doorbell(void *ctx, int line, bool level);
 void modem_sms_seen(Modem *mo, int domain, uint32_t mr, hs_time when);
-uint64_t modem_window_read(void *ctx, uint64_t off, unsigned size,
-                           const BusAccess *acc);
-void modem_window_write(void *ctx, uint64_t off, uint64_t value, unsigned size,
-                        const BusAccess *acc);
+void modem_on_pop(void *ctx, int domain, uint16_t type, uint32_t arg,
+                  hs_time when);
 int modem_set_phone(Modem *mo, int domain, uint32_t answer);
 void modem_tap(Modem *mo, uint32_t call);
 void modem_tap_fire(Sim *sim, void *ctx, hs_time now);

@@ -1,7 +1,6 @@
 /*
  * port.h - a service port: a register window of the SoC whose registers
- * an OS service of the run serves (the kernel's sockets, the RIL
- * driver's mailbox window).
+ * an OS service of the run serves (the kernels' sockets).
  *
  * The machine creates and maps the port with the other devices before
  * boot (it is one more window behind the approach's MMIO path); the
