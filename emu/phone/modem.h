@@ -16,13 +16,14 @@
  * arrives after the time the hops take), puts it in the domain's RIL
  * mailbox, whose AP end is that domain's HS_MMIO_BBIPC window (the
  * machine's "bbipc" device, machine/bbipc.h, which holds the domains' RIL
- * mailboxes: each access goes to the accessing domain's mailbox and paying the approach's MMIO cost),
- * and raises HS_IRQ_BBIPC for the domain with machine_raise_irq (under hyp-mils
- * it waits for the partition's slice). What the phone app sends (ANSWER,
- * HANGUP, MIC_OPEN/CLOSE) goes the same path back to the baseband; only the
- * phone domain of the moment (the current call's) is heard, what another domain
- * sends is dropped (foreign_access). The guest phone app is unchanged and
- * approach-agnostic: it sees the mailbox layout of platform.h.
+ * mailboxes: each access goes to the accessing domain's mailbox and paying the
+ * approach's MMIO cost), and raises HS_IRQ_BBIPC for the domain with
+ * machine_raise_irq (under hyp-mils it waits for the partition's slice). What
+ * the phone app sends (ANSWER, HANGUP, MIC_OPEN/CLOSE) goes the same path back
+ * to the baseband; only the phone domain of the moment (the current call's) is
+ * heard, what another domain sends is dropped (foreign_access). The guest phone
+ * app is unchanged and approach-agnostic: it sees the mailbox layout of
+ * platform.h.
  *
  * Short messages. sms: the rule's ims peer's core sends a SIP MESSAGE
  * (peers.h: RP-DATA carrying SMS-DELIVER, `bytes` octets of 8-bit user
@@ -122,7 +123,8 @@ typedef struct Modem Modem;
  * machine's mic, audio router and "bbipc" RIL mailboxes (the run powers
  * them: phone_part_modem's devices): the AP<->baseband mailbox, baseband
  * with env->firmware, IMS/caller peers; drives the RIL mailboxes' driver
- * ends; boots the baseband at the current time. Returns NULL with a reason in err. */
+ * ends; boots the baseband at the current time. Returns NULL with a reason in
+ * err. */
 Modem *modem_new(const RunEnv *env, char *err, size_t err_size);
 void modem_free(Modem *mo);
 
