@@ -65,16 +65,7 @@ void scenario_free(Scenario *s)
 /* Copies str into s; NULL when out of memory. */
 const char *scenario_own(Scenario *s, const char *str)
 {
-    char *copy = strdup(str);
-    char **owned =
-        copy ? realloc(s->owned, (s->n_owned + 1) * sizeof *owned) : NULL;
-    if (!owned) {
-        free(copy);
-        return NULL;
-    }
-    s->owned = owned;
-    owned[s->n_owned++] = copy;
-    return copy;
+    return json_pool_add(&s->owned, &s->n_owned, str);
 }
 
 static const char *keep(ScenarioLoader *L, const char *path, const char *str)

@@ -59,17 +59,9 @@ void soc_free(SocModel *soc)
  * memory. */
 static const char *keep(SocLoader *L, const char *path, const char *s)
 {
-    char *copy = strdup(s);
-    char **owned =
-        copy ? realloc(L->soc->owned, (L->soc->n_owned + 1) * sizeof *owned)
-             : NULL;
-    if (!owned) {
-        free(copy);
+    const char *copy = json_pool_add(&L->soc->owned, &L->soc->n_owned, s);
+    if (!copy)
         json_fail(L->doc, path, "out of memory");
-        return NULL;
-    }
-    L->soc->owned = owned;
-    owned[L->soc->n_owned++] = copy;
     return copy;
 }
 
