@@ -684,8 +684,7 @@ static int sweep_main(int argc, char **argv)
     /* The grid is planned once against the name -o gives (or a stand-in)
      * so that a bad -a, --variant or grid is refused before any
      * directory is made; then again into the directory made. */
-    snprintf(w.out, sizeof w.out, "%s",
-             w.o.out ? w.o.out : "results/runs/NEW");
+    snprintf(w.out, sizeof w.out, "%s", w.o.out ? w.o.out : "results/runs/NEW");
     if (plan(&w) < 0)
         goto done;
     json_decref(w.manifest);
