@@ -959,6 +959,10 @@ static int live_loop(Live *L, SDL_Renderer *ren, SDL_Texture *tex)
             v->now = v->d.duration;
             if (L->run_rc != 0 || !L->started)
                 quit = true;
+            else if (!lv->png && !lv->quiet)
+                fprintf(stderr,
+                        "handset run --view: the run is done; the window "
+                        "stays to look back at it (q or Esc to quit)\n");
         } else if (done && v->playing) {
             v->now += (hs_time)(tick - last) * HS_MS * speeds[v->speed_i];
             if (v->now >= v->d.duration) {

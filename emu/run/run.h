@@ -55,7 +55,7 @@ typedef struct RunStart {
  * shows them. It reads and may make the run's thread wait (pacing); it
  * never steers, so results.json is the same with and without it. Any
  * function may be NULL. The foreground is looked at on every power
- * change, latency, frame and step, and told when it changed. */
+ * change, latency, flow, frame and step, and told when it changed. */
 typedef struct RunObserver {
     void *ctx;
     void (*start)(void *ctx, const RunStart *s);
