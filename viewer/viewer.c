@@ -1023,6 +1023,10 @@ int viewer_live(const ViewerLive *lv)
     }
     /* Ctrl-C reaches the run's handler (it stops the run), not SDL's */
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+    /* the window's pixels through the video driver's own framebuffer
+     * (XShm, offscreen's memory), never a GL driver with a JIT of its
+     * own beside the run */
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
     if (SDL_Init(SDL_INIT_VIDEO) < 0) {
         free(v.cv.px);
         sdl_fail("SDL_Init (no display? run without --view, or with "
@@ -1032,7 +1036,10 @@ int viewer_live(const ViewerLive *lv)
     SDL_Window *win =
         SDL_CreateWindow("handset run --view", SDL_WINDOWPOS_UNDEFINED,
                          SDL_WINDOWPOS_UNDEFINED, v.cv.w, v.cv.h, 0);
-    SDL_Renderer *ren = win ? SDL_CreateRenderer(win, -1, 0) : NULL;
+    /* SDL's software renderer, as --screenshot uses: the picture is
+     * drawn on the canvas anyway */
+    SDL_Renderer *ren =
+        win ? SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE) : NULL;
     SDL_Texture *tex =
         ren ? SDL_CreateTexture(ren, SDL_PIXELFORMAT_RGB888,
                                 SDL_TEXTUREACCESS_STREAMING, v.cv.w, v.cv.h)
