@@ -482,7 +482,8 @@ static void progress(const Run *r, hs_time now, double t0, double *last)
 }
 
 /* The battery's charge left (%) and the foreground on the trace, once
- * per step; the live observer gets them and every rail's power. */
+ * per step; the live observer gets them too, and each rail's power the
+ * trace would add at the step. */
 static void trace_battery(Run *r, hs_time now)
 {
     const RunObserver *ob = r->o->observer;
