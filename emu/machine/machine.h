@@ -73,6 +73,9 @@ typedef struct MachineConfig {
     size_t n_approaches;                /* entries in approaches */
     uint64_t seed;                      /* run seed */
     const char *image_path;             /* the domains' guest image */
+    /* The driver and service VMs' image; NULL: service.elf beside
+     * image_path. Needed only when the approach creates such VMs. */
+    const char *service_image_path;
     const MachineDomainConfig *domains; /* n_domains entries */
     size_t n_domains;                   /* 1 .. MACHINE_MAX_DOMAINS */
     unsigned max_cores;                 /* use at most this many (0: all) */
@@ -153,13 +156,39 @@ void machine_set_log_hook(Machine *m, MachineLogFunc fn, void *ctx);
 void machine_set_run_hook(Machine *m, MachineRunFunc fn, void *ctx);
 void machine_set_switch_hook(Machine *m, MachineSwitchFunc fn, void *ctx);
 
-/* An I/O request of bytes from domain along the approach's path: counts
- * and cycles of each hop are added, hops written to *hops (may be NULL),
- * and the hops' cycles are booked as kernel work on the domain's core
- * (its time and energy; deferred to resume while the AP is suspended).
- * Returns the time the hops take at that core's current clock. */
-hs_time machine_io(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
-                   VirtHop *hops, size_t *n_hops);
+/* An I/O request's completion: done is when it finished (the packet is
+ * at the device, or the domain's kernel has taken what came in); ok is
+ * false when a VM on the path died with it. */
+typedef void (*MachineIoDone)(void *ctx, hs_time done, bool ok);
+
+/* I/O directions. */
+typedef enum MachineIoDir {
+    MACHINE_IO_OUT, /* from the domain to the device */
+    MACHINE_IO_IN,  /* from the device up to the domain */
+} MachineIoDir;
+
+/* The approach's path for an I/O request of bytes from domain, written
+ * to hops (VIRT_MAX_HOPS entries); nothing is sent. Returns the number of
+ * hops (0 for a bad domain). */
+size_t machine_io_path(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
+                       VirtHop *hops);
+
+/* An I/O request of bytes for domain along the approach's path, starting
+ * at `when` (>= now; earlier means now). The hops are written to *hops
+ * (may be NULL) at once; the request then runs asynchronously: a hop of
+ * the domain's own kernel (or another kernel without a vCPU of its own)
+ * is kernel work queued on the domain's core, run when the approach
+ * schedules the domain (within its window); a driver or service VM's
+ * hop is queued to that VM's vCPU, waits until the approach runs it and
+ * executes the service image on the bytes. Inbound requests take the
+ * hops in reverse. After the last VM hop of an outbound request the
+ * domain is notified (a virtual IRQ, kernel work in its own window);
+ * an inbound one ends with the domain's kernel hop. fn(ctx, done, ok)
+ * runs at the completion time. Returns 0, or -1 on a bad domain or no
+ * memory (fn is not called). */
+int machine_io(Machine *m, int domain, VirtIoKind kind, MachineIoDir dir,
+               uint64_t bytes, hs_time when, MachineIoDone fn, void *ctx,
+               VirtHop *hops, size_t *n_hops);
 
 /* Maps a device the caller owns (realized, outliving the machine's run)
  * at base on the domains' bus, behind the approach: every access pays
@@ -186,6 +215,11 @@ const ApproachOps *machine_approach(const Machine *m);
 const MachineCounts *machine_counts(const Machine *m);
 int machine_domain_find(const Machine *m, const char *name);
 uint64_t machine_instructions(const Machine *m, int domain);
+/* Instructions a kernel's own vCPU executed (driver and service VMs; 0
+ * for kernels without one). */
+uint64_t machine_kernel_instructions(const Machine *m, int kernel);
+/* Whether a kernel has a vCPU of its own (driver and service VMs). */
+bool machine_kernel_has_vcpu(const Machine *m, int kernel);
 /* Energy up to now (uW*ps) in total, per domain (POWER_UNATTRIBUTED
  * allowed; n_domains is the kernel pseudo-domain). */
 power_energy machine_energy_total(Machine *m);
@@ -193,7 +227,12 @@ power_energy machine_energy_domain(Machine *m, int domain);
 uint64_t machine_avg_power_uw(Machine *m);
 /* Percentage of time the PMIC was not SUSPENDED, 0..100. */
 double machine_ap_awake_pct(Machine *m);
-/* Trusted components (names of trusted kernels, in build order). */
+/* The run's TCB: the kernels (OS instances, VMs, worlds, the hypervisor
+ * or monitor) that data of two or more labels (domain levels) passed
+ * through, in build order. A kernel handles a domain's data when it runs
+ * the domain's vCPU, does a hop of its I/O, or (a hypervisor or
+ * monitor) serves its hypercalls, SMCs, VM or world switches and
+ * virtual interrupts. */
 size_t machine_tcb(const Machine *m, const char **out, size_t max);
 size_t machine_fault_count(const Machine *m);
 const VcpuFault *machine_fault(const Machine *m, size_t i);

@@ -23,12 +23,44 @@
 #define MACHINE_MAX_PARAMS 48
 #define MACHINE_RUN_LOCK "machine.run"
 #define MACHINE_MAX_DEVICES 16 /* the machine's four and attached ones */
+/* VcpuConfig.domain of a driver/service VM's vCPU (not a domain). */
+#define MACHINE_VCPU_SERVICE (-3)
 
 typedef struct MachineParam {
     char key[MACHINE_PARAM_KEY]; /* full key */
     uint64_t value;              /* run's value */
     const VirtParam *def;        /* default, unit and source */
 } MachineParam;
+
+typedef struct MachineIo MachineIo;
+
+/* One step of an I/O request (io.c): kernel work on the requesting
+ * domain's core, or a request to a driver/service VM's vCPU. */
+typedef struct MachineIoStep {
+    int kernel;        /* who does it */
+    bool vm;           /* a driver/service VM's request (else kernel work) */
+    VirtSvcOp op;      /* the VM's work on the bytes */
+    VirtCharge charge; /* priced at submission, counted when it starts */
+} MachineIoStep;
+
+/* An I/O request on its way along the approach's path. */
+struct MachineIo {
+    Machine *m;
+    MachineIo *next;             /* in the queue it waits in */
+    MachineIo *all_prev, *all_next; /* every live request (teardown) */
+    int domain;                  /* the requesting domain */
+    uint64_t bytes;              /* the request's length */
+    MachineIoStep steps[VIRT_MAX_HOPS + 1];
+    size_t n_steps, step;        /* steps, and the one under way */
+    size_t done_after;           /* fn runs when this many steps are done */
+    uint64_t left;               /* kernel cycles left of the current step */
+    bool started;                /* the current step's charge is counted */
+    bool fired;                  /* fn ran */
+    bool ok;                     /* every VM step completed */
+    MachineIoDone fn;
+    void *ctx;
+    SimEvent ev; /* the next step starts (or fn runs) */
+};
 
 typedef struct MachineKernel {
     char name[48];       /* "xen", "net-vm", "linux" */
@@ -37,6 +69,13 @@ typedef struct MachineKernel {
     SimEvent wake;       /* housekeeping alarm (OS-type kernels) */
     Machine *m;          /* owner */
     int index;           /* in the machine */
+    /* driver and service VMs: their vCPU running the service image */
+    int vcpu;              /* machine vCPU index, or -1 */
+    GuestMem *mem;         /* the VM's memory */
+    MachineIo *q_head, *q_tail; /* requests waiting for the VM */
+    MachineIo *cur;        /* the request the vCPU is in */
+    uint64_t seq;          /* requests entered */
+    uint64_t labels;       /* bit per flow label of data it handled */
 } MachineKernel;
 
 typedef struct MachineEvent {
@@ -53,13 +92,16 @@ typedef struct MachineDomain {
     GuestMem *mem; /* its memory */
     MachineEvent q[MACHINE_QUEUE_LEN];
     unsigned q_head, q_len;
+    MachineIo *kq_head, *kq_tail; /* kernel work waiting for its core */
+    int kvcpu;                    /* the vCPU whose core runs it */
 } MachineDomain;
 
 typedef struct MachineVcpu {
     Machine *m;
     Vcpu *v;
     int index;           /* machine-wide index */
-    int domain;          /* its domain */
+    int domain;          /* its domain, or -1 for a VM's service vCPU */
+    int kernel;          /* a service vCPU's VM kernel, else -1 */
     unsigned core;       /* the core it is pinned to */
     bool sleeping;       /* blocked in SLEEP_UNTIL until sleep_until */
     hs_time sleep_until; /* deadline */
@@ -136,6 +178,7 @@ struct Machine {
     hs_time quantum_ps;                /* machine.quantum_us */
     MachineVcpu *current;              /* the vCPU inside vcpu_run, if any */
     bool run_lock;                     /* MACHINE_RUN_LOCK held */
+    MachineIo *io_all;                 /* live I/O requests */
     bool started;
     char error[256];
 };
@@ -180,6 +223,30 @@ int machine_queue_event(Machine *m, int domain, const MachineEvent *ev);
 /* The vCPUs' trap handler (VcpuTrapFunc; ctx is the MachineVcpu). */
 VcpuTrapAction machine_trap(void *ctx, Vcpu *v, const VcpuTrap *t,
                             uint64_t *ret);
+
+/* ---- io.c ---------------------------------------------------------------- */
+/* Data of domain's label passed through kernel (-1: none) and, when c
+ * holds hypercalls, SMCs, switches or virtual IRQs, the hypervisor or
+ * monitor (machine_tcb). */
+void machine_label(Machine *m, int kernel, int domain, const VirtCharge *c);
+/* The kernel a vCPU runs in (its domain's, or its VM's). */
+int machine_vcpu_kernel_of(const Machine *m, const MachineVcpu *mv);
+/* A domain's vCPU has kernel work waiting / a VM's vCPU has requests. */
+bool machine_io_pending(const Machine *m, const MachineVcpu *mv);
+/* Runs the domain's waiting kernel work on core c from t, no later than
+ * until; returns the time it reached. */
+hs_time machine_io_kernel_run(Machine *m, MachineCore *c, int domain,
+                              hs_time t, hs_time until);
+/* A VM's idle vCPU takes its next request: fills the ring slot, charges
+ * the hop and enters the service image. Returns 0, or -1 if none. */
+int machine_io_vm_enter(Machine *m, MachineVcpu *mv);
+/* The VM's vCPU finished (ok) or died (!ok) in its request at t. */
+void machine_io_vm_done(Machine *m, MachineVcpu *mv, bool ok, hs_time t);
+/* Frees every live request (teardown). */
+void machine_io_free_all(Machine *m);
+/* Creates the service vCPU of every driver and service VM. */
+int machine_io_build_vms(Machine *m, const char *image, char *err,
+                         size_t err_size);
 
 /* ---- mmio.c -------------------------------------------------------------- */
 /* Maps target at base on the domains' bus behind the approach's MMIO

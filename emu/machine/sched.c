@@ -47,9 +47,11 @@ void machine_charge_vcpu(Machine *m, MachineVcpu *mv, VirtCharge *c)
 {
     approach_price(m->op_cycles, c);
     machine_counts_add(m, c);
+    if (mv && mv->kernel < 0)
+        machine_label(m, -1, mv->domain, c);
     if (mv)
         machine_note_switch(m, mv->core,
-                            m->kernels[m->domains[mv->domain].kernel].name,
+                            m->kernels[machine_vcpu_kernel_of(m, mv)].name,
                             false, c, vcpu_local_time(mv->v));
     if (mv && c->cycles) {
         Vcpu *v = mv->v;
@@ -58,19 +60,29 @@ void machine_charge_vcpu(Machine *m, MachineVcpu *mv, VirtCharge *c)
     }
 }
 
-bool machine_runnable(const Machine *m, int vcpu)
+/* The vCPU's own code has work: entered or preempted, blocked but not
+ * sleeping, or idle with a queued event (a VM's: a queued request). */
+static bool guest_runnable(const Machine *m, const MachineVcpu *mv)
 {
-    const MachineVcpu *mv = &m->vcpus[vcpu];
     switch (vcpu_state(mv->v)) {
     case VCPU_READY:
         return true;
     case VCPU_BLOCKED:
         return !mv->sleeping;
     case VCPU_IDLE:
-        return m->domains[mv->domain].q_len > 0;
+        return mv->kernel >= 0 ? machine_io_pending(m, mv)
+                               : m->domains[mv->domain].q_len > 0;
     default:
         return false;
     }
+}
+
+bool machine_runnable(const Machine *m, int vcpu)
+{
+    const MachineVcpu *mv = &m->vcpus[vcpu];
+    if (mv->kernel < 0 && machine_io_pending(m, mv))
+        return true; /* the domain's kernel work waits for its core */
+    return guest_runnable(m, mv);
 }
 
 static bool core_has_work(const Machine *m, unsigned core)
@@ -177,18 +189,43 @@ void machine_core_dispatch(Sim *sim, void *ctx, hs_time now)
     }
     MachineVcpu *mv = &m->vcpus[pick.vcpu];
     Vcpu *v = mv->v;
-    int kernel = m->domains[mv->domain].kernel;
+    int kernel = machine_vcpu_kernel_of(m, mv);
+    /* a VM's own code is the kernel's work: booked to the kernel
+     * pseudo-domain */
+    int meter_dom = mv->kernel >= 0 ? (int)m->n_domains : mv->domain;
     VirtCharge ch = {0};
     if (c->last_kernel != kernel) {
         m->ops->switch_cost(m, c->last_kernel, kernel, &ch);
         c->last_kernel = kernel;
     }
+    if (mv->kernel < 0)
+        machine_label(m, kernel, mv->domain, NULL);
     uint64_t khz = dvfs_cur_khz(&m->dvfs, c->cluster);
     vcpu_set_freq_khz(v, khz);
     vcpu_set_time(v, start);
-    dvfs_core_run(&m->dvfs, c->cluster, c->core_in, mv->domain, start);
+    if (mv->kernel < 0 && machine_io_pending(m, mv)) {
+        /* the domain's kernel work first: it preempts the domain's own
+         * code, within the turn the approach gave the domain */
+        machine_charge_vcpu(m, mv, &ch);
+        memset(&ch, 0, sizeof ch);
+        hs_time t = machine_io_kernel_run(m, c, mv->domain,
+                                          vcpu_local_time(v), pick.until);
+        vcpu_set_time(v, t);
+        if (t >= pick.until || !guest_runnable(m, mv)) {
+            hs_time end = t > start ? t : start + 1;
+            c->free_at = end;
+            sim_schedule_at(m->sim, &c->dispatch, end);
+            update_busy(m, now);
+            return;
+        }
+        start = t;
+    }
+    dvfs_core_run(&m->dvfs, c->cluster, c->core_in, meter_dom, start);
     m->current = mv;
-    if (vcpu_state(v) == VCPU_IDLE) {
+    if (vcpu_state(v) == VCPU_IDLE && mv->kernel >= 0) {
+        machine_charge_vcpu(m, mv, &ch);
+        machine_io_vm_enter(m, mv);
+    } else if (vcpu_state(v) == VCPU_IDLE) {
         MachineDomain *d = &m->domains[mv->domain];
         MachineEvent ev = d->q[d->q_head];
         d->q_head = (d->q_head + 1) % MACHINE_QUEUE_LEN;
@@ -218,9 +255,18 @@ void machine_core_dispatch(Sim *sim, void *ctx, hs_time now)
         end = start + 1;
     dvfs_core_stop(&m->dvfs, c->cluster, c->core_in, end);
     if (m->run_fn)
-        m->run_fn(m->run_ctx, c->index, pick.vcpu, mv->domain, start, end);
+        m->run_fn(m->run_ctx, c->index, pick.vcpu, meter_dom, start, end);
     c->free_at = end;
     m->counts.dispatches++;
+    if (mv->kernel >= 0 && r != VCPU_RUN_PREEMPTED) {
+        /* a VM's request is over: done, or the VM died in it */
+        if (r == VCPU_RUN_FAULT)
+            record_fault(m, mv);
+        machine_io_vm_done(m, mv, r == VCPU_RUN_DONE, end);
+        sim_schedule_at(m->sim, &c->dispatch, end);
+        update_busy(m, now);
+        return;
+    }
     switch (r) {
     case VCPU_RUN_BLOCKED:
         if (vcpu_blocked_call(v) == HS_PC_SLEEP_UNTIL && mv->sleeping)

@@ -496,6 +496,13 @@ static int collect(Run *r, char *err, size_t err_size)
                                        machine_instructions(m, (int)d), err,
                                        err_size) < 0)
             return -1;
+    /* driver and service VMs: the instructions their own vCPUs ran */
+    for (size_t k = 0; k < machine_kernel_count(m); k++)
+        if (machine_kernel_has_vcpu(m, (int)k) &&
+            results_count_instructions(res, machine_kernel_name(m, (int)k),
+                                       machine_kernel_instructions(m, (int)k),
+                                       err, err_size) < 0)
+            return -1;
     const char *tcb[MACHINE_MAX_KERNELS];
     size_t n_tcb = machine_tcb(m, tcb, MACHINE_MAX_KERNELS);
     for (size_t i = 0; i < n_tcb; i++)
