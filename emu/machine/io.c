@@ -18,8 +18,8 @@ void machine_label(Machine *m, int kernel, int domain, const VirtCharge *c)
     uint64_t bit = 1ull << (unsigned)m->domains[domain].level;
     if (kernel >= 0 && (size_t)kernel < m->n_kernels)
         m->kernels[kernel].labels |= bit;
-    if (c && (c->hypercalls || c->smcs || c->vm_switches ||
-              c->world_switches || c->virq))
+    if (c && (c->hypercalls || c->smcs || c->vm_switches || c->world_switches ||
+              c->virq))
         for (size_t k = 0; k < m->n_kernels; k++)
             if (m->kernels[k].kind == VIRT_KERNEL_HYPERVISOR)
                 m->kernels[k].labels |= bit;
@@ -188,8 +188,8 @@ int machine_io(Machine *m, int domain, VirtIoKind kind, MachineIoDir dir,
 /* Kernel work runs on the domain's core: booked to the kernel
  * pseudo-domain, between t and until at most (the rest waits for the
  * domain's next turn). */
-hs_time machine_io_kernel_run(Machine *m, MachineCore *c, int domain,
-                              hs_time t, hs_time until)
+hs_time machine_io_kernel_run(Machine *m, MachineCore *c, int domain, hs_time t,
+                              hs_time until)
 {
     MachineDomain *d = &m->domains[domain];
     uint64_t khz = dvfs_cur_khz(&m->dvfs, c->cluster);
@@ -237,8 +237,8 @@ int machine_io_vm_enter(Machine *m, MachineVcpu *mv)
     MachineIoStep *st = &io->steps[io->step];
     k->cur = io;
     unsigned slot = (unsigned)(k->seq % HS_SVC_RING_SLOTS);
-    HsSvcReq *r = guest_mem_ptr(k->mem, HS_SVC_RING_BASE + slot * sizeof *r,
-                                sizeof *r);
+    HsSvcReq *r =
+        guest_mem_ptr(k->mem, HS_SVC_RING_BASE + slot * sizeof *r, sizeof *r);
     if (r) {
         r->op = (uint32_t)st->op;
         r->status = HS_SVC_POSTED;
@@ -256,9 +256,9 @@ int machine_io_vm_enter(Machine *m, MachineVcpu *mv)
     machine_counts_add(m, &ch);
     machine_label(m, mv->kernel, io->domain, &ch);
     if (ch.cycles)
-        vcpu_set_time(mv->v, hs_add_sat(vcpu_local_time(mv->v),
-                                        cycles_to_ps(ch.cycles,
-                                                     vcpu_freq_khz(mv->v))));
+        vcpu_set_time(
+            mv->v, hs_add_sat(vcpu_local_time(mv->v),
+                              cycles_to_ps(ch.cycles, vcpu_freq_khz(mv->v))));
     io->started = true;
     vcpu_enter(mv->v, HS_SVC_EV_REQUEST, slot, 0);
     return 0;

@@ -70,9 +70,9 @@ typedef struct MachineConfig {
     /* The approaches known (emu/virt's registry, virt_approaches): the
      * one named runs; the others' --set keys are accepted and ignored. */
     const ApproachOps *const *approaches;
-    size_t n_approaches;                /* entries in approaches */
-    uint64_t seed;                      /* run seed */
-    const char *image_path;             /* the domains' guest image */
+    size_t n_approaches;    /* entries in approaches */
+    uint64_t seed;          /* run seed */
+    const char *image_path; /* the domains' guest image */
     /* The driver and service VMs' image; NULL: service.elf beside
      * image_path. Needed only when the approach creates such VMs. */
     const char *service_image_path;

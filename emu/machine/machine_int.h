@@ -46,17 +46,17 @@ typedef struct MachineIoStep {
 /* An I/O request on its way along the approach's path. */
 struct MachineIo {
     Machine *m;
-    MachineIo *next;             /* in the queue it waits in */
+    MachineIo *next;                /* in the queue it waits in */
     MachineIo *all_prev, *all_next; /* every live request (teardown) */
-    int domain;                  /* the requesting domain */
-    uint64_t bytes;              /* the request's length */
+    int domain;                     /* the requesting domain */
+    uint64_t bytes;                 /* the request's length */
     MachineIoStep steps[VIRT_MAX_HOPS + 1];
-    size_t n_steps, step;        /* steps, and the one under way */
-    size_t done_after;           /* fn runs when this many steps are done */
-    uint64_t left;               /* kernel cycles left of the current step */
-    bool started;                /* the current step's charge is counted */
-    bool fired;                  /* fn ran */
-    bool ok;                     /* every VM step completed */
+    size_t n_steps, step; /* steps, and the one under way */
+    size_t done_after;    /* fn runs when this many steps are done */
+    uint64_t left;        /* kernel cycles left of the current step */
+    bool started;         /* the current step's charge is counted */
+    bool fired;           /* fn ran */
+    bool ok;              /* every VM step completed */
     MachineIoDone fn;
     void *ctx;
     SimEvent ev; /* the next step starts (or fn runs) */
@@ -70,12 +70,12 @@ typedef struct MachineKernel {
     Machine *m;          /* owner */
     int index;           /* in the machine */
     /* driver and service VMs: their vCPU running the service image */
-    int vcpu;              /* machine vCPU index, or -1 */
-    GuestMem *mem;         /* the VM's memory */
+    int vcpu;                   /* machine vCPU index, or -1 */
+    GuestMem *mem;              /* the VM's memory */
     MachineIo *q_head, *q_tail; /* requests waiting for the VM */
-    MachineIo *cur;        /* the request the vCPU is in */
-    uint64_t seq;          /* requests entered */
-    uint64_t labels;       /* bit per flow label of data it handled */
+    MachineIo *cur;             /* the request the vCPU is in */
+    uint64_t seq;               /* requests entered */
+    uint64_t labels;            /* bit per flow label of data it handled */
 } MachineKernel;
 
 typedef struct MachineEvent {
@@ -235,8 +235,8 @@ int machine_vcpu_kernel_of(const Machine *m, const MachineVcpu *mv);
 bool machine_io_pending(const Machine *m, const MachineVcpu *mv);
 /* Runs the domain's waiting kernel work on core c from t, no later than
  * until; returns the time it reached. */
-hs_time machine_io_kernel_run(Machine *m, MachineCore *c, int domain,
-                              hs_time t, hs_time until);
+hs_time machine_io_kernel_run(Machine *m, MachineCore *c, int domain, hs_time t,
+                              hs_time until);
 /* A VM's idle vCPU takes its next request: fills the ring slot, charges
  * the hop and enters the service image. Returns 0, or -1 if none. */
 int machine_io_vm_enter(Machine *m, MachineVcpu *mv);

@@ -208,8 +208,8 @@ void machine_core_dispatch(Sim *sim, void *ctx, hs_time now)
          * code, within the turn the approach gave the domain */
         machine_charge_vcpu(m, mv, &ch);
         memset(&ch, 0, sizeof ch);
-        hs_time t = machine_io_kernel_run(m, c, mv->domain,
-                                          vcpu_local_time(v), pick.until);
+        hs_time t = machine_io_kernel_run(m, c, mv->domain, vcpu_local_time(v),
+                                          pick.until);
         vcpu_set_time(v, t);
         if (t >= pick.until || !guest_runnable(m, mv)) {
             hs_time end = t > start ? t : start + 1;

@@ -436,8 +436,8 @@ void netstack_rx(NetStack *ns, const uint8_t *pkt, size_t len, hs_time when)
         ns->st.dropped++;
         return;
     }
-    netstack_io(ns, s, s->domain, MACHINE_IO_IN, false, pkt, len, when,
-                in_done, NULL, NULL);
+    netstack_io(ns, s, s->domain, MACHINE_IO_IN, false, pkt, len, when, in_done,
+                NULL, NULL);
 }
 
 bool netstack_uplink(NetStack *ns, const uint8_t *pkt, size_t len, hs_time sent,

@@ -122,15 +122,15 @@ static void on_quantum(void *ctx, unsigned core, int vcpu, int domain,
     /* a driver/service VM's own vCPU: on its kernel's track */
     bool vm = machine_vcpu_domain(rt->m, vcpu) < 0;
     int k = machine_vcpu_kernel(rt->m, vcpu);
-    const char *name = vm ? machine_kernel_name(rt->m, k)
-                          : machine_domain_name(rt->m, domain);
-    uint32_t pid = vm ? (uint32_t)(PID_KERNEL0 + k)
-                      : (uint32_t)(PID_DOMAIN0 + domain);
+    const char *name =
+        vm ? machine_kernel_name(rt->m, k) : machine_domain_name(rt->m, domain);
+    uint32_t pid =
+        vm ? (uint32_t)(PID_KERNEL0 + k) : (uint32_t)(PID_DOMAIN0 + domain);
     uint32_t tid = vm ? TID_VM_VCPU : (uint32_t)vcpu;
     if (trace_slice(rt->t, PID_CORES, core, name, "cpu", start, end - start,
                     NULL) < 0 ||
-        trace_slice(rt->t, pid, tid, "run", "vcpu", start, end - start,
-                    NULL) < 0)
+        trace_slice(rt->t, pid, tid, "run", "vcpu", start, end - start, NULL) <
+            0)
         rt_fail(rt);
 }
 

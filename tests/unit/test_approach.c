@@ -107,8 +107,8 @@ static void probe_done(void *ctx, hs_time done, bool ok)
 }
 
 /* One request of bytes from domain at `at` (after boot); its latency. */
-static hs_time io_once(Machine *m, int domain, MachineIoDir dir,
-                       uint64_t bytes, hs_time at, VirtHop *hops, size_t *n)
+static hs_time io_once(Machine *m, int domain, MachineIoDir dir, uint64_t bytes,
+                       hs_time at, VirtHop *hops, size_t *n)
 {
     IoProbe p = {0};
     assert_int_equal(machine_run_until(m, at), 0);
@@ -214,8 +214,7 @@ static void test_io_waits_for_windows(void **state)
         /* the same phases for both domains */
         hs_time at = HS_S + (hs_time)k * 4037 * HS_MS;
         sec += io_once(m, 0, MACHINE_IO_OUT, 1400, at, hops, &n);
-        unc += io_once(m, 1, MACHINE_IO_OUT, 1400, at + 2000 * HS_MS, hops,
-                       &n);
+        unc += io_once(m, 1, MACHINE_IO_OUT, 1400, at + 2000 * HS_MS, hops, &n);
     }
     rig_free(&r);
     assert_true(sec > unc);

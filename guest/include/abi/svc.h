@@ -24,13 +24,14 @@
 /* Event a driver/service VM is entered with (beside HS_EV_BOOT). */
 #define HS_SVC_EV_REQUEST 16
 
-/* What the hop does with the bytes. */
-#define HS_SVC_OP_COPY 1    /* move them from the shared window into the
-                               device's buffer (net driver, storage) */
-#define HS_SVC_OP_SEAL 2    /* ChaCha20-Poly1305 over them (crypto VM; an
-                               open is the same two passes) */
-#define HS_SVC_OP_COMPOSE 3 /* blend them as 32-bit pixels over the VM's
-                               screen buffer (gfx driver) */
+/* What the hop does with the bytes: COPY moves them from the shared
+ * window into the device's buffer (net driver, storage); SEAL runs
+ * ChaCha20-Poly1305 over them (crypto VM; an open is the same two
+ * passes); COMPOSE blends them as 32-bit pixels over the VM's screen
+ * buffer (gfx driver). */
+#define HS_SVC_OP_COPY 1
+#define HS_SVC_OP_SEAL 2
+#define HS_SVC_OP_COMPOSE 3
 
 #define HS_SVC_POSTED 1 /* descriptor filled by the front end */
 #define HS_SVC_DONE 2   /* completed by the VM */
