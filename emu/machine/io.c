@@ -11,18 +11,22 @@
 #include "cpu/elf_load.h"
 #include "sim/error.h"
 
-void machine_label(Machine *m, int kernel, int domain, const VirtCharge *c)
+uint64_t machine_domain_label(const Machine *m, int domain)
 {
     if (domain < 0 || (size_t)domain >= m->n_domains)
-        return;
-    uint64_t bit = 1ull << (unsigned)m->domains[domain].level;
+        return 0;
+    return 1ull << (unsigned)m->domains[domain].level;
+}
+
+void machine_label(Machine *m, int kernel, uint64_t labels, const VirtCharge *c)
+{
     if (kernel >= 0 && (size_t)kernel < m->n_kernels)
-        m->kernels[kernel].labels |= bit;
+        m->kernels[kernel].labels |= labels;
     if (c && (c->hypercalls || c->smcs || c->vm_switches || c->world_switches ||
               c->virq))
         for (size_t k = 0; k < m->n_kernels; k++)
             if (m->kernels[k].kind == VIRT_KERNEL_HYPERVISOR)
-                m->kernels[k].labels |= bit;
+                m->kernels[k].labels |= labels;
 }
 
 int machine_vcpu_kernel_of(const Machine *m, const MachineVcpu *mv)
@@ -100,6 +104,14 @@ static void io_step(Sim *sim, void *ctx, hs_time now)
     machine_kick(m);
 }
 
+static bool path_encrypts(const VirtHop *h, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (h[i].encrypts)
+            return true;
+    return false;
+}
+
 /* The current step ended at t: the next one starts then. */
 static void step_done(Machine *m, MachineIo *io, hs_time t)
 {
@@ -145,6 +157,11 @@ int machine_io(Machine *m, int domain, VirtIoKind kind, MachineIoDir dir,
         if (h[i].kernel >= 0 && (size_t)h[i].kernel < m->n_kernels)
             order[k++] = i;
     bool any_vm = false;
+    /* The data's label on each step: the domain's, and unclassified (the
+     * lowest level) on the far side of a hop that encrypts; that hop
+     * holds both. */
+    uint64_t plain = machine_domain_label(m, domain), sealed = 1ull;
+    bool past = false; /* met the encrypting hop, from the data's source */
     for (size_t j = 0; j < k; j++) {
         const VirtHop *hp = &h[order[dir == MACHINE_IO_IN ? k - 1 - j : j]];
         MachineIoStep *st = &io->steps[io->n_steps++];
@@ -152,6 +169,13 @@ int machine_io(Machine *m, int domain, VirtIoKind kind, MachineIoDir dir,
         st->vm = m->kernels[hp->kernel].vcpu >= 0;
         st->op = hp->op;
         st->charge = hp->charge;
+        if (hp->encrypts) {
+            st->labels = plain | sealed;
+            past = true;
+        } else {
+            bool cipher = dir == MACHINE_IO_OUT ? past : !past;
+            st->labels = cipher && path_encrypts(h, n) ? sealed : plain;
+        }
         any_vm |= st->vm;
         if (!st->vm)
             st->charge.vm_switches = 0; /* a real switch, if any, is paid
@@ -170,6 +194,7 @@ int machine_io(Machine *m, int domain, VirtIoKind kind, MachineIoDir dir,
             MachineIoStep *st = &io->steps[io->n_steps++];
             st->kernel = m->domains[domain].kernel;
             st->vm = false;
+            st->labels = plain;
             st->charge = virq;
         }
     }
@@ -201,7 +226,7 @@ hs_time machine_io_kernel_run(Machine *m, MachineCore *c, int domain, hs_time t,
         MachineIoStep *st = &io->steps[io->step];
         if (!io->started) {
             io->started = true;
-            machine_label(m, st->kernel, io->domain, &st->charge);
+            machine_label(m, st->kernel, st->labels, &st->charge);
             machine_counts_add(m, &st->charge);
             machine_note_switch(m, c->index, m->kernels[st->kernel].name, false,
                                 &st->charge, t);
@@ -254,7 +279,7 @@ int machine_io_vm_enter(Machine *m, MachineVcpu *mv)
     m->ops->deliver(m, io->domain, &ch);
     approach_price(m->op_cycles, &ch);
     machine_counts_add(m, &ch);
-    machine_label(m, mv->kernel, io->domain, &ch);
+    machine_label(m, mv->kernel, st->labels, &ch);
     if (ch.cycles)
         vcpu_set_time(
             mv->v, hs_add_sat(vcpu_local_time(mv->v),

@@ -40,6 +40,7 @@ typedef struct MachineIoStep {
     int kernel;        /* who does it */
     bool vm;           /* a driver/service VM's request (else kernel work) */
     VirtSvcOp op;      /* the VM's work on the bytes */
+    uint64_t labels;   /* bit per label of the data it handles */
     VirtCharge charge; /* priced at submission, counted when it starts */
 } MachineIoStep;
 
@@ -225,10 +226,13 @@ VcpuTrapAction machine_trap(void *ctx, Vcpu *v, const VcpuTrap *t,
                             uint64_t *ret);
 
 /* ---- io.c ---------------------------------------------------------------- */
-/* Data of domain's label passed through kernel (-1: none) and, when c
- * holds hypercalls, SMCs, switches or virtual IRQs, the hypervisor or
- * monitor (machine_tcb). */
-void machine_label(Machine *m, int kernel, int domain, const VirtCharge *c);
+/* Data of the labels (bit per level) passed through kernel (-1: none)
+ * and, when c holds hypercalls, SMCs, switches or virtual IRQs, the
+ * hypervisor or monitor (machine_tcb). */
+void machine_label(Machine *m, int kernel, uint64_t labels,
+                   const VirtCharge *c);
+/* The label bit of domain's data. */
+uint64_t machine_domain_label(const Machine *m, int domain);
 /* The kernel a vCPU runs in (its domain's, or its VM's). */
 int machine_vcpu_kernel_of(const Machine *m, const MachineVcpu *mv);
 /* A domain's vCPU has kernel work waiting / a VM's vCPU has requests. */

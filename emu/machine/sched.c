@@ -48,7 +48,7 @@ void machine_charge_vcpu(Machine *m, MachineVcpu *mv, VirtCharge *c)
     approach_price(m->op_cycles, c);
     machine_counts_add(m, c);
     if (mv && mv->kernel < 0)
-        machine_label(m, -1, mv->domain, c);
+        machine_label(m, -1, machine_domain_label(m, mv->domain), c);
     if (mv)
         machine_note_switch(m, mv->core,
                             m->kernels[machine_vcpu_kernel_of(m, mv)].name,
@@ -199,7 +199,7 @@ void machine_core_dispatch(Sim *sim, void *ctx, hs_time now)
         c->last_kernel = kernel;
     }
     if (mv->kernel < 0)
-        machine_label(m, kernel, mv->domain, NULL);
+        machine_label(m, kernel, machine_domain_label(m, mv->domain), NULL);
     uint64_t khz = dvfs_cur_khz(&m->dvfs, c->cluster);
     vcpu_set_freq_khz(v, khz);
     vcpu_set_time(v, start);

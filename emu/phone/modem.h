@@ -11,18 +11,17 @@
  * (baseband/bearer.c, once modem_set_net plugs a net device in; counted
  * as unserved before), SMS to the domain it is addressed to, every other
  * message to the phone domain. Forwarding takes the approach's I/O path
- * for the message's bytes (machine_io: hops, counts, cycles; the message
- * arrives after the time the hops take), puts it in the domain's RIL
- * mailbox, whose AP end is that domain's HS_MMIO_BBIPC window (one
- * window attached with machine_attach_device, each access going to the
- * accessing domain's mailbox and paying the approach's MMIO cost), and
- * raises HS_IRQ_BBIPC for the domain with machine_raise_irq (under
- * hyp-mils it waits for the partition's slice). What the phone app sends
- * (ANSWER, HANGUP, MIC_OPEN/CLOSE) goes the same path back to the
- * baseband; only the phone domain of the moment (the current call's) is
- * heard, what another domain sends is dropped (foreign_access). The
- * guest phone app is unchanged and approach-agnostic: it sees the
- * mailbox layout of platform.h.
+ * for the message's bytes (machine_io: each hop waits for whoever does
+ * it; the message arrives when the last hop is done), puts it in the domain's
+ * RIL mailbox, whose AP end is that domain's HS_MMIO_BBIPC window (one window
+ * attached with machine_attach_device, each access going to the accessing
+ * domain's mailbox and paying the approach's MMIO cost), and raises
+ * HS_IRQ_BBIPC for the domain with machine_raise_irq (under hyp-mils it waits
+ * for the partition's slice). What the phone app sends (ANSWER, HANGUP,
+ * MIC_OPEN/CLOSE) goes the same path back to the baseband; only the phone
+ * domain of the moment (the current call's) is heard, what another domain sends
+ * is dropped (foreign_access). The guest phone app is unchanged and
+ * approach-agnostic: it sees the mailbox layout of platform.h.
  *
  * Short messages. sms: the rule's ims peer's core sends a SIP MESSAGE
  * (peers.h: RP-DATA carrying SMS-DELIVER, `bytes` octets of 8-bit user

@@ -179,21 +179,33 @@ static void test_tcb_from_data(void **state)
      * both labels; no driver VM has seen data yet */
     assert_true(tcb_has(tcb, n, "separation-kernel"));
     assert_false(tcb_has(tcb, n, "net-vm"));
-    /* only the secret domain's packets: the net VM holds one label */
+    /* the secret domain's packets: the crypto VM seals them, so it holds
+     * both labels; the net VM beyond it sees only ciphertext */
     machine_io(m, 0, VIRT_IO_NET, MACHINE_IO_OUT, 1400, HS_S, io_ignore, NULL,
                NULL, NULL);
     machine_run_until(m, 2 * HS_S);
     n = machine_tcb(m, tcb, 16);
+    assert_true(tcb_has(tcb, n, "crypto-secret-vm"));
     assert_false(tcb_has(tcb, n, "net-vm"));
-    assert_false(tcb_has(tcb, n, "crypto-secret-vm"));
-    /* the unclassified domain's too: now it must keep them apart */
+    /* the unclassified domain's packets: still one label at the net VM */
     machine_io(m, 1, VIRT_IO_NET, MACHINE_IO_OUT, 1400, 2 * HS_S, io_ignore,
                NULL, NULL, NULL);
     machine_run_until(m, 3 * HS_S);
     n = machine_tcb(m, tcb, 16);
-    assert_true(tcb_has(tcb, n, "net-vm"));
-    assert_false(tcb_has(tcb, n, "crypto-secret-vm")); /* one label only */
+    assert_false(tcb_has(tcb, n, "net-vm"));
     assert_false(tcb_has(tcb, n, "secret-vm"));
+    /* frames of both domains, in the clear, through the gfx VM */
+    assert_false(tcb_has(tcb, n, "gfx-vm"));
+    machine_io(m, 0, VIRT_IO_DISPLAY, MACHINE_IO_OUT, 4096, 3 * HS_S, io_ignore,
+               NULL, NULL, NULL);
+    machine_run_until(m, 4 * HS_S);
+    n = machine_tcb(m, tcb, 16);
+    assert_false(tcb_has(tcb, n, "gfx-vm"));
+    machine_io(m, 1, VIRT_IO_DISPLAY, MACHINE_IO_OUT, 4096, 4 * HS_S, io_ignore,
+               NULL, NULL, NULL);
+    machine_run_until(m, 5 * HS_S);
+    n = machine_tcb(m, tcb, 16);
+    assert_true(tcb_has(tcb, n, "gfx-vm"));
     rig_free(&r);
 }
 
