@@ -351,6 +351,7 @@ int machine_io_build_vms(Machine *m, const char *image, char *err,
             return hs_errorf(err, err_size, "%s: no symbol hs_entry", image);
         }
         elf_image_free(&img);
+        snprintf(m->service_image, sizeof m->service_image, "%s", image);
         MachineVcpu *mv = &m->vcpus[m->n_vcpus];
         mv->m = m;
         mv->index = (int)m->n_vcpus;

@@ -218,6 +218,9 @@ uint64_t machine_instructions(const Machine *m, int domain);
 /* Instructions a kernel's own vCPU executed (driver and service VMs; 0
  * for kernels without one). */
 uint64_t machine_kernel_instructions(const Machine *m, int kernel);
+/* The image the driver and service VMs run, or NULL when the approach
+ * created none (an input of the run). */
+const char *machine_service_image(const Machine *m);
 /* Whether a kernel has a vCPU of its own (driver and service VMs). */
 bool machine_kernel_has_vcpu(const Machine *m, int kernel);
 /* Energy up to now (uW*ps) in total, per domain (POWER_UNATTRIBUTED

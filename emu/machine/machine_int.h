@@ -180,6 +180,7 @@ struct Machine {
     MachineVcpu *current;              /* the vCPU inside vcpu_run, if any */
     bool run_lock;                     /* MACHINE_RUN_LOCK held */
     MachineIo *io_all;                 /* live I/O requests */
+    char service_image[1024];          /* loaded into a VM, or "" */
     bool started;
     char error[256];
 };

@@ -82,6 +82,11 @@ uint64_t machine_kernel_instructions(const Machine *m, int kernel)
     return vcpu_instructions(m->vcpus[m->kernels[kernel].vcpu].v);
 }
 
+const char *machine_service_image(const Machine *m)
+{
+    return m->service_image[0] ? m->service_image : NULL;
+}
+
 bool machine_kernel_has_vcpu(const Machine *m, int kernel)
 {
     return kernel >= 0 && (size_t)kernel < m->n_kernels &&

@@ -646,6 +646,7 @@ static int record_inputs(Run *r, char *err, size_t err_size)
             .soc_name = r->soc->name,
             .image = r->o->image,
             .firmware = r->o->firmware,
+            .service = machine_service_image(r->m),
             .set_keys = keys,
             .set_values = values,
             .n_set = sc->n_settings,
