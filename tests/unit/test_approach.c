@@ -226,6 +226,35 @@ static void test_io_waits_for_windows(void **state)
     assert_true(pv * 10 < lat[0] / 8);
 }
 
+/* Under hyp-mils each step runs in its owner's window and nowhere else:
+ * partitions secret, unclass, crypto-secret-vm, net-vm, gfx-vm, 10 ms
+ * each in a 50 ms frame starting at 0. */
+static void test_io_steps_in_their_windows(void **state)
+{
+    (void)state;
+    Rig r;
+    Machine *m = rig_must(&r, "hyp-mils", 0, NULL, 0);
+    /* a packet for unclass arrives in the secret window (at 1 s): the net
+     * VM takes it in its window (30-40 ms), the unclass kernel in the
+     * next frame's unclass window (60-70 ms) */
+    hs_time at = HS_S;
+    hs_time lat = io_once(m, 1, MACHINE_IO_IN, 1400, at, NULL, NULL);
+    assert_true(lat >= 60 * HS_MS);
+    assert_true(lat < 70 * HS_MS);
+    /* a segment unclass sends in its own window (at 3.012 s): its kernel
+     * at once, the net VM in its window (30-40 ms): at the device then */
+    at = 3 * HS_S + 12 * HS_MS;
+    lat = io_once(m, 1, MACHINE_IO_OUT, 1400, at, NULL, NULL);
+    assert_true(lat >= 18 * HS_MS);
+    assert_true(lat < 28 * HS_MS);
+    rig_free(&r);
+    /* native: the kernel's work, at once */
+    m = rig_must(&r, "native", 0, NULL, 0);
+    assert_true(io_once(m, 1, MACHINE_IO_IN, 1400, HS_S, NULL, NULL) <
+                50 * HS_US);
+    rig_free(&r);
+}
+
 static void test_set_overrides_move_measures(void **state)
 {
     (void)state;
@@ -461,6 +490,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_send_counts),
     cmocka_unit_test(test_net_path),
     cmocka_unit_test(test_io_waits_for_windows),
+    cmocka_unit_test(test_io_steps_in_their_windows),
     cmocka_unit_test(test_set_overrides_move_measures),
     cmocka_unit_test(test_idle_hour_power),
     cmocka_unit_test(test_mils_latency_grows_with_slice),
