@@ -36,8 +36,13 @@ int machine_vcpu_kernel_of(const Machine *m, const MachineVcpu *mv)
 
 bool machine_io_pending(const Machine *m, const MachineVcpu *mv)
 {
+    return mv->kernel >= 0 && m->kernels[mv->kernel].q_head != NULL;
+}
+
+bool machine_io_kernel_pending(const Machine *m, const MachineVcpu *mv)
+{
     if (mv->kernel >= 0)
-        return m->kernels[mv->kernel].q_head != NULL;
+        return m->kernels[mv->kernel].kq_head != NULL;
     const MachineDomain *d = &m->domains[mv->domain];
     return d->kq_head != NULL && d->kvcpu == mv->index;
 }
@@ -96,6 +101,9 @@ static void io_step(Sim *sim, void *ctx, hs_time now)
     if (st->vm) {
         MachineKernel *k = &m->kernels[st->kernel];
         enqueue(&k->q_head, &k->q_tail, io);
+    } else if (io->kvm >= 0) {
+        MachineKernel *k = &m->kernels[io->kvm];
+        enqueue(&k->kq_head, &k->kq_tail, io);
     } else {
         MachineDomain *d = &m->domains[io->domain];
         enqueue(&d->kq_head, &d->kq_tail, io);
@@ -147,6 +155,7 @@ int machine_io(Machine *m, int domain, VirtIoKind kind, MachineIoDir dir,
         return -1;
     io->m = m;
     io->domain = domain;
+    io->kvm = -1;
     io->bytes = bytes;
     io->fn = fn;
     io->ctx = ctx;
@@ -213,16 +222,23 @@ int machine_io(Machine *m, int domain, VirtIoKind kind, MachineIoDir dir,
 /* Kernel work runs on the domain's core: booked to the kernel
  * pseudo-domain, between t and until at most (the rest waits for the
  * domain's next turn). */
-hs_time machine_io_kernel_run(Machine *m, MachineCore *c, int domain, hs_time t,
-                              hs_time until)
+hs_time machine_io_kernel_run(Machine *m, MachineCore *c, MachineVcpu *mv,
+                              hs_time t, hs_time until)
 {
-    MachineDomain *d = &m->domains[domain];
+    MachineIo **head, **tail;
+    if (mv->kernel >= 0) {
+        head = &m->kernels[mv->kernel].kq_head;
+        tail = &m->kernels[mv->kernel].kq_tail;
+    } else {
+        head = &m->domains[mv->domain].kq_head;
+        tail = &m->domains[mv->domain].kq_tail;
+    }
     uint64_t khz = dvfs_cur_khz(&m->dvfs, c->cluster);
     int kd = (int)m->n_domains;
     bool ran = false;
     hs_time t0 = t;
-    while (d->kq_head && t < until) {
-        MachineIo *io = d->kq_head;
+    while (*head && t < until) {
+        MachineIo *io = *head;
         MachineIoStep *st = &io->steps[io->step];
         if (!io->started) {
             io->started = true;
@@ -245,12 +261,42 @@ hs_time machine_io_kernel_run(Machine *m, MachineCore *c, int domain, hs_time t,
         }
         t += need;
         io->left = 0;
-        dequeue(&d->kq_head, &d->kq_tail);
+        dequeue(head, tail);
         step_done(m, io, t);
     }
     if (ran)
         dvfs_core_stop(&m->dvfs, c->cluster, c->core_in, t > t0 ? t : t0 + 1);
     return t;
+}
+
+int machine_io_housekeeping(Machine *m, int k, uint64_t cycles)
+{
+    MachineKernel *kn = &m->kernels[k];
+    int domain = -1, n = 0;
+    for (size_t d = 0; d < m->n_domains; d++)
+        if (m->domains[d].kernel == k) {
+            domain = (int)d;
+            n++;
+        }
+    if (kn->vcpu < 0 && n != 1)
+        return -1; /* a kernel shared by domains, or with no vCPU */
+    MachineIo *io = calloc(1, sizeof *io);
+    if (!io)
+        return -1;
+    io->m = m;
+    io->domain = kn->vcpu >= 0 ? -1 : domain;
+    io->kvm = kn->vcpu >= 0 ? k : -1;
+    io->ok = true;
+    io->n_steps = io->done_after = 1;
+    io->steps[0].kernel = k;
+    io->steps[0].charge.cycles = cycles;
+    io->all_next = m->io_all;
+    if (m->io_all)
+        m->io_all->all_prev = io;
+    m->io_all = io;
+    sim_event_init(&io->ev, "machine.io", io_step, io, 0);
+    sim_schedule_at(m->sim, &io->ev, sim_now(m->sim));
+    return 0;
 }
 
 int machine_io_vm_enter(Machine *m, MachineVcpu *mv)

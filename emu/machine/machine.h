@@ -30,9 +30,13 @@
  * Kernels. Every OS-type kernel (OS, driver VM, service VM, secure OS)
  * wakes every machine.kernel_wake_ms with a seeded phase and does
  * machine.kernel_wake_cycles of housekeeping, so N kernels cost N
- * kernels' wake-ups. A hypervisor (or EL3 monitor) and a secure-world OS
- * have no periodic alarm of their own: they run only when called or at
- * their own scheduling events.
+ * kernels' wake-ups; a VM's (a driver or service VM's, or the VM of one
+ * domain) runs as kernel work in that VM's turn. A hypervisor (or EL3
+ * monitor) and a secure-world OS have no periodic alarm of their own:
+ * they run only when called or at their own scheduling events.
+ *
+ * Driver and service VMs run the service image on vCPUs of their own
+ * (machine_io below); the approach schedules them like any vCPU.
  *
  * Errors: construction returns NULL with a message; guest faults kill the
  * faulting vCPU (machine_fault) and the run goes on. Nothing here prints

@@ -49,7 +49,9 @@ struct MachineIo {
     Machine *m;
     MachineIo *next;                /* in the queue it waits in */
     MachineIo *all_prev, *all_next; /* every live request (teardown) */
-    int domain;                     /* the requesting domain */
+    int domain;                     /* the requesting domain, or -1 */
+    int kvm;                        /* -1, or the VM whose own vCPU runs
+                                       the kernel work (its housekeeping) */
     uint64_t bytes;                 /* the request's length */
     MachineIoStep steps[VIRT_MAX_HOPS + 1];
     size_t n_steps, step; /* steps, and the one under way */
@@ -71,12 +73,13 @@ typedef struct MachineKernel {
     Machine *m;          /* owner */
     int index;           /* in the machine */
     /* driver and service VMs: their vCPU running the service image */
-    int vcpu;                   /* machine vCPU index, or -1 */
-    GuestMem *mem;              /* the VM's memory */
-    MachineIo *q_head, *q_tail; /* requests waiting for the VM */
-    MachineIo *cur;             /* the request the vCPU is in */
-    uint64_t seq;               /* requests entered */
-    uint64_t labels;            /* bit per flow label of data it handled */
+    int vcpu;                     /* machine vCPU index, or -1 */
+    GuestMem *mem;                /* the VM's memory */
+    MachineIo *q_head, *q_tail;   /* requests waiting for the VM */
+    MachineIo *kq_head, *kq_tail; /* the VM kernel's own work */
+    MachineIo *cur;               /* the request the vCPU is in */
+    uint64_t seq;                 /* requests entered */
+    uint64_t labels;              /* bit per flow label of data it handled */
 } MachineKernel;
 
 typedef struct MachineEvent {
@@ -236,12 +239,19 @@ void machine_label(Machine *m, int kernel, uint64_t labels,
 uint64_t machine_domain_label(const Machine *m, int domain);
 /* The kernel a vCPU runs in (its domain's, or its VM's). */
 int machine_vcpu_kernel_of(const Machine *m, const MachineVcpu *mv);
-/* A domain's vCPU has kernel work waiting / a VM's vCPU has requests. */
+/* A VM's vCPU has requests waiting. */
 bool machine_io_pending(const Machine *m, const MachineVcpu *mv);
-/* Runs the domain's waiting kernel work on core c from t, no later than
+/* The vCPU's core has kernel work waiting for it (its domain's kernel's
+ * I/O steps and housekeeping, or its VM kernel's housekeeping). */
+bool machine_io_kernel_pending(const Machine *m, const MachineVcpu *mv);
+/* Runs the kernel work waiting for mv on core c from t, no later than
  * until; returns the time it reached. */
-hs_time machine_io_kernel_run(Machine *m, MachineCore *c, int domain, hs_time t,
-                              hs_time until);
+hs_time machine_io_kernel_run(Machine *m, MachineCore *c, MachineVcpu *mv,
+                              hs_time t, hs_time until);
+/* Queues cycles of kernel k's housekeeping as kernel work where k runs:
+ * on its own vCPU (a VM), or on its one domain's (a domain's VM).
+ * Returns 0, or -1 when k runs no such vCPU (the caller books it). */
+int machine_io_housekeeping(Machine *m, int k, uint64_t cycles);
 /* A VM's idle vCPU takes its next request: fills the ring slot, charges
  * the hop and enters the service image. Returns 0, or -1 if none. */
 int machine_io_vm_enter(Machine *m, MachineVcpu *mv);

@@ -80,8 +80,8 @@ static bool guest_runnable(const Machine *m, const MachineVcpu *mv)
 bool machine_runnable(const Machine *m, int vcpu)
 {
     const MachineVcpu *mv = &m->vcpus[vcpu];
-    if (mv->kernel < 0 && machine_io_pending(m, mv))
-        return true; /* the domain's kernel work waits for its core */
+    if (machine_io_kernel_pending(m, mv))
+        return true; /* kernel work waits for the vCPU's turn */
     return guest_runnable(m, mv);
 }
 
@@ -203,13 +203,13 @@ void machine_core_dispatch(Sim *sim, void *ctx, hs_time now)
     uint64_t khz = dvfs_cur_khz(&m->dvfs, c->cluster);
     vcpu_set_freq_khz(v, khz);
     vcpu_set_time(v, start);
-    if (mv->kernel < 0 && machine_io_pending(m, mv)) {
-        /* the domain's kernel work first: it preempts the domain's own
-         * code, within the turn the approach gave the domain */
+    if (machine_io_kernel_pending(m, mv)) {
+        /* the kernel's work first: it preempts the domain's (or VM's) own
+         * code, within the turn the approach gave it */
         machine_charge_vcpu(m, mv, &ch);
         memset(&ch, 0, sizeof ch);
-        hs_time t = machine_io_kernel_run(m, c, mv->domain, vcpu_local_time(v),
-                                          pick.until);
+        hs_time t =
+            machine_io_kernel_run(m, c, mv, vcpu_local_time(v), pick.until);
         vcpu_set_time(v, t);
         if (t >= pick.until || !guest_runnable(m, mv)) {
             hs_time end = t > start ? t : start + 1;
@@ -298,6 +298,15 @@ void machine_kernel_wake_fire(Sim *sim, void *ctx, hs_time now)
     Machine *m = k->m;
     m->counts.kernel_wakes++;
     machine_wake(m, now);
+    /* a VM's or a domain's own kernel: its work in its own turn */
+    if (machine_io_housekeeping(m, k->index,
+                                machine_mparam(m, "kernel_wake_cycles")) == 0) {
+        machine_kick(m);
+        hs_time period = (hs_time)machine_mparam(m, "kernel_wake_ms") * HS_MS;
+        if (period > 0)
+            sim_schedule_in(sim, &k->wake, period);
+        return;
+    }
     MachineCore *core = &m->cores[(unsigned)k->index % m->n_cores];
     VirtCharge ch = {0};
     if (core->last_kernel != k->index) {
