@@ -85,9 +85,9 @@ static int build_vcpus(Machine *m, const char *image, char *err,
             if (!mv->v)
                 return -1;
             vcpu_set_trap(mv->v, machine_trap, mv);
-            sim_event_init(&mv->sleep_ev, "machine.sleep", machine_sleep_fire,
-                           mv, 5);
             m->n_vcpus++;
+            if (machine_tasks_init(m, mv, i, err, err_size) < 0)
+                return -1;
             MachineEvent boot = {HS_EV_BOOT, 0, 0, 0};
             machine_queue_event(m, (int)d, &boot);
         }
@@ -190,6 +190,11 @@ Machine *machine_new(const MachineConfig *cfg, char *err, size_t err_size)
         machine_free(m);
         return NULL;
     }
+    if (machine_mparam(m, "timeslice_us") == 0) {
+        hs_errorf(err, err_size, "machine.timeslice_us must be > 0");
+        machine_free(m);
+        return NULL;
+    }
     m->sim = sim_new(cfg->seed);
     m->meter = power_meter_new((int)cfg->n_domains + 1);
     if (!m->sim || !m->meter) {
@@ -244,8 +249,11 @@ void machine_free(Machine *m)
     if (m->ops && m->ops->destroy)
         m->ops->destroy(m);
     machine_io_free_all(m);
-    for (size_t i = 0; i < m->n_vcpus; i++)
+    for (size_t i = 0; i < m->n_vcpus; i++) {
+        if (m->vcpus[i].kernel < 0)
+            machine_tasks_free(&m->vcpus[i]);
         vcpu_free(m->vcpus[i].v);
+    }
     for (size_t k = 0; k < m->n_kernels; k++)
         if (m->kernels[k].mem)
             guest_mem_unref(m->kernels[k].mem);

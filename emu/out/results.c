@@ -80,6 +80,7 @@ struct Results {
     uint64_t counts[RESULTS_N_COUNTS]; /* counters */
     NamedList instructions;            /* instructions by domain */
     NamedList dropped;                 /* bounded queues' overflows */
+    NamedList retransmits;             /* TCP segments sent again */
     char **tcb;                        /* trusted components (owned) */
     size_t n_tcb;                      /* used */
     size_t cap_tcb;                    /* allocated */
@@ -96,6 +97,7 @@ static const char *const count_names[RESULTS_N_COUNTS] = {
     [RESULTS_VM_SWITCHES] = "vm_switches",
     [RESULTS_WORLD_SWITCHES] = "world_switches",
     [RESULTS_COPIES_BYTES] = "copies_bytes",
+    [RESULTS_TASK_SWITCHES] = "task_switches",
 };
 
 static const char *const verdict_names[] = {
@@ -176,6 +178,7 @@ void results_free(Results *r)
     named_free(&r->by_domain);
     named_free(&r->instructions);
     named_free(&r->dropped);
+    named_free(&r->retransmits);
     for (size_t i = 0; i < r->n_flows; i++) {
         Flow *f = &r->flows[i];
         free(f->from);
@@ -358,6 +361,14 @@ int results_count_dropped(Results *r, const char *what, uint64_t n, char *err,
     if (n == 0)
         return 0;
     return named_add(&r->dropped, "dropped", what, 0, n, err, err_size);
+}
+
+int results_count_retransmits(Results *r, const char *what, uint64_t n,
+                              char *err, size_t err_size)
+{
+    if (n == 0)
+        return 0;
+    return named_add(&r->retransmits, "retransmits", what, 0, n, err, err_size);
 }
 
 void results_count(Results *r, ResultsCount which, uint64_t n)
@@ -602,6 +613,8 @@ static json_t *counts_json(Results *r, bool *ok)
      * the schema's fixed keys */
     if (r->dropped.n > 0)
         put(o, "dropped", named_json(&r->dropped, false, ok), ok);
+    if (r->retransmits.n > 0)
+        put(o, "retransmits", named_json(&r->retransmits, false, ok), ok);
     return o;
 }
 
