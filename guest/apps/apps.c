@@ -62,6 +62,7 @@ static const struct {
     {.id = HS_CALL_MAIL_PARSE, .call = mail_call},
     {.id = HS_CALL_UI_COMPOSE, .call = ui_call},
     {.id = HS_CALL_UI_DOCUMENT, .call = ui_document_call},
+    {.id = HS_CALL_GL_FRAME, .call = gl_call},
     {.id = HS_CALL_COVERT_TX, .call = covert_call},
     {.id = HS_CALL_COVERT_RX, .call = covert_call},
     {.id = HS_CALL_PHONE_ANSWER, .call = phone_call},
