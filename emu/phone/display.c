@@ -172,6 +172,7 @@ typedef struct DisplayPart {
     DisplayFrame frames[DISPLAY_MAX_FRAMES];
     uint64_t frames_dropped; /* frames lost to a full table */
     uint64_t gl_skipped;     /* 3D frames not started: the last one drew */
+    uint64_t gl_lost;        /* 3D frames drawn but never flipped */
     DisplayDomain doms[SCENARIO_MAX_DOMAINS];
     size_t n_doms;
     int shown_fg;          /* foreground the panel was last set for */
@@ -422,15 +423,39 @@ static void damage(DisplayPart *p, int domain, uint32_t y0, uint32_t y1,
 
 /* The 3D app starts a frame every 1/frame_rate_hz, unless the last one
  * is still being drawn (then that tick is skipped, counted
- * "gl.frames"). Its frame is the whole screen, drawn by guest code on
+ * "gl.frames"; a frame whose call ended without a flip is counted
+ * "gl.unshown"). Its frame is the whole screen, drawn by guest code on
  * the GPU or the vCPU (guest/apps/gl.c), then flipped: from there it
  * takes the same way to the panel as every frame. latency.gl.frame is
  * from the tick to the vsync that shows it. */
+/* A request's status until the guest's call writes its own. */
+#define GL_STATUS_PENDING 1
+
+/* The frame in flight ended without a flip when its call has written
+ * its status (the flip was refused on the way, as a background phone's
+ * is under containers): it is lost, and the next may start. */
+static void gl_check_ended(DisplayPart *p, DisplayDomain *dd)
+{
+    for (size_t i = 0; i < DISPLAY_MAX_FRAMES && dd->gl_busy; i++) {
+        DisplayFrame *f = &p->frames[i];
+        HsGlRequest rq;
+        if (!f->gl || f->stage != FRAME_COMPOSING || f->domain != dd->index ||
+            f->seq != dd->gl_seq || f->slot < 0 ||
+            dma_read(&p->dma, dd->index, slot_addr(f->slot), &rq,
+                     sizeof rq) < 0 ||
+            rq.status == GL_STATUS_PENDING)
+            continue;
+        p->gl_lost++;
+        frame_free(f);
+    }
+}
+
 static void gl_tick_fire(Sim *sim, void *ctx, hs_time now)
 {
     DisplayDomain *dd = ctx;
     DisplayPart *p = dd->p;
     sim_schedule_at(sim, &dd->gl_tick, now + dd->gl_period);
+    gl_check_ended(p, dd);
     if (dd->gl_busy) {
         p->gl_skipped++;
         return;
@@ -463,6 +488,7 @@ static void gl_tick_fire(Sim *sim, void *ctx, hs_time now)
     rq.triangles = dd->gl->gl.triangles;
     rq.flags = HS_GL_PRESENT;
     rq.tag = f->tag;
+    rq.status = GL_STATUS_PENDING;
     if (dma_write(&p->dma, dd->index, slot_addr(slot), &rq, sizeof rq) < 0 ||
         machine_inject(p->m, dd->index, HS_EV_CALL, HS_CALL_GL_FRAME,
                        slot_addr(slot)) < 0)
@@ -1087,6 +1113,13 @@ static int display_finish(void *part, Results *r, char *err, size_t err_size)
         results_count_dropped(r, "gl.frames", p->gl_skipped, err, err_size) <
             0)
         return -1;
+    if (p->gl_lost && results_count_dropped(r, "gl.unshown", p->gl_lost, err,
+                                            err_size) < 0)
+        return -1;
+    for (size_t d = 0; d < p->n_doms; d++)
+        if (results_count_gpu_units(r, machine_domain_name(p->m, (int)d),
+                                    p->gpu.units_done[d], err, err_size) < 0)
+            return -1;
     return results_count_dropped(r, "gpu.queue", p->gpu.full, err, err_size);
 }
 
