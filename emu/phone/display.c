@@ -441,8 +441,8 @@ static void gl_check_ended(DisplayPart *p, DisplayDomain *dd)
         HsGlRequest rq;
         if (!f->gl || f->stage != FRAME_COMPOSING || f->domain != dd->index ||
             f->seq != dd->gl_seq || f->slot < 0 ||
-            dma_read(&p->dma, dd->index, slot_addr(f->slot), &rq,
-                     sizeof rq) < 0 ||
+            dma_read(&p->dma, dd->index, slot_addr(f->slot), &rq, sizeof rq) <
+                0 ||
             rq.status == GL_STATUS_PENDING)
             continue;
         p->gl_lost++;
@@ -1022,8 +1022,7 @@ static void init_domains(DisplayPart *p)
             /* The approach's sharing mode decides whether the domain
              * gets a context on the GPU (display_not_built refused the
              * modes that are not built). */
-            VirtGpuMode mode =
-                machine_approach(p->m)->gpu_mode(p->m, (int)d);
+            VirtGpuMode mode = machine_approach(p->m)->gpu_mode(p->m, (int)d);
             gpu_set_access(&p->gpu, (int)d, mode == VIRT_GPU_SHARED);
             dd->gl_period = HS_S / dd->gl->gl.frame_rate_hz;
             sim_schedule_at(p->sim, &dd->gl_tick, sim_now(p->sim));
@@ -1110,11 +1109,10 @@ static int display_finish(void *part, Results *r, char *err, size_t err_size)
                               err_size) < 0)
         return -1;
     if (p->gl_skipped &&
-        results_count_dropped(r, "gl.frames", p->gl_skipped, err, err_size) <
-            0)
+        results_count_dropped(r, "gl.frames", p->gl_skipped, err, err_size) < 0)
         return -1;
-    if (p->gl_lost && results_count_dropped(r, "gl.unshown", p->gl_lost, err,
-                                            err_size) < 0)
+    if (p->gl_lost &&
+        results_count_dropped(r, "gl.unshown", p->gl_lost, err, err_size) < 0)
         return -1;
     for (size_t d = 0; d < p->n_doms; d++)
         if (results_count_gpu_units(r, machine_domain_name(p->m, (int)d),

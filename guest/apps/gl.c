@@ -37,7 +37,8 @@ int64_t gl_call(uint64_t id, uint64_t addr)
     uint64_t fb = req->fb_addr ? req->fb_addr : HS_FB_BASE;
     if (req->triangles < 2 || req->triangles > HS_GL_MAX_TRIANGLES ||
         req->width == 0 || req->height == 0 || stride < req->width ||
-        (req->fb_addr == 0 && (uint64_t)stride * req->height * 4 > HS_FB_SIZE)) {
+        (req->fb_addr == 0 &&
+         (uint64_t)stride * req->height * 4 > HS_FB_SIZE)) {
         req->status = HS_EINVAL;
         return HS_EINVAL;
     }

@@ -140,7 +140,7 @@
 #define HS_GPU_RING_TAIL 0x2c /* RW: entries written; writing kicks */
 #define HS_GPU_RING_HEAD 0x30 /* R: entries completed */
 #define HS_GPU_STATUS 0x34 /* R: HS_GPU_ERR_* of the last failure; W: clear */
-#define HS_GPU_CAP_3D 0x1     /* a context of its own on the GPU */
+#define HS_GPU_CAP_3D 0x1  /* a context of its own on the GPU */
 
 /* storage: block I/O against a guest buffer. */
 #define HS_STORAGE_LBA 0x00    /* RW (64-bit): first block */

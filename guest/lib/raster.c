@@ -12,8 +12,8 @@
 #include "abi/gpu.h"
 
 typedef struct Surface {
-    uint32_t *px;   /* NULL when unbound */
-    uint32_t w, h;  /* pixels */
+    uint32_t *px;    /* NULL when unbound */
+    uint32_t w, h;   /* pixels */
     uint32_t stride; /* pixels per row */
 } Surface;
 
@@ -61,12 +61,13 @@ static int pow2(uint32_t v)
 }
 
 /* Checks a surface bind (words: addr_lo, addr_hi, width, height,
- * stride); textures must be powers of two. */
+ * stride): a 4-byte aligned address, sizes in range; textures must be
+ * powers of two. */
 static int check_surface(const uint32_t *a, int texture)
 {
     uint32_t w = a[2], h = a[3], stride = a[4];
-    if (w == 0 || h == 0 || w > HS_GPU_MAX_DIM || h > HS_GPU_MAX_DIM ||
-        stride < w || stride > 4 * HS_GPU_MAX_DIM)
+    if ((a[0] & 3) != 0 || w == 0 || h == 0 || w > HS_GPU_MAX_DIM ||
+        h > HS_GPU_MAX_DIM || stride < w || stride > 4 * HS_GPU_MAX_DIM)
         return -HS_GPU_ERR_SURFACE;
     if (texture && (!pow2(w) || !pow2(h)))
         return -HS_GPU_ERR_SURFACE;
@@ -248,8 +249,8 @@ static int owns_edge(int64_t dx, int64_t dy)
 }
 
 typedef struct Vert {
-    int64_t x, y;  /* 28.4 */
-    int64_t u, v;  /* 16.16 texel */
+    int64_t x, y; /* 28.4 */
+    int64_t u, v; /* 16.16 texel */
 } Vert;
 
 static void draw_tri(Raster *r, Vert p0, Vert p1, Vert p2, uint32_t colour,
@@ -257,7 +258,8 @@ static void draw_tri(Raster *r, Vert p0, Vert p1, Vert p2, uint32_t colour,
 {
     Surface *t = &r->target;
     r->st->triangles++;
-    int64_t area = (p1.x - p0.x) * (p2.y - p0.y) - (p1.y - p0.y) * (p2.x - p0.x);
+    int64_t area =
+        (p1.x - p0.x) * (p2.y - p0.y) - (p1.y - p0.y) * (p2.x - p0.x);
     if (area == 0)
         return;
     if (area < 0) {
@@ -300,12 +302,12 @@ static void draw_tri(Raster *r, Vert p0, Vert p1, Vert p2, uint32_t colour,
                 uint32_t c = colour;
                 if (textured) {
                     int64_t b1 = (e1 << 16) / area, b2 = (e2 << 16) / area;
-                    int64_t u = p0.u + floor_shift((p1.u - p0.u) * b1 +
-                                                       (p2.u - p0.u) * b2,
-                                                   16);
-                    int64_t v = p0.v + floor_shift((p1.v - p0.v) * b1 +
-                                                       (p2.v - p0.v) * b2,
-                                                   16);
+                    int64_t u =
+                        p0.u + floor_shift(
+                                   (p1.u - p0.u) * b1 + (p2.u - p0.u) * b2, 16);
+                    int64_t v =
+                        p0.v + floor_shift(
+                                   (p1.v - p0.v) * b1 + (p2.v - p0.v) * b2, 16);
                     uint32_t tx = (uint32_t)floor_shift(u, 16) & umask;
                     uint32_t ty = (uint32_t)floor_shift(v, 16) & vmask;
                     c = r->tex.px[(uint64_t)ty * r->tex.stride + tx];

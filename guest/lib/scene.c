@@ -42,8 +42,8 @@ static void put(Out *o, uint32_t v)
     o->w[o->n++] = v;
 }
 
-static void surface(Out *o, uint32_t op, uint64_t addr, uint32_t w,
-                    uint32_t h, uint32_t stride)
+static void surface(Out *o, uint32_t op, uint64_t addr, uint32_t w, uint32_t h,
+                    uint32_t stride)
 {
     put(o, HS_GPU_HDR(op, HS_GPU_SURFACE_WORDS));
     put(o, (uint32_t)addr);
@@ -167,7 +167,8 @@ void gl_scene_texture(uint32_t *tex)
 {
     for (int32_t y = 0; y < GL_SCENE_TEX_DIM; y++)
         for (int32_t x = 0; x < GL_SCENE_TEX_DIM; x++) {
-            int32_t dx = x - GL_SCENE_TEX_DIM / 2, dy = y - GL_SCENE_TEX_DIM / 2;
+            int32_t dx = x - GL_SCENE_TEX_DIM / 2,
+                    dy = y - GL_SCENE_TEX_DIM / 2;
             int32_t d2 = dx * dx + dy * dy;
             uint32_t c = 0x00203060u; /* outside: dark blue */
             if (d2 < 30 * 30)

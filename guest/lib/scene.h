@@ -13,13 +13,13 @@
 #define GL_SCENE_TEX_DIM 64 /* the compass texture is 64 x 64 */
 
 typedef struct GlScene {
-    uint64_t fb_addr;    /* target surface (guest address) */
-    uint64_t tex_addr;   /* GL_SCENE_TEX_DIM^2 pixels (gl_scene_texture) */
-    uint32_t width;      /* target pixels */
+    uint64_t fb_addr;  /* target surface (guest address) */
+    uint64_t tex_addr; /* GL_SCENE_TEX_DIM^2 pixels (gl_scene_texture) */
+    uint32_t width;    /* target pixels */
     uint32_t height;
-    uint32_t stride_px;  /* >= width */
-    uint32_t frame;      /* animation phase */
-    uint32_t triangles;  /* grid triangles, >= 2 */
+    uint32_t stride_px; /* >= width */
+    uint32_t frame;     /* animation phase */
+    uint32_t triangles; /* grid triangles, >= 2 */
 } GlScene;
 
 /* Words gl_scene_build writes for n triangles. */

@@ -151,8 +151,7 @@ int64_t rt_gpu_run(const void *cmds, uint32_t len)
     rt_mmio_write32(REG(HS_MMIO_GPU, HS_GPU_RING_TAIL), gpu_tail);
     for (uint32_t i = 0; i < GPU_MAX_POLLS; i++) {
         if (rt_mmio_read32(REG(HS_MMIO_GPU, HS_GPU_RING_HEAD)) == gpu_tail)
-            return rt_mmio_read32(REG(HS_MMIO_GPU, HS_GPU_STATUS)) ? HS_EIO
-                                                                   : 0;
+            return rt_mmio_read32(REG(HS_MMIO_GPU, HS_GPU_STATUS)) ? HS_EIO : 0;
         rt_pc_yield();
     }
     return HS_EIO;

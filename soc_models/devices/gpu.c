@@ -67,7 +67,8 @@ uint64_t gpu_work_units(const GpuState *s, const RasterStats *st)
         (unsigned __int128)st->triangles * s->cfg.units_per_triangle +
         (unsigned __int128)st->fragments * s->cfg.units_per_fragment +
         (unsigned __int128)st->texels * s->cfg.units_per_texel;
-    uint64_t cap = (UINT64_MAX - s->cfg.units_per_cycle) / s->cfg.cycles_per_unit;
+    uint64_t cap =
+        (UINT64_MAX - s->cfg.units_per_cycle) / s->cfg.cycles_per_unit;
     if (u > cap)
         return cap;
     return u ? (uint64_t)u : 1;
@@ -118,9 +119,9 @@ static void maps_free(GpuState *s)
 static const char *err_name(int err)
 {
     static const char *const names[] = {
-        "none",          "unknown opcode",   "bad length",
-        "bad surface",   "no target bound",  "no texture bound",
-        "out of range",  "bad ring entry",   "no GPU context"};
+        "none",         "unknown opcode",  "bad length",
+        "bad surface",  "no target bound", "no texture bound",
+        "out of range", "bad ring entry",  "no GPU context"};
     return err >= 0 && err < (int)(sizeof names / sizeof *names) ? names[err]
                                                                  : "error";
 }
@@ -131,9 +132,8 @@ static void context_error(GpuState *s, int domain, int err, const char *what,
     s->cmd_errors++;
     if (domain >= 0 && domain < POWER_MAX_DOMAINS)
         s->ctx[domain].status = (uint32_t)err;
-    device_guest_error(&s->dev,
-                       "domain %d: %s at 0x%llx, word %u: %s", domain, what,
-                       (unsigned long long)addr, word, err_name(err));
+    device_guest_error(&s->dev, "domain %d: %s at 0x%llx, word %u: %s", domain,
+                       what, (unsigned long long)addr, word, err_name(err));
 }
 
 /* Executes the head job's command list on surface copies; sets its
@@ -144,7 +144,8 @@ static void run_commands(GpuState *s, GpuJob *j)
     uint32_t n = j->cmd_len / 4, at = 0;
     uint32_t *words = malloc(j->cmd_len ? j->cmd_len : 4);
     int rc = -HS_GPU_ERR_RING;
-    if (words && dma_read(s->dma, j->domain, j->cmd_addr, words, j->cmd_len) == 0) {
+    if (words &&
+        dma_read(s->dma, j->domain, j->cmd_addr, words, j->cmd_len) == 0) {
         RasterMem mem = {gpu_map, s};
         s->n_maps = 0;
         s->map_domain = j->domain;
@@ -212,8 +213,8 @@ void gpu_ap_state(void *ctx, int old_state, int new_state, hs_time when)
 {
     (void)old_state;
     GpuState *s = ctx;
-    s->ap_asleep = new_state == HS_PMIC_ST_SUSPENDING ||
-                   new_state == HS_PMIC_ST_SUSPENDED;
+    s->ap_asleep =
+        new_state == HS_PMIC_ST_SUSPENDING || new_state == HS_PMIC_ST_SUSPENDED;
     if (s->ap_asleep && s->count == 0)
         collapse(s, when);
 }
@@ -233,11 +234,10 @@ static void start_head(GpuState *s, hs_time at)
         s->ready_at = at + s->cfg.wake_ps;
         if (s->meter && s->comp >= 0) {
             int d = j->domain;
-            PowerAttr a = power_attr_domain(d >= 0 &&
-                                                    d < power_meter_domains(
-                                                            s->meter)
-                                                ? d
-                                                : POWER_UNATTRIBUTED);
+            PowerAttr a =
+                power_attr_domain(d >= 0 && d < power_meter_domains(s->meter)
+                                      ? d
+                                      : POWER_UNATTRIBUTED);
             power_set_state(s->meter, s->comp, 0, NULL, at);
             power_add_energy(s->meter, s->comp,
                              (power_energy)s->cfg.wake_nj * 1000000000u, &a,
@@ -280,9 +280,9 @@ static void fetch(GpuState *s, hs_time when)
             if (!c->granted || c->ring_size == 0 || c->fetched == c->tail ||
                 s->count == s->cfg.queue_depth)
                 continue;
-            uint64_t at = c->ring_base + (uint64_t)(c->fetched &
-                                                   (c->ring_size - 1)) *
-                                             sizeof(HsGpuRingEntry);
+            uint64_t at =
+                c->ring_base + (uint64_t)(c->fetched & (c->ring_size - 1)) *
+                                   sizeof(HsGpuRingEntry);
             HsGpuRingEntry e;
             c->fetched++;
             progress = true;
@@ -291,8 +291,7 @@ static void fetch(GpuState *s, hs_time when)
                 e.cmd_len == 0 || e.cmd_len % 4 ||
                 e.cmd_len > s->cfg.max_cmd_bytes) {
                 c->head++; /* skipped: counts as completed */
-                context_error(s, (int)d, HS_GPU_ERR_RING, "ring entry", at,
-                              0);
+                context_error(s, (int)d, HS_GPU_ERR_RING, "ring entry", at, 0);
                 continue;
             }
             GpuJob j = {.domain = (int)d,
@@ -523,9 +522,9 @@ static void gpu_write(Device *dev, uint64_t offset, uint64_t value,
     if (!c)
         return;
     if (offset == HS_GPU_RING_BASE) {
-        c->ring_base = size == 8 ? value
-                                 : (c->ring_base & ~0xffffffffULL) |
-                                       (uint32_t)value;
+        c->ring_base = size == 8
+                           ? value
+                           : (c->ring_base & ~0xffffffffULL) | (uint32_t)value;
     } else if (offset == HS_GPU_RING_BASE + 4) {
         c->ring_base = (c->ring_base & 0xffffffffULL) | (value << 32);
     } else if (offset == HS_GPU_RING_SIZE) {

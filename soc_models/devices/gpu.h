@@ -125,18 +125,18 @@ typedef struct GpuState {
     uint64_t done;               /* jobs completed (HS_GPU_DONE) */
     uint64_t full;               /* jobs refused: the queue was full */
     uint64_t units_done[POWER_MAX_DOMAINS + 1]; /* per domain (+host) */
-    GpuDoneFunc on_done; /* completion observer, may be NULL */
-    void *on_done_ctx;   /* its context */
-    IrqLine irq;         /* HS_IRQ_GPU */
+    GpuDoneFunc on_done;               /* completion observer, may be NULL */
+    void *on_done_ctx;                 /* its context */
+    IrqLine irq;                       /* HS_IRQ_GPU */
     GpuContext ctx[POWER_MAX_DOMAINS]; /* one per domain */
     unsigned fetch_next;               /* context fetched from first */
     GpuMap maps[GPU_MAX_MAPS];         /* the running job's surfaces */
     unsigned n_maps;
-    int map_domain;   /* whose memory the maps are */
-    int map_error;    /* a map failed (DMA, overlap, size) */
-    bool powered;     /* not collapsed */
-    bool ap_asleep;   /* the AP is suspending or suspended */
-    hs_time ready_at; /* a wake in progress completes then */
+    int map_domain;       /* whose memory the maps are */
+    int map_error;        /* a map failed (DMA, overlap, size) */
+    bool powered;         /* not collapsed */
+    bool ap_asleep;       /* the AP is suspending or suspended */
+    hs_time ready_at;     /* a wake in progress completes then */
     SimEvent collapse_ev; /* idle long enough */
     uint64_t wakes;       /* collapsed -> powered */
     uint64_t cmd_errors;  /* command lists rejected */

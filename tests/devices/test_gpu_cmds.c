@@ -141,8 +141,8 @@ static uint32_t build_scene(Rig *r, uint32_t frame, uint32_t triangles,
         .frame = frame,
         .triangles = triangles,
     };
-    uint32_t n = gl_scene_build((uint32_t *)(void *)at(r, CMD_ADDR),
-                                CMD_BYTES / 4, &sc);
+    uint32_t n =
+        gl_scene_build((uint32_t *)(void *)at(r, CMD_ADDR), CMD_BYTES / 4, &sc);
     assert_true(n > 0);
     return n;
 }
@@ -178,11 +178,11 @@ static void test_gpu_frame_is_software_frame(void **state)
         RasterStats st = {0};
         RasterMem mem = {soft_map, &soft};
         uint32_t bad;
-        assert_int_equal(raster_exec((const uint32_t *)(void *)(soft.mem +
-                                                                 (CMD_ADDR -
-                                                                  MEM_BASE)),
-                                     n, &mem, &st, &bad),
-                         0);
+        assert_int_equal(
+            raster_exec(
+                (const uint32_t *)(void *)(soft.mem + (CMD_ADDR - MEM_BASE)), n,
+                &mem, &st, &bad),
+            0);
         assert_int_equal(st.triangles, tris + 2);
         /* the GPU: the list from the ring; nothing appears before it ends */
         uint8_t before[FB_W * 4];
@@ -236,10 +236,10 @@ static void test_gpu_time_scales_with_work(void **state)
     hs_time tb = frame_time(&r, 4000, FB_W, FB_H, &b);
     hs_time tc = frame_time(&r, 1000, 2 * FB_W, 2 * FB_H, &c);
     /* exactly the time of the work units of what was drawn */
-    assert_int_equal(ta, gpu_job_time_ps(&r.gpu, gpu_work_units(&r.gpu, &a),
-                                         r.gpu.opp));
-    assert_int_equal(tb, gpu_job_time_ps(&r.gpu, gpu_work_units(&r.gpu, &b),
-                                         r.gpu.opp));
+    assert_int_equal(
+        ta, gpu_job_time_ps(&r.gpu, gpu_work_units(&r.gpu, &a), r.gpu.opp));
+    assert_int_equal(
+        tb, gpu_job_time_ps(&r.gpu, gpu_work_units(&r.gpu, &b), r.gpu.opp));
     assert_int_equal(a.triangles, 1002);
     assert_int_equal(b.triangles, 4002);
     /* more triangles over the same pixels take longer; the same
@@ -306,7 +306,8 @@ static void test_bad_lists_draw_nothing(void **state)
             seed = seed * 1103515245u + 12345u;
             words[w] = seed >> (round % 3 == 0 ? 0 : 8);
             if (w == 6)
-                words[w] = (words[w] & 0xff0700ffu) % 7 | (words[w] & 0xff0000u);
+                words[w] =
+                    (words[w] & 0xff0700ffu) % 7 | (words[w] & 0xff0000u);
         }
         submit(&r, words, 64);
         run_until_done(&r);
@@ -379,7 +380,8 @@ static void test_power_collapse(void **state)
     assert_int_equal(r.gpu.wakes, 1);
     sim_run_until(r.sim, 11 * HS_MS);
     assert_int_equal(rd(&r, 0, HS_GPU_DONE), 1);
-    power_energy e1 = power_energy_component_domain(r.meter, gpu, 1, 11 * HS_MS);
+    power_energy e1 =
+        power_energy_component_domain(r.meter, gpu, 1, 11 * HS_MS);
     assert_true(e1 == (power_energy)WAKE_NJ * 1000000000u +
                           (power_energy)300000 * 5000);
     /* idle for the delay, then collapsed */
@@ -393,8 +395,7 @@ static void test_power_collapse(void **state)
     wr(&r, 1, HS_GPU_SUBMIT, 128, 4);
     sim_run_until(r.sim, 200 * HS_MS);
     assert_int_equal(power_component_state(r.meter, gpu), 0);
-    gpu_ap_state(&r.gpu, HS_PMIC_ST_AWAKE, HS_PMIC_ST_SUSPENDING,
-                 200 * HS_MS);
+    gpu_ap_state(&r.gpu, HS_PMIC_ST_AWAKE, HS_PMIC_ST_SUSPENDING, 200 * HS_MS);
     assert_int_equal(power_component_state(r.meter, gpu), collapsed);
     power_energy before = power_energy_component(r.meter, gpu, 200 * HS_MS);
     sim_run_until(r.sim, 1200 * HS_MS);

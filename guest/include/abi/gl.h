@@ -20,18 +20,18 @@
 #define HS_GL_MODE_SOFTWARE 2 /* drawn on the vCPU */
 
 typedef struct HsGlRequest {
-    uint64_t fb_addr;    /* in: target, 0 = HS_FB_BASE */
-    uint32_t width;      /* in: pixels, 1 .. 4096 */
-    uint32_t height;     /* in: pixels, 1 .. 4096 */
-    uint32_t stride_px;  /* in: pixels per row, 0 = width */
-    uint32_t frame;      /* in: frame number (the scene's animation) */
-    uint32_t triangles;  /* in: triangles, 2 .. HS_GL_MAX_TRIANGLES */
-    uint32_t flags;      /* in: HS_GL_PRESENT, HS_GL_CHECK */
-    uint32_t tag;        /* in: value written to FLIP */
-    uint32_t mode;       /* out: HS_GL_MODE_* */
-    uint64_t check;      /* out: FNV-1a of the frame (HS_GL_CHECK) */
-    int32_t status;      /* out: 0, HS_EINVAL or HS_EIO */
-    uint32_t reserved;   /* zero */
+    uint64_t fb_addr;   /* in: target, 0 = HS_FB_BASE */
+    uint32_t width;     /* in: pixels, 1 .. 4096 */
+    uint32_t height;    /* in: pixels, 1 .. 4096 */
+    uint32_t stride_px; /* in: pixels per row, 0 = width */
+    uint32_t frame;     /* in: frame number (the scene's animation) */
+    uint32_t triangles; /* in: triangles, 2 .. HS_GL_MAX_TRIANGLES */
+    uint32_t flags;     /* in: HS_GL_PRESENT, HS_GL_CHECK */
+    uint32_t tag;       /* in: value written to FLIP */
+    uint32_t mode;      /* out: HS_GL_MODE_* */
+    uint64_t check;     /* out: FNV-1a of the frame (HS_GL_CHECK) */
+    int32_t status;     /* out: 0, HS_EINVAL or HS_EIO */
+    uint32_t reserved;  /* zero */
 } HsGlRequest;
 
 _Static_assert(sizeof(HsGlRequest) == 56, "HsGlRequest layout");

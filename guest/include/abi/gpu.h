@@ -15,10 +15,11 @@
  * GPU then writes nothing back.
  *
  * Surfaces are XRGB8888 (one uint32 per pixel, 0x00RRGGBB), addressed by
- * guest address in the submitting domain's memory, `stride` pixels per
- * row. Coordinates of CLEAR, BLIT and COMPOSITE are whole pixels; every
- * rectangle is clipped to its surfaces. Triangle vertices are signed
- * 28.4 fixed point pixels (x * 16), within +-HS_GPU_COORD_MAX.
+ * a 4-byte aligned guest address in the submitting domain's memory,
+ * `stride` pixels per row (width <= stride <= 16384). Coordinates of
+ * CLEAR, BLIT and COMPOSITE are whole pixels; every rectangle is clipped
+ * to its surfaces. Triangle vertices are signed 28.4 fixed point pixels
+ * (x * 16), within +-HS_GPU_COORD_MAX.
  *
  *   TARGET    [hdr, addr_lo, addr_hi, width, height, stride]       6 words
  *             binds the destination surface (width, height 1..4096).
