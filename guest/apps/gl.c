@@ -17,7 +17,8 @@ static uint32_t gl_cmds[HS_GL_MAX_TRIANGLES * 7 + 128];
 static uint32_t gl_tex[GL_SCENE_TEX_DIM * GL_SCENE_TEX_DIM];
 static int gl_tex_ready;
 
-_Static_assert(sizeof gl_cmds / 4 >= 7 * HS_GL_MAX_TRIANGLES + 65,
+/* 7 words a triangle, a TRIS header per 4096 and 62 more (scene.c) */
+_Static_assert(sizeof gl_cmds / 4 >= 7 * HS_GL_MAX_TRIANGLES + 4 * 3 + 62,
                "gl_cmds holds the largest scene");
 
 /* The domain's own memory, addressed directly. */

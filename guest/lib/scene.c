@@ -6,17 +6,19 @@
 #include "abi/gpu.h"
 #include "gl_util.h"
 
-/* Words besides the grid's 7 per triangle: TARGET, CLEAR, the grid's
- * TRIS header, TEXTURE, the compass's TRIS (2 textured), BLIT and
- * COMPOSITE. */
+/* Words besides the grid: TARGET, CLEAR, TEXTURE, the compass's TRIS (2
+ * textured), BLIT and COMPOSITE. */
 #define SCENE_FIXED_WORDS                                                      \
-    (HS_GPU_SURFACE_WORDS + HS_GPU_CLEAR_WORDS + 3 + HS_GPU_SURFACE_WORDS +    \
-     3 + 2 * HS_GPU_TRI_TEXTURED_WORDS + HS_GPU_BLIT_WORDS +                   \
+    (HS_GPU_SURFACE_WORDS + HS_GPU_CLEAR_WORDS + HS_GPU_SURFACE_WORDS + 3 +    \
+     2 * HS_GPU_TRI_TEXTURED_WORDS + HS_GPU_BLIT_WORDS +                       \
      HS_GPU_COMPOSITE_WORDS)
+/* Grid triangles per TRIS command (its length must fit 16 bits). */
+#define SCENE_TRIS_BATCH 4096u
 
 uint32_t gl_scene_words(uint32_t triangles)
 {
-    return SCENE_FIXED_WORDS + triangles * HS_GPU_TRI_WORDS;
+    uint32_t batches = (triangles + SCENE_TRIS_BATCH - 1) / SCENE_TRIS_BATCH;
+    return SCENE_FIXED_WORDS + batches * 3 + triangles * HS_GPU_TRI_WORDS;
 }
 
 static uint32_t isqrt(uint32_t v)
@@ -76,8 +78,7 @@ uint32_t gl_scene_build(uint32_t *words, uint32_t cap, const GlScene *sc)
     uint32_t t = sc->triangles;
     if (t < 2 || sc->width == 0 || sc->height == 0 ||
         sc->width > HS_GPU_MAX_DIM || sc->height > HS_GPU_MAX_DIM ||
-        sc->stride_px < sc->width || t > 0xffffu / HS_GPU_TRI_WORDS ||
-        cap < gl_scene_words(t))
+        sc->stride_px < sc->width || t > 0x1000000u || cap < gl_scene_words(t))
         return 0;
     Out o = {words, 0};
     surface(&o, HS_GPU_OP_TARGET, sc->fb_addr, sc->width, sc->height,
@@ -97,10 +98,13 @@ uint32_t gl_scene_build(uint32_t *words, uint32_t cap, const GlScene *sc)
         cols = quads;
     uint32_t rows = (quads + cols - 1) / cols;
     uint32_t cw = sc->width * 16u / cols, ch = sc->height * 16u / rows;
-    put(&o, HS_GPU_HDR(HS_GPU_OP_TRIS, 3 + t * HS_GPU_TRI_WORDS));
-    put(&o, 0);
-    put(&o, t);
     for (uint32_t i = 0; i < t; i++) {
+        if (i % SCENE_TRIS_BATCH == 0) {
+            uint32_t n = t - i < SCENE_TRIS_BATCH ? t - i : SCENE_TRIS_BATCH;
+            put(&o, HS_GPU_HDR(HS_GPU_OP_TRIS, 3 + n * HS_GPU_TRI_WORDS));
+            put(&o, 0);
+            put(&o, n);
+        }
         uint32_t q = i / 2, half = i % 2;
         uint32_t c = q % cols, r = q / cols;
         int32_t x[4], y[4];

@@ -152,6 +152,9 @@ int64_t rt_gpu_run(const void *cmds, uint32_t len)
     for (uint32_t i = 0; i < GPU_MAX_POLLS; i++) {
         if (rt_mmio_read32(REG(HS_MMIO_GPU, HS_GPU_RING_HEAD)) == gpu_tail)
             return rt_mmio_read32(REG(HS_MMIO_GPU, HS_GPU_STATUS)) ? HS_EIO : 0;
+        /* the platform may take 3D away (a phone sent to the back) */
+        if (!(rt_gpu_caps() & HS_GPU_CAP_3D))
+            return HS_EPERM;
         rt_pc_yield();
     }
     return HS_EIO;

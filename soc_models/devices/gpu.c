@@ -373,8 +373,7 @@ int gpu_set_opp(GpuState *s, unsigned opp, hs_time when)
         sim_schedule_at(s->sim, &s->done_ev,
                         s->run_since + cycles_to_ps(s->cycles_left,
                                                     s->cfg.opps[opp].freq_khz));
-        if (when >= s->run_since)
-            meter_update(s, when);
+        meter_update(s, when > s->run_since ? when : s->run_since);
     } else {
         s->opp = opp;
     }

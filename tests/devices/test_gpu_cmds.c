@@ -24,8 +24,8 @@
 #define RING_ADDR (MEM_BASE + 0x0)
 #define TEX_ADDR (MEM_BASE + 0x1000)
 #define CMD_ADDR (MEM_BASE + 0x8000)
-#define CMD_BYTES 0x38000u
-#define FB_ADDR (MEM_BASE + 0x40000)
+#define CMD_BYTES 0x50000u
+#define FB_ADDR (MEM_BASE + 0x80000)
 #define FB_W 200
 #define FB_H 150
 
@@ -169,7 +169,8 @@ static void test_gpu_frame_is_software_frame(void **state)
     gl_scene_texture((uint32_t *)(void *)at(&r, TEX_ADDR));
     uint64_t last_hash = 0;
     for (uint32_t frame = 0; frame < 3; frame++) {
-        uint32_t tris = 500 + frame * 700;
+        /* the last frame needs several TRIS commands (4096 a command) */
+        uint32_t tris = frame < 2 ? 500 + frame * 700 : 10000;
         uint32_t n = build_scene(&r, frame * 5, tris, FB_W, FB_H);
         /* software: on a copy of the domain's memory */
         Soft soft = {malloc(MEM_BYTES)};

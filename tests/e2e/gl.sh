@@ -53,3 +53,31 @@ expect_exit 2 "gl without ui in its domain is bad input" -- \
     $HS validate $E2E_TMP/noui.json
 expect_match 'runs gl without ui' "and says why, with the place" -- \
     $HS validate $E2E_TMP/noui.json
+
+# A phone that stores a download and shows nothing: the GPU exists (the
+# storage is the display part's) but never runs a job and the AP sleeps
+# between the events, so the GPU spends the run collapsed, not at its
+# idle power (30 mW on ref-2013: 1800 mJ over the minute).
+cat >$E2E_TMP/store.json <<'JSON'
+{
+  "format": "handset-scenario/1",
+  "name": "store-only",
+  "description": "a download stored, nothing shown",
+  "soc": "ref-2013",
+  "duration": "60s",
+  "seed": 1,
+  "quantum": "1ms",
+  "domains": [{"name": "secret", "level": "secret", "apps": []}],
+  "user": {"foreground": "secret"},
+  "network": {"peers": [{"name": "web", "kind": "web-server",
+                         "rtt": "70ms", "down_kbps": 10000,
+                         "up_kbps": 5000}]},
+  "events": [{"at": "1s", "action": "download",
+              "params": {"domain": "secret", "bytes": 65536}}]
+}
+JSON
+expect_exit 0 "a stored download with no screen runs" -- \
+    $HS run $E2E_TMP/store.json -a native -o $E2E_TMP/s -q --no-trace --no-pcap
+expect_match '^true$' "the GPU draws its collapsed power, not its idle power" -- \
+    jq '.energy.by_component_mj.gpu < 1 and .energy.ap_awake_pct < 50' \
+    $E2E_TMP/s/native/results.json
