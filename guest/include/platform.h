@@ -262,6 +262,7 @@
 #define HS_WL_UI 4     /* frame composition */
 #define HS_WL_COVERT_TX 5
 #define HS_WL_COVERT_RX 6
+#define HS_WL_GL 7 /* the 3D app's frames drawn in software */
 
 /* Direct calls made by HS_EV_CALL (tests and scenario actions). */
 #define HS_CALL_AEAD_SEAL 1
