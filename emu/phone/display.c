@@ -989,6 +989,7 @@ static void display_destroy(void *part)
         if (p->sim) {
             sim_cancel(p->sim, &p->panel.vsync);
             sim_cancel(p->sim, &p->gpu.done_ev);
+            sim_cancel(p->sim, &p->gpu.collapse_ev);
             sim_cancel(p->sim, &p->storage.done_ev);
         }
         device_destroy(&p->panel.dev);

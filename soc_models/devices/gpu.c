@@ -440,7 +440,12 @@ static void gpu_reset(Device *dev)
 
 static void gpu_destroy(Device *dev)
 {
-    maps_free((GpuState *)dev);
+    GpuState *s = (GpuState *)dev;
+    if (s->sim) {
+        sim_cancel(s->sim, &s->done_ev);
+        sim_cancel(s->sim, &s->collapse_ev);
+    }
+    maps_free(s);
 }
 
 /* The reading or writing domain's context, or NULL (with a device error)
