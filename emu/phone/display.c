@@ -986,6 +986,7 @@ static void display_destroy(void *part)
         }
     }
     if (p->devices_up) {
+        pmic_remove_listener(machine_pmic(p->m), gpu_ap_state, &p->gpu);
         if (p->sim) {
             sim_cancel(p->sim, &p->panel.vsync);
             sim_cancel(p->sim, &p->gpu.done_ev);
