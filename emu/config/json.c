@@ -991,3 +991,16 @@ int json_check_keys(JsonDoc *doc, const json_t *obj, const char *prefix,
                            best);
     return fail_in_loc(doc, loc, path, "unknown key");
 }
+
+char *json_pool_add(char ***pool, size_t *n, const char *text)
+{
+    char *copy = strdup(text);
+    char **grown = copy ? realloc(*pool, (*n + 1) * sizeof *grown) : NULL;
+    if (!grown) {
+        free(copy);
+        return NULL;
+    }
+    *pool = grown;
+    grown[(*n)++] = copy;
+    return copy;
+}

@@ -118,6 +118,11 @@ int json_check_name(JsonDoc *doc, const char *path, const char *name);
  * Returns 0, or -1 with an error at path. */
 int json_check_line(JsonDoc *doc, const char *path, const char *text);
 
+/* The loaders keep the strings a model holds in a pool the model frees
+ * (char **pool of *n entries): adds a copy of text. Returns the copy, or
+ * NULL when memory runs out (the pool is unchanged). */
+char *json_pool_add(char ***pool, size_t *n, const char *text);
+
 /* Builds "prefix.key" (or "key" when prefix is "") into buf; returns buf.
  * Truncates to size like snprintf. */
 char *json_path_key(char *buf, size_t size, const char *prefix,

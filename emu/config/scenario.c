@@ -1,7 +1,11 @@
 /*
  * scenario.c - the handset-scenario/1 loader: reads a scenario through
  * the typed getters of json.h, checks every rule scenarios/README.md
- * states and fills a Scenario.
+ * states and fills a Scenario. This file holds the loader's helpers, the
+ * header, network, domains, ambient and user groups, the entry points and
+ * the queries; the events are read by scenario_events.c, the approaches,
+ * --set and variants by scenario_set.c, the assertions by
+ * scenario_expect.c (scenario_int.h).
  *
  * Groups are read in dependency order (peers before the domains and
  * events that name them, domains before ambient, user and events,
@@ -10,7 +14,7 @@
  * written. Each object's keys are checked before its values; the first
  * error stops the load.
  */
-#include "config/scenario.h"
+#include "config/scenario_int.h"
 #include "sim/text.h"
 
 #include <inttypes.h>
@@ -19,19 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SCENARIO_MAX_ENTRIES 4096 /* ambient, peers, events, expects */
-#define SCENARIO_MAX_VARIANTS 16  /* entries in variants */
-#define SMS_MAX_BYTES 140         /* 3GPP TS 23.040: 140 octets of user data */
-
-/* Figures with a source (scenarios/README.md repeats them). */
-#define RING_TIMEOUT_DEFAULT_PS (20 * HS_S) /* Android no-reply timer */
-
-typedef struct ScenarioLoader {
-    JsonDoc *doc; /* document being read (errors go here) */
-    Scenario *s;  /* scenario being filled */
-} ScenarioLoader;
-
-static const char *const op_names[] = {"<", "<=", ">", ">=", "==", "!=", NULL};
+const char *const scenario_op_names[] = {
+    "<", "<=", ">", ">=", "==", "!=", NULL};
 
 static const char *const covert_channel_names[] = {
     [SCENARIO_COVERT_WAKELOCK] = "wakelock",
@@ -48,26 +41,9 @@ static const char *const dist_names[] = {
     NULL,
 };
 
-static const char *const hang_up_by_names[] = {
-    [SCENARIO_HANG_UP_USER] = "user",
-    [SCENARIO_HANG_UP_REMOTE] = "remote",
-    NULL,
-};
-
-static const char *const mic_wiring_names[] = {
-    [SOC_MIC_BASEBAND_DIRECT] = "baseband-direct",
-    [SOC_MIC_AP_CODEC] = "ap-codec",
-    NULL,
-};
-
-/* First segments of a results.json metric path (issue text, schema
- * handset-results/1). */
-static const char *const metric_sections[] = {"sim_time_s", "latency", "energy",
-                                              "flows",      "counts",  NULL};
-
 const char *scenario_op_name(ScenarioOp op)
 {
-    return op <= SCENARIO_OP_NE ? op_names[op] : "?";
+    return op <= SCENARIO_OP_NE ? scenario_op_names[op] : "?";
 }
 
 void scenario_free(Scenario *s)
@@ -87,36 +63,27 @@ void scenario_free(Scenario *s)
 }
 
 /* Copies str into s; NULL when out of memory. */
-static const char *own(Scenario *s, const char *str)
+const char *scenario_own(Scenario *s, const char *str)
 {
-    char *copy = strdup(str);
-    char **owned =
-        copy ? realloc(s->owned, (s->n_owned + 1) * sizeof *owned) : NULL;
-    if (!owned) {
-        free(copy);
-        return NULL;
-    }
-    s->owned = owned;
-    owned[s->n_owned++] = copy;
-    return copy;
+    return json_pool_add(&s->owned, &s->n_owned, str);
 }
 
 static const char *keep(ScenarioLoader *L, const char *path, const char *str)
 {
-    const char *copy = own(L->s, str);
+    const char *copy = scenario_own(L->s, str);
     if (!copy)
         json_fail(L->doc, path, "out of memory");
     return copy;
 }
 
 /* Grows an array of n elements of size bytes to n + 1; NULL on failure. */
-static void *grow(void *array, size_t n, size_t size)
+void *scenario_grow(void *array, size_t n, size_t size)
 {
     return realloc(array, (n + 1) * size);
 }
 
 /* "FILE:LINE:COLUMN" of the value at path, kept in the scenario. */
-static const char *where(ScenarioLoader *L, const char *path)
+const char *scenario_where(ScenarioLoader *L, const char *path)
 {
     char buf[JSON_ERR_MAX];
     const JsonIndexEntry *e = json_doc_find(L->doc, path);
@@ -126,8 +93,8 @@ static const char *where(ScenarioLoader *L, const char *path)
 }
 
 /* A non-empty string member, copied into the scenario. */
-static int get_text(ScenarioLoader *L, const json_t *obj, const char *prefix,
-                    const char *key, const char **out)
+int scenario_get_text(ScenarioLoader *L, const json_t *obj, const char *prefix,
+                      const char *key, const char **out)
 {
     char path[JSON_PATH_MAX];
     const char *str;
@@ -144,8 +111,8 @@ static int get_text(ScenarioLoader *L, const json_t *obj, const char *prefix,
 
 /* The optional "source" string of apps, peers, user, ambient periods,
  * events and assertions: where their figures or claims come from. */
-static int check_source(ScenarioLoader *L, const json_t *obj,
-                        const char *prefix)
+int scenario_check_source(ScenarioLoader *L, const json_t *obj,
+                          const char *prefix)
 {
     char path[JSON_PATH_MAX];
     const char *str;
@@ -169,8 +136,8 @@ static int check_name(ScenarioLoader *L, const char *path, const char *name)
 }
 
 /* A name checked by check_name, copied into the scenario. */
-static int get_name(ScenarioLoader *L, const json_t *obj, const char *prefix,
-                    const char *key, const char **out)
+int scenario_get_name(ScenarioLoader *L, const json_t *obj, const char *prefix,
+                      const char *key, const char **out)
 {
     char path[JSON_PATH_MAX];
     const char *str;
@@ -207,8 +174,9 @@ static void name_list(char *buf, size_t size, const char *const *names,
 
 /* Looks str up in names[0..n); on failure reports `unknown WHAT "str"`
  * with a suggestion or the list of names at path. */
-static int lookup(ScenarioLoader *L, const char *path, const char *what,
-                  const char *str, const char *const *names, size_t n, int *out)
+int scenario_lookup(ScenarioLoader *L, const char *path, const char *what,
+                    const char *str, const char *const *names, size_t n,
+                    int *out)
 {
     for (size_t i = 0; i < n; i++) {
         if (strcmp(names[i], str) == 0) {
@@ -229,9 +197,9 @@ static int lookup(ScenarioLoader *L, const char *path, const char *what,
 }
 
 /* A string member looked up in a NULL-terminated table. */
-static int get_choice(ScenarioLoader *L, const json_t *obj, const char *prefix,
-                      const char *key, const char *what,
-                      const char *const names[], int *out)
+int scenario_get_choice(ScenarioLoader *L, const json_t *obj,
+                        const char *prefix, const char *key, const char *what,
+                        const char *const names[], int *out)
 {
     char path[JSON_PATH_MAX];
     const char *str;
@@ -241,12 +209,12 @@ static int get_choice(ScenarioLoader *L, const json_t *obj, const char *prefix,
     json_path_key(path, sizeof path, prefix, key);
     if (json_get_string(L->doc, obj, prefix, key, &str) < 0)
         return -1;
-    return lookup(L, path, what, str, names, n, out);
+    return scenario_lookup(L, path, what, str, names, n, out);
 }
 
 /* A domain named by member key. */
-static int get_domain_ref(ScenarioLoader *L, const json_t *obj,
-                          const char *prefix, const char *key, int *out)
+int scenario_get_domain_ref(ScenarioLoader *L, const json_t *obj,
+                            const char *prefix, const char *key, int *out)
 {
     const char *names[SCENARIO_MAX_DOMAINS];
     for (size_t i = 0; i < L->s->n_domains; i++)
@@ -256,7 +224,7 @@ static int get_domain_ref(ScenarioLoader *L, const json_t *obj,
     json_path_key(path, sizeof path, prefix, key);
     if (json_get_string(L->doc, obj, prefix, key, &str) < 0)
         return -1;
-    return lookup(L, path, "domain", str, names, L->s->n_domains, out);
+    return scenario_lookup(L, path, "domain", str, names, L->s->n_domains, out);
 }
 
 /*
@@ -264,8 +232,9 @@ static int get_domain_ref(ScenarioLoader *L, const json_t *obj,
  * (SCENARIO_NONE: any). When the member is absent and kind is given, the
  * only peer of that kind is taken.
  */
-static int get_peer_ref(ScenarioLoader *L, const json_t *obj,
-                        const char *prefix, const char *key, int kind, int *out)
+int scenario_get_peer_ref(ScenarioLoader *L, const json_t *obj,
+                          const char *prefix, const char *key, int kind,
+                          int *out)
 {
     const Scenario *s = L->s;
     char path[JSON_PATH_MAX];
@@ -303,7 +272,8 @@ static int get_peer_ref(ScenarioLoader *L, const json_t *obj,
         return json_fail(L->doc, path, "out of memory");
     for (size_t i = 0; i < s->n_peers; i++)
         names[i] = s->peers[i].name;
-    int rc = lookup(L, path, "network peer", str, names, s->n_peers, out);
+    int rc =
+        scenario_lookup(L, path, "network peer", str, names, s->n_peers, out);
     free(names);
     if (rc < 0)
         return -1;
@@ -315,8 +285,8 @@ static int get_peer_ref(ScenarioLoader *L, const json_t *obj,
 }
 
 /* A duration member that must be longer than zero. */
-static int get_period(ScenarioLoader *L, const json_t *obj, const char *prefix,
-                      const char *key, hs_time *out)
+int scenario_get_period(ScenarioLoader *L, const json_t *obj,
+                        const char *prefix, const char *key, hs_time *out)
 {
     char path[JSON_PATH_MAX];
     if (json_get_duration(L->doc, obj, prefix, key, out) < 0)
@@ -328,8 +298,8 @@ static int get_period(ScenarioLoader *L, const json_t *obj, const char *prefix,
 }
 
 /* An optional duration member: *out is left alone when absent. */
-static int get_time_opt(ScenarioLoader *L, const json_t *obj,
-                        const char *prefix, const char *key, hs_time *out)
+int scenario_get_time_opt(ScenarioLoader *L, const json_t *obj,
+                          const char *prefix, const char *key, hs_time *out)
 {
     if (!json_has_key(obj, key))
         return 0;
@@ -337,9 +307,9 @@ static int get_time_opt(ScenarioLoader *L, const json_t *obj,
 }
 
 /* An object member whose keys are checked against allowed. */
-static int get_group(ScenarioLoader *L, const json_t *obj, const char *prefix,
-                     const char *key, const char *const allowed[],
-                     const json_t **out, char *path)
+int scenario_get_group(ScenarioLoader *L, const json_t *obj, const char *prefix,
+                       const char *key, const char *const allowed[],
+                       const json_t **out, char *path)
 {
     json_path_key(path, JSON_PATH_MAX, prefix, key);
     if (json_get_object(L->doc, obj, prefix, key, out) < 0)
@@ -348,16 +318,16 @@ static int get_group(ScenarioLoader *L, const json_t *obj, const char *prefix,
 }
 
 /* An optional "params" object; *out is NULL when absent. */
-static int get_params(ScenarioLoader *L, const json_t *obj, const char *prefix,
-                      const char *const allowed[], const json_t **out,
-                      char *path)
+int scenario_get_params(ScenarioLoader *L, const json_t *obj,
+                        const char *prefix, const char *const allowed[],
+                        const json_t **out, char *path)
 {
     json_path_key(path, JSON_PATH_MAX, prefix, "params");
     if (!json_has_key(obj, "params")) {
         *out = NULL;
         return 0;
     }
-    return get_group(L, obj, prefix, "params", allowed, out, path);
+    return scenario_get_group(L, obj, prefix, "params", allowed, out, path);
 }
 
 /* ---- distributions -------------------------------------------------- */
@@ -420,7 +390,8 @@ static int get_dist(ScenarioLoader *L, const json_t *obj, const char *prefix,
     const json_t *o;
     int kind = 0;
     if (json_get_object(L->doc, obj, prefix, key, &o) < 0 ||
-        get_choice(L, o, path, "dist", "distribution", dist_names, &kind) < 0 ||
+        scenario_get_choice(L, o, path, "dist", "distribution", dist_names,
+                            &kind) < 0 ||
         json_check_keys(L->doc, o, path, keys[kind]) < 0)
         return -1;
     out->kind = (ScenarioDistKind)kind;
@@ -468,8 +439,8 @@ static int get_dist_opt(ScenarioLoader *L, const json_t *obj,
 
 /* ---- top-level figures ---------------------------------------------- */
 
-static int load_soc_ref(ScenarioLoader *L, const char *path, const char *soc,
-                        const char **out_path)
+int scenario_load_soc_ref(ScenarioLoader *L, const char *path, const char *soc,
+                          const char **out_path)
 {
     char file[PATH_MAX], err[JSON_ERR_MAX];
     if (soc_resolve_path(soc, file, sizeof file, err, sizeof err) < 0)
@@ -487,13 +458,13 @@ static int load_header(ScenarioLoader *L, const json_t *root)
 {
     Scenario *s = L->s;
     int64_t seed;
-    if (get_name(L, root, "", "name", &s->name) < 0 ||
-        get_text(L, root, "", "description", &s->description) < 0 ||
-        get_text(L, root, "", "soc", &s->soc) < 0 ||
-        load_soc_ref(L, "soc", s->soc, &s->soc_path) < 0 ||
-        get_period(L, root, "", "duration", &s->duration_ps) < 0 ||
+    if (scenario_get_name(L, root, "", "name", &s->name) < 0 ||
+        scenario_get_text(L, root, "", "description", &s->description) < 0 ||
+        scenario_get_text(L, root, "", "soc", &s->soc) < 0 ||
+        scenario_load_soc_ref(L, "soc", s->soc, &s->soc_path) < 0 ||
+        scenario_get_period(L, root, "", "duration", &s->duration_ps) < 0 ||
         json_get_integer(L->doc, root, "", "seed", 0, INT64_MAX, &seed) < 0 ||
-        get_period(L, root, "", "quantum", &s->quantum_ps) < 0)
+        scenario_get_period(L, root, "", "quantum", &s->quantum_ps) < 0)
         return -1;
     s->seed = (uint64_t)seed;
     if (s->quantum_ps > s->duration_ps)
@@ -513,7 +484,7 @@ static int load_network(ScenarioLoader *L, const json_t *root)
     char p[JSON_PATH_MAX];
     if (!json_has_key(root, "network"))
         return 0;
-    if (get_group(L, root, "", "network", keys, &o, p) < 0 ||
+    if (scenario_get_group(L, root, "", "network", keys, &o, p) < 0 ||
         json_get_array(L->doc, o, p, "peers", 0, SCENARIO_MAX_ENTRIES, &arr) <
             0)
         return -1;
@@ -528,10 +499,10 @@ static int load_network(ScenarioLoader *L, const json_t *root)
         int kind = 0;
         if (json_expect_object(L->doc, e, ep) < 0 ||
             json_check_keys(L->doc, e, ep, peer_keys) < 0 ||
-            check_source(L, e, ep) < 0 ||
-            get_name(L, e, ep, "name", &peer->name) < 0 ||
-            get_choice(L, e, ep, "kind", "peer kind", scenario_peer_kind_names,
-                       &kind) < 0 ||
+            scenario_check_source(L, e, ep) < 0 ||
+            scenario_get_name(L, e, ep, "name", &peer->name) < 0 ||
+            scenario_get_choice(L, e, ep, "kind", "peer kind",
+                                scenario_peer_kind_names, &kind) < 0 ||
             get_dist(L, e, ep, "rtt", DIST_TIME, &peer->rtt) < 0 ||
             get_dist(L, e, ep, "down_kbps", DIST_KBPS, &peer->down) < 0 ||
             get_dist(L, e, ep, "up_kbps", DIST_KBPS, &peer->up) < 0)
@@ -562,14 +533,14 @@ static int load_mail(ScenarioLoader *L, const json_t *app, const char *ap,
     const json_t *o;
     char pp[JSON_PATH_MAX];
     int64_t n, bytes;
-    if (get_params(L, app, ap, keys, &o, pp) < 0)
+    if (scenario_get_params(L, app, ap, keys, &o, pp) < 0)
         return -1;
     if (!o)
         return json_fail(L->doc, ap,
                          "params: missing (mail needs messages "
                          "and message_bytes)");
-    if (get_peer_ref(L, o, pp, "server", SCENARIO_PEER_MAIL_SERVER,
-                     &m->server) < 0 ||
+    if (scenario_get_peer_ref(L, o, pp, "server", SCENARIO_PEER_MAIL_SERVER,
+                              &m->server) < 0 ||
         json_get_integer(L->doc, o, pp, "messages", 0, 100000, &n) < 0 ||
         json_get_integer(L->doc, o, pp, "message_bytes", 1, 64 << 20, &bytes) <
             0)
@@ -578,7 +549,8 @@ static int load_mail(ScenarioLoader *L, const json_t *app, const char *ap,
     m->message_bytes = (uint64_t)bytes;
     m->sync_interval_ps = 0;
     if (json_has_key(o, "sync_interval"))
-        return get_period(L, o, pp, "sync_interval", &m->sync_interval_ps);
+        return scenario_get_period(L, o, pp, "sync_interval",
+                                   &m->sync_interval_ps);
     return 0;
 }
 
@@ -590,10 +562,10 @@ static int load_voice(ScenarioLoader *L, const json_t *app, const char *ap,
     const json_t *o;
     char pp[JSON_PATH_MAX];
     int codec = SCENARIO_CODEC_G722;
-    if (get_params(L, app, ap, keys, &o, pp) < 0)
+    if (scenario_get_params(L, app, ap, keys, &o, pp) < 0)
         return -1;
     if (o && json_has_key(o, "codec") &&
-        get_choice(L, o, pp, "codec", "codec", codecs, &codec) < 0)
+        scenario_get_choice(L, o, pp, "codec", "codec", codecs, &codec) < 0)
         return -1;
     /* The one codec the guest's voice app implements: G.722 at 64 kbit/s
      * (guest/include/abi/voice.h). */
@@ -609,7 +581,7 @@ static int load_ui(ScenarioLoader *L, const json_t *app, const char *ap,
     const json_t *o;
     char pp[JSON_PATH_MAX], path[JSON_PATH_MAX];
     int64_t permille, fps = 0;
-    if (get_params(L, app, ap, keys, &o, pp) < 0)
+    if (scenario_get_params(L, app, ap, keys, &o, pp) < 0)
         return -1;
     if (!o)
         return json_fail(L->doc, ap, "params: missing (ui needs brightness)");
@@ -642,7 +614,7 @@ static int load_gl(ScenarioLoader *L, const json_t *app, const char *ap,
     const json_t *o;
     char pp[JSON_PATH_MAX];
     int64_t fps = GL_DEFAULT_FPS, tris = GL_DEFAULT_TRIANGLES;
-    if (get_params(L, app, ap, keys, &o, pp) < 0)
+    if (scenario_get_params(L, app, ap, keys, &o, pp) < 0)
         return -1;
     if (o && json_has_key(o, "frame_rate_hz") &&
         json_get_integer(L->doc, o, pp, "frame_rate_hz", 1, 240, &fps) < 0)
@@ -669,15 +641,16 @@ static int load_covert(ScenarioLoader *L, const json_t *app, const char *ap,
     char pp[JSON_PATH_MAX], path[JSON_PATH_MAX];
     int channel = 0;
     int64_t symbols, wl = 1;
-    if (get_params(L, app, ap, tx ? tx_keys : rx_keys, &o, pp) < 0)
+    if (scenario_get_params(L, app, ap, tx ? tx_keys : rx_keys, &o, pp) < 0)
         return -1;
     if (!o)
         return json_fail(L->doc, ap,
                          "params: missing (covert apps need channel, "
                          "symbol_period and symbols)");
-    if (get_choice(L, o, pp, "channel", "covert channel", covert_channel_names,
-                   &channel) < 0 ||
-        get_period(L, o, pp, "symbol_period", &c->symbol_period_ps) < 0 ||
+    if (scenario_get_choice(L, o, pp, "channel", "covert channel",
+                            covert_channel_names, &channel) < 0 ||
+        scenario_get_period(L, o, pp, "symbol_period", &c->symbol_period_ps) <
+            0 ||
         json_get_integer(L->doc, o, pp, "symbols", 1, 1000000, &symbols) < 0)
         return -1;
     c->channel = (ScenarioCovertChannel)channel;
@@ -686,10 +659,10 @@ static int load_covert(ScenarioLoader *L, const json_t *app, const char *ap,
     c->threshold_ps = 0;
     c->peer = SCENARIO_NONE;
     c->wakelock_id = 0;
-    if (get_time_opt(L, o, pp, "start", &c->start_ps) < 0)
+    if (scenario_get_time_opt(L, o, pp, "start", &c->start_ps) < 0)
         return -1;
     if (!tx) {
-        if (get_period(L, o, pp, "threshold", &c->threshold_ps) < 0)
+        if (scenario_get_period(L, o, pp, "threshold", &c->threshold_ps) < 0)
             return -1;
         if (c->threshold_ps >= c->symbol_period_ps)
             return json_fail(L->doc,
@@ -709,7 +682,8 @@ static int load_covert(ScenarioLoader *L, const json_t *app, const char *ap,
     if (tx && c->channel == SCENARIO_COVERT_WAKELOCK)
         c->wakelock_id = (uint32_t)wl;
     if (c->channel == SCENARIO_COVERT_RADIO) {
-        if (get_peer_ref(L, o, pp, "peer", SCENARIO_NONE, &c->peer) < 0)
+        if (scenario_get_peer_ref(L, o, pp, "peer", SCENARIO_NONE, &c->peer) <
+            0)
             return -1;
     } else if (json_has_key(o, "peer")) {
         return json_fail(L->doc, json_path_key(path, sizeof path, pp, "peer"),
@@ -737,8 +711,9 @@ static int load_app(ScenarioLoader *L, const json_t *e, const char *ap,
     int kind = 0;
     if (json_expect_object(L->doc, e, ap) < 0 ||
         json_check_keys(L->doc, e, ap, keys) < 0 ||
-        check_source(L, e, ap) < 0 ||
-        get_choice(L, e, ap, "app", "app", scenario_app_names, &kind) < 0)
+        scenario_check_source(L, e, ap) < 0 ||
+        scenario_get_choice(L, e, ap, "app", "app", scenario_app_names, &kind) <
+            0)
         return -1;
     app->kind = (ScenarioAppKind)kind;
     switch (app->kind) {
@@ -758,7 +733,7 @@ static int load_app(ScenarioLoader *L, const json_t *e, const char *ap,
         static const char *const none[] = {NULL};
         const json_t *o;
         char pp[JSON_PATH_MAX];
-        return get_params(L, e, ap, none, &o, pp);
+        return scenario_get_params(L, e, ap, none, &o, pp);
     }
     case SCENARIO_APP_COUNT:
         break;
@@ -774,9 +749,9 @@ static int load_domain(ScenarioLoader *L, const json_t *e, const char *dp,
     int level = 0;
     if (json_expect_object(L->doc, e, dp) < 0 ||
         json_check_keys(L->doc, e, dp, keys) < 0 ||
-        get_name(L, e, dp, "name", &d->name) < 0 ||
-        get_choice(L, e, dp, "level", "level", scenario_label_names, &level) <
-            0 ||
+        scenario_get_name(L, e, dp, "name", &d->name) < 0 ||
+        scenario_get_choice(L, e, dp, "level", "level", scenario_label_names,
+                            &level) < 0 ||
         json_get_array(L->doc, e, dp, "apps", 0, SCENARIO_MAX_APPS, &apps) < 0)
         return -1;
     d->level = (ScenarioLabel)level;
@@ -904,11 +879,11 @@ static int load_ambient(ScenarioLoader *L, const json_t *root)
         int label = 0;
         if (json_expect_object(L->doc, e, ep) < 0 ||
             json_check_keys(L->doc, e, ep, keys) < 0 ||
-            check_source(L, e, ep) < 0 ||
+            scenario_check_source(L, e, ep) < 0 ||
             json_get_duration(L->doc, e, ep, "from", &am->from_ps) < 0 ||
             json_get_duration(L->doc, e, ep, "to", &am->to_ps) < 0 ||
-            get_choice(L, e, ep, "label", "label", scenario_label_names,
-                       &label) < 0)
+            scenario_get_choice(L, e, ep, "label", "label",
+                                scenario_label_names, &label) < 0)
             return -1;
         am->label = (ScenarioLabel)label;
         if (am->to_ps <= am->from_ps)
@@ -939,7 +914,7 @@ static int load_ambient(ScenarioLoader *L, const json_t *root)
 
 /* ---- user and call policy ------------------------------------------- */
 
-static bool has_action(const json_t *root, ScenarioAction action)
+bool scenario_has_action(const json_t *root, ScenarioAction action)
 {
     const json_t *arr = json_object_get(root, "events");
     for (size_t i = 0; json_is_array(arr) && i < json_array_size(arr); i++) {
@@ -958,9 +933,10 @@ static int load_user(ScenarioLoader *L, const json_t *root)
     Scenario *s = L->s;
     const json_t *o;
     char p[JSON_PATH_MAX];
-    if (get_group(L, root, "", "user", keys, &o, p) < 0 ||
-        check_source(L, o, p) < 0 ||
-        get_domain_ref(L, o, p, "foreground", &s->user.foreground) < 0 ||
+    if (scenario_get_group(L, root, "", "user", keys, &o, p) < 0 ||
+        scenario_check_source(L, o, p) < 0 ||
+        scenario_get_domain_ref(L, o, p, "foreground", &s->user.foreground) <
+            0 ||
         get_dist_opt(L, o, p, "answer_delay", DIST_TIME,
                      &s->user.answer_delay) < 0 ||
         get_dist_opt(L, o, p, "read_time", DIST_TIME, &s->user.read_time) < 0 ||
@@ -973,7 +949,7 @@ static int load_call_policy(ScenarioLoader *L, const json_t *root)
 {
     Scenario *s = L->s;
     s->call_policy = SCENARIO_NONE;
-    bool calls = has_action(root, SCENARIO_ACTION_INCOMING_CALL);
+    bool calls = scenario_has_action(root, SCENARIO_ACTION_INCOMING_CALL);
     if (!json_has_key(root, "call_policy")) {
         if (calls)
             return json_fail(L->doc, "call_policy",
@@ -981,8 +957,8 @@ static int load_call_policy(ScenarioLoader *L, const json_t *root)
                              "events)");
         return 0;
     }
-    if (get_choice(L, root, "", "call_policy", "call policy",
-                   scenario_call_policy_names, &s->call_policy) < 0)
+    if (scenario_get_choice(L, root, "", "call_policy", "call policy",
+                            scenario_call_policy_names, &s->call_policy) < 0)
         return -1;
     if (calls && s->call_policy != SCENARIO_CALL_REJECT &&
         !s->user.answer_delay.present)
@@ -990,666 +966,6 @@ static int load_call_policy(ScenarioLoader *L, const json_t *root)
                          "user.answer_delay: missing (needed to answer "
                          "incoming calls under call_policy \"%s\")",
                          scenario_call_policy_names[s->call_policy]);
-    return 0;
-}
-
-/* ---- events --------------------------------------------------------- */
-
-/* The domain named by params.KEY, which must run app (SCENARIO_NONE:
- * any). */
-static int get_domain_with(ScenarioLoader *L, const json_t *o, const char *pp,
-                           const char *key, int app, int *out)
-{
-    char path[JSON_PATH_MAX];
-    if (get_domain_ref(L, o, pp, key, out) < 0)
-        return -1;
-    if (app != SCENARIO_NONE &&
-        !scenario_domain_app(L->s, *out, (ScenarioAppKind)app))
-        return json_fail(L->doc, json_path_key(path, sizeof path, pp, key),
-                         "domain \"%s\" runs no %s app",
-                         L->s->domains[*out].name, scenario_app_names[app]);
-    return 0;
-}
-
-static int get_bytes(ScenarioLoader *L, const json_t *o, const char *pp,
-                     int64_t max, uint64_t *out)
-{
-    int64_t n;
-    if (json_get_integer(L->doc, o, pp, "bytes", 1, max, &n) < 0)
-        return -1;
-    *out = (uint64_t)n;
-    return 0;
-}
-
-static int load_event_params(ScenarioLoader *L, const json_t *e, const char *ep,
-                             ScenarioEvent *ev)
-{
-    static const char *const keys[][5] = {
-        [SCENARIO_ACTION_INCOMING_CALL] = {"domain", "peer", "ring_timeout",
-                                           "talk", NULL},
-        [SCENARIO_ACTION_HANG_UP] = {"by", NULL},
-        [SCENARIO_ACTION_SMS] = {"domain", "peer", "bytes", NULL},
-        [SCENARIO_ACTION_MAIL_SYNC] = {"domain", NULL},
-        [SCENARIO_ACTION_SWITCH_DOMAIN] = {"to", NULL},
-        [SCENARIO_ACTION_HOSTILE_MIC_OPEN] = {"peer", NULL},
-        [SCENARIO_ACTION_HOSTILE_MIC_CLOSE] = {NULL},
-        [SCENARIO_ACTION_DOWNLOAD] = {"domain", "peer", "bytes", "store", NULL},
-        [SCENARIO_ACTION_DISPLAY_DOCUMENT] = {"domain", "bytes", NULL},
-    };
-    const json_t *o;
-    char pp[JSON_PATH_MAX];
-    int by = 0;
-    if (get_params(L, e, ep, keys[ev->action], &o, pp) < 0)
-        return -1;
-    if (!o) {
-        /* Only the hostile-mic actions can do without params. */
-        if (ev->action == SCENARIO_ACTION_HOSTILE_MIC_OPEN ||
-            ev->action == SCENARIO_ACTION_HOSTILE_MIC_CLOSE)
-            return 0;
-        return json_fail(L->doc, ep, "params: missing (%s needs \"%s\")",
-                         scenario_action_names[ev->action],
-                         keys[ev->action][0]);
-    }
-    switch (ev->action) {
-    case SCENARIO_ACTION_INCOMING_CALL:
-        ev->ring_timeout_ps = RING_TIMEOUT_DEFAULT_PS;
-        if (get_domain_with(L, o, pp, "domain", SCENARIO_APP_VOICE,
-                            &ev->domain) < 0 ||
-            get_peer_ref(L, o, pp, "peer", SCENARIO_PEER_IMS, &ev->peer) < 0)
-            return -1;
-        if (json_has_key(o, "ring_timeout") &&
-            get_period(L, o, pp, "ring_timeout", &ev->ring_timeout_ps) < 0)
-            return -1;
-        if (json_has_key(o, "talk") &&
-            get_period(L, o, pp, "talk", &ev->talk_ps) < 0)
-            return -1;
-        return 0;
-    case SCENARIO_ACTION_HANG_UP:
-        if (get_choice(L, o, pp, "by", "hang-up side", hang_up_by_names, &by) <
-            0)
-            return -1;
-        ev->by = (ScenarioHangUpBy)by;
-        if (!has_action(L->doc->root, SCENARIO_ACTION_INCOMING_CALL))
-            return json_fail(L->doc, json_path_key(pp, sizeof pp, ep, "action"),
-                             "hang-up needs an incoming-call event in the "
-                             "scenario");
-        return 0;
-    case SCENARIO_ACTION_SMS:
-        return get_domain_with(L, o, pp, "domain", SCENARIO_NONE, &ev->domain) <
-                           0 ||
-                       get_peer_ref(L, o, pp, "peer", SCENARIO_PEER_IMS,
-                                    &ev->peer) < 0 ||
-                       get_bytes(L, o, pp, SMS_MAX_BYTES, &ev->bytes) < 0
-                   ? -1
-                   : 0;
-    case SCENARIO_ACTION_MAIL_SYNC:
-        return get_domain_with(L, o, pp, "domain", SCENARIO_APP_MAIL,
-                               &ev->domain);
-    case SCENARIO_ACTION_SWITCH_DOMAIN:
-        return get_domain_ref(L, o, pp, "to", &ev->domain);
-    case SCENARIO_ACTION_HOSTILE_MIC_OPEN:
-        if (json_has_key(o, "peer"))
-            return get_peer_ref(L, o, pp, "peer", SCENARIO_NONE, &ev->peer);
-        return 0;
-    case SCENARIO_ACTION_HOSTILE_MIC_CLOSE:
-        return 0;
-    case SCENARIO_ACTION_DOWNLOAD:
-        ev->store = true;
-        if (get_domain_with(L, o, pp, "domain", SCENARIO_NONE, &ev->domain) <
-                0 ||
-            get_peer_ref(L, o, pp, "peer", SCENARIO_PEER_WEB_SERVER,
-                         &ev->peer) < 0 ||
-            get_bytes(L, o, pp, (int64_t)1 << 32, &ev->bytes) < 0)
-            return -1;
-        if (json_has_key(o, "store") &&
-            json_get_bool(L->doc, o, pp, "store", &ev->store) < 0)
-            return -1;
-        return 0;
-    case SCENARIO_ACTION_DISPLAY_DOCUMENT:
-        return get_domain_with(L, o, pp, "domain", SCENARIO_APP_UI,
-                               &ev->domain) < 0 ||
-                       get_bytes(L, o, pp, (int64_t)1 << 32, &ev->bytes) < 0
-                   ? -1
-                   : 0;
-    case SCENARIO_ACTION_COUNT:
-        break;
-    }
-    return -1;
-}
-
-static int load_event(ScenarioLoader *L, const json_t *e, const char *ep,
-                      ScenarioEvent *ev)
-{
-    static const char *const keys[] = {"at",     "every",  "jitter",
-                                       "count",  "until",  "action",
-                                       "params", "source", NULL};
-    const Scenario *s = L->s;
-    char p[JSON_PATH_MAX], a[32], b[32];
-    int action = 0;
-    *ev = (ScenarioEvent){.domain = SCENARIO_NONE,
-                          .peer = SCENARIO_NONE,
-                          .until_ps = s->duration_ps};
-    if (json_expect_object(L->doc, e, ep) < 0 ||
-        json_check_keys(L->doc, e, ep, keys) < 0 ||
-        check_source(L, e, ep) < 0 ||
-        get_choice(L, e, ep, "action", "action", scenario_action_names,
-                   &action) < 0)
-        return -1;
-    ev->action = (ScenarioAction)action;
-    bool periodic = json_has_key(e, "every");
-    if (!periodic && !json_has_key(e, "at"))
-        return json_fail(L->doc, ep, "needs \"at\" or \"every\"");
-    if (get_time_opt(L, e, ep, "at", &ev->at_ps) < 0)
-        return -1;
-    sim_format_duration(s->duration_ps, b, sizeof b);
-    if (ev->at_ps >= s->duration_ps) {
-        sim_format_duration(ev->at_ps, a, sizeof a);
-        return json_fail(L->doc, json_path_key(p, sizeof p, ep, "at"),
-                         "%s is not before the end of the scenario (%s)", a, b);
-    }
-    if (!periodic) {
-        static const char *const only[] = {"jitter", "count", "until", NULL};
-        for (size_t i = 0; only[i]; i++)
-            if (json_has_key(e, only[i]))
-                return json_fail(L->doc,
-                                 json_path_key(p, sizeof p, ep, only[i]),
-                                 "only allowed with \"every\"");
-        return load_event_params(L, e, ep, ev);
-    }
-    int64_t count = 0;
-    if (get_period(L, e, ep, "every", &ev->every_ps) < 0 ||
-        get_time_opt(L, e, ep, "jitter", &ev->jitter_ps) < 0 ||
-        get_time_opt(L, e, ep, "until", &ev->until_ps) < 0)
-        return -1;
-    if (json_has_key(e, "count") &&
-        json_get_integer(L->doc, e, ep, "count", 1, INT64_MAX, &count) < 0)
-        return -1;
-    ev->count = (uint64_t)count;
-    if (ev->jitter_ps >= ev->every_ps)
-        return json_fail(L->doc, json_path_key(p, sizeof p, ep, "jitter"),
-                         "must be shorter than every");
-    if (ev->until_ps > s->duration_ps) {
-        sim_format_duration(ev->until_ps, a, sizeof a);
-        return json_fail(L->doc, json_path_key(p, sizeof p, ep, "until"),
-                         "%s is after the end of the scenario (%s)", a, b);
-    }
-    if (ev->until_ps <= ev->at_ps)
-        return json_fail(L->doc, json_path_key(p, sizeof p, ep, "until"),
-                         "must be later than at");
-    return load_event_params(L, e, ep, ev);
-}
-
-static int load_events(ScenarioLoader *L, const json_t *root)
-{
-    Scenario *s = L->s;
-    const json_t *arr;
-    if (!json_has_key(root, "events"))
-        return 0;
-    if (json_get_array(L->doc, root, "", "events", 0, SCENARIO_MAX_ENTRIES,
-                       &arr) < 0)
-        return -1;
-    s->events = calloc(json_array_size(arr) + 1, sizeof *s->events);
-    if (!s->events)
-        return json_fail(L->doc, "events", "out of memory");
-    for (size_t i = 0; i < json_array_size(arr); i++) {
-        char ep[JSON_PATH_MAX];
-        json_path_index(ep, sizeof ep, "events", i);
-        if (load_event(L, json_array_get(arr, i), ep, &s->events[i]) < 0)
-            return -1;
-        s->n_events = i + 1;
-    }
-    return 0;
-}
-
-/* ---- approaches, set, variants -------------------------------------- */
-
-static int load_approaches(ScenarioLoader *L, const json_t *root)
-{
-    Scenario *s = L->s;
-    const json_t *arr;
-    if (!json_has_key(root, "approaches")) {
-        for (int i = 0; i < SCENARIO_APPROACH_COUNT; i++)
-            s->approaches[i] = true;
-        return 0;
-    }
-    if (json_get_array(L->doc, root, "", "approaches", 1,
-                       SCENARIO_APPROACH_COUNT, &arr) < 0)
-        return -1;
-    for (size_t i = 0; i < json_array_size(arr); i++) {
-        char p[JSON_PATH_MAX];
-        json_path_index(p, sizeof p, "approaches", i);
-        const json_t *v = json_array_get(arr, i);
-        int a = 0;
-        if (!json_is_string(v))
-            return json_fail(L->doc, p, "expected a string");
-        if (lookup(L, p, "approach", json_string_value(v),
-                   scenario_approach_names, SCENARIO_APPROACH_COUNT, &a) < 0)
-            return -1;
-        if (s->approaches[a])
-            return json_fail(L->doc, p, "\"%s\" is listed twice",
-                             scenario_approach_names[a]);
-        s->approaches[a] = true;
-    }
-    return 0;
-}
-
-int scenario_check_set_key(const char *key, char *why, size_t why_size)
-{
-    size_t len = strlen(key), segments = 1;
-    bool start = true;
-    if (len == 0 || len > SCENARIO_SET_KEY_MAX) {
-        snprintf(why, why_size, "a key has 1 to %d characters",
-                 SCENARIO_SET_KEY_MAX);
-        return -1;
-    }
-    for (const char *p = key; *p; p++) {
-        char c = *p;
-        bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-        if (c == '.') {
-            if (start)
-                break;
-            segments++;
-            start = true;
-            continue;
-        }
-        if (!alnum && c != '_' && c != '-') {
-            snprintf(why, why_size,
-                     "character '%c' is not allowed in a key (use a-z, 0-9, "
-                     "'_', '-' and '.')",
-                     c);
-            return -1;
-        }
-        if (start && !alnum)
-            break;
-        start = false;
-    }
-    if (start || segments < 2 || segments > 3) {
-        snprintf(why, why_size,
-                 "a key is section.name or section.name.sub, each part "
-                 "starting with a letter or digit");
-        return -1;
-    }
-    return 0;
-}
-
-/* Adds or replaces a setting; returns -1 when out of memory. */
-static int put_setting(Scenario *s, const char *key, const char *value,
-                       const char *origin)
-{
-    const char *k = own(s, key), *v = own(s, value), *o = own(s, origin);
-    if (!k || !v || !o)
-        return -1;
-    for (size_t i = 0; i < s->n_settings; i++) {
-        if (strcmp(s->settings[i].key, key) == 0) {
-            s->settings[i].value = v;
-            s->settings[i].origin = o;
-            return 0;
-        }
-    }
-    ScenarioSetting *grown = grow(s->settings, s->n_settings, sizeof *grown);
-    if (!grown)
-        return -1;
-    s->settings = grown;
-    grown[s->n_settings++] =
-        (ScenarioSetting){.key = k, .value = v, .origin = o};
-    return 0;
-}
-
-/* Byte offset of member key of the object at prefix (0 if unknown). */
-static size_t key_offset(const JsonDoc *doc, const char *prefix,
-                         const char *key)
-{
-    char p[JSON_PATH_MAX];
-    const JsonIndexEntry *e =
-        json_doc_find(doc, json_path_key(p, sizeof p, prefix, key));
-    return e ? e->key.offset : 0;
-}
-
-/* Sorts the member names keys[0..n) of the object at prefix into the
- * order they appear in the text (insertion sort: objects are small). */
-static void sort_by_position(const JsonDoc *doc, const char *prefix,
-                             const char **keys, size_t n)
-{
-    for (size_t i = 1; i < n; i++) {
-        const char *k = keys[i];
-        size_t off = key_offset(doc, prefix, k), j = i;
-        for (; j > 0 && key_offset(doc, prefix, keys[j - 1]) > off; j--)
-            keys[j] = keys[j - 1];
-        keys[j] = k;
-    }
-}
-
-static int load_set(ScenarioLoader *L, const json_t *root)
-{
-    const json_t *o, *v;
-    const char *key;
-    if (!json_has_key(root, "set"))
-        return 0;
-    if (json_get_object(L->doc, root, "", "set", &o) < 0)
-        return -1;
-    /* Text order, so the first bad key met is the first reported. */
-    size_t n = json_object_size(o), k = 0;
-    const char **keys = calloc(n + 1, sizeof *keys);
-    if (!keys)
-        return json_fail(L->doc, "set", "out of memory");
-    json_object_foreach((json_t *)o, key, v)
-    {
-        keys[k++] = key;
-    }
-    sort_by_position(L->doc, "set", keys, n);
-    int rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        char p[JSON_PATH_MAX], why[160], text[64];
-        json_path_key(p, sizeof p, "set", keys[i]);
-        const JsonIndexEntry *e = json_doc_find(L->doc, p);
-        v = json_object_get(o, keys[i]);
-        const char *value = text;
-        if (scenario_check_set_key(keys[i], why, sizeof why) < 0) {
-            rc = json_fail(L->doc, p, "%s", why);
-        } else if (json_is_string(v)) {
-            value = json_string_value(v);
-            if (!value[0])
-                rc = json_fail(L->doc, p, "must not be empty");
-        } else if (json_is_boolean(v)) {
-            value = json_is_true(v) ? "true" : "false";
-        } else if (json_is_number(v) && e) {
-            /* The number exactly as written. */
-            size_t len = strcspn(L->doc->text + e->value.offset, ",}] \t\r\n");
-            if (len >= sizeof text)
-                len = sizeof text - 1;
-            memcpy(text, L->doc->text + e->value.offset, len);
-            text[len] = '\0';
-        } else {
-            rc = json_fail(L->doc, p,
-                           "expected a string, number or "
-                           "true/false");
-        }
-        if (rc == 0) {
-            const char *origin = where(L, p);
-            if (!origin || put_setting(L->s, keys[i], value, origin) < 0)
-                rc = json_fail(L->doc, p, "out of memory");
-        }
-    }
-    free(keys);
-    return rc;
-}
-
-int scenario_apply_set(Scenario *s, const char *assignment, char *err,
-                       size_t err_size)
-{
-    char key[SCENARIO_SET_KEY_MAX + 1], why[160];
-    const char *eq = strchr(assignment, '=');
-    if (!eq) {
-        snprintf(err, err_size, "--set %s: expected KEY=VALUE", assignment);
-        return -1;
-    }
-    size_t klen = (size_t)(eq - assignment);
-    if (klen > SCENARIO_SET_KEY_MAX) {
-        snprintf(err, err_size, "--set %s: key is longer than %d characters",
-                 assignment, SCENARIO_SET_KEY_MAX);
-        return -1;
-    }
-    memcpy(key, assignment, klen);
-    key[klen] = '\0';
-    if (scenario_check_set_key(key, why, sizeof why) < 0) {
-        snprintf(err, err_size, "--set %s: %s", assignment, why);
-        return -1;
-    }
-    if (eq[1] == '\0') {
-        snprintf(err, err_size, "--set %s: VALUE must not be empty",
-                 assignment);
-        return -1;
-    }
-    if (put_setting(s, key, eq + 1, "--set") < 0) {
-        snprintf(err, err_size, "--set %s: out of memory", assignment);
-        return -1;
-    }
-    return 0;
-}
-
-const ScenarioSetting *scenario_setting(const Scenario *s, const char *key)
-{
-    for (size_t i = 0; i < s->n_settings; i++)
-        if (strcmp(s->settings[i].key, key) == 0)
-            return &s->settings[i];
-    return NULL;
-}
-
-static int load_variants(ScenarioLoader *L, const json_t *root)
-{
-    static const char *const keys[] = {"name", "soc", "mic_wiring", NULL};
-    Scenario *s = L->s;
-    const json_t *arr;
-    if (!json_has_key(root, "variants")) {
-        s->variants = calloc(1, sizeof *s->variants);
-        if (!s->variants)
-            return json_fail(L->doc, "", "out of memory");
-        s->variants[0] = (ScenarioVariant){.name = own(s, "default"),
-                                           .soc = s->soc,
-                                           .soc_path = s->soc_path,
-                                           .mic_wiring = SCENARIO_NONE};
-        s->n_variants = 1;
-        return s->variants[0].name ? 0 : json_fail(L->doc, "", "out of memory");
-    }
-    if (json_get_array(L->doc, root, "", "variants", 1, SCENARIO_MAX_VARIANTS,
-                       &arr) < 0)
-        return -1;
-    s->variants = calloc(json_array_size(arr), sizeof *s->variants);
-    if (!s->variants)
-        return json_fail(L->doc, "variants", "out of memory");
-    for (size_t i = 0; i < json_array_size(arr); i++) {
-        char vp[JSON_PATH_MAX], p[JSON_PATH_MAX];
-        json_path_index(vp, sizeof vp, "variants", i);
-        const json_t *e = json_array_get(arr, i);
-        ScenarioVariant *v = &s->variants[i];
-        *v = (ScenarioVariant){.soc = s->soc,
-                               .soc_path = s->soc_path,
-                               .mic_wiring = SCENARIO_NONE};
-        if (json_expect_object(L->doc, e, vp) < 0 ||
-            json_check_keys(L->doc, e, vp, keys) < 0 ||
-            get_name(L, e, vp, "name", &v->name) < 0)
-            return -1;
-        if (json_has_key(e, "soc") &&
-            (get_text(L, e, vp, "soc", &v->soc) < 0 ||
-             load_soc_ref(L, json_path_key(p, sizeof p, vp, "soc"), v->soc,
-                          &v->soc_path) < 0))
-            return -1;
-        if (json_has_key(e, "mic_wiring") &&
-            get_choice(L, e, vp, "mic_wiring", "microphone wiring",
-                       mic_wiring_names, &v->mic_wiring) < 0)
-            return -1;
-        for (size_t j = 0; j < i; j++) {
-            if (strcmp(s->variants[j].name, v->name) == 0)
-                return json_fail(L->doc, json_path_key(p, sizeof p, vp, "name"),
-                                 "duplicate variant name \"%s\" (also "
-                                 "variants[%zu])",
-                                 v->name, j);
-        }
-        s->n_variants = i + 1;
-    }
-    return 0;
-}
-
-/* ---- expect --------------------------------------------------------- */
-
-/* Checks a metric path: dot-separated segments of [a-z0-9_-], each
- * optionally followed by [N], the first a results.json section. */
-static int check_metric(ScenarioLoader *L, const char *path, const char *m)
-{
-    const char *p = m;
-    bool ok = *p != '\0';
-    while (ok && *p) {
-        const char *seg = p;
-        while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-               *p == '_' || *p == '-')
-            p++;
-        ok = p > seg;
-        if (ok && *p == '[') {
-            const char *d = ++p;
-            while (*p >= '0' && *p <= '9')
-                p++;
-            ok = p > d && *p == ']';
-            if (ok)
-                p++;
-        }
-        if (ok && *p == '.')
-            ok = *++p != '\0';
-        else if (ok)
-            ok = *p == '\0';
-    }
-    if (!ok)
-        return json_fail(L->doc, path,
-                         "\"%s\" is not a metric path (segments of a-z, "
-                         "0-9, '_', '-' joined by '.', each optionally "
-                         "indexed [N])",
-                         m);
-    char first[64];
-    size_t len = strcspn(m, ".[");
-    if (len >= sizeof first)
-        len = sizeof first - 1;
-    memcpy(first, m, len);
-    first[len] = '\0';
-    int idx = 0;
-    if (lookup(L, path, "results section", first, metric_sections, 5, &idx) < 0)
-        return -1;
-    return 0;
-}
-
-/* A variant named by member key, or SCENARIO_NONE when absent. */
-static int get_variant_ref(ScenarioLoader *L, const json_t *obj,
-                           const char *prefix, int *out)
-{
-    const Scenario *s = L->s;
-    char path[JSON_PATH_MAX];
-    const char *str;
-    *out = SCENARIO_NONE;
-    if (!json_has_key(obj, "variant"))
-        return 0;
-    json_path_key(path, sizeof path, prefix, "variant");
-    if (json_get_string(L->doc, obj, prefix, "variant", &str) < 0)
-        return -1;
-    const char *names[SCENARIO_MAX_VARIANTS];
-    for (size_t i = 0; i < s->n_variants; i++)
-        names[i] = s->variants[i].name;
-    return lookup(L, path, "variant", str, names, s->n_variants, out);
-}
-
-/* An approach named by member key: a name the scenario runs, or "*"
- * (SCENARIO_NONE) when star is allowed. */
-static int get_approach_ref(ScenarioLoader *L, const json_t *obj,
-                            const char *prefix, const char *key, int *out)
-{
-    char path[JSON_PATH_MAX];
-    const char *str;
-    json_path_key(path, sizeof path, prefix, key);
-    if (json_get_string(L->doc, obj, prefix, key, &str) < 0)
-        return -1;
-    if (strcmp(str, "*") == 0) {
-        *out = SCENARIO_NONE;
-        return 0;
-    }
-    if (lookup(L, path, "approach", str, scenario_approach_names,
-               SCENARIO_APPROACH_COUNT, out) < 0)
-        return -1;
-    if (!L->s->approaches[*out])
-        return json_fail(L->doc, path,
-                         "approach \"%s\" is not among the scenario's "
-                         "approaches",
-                         str);
-    return 0;
-}
-
-static int load_expect(ScenarioLoader *L, const json_t *e, const char *xp,
-                       ScenarioExpect *x)
-{
-    static const char *const keys[] = {"metric", "approach", "variant", "op",
-                                       "value",  "than",     "source",  NULL};
-    static const char *const than_keys[] = {"approach", "metric", "variant",
-                                            "factor", NULL};
-    char p[JSON_PATH_MAX];
-    int op = 0;
-    *x = (ScenarioExpect){.approach = SCENARIO_NONE,
-                          .variant = SCENARIO_NONE,
-                          .than_approach = SCENARIO_NONE,
-                          .than_variant = SCENARIO_NONE,
-                          .factor = 1.0};
-    if (json_expect_object(L->doc, e, xp) < 0 ||
-        json_check_keys(L->doc, e, xp, keys) < 0 ||
-        check_source(L, e, xp) < 0 ||
-        get_text(L, e, xp, "metric", &x->metric) < 0 ||
-        check_metric(L, json_path_key(p, sizeof p, xp, "metric"), x->metric) <
-            0 ||
-        get_choice(L, e, xp, "op", "operator", op_names, &op) < 0 ||
-        get_variant_ref(L, e, xp, &x->variant) < 0)
-        return -1;
-    x->op = (ScenarioOp)op;
-    if (json_has_key(e, "approach") &&
-        get_approach_ref(L, e, xp, "approach", &x->approach) < 0)
-        return -1;
-    x->where = where(L, xp);
-    if (!x->where)
-        return -1;
-    bool has_value = json_has_key(e, "value"),
-         has_than = json_has_key(e, "than");
-    if (has_value && has_than)
-        return json_fail(L->doc, json_path_key(p, sizeof p, xp, "than"),
-                         "give either \"value\" or \"than\", not both");
-    if (!has_value && !has_than)
-        return json_fail(L->doc, xp, "needs \"value\" or \"than\"");
-    if (has_value)
-        return json_get_number(L->doc, e, xp, "value", -1e300, 1e300,
-                               &x->value);
-    const json_t *t;
-    char tp[JSON_PATH_MAX];
-    x->relative = true;
-    x->than_metric = x->metric;
-    if (x->approach == SCENARIO_NONE)
-        return json_fail(L->doc, json_path_key(p, sizeof p, xp, "approach"),
-                         "a comparison with \"than\" needs one approach on "
-                         "its left (\"*\" is allowed in than.approach)");
-    if (get_group(L, e, xp, "than", than_keys, &t, tp) < 0 ||
-        get_approach_ref(L, t, tp, "approach", &x->than_approach) < 0 ||
-        get_variant_ref(L, t, tp, &x->than_variant) < 0)
-        return -1;
-    if (json_has_key(t, "metric") &&
-        (get_text(L, t, tp, "metric", &x->than_metric) < 0 ||
-         check_metric(L, json_path_key(p, sizeof p, tp, "metric"),
-                      x->than_metric) < 0))
-        return -1;
-    if (json_has_key(t, "factor")) {
-        if (json_get_number(L->doc, t, tp, "factor", 0, 1e300, &x->factor) < 0)
-            return -1;
-        if (x->factor <= 0)
-            return json_fail(L->doc, json_path_key(p, sizeof p, tp, "factor"),
-                             "must be greater than 0");
-    }
-    bool same_variant =
-        x->than_variant == SCENARIO_NONE || x->than_variant == x->variant;
-    if (x->than_approach == x->approach && same_variant &&
-        strcmp(x->than_metric, x->metric) == 0)
-        return json_fail(L->doc, tp, "compares a run with itself");
-    return 0;
-}
-
-static int load_expects(ScenarioLoader *L, const json_t *root)
-{
-    Scenario *s = L->s;
-    const json_t *arr;
-    if (!json_has_key(root, "expect"))
-        return 0;
-    if (json_get_array(L->doc, root, "", "expect", 0, SCENARIO_MAX_ENTRIES,
-                       &arr) < 0)
-        return -1;
-    s->expects = calloc(json_array_size(arr) + 1, sizeof *s->expects);
-    if (!s->expects)
-        return json_fail(L->doc, "expect", "out of memory");
-    for (size_t i = 0; i < json_array_size(arr); i++) {
-        char xp[JSON_PATH_MAX];
-        json_path_index(xp, sizeof xp, "expect", i);
-        if (load_expect(L, json_array_get(arr, i), xp, &s->expects[i]) < 0)
-            return -1;
-        s->n_expects = i + 1;
-    }
     return 0;
 }
 
@@ -1685,9 +1001,11 @@ Scenario *scenario_from_doc(JsonDoc *doc)
     if (!L.s->file || load_header(&L, root) < 0 || load_network(&L, root) < 0 ||
         load_domains(&L, root) < 0 || load_ambient(&L, root) < 0 ||
         load_user(&L, root) < 0 || load_call_policy(&L, root) < 0 ||
-        load_events(&L, root) < 0 || load_approaches(&L, root) < 0 ||
-        load_set(&L, root) < 0 || load_variants(&L, root) < 0 ||
-        load_expects(&L, root) < 0)
+        scenario_load_events(&L, root) < 0 ||
+        scenario_load_approaches(&L, root) < 0 ||
+        scenario_load_set(&L, root) < 0 ||
+        scenario_load_variants(&L, root) < 0 ||
+        scenario_load_expects(&L, root) < 0)
         goto fail;
     return L.s;
 

@@ -59,17 +59,9 @@ void soc_free(SocModel *soc)
  * memory. */
 static const char *keep(SocLoader *L, const char *path, const char *s)
 {
-    char *copy = strdup(s);
-    char **owned =
-        copy ? realloc(L->soc->owned, (L->soc->n_owned + 1) * sizeof *owned)
-             : NULL;
-    if (!owned) {
-        free(copy);
+    const char *copy = json_pool_add(&L->soc->owned, &L->soc->n_owned, s);
+    if (!copy)
         json_fail(L->doc, path, "out of memory");
-        return NULL;
-    }
-    L->soc->owned = owned;
-    owned[L->soc->n_owned++] = copy;
     return copy;
 }
 
@@ -573,6 +565,122 @@ static int load_platform(SocLoader *L, const json_t *root)
     return 0;
 }
 
+/* ---- device models ---------------------------------------------------
+ * The "devices" group and each of its members are optional; what is left
+ * out takes these defaults, each with its source. */
+
+#define SOC_DEFAULT_MIC_SOURCE                                                 \
+    "default (soc.c): estimate: a speech-level 440 Hz tone (peak 8000) over "  \
+    "noise (peak 300), a FIFO of 4 frames (80 ms at 20 ms frames) so a "       \
+    "reader a few frames late loses nothing; 0 mW, the microphone's bias "     \
+    "is inside dsp.audio"
+#define SOC_DEFAULT_AUDIO_SOURCE                                               \
+    "default (soc.c): Nexus 5 power_profile.xml dsp.audio 0.1 mA "             \
+    "(PARAMS.md) at the battery's nominal voltage"
+#define SOC_DEFAULT_NET_SOURCE                                                 \
+    "default (soc.c): model limit: 256 packets per domain, more than a TCP "   \
+    "window of full-size segments so the queue is not the bottleneck"
+
+static void device_defaults(SocModel *soc)
+{
+    soc->devices.mic = (SocMicModel){
+        .fifo_frames = 4,
+        .tone_hz = 440,
+        .tone_amplitude = 8000,
+        .noise_amplitude = 300,
+        .on_uw = 0,
+        .source = SOC_DEFAULT_MIC_SOURCE,
+    };
+    /* 0.1 mA at the battery's voltage in mV gives uW */
+    soc->devices.audio = (SocAudioModel){
+        .on_uw = (uint64_t)100 * soc->battery.voltage_mv / 1000,
+        .source = SOC_DEFAULT_AUDIO_SOURCE,
+    };
+    soc->devices.net = (SocNetModel){
+        .rx_queue_packets = 256,
+        .source = SOC_DEFAULT_NET_SOURCE,
+    };
+}
+
+static int get_u32(SocLoader *L, const json_t *o, const char *p,
+                   const char *key, int64_t min, int64_t max, uint32_t *out)
+{
+    int64_t v;
+    if (json_get_integer(L->doc, o, p, key, min, max, &v) < 0)
+        return -1;
+    *out = (uint32_t)v;
+    return 0;
+}
+
+static int load_mic_model(SocLoader *L, const json_t *dev, const char *dp)
+{
+    static const char *const keys[] = {
+        "fifo_frames", "tone_hz",  "tone_amplitude", "noise_amplitude",
+        "power_mw",    "power_ma", "source",         NULL};
+    SocMicModel *mc = &L->soc->devices.mic;
+    const json_t *o;
+    char p[JSON_PATH_MAX];
+    if (!json_has_key(dev, "mic"))
+        return 0;
+    if (get_group(L, dev, dp, "mic", keys, &o, p) < 0 ||
+        get_u32(L, o, p, "fifo_frames", 1, 1024, &mc->fifo_frames) < 0 ||
+        get_u32(L, o, p, "tone_hz", 1, HS_MIC_RATE_HZ / 2 - 1, &mc->tone_hz) <
+            0 ||
+        get_u32(L, o, p, "tone_amplitude", 0, 32767, &mc->tone_amplitude) < 0 ||
+        get_u32(L, o, p, "noise_amplitude", 0, 32767, &mc->noise_amplitude) <
+            0 ||
+        get_power(L, o, p, "power", &mc->on_uw) < 0 ||
+        get_source(L, o, p, &mc->source) < 0)
+        return -1;
+    return 0;
+}
+
+static int load_audio_model(SocLoader *L, const json_t *dev, const char *dp)
+{
+    static const char *const keys[] = {"power_mw", "power_ma", "source", NULL};
+    SocAudioModel *ac = &L->soc->devices.audio;
+    const json_t *o;
+    char p[JSON_PATH_MAX];
+    if (!json_has_key(dev, "audio"))
+        return 0;
+    if (get_group(L, dev, dp, "audio", keys, &o, p) < 0 ||
+        get_power(L, o, p, "power", &ac->on_uw) < 0 ||
+        get_source(L, o, p, &ac->source) < 0)
+        return -1;
+    return 0;
+}
+
+static int load_net_model(SocLoader *L, const json_t *dev, const char *dp)
+{
+    static const char *const keys[] = {"rx_queue_packets", "source", NULL};
+    SocNetModel *nc = &L->soc->devices.net;
+    const json_t *o;
+    char p[JSON_PATH_MAX];
+    if (!json_has_key(dev, "net"))
+        return 0;
+    if (get_group(L, dev, dp, "net", keys, &o, p) < 0 ||
+        get_u32(L, o, p, "rx_queue_packets", 1, 65536, &nc->rx_queue_packets) <
+            0 ||
+        get_source(L, o, p, &nc->source) < 0)
+        return -1;
+    return 0;
+}
+
+static int load_devices(SocLoader *L, const json_t *root)
+{
+    static const char *const keys[] = {"mic", "audio", "net", NULL};
+    const json_t *o;
+    char p[JSON_PATH_MAX];
+    device_defaults(L->soc);
+    if (!json_has_key(root, "devices"))
+        return 0;
+    if (get_group(L, root, "", "devices", keys, &o, p) < 0 ||
+        load_mic_model(L, o, p) < 0 || load_audio_model(L, o, p) < 0 ||
+        load_net_model(L, o, p) < 0)
+        return -1;
+    return 0;
+}
+
 /* ---- entry points --------------------------------------------------- */
 
 SocModel *soc_from_doc(JsonDoc *doc)
@@ -580,7 +688,7 @@ SocModel *soc_from_doc(JsonDoc *doc)
     static const char *const keys[] = {
         "format", "name",     "description", "battery",    "clusters",
         "cpu",    "gpu",      "display",     "microphone", "storage",
-        "radio",  "platform", NULL};
+        "radio",  "platform", "devices",     NULL};
     SocLoader L = {.doc = doc, .soc = calloc(1, sizeof(SocModel))};
     const json_t *root = doc->root;
     const char *format;
@@ -607,7 +715,7 @@ SocModel *soc_from_doc(JsonDoc *doc)
         load_cpu(&L, root) < 0 || load_gpu(&L, root) < 0 ||
         load_display(&L, root) < 0 || load_microphone(&L, root) < 0 ||
         load_storage(&L, root) < 0 || load_radio(&L, root) < 0 ||
-        load_platform(&L, root) < 0)
+        load_platform(&L, root) < 0 || load_devices(&L, root) < 0)
         goto fail;
     return L.soc;
 

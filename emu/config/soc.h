@@ -98,6 +98,34 @@ typedef struct SocMicrophone {
     const char *source;  /* why this wiring */
 } SocMicrophone;
 
+/* The device models' own figures (the "devices" group; every figure has
+ * a source, and a group the file leaves out takes soc.c's defaults,
+ * which carry theirs). */
+typedef struct SocMicModel {
+    uint32_t fifo_frames;     /* frames the capture FIFO holds, >= 1 */
+    uint32_t tone_hz;         /* the test tone, < HS_MIC_RATE_HZ / 2 */
+    uint32_t tone_amplitude;  /* peak of the tone, 0..32767 */
+    uint32_t noise_amplitude; /* peak of the noise, 0..32767 */
+    uint64_t on_uw;           /* power while capturing, uW */
+    const char *source;       /* source of these figures */
+} SocMicModel;
+
+typedef struct SocAudioModel {
+    uint64_t on_uw;     /* DSP power while any route is on, uW */
+    const char *source; /* source of on_uw */
+} SocAudioModel;
+
+typedef struct SocNetModel {
+    uint32_t rx_queue_packets; /* per-domain RX queue depth, >= 1 */
+    const char *source;        /* source of the depth */
+} SocNetModel;
+
+typedef struct SocDevices {
+    SocMicModel mic;     /* "devices.mic" */
+    SocAudioModel audio; /* "devices.audio" */
+    SocNetModel net;     /* "devices.net" */
+} SocDevices;
+
 /* Flash storage: cost per KiB transferred. */
 typedef struct SocStorage {
     hs_time read_ps_per_kib;   /* read latency per KiB, ps */
@@ -170,6 +198,7 @@ typedef struct SocModel {
     SocStorage storage;   /* storage */
     SocRadio radio;       /* cellular radio */
     SocPlatform platform; /* platform features */
+    SocDevices devices;   /* device models' figures */
     char **owned;         /* every string above, for soc_free */
     size_t n_owned;       /* entries in owned */
 } SocModel;

@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <gelf.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,22 +15,6 @@
 /* Images larger than this are refused before reading (domain RAM is far
  * smaller). */
 #define ELF_FILE_MAX (256u << 20)
-
-static int fail(char *err, size_t err_size, const char *name, const char *fmt,
-                ...) __attribute__((format(printf, 4, 5)));
-static int fail(char *err, size_t err_size, const char *name, const char *fmt,
-                ...)
-{
-    int n = snprintf(err, err_size, "%s: ", name);
-    if (n < 0 || (size_t)n >= err_size)
-        return -1;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err + n, err_size - (size_t)n, fmt, ap);
-    va_end(ap);
-    hs_escape_controls(err, err_size);
-    return -1;
-}
 
 /* libelf's reason for the last failure, or `otherwise` when libelf
  * recorded none (its message would be "no error"). */
@@ -61,29 +44,31 @@ int elf_load_mem(const void *data, size_t size, const char *name,
     memset(img, 0, sizeof *img);
     GElf_Phdr *ph = NULL;
     if (elf_version(EV_CURRENT) == EV_NONE)
-        return fail(err, err_size, name, "libelf is unusable: %s",
-                    libelf_cause("version mismatch"));
+        return hs_errorf(err, err_size, "%s: libelf is unusable: %s", name,
+                         libelf_cause("version mismatch"));
     (void)elf_errno(); /* forget an earlier file's error */
     if (size < SELFMAG || memcmp(data, ELFMAG, SELFMAG) != 0)
-        return fail(err, err_size, name, "not an ELF file (no ELF magic)");
+        return hs_errorf(err, err_size, "%s: not an ELF file (no ELF magic)",
+                         name);
     size_t ehdr =
         size > EI_CLASS && ((const uint8_t *)data)[EI_CLASS] == ELFCLASS64
             ? sizeof(Elf64_Ehdr)
             : sizeof(Elf32_Ehdr);
     if (size < ehdr)
-        return fail(err, err_size, name,
-                    "truncated: %zu bytes, shorter than an ELF header (%zu)",
-                    size, ehdr);
+        return hs_errorf(
+            err, err_size,
+            "%s: truncated: %zu bytes, shorter than an ELF header (%zu)", name,
+            size, ehdr);
     img->file = malloc(size);
     if (!img->file)
-        return fail(err, err_size, name, "out of memory");
+        return hs_errorf(err, err_size, "%s: out of memory", name);
     memcpy(img->file, data, size);
     img->file_size = size;
     Elf *e = elf_memory(img->file, size);
     img->elf = e;
     if (!e || elf_kind(e) != ELF_K_ELF) {
-        fail(err, err_size, name, "not a valid ELF file: %s",
-             libelf_cause("libelf does not read it as ELF"));
+        hs_errorf(err, err_size, "%s: not a valid ELF file: %s", name,
+                  libelf_cause("libelf does not read it as ELF"));
         goto bad;
     }
     int want_class = machine == ELF_MACHINE_AARCH64 ? ELFCLASS64 : ELFCLASS32;
@@ -91,87 +76,92 @@ int elf_load_mem(const void *data, size_t size, const char *name,
         machine == ELF_MACHINE_AARCH64 ? EM_AARCH64 : EM_ARM;
     int cls = gelf_getclass(e);
     if (cls != want_class) {
-        fail(err, err_size, name, "ELF class is %s, expected %s",
-             cls == ELFCLASS32   ? "ELF32"
-             : cls == ELFCLASS64 ? "ELF64"
-                                 : "invalid",
-             want_class == ELFCLASS64 ? "ELF64" : "ELF32");
+        hs_errorf(err, err_size, "%s: ELF class is %s, expected %s", name,
+                  cls == ELFCLASS32   ? "ELF32"
+                  : cls == ELFCLASS64 ? "ELF64"
+                                      : "invalid",
+                  want_class == ELFCLASS64 ? "ELF64" : "ELF32");
         goto bad;
     }
     GElf_Ehdr eh;
     if (!gelf_getehdr(e, &eh)) {
-        fail(err, err_size, name, "truncated or bad ELF header: %s",
-             libelf_cause("unreadable"));
+        hs_errorf(err, err_size, "%s: truncated or bad ELF header: %s", name,
+                  libelf_cause("unreadable"));
         goto bad;
     }
     if (eh.e_ident[EI_DATA] != ELFDATA2LSB) {
-        fail(err, err_size, name, "not little-endian");
+        hs_errorf(err, err_size, "%s: not little-endian", name);
         goto bad;
     }
     if (eh.e_machine != want_machine) {
-        fail(err, err_size, name, "machine is %u, expected %s (%u)",
-             eh.e_machine,
-             want_machine == EM_AARCH64 ? "AArch64" : "32-bit ARM",
-             want_machine);
+        hs_errorf(err, err_size, "%s: machine is %u, expected %s (%u)", name,
+                  eh.e_machine,
+                  want_machine == EM_AARCH64 ? "AArch64" : "32-bit ARM",
+                  want_machine);
         goto bad;
     }
     if (eh.e_type != ET_EXEC) {
-        fail(err, err_size, name, "not an executable (e_type %u)", eh.e_type);
+        hs_errorf(err, err_size, "%s: not an executable (e_type %u)", name,
+                  eh.e_type);
         goto bad;
     }
     size_t nph = 0;
     if (elf_getphdrnum(e, &nph) != 0) {
-        fail(err, err_size, name, "bad program header table: %s",
-             libelf_cause("unreadable count"));
+        hs_errorf(err, err_size, "%s: bad program header table: %s", name,
+                  libelf_cause("unreadable count"));
         goto bad;
     }
     uint64_t phent =
         cls == ELFCLASS64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
     if (nph == 0 || eh.e_phoff > size || nph > (size - eh.e_phoff) / phent) {
-        fail(err, err_size, name,
-             "program header table (%zu entries at offset %llu) is missing "
-             "or runs past the end of the %zu-byte file",
-             nph, (unsigned long long)eh.e_phoff, size);
+        hs_errorf(
+            err, err_size,
+            "%s: program header table (%zu entries at offset %llu) is missing "
+            "or runs past the end of the %zu-byte file",
+            name, nph, (unsigned long long)eh.e_phoff, size);
         goto bad;
     }
     ph = calloc(nph, sizeof *ph);
     if (!ph) {
-        fail(err, err_size, name, "out of memory");
+        hs_errorf(err, err_size, "%s: out of memory", name);
         goto bad;
     }
     /* Pass 1: check everything. */
     img->load_lo = UINT64_MAX;
     for (size_t i = 0; i < nph; i++) {
         if (!gelf_getphdr(e, (int)i, &ph[i])) {
-            fail(err, err_size, name, "program header %zu unreadable: %s", i,
-                 libelf_cause("out of the file"));
+            hs_errorf(err, err_size, "%s: program header %zu unreadable: %s",
+                      name, i, libelf_cause("out of the file"));
             goto bad;
         }
         const GElf_Phdr *p = &ph[i];
         if (p->p_type != PT_LOAD)
             continue;
         if (p->p_filesz > p->p_memsz) {
-            fail(err, err_size, name,
-                 "segment %zu: file size %llu exceeds memory size %llu", i,
-                 (unsigned long long)p->p_filesz,
-                 (unsigned long long)p->p_memsz);
+            hs_errorf(
+                err, err_size,
+                "%s: segment %zu: file size %llu exceeds memory size %llu",
+                name, i, (unsigned long long)p->p_filesz,
+                (unsigned long long)p->p_memsz);
             goto bad;
         }
         if (p->p_offset > size || p->p_filesz > size - p->p_offset) {
-            fail(err, err_size, name,
-                 "segment %zu: bytes [%llu, +%llu) run past the end of the "
-                 "%zu-byte file (truncated?)",
-                 i, (unsigned long long)p->p_offset,
-                 (unsigned long long)p->p_filesz, size);
+            hs_errorf(
+                err, err_size,
+                "%s: segment %zu: bytes [%llu, +%llu) run past the end of the "
+                "%zu-byte file (truncated?)",
+                name, i, (unsigned long long)p->p_offset,
+                (unsigned long long)p->p_filesz, size);
             goto bad;
         }
         if (p->p_memsz == 0)
             continue;
         if (!find_region(regions, n, p->p_paddr, p->p_memsz)) {
-            fail(err, err_size, name,
-                 "segment %zu: [0x%llx, +0x%llx) lies outside guest memory", i,
-                 (unsigned long long)p->p_paddr,
-                 (unsigned long long)p->p_memsz);
+            hs_errorf(
+                err, err_size,
+                "%s: segment %zu: [0x%llx, +0x%llx) lies outside guest memory",
+                name, i, (unsigned long long)p->p_paddr,
+                (unsigned long long)p->p_memsz);
             goto bad;
         }
         for (size_t j = 0; j < i; j++) {
@@ -180,7 +170,8 @@ int elf_load_mem(const void *data, size_t size, const char *name,
                 continue;
             if (p->p_paddr < q->p_paddr + q->p_memsz &&
                 q->p_paddr < p->p_paddr + p->p_memsz) {
-                fail(err, err_size, name, "segments %zu and %zu overlap", j, i);
+                hs_errorf(err, err_size, "%s: segments %zu and %zu overlap",
+                          name, j, i);
                 goto bad;
             }
         }
@@ -191,12 +182,12 @@ int elf_load_mem(const void *data, size_t size, const char *name,
         img->n_segments++;
     }
     if (img->n_segments == 0) {
-        fail(err, err_size, name, "no loadable segment");
+        hs_errorf(err, err_size, "%s: no loadable segment", name);
         goto bad;
     }
     if (!find_region(regions, n, eh.e_entry, 4)) {
-        fail(err, err_size, name, "entry point 0x%llx is outside memory",
-             (unsigned long long)eh.e_entry);
+        hs_errorf(err, err_size, "%s: entry point 0x%llx is outside memory",
+                  name, (unsigned long long)eh.e_entry);
         goto bad;
     }
     /* Pass 2: copy. */
@@ -227,24 +218,27 @@ int elf_load_file(const char *path, ElfMachine machine,
     memset(img, 0, sizeof *img);
     FILE *f = fopen(path, "rb");
     if (!f)
-        return fail(err, err_size, path, "cannot open: %s", strerror(errno));
+        return hs_errorf(err, err_size, "%s: cannot open: %s", path,
+                         strerror(errno));
     char *buf = NULL;
     long len = -1;
     if (fseek(f, 0, SEEK_END) == 0)
         len = ftell(f);
     if (len < 0 || fseek(f, 0, SEEK_SET) != 0) {
         fclose(f);
-        return fail(err, err_size, path, "cannot read: %s", strerror(errno));
+        return hs_errorf(err, err_size, "%s: cannot read: %s", path,
+                         strerror(errno));
     }
     if ((unsigned long)len > ELF_FILE_MAX) {
         fclose(f);
-        return fail(err, err_size, path, "file is too large (%ld bytes)", len);
+        return hs_errorf(err, err_size, "%s: file is too large (%ld bytes)",
+                         path, len);
     }
     buf = malloc(len ? (size_t)len : 1);
     if (!buf || fread(buf, 1, (size_t)len, f) != (size_t)len) {
         free(buf);
         fclose(f);
-        return fail(err, err_size, path, "cannot read the file");
+        return hs_errorf(err, err_size, "%s: cannot read the file", path);
     }
     fclose(f);
     int rc = elf_load_mem(buf, (size_t)len, path, machine, regions, n, img, err,

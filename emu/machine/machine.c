@@ -1,46 +1,15 @@
 /*
- * machine.c - one run's machine: construction (devices, cores, the
- * approach's kernels, domains and their vCPUs on the shared guest image)
- * and teardown. The execution loop is sched.c, the trap bridge trap.c,
- * the MMIO proxy mmio.c, I/O pricing io.c, parameters params.c, queries
- * query.c (machine.h).
+ * machine.c - one run's machine: construction (the SoC's devices through
+ * soc_realize in realize.c, cores, the approach's kernels, domains and their
+ * vCPUs on the shared guest image) and teardown. The execution loop is sched.c,
+ * the trap bridge trap.c, the MMIO proxy mmio.c, I/O pricing io.c, parameters
+ * params.c, queries query.c (machine.h).
  */
 #include "machine/machine_int.h"
 
 #include "config/setting.h"
 #include "cpu/elf_load.h"
-#include "machine/socmap.h"
 #include "sim/error.h"
-
-static int build_devices(Machine *m, char *err, size_t err_size)
-{
-    PmicConfig pc;
-    DvfsConfig dc;
-    if (socmap_pmic(m->soc, &pc, err, err_size) < 0 ||
-        socmap_dvfs(m->soc, &dc, err, err_size) < 0)
-        return -1;
-    timer_init(&m->timer, "timer");
-    intc_init(&m->intc, "intc");
-    pmic_init(&m->pmic, "pmic", &pc, m->meter);
-    if (dvfs_init(&m->dvfs, "dvfs", &dc, m->meter, err, err_size) < 0)
-        return -1;
-    irq_connect(&m->timer.irq, intc_set_irq, &m->intc, HS_IRQ_TIMER);
-    irq_connect(&m->pmic.irq, intc_set_irq, &m->intc, HS_IRQ_PMIC);
-    Device *devs[] = {&m->timer.dev, &m->intc.dev, &m->pmic.dev, &m->dvfs.dev};
-    const uint64_t bases[] = {HS_MMIO_TIMER, HS_MMIO_INTC, HS_MMIO_PMIC,
-                              HS_MMIO_DVFS};
-    bus_init(&m->bus);
-    for (size_t i = 0; i < 4; i++) {
-        if (devs[i]->ops->realize && devs[i]->ops->realize(devs[i], m->sim) < 0)
-            return hs_errorf(err, err_size, "device %s failed to start",
-                             devs[i]->name);
-        if (machine_map_proxy(m, devs[i], bases[i]) < 0)
-            return hs_errorf(err, err_size, "cannot map device %s",
-                             devs[i]->name);
-    }
-    pmic_add_listener(&m->pmic, machine_pmic_changed, m);
-    return 0;
-}
 
 static int build_cores(Machine *m, unsigned max_cores)
 {
@@ -208,7 +177,7 @@ Machine *machine_new(const MachineConfig *cfg, char *err, size_t err_size)
         machine_free(m);
         return NULL;
     }
-    if (build_devices(m, err, err_size) < 0 ||
+    if (soc_realize(m, cfg, err, err_size) < 0 ||
         build_cores(m, cfg->max_cores) < 0 ||
         ops->build(m, err, err_size) < 0) {
         machine_free(m);
@@ -260,12 +229,7 @@ void machine_free(Machine *m)
             guest_mem_unref(m->domains[d].mem);
     if (m->shm)
         guest_shm_unref(m->shm);
-    if (m->n_proxies) {
-        device_destroy(&m->timer.dev);
-        device_destroy(&m->intc.dev);
-        device_destroy(&m->pmic.dev);
-        device_destroy(&m->dvfs.dev);
-    }
+    soc_unrealize(m);
     bus_free(&m->bus);
     power_meter_free(m->meter);
     sim_free(m->sim);

@@ -78,13 +78,18 @@ typedef struct MachineConfig {
     unsigned max_cores;                 /* use at most this many (0: all) */
     const char *const *set;             /* "key=value" overrides */
     size_t n_set;                       /* entries in set */
+    /* The SoC's devices beyond the platform's own (timer, intc, pmic,
+     * dvfs) that this run powers, by name ("mic", "audio", "bbipc",
+     * "net", "sock", "display", "gpu", "storage"); NULL-terminated, may
+     * be NULL. All are realized and mapped before boot (realize.c). */
+    const char *const *devices;
 } MachineConfig;
 
-/* Counts of mechanism operations over the run. */
+/* Counts over the run: the mechanism operations the approach priced (the
+ * fields of its charges, summed; ops.cycles is not kept) and the
+ * machine's own events. */
 typedef struct MachineCounts {
-    uint64_t syscalls, hypercalls, smcs, mmio_traps;
-    uint64_t vm_switches, world_switches, mac_checks, virq;
-    uint64_t copies_bytes;   /* bytes copied across address spaces */
+    VirtCharge ops;          /* syscalls, hypercalls, ... copies_bytes */
     uint64_t denied;         /* calls/accesses refused by policy */
     uint64_t events_dropped; /* domain queue overflows */
     uint64_t kernel_wakes;   /* housekeeping alarms fired */
@@ -161,13 +166,15 @@ void machine_set_switch_hook(Machine *m, MachineSwitchFunc fn, void *ctx);
 hs_time machine_io(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
                    VirtHop *hops, size_t *n_hops);
 
-/* Maps a device the caller owns (realized, outliving the machine's run)
- * at base on the domains' bus, behind the approach: every access pays
- * the approach's mmio cost and obeys its decision, as the machine's own
- * timer, intc, pmic and dvfs do. Returns 0, or -1 when the window is
- * taken or the machine's device table is full. The machine never
- * destroys an attached device. */
-int machine_attach_device(Machine *m, Device *dev, uint64_t base);
+/* The SoC device named name ("mic", "display", ...; its state struct
+ * starts with the Device), or NULL when the run did not realize it.
+ * Services look devices up here; they never build or map one. */
+Device *machine_device(Machine *m, const char *name);
+/* Connects the interrupt line of device name (the line platform.h gives
+ * it) to fn: the service that delivers it to the domains. Returns 0, or -1
+ * for a device not realized, without a line, or whose line goes to the
+ * machine's interrupt controller. */
+int machine_device_irq(Machine *m, const char *name, IrqFunc fn, void *ctx);
 
 /* DMA into the domains' memories: the domain argument picks the
  * GuestMem (for devices that move data to or from a domain). Valid while

@@ -14,7 +14,15 @@
 #include <string.h>
 
 #include "cpu/elf_load.h"
+#include "machine/bbipc.h"
+#include "soc_models/devices/audio.h"
+#include "soc_models/devices/display.h"
+#include "soc_models/devices/gpu.h"
 #include "soc_models/devices/intc.h"
+#include "soc_models/devices/mic.h"
+#include "soc_models/devices/net.h"
+#include "soc_models/devices/port.h"
+#include "soc_models/devices/storage.h"
 #include "soc_models/devices/timer.h"
 
 #define MACHINE_MAX_FAULTS 32
@@ -22,7 +30,7 @@
 #define MACHINE_PARAM_KEY 96
 #define MACHINE_MAX_PARAMS 48
 #define MACHINE_RUN_LOCK "machine.run"
-#define MACHINE_MAX_DEVICES 16 /* the machine's four and attached ones */
+#define MACHINE_MAX_DEVICES 16 /* every SoC device (realize.c) */
 
 typedef struct MachineParam {
     char key[MACHINE_PARAM_KEY]; /* full key */
@@ -105,6 +113,19 @@ struct Machine {
     IntcState intc;
     PmicState pmic;
     DvfsState dvfs;
+    struct {                  /* the devices the run's services drive */
+        MicState mic;         /* HS_MMIO_MIC */
+        AudioState audio;     /* HS_MMIO_AUDIO */
+        BbipcState bbipc;     /* HS_MMIO_BBIPC: the RIL mailboxes */
+        NetState net;         /* HS_MMIO_NET */
+        PortState sock;       /* HS_MMIO_SOCK, served by the netstack */
+        DisplayState display; /* HS_MMIO_DISPLAY */
+        GpuState gpu;         /* HS_MMIO_GPU */
+        StorageState storage; /* HS_MMIO_STORAGE */
+    } dev;
+    Device *realized[MACHINE_MAX_DEVICES]; /* in realize order */
+    size_t n_realized;
+    GuestDma dma; /* the devices' way into the domains' memories */
     MachineProxy proxies[MACHINE_MAX_DEVICES];
     size_t n_proxies;
     VcpuCoreType core_types[SOC_MAX_CLUSTERS];
@@ -180,6 +201,15 @@ int machine_queue_event(Machine *m, int domain, const MachineEvent *ev);
 /* The vCPUs' trap handler (VcpuTrapFunc; ctx is the MachineVcpu). */
 VcpuTrapAction machine_trap(void *ctx, Vcpu *v, const VcpuTrap *t,
                             uint64_t *ret);
+
+/* ---- realize.c ----------------------------------------------------------- */
+/* Creates, configures from the SoC file, realizes, wires and maps every
+ * device the run powers (cfg->devices and the platform's own). Returns 0,
+ * or -1 with a message in err. */
+int soc_realize(Machine *m, const MachineConfig *cfg, char *err,
+                size_t err_size);
+/* Destroys the realized devices, last first. */
+void soc_unrealize(Machine *m);
 
 /* ---- mmio.c -------------------------------------------------------------- */
 /* Maps target at base on the domains' bus behind the approach's MMIO

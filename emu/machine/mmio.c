@@ -56,18 +56,6 @@ int machine_map_proxy(Machine *m, Device *target, uint64_t base)
     return bus_map(&m->bus, &p->dev, base, HS_MMIO_WINDOW);
 }
 
-int machine_attach_device(Machine *m, Device *dev, uint64_t base)
-{
-    if (machine_map_proxy(m, dev, base) < 0)
-        return -1;
-    /* the vCPUs were made before this window existed: map it for them */
-    char err[160];
-    for (size_t i = 0; i < m->n_vcpus; i++)
-        if (vcpu_map_bus(m->vcpus[i].v, err, sizeof err) < 0)
-            return -1;
-    return 0;
-}
-
 static int dma_read_dom(void *ctx, int domain, uint64_t addr, void *buf,
                         size_t len)
 {

@@ -9,15 +9,15 @@
 
 void machine_counts_add(Machine *m, const VirtCharge *c)
 {
-    m->counts.syscalls += c->syscalls;
-    m->counts.hypercalls += c->hypercalls;
-    m->counts.smcs += c->smcs;
-    m->counts.mmio_traps += c->mmio_traps;
-    m->counts.vm_switches += c->vm_switches;
-    m->counts.world_switches += c->world_switches;
-    m->counts.mac_checks += c->mac_checks;
-    m->counts.virq += c->virq;
-    m->counts.copies_bytes += c->copies_bytes;
+    m->counts.ops.syscalls += c->syscalls;
+    m->counts.ops.hypercalls += c->hypercalls;
+    m->counts.ops.smcs += c->smcs;
+    m->counts.ops.mmio_traps += c->mmio_traps;
+    m->counts.ops.vm_switches += c->vm_switches;
+    m->counts.ops.world_switches += c->world_switches;
+    m->counts.ops.mac_checks += c->mac_checks;
+    m->counts.ops.virq += c->virq;
+    m->counts.ops.copies_bytes += c->copies_bytes;
 }
 
 void machine_note_switch(Machine *m, unsigned core, const char *into,

@@ -162,3 +162,37 @@ int socmap_storage(const SocModel *soc, StorageConfig *out, char *err,
     };
     return 0;
 }
+
+/* The devices group (soc.h SocDevices): the loader has checked every
+ * range, so these only copy. */
+int socmap_mic(const SocModel *soc, MicConfig *out, char *err, size_t err_size)
+{
+    (void)err;
+    (void)err_size;
+    const SocMicModel *mc = &soc->devices.mic;
+    *out = (MicConfig){
+        .fifo_frames = mc->fifo_frames,
+        .tone_hz = mc->tone_hz,
+        .tone_amplitude = (int16_t)mc->tone_amplitude,
+        .noise_amplitude = (int16_t)mc->noise_amplitude,
+        .on_uw = mc->on_uw,
+    };
+    return 0;
+}
+
+int socmap_audio(const SocModel *soc, AudioConfig *out, char *err,
+                 size_t err_size)
+{
+    (void)err;
+    (void)err_size;
+    *out = (AudioConfig){.on_uw = soc->devices.audio.on_uw};
+    return 0;
+}
+
+int socmap_net(const SocModel *soc, NetConfig *out, char *err, size_t err_size)
+{
+    (void)err;
+    (void)err_size;
+    *out = (NetConfig){.rx_queue_packets = soc->devices.net.rx_queue_packets};
+    return 0;
+}

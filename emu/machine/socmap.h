@@ -15,9 +15,12 @@
 #include <stddef.h>
 
 #include "config/soc.h"
+#include "soc_models/devices/audio.h"
 #include "soc_models/devices/display.h"
 #include "soc_models/devices/dvfs.h"
 #include "soc_models/devices/gpu.h"
+#include "soc_models/devices/mic.h"
+#include "soc_models/devices/net.h"
 #include "soc_models/devices/pmic.h"
 #include "soc_models/devices/storage.h"
 
@@ -31,6 +34,10 @@ int socmap_dvfs(const SocModel *soc, DvfsConfig *out, char *err,
 int socmap_display(const SocModel *soc, DisplayConfig *out, char *err,
                    size_t err_size);
 int socmap_gpu(const SocModel *soc, GpuConfig *out, char *err, size_t err_size);
+int socmap_mic(const SocModel *soc, MicConfig *out, char *err, size_t err_size);
+int socmap_audio(const SocModel *soc, AudioConfig *out, char *err,
+                 size_t err_size);
+int socmap_net(const SocModel *soc, NetConfig *out, char *err, size_t err_size);
 int socmap_storage(const SocModel *soc, StorageConfig *out, char *err,
                    size_t err_size);
 

@@ -25,8 +25,9 @@
  * area and injects HS_CALL_UI_COMPOSE (guest/apps/ui.c composes the
  * damaged band in software and flips, writing the request's tag so the
  * part knows which frame arrived and which were refused on the way). The
- * guest's FLIP goes through the approach's MMIO path to a front the part
- * puts before the panel; from there the damaged bytes travel
+ * guest's FLIP goes through the approach's MMIO path to the machine's
+ * panel, which hands a domain's flip to the part (display_set_flip_hook);
+ * from there the damaged bytes travel
  * machine_io(VIRT_IO_DISPLAY) (the kernel under one-kernel approaches,
  * the gfx driver VM's hypercall, switch and copy under hyp-*), whose
  * cycles are booked as kernel work on core 0.
@@ -64,9 +65,11 @@
 #include "guest/lib/compose.h"
 #include "platform.h"
 #include "phone/part.h"
-#include "machine/socmap.h"
 #include "sim/error.h"
 #include "sim/rng.h"
+#include "soc_models/devices/display.h"
+#include "soc_models/devices/gpu.h"
+#include "soc_models/devices/storage.h"
 
 /* Where the part's requests live in a domain's I/O area: clear of the
  * message buffer at its start, the covert requests at +0x10000 and the
@@ -154,21 +157,14 @@ typedef struct DisplayDomain {
     uint64_t gl_seq;
 } DisplayDomain;
 
-typedef struct DisplayFront {
-    Device dev; /* base: must stay first */
-    struct DisplayPart *p;
-} DisplayFront;
-
 typedef struct DisplayPart {
     const RunEnv *env;
     Machine *m;
     Sim *sim;
     GuestDma dma;
-    DisplayState panel;
-    GpuState gpu;
-    StorageState storage;
-    DisplayFront front;
-    bool devices_up;
+    DisplayState *panel;   /* the machine's "display" */
+    GpuState *gpu;         /* ... "gpu" */
+    StorageState *storage; /* ... "storage" */
     DisplayFrame frames[DISPLAY_MAX_FRAMES];
     uint64_t frames_dropped; /* frames lost to a full table */
     uint64_t gl_skipped;     /* 3D frames not started: the last one drew */
@@ -331,8 +327,8 @@ static void sync_foreground(DisplayPart *p, hs_time now)
                 b = p->doms[d].brightness;
                 break;
             }
-    display_set_foreground(&p->panel, fg, now);
-    display_set_brightness(&p->panel, b, now);
+    display_set_foreground(p->panel, fg, now);
+    display_set_brightness(p->panel, b, now);
 }
 
 /* ---- composing ------------------------------------------------------- */
@@ -347,8 +343,8 @@ static void fill_scene(DisplayPart *p, int domain, HsUiRequest *rq)
     double cap_mj = (double)bat->capacity_mah * (double)bat->voltage_mv * 3.6;
     double used_mj = power_energy_to_mj(machine_energy_total(m));
     double left = cap_mj > 0 ? 100.0 * (1.0 - used_mj / cap_mj) : 0;
-    rq->width = p->panel.cfg.width;
-    rq->stride_px = p->panel.cfg.width;
+    rq->width = p->panel->cfg.width;
+    rq->stride_px = p->panel->cfg.width;
     rq->clock_minutes = (uint32_t)((now / (60 * HS_S)) % (24 * 60));
     rq->battery_pct = left < 0 ? 0 : (uint32_t)left;
     rq->signal_bars = 4; /* the display part does not ask the baseband */
@@ -474,16 +470,16 @@ static void gl_tick_fire(Sim *sim, void *ctx, hs_time now)
     frame_order(f, dd);
     f->slot = slot;
     f->y0 = 0;
-    f->y1 = p->panel.cfg.height;
+    f->y1 = p->panel->cfg.height;
     f->gl = true;
     frame_note(f, "gl.frame", now);
     dd->gl_busy = true;
     dd->gl_seq = f->seq;
     HsGlRequest rq;
     memset(&rq, 0, sizeof rq);
-    rq.width = p->panel.cfg.width;
-    rq.height = p->panel.cfg.height;
-    rq.stride_px = p->panel.cfg.width;
+    rq.width = p->panel->cfg.width;
+    rq.height = p->panel->cfg.height;
+    rq.stride_px = p->panel->cfg.width;
     rq.frame = dd->gl_frame++;
     rq.triangles = dd->gl->gl.triangles;
     rq.flags = HS_GL_PRESENT;
@@ -560,7 +556,7 @@ static void keystroke_fire(Sim *sim, void *ctx, hs_time now)
         dd->typed[dd->n_typed++] =
             letters[sim_rng_below(p->keys, sizeof letters - 1)];
         dd->typed[dd->n_typed] = '\0';
-        uint32_t h = p->panel.cfg.height;
+        uint32_t h = p->panel->cfg.height;
         uint32_t y0 = h / 2;
         damage(p, fg, y0, y0 + h / KEY_DAMAGE_DIV, NULL, false, now);
     }
@@ -601,7 +597,7 @@ static DisplayFrame *flipped_frame(DisplayPart *p, int domain, uint64_t tag)
 
 static uint64_t frame_bytes(const DisplayPart *p, const DisplayFrame *f)
 {
-    return (uint64_t)(f->y1 - f->y0) * p->panel.cfg.width * 4;
+    return (uint64_t)(f->y1 - f->y0) * p->panel->cfg.width * 4;
 }
 
 static void path_name(DisplayPart *p, DisplayFrame *f, const VirtHop *hops,
@@ -638,8 +634,8 @@ static void at_panel(Sim *sim, void *ctx, hs_time now)
     };
     flow_report(p->env->flows, &t);
     uint64_t units =
-        (uint64_t)(f->y1 - f->y0) * p->panel.cfg.width * GPU_OPS_PER_PX;
-    if (!allowed || gpu_submit(&p->gpu, f->domain, units, now) < 0) {
+        (uint64_t)(f->y1 - f->y0) * p->panel->cfg.width * GPU_OPS_PER_PX;
+    if (!allowed || gpu_submit(p->gpu, f->domain, units, now) < 0) {
         frame_free(f);
         return;
     }
@@ -686,12 +682,12 @@ static void guest_flip(DisplayPart *p, uint64_t tag, const BusAccess *acc)
         if (!f)
             return;
         f->y0 = 0;
-        f->y1 = p->panel.cfg.height;
+        f->y1 = p->panel->cfg.height;
     }
     f->stage = FRAME_PATH;
     frames_capture(p->env->frames, f, &p->dma, f->domain,
                    machine_domain_name(p->m, f->domain), HS_FB_BASE, f->y0,
-                   f->y1, p->panel.cfg.width, p->panel.cfg.height);
+                   f->y1, p->panel->cfg.width, p->panel->cfg.height);
     sim_call_at(p->sim, when, "display.flip", path_start, f, 0);
     /* The next damaged frame may be waiting for a free slot. */
     DisplayDomain *dd = &p->doms[acc->domain];
@@ -709,7 +705,7 @@ static void gpu_done(void *ctx, const GpuJob *job, hs_time done)
             f->domain != job->domain || f->gpu_submit != job->submit_ps)
             continue;
         BusAccess acc = {.when = done, .domain = f->domain};
-        display_ops.write(&p->panel.dev, HS_DISPLAY_FLIP, 1, 4, &acc);
+        display_present(p->panel, &acc);
         f->stage = FRAME_FLIPPED;
         return;
     }
@@ -753,7 +749,7 @@ static void on_storage(void *ctx, int line, bool level)
     hs_time now = sim_now(p->sim);
     for (size_t d = 0; d < p->n_doms; d++) {
         DisplayDomain *dd = &p->doms[d];
-        if (!dd->storing || p->storage.bytes_written[d] < dd->store_goal)
+        if (!dd->storing || p->storage->bytes_written[d] < dd->store_goal)
             continue;
         dd->storing = false;
         dd->slot_busy[dd->store_slot] = false;
@@ -787,7 +783,7 @@ static int doc_request(DisplayPart *p, int domain, uint32_t op, uint64_t bytes,
     rq.buf_bytes = DISPLAY_BUF_BYTES;
     rq.op = op;
     fill_scene(p, domain, &rq.page);
-    rq.page.height = p->panel.cfg.height;
+    rq.page.height = p->panel->cfg.height;
     rq.page.tag = tag;
     snprintf(rq.page.title, sizeof rq.page.title, "document");
     if (dma_write(&p->dma, domain, slot_addr(slot), &rq, sizeof rq) < 0 ||
@@ -843,7 +839,7 @@ int phone_display_notify(void *part, int domain, const char *latency,
                          "display: a notification for a domain without a ui "
                          "app");
     sync_foreground(p, now);
-    uint32_t h = p->panel.cfg.height;
+    uint32_t h = p->panel->cfg.height;
     damage(p, domain, 0, h / NOTE_DAMAGE_DIV, latency, true, now);
     return 0;
 }
@@ -868,7 +864,7 @@ int phone_display_store(void *part, int domain, uint64_t bytes,
                     err_size) < 0)
         return -1;
     dd->storing = true;
-    dd->store_goal = p->storage.bytes_written[domain] + bytes;
+    dd->store_goal = p->storage->bytes_written[domain] + bytes;
     dd->store_start = now;
     dd->store_latency = latency;
     dd->store_slot = slot;
@@ -878,75 +874,31 @@ int phone_display_store(void *part, int domain, uint64_t bytes,
 /* ---- devices ---------------------------------------------------------------
  */
 
-static uint64_t front_read(Device *dev, uint64_t off, unsigned size,
-                           const BusAccess *acc)
+/* The guest's FLIP on the panel goes to guest_flip (the frame's way
+ * above); the panel's other registers are the panel's. */
+static void on_flip(void *ctx, uint64_t value, const BusAccess *acc)
 {
-    DisplayPart *p = ((DisplayFront *)dev)->p;
-    return display_ops.read(&p->panel.dev, off, size, acc);
+    guest_flip(ctx, value, acc);
 }
 
-static void front_write(Device *dev, uint64_t off, uint64_t value,
-                        unsigned size, const BusAccess *acc)
+static int take_devices(DisplayPart *p, char *err, size_t err_size)
 {
-    DisplayPart *p = ((DisplayFront *)dev)->p;
-    if (off == HS_DISPLAY_FLIP && acc->domain >= 0)
-        guest_flip(p, value, acc); /* HS_DISPLAY_FLIP: the frame leaves */
-    else
-        display_ops.write(&p->panel.dev, off, value, size, acc);
-}
-
-static const DeviceOps front_ops = {
-    .type = "display-front",
-    .read = front_read,
-    .write = front_write,
-};
-
-static int start_device(DisplayPart *p, Device *dev, char *err, size_t err_size)
-{
-    if (dev->ops->realize && dev->ops->realize(dev, p->sim) < 0)
-        return hs_errorf(err, err_size, "display: device %s failed to start",
-                         dev->name);
-    if (dev->ops->reset)
-        dev->ops->reset(dev);
-    return 0;
-}
-
-static int build_devices(DisplayPart *p, char *err, size_t err_size)
-{
-    const SocModel *soc = p->env->soc;
-    PowerMeter *pm = machine_meter(p->m);
-    DisplayConfig dc;
-    GpuConfig gc;
-    StorageConfig sc;
-    if (socmap_display(soc, &dc, err, err_size) < 0 ||
-        socmap_gpu(soc, &gc, err, err_size) < 0 ||
-        socmap_storage(soc, &sc, err, err_size) < 0 ||
-        display_init(&p->panel, "display", &dc, pm, err, err_size) < 0 ||
-        gpu_init(&p->gpu, "gpu", &gc, &p->dma, pm, err, err_size) < 0 ||
-        storage_init(&p->storage, "storage", &sc, &p->dma, pm, err, err_size) <
-            0)
-        return -1;
-    p->devices_up = true;
-    if (dc.width > UI_MAX_DIM)
+    p->panel = (DisplayState *)machine_device(p->m, "display");
+    p->gpu = (GpuState *)machine_device(p->m, "gpu");
+    p->storage = (StorageState *)machine_device(p->m, "storage");
+    if (!p->panel || !p->gpu || !p->storage)
+        return hs_errorf(err, err_size,
+                         "display: the machine has no display, GPU or "
+                         "storage (the run did not power them)");
+    if (p->panel->cfg.width > UI_MAX_DIM)
         return hs_errorf(err, err_size,
                          "display: a %u-pixel wide panel is wider than the "
                          "guest composes (%u)",
-                         dc.width, UI_MAX_DIM);
-    device_init(&p->front.dev, &front_ops, "display");
-    p->front.p = p;
-    if (start_device(p, &p->panel.dev, err, err_size) < 0 ||
-        start_device(p, &p->gpu.dev, err, err_size) < 0 ||
-        start_device(p, &p->storage.dev, err, err_size) < 0)
-        return -1;
-    irq_connect(&p->panel.irq, on_vsync, p, HS_IRQ_DISPLAY);
-    irq_connect(&p->storage.irq, on_storage, p, HS_IRQ_STORAGE);
-    gpu_set_done_observer(&p->gpu, gpu_done, p);
-    if (pmic_add_listener(machine_pmic(p->m), gpu_ap_state, &p->gpu) < 0)
-        return hs_errorf(err, err_size, "display: cannot watch the PMIC");
-    if (machine_attach_device(p->m, &p->front.dev, HS_MMIO_DISPLAY) < 0 ||
-        machine_attach_device(p->m, &p->gpu.dev, HS_MMIO_GPU) < 0 ||
-        machine_attach_device(p->m, &p->storage.dev, HS_MMIO_STORAGE) < 0)
-        return hs_errorf(err, err_size, "display: cannot map the devices");
+                         p->panel->cfg.width, UI_MAX_DIM);
+    machine_device_irq(p->m, "display", on_vsync, p);
+    machine_device_irq(p->m, "storage", on_storage, p);
+    gpu_set_done_observer(p->gpu, gpu_done, p);
+    display_set_flip_hook(p->panel, on_flip, p);
     return 0;
 }
 
@@ -985,25 +937,18 @@ static void display_destroy(void *part)
             sim_cancel(p->sim, &p->doms[d].gl_tick);
         }
     }
-    if (p->devices_up) {
-        pmic_remove_listener(machine_pmic(p->m), gpu_ap_state, &p->gpu);
-        if (p->sim) {
-            sim_cancel(p->sim, &p->panel.vsync);
-            sim_cancel(p->sim, &p->gpu.done_ev);
-            sim_cancel(p->sim, &p->gpu.collapse_ev);
-            sim_cancel(p->sim, &p->storage.done_ev);
-        }
-        device_destroy(&p->panel.dev);
-        device_destroy(&p->gpu.dev);
-        device_destroy(&p->storage.dev);
-    }
+    /* the devices are the machine's: only this part's hooks go */
+    if (p->gpu)
+        gpu_set_done_observer(p->gpu, NULL, NULL);
+    if (p->panel)
+        display_set_flip_hook(p->panel, NULL, NULL);
     free(p);
 }
 
 static void init_domains(DisplayPart *p)
 {
     const Scenario *sc = p->env->sc;
-    hs_time vsync = HS_S / p->panel.cfg.refresh_hz;
+    hs_time vsync = HS_S / p->panel->cfg.refresh_hz;
     p->n_doms = sc->n_domains;
     for (size_t d = 0; d < sc->n_domains; d++) {
         DisplayDomain *dd = &p->doms[d];
@@ -1025,7 +970,7 @@ static void init_domains(DisplayPart *p)
              * gets a context on the GPU (display_not_built refused the
              * modes that are not built). */
             VirtGpuMode mode = machine_approach(p->m)->gpu_mode(p->m, (int)d);
-            gpu_set_access(&p->gpu, (int)d, mode == VIRT_GPU_SHARED);
+            gpu_set_access(p->gpu, (int)d, mode == VIRT_GPU_SHARED);
             dd->gl_period = HS_S / dd->gl->gl.frame_rate_hz;
             sim_schedule_at(p->sim, &dd->gl_tick, sim_now(p->sim));
         }
@@ -1043,7 +988,7 @@ static void panel_on(DisplayPart *p)
     hs_time now = sim_now(p->sim);
     p->shown_fg = -2;
     sync_foreground(p, now);
-    display_set_on(&p->panel, true, now);
+    display_set_on(p->panel, true, now);
     pmic_host_acquire(machine_pmic(p->m), DISPLAY_WAKELOCK, now);
     if (p->env->sc->user.keystroke.present)
         sim_schedule_at(p->sim, &p->keystroke,
@@ -1064,7 +1009,7 @@ static void *display_create(const RunEnv *env, char *err, size_t err_size)
     p->keys = sim_rng(p->sim, "display.keys");
     p->read = sim_rng(p->sim, "display.read");
     sim_event_init(&p->keystroke, "display.keystroke", keystroke_fire, p, 30);
-    if (build_devices(p, err, err_size) < 0) {
+    if (take_devices(p, err, err_size) < 0) {
         display_destroy(p);
         return NULL;
     }
@@ -1096,7 +1041,7 @@ static int display_action(void *part, const ScenarioEvent *ev, int index,
     f->tag = order.tag;
     f->slot = slot;
     f->y0 = 0;
-    f->y1 = p->panel.cfg.height;
+    f->y1 = p->panel->cfg.height;
     f->document = true;
     f->user_reads = true;
     frame_note(f, "display.document", now);
@@ -1118,12 +1063,16 @@ static int display_finish(void *part, Results *r, char *err, size_t err_size)
         return -1;
     for (size_t d = 0; d < p->n_doms; d++)
         if (results_count_gpu_units(r, machine_domain_name(p->m, (int)d),
-                                    p->gpu.units_done[d], err, err_size) < 0)
+                                    p->gpu->units_done[d], err, err_size) < 0)
             return -1;
-    return results_count_dropped(r, "gpu.queue", p->gpu.full, err, err_size);
+    return results_count_dropped(r, "gpu.queue", p->gpu->full, err, err_size);
 }
 
+static const char *const display_devices[] = {"display", "gpu", "storage",
+                                              NULL};
+
 const RunPart phone_part_display = {
+    .devices = display_devices,
     .name = "display",
     .owns_app = display_owns_app,
     .owns_action = display_owns_action,

@@ -1,7 +1,7 @@
 /*
- * modem.c - the cellular side of a run: building the mic, audio router,
- * mailboxes and baseband around the machine, the call (placing it, its
- * audio measurements), hostile-mic commands, the results (modem.h). The
+ * modem.c - the cellular side of a run: the mailboxes and baseband
+ * around the machine's mic, audio router and RIL window, the call (placing it,
+ * its audio measurements), hostile-mic commands, the results (modem.h). The
  * AP's modem driver is ril.c, the user of a call user.c, short messages
  * sms.c.
  */
@@ -134,41 +134,29 @@ static uint32_t route_filter(void *ctx, int domain, uint32_t requested)
     return requested;
 }
 
-static int build_audio(Modem *mo, char *err, size_t err_size)
+/* The machine's mic and audio router: the ambient label timeline, and
+ * the route policy of the approach. */
+static int take_audio(Modem *mo, char *err, size_t err_size)
 {
     const Scenario *sc = mo->env->sc;
-    PowerMeter *meter = machine_meter(mo->m);
-    MicConfig mc = {.fifo_frames = 4, /* estimate: a speech-level tone */
-                    .tone_hz = 440,
-                    .tone_amplitude = 8000,
-                    .noise_amplitude = 300,
-                    .on_uw = 0}; /* MODEM_MIC_POWER_SOURCE */
-    if (mic_init(&mo->mic, "mic", &mc, &mo->dma, meter, err, err_size) < 0)
-        return -1;
-    mo->mic_ready = true;
-    if (mo->mic.dev.ops->realize(&mo->mic.dev, mo->sim) < 0) {
-        snprintf(err, err_size, "modem: microphone: cannot start");
+    mo->mic = (MicState *)machine_device(mo->m, "mic");
+    mo->audio = (AudioState *)machine_device(mo->m, "audio");
+    mo->window = (BbipcState *)machine_device(mo->m, "bbipc");
+    if (!mo->mic || !mo->audio || !mo->window) {
+        snprintf(err, err_size,
+                 "modem: the machine has no mic, audio router or mailbox "
+                 "window (the run did not power them)");
         return -1;
     }
     for (size_t i = 0; i < sc->n_ambient; i++)
-        if (mic_set_label(&mo->mic, (uint8_t)sc->ambient[i].label,
+        if (mic_set_label(mo->mic, (uint8_t)sc->ambient[i].label,
                           sc->ambient[i].from_ps) < 0 ||
-            mic_set_label(&mo->mic, 0, sc->ambient[i].to_ps) < 0) {
+            mic_set_label(mo->mic, 0, sc->ambient[i].to_ps) < 0) {
             snprintf(err, err_size, "modem: ambient period %zu out of order",
                      i);
             return -1;
         }
-    AudioConfig ac = {.on_uw = (uint64_t)MODEM_DSP_AUDIO_UA *
-                               mo->env->soc->battery.voltage_mv / 1000};
-    audio_init(&mo->audio, "audio", &ac, meter);
-    if (mo->audio.dev.ops->realize &&
-        mo->audio.dev.ops->realize(&mo->audio.dev, mo->sim) < 0) {
-        snprintf(err, err_size, "modem: audio router: cannot start");
-        return -1;
-    }
-    mic_set_output(&mo->mic, audio_route_frame, &mo->audio);
-    audio_set_ap_sink(&mo->audio, mic_fifo_push, &mo->mic);
-    audio_set_filter(&mo->audio, route_filter, mo);
+    audio_set_filter(mo->audio, route_filter, mo);
     return 0;
 }
 
@@ -189,8 +177,8 @@ static int build_baseband(Modem *mo, char *err, size_t err_size)
                     .tap = mo->env->pcap ? pcap_writer_tap : NULL,
                     .tap_ctx = mo->env->pcap};
     rrc_config_from_soc(&cfg.rrc, mo->env->soc);
-    mo->bb = bb_new(mo->sim, machine_meter(mo->m), &mo->mb, &mo->mic,
-                    &mo->audio, &cfg, err, err_size);
+    mo->bb = bb_new(mo->sim, machine_meter(mo->m), &mo->mb, mo->mic, mo->audio,
+                    &cfg, err, err_size);
     if (!mo->bb)
         return -1;
     bb_mic_set_monitor(bb_mic(mo->bb), mo->env->flows);
@@ -202,30 +190,17 @@ static int build_baseband(Modem *mo, char *err, size_t err_size)
     return 0;
 }
 
-static int attach(Modem *mo, char *err, size_t err_size)
+static void attach(Modem *mo)
 {
     ipc_mailbox_init(&mo->mb);
-    mo->n_dom = machine_domain_count(mo->m);
-    for (size_t d = 0; d < mo->n_dom; d++) {
-        ipc_mailbox_init(&mo->ril[d]);
-        ipc_end_init(&mo->ril_end[d], "bbipc", &mo->ril[d], IPC_SIDE_AP,
-                     &mo->dma);
+    mo->ril = mo->window->ril;
+    mo->n_dom = mo->window->n_domains;
+    for (size_t d = 0; d < mo->n_dom; d++)
         irq_connect(&mo->ril[d].doorbell[IPC_SIDE_BB], modem_on_up_doorbell, mo,
                     (int)d);
-    }
-    device_init(&mo->window.dev, &modem_window_ops, "bbipc");
-    mo->window.mo = mo;
+    bbipc_set_pop_observer(mo->window, modem_on_pop, mo);
     irq_connect(&mo->mb.doorbell[IPC_SIDE_AP], modem_on_ap_doorbell, mo,
                 HS_IRQ_BBIPC);
-    if (machine_attach_device(mo->m, &mo->mic.dev, HS_MMIO_MIC) < 0 ||
-        machine_attach_device(mo->m, &mo->audio.dev, HS_MMIO_AUDIO) < 0 ||
-        machine_attach_device(mo->m, &mo->window.dev, HS_MMIO_BBIPC) < 0) {
-        snprintf(err, err_size,
-                 "modem: cannot map the mic, audio or mailbox window on the "
-                 "machine's bus (taken, or the device table is full)");
-        return -1;
-    }
-    return 0;
 }
 
 /* The phone domain before any call: the first that runs `voice`. */
@@ -255,8 +230,8 @@ Modem *modem_new(const RunEnv *env, char *err, size_t err_size)
     sim_event_init(&mo->tap_ev, "user.tap", modem_tap_fire, mo, 0);
     sim_event_init(&mo->timeout_ev, "call.no-reply", modem_timeout_fire, mo, 0);
     sim_event_init(&mo->flush_ev, "modem.flush", flush_fire, mo, 0);
-    if (build_audio(mo, err, err_size) < 0 || attach(mo, err, err_size) < 0 ||
-        build_baseband(mo, err, err_size) < 0) {
+    if (take_audio(mo, err, err_size) < 0 ||
+        (attach(mo), build_baseband(mo, err, err_size) < 0)) {
         modem_free(mo);
         return NULL;
     }
@@ -284,8 +259,10 @@ void modem_free(Modem *mo)
     sim_cancel(sim, &mo->tap_ev);
     sim_cancel(sim, &mo->timeout_ev);
     sim_cancel(sim, &mo->flush_ev);
-    if (mo->mic_ready)
-        mo->mic.dev.ops->destroy(&mo->mic.dev);
+    if (mo->window)
+        bbipc_set_pop_observer(mo->window, NULL, NULL);
+    if (mo->audio)
+        audio_set_filter(mo->audio, NULL, NULL);
     free(mo);
 }
 
@@ -461,12 +438,12 @@ IpcMailbox *modem_mailbox(Modem *mo)
 
 MicState *modem_mic(Modem *mo)
 {
-    return &mo->mic;
+    return mo->mic;
 }
 
 AudioState *modem_audio(Modem *mo)
 {
-    return &mo->audio;
+    return mo->audio;
 }
 
 const ModemStats *modem_stats(const Modem *mo)

@@ -1,6 +1,7 @@
 /*
- * modem.h - the phone's cellular side around a Machine: the microphone
- * and audio router, the AP<->baseband mailbox, the baseband running its
+ * modem.h - the phone's cellular side around a Machine: the machine's
+ * microphone and audio router (found with machine_device), the
+ * AP<->baseband mailbox, the baseband running its
  * firmware, the IMS core and caller, and the AP's modem driver that
  * carries RIL messages between the baseband and the phone app of the
  * called domain through the virtualisation approach.
@@ -13,16 +14,16 @@
  * message to the phone domain. Forwarding takes the approach's I/O path
  * for the message's bytes (machine_io: hops, counts, cycles; the message
  * arrives after the time the hops take), puts it in the domain's RIL
- * mailbox, whose AP end is that domain's HS_MMIO_BBIPC window (one
- * window attached with machine_attach_device, each access going to the
- * accessing domain's mailbox and paying the approach's MMIO cost), and
- * raises HS_IRQ_BBIPC for the domain with machine_raise_irq (under
- * hyp-mils it waits for the partition's slice). What the phone app sends
- * (ANSWER, HANGUP, MIC_OPEN/CLOSE) goes the same path back to the
- * baseband; only the phone domain of the moment (the current call's) is
- * heard, what another domain sends is dropped (foreign_access). The
- * guest phone app is unchanged and approach-agnostic: it sees the
- * mailbox layout of platform.h.
+ * mailbox, whose AP end is that domain's HS_MMIO_BBIPC window (the
+ * machine's "bbipc" device, machine/bbipc.h, which holds the domains' RIL
+ * mailboxes: each access goes to the accessing domain's mailbox and paying the
+ * approach's MMIO cost), and raises HS_IRQ_BBIPC for the domain with
+ * machine_raise_irq (under hyp-mils it waits for the partition's slice). What
+ * the phone app sends (ANSWER, HANGUP, MIC_OPEN/CLOSE) goes the same path back
+ * to the baseband; only the phone domain of the moment (the current call's) is
+ * heard, what another domain sends is dropped (foreign_access). The guest phone
+ * app is unchanged and approach-agnostic: it sees the mailbox layout of
+ * platform.h.
  *
  * Short messages. sms: the rule's ims peer's core sends a SIP MESSAGE
  * (peers.h: RP-DATA carrying SMS-DELIVER, `bytes` octets of 8-bit user
@@ -91,15 +92,6 @@
 #include "abi/phone.h"
 #include "phone/env.h"
 
-/* dsp.audio of hammerhead's power_profile.xml (PARAMS.md), in uA; the
- * audio router's power is this at the battery's nominal voltage. */
-#define MODEM_DSP_AUDIO_UA 100
-#define MODEM_AUDIO_POWER_SOURCE                                               \
-    "Nexus 5 power_profile.xml dsp.audio 0.1 mA (PARAMS.md) at the "           \
-    "battery's nominal voltage"
-#define MODEM_MIC_POWER_SOURCE                                                 \
-    "estimate: 0, the microphone's bias is inside dsp.audio"
-
 /* Domain d's public user identity (IMPU, 3GPP TS 23.228): each domain
  * is a line of its own, so a short message names its addressee. */
 #define MODEM_SMS_USER "+155555502%02d"
@@ -127,10 +119,12 @@ typedef struct ModemStats {
 
 typedef struct Modem Modem;
 
-/* Builds the cellular side for env (which must outlive it): mic, audio
- * router, mailboxes, baseband with env->firmware, IMS/caller peers; maps
- * the mic, audio and RIL windows on the machine's bus; boots the
- * baseband at the current time. Returns NULL with a reason in err. */
+/* Builds the cellular side for env (which must outlive it) around the
+ * machine's mic, audio router and "bbipc" RIL mailboxes (the run powers
+ * them: phone_part_modem's devices): the AP<->baseband mailbox, baseband
+ * with env->firmware, IMS/caller peers; drives the RIL mailboxes' driver
+ * ends; boots the baseband at the current time. Returns NULL with a reason in
+ * err. */
 Modem *modem_new(const RunEnv *env, char *err, size_t err_size);
 void modem_free(Modem *mo);
 

@@ -15,6 +15,7 @@
 
 #include "baseband/firmware/bb_abi.h"
 #include "net/ip.h"
+#include "machine/bbipc.h"
 
 #define MODEM_SLOTS 64             /* RIL messages in flight on the AP path */
 #define MODEM_PLAYED 0x9a000000u   /* firmware log: a downlink frame played */
@@ -30,12 +31,6 @@ typedef struct ModemSlot {
     uint32_t len;
     uint8_t msg[HS_BBMSG_MAX_BYTES];
 } ModemSlot;
-
-/* HS_MMIO_BBIPC: each domain's RIL mailbox's AP end. */
-typedef struct RilWindow {
-    Device dev; /* base: must stay first */
-    struct Modem *mo;
-} RilWindow;
 
 /* The call under way. */
 typedef struct ModemCall {
@@ -55,18 +50,16 @@ struct Modem {
     const RunEnv *env;
     Machine *m;
     Sim *sim;
-    GuestDma dma; /* the domains' memories */
-    MicState mic;
-    AudioState audio;
-    IpcMailbox mb;                       /* AP <-> baseband */
-    IpcMailbox ril[MACHINE_MAX_DOMAINS]; /* driver <-> each domain */
-    IpcEnd ril_end[MACHINE_MAX_DOMAINS]; /* their AP ends (the window) */
-    size_t n_dom;                        /* domains with a RIL mailbox */
-    RilWindow window;
+    GuestDma dma;       /* the domains' memories */
+    MicState *mic;      /* the machine's (machine_device "mic") */
+    AudioState *audio;  /* ... "audio" */
+    IpcMailbox mb;      /* AP <-> baseband */
+    IpcMailbox *ril;    /* driver <-> each domain: the bbipc window's */
+    size_t n_dom;       /* domains with a RIL mailbox */
+    BbipcState *window; /* HS_MMIO_BBIPC: the machine's RIL mailboxes */
     Baseband *bb;
     BbPeers peers;
     bool peers_ready;
-    bool mic_ready;
     BbBearer bearer;
     bool bearer_on;
     BbRadioNetFunc data_up;
@@ -100,7 +93,8 @@ void modem_on_ap_doorbell(void *ctx, int line, bool level);
 void modem_up_fire(Sim *sim, void *ctx, hs_time now);
 void modem_on_up_doorbell(void *ctx, int line, bool level);
 void modem_sms_seen(Modem *mo, int domain, uint32_t mr, hs_time when);
-extern const DeviceOps modem_window_ops;
+void modem_on_pop(void *ctx, int domain, uint16_t type, uint32_t arg,
+                  hs_time when);
 int modem_set_phone(Modem *mo, int domain, uint32_t answer);
 void modem_tap(Modem *mo, uint32_t call);
 void modem_tap_fire(Sim *sim, void *ctx, hs_time now);

@@ -49,7 +49,10 @@ static void modem_part_destroy(void *part)
     modem_free(part);
 }
 
+static const char *const modem_devices[] = {"mic", "audio", "bbipc", NULL};
+
 const RunPart phone_part_modem = {
+    .devices = modem_devices,
     .name = "modem",
     .owns_app = modem_owns_app,
     .owns_action = modem_handles,

@@ -580,10 +580,10 @@ static NsSock *reg_sock(NetStack *ns, const BusAccess *acc, uint64_t off)
     return &ns->dom[acc->domain].sock[off / HS_SOCK_STRIDE];
 }
 
-static uint64_t sock_read(Device *dev, uint64_t off, unsigned size,
+static uint64_t sock_read(void *ctx, uint64_t off, unsigned size,
                           const BusAccess *acc)
 {
-    NetStack *ns = (NetStack *)dev;
+    NetStack *ns = ctx;
     (void)size;
     if (off == HS_SOCK_EVENTS)
         return acc->domain >= 0 && (size_t)acc->domain < ns->n_domains
@@ -631,10 +631,10 @@ static void sock_command(NsSock *s, uint32_t cmd, const BusAccess *acc)
     }
 }
 
-static void sock_write(Device *dev, uint64_t off, uint64_t value, unsigned size,
+static void sock_write(void *ctx, uint64_t off, uint64_t value, unsigned size,
                        const BusAccess *acc)
 {
-    NetStack *ns = (NetStack *)dev;
+    NetStack *ns = ctx;
     if (off == HS_SOCK_EVENTS) {
         if (acc->domain >= 0 && (size_t)acc->domain < ns->n_domains)
             ns->dom[acc->domain].events &= ~(uint32_t)value;
@@ -672,12 +672,6 @@ static void sock_write(Device *dev, uint64_t off, uint64_t value, unsigned size,
         break;
     }
 }
-
-static const DeviceOps sock_ops = {
-    .type = "sock",
-    .read = sock_read,
-    .write = sock_write,
-};
 
 /* ---- actions ----------------------------------------------------------- */
 
@@ -855,7 +849,12 @@ NetStack *netstack_new(const RunEnv *env, const NetStackLinks *links, char *err,
     ns->n_domains = machine_domain_count(env->m);
     ns->next_port = IP_PHONE_TCP_PORT_MIN;
     ns->tcp_rng = sim_rng(ns->sim, "net.tcp");
-    device_init(&ns->dev, &sock_ops, "sock");
+    ns->port = (PortState *)machine_device(env->m, "sock");
+    if (!ns->port) {
+        hs_errorf(err, err_size, "netstack: the machine has no socket port");
+        free(ns);
+        return NULL;
+    }
     for (size_t i = 0; i < ns->n_domains; i++) {
         domain_init(ns, (int)i);
         if (i < env->sc->n_domains &&
@@ -865,11 +864,7 @@ NetStack *netstack_new(const RunEnv *env, const NetStackLinks *links, char *err,
             return NULL;
         }
     }
-    if (machine_attach_device(env->m, &ns->dev, HS_MMIO_SOCK) < 0) {
-        hs_errorf(err, err_size, "netstack: the socket window is taken");
-        netstack_free(ns);
-        return NULL;
-    }
+    port_bind(ns->port, sock_read, sock_write, ns);
     return ns;
 }
 
@@ -905,6 +900,8 @@ void netstack_free(NetStack *ns)
 {
     if (!ns)
         return;
+    if (ns->port)
+        port_bind(ns->port, NULL, NULL, NULL);
     for (size_t i = 0; i < ns->n_domains; i++) {
         NsDomain *d = &ns->dom[i];
         sim_cancel(ns->sim, &d->sync_timer);

@@ -6,8 +6,9 @@
  *
  * The domains' kernels are host-modelled, so their TCP is host code
  * playing each domain's kernel. Guest apps reach it through the socket
- * device (HS_MMIO_SOCK, platform.h; attached with machine_attach_device,
- * so every register access pays the approach's MMIO cost): CONNECT, SEND,
+ * device (HS_MMIO_SOCK, platform.h: the machine's "sock" service port,
+ * whose registers the stack serves; every register access pays the
+ * approach's MMIO cost): CONNECT, SEND,
  * RECV, CLOSE, and HS_SOCK_MARK when an app reached its goal. TCP is the
  * flow model of net/ip.h: real IPv4/TCP headers and checksums,
  * sequence numbers that count exactly the bytes the guest sent, the MSS

@@ -8,6 +8,8 @@
 
 #include "phone/netstack.h"
 
+#include "soc_models/devices/port.h"
+
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,7 +126,7 @@ typedef struct NsDomain {
 } NsDomain;
 
 struct NetStack {
-    Device dev; /* the socket device: must stay first */
+    PortState *port; /* the machine's "sock" port, served by sock_read/write */
     RunEnv env;
     Sim *sim;
     GuestDma dma;

@@ -23,16 +23,11 @@
 #include "sim/error.h"
 #include "soc_models/devices/net.h"
 
-/* Packets the driver may queue per domain before the stack takes them
- * (they are taken at once, in the same simulated instant). */
-#define RUN_NET_RX_QUEUE 256
-
 typedef struct NetPart {
     const RunEnv *env;
     Modem *mo;
     NetStack *ns;
-    NetState net;
-    bool net_on;
+    NetState *net; /* the machine's "net" device */
     SimEvent rx_ev;
     bool store[SCENARIO_MAX_DOMAINS]; /* the domain's download is stored */
     bool failed;                      /* a store could not start */
@@ -63,9 +58,9 @@ static int link_tx(void *ctx, int domain, const uint8_t *pkt, size_t len,
                    hs_time when)
 {
     NetPart *np = ctx;
-    if (!np->net.peer)
+    if (!np->net->peer)
         return -1;
-    return np->net.peer(np->net.peer_ctx, domain, pkt, len, when);
+    return np->net->peer(np->net->peer_ctx, domain, pkt, len, when);
 }
 
 static int link_down(void *ctx, const uint8_t *pkt, size_t len, hs_time when)
@@ -89,7 +84,7 @@ static void on_rx(Sim *sim, void *ctx, hs_time now)
     size_t n = machine_domain_count(np->env->m);
     for (size_t d = 0; d < n; d++) {
         int len;
-        while ((len = net_rx_take(&np->net, (int)d, np->buf, sizeof np->buf)) >
+        while ((len = net_rx_take(np->net, (int)d, np->buf, sizeof np->buf)) >
                0)
             netstack_rx(np->ns, np->buf, (size_t)len, now);
     }
@@ -139,8 +134,6 @@ static void net_destroy(void *part)
         modem_set_net(np->mo, NULL);
     }
     netstack_free(np->ns);
-    if (np->net_on)
-        np->net.dev.ops->destroy(&np->net.dev);
     free(np);
 }
 
@@ -158,15 +151,15 @@ static void *net_create(const RunEnv *env, char *err, size_t err_size)
     }
     np->env = env;
     np->mo = mo;
-    NetConfig nc = {.rx_queue_packets = RUN_NET_RX_QUEUE};
-    if (net_init(&np->net, "net", &nc, NULL, err, err_size) < 0) {
+    np->net = (NetState *)machine_device(env->m, "net");
+    if (!np->net) {
+        hs_errorf(err, err_size, "network: the machine has no net device");
         free(np);
         return NULL;
     }
-    np->net_on = true;
     sim_event_init(&np->rx_ev, "netstack.rx", on_rx, np, 2);
-    irq_connect(&np->net.irq, on_net_irq, np, HS_IRQ_NET);
-    modem_set_net(mo, &np->net);
+    machine_device_irq(env->m, "net", on_net_irq, np);
+    modem_set_net(mo, np->net);
     NetStackLinks links = {
         .tx = link_tx, .tx_ctx = np, .down = link_down, .down_ctx = np};
     np->ns = netstack_new(env, &links, err, err_size);
@@ -200,13 +193,16 @@ static int net_finish(void *part, Results *r, char *err, size_t err_size)
         return hs_errorf(err, err_size, "%s", np->fail_msg);
     uint64_t rx_full = 0;
     for (size_t i = 0; i < NET_SLOTS; i++)
-        rx_full += np->net.slot[i].rx_dropped;
+        rx_full += np->net->slot[i].rx_dropped;
     if (results_count_dropped(r, "net.rx_queue", rx_full, err, err_size) < 0)
         return -1;
     return netstack_finish(np->ns, r, err, err_size);
 }
 
+static const char *const net_devices[] = {"net", "sock", NULL};
+
 const RunPart phone_part_netstack = {
+    .devices = net_devices,
     .name = "netstack",
     .owns_app = net_owns_app,
     .owns_action = netstack_handles,

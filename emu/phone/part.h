@@ -25,6 +25,10 @@ typedef struct RunPart {
     /* Another part this one needs (created first, even when the scenario
      * uses nothing it owns, and found with env->part), or NULL. */
     const char *needs;
+    /* The SoC devices this part drives, by machine_device name
+     * (NULL-terminated; may be NULL): the run powers them
+     * (MachineConfig.devices) when it builds the part. */
+    const char *const *devices;
     /* Whether the run needs this part although the scenario uses no app
      * or action it owns (the radio is part of every phone; another
      * part's apps use this one's hardware). May be NULL: only for what

@@ -173,48 +173,17 @@ void modem_on_up_doorbell(void *ctx, int line, bool level)
         sim_schedule_at(mo->sim, &mo->up_ev, sim_now(mo->sim));
 }
 
-static bool own_window(const Modem *mo, const BusAccess *acc)
+/* A domain took a message from its RIL mailbox (the machine's bbipc
+ * window): the call or the message is visible. */
+void modem_on_pop(void *ctx, int domain, uint16_t type, uint32_t arg,
+                  hs_time when)
 {
-    return acc->domain >= 0 && (size_t)acc->domain < mo->n_dom;
-}
-
-static uint64_t window_read(Device *dev, uint64_t off, unsigned size,
-                            const BusAccess *acc)
-{
-    Modem *mo = ((RilWindow *)dev)->mo;
-    if (!own_window(mo, acc)) {
-        mo->stats.foreign_access++;
-        return 0;
-    }
-    return ipc_end_ops.read(&mo->ril_end[acc->domain].dev, off, size, acc);
-}
-
-static void window_write(Device *dev, uint64_t off, uint64_t value,
-                         unsigned size, const BusAccess *acc)
-{
-    Modem *mo = ((RilWindow *)dev)->mo;
-    if (!own_window(mo, acc)) {
-        mo->stats.foreign_access++;
-        return;
-    }
-    const IpcRing *r = &mo->ril[acc->domain].to[IPC_SIDE_AP];
-    uint16_t type = off == HS_BBIPC_RX_POP && r->count > 0
-                        ? ipc_msg_type(r->slot[r->head], r->len[r->head])
-                        : 0;
-    uint32_t arg = type ? ipc_msg_arg(r->slot[r->head], r->len[r->head]) : 0;
-    ipc_end_ops.write(&mo->ril_end[acc->domain].dev, off, value, size, acc);
-    /* the app has taken it: the call or the message is visible */
-    if (type == HS_BBMSG_RING && acc->domain == mo->phone_dom)
-        modem_ring_seen(mo, acc->when);
+    Modem *mo = ctx;
+    if (type == HS_BBMSG_RING && domain == mo->phone_dom)
+        modem_ring_seen(mo, when);
     else if (type == HS_BBMSG_SMS)
-        modem_sms_seen(mo, acc->domain, arg, acc->when);
+        modem_sms_seen(mo, domain, arg, when);
 }
-
-const DeviceOps modem_window_ops = {
-    .type = "ril-window",
-    .read = window_read,
-    .write = window_write,
-};
 
 int modem_set_phone(Modem *mo, int domain, uint32_t answer)
 {

@@ -114,6 +114,27 @@ static bool part_used(const RunPart *p, const Scenario *sc)
     return false;
 }
 
+/* The SoC devices the wanted parts drive, NULL-terminated, each once: the
+ * machine powers exactly these beside its own. */
+#define RUN_MAX_DEVICES 16
+static void part_devices(const Scenario *sc,
+                         const char *out[RUN_MAX_DEVICES + 1])
+{
+    size_t n = 0;
+    for (size_t i = 0; i < N_PARTS; i++) {
+        if (!part_wanted(parts[i], sc) || !parts[i]->devices)
+            continue;
+        for (const char *const *d = parts[i]->devices; *d; d++) {
+            bool seen = false;
+            for (size_t k = 0; k < n; k++)
+                seen |= strcmp(out[k], *d) == 0;
+            if (!seen && n < RUN_MAX_DEVICES)
+                out[n++] = *d;
+        }
+    }
+    out[n] = NULL;
+}
+
 /* Adds "what" to a "; "-separated list. */
 static void list_add(char *buf, size_t size, const char *what)
 {
@@ -263,7 +284,10 @@ static int build_machine(Run *r, char *err, size_t err_size)
     if (rc == 0) {
         size_t n_approaches;
         const ApproachOps *const *approaches = virt_approaches(&n_approaches);
+        const char *devices[RUN_MAX_DEVICES + 1];
+        part_devices(sc, devices);
         MachineConfig cfg = {
+            .devices = devices,
             .soc = r->soc,
             .approach = r->o->approach,
             .approaches = approaches,
@@ -487,13 +511,13 @@ static int collect(Run *r, char *err, size_t err_size)
             return -1;
     }
     const MachineCounts *mc = machine_counts(m);
-    results_count(res, RESULTS_SYSCALLS, mc->syscalls);
-    results_count(res, RESULTS_HYPERCALLS, mc->hypercalls);
-    results_count(res, RESULTS_SMCS, mc->smcs);
-    results_count(res, RESULTS_MMIO_TRAPS, mc->mmio_traps);
-    results_count(res, RESULTS_VM_SWITCHES, mc->vm_switches);
-    results_count(res, RESULTS_WORLD_SWITCHES, mc->world_switches);
-    results_count(res, RESULTS_COPIES_BYTES, mc->copies_bytes);
+    results_count(res, RESULTS_SYSCALLS, mc->ops.syscalls);
+    results_count(res, RESULTS_HYPERCALLS, mc->ops.hypercalls);
+    results_count(res, RESULTS_SMCS, mc->ops.smcs);
+    results_count(res, RESULTS_MMIO_TRAPS, mc->ops.mmio_traps);
+    results_count(res, RESULTS_VM_SWITCHES, mc->ops.vm_switches);
+    results_count(res, RESULTS_WORLD_SWITCHES, mc->ops.world_switches);
+    results_count(res, RESULTS_COPIES_BYTES, mc->ops.copies_bytes);
     if (results_count_dropped(res, "events", mc->events_dropped, err,
                               err_size) < 0)
         return -1;

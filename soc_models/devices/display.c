@@ -59,7 +59,7 @@ static void display_vsync(Sim *sim, void *ctx, hs_time now)
     irq_pulse(&s->irq);
 }
 
-static void display_flip(DisplayState *s, const BusAccess *acc)
+void display_present(DisplayState *s, const BusAccess *acc)
 {
     if (!s->on || !s->sim) {
         device_guest_error(&s->dev, "flip while the panel is off");
@@ -146,7 +146,10 @@ static void display_write(Device *dev, uint64_t offset, uint64_t value,
                                acc->when);
         break;
     case HS_DISPLAY_FLIP: /* present the framebuffer at the next vsync */
-        display_flip(s, acc);
+        if (s->flip_fn && acc->domain >= 0)
+            s->flip_fn(s->flip_ctx, value, acc);
+        else
+            display_present(s, acc);
         break;
     default:
         device_guest_error(dev, "write of unknown offset 0x%llx",
@@ -187,4 +190,10 @@ int display_init(DisplayState *s, const char *name, const DisplayConfig *cfg,
     s->foreground = POWER_UNATTRIBUTED;
     s->flip_domain = BUS_DOMAIN_HOST;
     return 0;
+}
+
+void display_set_flip_hook(DisplayState *s, DisplayFlipFunc fn, void *ctx)
+{
+    s->flip_fn = fn;
+    s->flip_ctx = ctx;
 }

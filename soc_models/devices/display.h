@@ -33,20 +33,26 @@ typedef struct DisplayConfig {
     uint64_t full_uw;       /* extra at maximum brightness (screen.full) */
 } DisplayConfig;
 
+/* A domain's FLIP write (value, its access), given to the compositor. */
+typedef void (*DisplayFlipFunc)(void *ctx, uint64_t value,
+                                const BusAccess *acc);
+
 typedef struct DisplayState {
-    Device dev;            /* base: must stay first */
-    DisplayConfig cfg;     /* copied at init */
-    Sim *sim;              /* set by realize */
-    PowerMeter *meter;     /* may be NULL */
-    int comp;              /* meter component, -1 without */
-    bool on;               /* HS_DISPLAY_CTRL bit 0 */
-    uint32_t brightness;   /* 0 .. 255 */
-    int foreground;        /* attributed domain, or POWER_UNATTRIBUTED */
-    uint64_t frames;       /* frames presented */
-    uint64_t flips_merged; /* flips folded into a pending one */
-    int flip_domain;       /* presenter of the pending/last frame */
-    SimEvent vsync;        /* next vsync with a flip waiting */
-    IrqLine irq;           /* HS_IRQ_DISPLAY */
+    Device dev;              /* base: must stay first */
+    DisplayConfig cfg;       /* copied at init */
+    Sim *sim;                /* set by realize */
+    PowerMeter *meter;       /* may be NULL */
+    int comp;                /* meter component, -1 without */
+    bool on;                 /* HS_DISPLAY_CTRL bit 0 */
+    uint32_t brightness;     /* 0 .. 255 */
+    int foreground;          /* attributed domain, or POWER_UNATTRIBUTED */
+    uint64_t frames;         /* frames presented */
+    uint64_t flips_merged;   /* flips folded into a pending one */
+    int flip_domain;         /* presenter of the pending/last frame */
+    SimEvent vsync;          /* next vsync with a flip waiting */
+    IrqLine irq;             /* HS_IRQ_DISPLAY */
+    DisplayFlipFunc flip_fn; /* compositor of domains' flips, or NULL */
+    void *flip_ctx;          /* its context */
 } DisplayState;
 
 /* Returns 0, or -1 with a reason in err. */
@@ -57,6 +63,12 @@ int display_init(DisplayState *s, const char *name, const DisplayConfig *cfg,
 uint64_t display_power_uw(const DisplayState *s, bool on, uint32_t brightness);
 /* Host controls (scenario actions, the approach). */
 void display_set_on(DisplayState *s, bool on, hs_time when);
+/* Presents the framebuffer at the next vsync (what FLIP does without a
+ * compositor hook). */
+void display_present(DisplayState *s, const BusAccess *acc);
+/* A domain's FLIP goes to fn instead (the compositor decides what the
+ * frame shows and presents it with display_present); NULL removes it. */
+void display_set_flip_hook(DisplayState *s, DisplayFlipFunc fn, void *ctx);
 void display_set_brightness(DisplayState *s, uint32_t brightness, hs_time when);
 void display_set_foreground(DisplayState *s, int domain, hs_time when);
 

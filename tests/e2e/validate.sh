@@ -29,6 +29,8 @@ bad-duration.json|127:26: radio\.lte\.tail\.long_drx_tail: invalid duration
 bad-wiring.json|102:15: microphone\.wiring: expected one of
 display-too-large.json|94:18: display\.height_px: 1080 x 4000 pixels do not fit
 zero-frequency.json|18:22: clusters\[0\]\.opps\[0\]\.freq_mhz: must be greater than 0$
+bad-mic-tone.json|161:18: devices\.mic\.tone_hz: must be at most 7999$
+devices-missing-source.json|159:12: devices\.mic\.source: missing$
 LIST
 
 # One bad file among good ones: every file is checked, the exit is 2.

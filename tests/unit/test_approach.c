@@ -27,14 +27,14 @@ static MachineCounts send_delta(const char *approach, const char *const *set,
     machine_run_until(m, 300 * HS_MS);
     MachineCounts after = *machine_counts(m);
     MachineCounts d = {0};
-    d.syscalls = after.syscalls - before.syscalls;
-    d.hypercalls = after.hypercalls - before.hypercalls;
-    d.vm_switches = after.vm_switches - before.vm_switches;
-    d.mac_checks = after.mac_checks - before.mac_checks;
-    d.copies_bytes = after.copies_bytes - before.copies_bytes;
+    d.ops.syscalls = after.ops.syscalls - before.ops.syscalls;
+    d.ops.hypercalls = after.ops.hypercalls - before.ops.hypercalls;
+    d.ops.vm_switches = after.ops.vm_switches - before.ops.vm_switches;
+    d.ops.mac_checks = after.ops.mac_checks - before.ops.mac_checks;
+    d.ops.copies_bytes = after.ops.copies_bytes - before.ops.copies_bytes;
     d.denied = after.denied - before.denied;
-    d.smcs = after.smcs - before.smcs;
-    d.world_switches = after.world_switches - before.world_switches;
+    d.ops.smcs = after.ops.smcs - before.ops.smcs;
+    d.ops.world_switches = after.ops.world_switches - before.ops.world_switches;
     d.kernel_wakes = after.kernel_wakes - before.kernel_wakes;
     (void)t0;
     *lat = 0;
@@ -49,45 +49,45 @@ static void test_send_counts(void **state)
     hs_time lat;
     MachineCounts n = send_delta("native", NULL, 0, &ret, &lat);
     assert_int_equal(ret, 0);
-    assert_int_equal(n.syscalls, 1);
-    assert_int_equal(n.hypercalls, 0);
-    assert_int_equal(n.vm_switches, 0);
-    assert_int_equal(n.mac_checks, 0);
-    assert_int_equal(n.copies_bytes, 1024);
+    assert_int_equal(n.ops.syscalls, 1);
+    assert_int_equal(n.ops.hypercalls, 0);
+    assert_int_equal(n.ops.vm_switches, 0);
+    assert_int_equal(n.ops.mac_checks, 0);
+    assert_int_equal(n.ops.copies_bytes, 1024);
 
     /* selinux-mls: one MAC check; secret -> unclass is a write down. */
     MachineCounts s = send_delta("selinux-mls", NULL, 0, &ret, &lat);
-    assert_int_equal(s.mac_checks, 1);
+    assert_int_equal(s.ops.mac_checks, 1);
     assert_int_equal(s.denied, 1);
     assert_int_equal((int64_t)ret, HS_EPERM);
-    assert_int_equal(s.vm_switches, 0);
+    assert_int_equal(s.ops.vm_switches, 0);
 
     /* hyp-pv: a hypercall, and the destination VM is switched in. */
     MachineCounts p = send_delta("hyp-pv", NULL, 0, &ret, &lat);
     assert_int_equal(ret, 0);
-    assert_int_equal(p.hypercalls, 1);
-    assert_true(p.vm_switches >= 1);
-    assert_int_equal(p.copies_bytes, 1024);
+    assert_int_equal(p.ops.hypercalls, 1);
+    assert_true(p.ops.vm_switches >= 1);
+    assert_int_equal(p.ops.copies_bytes, 1024);
 
     /* hyp-mils: the channel is one-way upward, so the hypercall is made
      * and refused; the slice boundaries switch VMs regardless. */
     MachineCounts h = send_delta("hyp-mils", NULL, 0, &ret, &lat);
-    assert_int_equal(h.hypercalls, 1);
+    assert_int_equal(h.ops.hypercalls, 1);
     assert_int_equal(h.denied, 1);
-    assert_true(h.vm_switches >= 1);
+    assert_true(h.ops.vm_switches >= 1);
 
     /* trustzone: the secret domain is in the secure world; its message
      * to the normal world is an RPC through the monitor. */
     MachineCounts t = send_delta("trustzone", NULL, 0, &ret, &lat);
     assert_int_equal(ret, 0);
-    assert_true(t.smcs >= 1);
-    assert_true(t.world_switches >= 2);
-    assert_int_equal(t.vm_switches, 0);
+    assert_true(t.ops.smcs >= 1);
+    assert_true(t.ops.world_switches >= 2);
+    assert_int_equal(t.ops.vm_switches, 0);
 
     /* containers: no IPC between virtual phones. */
     MachineCounts c = send_delta("containers", NULL, 0, &ret, &lat);
     assert_int_equal((int64_t)ret, HS_EPERM);
-    assert_int_equal(c.mac_checks, 1);
+    assert_int_equal(c.ops.mac_checks, 1);
     assert_int_equal(c.denied, 1);
 }
 
@@ -103,8 +103,9 @@ static void test_net_path(void **state)
     assert_int_equal(n, 2);
     assert_string_equal(hops[0].component, "linux");
     assert_string_equal(hops[1].component, "baseband");
-    assert_int_equal(machine_counts(m)->vm_switches - b.vm_switches, 0);
-    assert_int_equal(machine_counts(m)->copies_bytes - b.copies_bytes, 1400);
+    assert_int_equal(machine_counts(m)->ops.vm_switches - b.ops.vm_switches, 0);
+    assert_int_equal(machine_counts(m)->ops.copies_bytes - b.ops.copies_bytes,
+                     1400);
     rig_free(&r);
 
     m = rig_must(&r, "hyp-mils", 0, NULL, 0);
@@ -114,9 +115,10 @@ static void test_net_path(void **state)
     assert_string_equal(hops[0].component, "crypto-secret-vm");
     assert_string_equal(hops[1].component, "net-vm");
     assert_string_equal(hops[2].component, "baseband");
-    assert_int_equal(machine_counts(m)->vm_switches - b.vm_switches, 2);
-    assert_int_equal(machine_counts(m)->hypercalls - b.hypercalls, 2);
-    assert_int_equal(machine_counts(m)->copies_bytes - b.copies_bytes, 2800);
+    assert_int_equal(machine_counts(m)->ops.vm_switches - b.ops.vm_switches, 2);
+    assert_int_equal(machine_counts(m)->ops.hypercalls - b.ops.hypercalls, 2);
+    assert_int_equal(machine_counts(m)->ops.copies_bytes - b.ops.copies_bytes,
+                     2800);
     /* The unclassified domain has no crypto VM on its path. */
     machine_io(m, 1, VIRT_IO_NET, 1400, hops, &n);
     assert_int_equal(n, 2);

@@ -267,24 +267,27 @@ static void test_dma_reaches_each_domain(void **state)
     rig_free(&r);
 }
 
-/* A device attached after the vCPUs exist is reachable from guest code,
- * and a driver's several register writes in one block are timed sanely:
- * the guest stores a document through the storage driver and reads it
- * back, and both commands complete within the run. */
-static void test_attached_device_reaches_guest(void **state)
+/* A device the run powers is realized and mapped before boot and is
+ * reachable from guest code, and a driver's several register writes in
+ * one block are timed sanely: the guest stores a document through the
+ * storage driver and reads it back, and both commands complete within the
+ * run. A device the run does not power is not there. */
+static void test_realized_device_reaches_guest(void **state)
 {
     (void)state;
     Rig r;
-    Machine *m = rig_must(&r, "native", 0, NULL, 0);
     char err[256];
-    StorageConfig sc;
-    StorageState st;
+    static const char *const devices[] = {"storage", NULL};
+    Machine *m =
+        rig_new_devices(&r, "native", 0, NULL, 0, 1, devices, err, sizeof err);
+    if (!m)
+        fail_msg("%s", err);
+    assert_null(machine_device(m, "display"));
+    assert_null(machine_device(m, "no-such-device"));
+    StorageState *stp = (StorageState *)machine_device(m, "storage");
+    assert_non_null(stp);
+    assert_ptr_equal(stp->dev.ops, &storage_ops);
     GuestDma dma = machine_dma(m);
-    assert_int_equal(socmap_storage(r.soc, &sc, err, sizeof err), 0);
-    assert_int_equal(
-        storage_init(&st, "storage", &sc, &dma, NULL, err, sizeof err), 0);
-    assert_int_equal(st.dev.ops->realize(&st.dev, machine_sim(m)), 0);
-    assert_int_equal(machine_attach_device(m, &st.dev, HS_MMIO_STORAGE), 0);
     static const char text[] = "minutes of the meeting";
     const uint64_t buf = HS_IO_BASE + 0x40000, req = HS_IO_BASE + 0x20000;
     assert_int_equal(dma_write(&dma, 0, buf, text, sizeof text - 1), 0);
@@ -296,7 +299,7 @@ static void test_attached_device_reaches_guest(void **state)
     assert_int_equal(dma_write(&dma, 0, req, &rq, sizeof rq), 0);
     machine_inject(m, 0, HS_EV_CALL, HS_CALL_UI_DOCUMENT, req);
     machine_run_until(m, 200 * HS_MS);
-    assert_int_equal(st.bytes_written[0], 3 * 4096);
+    assert_int_equal(stp->bytes_written[0], 3 * 4096);
     rq.op = HS_UI_DOC_SHOW;
     rq.page.width = rq.page.height = 16;
     assert_int_equal(dma_write(&dma, 0, buf, "xxxx", 4), 0);
@@ -304,12 +307,25 @@ static void test_attached_device_reaches_guest(void **state)
     machine_inject(m, 0, HS_EV_CALL, HS_CALL_UI_DOCUMENT, req);
     machine_run_until(m, 400 * HS_MS);
     assert_int_equal(machine_fault_count(m), 0);
-    assert_int_equal(st.bytes_read[0], 3 * 4096);
+    assert_int_equal(stp->bytes_read[0], 3 * 4096);
     assert_int_equal(dma_read(&dma, 0, req, &rq, sizeof rq), 0);
     assert_int_equal(rq.status, 0);
     assert_memory_equal(rq.page.text, text, sizeof text - 1);
     rig_free(&r);
-    device_destroy(&st.dev);
+}
+
+/* Unknown device names are refused with the known ones listed. */
+static void test_unknown_device_refused(void **state)
+{
+    (void)state;
+    Rig r;
+    char err[256];
+    static const char *const devices[] = {"toaster", NULL};
+    assert_null(
+        rig_new_devices(&r, "native", 0, NULL, 0, 1, devices, err, sizeof err));
+    assert_non_null(strstr(err, "no SoC device 'toaster'"));
+    assert_non_null(strstr(err, "storage"));
+    soc_free(r.soc);
 }
 
 static const struct CMUnitTest tests[] = {
@@ -322,6 +338,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_deterministic),
     cmocka_unit_test(test_fault_is_a_domain_fault),
     cmocka_unit_test(test_dma_reaches_each_domain),
-    cmocka_unit_test(test_attached_device_reaches_guest),
+    cmocka_unit_test(test_realized_device_reaches_guest),
+    cmocka_unit_test(test_unknown_device_refused),
 };
 HS_TEST_GROUP(machine, tests)

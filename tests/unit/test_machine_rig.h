@@ -17,9 +17,13 @@ typedef struct Rig {
     Machine *m;
 } Rig;
 
-static inline Machine *rig_new(Rig *r, const char *approach, unsigned cores,
-                               const char *const *set, size_t n_set,
-                               uint64_t seed, char *err, size_t err_size)
+/* With the SoC devices named in devices (NULL-terminated, may be NULL)
+ * powered beside the platform's own. */
+static inline Machine *rig_new_devices(Rig *r, const char *approach,
+                                       unsigned cores, const char *const *set,
+                                       size_t n_set, uint64_t seed,
+                                       const char *const *devices, char *err,
+                                       size_t err_size)
 {
     char soc_path[1024], img[1024];
     static const MachineDomainConfig doms[] = {
@@ -46,8 +50,27 @@ static inline Machine *rig_new(Rig *r, const char *approach, unsigned cores,
         .max_cores = cores,
         .set = set,
         .n_set = n_set,
+        .devices = devices,
     };
     r->m = machine_new(&cfg, err, err_size);
+    return r->m;
+}
+
+static inline Machine *rig_new(Rig *r, const char *approach, unsigned cores,
+                               const char *const *set, size_t n_set,
+                               uint64_t seed, char *err, size_t err_size)
+{
+    return rig_new_devices(r, approach, cores, set, n_set, seed, NULL, err,
+                           err_size);
+}
+
+/* With the SoC devices in devices (NULL-terminated) powered. */
+static inline Machine *rig_must_devices(Rig *r, const char *approach,
+                                        const char *const *devices)
+{
+    char err[512];
+    if (!rig_new_devices(r, approach, 0, NULL, 0, 1, devices, err, sizeof err))
+        fail_msg("%s: %s", approach, err);
     return r->m;
 }
 

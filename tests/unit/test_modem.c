@@ -13,6 +13,7 @@
 
 #include "baseband/firmware/bb_abi.h"
 #include "phone/modem.h"
+#include "phone/part.h"
 #include "virt/virt.h"
 
 #define MAX_SAMPLES 4096
@@ -99,6 +100,7 @@ static ModemRig *rig_open_file(const char *file, const char *approach,
         .image_path = hs_test_path("build/guest/domain.elf", img, sizeof img),
         .domains = doms,
         .n_domains = r->sc->n_domains,
+        .devices = phone_part_modem.devices,
     };
     r->m = machine_new(&mc, err, sizeof err);
     if (!r->m)

@@ -18,6 +18,7 @@
 #include "guest/lib/mime.h"
 #include "net/netpeer.h"
 #include "phone/netstack.h"
+#include "phone/part.h"
 #include "test_machine_rig.h"
 
 #define AP_BUF 0x40000000ULL
@@ -224,7 +225,7 @@ static void netrig_open(NetRig *r, const char *approach, uint32_t messages,
 {
     char err[512];
     memset(r, 0, sizeof *r);
-    r->m = rig_must(&r->mr, approach, 0, NULL, 0);
+    r->m = rig_must_devices(&r->mr, approach, phone_part_netstack.devices);
     r->sim = machine_sim(r->m);
     scenario_init(r, messages, vpn);
     r->flows = flow_monitor_new();
@@ -459,9 +460,10 @@ static void show(const char *approach, const SyncRun *s, const SyncRun *base)
         "vm_switches %.0f, copies %.0f B, syscalls %.0f, radio %.1f mJ\n",
         approach, s->n, RUN_SYNCS, (double)pct(s, 50) / HS_MS,
         (double)p95(s) / HS_MS,
-        (double)(s->counts.vm_switches - base->counts.vm_switches) / n,
-        (double)(s->counts.copies_bytes - base->counts.copies_bytes) / n,
-        (double)(s->counts.syscalls - base->counts.syscalls) / n,
+        (double)(s->counts.ops.vm_switches - base->counts.ops.vm_switches) / n,
+        (double)(s->counts.ops.copies_bytes - base->counts.ops.copies_bytes) /
+            n,
+        (double)(s->counts.ops.syscalls - base->counts.ops.syscalls) / n,
         (s->radio_mj - base->radio_mj) / n);
 }
 
@@ -478,11 +480,11 @@ static void test_mail_sync_hyp_mils_vs_native(void **state)
     assert_int_equal(nat.n, RUN_SYNCS);
     assert_int_equal(mils.n, RUN_SYNCS);
     /* the secret domain's packets take the crypto VM and the net VM */
-    assert_int_equal(nat.counts.vm_switches, 0);
-    assert_true(mils.counts.vm_switches - mils0.counts.vm_switches >
-                nat.counts.vm_switches);
-    assert_true(mils.counts.copies_bytes - mils0.counts.copies_bytes >
-                nat.counts.copies_bytes - nat0.counts.copies_bytes);
+    assert_int_equal(nat.counts.ops.vm_switches, 0);
+    assert_true(mils.counts.ops.vm_switches - mils0.counts.ops.vm_switches >
+                nat.counts.ops.vm_switches);
+    assert_true(mils.counts.ops.copies_bytes - mils0.counts.ops.copies_bytes >
+                nat.counts.ops.copies_bytes - nat0.counts.ops.copies_bytes);
     assert_true(mils.crypto_path);
     /* encrypted by the crypto VM: not a violation; native sends cleartext */
     assert_int_equal(mils.violations, 0);

@@ -105,7 +105,8 @@ static void display_rig(DisplayRig *d, const char *approach, int foreground)
     if (!d->sc)
         fail_msg("%s", err);
     d->sc->user.keystroke.present = false;
-    Machine *m = rig_must(&d->rig, approach, 0, NULL, 0);
+    Machine *m =
+        rig_must_devices(&d->rig, approach, phone_part_display.devices);
     machine_set_foreground(m, foreground);
     d->flows = flow_monitor_new();
     assert_non_null(d->flows);

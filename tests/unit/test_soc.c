@@ -145,6 +145,9 @@ static void assert_sources(const SocModel *soc)
         soc->radio.lte.idle_ping_source,
         soc->radio.lte.throughput_source,
         soc->platform.source,
+        soc->devices.mic.source,
+        soc->devices.audio.source,
+        soc->devices.net.source,
     };
     for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
         assert_non_null(groups[i]);
@@ -224,6 +227,56 @@ static void test_corrupted_fixtures(void **state)
     expect_error("zero-frequency.json",
                  "18:22: clusters[0].opps[0].freq_mhz: must be greater "
                  "than 0");
+    expect_error("bad-mic-tone.json",
+                 "161:18: devices.mic.tone_hz: must be at most 7999");
+    expect_error("devices-missing-source.json",
+                 "159:12: devices.mic.source: missing");
+}
+
+/* The devices group: the shipped files give the figures the models had
+ * in code; a file without the group gets the same figures from soc.c's
+ * defaults, each with a source that says it is a default. */
+static void test_device_figures(void **state)
+{
+    (void)state;
+    SocModel *a = load_ok("soc_models/ref-2013.json");
+    assert_int_equal(a->devices.mic.tone_hz, 440);
+    assert_int_equal(a->devices.mic.fifo_frames, 4);
+    assert_int_equal(a->devices.mic.tone_amplitude, 8000);
+    assert_int_equal(a->devices.mic.noise_amplitude, 300);
+    assert_int_equal(a->devices.mic.on_uw, 0);
+    assert_int_equal(a->devices.audio.on_uw, 380); /* 0.1 mA at 3.8 V */
+    assert_int_equal(a->devices.net.rx_queue_packets, 256);
+    char path[1024], err[JSON_ERR_MAX];
+    hs_test_path("soc_models/ref-2013.json", path, sizeof path);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char text[65536];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    char *cut = strstr(text, ",\n  \"devices\"");
+    assert_non_null(cut);
+    memcpy(cut, "\n}\n", 4); /* drop the group and what follows */
+    JsonDoc *doc =
+        json_doc_load_text("nodev.json", text, strlen(text), err, sizeof err);
+    if (!doc)
+        fail_msg("%s", err);
+    SocModel *b = soc_from_doc(doc);
+    if (!b)
+        print_error("%s\n", json_doc_error(doc));
+    json_doc_free(doc);
+    assert_non_null(b);
+    assert_int_equal(b->devices.mic.tone_hz, a->devices.mic.tone_hz);
+    assert_int_equal(b->devices.mic.fifo_frames, a->devices.mic.fifo_frames);
+    assert_int_equal(b->devices.audio.on_uw, a->devices.audio.on_uw);
+    assert_int_equal(b->devices.net.rx_queue_packets,
+                     a->devices.net.rx_queue_packets);
+    assert_non_null(strstr(b->devices.mic.source, "default (soc.c)"));
+    assert_non_null(strstr(b->devices.audio.source, "default (soc.c)"));
+    assert_non_null(strstr(b->devices.net.source, "default (soc.c)"));
+    soc_free(a);
+    soc_free(b);
 }
 
 /* Rules that need no file of their own, checked on small documents. */
@@ -321,6 +374,7 @@ static void test_resolve_path(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_device_figures),
     cmocka_unit_test(test_ref2013_figures),
     cmocka_unit_test(test_ref2024_big_little),
     cmocka_unit_test(test_shipped_sources),
