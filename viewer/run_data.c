@@ -3,6 +3,7 @@
  */
 #include "viewer/run_data.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +13,22 @@
 
 #include "out/trace_read.h"
 
-static int series_add(ViewSeries *s, hs_time t, double v)
+static int series_add(ViewSeries *s, hs_time t, double v, hs_time bucket)
 {
+    if (bucket && s->n && s->t[s->n - 1] / bucket == t / bucket &&
+        t >= s->t[s->n - 1]) {
+        size_t n = s->n;
+        if (v > s->max)
+            s->max = v;
+        if (n >= 2 && s->t[n - 2] / bucket == t / bucket) {
+            /* the bucket's two points: the first keeps the highest */
+            if (s->v[n - 1] > s->v[n - 2])
+                s->v[n - 2] = s->v[n - 1];
+            s->t[n - 1] = t;
+            s->v[n - 1] = v;
+            return 0;
+        }
+    }
     if (s->n == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 256;
         hs_time *nt = realloc(s->t, cap * sizeof *nt);
@@ -26,8 +41,14 @@ static int series_add(ViewSeries *s, hs_time t, double v)
         s->v = nv;
         s->cap = cap;
     }
-    s->t[s->n] = t;
-    s->v[s->n++] = v;
+    /* in time order: a point from the past moves in behind later ones */
+    size_t i = s->n++;
+    for (; i > 0 && s->t[i - 1] > t; i--) {
+        s->t[i] = s->t[i - 1];
+        s->v[i] = s->v[i - 1];
+    }
+    s->t[i] = t;
+    s->v[i] = v;
     if (v > s->max)
         s->max = v;
     return 0;
@@ -56,7 +77,11 @@ static int mark_add(RunData *d, hs_time t, const char *name, int kind)
         d->marks = nm;
         d->cap_marks = cap;
     }
-    ViewMark *m = &d->marks[d->n_marks++];
+    /* in time order: one from the past moves in behind later ones */
+    size_t i = d->n_marks++;
+    for (; i > 0 && d->marks[i - 1].t > t; i--)
+        d->marks[i] = d->marks[i - 1];
+    ViewMark *m = &d->marks[i];
     m->t = t;
     m->kind = kind;
     snprintf(m->name, sizeof m->name, "%s", name);
@@ -79,6 +104,69 @@ static ViewSeries *rail(RunData *d, const char *name)
     ViewSeries *s = &d->rails[d->n_rails++];
     snprintf(s->name, sizeof s->name, "%s", name);
     return s;
+}
+
+int run_data_counter(RunData *d, const char *name, hs_time t, double v)
+{
+    bool fg = strcmp(name, "foreground") == 0;
+    ViewSeries *s = strcmp(name, "battery") == 0     ? &d->battery
+                    : strcmp(name, "RRC state") == 0 ? &d->rrc
+                    : fg                             ? &d->foreground
+                                                     : rail(d, name);
+    /* the domain in front is an index, never a highest: all kept */
+    return s ? series_add(s, t, v, fg ? 0 : d->bucket) : 0;
+}
+
+int run_data_mark(RunData *d, hs_time t, const char *name, int kind)
+{
+    if (d->bucket) {
+        size_t i = 0;
+        for (; i < d->n_mark_names; i++)
+            if (d->mark_kinds[i] == kind &&
+                strncmp(d->mark_names[i], name, sizeof d->mark_names[i] - 1) ==
+                    0)
+                break;
+        if (i < d->n_mark_names && d->mark_buckets[i] == t / d->bucket)
+            return 0;
+        if (i == d->n_mark_names && i < VIEW_MARK_NAMES) {
+            snprintf(d->mark_names[i], sizeof d->mark_names[i], "%s", name);
+            d->mark_kinds[i] = kind;
+            d->n_mark_names++;
+        }
+        if (i < d->n_mark_names)
+            d->mark_buckets[i] = t / d->bucket;
+    }
+    return mark_add(d, t, name, kind);
+}
+
+int run_data_frame(RunData *d, const FrameRecord *rec, const void *z)
+{
+    FrameFile *ff = &d->frames;
+    if (ff->n == d->cap_recs) {
+        size_t cap = d->cap_recs ? d->cap_recs * 2 : 256;
+        FrameRecord *nr = realloc(ff->recs, cap * sizeof *nr);
+        if (!nr)
+            return -1;
+        ff->recs = nr;
+        d->cap_recs = cap;
+    }
+    if (ff->size + rec->zlen > d->cap_data) {
+        size_t cap = d->cap_data ? d->cap_data : 1 << 20;
+        while (cap < ff->size + rec->zlen)
+            cap *= 2;
+        void *nd = realloc(ff->data, cap);
+        if (!nd)
+            return -1;
+        ff->data = nd;
+        d->cap_data = cap;
+    }
+    FrameRecord *r = &ff->recs[ff->n++];
+    *r = *rec;
+    r->offset = ff->size;
+    memcpy((unsigned char *)ff->data + ff->size, z, rec->zlen);
+    ff->size += rec->zlen;
+    d->has_frames = 1;
+    return 0;
 }
 
 /* One trace event the viewer uses; others are skipped. */
@@ -106,11 +194,7 @@ static int take_event(void *ctx, json_t *ev)
         json_t *val;
         double v = 0;
         json_object_foreach(args, key, val) v = json_number_value(val);
-        ViewSeries *s = strcmp(name, "battery") == 0      ? &d->battery
-                        : strcmp(name, "RRC state") == 0  ? &d->rrc
-                        : strcmp(name, "foreground") == 0 ? &d->foreground
-                                                          : rail(d, name);
-        return s ? series_add(s, t, v) : 0;
+        return run_data_counter(d, name, t, v);
     }
     if (*ph == 'i' && cat && strcmp(cat, "latency") == 0)
         return mark_add(d, t, name, VIEW_MARK_EVENT);
@@ -124,13 +208,21 @@ static int take_event(void *ctx, json_t *ev)
     return 0;
 }
 
-int run_data_load(const char *dir, RunData *d, char *err, size_t err_size)
+void run_data_init(RunData *d, const char *dir, hs_time duration)
 {
     memset(d, 0, sizeof *d);
     snprintf(d->dir, sizeof d->dir, "%s", dir);
     snprintf(d->battery.name, sizeof d->battery.name, "battery");
     snprintf(d->rrc.name, sizeof d->rrc.name, "RRC state");
     snprintf(d->foreground.name, sizeof d->foreground.name, "foreground");
+    d->duration = duration > 0 ? duration : HS_S;
+    d->bucket = duration / VIEW_BUCKETS;
+}
+
+int run_data_load(const char *dir, RunData *d, char *err, size_t err_size)
+{
+    run_data_init(d, dir, 0);
+    d->bucket = 0; /* a finished run: every point of its trace */
     char path[1200];
     snprintf(path, sizeof path, "%s/results.json", dir);
     json_error_t je;

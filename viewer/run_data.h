@@ -2,7 +2,17 @@
  * run_data.h - what the viewer reads from a run directory: the run's
  * length (results.json), its frames (frames.hsf) and its timelines
  * (trace.json or trace.json.gz, one event per line as out/trace.c
- * writes them). No SDL here.
+ * writes them); or, for `handset run --view`, the same built up as the
+ * run goes (run_data_counter, _mark, _frame from its observer). No SDL
+ * here.
+ *
+ * Built live, a RunData keeps its size bounded however long the run:
+ * with a bucket (1/VIEW_BUCKETS of the run), a series keeps at most two
+ * points per bucket (the first with the bucket's highest value so far,
+ * the last with the latest value), and a mark of the same kind and name
+ * as one already in its bucket is not kept. The drawing (a pixel column
+ * is wider than a bucket) is the same; a value read between a bucket's
+ * two points is its highest.
  */
 #ifndef HS_VIEWER_RUN_DATA_H
 #define HS_VIEWER_RUN_DATA_H
@@ -15,6 +25,10 @@
 
 #define VIEW_MAX_SERIES 24
 #define VIEW_MAX_DOMAINS 8
+/* source: estimate. The timeline is under 1000 pixels wide; 16384
+ * buckets keep several per pixel column at any window size we draw. */
+#define VIEW_BUCKETS 16384
+#define VIEW_MARK_NAMES 32 /* names whose last bucket a live RunData keeps */
 
 /* A step function: value v[i] from t[i] on. */
 typedef struct ViewSeries {
@@ -53,12 +67,33 @@ typedef struct RunData {
     char domains[VIEW_MAX_DOMAINS][32]; /* foreground index -> name */
     ViewMark *marks;                    /* in time order */
     size_t n_marks, cap_marks;
+    /* built live only */
+    hs_time bucket;                       /* 0: every point is kept */
+    size_t cap_recs, cap_data;            /* frames.recs and frames.data room */
+    char mark_names[VIEW_MARK_NAMES][40]; /* a mark's kind and name ... */
+    int mark_kinds[VIEW_MARK_NAMES];
+    hs_time mark_buckets[VIEW_MARK_NAMES]; /* ... and its last bucket */
+    size_t n_mark_names;
 } RunData;
 
 /* Loads DIR. Returns 0, or -1 with a message in err (no results.json,
  * a corrupt frames file or trace line, named with its line). */
 int run_data_load(const char *dir, RunData *d, char *err, size_t err_size);
 void run_data_free(RunData *d);
+
+/* ---- built as a run goes ------------------------------------------------ */
+
+/* An empty RunData of a run of duration (its points bucketed, see
+ * above). */
+void run_data_init(RunData *d, const char *dir, hs_time duration);
+/* Counter name ("battery", "RRC state", "foreground", else a rail in mW)
+ * takes v at t. Returns 0 or -1 (out of memory). */
+int run_data_counter(RunData *d, const char *name, hs_time t, double v);
+/* A mark (VIEW_MARK_*) at t, kept in time order. 0 or -1. */
+int run_data_mark(RunData *d, hs_time t, const char *name, int kind);
+/* A frame as frames.hsf records it: rec (its offset ignored) and its
+ * zlib data, kept in d->frames. 0 or -1. */
+int run_data_frame(RunData *d, const FrameRecord *rec, const void *z);
 
 /* Value of s at t (0 before its first point). */
 double view_series_at(const ViewSeries *s, hs_time t);

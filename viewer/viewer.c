@@ -14,13 +14,18 @@
 #include "viewer/viewer.h"
 
 #include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <SDL.h>
 #include <png.h>
 
+#include "flow/monitor.h"
+#include "run/run.h"
 #include "viewer/canvas.h"
 #include "viewer/run_data.h"
 
@@ -48,6 +53,9 @@ static const uint32_t palette[] = {
     0x00ff7f7f, 0x00b0b0ff, 0x00c0ff80, 0x00ff9fd0, 0x0080ffe0, 0x00d0a070};
 #define N_PALETTE (sizeof palette / sizeof palette[0])
 
+/* source: estimate. The live window draws every this many ms. */
+#define LIVE_FRAME_MS 33
+
 static const unsigned speeds[] = {1, 10, 100, 1000, 10000};
 #define N_SPEEDS (sizeof speeds / sizeof speeds[0])
 
@@ -62,6 +70,12 @@ typedef struct Viewer {
     bool playing;
     unsigned speed_i;   /* index into speeds */
     int plot_x, plot_w; /* the timelines' time axis */
+    hs_time end;        /* the timelines are drawn up to here */
+    /* live (handset run --view) */
+    bool live;         /* fed by a run */
+    bool live_done;    /* ... which has ended: a replay now */
+    bool live_paused;  /* the run waits */
+    double live_speed; /* simulated s per wall s, 0 unpaced */
 } Viewer;
 
 /* ---- layout and time axis ------------------------------------------------ */
@@ -173,7 +187,7 @@ static void draw_series(Viewer *v, const ViewSeries *s, double max, int top,
             if (cur > hi)
                 hi = cur;
         }
-        if (x_time(v, x) > v->d.duration)
+        if (x_time(v, x) > v->end)
             break;
         int y = top + h - 1 - (int)((hi / max) * (h - 2));
         if (prev_y >= 0)
@@ -232,7 +246,7 @@ static void draw_foreground(Viewer *v, int top, int h)
     const ViewSeries *s = &v->d.foreground;
     Canvas *c = &v->cv;
     for (size_t i = 0; i < s->n; i++) {
-        hs_time end = i + 1 < s->n ? s->t[i + 1] : v->d.duration;
+        hs_time end = i + 1 < s->n ? s->t[i + 1] : v->end;
         int d = (int)s->v[i];
         int x0 = time_x(v, s->t[i]), x1 = time_x(v, end);
         uint32_t col = palette[(unsigned)d % N_PALETTE];
@@ -294,9 +308,17 @@ static void draw_info(Viewer *v)
              (double)v->d.duration / 1e12);
     canvas_text(c, x, y, 2, COL_TEXT, buf);
     y += 24;
-    snprintf(buf, sizeof buf, "%s  %uX", v->playing ? "PLAYING" : "PAUSED",
-             speeds[v->speed_i]);
-    canvas_text(c, x, y, 2, COL_DIM, buf);
+    if (v->live && !v->live_done) {
+        char sp[32] = "MAX";
+        if (v->live_speed > 0)
+            snprintf(sp, sizeof sp, "%gX", v->live_speed);
+        snprintf(buf, sizeof buf, "LIVE  %s  %s",
+                 v->live_paused ? "PAUSED" : "RUNNING", sp);
+    } else {
+        snprintf(buf, sizeof buf, "%s%s  %uX", v->live ? "RUN DONE  " : "",
+                 v->playing ? "PLAYING" : "PAUSED", speeds[v->speed_i]);
+    }
+    canvas_text(c, x, y, 2, v->live && !v->live_done ? COL_FLOW : COL_DIM, buf);
     y += 30;
     if (v->applied > 0) {
         const FrameRecord *r = &v->d.frames.recs[v->applied - 1];
@@ -325,12 +347,17 @@ static void draw_info(Viewer *v)
         canvas_text(c, x, y + 8, 2, COL_VIOLATION, "NO TRACE: TIMELINES EMPTY");
     y = v->lay.timeline_y - 20;
     canvas_text(c, x, y, 1, COL_DIM,
-                "SPACE PLAY/PAUSE  UP/DOWN SPEED  CLICK SEEK  N/RIGHT NEXT "
-                "EVENT  Q QUIT");
+                v->live && !v->live_done
+                    ? "SPACE PAUSE/RUN  UP/DOWN SPEED (MAX UNPACED)  Q QUIT "
+                      "(STOPS THE RUN)"
+                    : "SPACE PLAY/PAUSE  UP/DOWN SPEED  CLICK SEEK  N/RIGHT "
+                      "NEXT EVENT  Q QUIT");
 }
 
 static int render(Viewer *v)
 {
+    if (!v->live || v->live_done)
+        v->end = v->d.duration;
     if (seek_panel(v, v->now) < 0)
         return -1;
     canvas_fill(&v->cv, 0, 0, v->cv.w, v->cv.h, COL_BG);
@@ -626,6 +653,438 @@ int viewer_main(const ViewerOptions *o)
         rc = interactive(&v);
     }
 done:
+    free(v.cv.px);
+    free(v.panel);
+    run_data_free(&v.d);
+    return rc;
+}
+
+/* ---- live: handset run --view -------------------------------------------- */
+
+/* The run's thread tells, the window's thread draws; one lock over the
+ * RunData and the clock. The clock: the simulated time shown is
+ * base_sim + (wall - base_wall) x speed, never past what the run has
+ * reached (progress). The run's thread, told of something at `when`,
+ * first waits until the clock reaches it (pacing; only the run's own
+ * thread waits, the simulation is the same), then adds it: nothing is
+ * on screen before its simulated time is. */
+typedef struct Live {
+    Viewer *v;
+    const ViewerLive *lv;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    double speed;     /* simulated s per wall s, 0 unpaced */
+    bool paused;      /* the clock stands and the run waits */
+    double base_wall; /* wall seconds (monotonic) ... */
+    hs_time base_sim; /* ... at which the clock showed this */
+    hs_time progress; /* the latest time the run told of */
+    bool started;     /* the run told its start */
+    bool done;        /* the run's thread returned */
+    int run_rc;       /* with this exit status */
+    bool closing;     /* the window is closing: no more waiting */
+    bool failed;      /* out of memory keeping what the run told */
+} Live;
+
+static double mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The simulated time the clock shows (lock held). */
+static hs_time live_clock(Live *L, double wall)
+{
+    if (L->paused || L->speed <= 0 || L->closing)
+        return L->speed <= 0 && !L->paused ? L->progress
+               : L->base_sim < L->progress ? L->base_sim
+                                           : L->progress;
+    double t = (double)L->base_sim + (wall - L->base_wall) * L->speed * 1e12;
+    if (t >= (double)L->progress) {
+        /* the run is behind the clock: the clock waits for it */
+        L->base_sim = L->progress;
+        L->base_wall = wall;
+        return L->progress;
+    }
+    return (hs_time)t;
+}
+
+/* Restarts the clock from what it shows now (lock held): on a change of
+ * speed or pause. */
+static void live_rebase(Live *L)
+{
+    double wall = mono_now();
+    L->base_sim = live_clock(L, wall);
+    L->base_wall = wall;
+    pthread_cond_broadcast(&L->cv);
+}
+
+/* On the run's thread: waits until the clock shows when, then returns
+ * with the lock held. */
+static void live_wait(Live *L, hs_time when)
+{
+    pthread_mutex_lock(&L->mu);
+    if (when > L->progress)
+        L->progress = when;
+    for (;;) {
+        if (L->closing || (L->lv->stop && *L->lv->stop))
+            return;
+        double wall = mono_now();
+        double wait = 0.1; /* look at the stop flag this often */
+        if (!L->paused) {
+            if (L->speed <= 0)
+                return;
+            hs_time ahead = when > L->base_sim ? when - L->base_sim : 0;
+            double at = L->base_wall + (double)ahead / 1e12 / L->speed;
+            if (wall >= at)
+                return;
+            if (at - wall < wait)
+                wait = at - wall;
+        }
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        double until = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 + wait;
+        ts.tv_sec = (time_t)until;
+        ts.tv_nsec = (long)((until - (double)ts.tv_sec) * 1e9);
+        pthread_cond_timedwait(&L->cv, &L->mu, &ts);
+    }
+}
+
+static void live_added(Live *L, int rc)
+{
+    if (rc < 0)
+        L->failed = true;
+    pthread_mutex_unlock(&L->mu);
+}
+
+static void obs_start(void *ctx, const RunStart *st)
+{
+    Live *L = ctx;
+    pthread_mutex_lock(&L->mu);
+    RunData *d = &L->v->d;
+    run_data_init(d, L->lv->out_dir, st->duration);
+    snprintf(d->scenario, sizeof d->scenario, "%s", st->scenario);
+    snprintf(d->approach, sizeof d->approach, "%s", st->approach);
+    for (size_t i = 0; i < st->n_domains && i < VIEW_MAX_DOMAINS; i++)
+        snprintf(d->domains[i], sizeof d->domains[i], "%s", st->domains[i]);
+    d->has_trace = 1; /* the timelines come from the run itself */
+    d->has_frames = 1;
+    L->started = true;
+    L->base_wall = mono_now();
+    L->base_sim = 0;
+    pthread_mutex_unlock(&L->mu);
+}
+
+static void obs_power(void *ctx, hs_time when, const char *rail, double mw)
+{
+    Live *L = ctx;
+    live_wait(L, when);
+    live_added(L, run_data_counter(&L->v->d, rail, when, mw));
+}
+
+static void obs_rrc(void *ctx, hs_time when, int state, const char *name)
+{
+    Live *L = ctx;
+    live_wait(L, when);
+    int rc = run_data_counter(&L->v->d, "RRC state", when, state);
+    if (rc == 0)
+        rc = run_data_mark(&L->v->d, when, name, VIEW_MARK_RRC);
+    live_added(L, rc);
+}
+
+static void obs_foreground(void *ctx, hs_time when, int domain)
+{
+    Live *L = ctx;
+    live_wait(L, when);
+    live_added(L, run_data_counter(&L->v->d, "foreground", when, domain));
+}
+
+static void obs_latency(void *ctx, hs_time when, const char *name)
+{
+    Live *L = ctx;
+    live_wait(L, when);
+    live_added(L, run_data_mark(&L->v->d, when, name, VIEW_MARK_EVENT));
+}
+
+static void obs_flow(void *ctx, hs_time when, int verdict)
+{
+    Live *L = ctx;
+    live_wait(L, when);
+    int kind = verdict == FLOW_VIOLATION ? VIEW_MARK_VIOLATION
+               : verdict == FLOW_BLOCKED ? VIEW_MARK_BLOCKED
+                                         : VIEW_MARK_FLOW;
+    const char *name = kind == VIEW_MARK_VIOLATION ? "violation"
+                       : kind == VIEW_MARK_BLOCKED ? "blocked"
+                                                   : "flow";
+    live_added(L, run_data_mark(&L->v->d, when, name, kind));
+}
+
+static void obs_frame(void *ctx, const FrameRecord *rec, const void *z)
+{
+    Live *L = ctx;
+    live_wait(L, rec->shown);
+    live_added(L, run_data_frame(&L->v->d, rec, z));
+}
+
+static void obs_step(void *ctx, hs_time now, double battery_pct)
+{
+    Live *L = ctx;
+    live_wait(L, now);
+    live_added(L, run_data_counter(&L->v->d, "battery", now, battery_pct));
+}
+
+static void *run_thread(void *arg)
+{
+    Live *L = arg;
+    const RunObserver obs = {
+        .ctx = L,
+        .start = obs_start,
+        .power = obs_power,
+        .rrc = obs_rrc,
+        .foreground = obs_foreground,
+        .latency = obs_latency,
+        .flow = obs_flow,
+        .frame = obs_frame,
+        .step = obs_step,
+    };
+    int rc = L->lv->run(L->lv->arg, &obs);
+    pthread_mutex_lock(&L->mu);
+    L->done = true;
+    L->run_rc = rc;
+    pthread_mutex_unlock(&L->mu);
+    return NULL;
+}
+
+/* The next speed up (dir > 0) or down from s: 1x .. 10000x, then
+ * unpaced (0). */
+static double live_next_speed(double s, int dir)
+{
+    if (dir > 0) {
+        if (s <= 0)
+            return 0;
+        for (size_t i = 0; i < N_SPEEDS; i++)
+            if (speeds[i] > s)
+                return speeds[i];
+        return 0;
+    }
+    if (s <= 0)
+        return speeds[N_SPEEDS - 1];
+    for (size_t i = N_SPEEDS; i-- > 0;)
+        if (speeds[i] < s)
+            return speeds[i];
+    return s;
+}
+
+/* +1 for a key that speeds up, -1 for one that slows down, else 0. */
+static int key_speed(SDL_Keycode k)
+{
+    if (k == SDLK_UP || k == SDLK_PLUS || k == SDLK_EQUALS || k == SDLK_KP_PLUS)
+        return 1;
+    if (k == SDLK_DOWN || k == SDLK_MINUS || k == SDLK_KP_MINUS)
+        return -1;
+    return 0;
+}
+
+/* The panel's buffer once the first frame says its size (lock held). */
+static int live_panel(Viewer *v)
+{
+    if (v->panel || !v->d.frames.n)
+        return 0;
+    v->pw = v->d.frames.recs[0].width;
+    v->ph = v->d.frames.recs[0].height;
+    v->panel = calloc((size_t)v->pw * v->ph, 4);
+    if (!v->panel)
+        return -1;
+    layout(v);
+    return 0;
+}
+
+/* Reads the window's pixels back and writes them as PNG. */
+static int live_png(SDL_Renderer *ren, const Viewer *v, const char *path)
+{
+    uint32_t *back = malloc((size_t)v->cv.w * v->cv.h * 4);
+    int rc = 1;
+    if (!back)
+        fprintf(stderr, "handset run --view: out of memory\n");
+    else if (SDL_RenderReadPixels(ren, NULL, SDL_PIXELFORMAT_RGB888, back,
+                                  v->cv.w * 4) < 0)
+        rc = sdl_fail("reading the window back");
+    else if (write_png(path, back, v->cv.w, v->cv.h) == 0)
+        rc = 0;
+    free(back);
+    return rc;
+}
+
+/* The window's loop: returns 0, or 1 when drawing failed. */
+static int live_loop(Live *L, SDL_Renderer *ren, SDL_Texture *tex)
+{
+    Viewer *v = L->v;
+    const ViewerLive *lv = L->lv;
+    bool quit = false, was_done = false;
+    int rc = 0;
+    uint64_t last = SDL_GetTicks64();
+    while (!quit) {
+        pthread_mutex_lock(&L->mu);
+        bool done = L->done;
+        SDL_Event e;
+        while (SDL_PollEvent(&e)) {
+            if (e.type == SDL_QUIT) {
+                quit = true;
+            } else if (e.type == SDL_KEYDOWN && !done) {
+                SDL_Keycode k = e.key.keysym.sym;
+                if (k == SDLK_q || k == SDLK_ESCAPE) {
+                    quit = true;
+                } else if (k == SDLK_SPACE) {
+                    live_rebase(L);
+                    L->paused = !L->paused;
+                } else if (key_speed(k)) {
+                    live_rebase(L);
+                    L->speed = live_next_speed(L->speed, key_speed(k));
+                }
+            } else if (e.type == SDL_KEYDOWN) {
+                handle_key(v, e.key.keysym.sym, &quit);
+            } else if (e.type == SDL_MOUSEBUTTONDOWN && done &&
+                       e.button.y >= v->lay.timeline_y - 4 &&
+                       e.button.x >= v->plot_x) {
+                v->now = x_time(v, e.button.x);
+            }
+        }
+        if (lv->stop && *lv->stop)
+            quit = true; /* a signal: the run stops too */
+        uint64_t tick = SDL_GetTicks64();
+        if (done && !was_done) {
+            /* from here on a replay of what the run told */
+            was_done = true;
+            v->live_done = true;
+            v->now = v->d.duration;
+            if (L->run_rc != 0 || !L->started)
+                quit = true;
+            else if (!lv->png && !lv->quiet)
+                fprintf(stderr,
+                        "handset run --view: the run is done; the window "
+                        "stays to look back at it (q or Esc to quit)\n");
+        } else if (done && v->playing) {
+            v->now += (hs_time)(tick - last) * HS_MS * speeds[v->speed_i];
+            if (v->now >= v->d.duration) {
+                v->now = v->d.duration;
+                v->playing = false;
+            }
+        } else if (!done) {
+            v->now = live_clock(L, mono_now());
+            v->end = v->now;
+        }
+        last = tick;
+        v->live_paused = L->paused;
+        v->live_speed = L->speed;
+        int drc = L->failed ? -1 : live_panel(v);
+        if (drc == 0 && L->started)
+            drc = render(v);
+        else if (drc == 0)
+            canvas_fill(&v->cv, 0, 0, v->cv.w, v->cv.h, COL_BG);
+        pthread_mutex_unlock(&L->mu);
+        if (drc < 0) {
+            fprintf(stderr, "handset run --view: out of memory or a corrupt "
+                            "frame: closing the window\n");
+            rc = 1;
+            break;
+        }
+        SDL_UpdateTexture(tex, NULL, v->cv.px, v->cv.w * 4);
+        SDL_RenderClear(ren);
+        SDL_RenderCopy(ren, tex, NULL, NULL);
+        if (lv->png && was_done && !quit) {
+            if (live_png(ren, v, lv->png) != 0)
+                rc = 1;
+            else if (!lv->quiet)
+                fprintf(stderr, "%s: the window at the run's end\n", lv->png);
+            quit = true;
+        }
+        SDL_RenderPresent(ren);
+        /* the run waits while a picture is drawn: 30 a second leave it
+         * most of the time */
+        SDL_Delay(LIVE_FRAME_MS);
+    }
+    return rc;
+}
+
+int viewer_live(const ViewerLive *lv)
+{
+    Viewer v;
+    memset(&v, 0, sizeof v);
+    v.live = true;
+    v.live_speed = lv->speed;
+    run_data_init(&v.d, lv->out_dir, HS_S);
+    layout(&v);
+    v.cv.w = v.lay.width;
+    v.cv.h = v.lay.height;
+    v.cv.px = calloc((size_t)v.cv.w * v.cv.h, 4);
+    if (!v.cv.px) {
+        fprintf(stderr, "handset run --view: out of memory\n");
+        return 1;
+    }
+    /* Ctrl-C reaches the run's handler (it stops the run), not SDL's */
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+    /* the window's pixels through the video driver's own framebuffer
+     * (XShm, offscreen's memory), never a GL driver with a JIT of its
+     * own beside the run */
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    if (SDL_Init(SDL_INIT_VIDEO) < 0) {
+        free(v.cv.px);
+        sdl_fail("SDL_Init (no display? run without --view, or with "
+                 "SDL_VIDEODRIVER=offscreen and --view-png); nothing was run");
+        return 1;
+    }
+    SDL_Window *win =
+        SDL_CreateWindow("handset run --view", SDL_WINDOWPOS_UNDEFINED,
+                         SDL_WINDOWPOS_UNDEFINED, v.cv.w, v.cv.h, 0);
+    /* SDL's software renderer, as --screenshot uses: the picture is
+     * drawn on the canvas anyway */
+    SDL_Renderer *ren =
+        win ? SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE) : NULL;
+    SDL_Texture *tex =
+        ren ? SDL_CreateTexture(ren, SDL_PIXELFORMAT_RGB888,
+                                SDL_TEXTUREACCESS_STREAMING, v.cv.w, v.cv.h)
+            : NULL;
+    if (!tex) {
+        int rc = sdl_fail("cannot open the window; nothing was run");
+        sdl_close(win, ren, tex);
+        free(v.cv.px);
+        return rc;
+    }
+    Live L;
+    memset(&L, 0, sizeof L);
+    L.v = &v;
+    L.lv = lv;
+    L.speed = lv->speed;
+    L.base_wall = mono_now();
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_mutex_init(&L.mu, NULL);
+    pthread_cond_init(&L.cv, &ca);
+    pthread_condattr_destroy(&ca);
+    pthread_t th;
+    int rc;
+    if (pthread_create(&th, NULL, run_thread, &L) != 0) {
+        fprintf(stderr, "handset run --view: cannot start the run's thread; "
+                        "nothing was run\n");
+        rc = 1;
+    } else {
+        int wrc = live_loop(&L, ren, tex);
+        pthread_mutex_lock(&L.mu);
+        L.closing = true;
+        if (!L.done && lv->stop && !*lv->stop) {
+            *lv->stop = SIGINT;
+            fprintf(stderr, "handset run --view: the window was closed before "
+                            "the run ended: stopping it\n");
+        }
+        pthread_cond_broadcast(&L.cv);
+        pthread_mutex_unlock(&L.mu);
+        pthread_join(th, NULL);
+        rc = L.run_rc != 0 ? L.run_rc : wrc;
+    }
+    pthread_cond_destroy(&L.cv);
+    pthread_mutex_destroy(&L.mu);
+    sdl_close(win, ren, tex);
     free(v.cv.px);
     free(v.panel);
     run_data_free(&v.d);

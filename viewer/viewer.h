@@ -10,10 +10,15 @@
  * (latency marks), flows and violations. The layout is fixed (see
  * viewer_layout) so a screenshot's panel region can be checked pixel by
  * pixel against the recorded frames.
+ *
+ * viewer_live shows the same while a run goes, fed by the run's
+ * observer (run/run.h): the model never calls SDL, and the run is the
+ * same with or without the window.
  */
 #ifndef HS_VIEWER_VIEWER_H
 #define HS_VIEWER_VIEWER_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -41,5 +46,34 @@ typedef struct ViewerLayout {
 /* Runs the viewer; returns a process exit status (0, 1 host failure, 2
  * bad input), printing errors to stderr. */
 int viewer_main(const ViewerOptions *o);
+
+/* ---- live: `handset run --view` ------------------------------------------ */
+
+struct RunObserver;
+
+typedef struct ViewerLive {
+    const char *out_dir; /* where the run's results go (shown) */
+    /* Runs the simulation on the run's thread, telling obs; returns the
+     * run's exit status. */
+    int (*run)(void *arg, const struct RunObserver *obs);
+    void *arg;
+    double speed;    /* simulated seconds per wall second; 0 unpaced */
+    const char *png; /* when the run ends, write the window here, close */
+    /* The run's stop flag (a signal handler's): the window sets it to
+     * SIGINT when closed before the run ends, and closes when it is set
+     * by a signal. */
+    volatile sig_atomic_t *stop;
+    bool quiet; /* no lines on stderr but errors */
+} ViewerLive;
+
+/* Opens the window, runs lv->run on a thread of its own and shows what
+ * it tells as it goes: the panel's frames and the timelines of
+ * `handset view`, the simulated time paced at lv->speed (the keys change
+ * it, space pauses the run). When the run ends the window stays, as a
+ * replay of what it showed, until closed (with lv->png: written and
+ * closed at once). Closing it before the run ends stops the run as
+ * SIGINT does. Returns the run's exit status, or 1 when the window or
+ * the PNG failed (nothing was run when the window could not open). */
+int viewer_live(const ViewerLive *lv);
 
 #endif /* HS_VIEWER_VIEWER_H */

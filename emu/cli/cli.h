@@ -56,6 +56,10 @@ int cli_parse_help_only(const CliCommand *cmd, int argc, char **argv,
 #define CLI_SEED_MAX 9223372036854775807ULL /* 2^63 - 1, scenarios/README */
 #define CLI_MAX_SEEDS 10000
 #define CLI_MAX_SETS 64
+/* --speed range: source: estimate. Below 0.01x a 40 s scenario takes over
+ * an hour; above a million x nothing paces (a run is slower). */
+#define CLI_SPEED_MIN 0.01
+#define CLI_SPEED_MAX 1e6
 /* cli_parse_run_opts printed the help: exit 0 */
 #define CLI_HELP_SHOWN (-1)
 
@@ -88,7 +92,11 @@ typedef struct CliRunOpts {
     uint64_t trace_max;             /* --trace-max N, 0: the default */
     int record_frames;              /* --record-frames 1, --no-frames 0,
                                      * -1: by the scenario's duration */
-    bool view;                      /* --view (live view: not built) */
+    bool view;                      /* --view: the live window */
+    double speed;                   /* --speed: simulated s per wall s,
+                                     * 0 unpaced (default 1) */
+    bool speed_given;               /* --speed was given */
+    const char *view_png;           /* --view-png FILE, or NULL */
     unsigned shard, n_shards;       /* --shard I/N (sweep), 0: all */
     bool slurm;                     /* --slurm (sweep) */
     unsigned slurm_shards;          /* --shards (sweep --slurm) */

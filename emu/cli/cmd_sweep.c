@@ -681,6 +681,17 @@ static int sweep_main(int argc, char **argv)
     w.sc = cli_load_scenario(&w.o, NULL);
     if (!w.sc)
         goto done;
+    /* The grid is planned once against the name -o gives (or a stand-in)
+     * so that a bad -a, --variant or grid is refused before any
+     * directory is made; then again into the directory made. */
+    snprintf(w.out, sizeof w.out, "%s", w.o.out ? w.o.out : "results/runs/NEW");
+    if (plan(&w) < 0)
+        goto done;
+    json_decref(w.manifest);
+    w.manifest = NULL;
+    free(w.jobs);
+    w.jobs = NULL;
+    w.n_jobs = 0;
     if (cli_make_out_dir(&w.o, w.sc->name, w.out, sizeof w.out) < 0)
         goto done;
     if (plan(&w) < 0 || put_manifest(&w) < 0)

@@ -22,6 +22,7 @@
 #include "config/scenario.h"
 #include "sim/text.h"
 #include "sim/time.h"
+#include "viewer/viewer.h"
 #include "virt/virt.h"
 
 /* The signal that asked us to stop (SIGINT, SIGTERM), or 0. The one
@@ -221,9 +222,10 @@ int cli_jobs_prepare(CliJobSet *js)
  * standby is left to --record-frames. */
 #define FRAMES_DEFAULT_MAX_PS (600 * HS_S)
 
-/* Runs one job in this process; returns its exit code. */
+/* Runs one job in this process, told to obs when not NULL (the live
+ * view); returns its exit code. */
 static int run_job(const CliJobSet *js, const CliJob *j, const char *image,
-                   const char *firmware)
+                   const char *firmware, const RunObserver *obs)
 {
     const CliRunOpts *o = js->o;
     Scenario *sc = cli_load_scenario(o, j);
@@ -247,6 +249,7 @@ static int run_job(const CliJobSet *js, const CliJob *j, const char *image,
         .label = j->label,
         .force = o->force,
         .stop = &stop_signal,
+        .observer = obs,
     };
     RunSummary sum;
     char err[1024];
@@ -272,6 +275,19 @@ static int run_job(const CliJobSet *js, const CliJob *j, const char *image,
                     sum.faults, sum.first_fault);
     }
     return HS_EXIT_OK;
+}
+
+/* The one job of `handset run --view`, run on the live view's thread. */
+typedef struct ViewedJob {
+    const CliJobSet *js;
+    const CliJob *j;
+    const char *image, *firmware;
+} ViewedJob;
+
+static int run_viewed(void *arg, const RunObserver *obs)
+{
+    const ViewedJob *vj = arg;
+    return run_job(vj->js, vj->j, vj->image, vj->firmware, obs);
 }
 
 static void install_handlers(void)
@@ -307,12 +323,29 @@ int cli_jobs_run(const CliJobSet *js)
     size_t todo = 0;
     for (size_t i = 0; i < js->n; i++)
         todo += !js->jobs[i].skip;
+    if (js->o->view) { /* one job (runner.c) in the window's care */
+        for (size_t i = 0; i < js->n; i++) {
+            if (js->jobs[i].skip)
+                continue;
+            ViewedJob vj = {js, &js->jobs[i], image, firmware};
+            ViewerLive lv = {.out_dir = js->jobs[i].dir,
+                             .run = run_viewed,
+                             .arg = &vj,
+                             .speed = js->o->speed,
+                             .png = js->o->view_png,
+                             .stop = &stop_signal,
+                             .quiet = js->o->quiet};
+            int rc = viewer_live(&lv);
+            return stop_signal ? 128 + stop_signal : rc;
+        }
+        return HS_EXIT_OK;
+    }
     int worst = HS_EXIT_OK;
     if (js->parallel <= 1 || todo <= 1) {
         for (size_t i = 0; i < js->n && !stop_signal; i++) {
             if (js->jobs[i].skip)
                 continue;
-            int rc = run_job(js, &js->jobs[i], image, firmware);
+            int rc = run_job(js, &js->jobs[i], image, firmware, NULL);
             if (rc > worst)
                 worst = rc;
         }
@@ -340,7 +373,7 @@ int cli_jobs_run(const CliJobSet *js)
                 break;
             }
             if (pid == 0)
-                _exit(run_job(js, &js->jobs[next], image, firmware));
+                _exit(run_job(js, &js->jobs[next], image, firmware, NULL));
             pids[next++] = pid;
             running++;
         }

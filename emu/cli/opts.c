@@ -171,6 +171,8 @@ enum {
     OPT_RECORD_FRAMES,
     OPT_NO_FRAMES,
     OPT_VIEW,
+    OPT_SPEED,
+    OPT_VIEW_PNG,
 };
 
 /* Which command takes an option (CLI_RUN_* bits). */
@@ -204,6 +206,8 @@ static const OptUse uses[] = {
     {OPT_RECORD_FRAMES, CLI_FOR_RUN | CLI_FOR_COMPARE},
     {OPT_NO_FRAMES, CLI_FOR_RUN | CLI_FOR_COMPARE},
     {OPT_VIEW, CLI_FOR_RUN},
+    {OPT_SPEED, CLI_FOR_RUN},
+    {OPT_VIEW_PNG, CLI_FOR_RUN},
 };
 
 static const struct option long_opts[] = {
@@ -230,6 +234,8 @@ static const struct option long_opts[] = {
     {"record-frames", no_argument, NULL, OPT_RECORD_FRAMES},
     {"no-frames", no_argument, NULL, OPT_NO_FRAMES},
     {"view", no_argument, NULL, OPT_VIEW},
+    {"speed", required_argument, NULL, OPT_SPEED},
+    {"view-png", required_argument, NULL, OPT_VIEW_PNG},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -240,6 +246,24 @@ static const char *opt_name(int val)
         if (o->val == val)
             return o->name;
     return "?";
+}
+
+/* --speed: a number of simulated seconds per wall second, or "max"
+ * (0: unpaced). */
+static int parse_speed(const char *text, double *out)
+{
+    if (strcmp(text, "max") == 0) {
+        *out = 0;
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end || errno == ERANGE || !(v >= CLI_SPEED_MIN) ||
+        !(v <= CLI_SPEED_MAX))
+        return -1;
+    *out = v;
+    return 0;
 }
 
 /* "I/N" with 1 <= I <= N. */
@@ -268,6 +292,7 @@ int cli_parse_run_opts(const CliCommand *cmd, unsigned who, int argc,
     o->trace = o->pcap = !(who & CLI_FOR_SWEEP);
     o->record_frames = (who & CLI_FOR_SWEEP) ? 0 : -1;
     o->jobs = 1;
+    o->speed = 1;
     char why[256];
     optind = 0; /* glibc: start afresh */
     opterr = 0;
@@ -368,6 +393,20 @@ int cli_parse_run_opts(const CliCommand *cmd, unsigned who, int argc,
         case OPT_VIEW:
             o->view = true;
             break;
+        case OPT_SPEED:
+            if (parse_speed(optarg, &o->speed) < 0)
+                return cli_usage_error(cmd,
+                                       "--speed: expected a number from %g "
+                                       "to %g (simulated seconds per second) "
+                                       "or max, got '%s'",
+                                       CLI_SPEED_MIN, CLI_SPEED_MAX, optarg);
+            o->speed_given = true;
+            break;
+        case OPT_VIEW_PNG:
+            if (!*optarg)
+                return cli_usage_error(cmd, "--view-png: an empty file name");
+            o->view_png = optarg;
+            break;
         case OPT_FORCE:
             o->force = true;
             break;
@@ -403,6 +442,9 @@ int cli_parse_run_opts(const CliCommand *cmd, unsigned who, int argc,
                                    argv[i]);
         o->scenario = argv[i];
     }
+    if ((o->speed_given || o->view_png) && !o->view)
+        return cli_usage_error(cmd, "--%s is an option of --view",
+                               o->view_png ? "view-png" : "speed");
     if (!o->scenario && !o->collect)
         return cli_usage_error(cmd, "which scenario? (handset list scenarios)");
     if (o->scenario &&

@@ -153,15 +153,6 @@ int cli_run_scenario(const CliCommand *cmd, int argc, char **argv, bool compare)
         cli_run_opts_free(&o);
         return cli_usage_error(cmd, "--seed and --seeds: give one");
     }
-    if (o.view) {
-        cli_run_opts_free(&o);
-        fprintf(stderr,
-                "%s --view: the live view is not built yet in this handset "
-                "(nothing was run); run with --record-frames, then replay "
-                "the run with `handset view DIR/APPROACH`\n",
-                cmd->name);
-        return HS_EXIT_USAGE;
-    }
     /* compare runs as many at once as there are CPUs unless -j says */
     if (compare && !o.jobs_given) {
         long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -182,6 +173,18 @@ int cli_run_scenario(const CliCommand *cmd, int argc, char **argv, bool compare)
         snprintf(out, sizeof out, "(default)");
     if (plan_jobs(&o, sc, out, jobs, &n_jobs) < 0)
         goto done;
+    if (o.view && n_jobs > 1) {
+        fprintf(stderr,
+                "handset %s --view shows one run, and these options select "
+                "%zu (",
+                cmd->name, n_jobs);
+        for (size_t i = 0; i < n_jobs && i < 8; i++)
+            fprintf(stderr, "%s%s", i ? ", " : "", jobs[i].label);
+        fprintf(stderr, "%s): pick one with -a APPROACH%s; nothing was run\n",
+                n_jobs > 8 ? ", ..." : "",
+                sc->n_variants > 1 ? " and --variant NAME" : "");
+        goto done;
+    }
     if (cli_make_out_dir(&o, sc->name, out, sizeof out) < 0 ||
         plan_jobs(&o, sc, out, jobs, &n_jobs) < 0)
         goto done;

@@ -25,8 +25,10 @@ typedef struct PendingFrame {
 } PendingFrame;
 
 struct FrameRecorder {
-    AtomicFile *file;
+    AtomicFile *file; /* NULL: no file, the observer only */
     FILE *out;
+    FramesObserverFunc observe;
+    void *observe_ctx;
     uint64_t written;
     bool failed;
     char err[256];
@@ -63,9 +65,12 @@ FrameRecorder *frames_open(const char *path, char *err, size_t err_size)
     FrameRecorder *r = calloc(1, sizeof *r);
     if (!r) {
         if (err && err_size)
-            snprintf(err, err_size, "%s: out of memory", path);
+            snprintf(err, err_size, "%s: out of memory",
+                     path ? path : FRAMES_FILE);
         return NULL;
     }
+    if (!path)
+        return r;
     r->file = atomic_open(path, err, err_size);
     if (!r->file) {
         free(r);
@@ -150,7 +155,23 @@ void frames_shown(FrameRecorder *r, const void *key, hs_time when)
     PendingFrame *p = r ? find(r, key) : NULL;
     if (!p)
         return;
+    if (r->observe) {
+        FrameRecord rec = {.shown = when,
+                           .y0 = p->y0,
+                           .y1 = p->y1,
+                           .width = p->width,
+                           .height = p->height,
+                           .zlen = (uint32_t)p->zlen};
+        snprintf(rec.domain, sizeof rec.domain, "%s", p->domain);
+        snprintf(rec.notes, sizeof rec.notes, "%s", p->notes);
+        r->observe(r->observe_ctx, &rec, p->z);
+    }
     FILE *f = r->out;
+    if (!f) {
+        r->written++;
+        forget(p);
+        return;
+    }
     size_t nl = strlen(p->domain), tl = strlen(p->notes);
     put_u64(f, when);
     put_u32(f, p->y0);
@@ -174,6 +195,12 @@ void frames_drop(FrameRecorder *r, const void *key)
     PendingFrame *p = r ? find(r, key) : NULL;
     if (p)
         forget(p);
+}
+
+void frames_set_observer(FrameRecorder *r, FramesObserverFunc fn, void *ctx)
+{
+    r->observe = fn;
+    r->observe_ctx = ctx;
 }
 
 uint64_t frames_count(const FrameRecorder *r)
@@ -201,7 +228,7 @@ int frames_close(FrameRecorder *r, char *err, size_t err_size)
     }
     for (size_t i = 0; i < FRAMES_PENDING; i++)
         free(r->pending[i].z);
-    int rc = atomic_commit(r->file, err, err_size);
+    int rc = r->file ? atomic_commit(r->file, err, err_size) : 0;
     free(r);
     return rc;
 }

@@ -42,7 +42,9 @@
 
 typedef struct FrameRecorder FrameRecorder;
 
-/* Opens path for writing (appears on frames_close). NULL + err. */
+/* Opens path for writing (appears on frames_close). path NULL keeps no
+ * file: the frames only go to the observer (frames_set_observer), as for
+ * `handset run --view --no-frames`. NULL + err. */
 FrameRecorder *frames_open(const char *path, char *err, size_t err_size);
 
 /* A frame left its domain: copies rows [y0, y1) of the width x height
@@ -59,6 +61,15 @@ void frames_shown(FrameRecorder *r, const void *key, hs_time when);
 void frames_note(FrameRecorder *r, const void *key, const char *note);
 /* The frame under key will never be shown (or was): forget it. */
 void frames_drop(FrameRecorder *r, const void *key);
+
+/* Told of each frame as it is shown, with the record the file gets
+ * (offset 0) and its zlib data (zlen bytes, valid during the call only):
+ * the live view (`handset run --view`). One observer; fn NULL removes
+ * it. It reads; nothing it does changes the run. */
+struct FrameRecord;
+typedef void (*FramesObserverFunc)(void *ctx, const struct FrameRecord *rec,
+                                   const void *z);
+void frames_set_observer(FrameRecorder *r, FramesObserverFunc fn, void *ctx);
 
 /* Frames written so far. */
 uint64_t frames_count(const FrameRecorder *r);

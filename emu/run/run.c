@@ -37,6 +37,9 @@ static const RunPart *const parts[] = {
 };
 #define N_PARTS (sizeof parts / sizeof parts[0])
 
+/* Rails whose power the live observer follows at each step, as the
+ * trace does (run_trace.c) */
+#define RUN_MAX_RAILS 64
 /* Progress lines at most this often (wall seconds), after the first. */
 #define PROGRESS_EVERY_S 5.0
 /* The run advances the machine in this many steps at least. */
@@ -68,6 +71,9 @@ typedef struct Run {
     char tmp_dir[4096]; /* outputs are written here first */
     char note[512];     /* what the trace dropped, "" if nothing */
     bool exists;        /* the target appeared meanwhile (commit_dir) */
+    int observed_fg;    /* foreground last told the observer, -1 none */
+    /* each rail's power as last told the observer (+1 uW, 0 = never) */
+    uint64_t observed_uw[RUN_MAX_RAILS];
 } Run;
 
 /* ---- not built ----------------------------------------------------------- */
@@ -185,13 +191,68 @@ static void run_fail(Run *r, const char *msg)
     }
 }
 
+/* The live observer (run.h), when there is one: the foreground when it
+ * changed since last told. */
+static void observe_foreground(Run *r, hs_time now)
+{
+    const RunObserver *ob = r->o->observer;
+    if (!ob || !ob->foreground || !r->m)
+        return;
+    int fg = machine_foreground(r->m);
+    if (fg != r->observed_fg) {
+        r->observed_fg = fg;
+        ob->foreground(ob->ctx, now, fg);
+    }
+}
+
 static void on_latency(void *ctx, const char *name, hs_time sample)
 {
     Run *r = ctx;
     char err[256];
     if (results_latency_add(r->results, name, sample, err, sizeof err) < 0)
         run_fail(r, err);
-    run_trace_latency(r->trace, name, sim_now(machine_sim(r->m)), sample);
+    hs_time now = sim_now(machine_sim(r->m));
+    run_trace_latency(r->trace, name, now, sample);
+    const RunObserver *ob = r->o->observer;
+    if (ob) {
+        observe_foreground(r, now);
+        if (ob->latency)
+            ob->latency(ob->ctx, now, name);
+    }
+}
+
+static void on_flow(void *ctx, const FlowTransfer *t, FlowVerdict v)
+{
+    Run *r = ctx;
+    run_trace_flow(r->trace, t, v);
+    const RunObserver *ob = r->o->observer;
+    if (ob) {
+        observe_foreground(r, t->when);
+        if (ob->flow)
+            ob->flow(ob->ctx, t->when, (int)v);
+    }
+}
+
+static void on_power(void *ctx, const PowerChange *ch)
+{
+    Run *r = ctx;
+    const RunObserver *ob = r->o->observer;
+    observe_foreground(r, ch->when);
+    if (ch->component >= 0 && ch->component < RUN_MAX_RAILS)
+        r->observed_uw[ch->component] = ch->power_uw + 1;
+    if (ob->power)
+        ob->power(ob->ctx, ch->when, ch->name, (double)ch->power_uw / 1000.0);
+    if (ob->rrc && run_trace_is_rrc(ch))
+        ob->rrc(ob->ctx, ch->when, ch->new_state, ch->state_name);
+}
+
+static void on_frame(void *ctx, const FrameRecord *rec, const void *z)
+{
+    Run *r = ctx;
+    const RunObserver *ob = r->o->observer;
+    observe_foreground(r, rec->shown);
+    if (ob->frame)
+        ob->frame(ob->ctx, rec, z);
 }
 
 /* ---- event rules --------------------------------------------------------- */
@@ -322,25 +383,42 @@ static int out_path(const Run *r, const char *name, char *buf, size_t size,
     return 0;
 }
 
+static int observe_start(Run *r, char *err, size_t err_size);
+
 static int open_observers(Run *r, char *err, size_t err_size)
 {
     char path[4096];
+    /* first, so that the live observer knows the run before it is told
+     * anything of it */
+    if (observe_start(r, err, err_size) < 0)
+        return -1;
     r->flows = flow_monitor_new();
     if (!r->flows)
         return hs_errorf(err, err_size, "out of memory");
     if (r->o->trace) {
-        r->trace = run_trace_open(r->tmp_dir, r->m, r->flows, r->o->trace_gzip,
+        r->trace = run_trace_open(r->tmp_dir, r->m, r->o->trace_gzip,
                                   r->o->trace_max, err, err_size);
         if (!r->trace)
             return -1;
     }
-    if (r->o->record_frames) {
-        if (out_path(r, FRAMES_FILE, path, sizeof path, err, err_size) < 0)
+    flow_monitor_set_observer(r->flows, on_flow, r);
+    const RunObserver *ob = r->o->observer;
+    /* the live view sees the frames even when no file keeps them */
+    if (r->o->record_frames || (ob && ob->frame)) {
+        if (r->o->record_frames &&
+            out_path(r, FRAMES_FILE, path, sizeof path, err, err_size) < 0)
             return -1;
-        r->frames = frames_open(path, err, err_size);
+        r->frames =
+            frames_open(r->o->record_frames ? path : NULL, err, err_size);
         if (!r->frames)
             return -1;
+        if (ob)
+            frames_set_observer(r->frames, on_frame, r);
     }
+    if (ob && power_add_observer(machine_meter(r->m), on_power, r) < 0)
+        return hs_errorf(err, err_size,
+                         "the power meter has no room for "
+                         "the live view's observer");
     if (r->o->pcap) {
         if (out_path(r, "radio.pcap", path, sizeof path, err, err_size) < 0)
             return -1;
@@ -434,18 +512,64 @@ static void progress(const Run *r, hs_time now, double t0, double *last)
 }
 
 /* The battery's charge left (%) and the foreground on the trace, once
- * per step. */
+ * per step; the live observer gets them too, and each rail's power the
+ * trace would add at the step. */
 static void trace_battery(Run *r, hs_time now)
 {
-    if (!r->trace)
+    const RunObserver *ob = r->o->observer;
+    if (!r->trace && !ob)
         return;
     const SocBattery *b = &r->soc->battery;
     double cap_mj = (double)b->capacity_mah * (double)b->voltage_mv * 3.6;
     double used = power_energy_to_mj(machine_energy_total(r->m));
     double left = cap_mj > 0 ? 100.0 * (1.0 - used / cap_mj) : 0;
-    run_trace_step(r->trace, now, left > 0 ? left : 0);
-    if (*run_trace_error(r->trace))
-        run_fail(r, run_trace_error(r->trace));
+    if (left < 0)
+        left = 0;
+    if (r->trace) {
+        run_trace_step(r->trace, now, left);
+        if (*run_trace_error(r->trace))
+            run_fail(r, run_trace_error(r->trace));
+    }
+    if (!ob)
+        return;
+    observe_foreground(r, now);
+    /* a rail whose power changed unseen, or never changed, as the trace
+     * tells it (run_trace_step) */
+    PowerMeter *pm = machine_meter(r->m);
+    for (int c = 0;
+         ob->power && c < power_component_count(pm) && c < RUN_MAX_RAILS; c++) {
+        uint64_t uw = power_component_power_uw(pm, c);
+        if (r->observed_uw[c] == uw + 1)
+            continue;
+        r->observed_uw[c] = uw + 1;
+        ob->power(ob->ctx, now, power_component_name(pm, c),
+                  (double)uw / 1000.0);
+    }
+    if (ob->step)
+        ob->step(ob->ctx, now, left);
+}
+
+/* Tells the live observer what the run is. */
+static int observe_start(Run *r, char *err, size_t err_size)
+{
+    const RunObserver *ob = r->o->observer;
+    if (!ob || !ob->start)
+        return 0;
+    size_t n = machine_domain_count(r->m);
+    const char **names = calloc(n ? n : 1, sizeof *names);
+    if (!names)
+        return hs_errorf(err, err_size, "out of memory");
+    for (size_t d = 0; d < n; d++)
+        names[d] = machine_domain_name(r->m, (int)d);
+    RunStart st = {.scenario = r->sc->name,
+                   .variant = r->sc->variants[r->o->variant].name,
+                   .approach = r->o->approach,
+                   .duration = r->sc->duration_ps,
+                   .n_domains = n,
+                   .domains = names};
+    ob->start(ob->ctx, &st);
+    free(names);
+    return 0;
 }
 
 static int run_machine(Run *r, char *err, size_t err_size)
@@ -697,6 +821,7 @@ RunStatus run_scenario(const RunOptions *o, RunSummary *sum, char *err,
     memset(&r, 0, sizeof r);
     r.o = o;
     r.sc = o->sc;
+    r.observed_fg = -1;
     double t0 = wall_now();
     const ScenarioVariant *v = &o->sc->variants[o->variant];
     r.soc = soc_load(v->soc_path, err, err_size);

@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "config/scenario.h"
+#include "sim/time.h"
 
 typedef enum RunStatus {
     RUN_OK = 0,
@@ -36,6 +37,40 @@ typedef enum RunStatus {
     RUN_HOST_ERROR, /* out of memory, a file could not be written */
     RUN_EXISTS,     /* out_dir exists and force is not set */
 } RunStatus;
+
+struct FrameRecord;
+
+/* What a run is when it starts, for an observer. */
+typedef struct RunStart {
+    const char *scenario, *variant, *approach; /* names */
+    hs_time duration;                          /* the scenario's */
+    size_t n_domains;                          /* domains, in index order */
+    const char *const *domains;                /* their names */
+} RunStart;
+
+/* A live observer of one run (`handset run --view`): told, on the run's
+ * thread and as they happen, the things trace.json and frames.hsf
+ * record: each rail's power, the RRC state, the domain in front, the
+ * latencies as they complete, the flows and the frames as the panel
+ * shows them. It reads and may make the run's thread wait (pacing); it
+ * never steers, so results.json is the same with and without it. Any
+ * function may be NULL. The foreground is looked at on every power
+ * change, latency, flow, frame and step, and told when it changed. */
+typedef struct RunObserver {
+    void *ctx;
+    void (*start)(void *ctx, const RunStart *s);
+    void (*power)(void *ctx, hs_time when, const char *rail, double mw);
+    void (*rrc)(void *ctx, hs_time when, int state, const char *name);
+    void (*foreground)(void *ctx, hs_time when, int domain);
+    void (*latency)(void *ctx, hs_time when, const char *name);
+    /* verdict: FLOW_ALLOWED, FLOW_BLOCKED or FLOW_VIOLATION */
+    void (*flow)(void *ctx, hs_time when, int verdict);
+    /* rec as frames.hsf gets it (offset 0), z its zlib data */
+    void (*frame)(void *ctx, const struct FrameRecord *rec, const void *z);
+    /* After each of the run's steps (200, run.c): the battery's
+     * charge left, in percent. */
+    void (*step)(void *ctx, hs_time now, double battery_pct);
+} RunObserver;
 
 typedef struct RunOptions {
     const Scenario *sc;   /* the scenario (settings already applied) */
@@ -56,6 +91,7 @@ typedef struct RunOptions {
      * its next step, removes its partial directory and returns
      * RUN_HOST_ERROR with "interrupted". */
     const volatile sig_atomic_t *stop;
+    const RunObserver *observer; /* a live observer, or NULL */
 } RunOptions;
 
 /* What the caller may print after a run. */

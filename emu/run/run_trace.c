@@ -163,11 +163,16 @@ static void on_switch(void *ctx, const MachineSwitch *s)
     }
 }
 
+bool run_trace_is_rrc(const PowerChange *ch)
+{
+    return strcmp(ch->name, "radio") == 0 && ch->state_name;
+}
+
 static void on_power(void *ctx, const PowerChange *ch)
 {
     RunTrace *rt = ctx;
     OPEN_OR_RETURN(rt);
-    bool radio = strcmp(ch->name, "radio") == 0 && ch->state_name;
+    bool radio = run_trace_is_rrc(ch);
     if (!room(rt, DROP_COUNTER, radio ? 3 : 1, ch->when))
         return;
     if (trace_counter(rt->t, PID_POWER, ch->name, ch->when, "mW",
@@ -199,9 +204,8 @@ static uint32_t endpoint(RunTrace *rt, const char *name)
     return (uint32_t)i;
 }
 
-static void on_flow(void *ctx, const FlowTransfer *t, FlowVerdict v)
+void run_trace_flow(RunTrace *rt, const FlowTransfer *t, FlowVerdict v)
 {
-    RunTrace *rt = ctx;
     OPEN_OR_RETURN(rt);
     /* a slice at each end, the arrow's two ends, and up to two names */
     if (!room_for(rt, DROP_FLOW, 6, 1, t->when))
@@ -305,9 +309,8 @@ static void name_tracks(RunTrace *rt)
     }
 }
 
-RunTrace *run_trace_open(const char *dir, Machine *m, FlowMonitor *flows,
-                         bool gzip, uint64_t max_events, char *err,
-                         size_t err_size)
+RunTrace *run_trace_open(const char *dir, Machine *m, bool gzip,
+                         uint64_t max_events, char *err, size_t err_size)
 {
     char path[4096];
     if ((size_t)snprintf(path, sizeof path, "%s/trace.json%s", dir,
@@ -334,7 +337,6 @@ RunTrace *run_trace_open(const char *dir, Machine *m, FlowMonitor *flows,
     machine_set_run_hook(m, on_quantum, rt);
     machine_set_switch_hook(m, on_switch, rt);
     power_add_observer(machine_meter(m), on_power, rt);
-    flow_monitor_set_observer(flows, on_flow, rt);
     return rt;
 }
 

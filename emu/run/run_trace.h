@@ -45,6 +45,7 @@
 #include "flow/monitor.h"
 #include "sim/time.h"
 #include "machine/machine.h"
+#include "power/meter.h"
 
 /* source: a 24 h standby run under every approach wrote 167 MB of
  * trace; 2 million events (about 200 MB uncompressed at ~100 bytes an
@@ -54,11 +55,18 @@
 typedef struct RunTrace RunTrace;
 
 /* Opens DIR/trace.json (DIR/trace.json.gz with gzip) and hooks the
- * machine, its meter and flows. max_events 0 means the default.
- * Returns NULL with a message in err. */
-RunTrace *run_trace_open(const char *dir, Machine *m, FlowMonitor *flows,
-                         bool gzip, uint64_t max_events, char *err,
-                         size_t err_size);
+ * machine and its meter (flows come through run_trace_flow). max_events 0 means
+ * the default. Returns NULL with a message in err. */
+RunTrace *run_trace_open(const char *dir, Machine *m, bool gzip,
+                         uint64_t max_events, char *err, size_t err_size);
+
+/* A flow transfer and its verdict: the run's flow observer calls it. */
+void run_trace_flow(RunTrace *rt, const FlowTransfer *t, FlowVerdict v);
+
+/* Whether a power change is the radio entering an RRC state (the radio's
+ * power states are its RRC states): the trace's "RRC state" counter and
+ * the live view's follow the same rule. */
+bool run_trace_is_rrc(const PowerChange *ch);
 
 /* A latency sample completed at now. */
 void run_trace_latency(RunTrace *rt, const char *name, hs_time now,

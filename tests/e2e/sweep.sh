@@ -121,3 +121,9 @@ check "the table gives the samples behind the ring percentiles" \
 expect_exit 2 "--seeds with a range out of 0..2^63-1 is refused" -- \
     $HS sweep $S --seeds 1-9223372036854775808 -o "$E2E_TMP/x"
 expect_exit 2 "--seeds 5-1 is refused" -- $HS sweep $S --seeds 5-1 -o "$E2E_TMP/x"
+expect_exit 2 "an approach that is not one is refused ..." -- \
+    $HS sweep $S -a native,nosuch --seeds 1-2 -o "$E2E_TMP/bad-a" -q
+check "... before its -o directory is made" test ! -e "$E2E_TMP/bad-a"
+expect_exit 2 "and so is a variant that is not one" -- \
+    $HS sweep $S --variant nosuch -o "$E2E_TMP/bad-v" -q
+check "leaving no directory either" test ! -e "$E2E_TMP/bad-v"

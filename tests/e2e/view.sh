@@ -108,8 +108,70 @@ expect_exit 2 "a screenshot after the run's end is bad input" -- \
     $HS view "$M" --screenshot 1h "$E2E_TMP/x.png"
 expect_exit 2 "a directory without a run is bad input" -- \
     $HS view "$E2E_TMP" --screenshot 1s "$E2E_TMP/x.png"
-expect_match "live view is not built yet" "run --view says it is not built" -- \
-    $HS run "$SC" -a native --view
+
+# ---- the live view: handset run --view ---------------------------------------
+# Unpaced (--speed max) under the offscreen driver, the window written as
+# PNG when the run ends; the run is the same as one without the window.
+LV=$E2E_TMP/live
+expect_exit 0 "run --view --speed max --view-png (offscreen)" -- \
+    $HS run "$SC" -a hyp-mils -o "$LV" --view --speed max \
+    --view-png "$E2E_TMP/live.png"
+check "results.json is byte-identical to the plain run's" \
+    cmp "$LV/hyp-mils/results.json" "$M/results.json"
+check "and so are the frames and the trace" sh -c "
+    cmp '$LV/hyp-mils/frames.hsf' '$F' && cmp '$LV/hyp-mils/trace.json' '$T'"
+LAST_PS=$(ps_of "$LAST")
+# shellcheck disable=SC2046
+check "the PNG's panel is the recorded frames' panel at the end, pixel for pixel" \
+    python3 tests/e2e/view_check.py panel "$F" "$E2E_TMP/live.png" \
+    "$LAST_PS" $(geom)
+check "and the timelines are drawn below it, the cursor at the run's end" \
+    python3 tests/e2e/view_check.py timeline "$E2E_TMP/live.png" "$TOP" \
+    "$($HS view "$M" --screenshot 40s "$E2E_TMP/end.png" |
+       sed -n 's/.*cursor at x=\([0-9]*\).*/\1/p')"
+check "the live window shows what the replay of the run shows at its end" \
+    python3 -c "
+import sys; sys.path.insert(0, 'tests/e2e'); import view_check as v
+_, _, a = v.read_png('$E2E_TMP/live.png'); _, _, b = v.read_png('$E2E_TMP/end.png')
+diff = {y for y in range(len(a)) for x in range(len(a[0])) if a[y][x] != b[y][x]}
+# only the status line (LIVE / RUN DONE) may differ
+assert diff and max(diff) < 120 and min(diff) > 80, sorted(diff)[:5]
+"
+expect_exit 0 "paced at 20x, --no-frames: the live view still has the panel" -- \
+    $HS run "$SC" -a native -o "$E2E_TMP/paced" --view --speed 20 --no-frames \
+    --no-trace --no-pcap -q --view-png "$E2E_TMP/paced.png"
+check "it took at least the 2 s that 40 s simulated at 20x take" \
+    jq -e '.wall_s >= 2' "$E2E_TMP/paced/native/host.json"
+check "no frames.hsf was written, the results are the plain run's" sh -c "
+    test ! -e '$E2E_TMP/paced/native/frames.hsf' &&
+    cmp '$E2E_TMP/paced/native/results.json' '$R/native/results.json'"
+check "the PNG shows the panel the frames of the plain run give" \
+    python3 tests/e2e/view_check.py panel "$R/native/frames.hsf" \
+    "$E2E_TMP/paced.png" "$(ps_of "$($HS view "$R/native" --frames | tail -n 1 | awk '{print $1}')")" $(geom)
+# SIGINT while the window is open: the run stops, nothing is left.
+"$HS" run "$SC" -a native -o "$E2E_TMP/int" --view -q >/dev/null 2>"$E2E_TMP/int.err" &
+pid=$!
+sleep 2
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+check "SIGINT during run --view: exit 130 ($rc), nothing at the target" sh -c "
+    [ $rc -eq 130 ] && test ! -e '$E2E_TMP/int/native' &&
+    ! ls '$E2E_TMP/int' | grep -q partial &&
+    grep -q 'interrupted; nothing written' '$E2E_TMP/int.err'"
+expect_exit 2 "run --view with several approaches is refused" -- \
+    $HS run "$SC" -a native,hyp-mils --view -o "$E2E_TMP/two"
+check "naming them, and nothing was made" sh -c "
+    grep -q 'shows one run.*native, hyp-mils.*pick one with -a' '$E2E_TMP/err' &&
+    test ! -e '$E2E_TMP/two'"
+expect_exit 2 "--speed without --view is refused" -- \
+    $HS run "$SC" -a native --speed 10
+expect_exit 2 "--speed 0 is refused (max is the unpaced one)" -- \
+    $HS run "$SC" -a native --view --speed 0
+expect_exit 1 "with no display the window cannot open: exit 1, nothing run" -- \
+    env SDL_VIDEODRIVER=nosuchdriver $HS run "$SC" -a native --view \
+    -o "$E2E_TMP/nodisplay"
+check "and nothing was made" test ! -e "$E2E_TMP/nodisplay/native"
 
 # ---- the report -------------------------------------------------------------
 expect_exit 0 "handset report on the compare directory" -- $HS report "$R"

@@ -1,7 +1,8 @@
 /*
  * test_frames.c - frames.hsf: frames captured from a domain's memory,
  * shown, dropped and read back; a frame never shown is never written; a
- * corrupt file is refused with the offset of what is wrong.
+ * corrupt file is refused with the offset of what is wrong; an observer
+ * is told what the file gets, with or without a file.
  */
 #include "harness.h"
 
@@ -96,8 +97,91 @@ static void test_frames_roundtrip(void **state)
     assert_int_equal(access(path, F_OK), -1);
 }
 
+/* What an observer was told: up to 4 frames and their zlib data. */
+typedef struct Seen {
+    FrameRecord recs[4];
+    unsigned char z[4][256];
+    size_t n;
+} Seen;
+
+static void seen_frame(void *ctx, const FrameRecord *rec, const void *z)
+{
+    Seen *s = ctx;
+    assert_true(s->n < 4 && rec->zlen <= sizeof s->z[0]);
+    s->recs[s->n] = *rec;
+    memcpy(s->z[s->n++], z, rec->zlen);
+}
+
+/* Shows frames a (rows 0-2, noted) and b (rows 3-6) on r, drops c. */
+static void show_three(FrameRecorder *r, const GuestDma *dma)
+{
+    int a = 0, b = 0, c = 0; /* the frames' keys */
+    assert_int_equal(
+        frames_capture(r, &a, dma, 1, "secret", 0x1000, 0, 2, W, H), 0);
+    assert_int_equal(
+        frames_capture(r, &b, dma, 1, "unclass", 0x1000, 3, 6, W, H), 0);
+    assert_int_equal(
+        frames_capture(r, &c, dma, 1, "secret", 0x1000, 1, 2, W, H), 0);
+    frames_note(r, &a, "call.notify");
+    frames_drop(r, &c);
+    frames_shown(r, &a, 3 * HS_MS);
+    frames_shown(r, &b, 9 * HS_MS);
+    frames_shown(r, &c, 10 * HS_MS);
+}
+
+/* The observer (the live view) is told each shown frame as the file gets
+ * it; with no path only the observer is told and no file appears. */
+static void test_frames_observer(void **state)
+{
+    (void)state;
+    char path[256], err[256];
+    frames_path(path, sizeof path);
+    GuestDma dma = {.read = fake_read};
+    for (int i = 0; i < W * H; i++)
+        fb[i] = 0x00200000u + (uint32_t)(i * 7);
+    Seen seen = {0}, bare = {0};
+    FrameRecorder *r = frames_open(path, err, sizeof err);
+    assert_non_null(r);
+    frames_set_observer(r, seen_frame, &seen);
+    show_three(r, &dma);
+    assert_int_equal(frames_close(r, err, sizeof err), 0);
+    FrameFile ff;
+    assert_int_equal(frames_load(path, &ff, err, sizeof err), 0);
+    assert_int_equal(seen.n, ff.n);
+    assert_int_equal(ff.n, 2);
+    for (size_t i = 0; i < ff.n; i++) {
+        assert_int_equal(seen.recs[i].shown, ff.recs[i].shown);
+        assert_int_equal(seen.recs[i].y0, ff.recs[i].y0);
+        assert_int_equal(seen.recs[i].y1, ff.recs[i].y1);
+        assert_int_equal(seen.recs[i].width, ff.recs[i].width);
+        assert_int_equal(seen.recs[i].height, ff.recs[i].height);
+        assert_string_equal(seen.recs[i].domain, ff.recs[i].domain);
+        assert_string_equal(seen.recs[i].notes, ff.recs[i].notes);
+        assert_int_equal(seen.recs[i].zlen, ff.recs[i].zlen);
+        assert_memory_equal(seen.z[i],
+                            (const char *)ff.data + ff.recs[i].offset,
+                            ff.recs[i].zlen);
+    }
+    assert_string_equal(seen.recs[0].notes, "call.notify");
+    frames_unload(&ff);
+    unlink(path);
+
+    r = frames_open(NULL, err, sizeof err);
+    assert_non_null(r);
+    frames_set_observer(r, seen_frame, &bare);
+    show_three(r, &dma);
+    assert_int_equal(frames_count(r), 2);
+    assert_int_equal(frames_close(r, err, sizeof err), 0);
+    assert_int_equal(access(path, F_OK), -1);
+    assert_int_equal(bare.n, 2);
+    assert_memory_equal(bare.z[1], seen.z[1], seen.recs[1].zlen);
+    r = frames_open(NULL, err, sizeof err); /* aborted: nothing to drop */
+    frames_abort(r);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_frames_roundtrip),
+    cmocka_unit_test(test_frames_observer),
 };
 
 HS_TEST_GROUP(frames, tests)
