@@ -417,13 +417,6 @@ static void damage(DisplayPart *p, int domain, uint32_t y0, uint32_t y1,
 
 /* ---- the 3D app ------------------------------------------------------ */
 
-/* The 3D app starts a frame every 1/frame_rate_hz, unless the last one
- * is still being drawn (then that tick is skipped, counted
- * "gl.frames"; a frame whose call ended without a flip is counted
- * "gl.unshown"). Its frame is the whole screen, drawn by guest code on
- * the GPU or the vCPU (guest/apps/gl.c), then flipped: from there it
- * takes the same way to the panel as every frame. latency.gl.frame is
- * from the tick to the vsync that shows it. */
 /* A request's status until the guest's call writes its own. */
 #define GL_STATUS_PENDING 1
 
@@ -446,6 +439,13 @@ static void gl_check_ended(DisplayPart *p, DisplayDomain *dd)
     }
 }
 
+/* The 3D app starts a frame every 1/frame_rate_hz, unless the last one
+ * is still being drawn (then that tick is skipped, counted
+ * "gl.frames"; a frame whose call ended without a flip is counted
+ * "gl.unshown"). Its frame is the whole screen, drawn by guest code on
+ * the GPU or the vCPU (guest/apps/gl.c), then flipped: from there it
+ * takes the same way to the panel as every frame. latency.gl.frame is
+ * from the tick to the vsync that shows it. */
 static void gl_tick_fire(Sim *sim, void *ctx, hs_time now)
 {
     DisplayDomain *dd = ctx;
