@@ -36,6 +36,10 @@
 #include "bus/dma.h"
 #include "sim/sim.h"
 
+/* Downlink packets in flight to or waiting at the phone's radio; a
+ * packet that finds it full is dropped (bb_radio_deliver). Estimate: 64
+ * packets, about 96 KiB of 1500-byte packets, the order of a 64 KiB TCP
+ * window plus signalling; cell-side buffers are configured per network. */
 #define BB_RADIO_RXQ 64
 #define BB_RADIO_PAGES 8
 #define BB_RADIO_MAX_PKT 2048

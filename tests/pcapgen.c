@@ -273,6 +273,7 @@ static int gen_imap(Gen *g, uint64_t seed)
         snprintf(g->err, sizeof g->err, "TCP flow did not close");
 out:
     imap_peer_free(&m.peer);
+    ip_tcp_free(&m.flow);
     return rc;
 }
 

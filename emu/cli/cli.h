@@ -17,6 +17,7 @@ enum {
     HS_EXIT_OK = 0,
     HS_EXIT_FAIL = 1,
     HS_EXIT_USAGE = 2,
+    HS_EXIT_MODEL = 3, /* a run failed for a reason in handset's model */
 };
 
 typedef struct CliCommand {

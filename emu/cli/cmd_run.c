@@ -78,8 +78,10 @@ const CliCommand cli_cmd_run = {
         "Exit status: 0 ok, 1 a run failed on the host (a file could not\n"
         "be written, or the --view window could not open: nothing run), 2\n"
         "bad input, an existing result, or a part of handset the scenario\n"
-        "needs is not built yet; 128+N after signal N (130 when the --view\n"
-        "window was closed before the run ended).\n",
+        "needs is not built yet, 3 a run failed for a reason in handset's\n"
+        "own model (one line names it: \"model error: ...\"); 128+N after\n"
+        "signal N (130 when the --view window was closed before the run\n"
+        "ended).\n",
     .main = run_main,
 };
 

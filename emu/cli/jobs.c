@@ -263,9 +263,10 @@ static int run_job(const CliJobSet *js, const CliJob *j, const char *image,
                     j->label, j->dir);
         else
             fprintf(stderr, "%s: %s\n", j->label, err);
-        return stop_signal            ? 128 + stop_signal
-               : st == RUN_HOST_ERROR ? HS_EXIT_FAIL
-                                      : HS_EXIT_USAGE;
+        return stop_signal             ? 128 + stop_signal
+               : st == RUN_HOST_ERROR  ? HS_EXIT_FAIL
+               : st == RUN_MODEL_ERROR ? HS_EXIT_MODEL
+                                       : HS_EXIT_USAGE;
     }
     if (!o->quiet) {
         fprintf(stderr, "%s: done in %.1f s wall (%.0fx real time) -> %s\n",

@@ -20,6 +20,11 @@ static const VirtParam machine_params[] = {
     {"kernel_wake_cycles", 200000, "cycles",
      "estimate: housekeeping work done per wake-up (timer softirqs, "
      "workqueues); re-check against a wakeup trace"},
+    {"net_loss_ppm", 0, "ppm",
+     "0: a loss-free path between the cell and the data peers unless a "
+     "run sets it (each packet of the mail and web peers, both "
+     "directions, is lost with this chance in parts per million, drawn "
+     "from the run's stream net.loss)"},
 };
 
 #define N_MACHINE_PARAMS (sizeof machine_params / sizeof machine_params[0])

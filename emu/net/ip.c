@@ -258,6 +258,76 @@ int ip_parse(const uint8_t *pkt, size_t len, IpPacketView *v, char *err,
 
 /* ---- TCP flow model ---------------------------------------------------- */
 
+/* Sequence comparisons modulo 2^32 (RFC 793 3.3). */
+static bool seq_lt(uint32_t a, uint32_t b)
+{
+    return (int32_t)(a - b) < 0;
+}
+
+static bool seq_leq(uint32_t a, uint32_t b)
+{
+    return (int32_t)(a - b) <= 0;
+}
+
+/* Sequence space a segment takes: payload, plus one for SYN and FIN. */
+static uint32_t seg_span(const IpTcpSeg *g)
+{
+    return g->len + ((g->flags & IP_TCP_SYN) ? 1u : 0u) +
+           ((g->flags & IP_TCP_FIN) ? 1u : 0u);
+}
+
+static void segs_free(IpTcpSegs *q)
+{
+    for (size_t i = 0; i < q->n; i++)
+        free(q->seg[i].data);
+    free(q->seg);
+    memset(q, 0, sizeof *q);
+}
+
+/* Inserts a copy of data at position at. Returns 0, or -1 (no memory). */
+static int segs_insert(IpTcpSegs *q, size_t at, uint32_t seq, uint8_t flags,
+                       const uint8_t *data, uint32_t len, hs_time when)
+{
+    if (q->n == q->cap) {
+        size_t cap = q->cap ? q->cap * 2 : 16;
+        IpTcpSeg *p = realloc(q->seg, cap * sizeof *p);
+        if (!p)
+            return -1;
+        q->seg = p;
+        q->cap = cap;
+    }
+    uint8_t *copy = NULL;
+    if (len > 0) {
+        copy = malloc(len);
+        if (!copy)
+            return -1;
+        memcpy(copy, data, len);
+    }
+    memmove(&q->seg[at + 1], &q->seg[at], (q->n - at) * sizeof q->seg[0]);
+    q->seg[at] = (IpTcpSeg){
+        .seq = seq, .flags = flags, .len = len, .data = copy, .sent_at = when};
+    q->n++;
+    return 0;
+}
+
+static void segs_remove(IpTcpSegs *q, size_t at)
+{
+    free(q->seg[at].data);
+    memmove(&q->seg[at], &q->seg[at + 1], (q->n - at - 1) * sizeof q->seg[0]);
+    q->n--;
+}
+
+void ip_tcp_free(IpTcpFlow *f)
+{
+    for (int s = 0; s < 2; s++) {
+        segs_free(&f->end[s].rtx);
+        segs_free(&f->end[s].ooo);
+        free(f->end[s].ready);
+        f->end[s].ready = NULL;
+        f->end[s].ready_cap = 0;
+    }
+}
+
 int ip_tcp_init(IpTcpFlow *f, const IpTcpConfig *cfg, SimRng *rng, char *err,
                 size_t err_size)
 {
@@ -277,6 +347,9 @@ int ip_tcp_init(IpTcpFlow *f, const IpTcpConfig *cfg, SimRng *rng, char *err,
         e->isn = (uint32_t)sim_rng_u64(rng);
         e->snd_nxt = e->snd_una = e->isn;
         e->ip_id = (uint16_t)sim_rng_u64(rng);
+        e->rto = IP_TCP_RTO_INIT;
+        e->cwnd = (uint32_t)IP_TCP_INIT_CWND * cfg->mss_bytes;
+        e->ssthresh = UINT32_MAX; /* RFC 5681 3.1: arbitrarily high */
     }
     return 0;
 }
@@ -302,6 +375,19 @@ static const char *side_name(IpTcpSide side)
     return side == IP_TCP_CLIENT ? "client" : "server";
 }
 
+/* Keeps a segment just sent for retransmission and starts the timer if
+ * it is not running (RFC 6298 5.1). */
+static int keep_sent(IpTcpFlow *f, IpTcpEnd *e, uint32_t seq, uint8_t flags,
+                     const uint8_t *data, uint32_t len, char *err,
+                     size_t err_size)
+{
+    if (segs_insert(&e->rtx, e->rtx.n, seq, flags, data, len, f->clock) < 0)
+        return hs_errorf(err, err_size, "out of memory");
+    if (e->rto_at == 0)
+        e->rto_at = f->clock + e->rto;
+    return 0;
+}
+
 int ip_tcp_control(IpTcpFlow *f, IpTcpSide side, uint8_t flags, uint8_t *buf,
                    size_t cap, char *err, size_t err_size)
 {
@@ -325,7 +411,8 @@ int ip_tcp_control(IpTcpFlow *f, IpTcpSide side, uint8_t flags, uint8_t *buf,
         h = header_for(f, side, IP_TCP_SYN);
         h.mss_bytes = f->cfg.mss_bytes;
         n = ip_build_tcp(buf, cap, &h, NULL, 0, err, err_size);
-        if (n < 0)
+        if (n < 0 ||
+            keep_sent(f, e, e->snd_nxt, IP_TCP_SYN, NULL, 0, err, err_size) < 0)
             return -1;
         e->syn_sent = true;
         e->snd_nxt++; /* the SYN takes one sequence number */
@@ -350,7 +437,8 @@ int ip_tcp_control(IpTcpFlow *f, IpTcpSide side, uint8_t flags, uint8_t *buf,
                              side_name(side));
         h = header_for(f, side, IP_TCP_FIN);
         n = ip_build_tcp(buf, cap, &h, NULL, 0, err, err_size);
-        if (n < 0)
+        if (n < 0 ||
+            keep_sent(f, e, e->snd_nxt, IP_TCP_FIN, NULL, 0, err, err_size) < 0)
             return -1;
         e->fin_sent = true;
         e->snd_nxt++; /* the FIN takes one sequence number */
@@ -390,9 +478,11 @@ int ip_tcp_send(IpTcpFlow *f, IpTcpSide side, const uint8_t *data, size_t len,
         if (chunk > f->cfg.mss_bytes)
             chunk = f->cfg.mss_bytes;
         bool last = off + chunk == len;
-        IpTcpHeader h = header_for(f, side, last ? IP_TCP_PSH : 0);
+        uint8_t fl = last ? IP_TCP_PSH : 0;
+        IpTcpHeader h = header_for(f, side, fl);
         int n = ip_build_tcp(buf, cap, &h, data + off, chunk, err, err_size);
-        if (n < 0) {
+        if (n < 0 || keep_sent(f, e, e->snd_nxt, fl, data + off,
+                               (uint32_t)chunk, err, err_size) < 0) {
             free(buf);
             return -1;
         }
@@ -412,6 +502,204 @@ int ip_tcp_send(IpTcpFlow *f, IpTcpSide side, const uint8_t *data, size_t len,
     return segments;
 }
 
+int ip_tcp_retransmit(IpTcpFlow *f, IpTcpSide side, IpSegmentFunc sink,
+                      void *ctx, char *err, size_t err_size)
+{
+    if (side != IP_TCP_CLIENT && side != IP_TCP_SERVER)
+        return hs_errorf(err, err_size, "invalid TCP side %d", (int)side);
+    IpTcpEnd *e = &f->end[side];
+    e->rtx_due = false;
+    if (e->rtx.n == 0)
+        return 0;
+    IpTcpSeg *g = &e->rtx.seg[0];
+    IpTcpHeader h = header_for(f, side, g->flags);
+    h.seq = g->seq;
+    if (g->flags & IP_TCP_SYN)
+        h.mss_bytes = f->cfg.mss_bytes;
+    size_t cap = IP_HEADER_BYTES + IP_TCP_HEADER_BYTES + 4 + g->len;
+    uint8_t *buf = malloc(cap);
+    if (!buf)
+        return hs_errorf(err, err_size, "out of memory");
+    int n = ip_build_tcp(buf, cap, &h, g->data, g->len, err, err_size);
+    if (n < 0) {
+        free(buf);
+        return -1;
+    }
+    g->retransmitted = true;
+    e->ip_id++;
+    e->retransmits++;
+    int rc = sink(ctx, side, buf, (size_t)n);
+    free(buf);
+    if (rc < 0)
+        return hs_errorf(err, err_size,
+                         "TCP retransmission was refused by the sink");
+    return 1;
+}
+
+/* Loss: the slow-start threshold falls to half what is in flight, at
+ * least two segments (RFC 5681 (4)). */
+static void halve(IpTcpFlow *f, IpTcpEnd *e)
+{
+    uint32_t flight = e->snd_nxt - e->snd_una;
+    uint32_t two = 2u * f->cfg.mss_bytes;
+    e->ssthresh = flight / 2 > two ? flight / 2 : two;
+}
+
+int ip_tcp_timeout(IpTcpFlow *f, IpTcpSide side, IpSegmentFunc sink, void *ctx,
+                   char *err, size_t err_size)
+{
+    if (side != IP_TCP_CLIENT && side != IP_TCP_SERVER)
+        return hs_errorf(err, err_size, "invalid TCP side %d", (int)side);
+    IpTcpEnd *e = &f->end[side];
+    if (e->rtx.n == 0) {
+        e->rto_at = 0;
+        return 0;
+    }
+    if (e->backoff >= IP_TCP_RETRIES) {
+        e->rto_at = 0;
+        return -2;
+    }
+    e->backoff++;
+    e->timeouts++;
+    /* RFC 6298 5.5 and 5.6: back off and restart; RFC 5681 (4) and the
+     * loss window of one segment; every segment sent so far is in the
+     * recovery that the partial ACKs walk through (RFC 6582). */
+    e->rto = e->rto * 2 > IP_TCP_RTO_MAX ? IP_TCP_RTO_MAX : e->rto * 2;
+    e->rto_at = f->clock + e->rto;
+    halve(f, e);
+    e->cwnd = f->cfg.mss_bytes;
+    e->dupacks = 0;
+    e->recovering = true;
+    e->recover = e->snd_nxt;
+    return ip_tcp_retransmit(f, side, sink, ctx, err, err_size);
+}
+
+uint32_t ip_tcp_send_room(const IpTcpFlow *f, IpTcpSide side)
+{
+    const IpTcpEnd *e = &f->end[side];
+    uint32_t wnd =
+        f->cfg.window_bytes < e->cwnd ? f->cfg.window_bytes : e->cwnd;
+    uint32_t flight = e->snd_nxt - e->snd_una;
+    return flight >= wnd ? 0 : wnd - flight;
+}
+
+/* An RTT sample r (RFC 6298 2.2 and 2.3, alpha 1/8, beta 1/4). */
+static void rtt_sample(IpTcpEnd *e, hs_time r)
+{
+    if (!e->rtt_valid) {
+        e->srtt = r;
+        e->rttvar = r / 2;
+        e->rtt_valid = true;
+    } else {
+        hs_time d = e->srtt > r ? e->srtt - r : r - e->srtt;
+        e->rttvar = (3 * e->rttvar + d) / 4;
+        e->srtt = (7 * e->srtt + r) / 8;
+    }
+    hs_time k = 4 * e->rttvar;
+    hs_time rto =
+        e->srtt + (k > IP_TCP_RTO_GRANULARITY ? k : IP_TCP_RTO_GRANULARITY);
+    if (rto < IP_TCP_RTO_MIN)
+        rto = IP_TCP_RTO_MIN;
+    if (rto > IP_TCP_RTO_MAX)
+        rto = IP_TCP_RTO_MAX;
+    e->rto = rto;
+}
+
+/* An ACK that acknowledges new data up to ack. */
+static void new_ack(IpTcpFlow *f, IpTcpEnd *e, uint32_t ack)
+{
+    uint32_t acked = ack - e->snd_una;
+    bool karn = false;
+    hs_time sent_at = 0;
+    size_t done = 0;
+    while (done < e->rtx.n) {
+        const IpTcpSeg *g = &e->rtx.seg[done];
+        if (!seq_leq(g->seq + seg_span(g), ack))
+            break;
+        karn |= g->retransmitted;
+        sent_at = g->sent_at;
+        done++;
+    }
+    for (size_t i = 0; i < done; i++)
+        segs_remove(&e->rtx, 0);
+    if (done > 0 && !karn && f->clock >= sent_at)
+        rtt_sample(e, f->clock - sent_at); /* Karn: sent once only */
+    if (done > 0)
+        e->backoff = 0; /* progress: the give-up count starts again */
+    e->snd_una = ack;
+    e->dupacks = 0;
+    /* RFC 6298 5.2 and 5.3 */
+    e->rto_at = e->rtx.n > 0 ? f->clock + e->rto : 0;
+    if (e->recovering) {
+        if (seq_leq(e->recover, ack)) {
+            e->recovering = false;
+            e->cwnd = e->ssthresh;
+        } else {
+            e->rtx_due = true; /* partial ACK: the next hole (RFC 6582) */
+        }
+        return;
+    }
+    uint32_t mss = f->cfg.mss_bytes;
+    if (e->cwnd < e->ssthresh)
+        e->cwnd += acked < mss ? acked : mss; /* slow start, RFC 5681 3.1 */
+    else
+        e->cwnd += (uint32_t)((uint64_t)mss * mss / e->cwnd) > 0
+                       ? (uint32_t)((uint64_t)mss * mss / e->cwnd)
+                       : 1; /* congestion avoidance, RFC 5681 (3) */
+}
+
+/* A duplicate ACK (RFC 5681 2): the third starts a fast retransmit. */
+static void dup_ack(IpTcpFlow *f, IpTcpEnd *e)
+{
+    if (++e->dupacks != IP_TCP_DUPACK_THRESHOLD || e->recovering)
+        return;
+    halve(f, e);
+    e->cwnd = e->ssthresh;
+    e->recovering = true;
+    e->recover = e->snd_nxt;
+    e->rtx_due = true;
+    e->fast_retransmits++;
+}
+
+/* Appends n bytes to the side's in-order delivery buffer at *at. */
+static int ready_put(IpTcpEnd *e, size_t *at, const uint8_t *data, size_t n)
+{
+    if (*at + n > e->ready_cap) {
+        size_t cap = e->ready_cap ? e->ready_cap : 4096;
+        while (cap < *at + n)
+            cap *= 2;
+        uint8_t *p = realloc(e->ready, cap);
+        if (!p)
+            return -1;
+        e->ready = p;
+        e->ready_cap = cap;
+    }
+    if (n > 0)
+        memcpy(e->ready + *at, data, n);
+    *at += n;
+    return 0;
+}
+
+/* Takes segment [seq, seq + n (+ FIN)) whose start is at or before
+ * rcv_nxt into the in-order stream. */
+static int take_in_order(IpTcpEnd *e, uint32_t seq, uint8_t flags,
+                         const uint8_t *data, size_t n, size_t *at)
+{
+    uint32_t skip = e->rcv_nxt - seq;
+    if (skip > n) /* only the FIN is new */
+        skip = (uint32_t)n;
+    if (ready_put(e, at, data + skip, n - skip) < 0)
+        return -1;
+    e->rcv_nxt += (uint32_t)(n - skip);
+    e->bytes_received += n - skip;
+    if (flags & IP_TCP_FIN) {
+        e->fin_received = true;
+        e->rcv_nxt++;
+    }
+    e->rx_flags |= flags & (IP_TCP_FIN | IP_TCP_PSH);
+    return 0;
+}
+
 int ip_tcp_receive(IpTcpFlow *f, IpTcpSide side, const uint8_t *pkt, size_t len,
                    const uint8_t **payload, size_t *payload_bytes, char *err,
                    size_t err_size)
@@ -427,54 +715,96 @@ int ip_tcp_receive(IpTcpFlow *f, IpTcpSide side, const uint8_t *pkt, size_t len,
         v.src_port != peer.port || v.dst_port != me.port)
         return hs_errorf(err, err_size, "segment does not belong to this flow");
     IpTcpEnd *e = &f->end[side];
-    if (v.tcp_flags & IP_TCP_RST)
-        return hs_errorf(err, err_size, "TCP reset is not modelled");
-    if (v.tcp_flags & IP_TCP_SYN) {
-        if (e->syn_received)
-            return hs_errorf(err, err_size, "TCP %s received a second SYN",
-                             side_name(side));
-        if (v.payload_bytes > 0 || (v.tcp_flags & IP_TCP_FIN))
-            return hs_errorf(err, err_size, "SYN with data or FIN");
-    } else {
-        if (!e->syn_received)
-            return hs_errorf(err, err_size, "TCP %s received data before a SYN",
-                             side_name(side));
-        if (v.seq != e->rcv_nxt)
-            return hs_errorf(err, err_size,
-                             "TCP %s expected sequence %u, segment has %u",
-                             side_name(side), e->rcv_nxt, v.seq);
-        if (e->fin_received &&
-            (v.payload_bytes > 0 || (v.tcp_flags & IP_TCP_FIN)))
-            return hs_errorf(err, err_size, "TCP %s received data after a FIN",
-                             side_name(side));
-        if (!(v.tcp_flags & IP_TCP_ACK))
-            return hs_errorf(err, err_size, "TCP segment without ACK");
-    }
-    if (v.tcp_flags & IP_TCP_ACK) {
-        /* Sequence arithmetic modulo 2^32: the ACK lies in
-         * [snd_una, snd_nxt]. */
-        if (v.ack - e->snd_una > e->snd_nxt - e->snd_una)
-            return hs_errorf(err, err_size,
-                             "TCP %s received an ACK (%u) for data never sent",
-                             side_name(side), v.ack);
-        e->snd_una = v.ack;
-    }
-    if (v.tcp_flags & IP_TCP_SYN) {
-        e->syn_received = true;
-        e->rcv_nxt = v.seq + 1;
-    } else {
-        e->rcv_nxt += (uint32_t)v.payload_bytes;
-        if (v.tcp_flags & IP_TCP_FIN) {
-            e->fin_received = true;
-            e->rcv_nxt++;
-        }
-    }
-    e->bytes_received += v.payload_bytes;
     if (payload != NULL)
         *payload = v.payload;
     if (payload_bytes != NULL)
-        *payload_bytes = v.payload_bytes;
-    return 0;
+        *payload_bytes = 0;
+    e->rx_flags = 0;
+    e->ack_now = false;
+    if (v.tcp_flags & IP_TCP_RST)
+        return hs_errorf(err, err_size, "TCP reset is not modelled");
+    bool syn = (v.tcp_flags & IP_TCP_SYN) != 0;
+    bool fin = (v.tcp_flags & IP_TCP_FIN) != 0;
+    if (syn && (v.payload_bytes > 0 || fin))
+        return hs_errorf(err, err_size, "SYN with data or FIN");
+    if (syn && e->syn_received) {
+        if (v.seq + 1 != e->rcv_nxt)
+            return hs_errorf(err, err_size,
+                             "TCP %s received a second SYN, of another "
+                             "connection",
+                             side_name(side));
+        /* its SYN again: ours (or our ACK of it) was lost */
+        e->duplicates++;
+        return IP_TCP_RX_DUP;
+    }
+    if (!syn && !e->syn_received)
+        return hs_errorf(err, err_size, "TCP %s received data before a SYN",
+                         side_name(side));
+    if (!syn && !(v.tcp_flags & IP_TCP_ACK))
+        return hs_errorf(err, err_size, "TCP segment without ACK");
+    if (v.tcp_flags & IP_TCP_ACK) {
+        /* acceptable: snd_una <= ACK <= snd_nxt; older ones are stale */
+        if (seq_lt(e->snd_nxt, v.ack))
+            return hs_errorf(err, err_size,
+                             "TCP %s received an ACK (%u) for data never sent",
+                             side_name(side), v.ack);
+        if (seq_lt(e->snd_una, v.ack))
+            new_ack(f, e, v.ack);
+        else if (v.ack == e->snd_una && v.payload_bytes == 0 && !syn && !fin &&
+                 e->snd_nxt != e->snd_una)
+            dup_ack(f, e);
+    }
+    if (syn) {
+        e->syn_received = true;
+        e->rcv_nxt = v.seq + 1;
+        e->rx_flags = IP_TCP_SYN;
+        return IP_TCP_RX_OK;
+    }
+    size_t n = v.payload_bytes;
+    if (n == 0 && !fin)
+        return IP_TCP_RX_OK; /* a pure ACK takes no sequence space */
+    uint32_t span = (uint32_t)n + (fin ? 1u : 0u);
+    if (seq_leq(v.seq + span, e->rcv_nxt)) {
+        e->duplicates++; /* all of it arrived before */
+        return IP_TCP_RX_DUP;
+    }
+    if (seq_lt(e->rcv_nxt, v.seq)) {
+        /* beyond a hole: keep it (once), within the window */
+        e->duplicates++;
+        if (v.seq - e->rcv_nxt >= f->cfg.window_bytes)
+            return IP_TCP_RX_DUP;
+        size_t at = 0;
+        while (at < e->ooo.n && seq_lt(e->ooo.seg[at].seq, v.seq))
+            at++;
+        if (at < e->ooo.n && e->ooo.seg[at].seq == v.seq)
+            return IP_TCP_RX_DUP;
+        if (segs_insert(&e->ooo, at, v.seq,
+                        (uint8_t)(v.tcp_flags & (IP_TCP_FIN | IP_TCP_PSH)),
+                        v.payload, (uint32_t)n, f->clock) < 0)
+            return hs_errorf(err, err_size, "out of memory");
+        return IP_TCP_RX_DUP;
+    }
+    if (e->fin_received)
+        return hs_errorf(err, err_size, "TCP %s received data after a FIN",
+                         side_name(side));
+    size_t got = 0;
+    e->ack_now = e->ooo.n > 0;
+    if (take_in_order(e, v.seq, v.tcp_flags, v.payload, n, &got) < 0)
+        return hs_errorf(err, err_size, "out of memory");
+    /* what waited beyond the hole follows, in order */
+    while (e->ooo.n > 0 && !e->fin_received &&
+           seq_leq(e->ooo.seg[0].seq, e->rcv_nxt)) {
+        IpTcpSeg *g = &e->ooo.seg[0];
+        if (seq_lt(e->rcv_nxt, g->seq + seg_span(g)) &&
+            take_in_order(e, g->seq, g->flags, g->data, g->len, &got) < 0)
+            return hs_errorf(err, err_size, "out of memory");
+        segs_remove(&e->ooo, 0);
+    }
+    if (payload != NULL)
+        *payload = e->ready;
+    if (payload_bytes != NULL)
+        *payload_bytes = got;
+    return IP_TCP_RX_OK;
 }
 
 uint32_t ip_tcp_in_flight(const IpTcpFlow *f, IpTcpSide side)

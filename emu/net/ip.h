@@ -5,10 +5,31 @@
  * correct header and transport checksums (RFC 791, 768, 793, 1071), and
  * models one TCP connection deterministically: initial sequence numbers
  * from a seeded stream, SYN / SYN-ACK / ACK, data cut at the MSS, ACKs
- * for exactly the bytes received, FIN in both directions. It is not a
- * stack: there is no loss, retransmission or congestion control; the
- * caller decides when each segment crosses the air and tells the flow
- * when a side has received one. Addresses are host-order uint32_t
+ * for exactly the bytes received, FIN in both directions. The caller
+ * decides when each segment crosses the air (and whether it arrives) and
+ * tells the flow when a side has received one.
+ *
+ * Loss. Each side keeps what it sent until it is acknowledged (its
+ * retransmission queue) and what arrived ahead of a hole (out of order,
+ * delivered once the hole is filled). A side retransmits:
+ *   - on its retransmission timer (RFC 6298): SRTT/RTTVAR from RTT
+ *     samples of segments sent once (Karn), RTO = SRTT + max(G, 4 RTTVAR)
+ *     with G the 1 ms clock granularity of Linux's jiffies at HZ=1000,
+ *     initial 1 s (RFC 6298 2.1), minimum IP_TCP_RTO_MIN (Linux's 200 ms
+ *     TCP_RTO_MIN, include/net/tcp.h, rather than RFC 6298's 1 s: the
+ *     phone's kernel is Linux), maximum IP_TCP_RTO_MAX, doubled on each
+ *     expiry (RFC 6298 5.5); after IP_TCP_RETRIES the side gives up;
+ *   - on the third duplicate ACK (fast retransmit, RFC 5681 3.2), then
+ *     on each partial ACK of the recovery (NewReno, RFC 6582), so several
+ *     holes of one window are filled one round trip each.
+ * Congestion control (RFC 5681): initial window IP_TCP_INIT_CWND segments
+ * (RFC 6928), slow start, congestion avoidance, ssthresh = max(FlightSize
+ * / 2, 2 MSS) on loss, cwnd = ssthresh after a fast retransmit (no
+ * window inflation) and 1 MSS after a timeout. ip_tcp_send_room gives
+ * what the side may send now (the smaller of the peer's window and
+ * cwnd); the flow does not hold data back itself. The flow has no clock
+ * of its own: the caller sets f->clock before each call and arms a timer
+ * at ip_tcp_rto_deadline. Addresses are host-order uint32_t
  * (IP_ADDR(192, 0, 2, 10)); wire bytes are network order.
  *
  * Address plan (baseband/README.md): documentation ranges of RFC 5737
@@ -22,6 +43,7 @@
 #include <stdint.h>
 
 #include "sim/rng.h"
+#include "sim/time.h"
 
 #define IP_ADDR(a, b, c, d)                                                    \
     (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) |    \
@@ -140,6 +162,36 @@ typedef struct IpTcpConfig {
     uint8_t dscp;              /* IP_DSCP_ for every segment */
 } IpTcpConfig;
 
+/* Retransmission and congestion control constants (see the top). */
+#define IP_TCP_RTO_INIT (1 * HS_S)   /* RFC 6298 2.1 */
+#define IP_TCP_RTO_MIN (200 * HS_MS) /* Linux TCP_RTO_MIN (HZ/5) */
+#define IP_TCP_RTO_MAX (120 * HS_S)  /* Linux TCP_RTO_MAX; RFC 6298 2.5 */
+#define IP_TCP_RTO_GRANULARITY HS_MS /* G: a jiffy at HZ=1000 */
+#define IP_TCP_RETRIES 15            /* Linux net.ipv4.tcp_retries2 */
+#define IP_TCP_DUPACK_THRESHOLD 3    /* RFC 5681 3.2 */
+#define IP_TCP_INIT_CWND 10          /* segments, RFC 6928 */
+
+/* ip_tcp_receive's results besides -1. */
+#define IP_TCP_RX_OK 0  /* in order: new bytes (maybe none) delivered */
+#define IP_TCP_RX_DUP 1 /* a duplicate or out of order: ACK at once */
+
+/* A segment a side sent and the peer has not acknowledged, or one that
+ * arrived out of order. */
+typedef struct IpTcpSeg {
+    uint32_t seq;       /* its first sequence number */
+    uint8_t flags;      /* IP_TCP_SYN, IP_TCP_FIN, IP_TCP_PSH */
+    uint32_t len;       /* payload bytes */
+    uint8_t *data;      /* payload (owned) */
+    hs_time sent_at;    /* clock when first sent */
+    bool retransmitted; /* sent more than once: no RTT sample (Karn) */
+} IpTcpSeg;
+
+/* A growable list of segments, oldest (lowest sequence) first. */
+typedef struct IpTcpSegs {
+    IpTcpSeg *seg;
+    size_t n, cap;
+} IpTcpSegs;
+
 /* Per-side state: what it has sent and received. */
 typedef struct IpTcpEnd {
     uint32_t isn;      /* initial sequence number */
@@ -152,11 +204,34 @@ typedef struct IpTcpEnd {
     bool fin_sent;     /* its FIN is out: no more data */
     bool fin_received; /* the peer's FIN has arrived */
     uint64_t bytes_sent, bytes_received; /* payload bytes */
+    /* sender: retransmission and congestion control */
+    IpTcpSegs rtx;        /* sent, not yet acknowledged */
+    hs_time srtt, rttvar; /* RFC 6298 estimators (valid after a sample) */
+    hs_time rto;          /* current timeout, backed off */
+    bool rtt_valid;       /* a sample has been taken */
+    hs_time rto_at;       /* timer deadline, 0 when stopped */
+    unsigned backoff;     /* expiries since the last new ACK */
+    unsigned dupacks;     /* duplicate ACKs in a row */
+    uint32_t cwnd;        /* congestion window, bytes */
+    uint32_t ssthresh;    /* slow-start threshold, bytes */
+    bool recovering;      /* in loss recovery (RFC 6582) */
+    uint32_t recover;     /* snd_nxt when recovery began */
+    bool rtx_due;         /* a fast / NewReno retransmission is due */
+    uint64_t retransmits; /* segments sent again (all causes) */
+    uint64_t fast_retransmits, timeouts; /* of which: causes */
+    /* receiver */
+    IpTcpSegs ooo;       /* arrived beyond a hole */
+    uint8_t *ready;      /* in-order bytes the last receive delivered */
+    size_t ready_cap;    /* its capacity */
+    uint8_t rx_flags;    /* SYN, FIN, PSH of the segments delivered */
+    bool ack_now;        /* the last receive filled (part of) a hole */
+    uint64_t duplicates; /* segments received again or out of order */
 } IpTcpEnd;
 
 typedef struct IpTcpFlow {
     IpTcpConfig cfg; /* copied at init */
     IpTcpEnd end[2]; /* indexed by IpTcpSide */
+    hs_time clock;   /* the caller's time, set before each call */
 } IpTcpFlow;
 
 /* Receives each segment a flow builds, in order. Returns 0, or -1 to stop
@@ -165,9 +240,12 @@ typedef int (*IpSegmentFunc)(void *ctx, IpTcpSide from, const uint8_t *pkt,
                              size_t len);
 
 /* Starts a closed flow; initial sequence numbers and IPv4 ids are drawn
- * from rng. Returns 0, or -1 with a reason if cfg is invalid. */
+ * from rng. Returns 0, or -1 with a reason if cfg is invalid. A flow that
+ * sent or received anything holds memory: ip_tcp_free it. */
 int ip_tcp_init(IpTcpFlow *f, const IpTcpConfig *cfg, SimRng *rng, char *err,
                 size_t err_size);
+/* Frees the flow's queues (the flow itself is the caller's). */
+void ip_tcp_free(IpTcpFlow *f);
 
 /*
  * Builds the next control segment of side: a SYN (client, first), a
@@ -194,13 +272,39 @@ int ip_tcp_send(IpTcpFlow *f, IpTcpSide side, const uint8_t *data, size_t len,
 
 /*
  * Delivers a segment built by the other side to side: verifies it
- * (checksums, ports, sequence number exactly rcv_nxt, acknowledgement
- * not beyond what side has sent), then advances side's receive state.
- * On success returns 0 and points *payload / *payload_bytes at its data.
+ * (checksums, ports, acknowledgement not beyond what side has sent),
+ * takes its ACK (RTT sample, retransmission queue, congestion window,
+ * duplicate-ACK count) and its data. Returns IP_TCP_RX_OK when the
+ * segment was in order (or carries no sequence space): *payload /
+ * *payload_bytes then point at the bytes now delivered in order (with
+ * what it released from the out-of-order queue; valid until the next
+ * call), end[side].rx_flags holds their SYN/FIN/PSH and end[side].ack_now
+ * says a hole was filled (ACK at once, RFC 5681 4.2). Returns
+ * IP_TCP_RX_DUP for a segment received before or beyond a hole (kept):
+ * nothing is delivered and the side should ACK at once. -1 with a reason
+ * for a segment that cannot belong to the connection.
  */
 int ip_tcp_receive(IpTcpFlow *f, IpTcpSide side, const uint8_t *pkt, size_t len,
                    const uint8_t **payload, size_t *payload_bytes, char *err,
                    size_t err_size);
+
+/* Bytes side may send now: the smaller of the peer's window and the
+ * congestion window, less what is in flight (0 when none). */
+uint32_t ip_tcp_send_room(const IpTcpFlow *f, IpTcpSide side);
+
+/* Sends the oldest unacknowledged segment of side again (rebuilt with
+ * the current ACK and a new IPv4 id) through sink. Returns 1 if one was
+ * sent, 0 if nothing is outstanding, -1 with a reason. Clears rtx_due. */
+int ip_tcp_retransmit(IpTcpFlow *f, IpTcpSide side, IpSegmentFunc sink,
+                      void *ctx, char *err, size_t err_size);
+
+/* side's retransmission timer expired (the caller's timer at
+ * end[side].rto_at): backs the timer off, shrinks the congestion window
+ * and retransmits the oldest segment. Returns 1 if it retransmitted, 0 if
+ * nothing was outstanding, -1 with a reason, or -2 after IP_TCP_RETRIES
+ * expiries in a row (the side gives up: the connection is dead). */
+int ip_tcp_timeout(IpTcpFlow *f, IpTcpSide side, IpSegmentFunc sink, void *ctx,
+                   char *err, size_t err_size);
 
 /* Sequence space side has sent that the peer has not yet acknowledged
  * (payload bytes, plus one for an unacknowledged SYN or FIN). */

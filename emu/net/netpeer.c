@@ -156,12 +156,10 @@ static size_t take(NetServer *s, uint8_t *buf, size_t n)
 static int push(NetServer *s, IpTcpFlow *f, IpSegmentFunc sink, void *ctx,
                 char *err, size_t err_size)
 {
-    uint32_t flight = ip_tcp_in_flight(f, IP_TCP_SERVER);
-    uint32_t window = f->cfg.window_bytes;
+    uint64_t room = ip_tcp_send_room(f, IP_TCP_SERVER);
     uint64_t want = pending(s);
-    if (want == 0 || flight >= window || f->end[IP_TCP_SERVER].fin_sent)
+    if (want == 0 || room == 0 || f->end[IP_TCP_SERVER].fin_sent)
         return 0;
-    uint64_t room = window - flight;
     /* no silly windows: wait for a full segment unless the rest is less */
     if (room < f->cfg.mss_bytes && room < want)
         return 0;
@@ -185,18 +183,38 @@ static int control(NetServer *s, IpTcpFlow *f, uint8_t flags,
     return sink(ctx, IP_TCP_SERVER, buf, (size_t)n) < 0 ? -1 : 0;
 }
 
+static bool pkt_is_syn(const uint8_t *pkt, size_t len)
+{
+    IpPacketView v;
+    return ip_parse(pkt, len, &v, NULL, 0) == 0 &&
+           (v.tcp_flags & IP_TCP_SYN) != 0;
+}
+
 int netpeer_segment(NetServer *s, IpTcpFlow *f, const uint8_t *pkt, size_t len,
                     IpSegmentFunc sink, void *ctx, char *err, size_t err_size)
 {
     const uint8_t *data;
     size_t n;
-    IpPacketView v;
-    if (ip_tcp_receive(f, IP_TCP_SERVER, pkt, len, &data, &n, err, err_size) <
-            0 ||
-        ip_parse(pkt, len, &v, err, err_size) < 0)
+    IpTcpEnd *e = &f->end[IP_TCP_SERVER];
+    int rc =
+        ip_tcp_receive(f, IP_TCP_SERVER, pkt, len, &data, &n, err, err_size);
+    if (rc < 0)
         return -1;
     s->segments_in++;
-    if (v.tcp_flags & IP_TCP_SYN)
+    if (e->rtx_due &&
+        ip_tcp_retransmit(f, IP_TCP_SERVER, sink, ctx, err, err_size) < 0)
+        return -1;
+    if (rc == IP_TCP_RX_DUP) {
+        /* the client's SYN again: our SYN-ACK was lost, send it again;
+         * any other duplicate or early segment: an ACK at once */
+        if (pkt_is_syn(pkt, len))
+            return ip_tcp_retransmit(f, IP_TCP_SERVER, sink, ctx, err,
+                                     err_size) < 0
+                       ? -1
+                       : 0;
+        return control(s, f, IP_TCP_ACK, sink, ctx, err, err_size);
+    }
+    if (e->rx_flags & IP_TCP_SYN)
         return control(s, f, IP_TCP_SYN, sink, ctx, err, err_size);
     if (n > 0 && app_input(s, data, n, err, err_size) < 0)
         return -1;
@@ -205,7 +223,7 @@ int netpeer_segment(NetServer *s, IpTcpFlow *f, const uint8_t *pkt, size_t len,
     int sent = push(s, f, sink, ctx, err, err_size);
     if (sent < 0)
         return -1;
-    if (v.tcp_flags & IP_TCP_FIN) {
+    if (e->rx_flags & IP_TCP_FIN) {
         if (!f->end[IP_TCP_SERVER].fin_sent)
             return control(s, f, IP_TCP_FIN, sink, ctx, err, err_size);
         return control(s, f, IP_TCP_ACK, sink, ctx, err, err_size);

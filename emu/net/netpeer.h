@@ -8,10 +8,14 @@
  * segment that reaches the server goes through netpeer_segment: it is
  * taken in as the SERVER side, a SYN is answered with SYN-ACK, data is
  * fed to the protocol, a FIN is answered with the server's own. What the
- * protocol has to say is sent as the client's receive window allows
- * (flow.cfg.window_bytes less the bytes in flight, so no more than a
- * window is ever on the way and an ACK releases the next data), with a
- * pure ACK when data arrived and nothing else went out.
+ * protocol has to say is sent as the client's receive window and the
+ * server's congestion window allow (ip_tcp_send_room: no more than that
+ * is ever on the way and an ACK releases the next data), with a pure ACK
+ * when data arrived and nothing else went out. Loss (ip.h): a duplicate
+ * or out-of-order segment is answered with an ACK at once, the client's
+ * SYN again with the SYN-ACK again, and the retransmission the client's
+ * ACKs call for (fast retransmit, NewReno) goes first; the server's
+ * retransmission timer is the caller's (ip_tcp_timeout).
  *
  * HTTP: one request per connection, "GET /doc/N" answers 200 with N
  * bytes (application/octet-stream), generated on the fly from the seed

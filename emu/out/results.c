@@ -81,6 +81,7 @@ struct Results {
     NamedList instructions;            /* instructions by domain */
     NamedList gpu_units;               /* GPU work units by domain */
     NamedList dropped;                 /* bounded queues' overflows */
+    NamedList retransmits;             /* TCP segments sent again */
     char **tcb;                        /* trusted components (owned) */
     size_t n_tcb;                      /* used */
     size_t cap_tcb;                    /* allocated */
@@ -178,6 +179,7 @@ void results_free(Results *r)
     named_free(&r->instructions);
     named_free(&r->gpu_units);
     named_free(&r->dropped);
+    named_free(&r->retransmits);
     for (size_t i = 0; i < r->n_flows; i++) {
         Flow *f = &r->flows[i];
         free(f->from);
@@ -369,6 +371,14 @@ int results_count_dropped(Results *r, const char *what, uint64_t n, char *err,
     if (n == 0)
         return 0;
     return named_add(&r->dropped, "dropped", what, 0, n, err, err_size);
+}
+
+int results_count_retransmits(Results *r, const char *what, uint64_t n,
+                              char *err, size_t err_size)
+{
+    if (n == 0)
+        return 0;
+    return named_add(&r->retransmits, "retransmits", what, 0, n, err, err_size);
 }
 
 void results_count(Results *r, ResultsCount which, uint64_t n)
@@ -615,6 +625,8 @@ static json_t *counts_json(Results *r, bool *ok)
         put(o, "dropped", named_json(&r->dropped, false, ok), ok);
     if (r->gpu_units.n > 0)
         put(o, "gpu_units", named_json(&r->gpu_units, false, ok), ok);
+    if (r->retransmits.n > 0)
+        put(o, "retransmits", named_json(&r->retransmits, false, ok), ok);
     return o;
 }
 

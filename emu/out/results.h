@@ -167,6 +167,10 @@ int results_add_covert(Results *r, const ResultsCovert *c, char *err,
 
 /* Adds n to a counter. */
 void results_count(Results *r, ResultsCount which, uint64_t n);
+/* Adds n segments sent again by `what` (counts.retransmits.<what>, only
+ * when n > 0, like counts.dropped). Returns 0, or -1 with a message. */
+int results_count_retransmits(Results *r, const char *what, uint64_t n,
+                              char *err, size_t err_size);
 
 /* Adds n instructions run by domain. */
 int results_count_instructions(Results *r, const char *domain, uint64_t n,

@@ -390,9 +390,11 @@ static void release_fire(Sim *sim, void *ctx, hs_time now)
 
 /* Damage of rows [y0, y1) in domain at now: joins the open frame, or
  * opens one that composes as soon as the domain's frame rate allows (or
- * is lost, counted, when no frame is free: frame_new). */
+ * is lost, counted, when no frame is free: frame_new). `latency` (or
+ * NULL) is measured from since (<= now). */
 static void damage(DisplayPart *p, int domain, uint32_t y0, uint32_t y1,
-                   const char *latency, bool user_reads, hs_time now)
+                   const char *latency, hs_time since, bool user_reads,
+                   hs_time now)
 {
     DisplayDomain *dd = &p->doms[domain];
     DisplayFrame *f = dd->open;
@@ -412,7 +414,7 @@ static void damage(DisplayPart *p, int domain, uint32_t y0, uint32_t y1,
     f->y0 = y0 < f->y0 ? y0 : f->y0;
     f->y1 = y1 > f->y1 ? y1 : f->y1;
     f->user_reads |= user_reads;
-    frame_note(f, latency, now);
+    frame_note(f, latency, since < now ? since : now);
 }
 
 /* ---- the 3D app ------------------------------------------------------ */
@@ -558,7 +560,7 @@ static void keystroke_fire(Sim *sim, void *ctx, hs_time now)
         dd->typed[dd->n_typed] = '\0';
         uint32_t h = p->panel->cfg.height;
         uint32_t y0 = h / 2;
-        damage(p, fg, y0, y0 + h / KEY_DAMAGE_DIV, NULL, false, now);
+        damage(p, fg, y0, y0 + h / KEY_DAMAGE_DIV, NULL, now, false, now);
     }
     sim_schedule_at(sim, &p->keystroke, now + dist_time(ks, p->keys));
 }
@@ -831,7 +833,7 @@ static bool domain_ok(const DisplayPart *p, int domain)
 }
 
 int phone_display_notify(void *part, int domain, const char *latency,
-                         hs_time now, char *err, size_t err_size)
+                         hs_time since, hs_time now, char *err, size_t err_size)
 {
     DisplayPart *p = part;
     if (!domain_ok(p, domain) || !p->doms[domain].has_ui)
@@ -840,7 +842,7 @@ int phone_display_notify(void *part, int domain, const char *latency,
                          "app");
     sync_foreground(p, now);
     uint32_t h = p->panel->cfg.height;
-    damage(p, domain, 0, h / NOTE_DAMAGE_DIV, latency, true, now);
+    damage(p, domain, 0, h / NOTE_DAMAGE_DIV, latency, since, true, now);
     return 0;
 }
 

@@ -18,11 +18,14 @@
 /* A notification for domain at now: the domain's ui composes the
  * notification card and the frame travels to the panel like any other.
  * When the frame is on the panel, `latency` (a results name such as
- * "sms.notify", or NULL) is recorded from now, besides display.frame; a
- * frame the approach keeps off the panel records neither. Returns 0, or
- * -1 with a message when the domain runs no ui app. */
+ * "sms.shown", or NULL) is recorded from since (<= now: when the world
+ * sent what is notified, e.g. the IMS core's INVITE), besides
+ * display.frame (from now); a frame the approach keeps off the panel
+ * records neither. Returns 0, or -1 with a message when the domain runs
+ * no ui app. */
 int phone_display_notify(void *part, int domain, const char *latency,
-                         hs_time now, char *err, size_t err_size);
+                         hs_time since, hs_time now, char *err,
+                         size_t err_size);
 
 /* The storage step of a download: domain's guest code writes a document
  * of bytes into the domain's document area of the storage device (the

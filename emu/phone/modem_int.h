@@ -79,6 +79,7 @@ struct Modem {
     bool has_sms;
     bool sms_wait[256];                 /* by RP-MR: placed, not yet notified */
     bool sms_card[MACHINE_MAX_DOMAINS]; /* an SMS card to draw */
+    hs_time sms_since[MACHINE_MAX_DOMAINS]; /* its message left the core */
 };
 
 hs_time modem_dist_sample(const ScenarioDist *d, SimRng *rng);

@@ -6,6 +6,8 @@
 
 #include <math.h>
 
+#include "phone/part.h"
+
 /* ---- packets in flight ------------------------------------------------- */
 
 static void on_pkt(Sim *sim, void *ctx, hs_time now);
@@ -16,6 +18,17 @@ void netstack_note_error(NetStack *ns, const char *what, const char *why)
 {
     ns->st.errors++;
     snprintf(ns->st.last_error, sizeof ns->st.last_error, "%s: %s", what, why);
+}
+
+/* The lossy link (net.loss_ppm): whether this packet is lost, drawn
+ * from the run's stream "net.loss" (nothing is drawn without loss). */
+bool netstack_lost(NetStack *ns)
+{
+    if (ns->loss_ppm == 0 ||
+        sim_rng_uniform(ns->loss_rng) * 1e6 >= (double)ns->loss_ppm)
+        return false;
+    ns->st.lost++;
+    return true;
 }
 
 hs_time netstack_later(hs_time a, hs_time b)
@@ -88,6 +101,10 @@ static void sock_event(NsSock *s)
 void netstack_sock_fail(NsSock *s)
 {
     s->state = HS_SOCK_ST_FAILED;
+    /* abandoned: its retransmission timers stop (timer_sync) */
+    sim_cancel(s->ns->sim, &s->rto[IP_TCP_CLIENT]);
+    sim_cancel(s->ns->sim, &s->rto[IP_TCP_SERVER]);
+    sim_cancel(s->ns->sim, &s->delack);
     sock_event(s);
 }
 
@@ -237,6 +254,100 @@ static int server_out(void *ctx, IpTcpSide from, const uint8_t *pkt, size_t len)
                                  s->down_free + s->one_way);
 }
 
+/* ---- retransmission and delayed-ACK timers ---------------------------- */
+
+/* Keeps end side's retransmission timer at the flow's deadline. A
+ * failed socket (its packet refused by the policy or a full slot table,
+ * the app told) is abandoned: nothing of it is sent again. */
+static void timer_sync(NsSock *s, IpTcpSide side)
+{
+    NetStack *ns = s->ns;
+    SimEvent *ev = &s->rto[side];
+    bool on = s->live && s->state != HS_SOCK_ST_FAILED;
+    hs_time at = on ? s->flow.end[side].rto_at : 0;
+    if (at == 0) {
+        sim_cancel(ns->sim, ev);
+        return;
+    }
+    at = netstack_later(at, sim_now(ns->sim));
+    if (sim_event_pending(ev) && ev->when == at)
+        return;
+    sim_schedule_at(ns->sim, ev, at);
+}
+
+static void timers_sync(NsSock *s)
+{
+    timer_sync(s, IP_TCP_CLIENT);
+    timer_sync(s, IP_TCP_SERVER);
+    if (!s->live || s->unacked == 0)
+        sim_cancel(s->ns->sim, &s->delack);
+}
+
+/* Adds a connection's retransmissions to the closed connections' sums. */
+static void tcp_totals_add(NetStack *ns, const NsSock *s, uint64_t *phone,
+                           uint64_t *peers)
+{
+    (void)ns;
+    *phone += s->flow.end[IP_TCP_CLIENT].retransmits;
+    *peers += s->flow.end[IP_TCP_SERVER].retransmits;
+}
+
+static void sock_drop(NsSock *s);
+
+/* A side gave up after IP_TCP_RETRIES timeouts: the connection is dead
+ * (as after a reset) and the app sees its socket fail. */
+static void give_up(NsSock *s)
+{
+    s->ns->st.gave_up++;
+    sock_drop(s);
+    netstack_sock_fail(s);
+}
+
+static void on_rto(NsSock *s, IpTcpSide side, hs_time now)
+{
+    char err[160];
+    if (!s->live || s->state == HS_SOCK_ST_FAILED)
+        return;
+    s->flow.clock = now;
+    int rc = ip_tcp_timeout(&s->flow, side,
+                            side == IP_TCP_CLIENT ? kernel_out : server_out, s,
+                            err, sizeof err);
+    if (rc == -2) {
+        give_up(s);
+        return;
+    }
+    if (rc < 0 && s->state != HS_SOCK_ST_FAILED)
+        netstack_note_error(
+            s->ns, side == IP_TCP_CLIENT ? "client timeout" : "server timeout",
+            err);
+    timers_sync(s);
+}
+
+static void on_rto_client(Sim *sim, void *ctx, hs_time now)
+{
+    (void)sim;
+    on_rto(ctx, IP_TCP_CLIENT, now);
+}
+
+static void on_rto_server(Sim *sim, void *ctx, hs_time now)
+{
+    (void)sim;
+    on_rto(ctx, IP_TCP_SERVER, now);
+}
+
+/* The ACK the client held back for a second segment goes out now. */
+static void on_delack(Sim *sim, void *ctx, hs_time now)
+{
+    NsSock *s = ctx;
+    (void)sim;
+    if (!s->live || s->unacked == 0)
+        return;
+    s->flow.clock = now;
+    s->unacked = 0;
+    kernel_control(s, IP_TCP_ACK);
+    timers_sync(s);
+}
+
 static void rx_append(NsSock *s, const uint8_t *data, size_t n)
 {
     if (s->rx_off == s->rx_len)
@@ -264,10 +375,11 @@ static void kernel_in(NsSock *s, const uint8_t *pkt, size_t len, hs_time now)
     const uint8_t *data;
     size_t n;
     char err[160];
-    IpPacketView v;
-    if (ip_tcp_receive(&s->flow, IP_TCP_CLIENT, pkt, len, &data, &n, err,
-                       sizeof err) < 0 ||
-        ip_parse(pkt, len, &v, err, sizeof err) < 0) {
+    IpTcpEnd *e = &s->flow.end[IP_TCP_CLIENT];
+    s->flow.clock = now;
+    int rc = ip_tcp_receive(&s->flow, IP_TCP_CLIENT, pkt, len, &data, &n, err,
+                            sizeof err);
+    if (rc < 0) {
         netstack_note_error(ns, "client receive", err);
         return;
     }
@@ -275,36 +387,53 @@ static void kernel_in(NsSock *s, const uint8_t *pkt, size_t len, hs_time now)
     ns->st.bytes_in += len;
     if (ns->capture)
         ns->capture(ns->capture_ctx, s->domain, false, pkt, len, now);
-    if (v.tcp_flags & IP_TCP_SYN) {
+    /* the server's ACKs called for a fast or NewReno retransmission */
+    if (e->rtx_due &&
+        ip_tcp_retransmit(&s->flow, IP_TCP_CLIENT, kernel_out, s, err,
+                          sizeof err) < 0 &&
+        s->state != HS_SOCK_ST_FAILED)
+        netstack_note_error(ns, "client retransmit", err);
+    if (rc == IP_TCP_RX_DUP) {
+        /* a duplicate or a segment beyond a hole: ACK at once (RFC 5681
+         * 4.2), the server counts duplicate ACKs */
+        s->unacked = 0;
+        kernel_control(s, IP_TCP_ACK);
+    } else if (e->rx_flags & IP_TCP_SYN) {
         s->state = HS_SOCK_ST_OPEN;
         kernel_control(s, IP_TCP_ACK);
         sock_event(s);
-        return;
-    }
-    if (n > 0) {
-        rx_append(s, data, n);
-        s->unacked++;
-        if (s->unacked >= 2 || (v.tcp_flags & IP_TCP_PSH)) {
-            s->unacked = 0;
-            if (!(v.tcp_flags & IP_TCP_FIN))
-                kernel_control(s, IP_TCP_ACK);
+    } else {
+        if (n > 0) {
+            rx_append(s, data, n);
+            s->unacked++;
+            if (s->unacked >= 2 || (e->rx_flags & IP_TCP_PSH) || e->ack_now) {
+                s->unacked = 0;
+                if (!(e->rx_flags & IP_TCP_FIN))
+                    kernel_control(s, IP_TCP_ACK);
+            }
+            sock_event(s);
         }
-        sock_event(s);
+        if (e->rx_flags & IP_TCP_FIN) {
+            s->unacked = 0;
+            kernel_control(s, IP_TCP_ACK);
+            s->state = ip_tcp_closed(&s->flow) ? HS_SOCK_ST_CLOSED
+                                               : HS_SOCK_ST_PEER_CLOSED;
+            sock_event(s);
+        }
     }
-    if (v.tcp_flags & IP_TCP_FIN) {
-        kernel_control(s, IP_TCP_ACK);
-        s->state = ip_tcp_closed(&s->flow) ? HS_SOCK_ST_CLOSED
-                                           : HS_SOCK_ST_PEER_CLOSED;
-        sock_event(s);
-    }
+    if (s->live && s->unacked > 0 && !sim_event_pending(&s->delack))
+        sim_schedule_at(ns->sim, &s->delack, now + NS_DELACK);
+    timers_sync(s);
 }
 
-static void server_in(NsSock *s, const uint8_t *pkt, size_t len)
+static void server_in(NsSock *s, const uint8_t *pkt, size_t len, hs_time now)
 {
     char err[160];
+    s->flow.clock = now;
     if (netpeer_segment(&s->srv, &s->flow, pkt, len, server_out, s, err,
                         sizeof err) < 0)
         netstack_note_error(s->ns, "server", err);
+    timers_sync(s);
 }
 
 static void on_pkt(Sim *sim, void *ctx, hs_time now)
@@ -338,11 +467,13 @@ static void on_pkt(Sim *sim, void *ctx, hs_time now)
             ns->st.dropped++;
         break;
     case NS_LEG_SERVER:
-        server_in(s, p->data, p->len);
+        server_in(s, p->data, p->len, now);
         break;
     case NS_LEG_CELL:
+        if (netstack_lost(ns))
+            break; /* lost between the peer and the cell */
         if (ns->links.down(ns->links.down_ctx, p->data, p->len, now) < 0)
-            ns->st.dropped++;
+            ns->st.cell_full++; /* the radio's queue is full (or dead) */
         break;
     case NS_LEG_KERNEL:
         kernel_in(s, p->data, p->len, now);
@@ -401,13 +532,16 @@ bool netstack_uplink(NetStack *ns, const uint8_t *pkt, size_t len, hs_time sent,
     if (ip_parse(pkt, len, &v, err, sizeof err) < 0)
         return false;
     if (v.protocol == IP_PROTO_UDP && v.dst_port == NS_TUN_PORT)
-        return netstack_gateway_uplink(ns, len, &v, through);
+        return netstack_lost(ns) ||
+               netstack_gateway_uplink(ns, len, &v, through);
     if (v.protocol != IP_PROTO_TCP)
         return false;
     NsSock *s = netstack_sock_by_port(ns, v.src_port);
     if (!s || v.dst != s->flow.cfg.server.addr ||
         v.dst_port != s->flow.cfg.server.port)
         return false;
+    if (netstack_lost(ns))
+        return true; /* lost between the cell and the peer */
     s->up_free = netstack_later(s->up_free, through) +
                  netstack_serialise(len, s->up_bps);
     netstack_pkt_schedule(s, NS_LEG_SERVER, pkt, len, s->up_free + s->one_way);
@@ -418,8 +552,15 @@ bool netstack_uplink(NetStack *ns, const uint8_t *pkt, size_t len, hs_time sent,
 
 static void sock_drop(NsSock *s)
 {
-    if (s->live)
+    NetStack *ns = s->ns;
+    if (s->live) {
         netpeer_free(&s->srv);
+        tcp_totals_add(ns, s, &ns->st.rtx_phone, &ns->st.rtx_peers);
+        ip_tcp_free(&s->flow);
+    }
+    sim_cancel(ns->sim, &s->rto[IP_TCP_CLIENT]);
+    sim_cancel(ns->sim, &s->rto[IP_TCP_SERVER]);
+    sim_cancel(ns->sim, &s->delack);
     s->live = false;
     s->gen++;
     s->rx_len = s->rx_off = 0;
@@ -487,7 +628,10 @@ static int32_t sock_connect(NsSock *s)
     s->up_free = s->down_free = 0;
     s->state = HS_SOCK_ST_CONNECTING;
     ns->st.connections++;
-    return kernel_control(s, IP_TCP_SYN) < 0 ? HS_EIO : 0;
+    s->flow.clock = netstack_later(s->tx_last, sim_now(ns->sim));
+    int rc = kernel_control(s, IP_TCP_SYN);
+    timers_sync(s);
+    return rc < 0 ? HS_EIO : 0;
 }
 
 static int32_t sock_send(NsSock *s, const BusAccess *acc)
@@ -505,6 +649,7 @@ static int32_t sock_send(NsSock *s, const BusAccess *acc)
         return HS_EIO;
     int32_t rc = (int32_t)s->len_reg;
     s->tx_last = netstack_later(s->tx_last, acc->when);
+    s->flow.clock = netstack_later(acc->when, sim_now(ns->sim));
     if (dma_read(&ns->dma, s->domain, s->addr_reg, buf, s->len_reg) < 0)
         rc = HS_EINVAL;
     else if (ip_tcp_send(&s->flow, IP_TCP_CLIENT, buf, s->len_reg, kernel_out,
@@ -514,6 +659,7 @@ static int32_t sock_send(NsSock *s, const BusAccess *acc)
         rc = HS_EIO;
     }
     free(buf);
+    timers_sync(s);
     return rc;
 }
 
@@ -536,7 +682,9 @@ static int32_t sock_close(NsSock *s, const BusAccess *acc)
         !s->flow.end[IP_TCP_CLIENT].syn_received)
         return 0;
     s->tx_last = netstack_later(s->tx_last, acc->when);
+    s->flow.clock = netstack_later(acc->when, sim_now(s->ns->sim));
     int rc = kernel_control(s, IP_TCP_FIN);
+    timers_sync(s);
     if (ip_tcp_closed(&s->flow))
         s->state = HS_SOCK_ST_CLOSED;
     return rc < 0 ? HS_EIO : 0;
@@ -822,9 +970,15 @@ static void domain_init(NetStack *ns, int i)
 {
     NsDomain *d = &ns->dom[i];
     for (int k = 0; k < HS_SOCK_MAX; k++) {
-        d->sock[k].ns = ns;
-        d->sock[k].domain = i;
-        d->sock[k].index = k;
+        NsSock *s = &d->sock[k];
+        s->ns = ns;
+        s->domain = i;
+        s->index = k;
+        sim_event_init(&s->rto[IP_TCP_CLIENT], "tcp-rto-phone", on_rto_client,
+                       s, 0);
+        sim_event_init(&s->rto[IP_TCP_SERVER], "tcp-rto-peer", on_rto_server, s,
+                       0);
+        sim_event_init(&s->delack, "tcp-delack", on_delack, s, 0);
     }
     sim_event_init(&d->sync_timer, "mail-timer", on_sync_timer, d, 0);
 }
@@ -849,6 +1003,17 @@ NetStack *netstack_new(const RunEnv *env, const NetStackLinks *links, char *err,
     ns->n_domains = machine_domain_count(env->m);
     ns->next_port = IP_PHONE_TCP_PORT_MIN;
     ns->tcp_rng = sim_rng(ns->sim, "net.tcp");
+    ns->loss_rng = sim_rng(ns->sim, "net.loss");
+    if (machine_param(env->m, "machine.net_loss_ppm", &ns->loss_ppm) < 0)
+        ns->loss_ppm = 0;
+    if (ns->loss_ppm > 1000000) {
+        hs_errorf(err, err_size,
+                  "--set machine.net_loss_ppm=%llu: a chance in parts per "
+                  "million is 0 to 1000000",
+                  (unsigned long long)ns->loss_ppm);
+        free(ns);
+        return NULL;
+    }
     ns->port = (PortState *)machine_device(env->m, "sock");
     if (!ns->port) {
         hs_errorf(err, err_size, "netstack: the machine has no socket port");
@@ -873,15 +1038,28 @@ int netstack_finish(NetStack *ns, Results *r, char *err, size_t err_size)
     if (results_latency_declare(r, "mail.sync", err, err_size) < 0 ||
         results_latency_declare(r, "download", err, err_size) < 0)
         return -1;
+    uint64_t phone = ns->st.rtx_phone, peers = ns->st.rtx_peers;
+    for (size_t i = 0; i < ns->n_domains; i++)
+        for (int k = 0; k < HS_SOCK_MAX; k++)
+            if (ns->dom[i].sock[k].live)
+                tcp_totals_add(ns, &ns->dom[i].sock[k], &phone, &peers);
     if (results_count_dropped(r, "net.in_flight", ns->st.slots_full, err,
                               err_size) < 0 ||
         results_count_dropped(r, "vpn.queue", ns->st.tun_full, err, err_size) <
-            0)
+            0 ||
+        results_count_dropped(r, "net.loss", ns->st.lost, err, err_size) < 0 ||
+        results_count_dropped(r, "radio.downlink", ns->st.cell_full, err,
+                              err_size) < 0 ||
+        results_count_retransmits(r, "tcp.phone", phone, err, err_size) < 0 ||
+        results_count_retransmits(r, "tcp.peers", peers, err, err_size) < 0)
         return -1;
-    if (ns->st.errors > 0)
-        return hs_errorf(err, err_size,
-                         "netstack: %llu TCP model errors, the latest: %s",
-                         (unsigned long long)ns->st.errors, ns->st.last_error);
+    if (ns->st.errors > 0) {
+        hs_errorf(err, err_size,
+                  "model error: netstack: %llu TCP model errors, the latest: "
+                  "%s",
+                  (unsigned long long)ns->st.errors, ns->st.last_error);
+        return PART_MODEL_ERROR;
+    }
     /* a domain's own VPN app declassifies its packets by encryption, so
      * it is trusted by the run (a crypto VM already is a machine kernel) */
     for (size_t i = 0; i < ns->n_domains; i++) {

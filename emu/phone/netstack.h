@@ -11,10 +11,23 @@
  * approach's MMIO cost): CONNECT, SEND,
  * RECV, CLOSE, and HS_SOCK_MARK when an app reached its goal. TCP is the
  * flow model of net/ip.h: real IPv4/TCP headers and checksums,
- * sequence numbers that count exactly the bytes the guest sent, the MSS
- * and the peer's window; no loss. The client ACKs every second data
- * segment and every segment with PSH, and its FIN exchange closes the
- * connection.
+ * sequence numbers that count exactly the bytes the guest sent, the MSS,
+ * the peer's window and the server's congestion window. The client ACKs
+ * every second data segment, every segment with PSH and every segment
+ * that fills a hole, a duplicate or out-of-order one at once, and any
+ * other within NS_DELACK; its FIN exchange closes the connection.
+ *
+ * Loss. A packet can be lost between the cell and a data peer (the
+ * lossy link: machine.net_loss_ppm, each packet in both directions with
+ * that chance, drawn from the stream "net.loss"; counts.dropped
+ * "net.loss"), or refused by a full queue on the way (the radio's
+ * downlink queue: "radio.downlink"; the net device: "net.tx",
+ * "net.rx_queue"). Both ends recover (ip.h): each runs its RFC 6298
+ * retransmission timer here as a SimEvent at the flow's deadline, and
+ * retransmits on three duplicate ACKs. An end that gives up after
+ * IP_TCP_RETRIES expiries kills the connection and the app's socket
+ * fails (gave_up); counts.retransmits "tcp.phone" / "tcp.peers" count
+ * the segments sent again. Loss never fails a run.
  *
  * A packet's life. Uplink: a segment the kernel builds crosses the
  * approach's path (machine_io: its hops' calls, switches and copies are
@@ -90,7 +103,9 @@
  * kernel's segments (inside the tunnel, when there is one).
  *
  * Bounds. A guest fills nothing without limit: packets in flight share
- * NS_PKT_SLOTS slots and each tun queue holds NS_TUN_QUEUE packets. A
+ * NS_PKT_SLOTS slots and each tun queue holds NS_TUN_QUEUE packets
+ * (model bounds, not network queues: a window of 64 KiB per connection
+ * is at most 47 segments, so only a flood fills them). A
  * packet that finds them full is dropped, its socket fails, and the
  * drop is counted (results counts.dropped "net.in_flight", "vpn.queue");
  * a flood is a guest's mistake, never a host error.
@@ -151,8 +166,14 @@ typedef struct NetStackStats {
     uint64_t tun_failed;   /* the app refused a seal (HS_E*) */
     uint64_t slots_full;   /* packets lost: every in-flight slot taken */
     uint64_t tun_full;     /* packets lost: the VPN app's queue was full */
-    uint64_t errors;       /* TCP model errors (host bugs) */
-    char last_error[200];  /* the latest of those */
+    uint64_t lost;         /* packets the lossy link lost (net.loss_ppm) */
+    uint64_t cell_full;    /* downlink packets the radio refused (full) */
+    uint64_t gave_up;      /* connections a side gave up (IP_TCP_RETRIES) */
+    /* of connections already closed or replaced (netstack_tcp_totals
+     * adds the live ones) */
+    uint64_t rtx_phone, rtx_peers; /* segments sent again, by end */
+    uint64_t errors;               /* TCP model errors (host bugs) */
+    char last_error[200];          /* the latest of those */
 } NetStackStats;
 
 typedef struct NetStack NetStack;
@@ -173,8 +194,12 @@ int netstack_action(NetStack *ns, const ScenarioEvent *ev, int index,
                     hs_time now, char *err, size_t err_size);
 /* Starts the apps' own periodic syncs (mail sync_interval). */
 int netstack_start(NetStack *ns, char *err, size_t err_size);
-/* Declares the latencies this module reports. Returns 0, or -1 with a
- * message if the TCP model met an error (a host failure). */
+/* Declares the latencies this module reports and its counts (dropped
+ * "net.in_flight", "vpn.queue", "net.loss"; retransmits "tcp.phone",
+ * "tcp.peers"). Returns 0, -1 with a message (no memory), or
+ * PART_MODEL_ERROR with a one-line message if the TCP model met a state
+ * it cannot carry on from (a bug in the model, never the guest's or the
+ * network's doing). */
 int netstack_finish(NetStack *ns, Results *r, char *err, size_t err_size);
 
 /* A packet from the bearer for the phone (DATA_RX). */

@@ -29,6 +29,10 @@
 #define NS_MSS 1400       /* estimate: a 1500-byte MTU less headers, a margin */
 #define NS_WINDOW 65535   /* unscaled receive window (ip.h) */
 #define NS_PASSWORD "handset"
+/* Linux's TCP_DELACK_MIN (HZ/25, include/net/tcp.h): an ACK held back
+ * for a second segment goes out after this at the latest (RFC 1122
+ * 4.2.3.2 allows up to 500 ms). */
+#define NS_DELACK (40 * HS_MS)
 
 /* The VPN tunnel's wire format: WireGuard's transport data message
  * (wireguard.com/protocol: type 4, receiver index, 64-bit counter, the
@@ -83,6 +87,8 @@ struct NsSock {
     hs_time up_free, down_free;   /* the peer's links busy until */
     hs_time one_way;              /* half the drawn round trip */
     double up_bps, down_bps;      /* drawn rates, bit/s */
+    SimEvent rto[2];              /* each end's retransmission timer */
+    SimEvent delack;              /* the client's delayed ACK */
 };
 
 /* A packet waiting for, or in, the domain's VPN app. */
@@ -135,6 +141,8 @@ struct NetStack {
     NsDomain dom[MACHINE_MAX_DOMAINS];
     uint16_t next_port; /* next local TCP port */
     SimRng *tcp_rng;    /* initial sequence numbers */
+    SimRng *loss_rng;   /* the lossy link's draws ("net.loss") */
+    uint64_t loss_ppm;  /* net.loss_ppm: each packet's chance, ppm */
     NsPkt pkt[NS_PKT_SLOTS];
     NetStackCaptureFunc capture;
     void *capture_ctx;
@@ -144,6 +152,7 @@ struct NetStack {
 };
 
 void netstack_note_error(NetStack *ns, const char *what, const char *why);
+bool netstack_lost(NetStack *ns);
 hs_time netstack_later(hs_time a, hs_time b);
 hs_time netstack_serialise(size_t len, double bps);
 void netstack_sock_fail(NsSock *s);

@@ -58,9 +58,14 @@ static int link_tx(void *ctx, int domain, const uint8_t *pkt, size_t len,
                    hs_time when)
 {
     NetPart *np = ctx;
-    if (!np->net->peer)
-        return -1;
-    return np->net->peer(np->net->peer_ctx, domain, pkt, len, when);
+    if (np->net->peer &&
+        np->net->peer(np->net->peer_ctx, domain, pkt, len, when) == 0)
+        return 0;
+    /* the modem driver refused it (no bearer, a full mailbox ring): the
+     * net device's transmit drop */
+    if (domain >= 0 && domain < POWER_MAX_DOMAINS)
+        np->net->slot[domain].tx_dropped++;
+    return -1;
 }
 
 static int link_down(void *ctx, const uint8_t *pkt, size_t len, hs_time when)
@@ -191,10 +196,13 @@ static int net_finish(void *part, Results *r, char *err, size_t err_size)
     NetPart *np = part;
     if (np->failed)
         return hs_errorf(err, err_size, "%s", np->fail_msg);
-    uint64_t rx_full = 0;
-    for (size_t i = 0; i < NET_SLOTS; i++)
+    uint64_t rx_full = 0, tx_refused = 0;
+    for (size_t i = 0; i < NET_SLOTS; i++) {
         rx_full += np->net->slot[i].rx_dropped;
-    if (results_count_dropped(r, "net.rx_queue", rx_full, err, err_size) < 0)
+        tx_refused += np->net->slot[i].tx_dropped;
+    }
+    if (results_count_dropped(r, "net.rx_queue", rx_full, err, err_size) < 0 ||
+        results_count_dropped(r, "net.tx", tx_refused, err, err_size) < 0)
         return -1;
     return netstack_finish(np->ns, r, err, err_size);
 }

@@ -18,6 +18,9 @@
 
 #include "phone/env.h"
 
+/* A part's finish: its model failed (run.h RUN_MODEL_ERROR). */
+#define PART_MODEL_ERROR (-2)
+
 typedef struct RunPart {
     const char *name; /* "covert", "modem", ... */
     bool (*owns_app)(ScenarioAppKind kind);
@@ -43,7 +46,9 @@ typedef struct RunPart {
     /* One occurrence of rule `index` (ev) at now. Returns 0 or -1. */
     int (*action)(void *part, const ScenarioEvent *ev, int index, hs_time now,
                   char *err, size_t err_size);
-    /* End of run: add results. Returns 0 or -1. */
+    /* End of run: add results. Returns 0, -1 (a host failure: no
+     * memory), or PART_MODEL_ERROR when the part's model met a state it
+     * cannot carry on from (the run fails with its own exit status). */
     int (*finish)(void *part, Results *r, char *err, size_t err_size);
     void (*destroy)(void *part);
 } RunPart;

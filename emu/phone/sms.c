@@ -8,8 +8,10 @@
 #include "phone/display.h"
 
 /* The addressee's ui draws the message's card; its frame takes the
- * approach's display path (sms.shown: the phone app's take -> the card
- * on the panel). Out of the MMIO access that saw the take, at Sim time. */
+ * approach's display path (sms.shown: the MESSAGE leaving the IMS core
+ * -> the card on the panel, like sms.notify measured from the world, not
+ * from the phone app's take). Out of the MMIO access that saw the take,
+ * at Sim time. */
 static void sms_card_fire(Sim *sim, void *ctx, hs_time now)
 {
     (void)sim;
@@ -21,8 +23,9 @@ static void sms_card_fire(Sim *sim, void *ctx, hs_time now)
             continue;
         mo->sms_card[d] = false;
         char err[256];
-        if (disp && phone_display_notify(disp, (int)d, "sms.shown", now, err,
-                                         sizeof err) < 0)
+        if (disp &&
+            phone_display_notify(disp, (int)d, "sms.shown", mo->sms_since[d],
+                                 now, err, sizeof err) < 0)
             mo->stats.notify_failed++;
     }
 }
@@ -38,6 +41,9 @@ void modem_sms_seen(Modem *mo, int domain, uint32_t mr, hs_time when)
     modem_latency(mo, "sms.notify", when > m->sent_at ? when - m->sent_at : 0);
     if (domain >= 0 && domain < MACHINE_MAX_DOMAINS &&
         scenario_domain_app(mo->env->sc, domain, SCENARIO_APP_UI)) {
+        /* cards waiting together: the oldest message starts the clock */
+        if (!mo->sms_card[domain] || m->sent_at < mo->sms_since[domain])
+            mo->sms_since[domain] = m->sent_at;
         mo->sms_card[domain] = true;
         hs_time now = sim_now(mo->sim);
         sim_call_at(mo->sim, when > now ? when : now, "modem.sms-card",

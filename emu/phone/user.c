@@ -45,16 +45,18 @@ static void policy_fire(Sim *sim, void *ctx, hs_time now)
         return;
     /* The ringing call is shown to the user: the phone domain's ui draws
      * the call card and its frame takes the approach's display path
-     * (call.notify: RING taken -> the card on the panel). A rejected call
-     * is never shown; a phone without a screen in use shows nothing. */
+     * (call.notify: the INVITE leaving the IMS core -> the card on the
+     * panel, so the radio, the RIL and the wait for the phone app's turn
+     * are in it). A rejected call is never shown; a phone without a
+     * screen in use shows nothing. */
     void *disp =
         mo->env->part ? mo->env->part(mo->env->part_ctx, "display") : NULL;
     if (disp && sc->call_policy != SCENARIO_CALL_REJECT &&
         scenario_domain_app(sc, mo->call.domain, SCENARIO_APP_UI)) {
         /* fails only for a domain without ui, excluded above */
         char err[256];
-        if (phone_display_notify(disp, mo->call.domain, "call.notify", now, err,
-                                 sizeof err) < 0)
+        if (phone_display_notify(disp, mo->call.domain, "call.notify",
+                                 mo->call.invite_at, now, err, sizeof err) < 0)
             mo->stats.notify_failed++;
     }
     bool front = machine_foreground(mo->m) == mo->call.domain;

@@ -655,10 +655,13 @@ static int collect(Run *r, char *err, size_t err_size)
     for (size_t i = 0; i < n_tcb; i++)
         if (results_add_tcb(res, tcb[i], err, err_size) < 0)
             return -1;
-    for (size_t i = 0; i < N_PARTS; i++)
-        if (r->part_state[i] &&
-            parts[i]->finish(r->part_state[i], res, err, err_size) < 0)
-            return -1;
+    for (size_t i = 0; i < N_PARTS; i++) {
+        int rc = r->part_state[i]
+                     ? parts[i]->finish(r->part_state[i], res, err, err_size)
+                     : 0;
+        if (rc < 0)
+            return rc; /* -1, or PART_MODEL_ERROR */
+    }
     for (size_t i = 0; i < flow_record_count(r->flows); i++) {
         const FlowRecord *fr = flow_record_at(r->flows, i);
         ResultsFlow f = {
@@ -847,9 +850,11 @@ RunStatus run_scenario(const RunOptions *o, RunSummary *sum, char *err,
         run_free(&r);
         return built == -2 ? RUN_NOT_BUILT : RUN_BAD_INPUT;
     }
-    if (run_machine(&r, err, err_size) < 0 || collect(&r, err, err_size) < 0) {
+    int collected = -1;
+    if (run_machine(&r, err, err_size) < 0 ||
+        (collected = collect(&r, err, err_size)) < 0) {
         run_free(&r);
-        return RUN_HOST_ERROR;
+        return collected == PART_MODEL_ERROR ? RUN_MODEL_ERROR : RUN_HOST_ERROR;
     }
     double wall = wall_now() - t0;
     sum->wall_s = wall;

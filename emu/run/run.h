@@ -32,10 +32,13 @@
 
 typedef enum RunStatus {
     RUN_OK = 0,
-    RUN_BAD_INPUT,  /* the scenario asks for something invalid here */
-    RUN_NOT_BUILT,  /* it needs a part of handset that is not built */
-    RUN_HOST_ERROR, /* out of memory, a file could not be written */
-    RUN_EXISTS,     /* out_dir exists and force is not set */
+    RUN_BAD_INPUT,   /* the scenario asks for something invalid here */
+    RUN_NOT_BUILT,   /* it needs a part of handset that is not built */
+    RUN_HOST_ERROR,  /* out of memory, a file could not be written */
+    RUN_EXISTS,      /* out_dir exists and force is not set */
+    RUN_MODEL_ERROR, /* a part's model met a state it cannot carry on
+                      * from (PART_MODEL_ERROR): a bug in handset's
+                      * model, not the scenario's or the host's doing */
 } RunStatus;
 
 struct FrameRecord;

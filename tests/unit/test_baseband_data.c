@@ -315,6 +315,7 @@ static void rig_free(Rig *r)
 {
     sim_cancel(r->sim, &r->client_ev);
     netpeer_free(&r->mail);
+    ip_tcp_free(&r->flow);
     bb_free(r->bb);
     bearer_free(&r->bearer);
     r->net.dev.ops->destroy(&r->net.dev);

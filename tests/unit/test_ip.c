@@ -229,21 +229,35 @@ static void test_tcp_flow_sequence_numbers(void **state)
         seq += (uint32_t)sizes[i];
     }
     assert_int_equal(ip_tcp_in_flight(&f, IP_TCP_SERVER), 5000);
-    /* Out of order: the second segment before the first is refused. */
+    /* Out of order: the second segment before the first is kept, not
+     * delivered, and calls for an ACK at once; the first then delivers
+     * both, in order. */
+    const uint8_t *p;
+    size_t got;
     assert_int_equal(ip_tcp_receive(&f, IP_TCP_CLIENT, sink.seg[1].pkt,
-                                    sink.seg[1].len, NULL, NULL, err,
-                                    sizeof err),
-                     -1);
-    assert_non_null(strstr(err, "expected sequence"));
-    for (int i = 0; i < 4; i++) {
-        const uint8_t *p;
-        size_t n;
+                                    sink.seg[1].len, &p, &got, err, sizeof err),
+                     IP_TCP_RX_DUP);
+    assert_int_equal(got, 0);
+    assert_int_equal(f.end[IP_TCP_CLIENT].rcv_nxt, s_isn + 1);
+    assert_int_equal(ip_tcp_receive(&f, IP_TCP_CLIENT, sink.seg[0].pkt,
+                                    sink.seg[0].len, &p, &got, err, sizeof err),
+                     IP_TCP_RX_OK);
+    assert_int_equal(got, 2800);
+    assert_true(f.end[IP_TCP_CLIENT].ack_now);
+    assert_memory_equal(p, data, 2800);
+    /* the second again: a duplicate */
+    assert_int_equal(ip_tcp_receive(&f, IP_TCP_CLIENT, sink.seg[1].pkt,
+                                    sink.seg[1].len, &p, &got, err, sizeof err),
+                     IP_TCP_RX_DUP);
+    for (int i = 2; i < 4; i++) {
         assert_int_equal(ip_tcp_receive(&f, IP_TCP_CLIENT, sink.seg[i].pkt,
-                                        sink.seg[i].len, &p, &n, err,
+                                        sink.seg[i].len, &p, &got, err,
                                         sizeof err),
-                         0);
-        assert_int_equal(n, sizes[i]);
+                         IP_TCP_RX_OK);
+        assert_int_equal(got, sizes[i]);
+        assert_memory_equal(p, data + 1400 * i, sizes[i]);
     }
+    assert_int_equal(f.end[IP_TCP_CLIENT].duplicates, 2);
     /* The client's ACK covers exactly the 5000 bytes. */
     uint8_t pkt[128];
     int n = ip_tcp_control(&f, IP_TCP_CLIENT, IP_TCP_ACK, pkt, sizeof pkt, err,
@@ -274,6 +288,7 @@ static void test_tcp_flow_sequence_numbers(void **state)
                                     NULL, err, sizeof err),
                      0);
     assert_true(ip_tcp_closed(&f));
+    ip_tcp_free(&f);
 }
 
 static void test_tcp_misuse(void **state)
@@ -328,6 +343,158 @@ static void test_tcp_misuse(void **state)
     assert_int_equal(ip_tcp_send(&f, IP_TCP_CLIENT, pkt, 10, collect, &full,
                                  err, sizeof err),
                      -1);
+    ip_tcp_free(&f);
+}
+
+/* The client ACKs what it holds (a pure ACK built now). */
+static void client_ack(IpTcpFlow *f)
+{
+    uint8_t pkt[128];
+    char err[128];
+    int n = ip_tcp_control(f, IP_TCP_CLIENT, IP_TCP_ACK, pkt, sizeof pkt, err,
+                           sizeof err);
+    assert_true(n > 0);
+    assert_int_equal(ip_tcp_receive(f, IP_TCP_SERVER, pkt, (size_t)n, NULL,
+                                    NULL, err, sizeof err),
+                     IP_TCP_RX_OK);
+}
+
+/* One segment of five lost: the three segments after it each draw a
+ * duplicate ACK, the third starts a fast retransmission (RFC 5681), the
+ * retransmitted segment releases everything the client kept, and the
+ * ACK of it ends the recovery with cwnd = ssthresh. */
+static void test_tcp_fast_retransmit(void **state)
+{
+    (void)state;
+    IpTcpFlow f;
+    SimRng r;
+    sim_rng_init(&r, 5, "tcp");
+    IpTcpConfig cfg = tcp_cfg();
+    char err[128];
+    assert_int_equal(ip_tcp_init(&f, &cfg, &r, err, sizeof err), 0);
+    handshake(&f);
+    static uint8_t data[7000];
+    for (size_t i = 0; i < sizeof data; i++)
+        data[i] = (uint8_t)(i * 7);
+    Sink sink = {0};
+    assert_int_equal(ip_tcp_send(&f, IP_TCP_SERVER, data, sizeof data, collect,
+                                 &sink, err, sizeof err),
+                     5);
+    IpTcpEnd *srv = &f.end[IP_TCP_SERVER];
+    assert_int_equal(srv->rtx.n, 5);
+    assert_int_equal(ip_tcp_receive(&f, IP_TCP_CLIENT, sink.seg[0].pkt,
+                                    sink.seg[0].len, NULL, NULL, err,
+                                    sizeof err),
+                     IP_TCP_RX_OK);
+    client_ack(&f);
+    assert_int_equal(srv->rtx.n, 4);
+    for (int i = 2; i < 5; i++) {
+        assert_int_equal(ip_tcp_receive(&f, IP_TCP_CLIENT, sink.seg[i].pkt,
+                                        sink.seg[i].len, NULL, NULL, err,
+                                        sizeof err),
+                         IP_TCP_RX_DUP);
+        assert_false(srv->rtx_due);
+        client_ack(&f);
+        assert_int_equal(srv->dupacks, (unsigned)(i - 1));
+    }
+    assert_true(srv->rtx_due);
+    assert_true(srv->recovering);
+    assert_int_equal(srv->fast_retransmits, 1);
+    assert_int_equal(srv->ssthresh, 2 * 1400); /* half of 4 x 1400 */
+    Sink again = {0};
+    assert_int_equal(
+        ip_tcp_retransmit(&f, IP_TCP_SERVER, collect, &again, err, sizeof err),
+        1);
+    assert_false(srv->rtx_due);
+    assert_int_equal(srv->retransmits, 1);
+    IpPacketView v;
+    assert_int_equal(ip_parse(again.seg[0].pkt, again.seg[0].len, &v, NULL, 0),
+                     0);
+    assert_int_equal(v.seq, srv->isn + 1 + 1400);
+    assert_int_equal(v.payload_bytes, 1400);
+    const uint8_t *p;
+    size_t got;
+    assert_int_equal(ip_tcp_receive(&f, IP_TCP_CLIENT, again.seg[0].pkt,
+                                    again.seg[0].len, &p, &got, err,
+                                    sizeof err),
+                     IP_TCP_RX_OK);
+    assert_int_equal(got, 7000 - 1400);
+    assert_memory_equal(p, data + 1400, got);
+    client_ack(&f);
+    assert_int_equal(ip_tcp_in_flight(&f, IP_TCP_SERVER), 0);
+    assert_false(srv->recovering);
+    assert_int_equal(srv->cwnd, srv->ssthresh);
+    assert_int_equal(srv->rto_at, 0); /* nothing outstanding: stopped */
+    ip_tcp_free(&f);
+}
+
+/* RFC 6298: the first RTT sample sets SRTT and RTTVAR, RTO = SRTT + 4
+ * RTTVAR (at least IP_TCP_RTO_MIN); an expiry doubles RTO, shrinks cwnd
+ * to one segment and retransmits; after IP_TCP_RETRIES expiries in a row
+ * the side gives up. */
+static void test_tcp_retransmission_timer(void **state)
+{
+    (void)state;
+    IpTcpFlow f;
+    SimRng r;
+    sim_rng_init(&r, 5, "tcp");
+    IpTcpConfig cfg = tcp_cfg();
+    char err[128];
+    assert_int_equal(ip_tcp_init(&f, &cfg, &r, err, sizeof err), 0);
+    IpTcpEnd *cli = &f.end[IP_TCP_CLIENT];
+    assert_int_equal(cli->rto, IP_TCP_RTO_INIT);
+    f.clock = 0;
+    handshake(&f); /* the SYN's ACK at clock 0: a sample of 0 */
+    assert_int_equal(cli->rto, IP_TCP_RTO_MIN);
+    uint8_t byte = 'x';
+    Sink sink = {0};
+    f.clock = 10 * HS_S;
+    assert_int_equal(ip_tcp_send(&f, IP_TCP_CLIENT, &byte, 1, collect, &sink,
+                                 err, sizeof err),
+                     1);
+    assert_int_equal(cli->rto_at, 10 * HS_S + IP_TCP_RTO_MIN);
+    /* an ACK 300 ms later: SRTT moves an eighth of the way (RFC 6298) */
+    assert_int_equal(ip_tcp_receive(&f, IP_TCP_SERVER, sink.seg[0].pkt,
+                                    sink.seg[0].len, NULL, NULL, err,
+                                    sizeof err),
+                     IP_TCP_RX_OK);
+    f.clock = 10 * HS_S + 300 * HS_MS;
+    uint8_t pkt[128];
+    int n = ip_tcp_control(&f, IP_TCP_SERVER, IP_TCP_ACK, pkt, sizeof pkt, err,
+                           sizeof err);
+    assert_int_equal(ip_tcp_receive(&f, IP_TCP_CLIENT, pkt, (size_t)n, NULL,
+                                    NULL, err, sizeof err),
+                     IP_TCP_RX_OK);
+    assert_int_equal(cli->srtt, 300 * HS_MS / 8);
+    assert_int_equal(cli->rttvar, (300 * HS_MS) / 4);
+    assert_int_equal(cli->rto, cli->srtt + 4 * cli->rttvar);
+    assert_int_equal(cli->rto_at, 0);
+    hs_time rto = cli->rto;
+    /* a lost segment: each expiry retransmits and doubles the timeout */
+    f.clock = 20 * HS_S;
+    assert_int_equal(ip_tcp_send(&f, IP_TCP_CLIENT, &byte, 1, collect, &sink,
+                                 err, sizeof err),
+                     1);
+    for (unsigned k = 1; k <= IP_TCP_RETRIES; k++) {
+        f.clock = cli->rto_at;
+        Sink again = {0};
+        assert_int_equal(
+            ip_tcp_timeout(&f, IP_TCP_CLIENT, collect, &again, err, sizeof err),
+            1);
+        assert_int_equal(again.n, 1);
+        assert_int_equal(cli->backoff, k);
+        assert_int_equal(cli->cwnd, 1400);
+        hs_time want = rto << k;
+        assert_int_equal(cli->rto,
+                         want > IP_TCP_RTO_MAX ? IP_TCP_RTO_MAX : want);
+    }
+    assert_int_equal(cli->timeouts, IP_TCP_RETRIES);
+    Sink again = {0};
+    assert_int_equal(
+        ip_tcp_timeout(&f, IP_TCP_CLIENT, collect, &again, err, sizeof err),
+        -2);
+    assert_int_equal(again.n, 0);
+    ip_tcp_free(&f);
 }
 
 static void test_tcp_deterministic(void **state)
@@ -356,6 +523,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_bad_input),
     cmocka_unit_test(test_tcp_flow_sequence_numbers),
     cmocka_unit_test(test_tcp_misuse),
+    cmocka_unit_test(test_tcp_fast_retransmit),
+    cmocka_unit_test(test_tcp_retransmission_timer),
     cmocka_unit_test(test_tcp_deterministic),
 };
 

@@ -836,6 +836,50 @@ static void test_many_connections(void **state)
     netrig_free(&r);
 }
 
+/* A segment that cannot belong to its connection (an ACK of bytes the
+ * phone never sent) is a TCP model error: netstack_finish says so in one
+ * line and returns PART_MODEL_ERROR (the run's own exit status), not a
+ * host error; without one it returns 0 and counts nothing retransmitted
+ * on a loss-free link. */
+static void test_model_error_is_a_model_failure(void **state)
+{
+    (void)state;
+    NetRig r;
+    char err[512];
+    netrig_init(&r, "native", N_MSGS);
+    sync_at(&r, 0, 2 * HS_S);
+    assert_int_equal(machine_run_until(r.m, 2 * HS_S + 500 * HS_MS), 0);
+    assert_true(r.seq[0][1].started);
+    Results *res = results_new("t", "default", "native", "ref", 1);
+    assert_non_null(res);
+    assert_int_equal(netstack_finish(r.ns, res, err, sizeof err), 0);
+    uint32_t addr;
+    uint16_t port;
+    assert_true(netstack_peer_endpoint(r.ns, 0, &addr, &port));
+    IpTcpHeader h = {.src = {addr, port},
+                     .dst = {IP_PHONE_ADDR, IP_PHONE_TCP_PORT_MIN},
+                     .seq = 1,
+                     .ack = r.seq[0][1].next + 100000,
+                     .flags = IP_TCP_ACK,
+                     .window = 100};
+    uint8_t pkt[64];
+    int n = ip_build_tcp(pkt, sizeof pkt, &h, NULL, 0, err, sizeof err);
+    assert_true(n > 0);
+    netstack_rx(r.ns, pkt, (size_t)n, sim_now(r.sim));
+    assert_int_equal(machine_run_until(r.m, 3 * HS_S), 0);
+    assert_int_equal(netstack_stats(r.ns)->errors, 1);
+    Results *res2 = results_new("t", "default", "native", "ref", 1);
+    assert_non_null(res2);
+    assert_int_equal(netstack_finish(r.ns, res2, err, sizeof err),
+                     PART_MODEL_ERROR);
+    assert_non_null(strstr(err, "model error: "));
+    assert_non_null(strstr(err, "never sent"));
+    assert_null(strchr(err, '\n'));
+    results_free(res);
+    results_free(res2);
+    netrig_free(&r);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_mail_sync_native),
     cmocka_unit_test(test_mail_sync_hyp_mils_vs_native),
@@ -850,6 +894,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_vpn_deterministic),
     cmocka_unit_test(test_vpn_gateway_rejects_bad_seal),
     cmocka_unit_test(test_many_connections),
+    cmocka_unit_test(test_model_error_is_a_model_failure),
 };
 
 HS_TEST_GROUP(netstack, tests)

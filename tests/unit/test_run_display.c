@@ -136,9 +136,9 @@ static void notify_once(DisplayRig *d, int from)
     char err[256];
     Machine *m = d->rig.m;
     machine_run_until(m, 100 * HS_MS);
-    assert_int_equal(phone_display_notify(d->part, from, "test.notify",
-                                          sim_now(machine_sim(m)), err,
-                                          sizeof err),
+    assert_int_equal(phone_display_notify(
+                         d->part, from, "test.notify", sim_now(machine_sim(m)),
+                         sim_now(machine_sim(m)), err, sizeof err),
                      0);
     machine_run_until(m, 600 * HS_MS);
     assert_int_equal(machine_fault_count(m), 0);
@@ -206,10 +206,10 @@ static void test_refused_frame_is_lost(void **state)
     machine_set_foreground(d.rig.m, 0);
     char err[256];
     Machine *m = d.rig.m;
-    assert_int_equal(phone_display_notify(d.part, 0, "test.notify",
-                                          sim_now(machine_sim(m)), err,
-                                          sizeof err),
-                     0);
+    assert_int_equal(
+        phone_display_notify(d.part, 0, "test.notify", sim_now(machine_sim(m)),
+                             sim_now(machine_sim(m)), err, sizeof err),
+        0);
     machine_run_until(m, 1200 * HS_MS);
     assert_int_equal(count_of(&d.lat, "test.notify"), 1);
     assert_true(max_of(&d.lat, "test.notify") < 500 * HS_MS);
