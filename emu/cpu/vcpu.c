@@ -740,8 +740,7 @@ int vcpu_enter(Vcpu *v, uint32_t event, uint64_t a0, uint64_t a1)
     vcpu_set_reg(v, 1, a0);
     vcpu_set_reg(v, 2, a1);
     vcpu_set_reg(v, 30, HS_SENTINEL_ADDR);
-    vcpu_set_reg(v, VCPU_REG_SP,
-                 HS_STACK_TOP - (uint64_t)v->index * HS_STACK_SIZE);
+    vcpu_set_reg(v, VCPU_REG_SP, HS_TASK_STACK(v->index, 0));
     vcpu_set_reg(v, VCPU_REG_PC, v->entry_pc);
     v->handler_insns = 0;
     v->result = 0;
@@ -837,6 +836,96 @@ VcpuRunResult vcpu_run(Vcpu *v, uint64_t budget)
     }
     record_fault(v, VCPU_FAULT_EMULATOR, pc, true, 0, (uint32_t)UC_ERR_OK);
     return die(v);
+}
+
+/* ---- contexts ------------------------------------------------------------ */
+
+struct VcpuContext {
+    uc_context *uc;         /* the engine's CPU state */
+    VcpuState state;        /* the handler's lifecycle */
+    uint64_t handler_insns; /* its instructions so far (watchdog) */
+    uint64_t result;        /* x0 at the sentinel, if it returned */
+    unsigned blocked_call;  /* the call it blocked in */
+};
+
+VcpuContext *vcpu_context_new(Vcpu *v, char *err, size_t err_size)
+{
+    VcpuContext *c = calloc(1, sizeof *c);
+    if (!c) {
+        snprintf(err, err_size, "out of memory");
+        return NULL;
+    }
+    uc_err e = uc_context_alloc(v->uc, &c->uc);
+    if (e != UC_ERR_OK) {
+        snprintf(err, err_size, "uc_context_alloc: %s", uc_strerror(e));
+        free(c);
+        return NULL;
+    }
+    if (vcpu_context_save(v, c) < 0) {
+        snprintf(err, err_size, "%s", v->error);
+        vcpu_context_free(c);
+        return NULL;
+    }
+    if (c->state != VCPU_READY && c->state != VCPU_BLOCKED)
+        c->state = VCPU_IDLE;
+    return c;
+}
+
+void vcpu_context_free(VcpuContext *c)
+{
+    if (!c)
+        return;
+    if (c->uc)
+        uc_context_free(c->uc);
+    free(c);
+}
+
+int vcpu_context_save(Vcpu *v, VcpuContext *c)
+{
+    if (v->running) {
+        set_error(v, "vcpu_context_save: inside a run");
+        return -1;
+    }
+    uc_err e = uc_context_save(v->uc, c->uc);
+    if (e != UC_ERR_OK) {
+        set_error(v, "uc_context_save: %s", uc_strerror(e));
+        return -1;
+    }
+    c->state = v->state;
+    c->handler_insns = v->handler_insns;
+    c->result = v->result;
+    c->blocked_call = v->blocked_call;
+    return 0;
+}
+
+int vcpu_context_restore(Vcpu *v, const VcpuContext *c)
+{
+    if (v->running || v->state == VCPU_DEAD || v->state == VCPU_EXITED) {
+        set_error(v, "vcpu_context_restore: vCPU %d of domain %d is %s",
+                  v->index, v->domain,
+                  v->running ? "running" : vcpu_state_name(v->state));
+        return -1;
+    }
+    uc_err e = uc_context_restore(v->uc, c->uc);
+    if (e != UC_ERR_OK) {
+        set_error(v, "uc_context_restore: %s", uc_strerror(e));
+        return -1;
+    }
+    v->state = c->state;
+    v->handler_insns = c->handler_insns;
+    v->result = c->result;
+    v->blocked_call = c->blocked_call;
+    return 0;
+}
+
+VcpuState vcpu_context_state(const VcpuContext *c)
+{
+    return c->state;
+}
+
+unsigned vcpu_context_blocked_call(const VcpuContext *c)
+{
+    return c->blocked_call;
 }
 
 /* ---- accessors ------------------------------------------------------------

@@ -213,6 +213,35 @@ typedef enum VcpuRunResult {
  * stopped. A blocked vCPU resumes after its call. */
 VcpuRunResult vcpu_run(Vcpu *vcpu, uint64_t budget_insns);
 
+/* ---- contexts: several handlers in progress on one vCPU ----------------
+ *
+ * A VcpuContext holds what belongs to one handler in progress: the CPU
+ * state Unicorn keeps for the engine (uc_context_save/restore: general
+ * and FP/SIMD registers, PC, SP, flags, system registers) and the
+ * handler's lifecycle (state, instructions so far against the watchdog,
+ * the call it blocked in, its result). The domain's kernel keeps one per
+ * task and swaps them between runs: vcpu_context_save copies the vCPU's
+ * current handler out, vcpu_context_restore puts another back, so each
+ * handler resumes exactly where it stopped. What is the vCPU's own (its
+ * clock, its total counts, a fault or an exit, which stop the vCPU for
+ * every handler) is not part of a context. Never called inside a run. */
+typedef struct VcpuContext VcpuContext;
+
+/* A context holding the vCPU's state now (an idle handler when called
+ * before any event). Returns NULL with a message in err. */
+VcpuContext *vcpu_context_new(Vcpu *vcpu, char *err, size_t err_size);
+void vcpu_context_free(VcpuContext *ctx);
+/* Copies the vCPU's current handler into ctx. Returns 0, or -1 (inside a
+ * run, or the engine failed: vcpu_last_error). */
+int vcpu_context_save(Vcpu *vcpu, VcpuContext *ctx);
+/* Makes ctx the vCPU's current handler (the vCPU must be idle, ready or
+ * blocked: a dead or exited vCPU stays so). Returns 0, or -1. */
+int vcpu_context_restore(Vcpu *vcpu, const VcpuContext *ctx);
+/* The state of the handler held in ctx (VCPU_IDLE, READY or BLOCKED). */
+VcpuState vcpu_context_state(const VcpuContext *ctx);
+/* The call a blocked context stopped in (HS_PC_*). */
+unsigned vcpu_context_blocked_call(const VcpuContext *ctx);
+
 /* Handler result (x0 at the sentinel) of the last VCPU_RUN_DONE. */
 uint64_t vcpu_result(const Vcpu *vcpu);
 /* HS_PC_* of the call the vCPU blocked in. */

@@ -82,9 +82,9 @@ static int build_vcpus(Machine *m, const char *image, char *err,
             if (!mv->v)
                 return -1;
             vcpu_set_trap(mv->v, machine_trap, mv);
-            sim_event_init(&mv->sleep_ev, "machine.sleep", machine_sleep_fire,
-                           mv, 5);
             m->n_vcpus++;
+            if (machine_tasks_init(m, mv, i, err, err_size) < 0)
+                return -1;
             MachineEvent boot = {HS_EV_BOOT, 0, 0, 0};
             machine_queue_event(m, (int)d, &boot);
         }
@@ -170,6 +170,11 @@ Machine *machine_new(const MachineConfig *cfg, char *err, size_t err_size)
         machine_free(m);
         return NULL;
     }
+    if (machine_mparam(m, "timeslice_us") == 0) {
+        hs_errorf(err, err_size, "machine.timeslice_us must be > 0");
+        machine_free(m);
+        return NULL;
+    }
     m->sim = sim_new(cfg->seed);
     m->meter = power_meter_new((int)cfg->n_domains + 1);
     if (!m->sim || !m->meter) {
@@ -222,8 +227,10 @@ void machine_free(Machine *m)
         return;
     if (m->ops && m->ops->destroy)
         m->ops->destroy(m);
-    for (size_t i = 0; i < m->n_vcpus; i++)
+    for (size_t i = 0; i < m->n_vcpus; i++) {
+        machine_tasks_free(&m->vcpus[i]);
         vcpu_free(m->vcpus[i].v);
+    }
     for (size_t d = 0; d < m->n_domains; d++)
         if (m->domains[d].mem)
             guest_mem_unref(m->domains[d].mem);

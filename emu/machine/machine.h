@@ -15,10 +15,16 @@
  * booked to a pseudo-domain, index n_domains in the meter ("kernel").
  *
  * Events. Each domain has a queue of pending guest events (injected IRQs,
- * messages, workloads, timer deadlines). An idle vCPU whose domain has a
- * queued event is runnable; when it is dispatched the event is entered
+ * messages, workloads, timer deadlines). Each event is for one task of
+ * the domain's kernel (HS_EVENT_TASK, platform.h): every vCPU runs its
+ * domain's apps as tasks with their own registers and stacks, time-sliced
+ * by the kernel (task.c, machine.timeslice_us), and a vCPU is runnable
+ * when one of its tasks is (ready, woken from a blocking call, or idle
+ * with an event queued for it). When a task takes an event it is entered
  * (vcpu_enter) after the approach's delivery cost, and the latency hook
- * sees (injected, entered).
+ * sees (injected, entered). A task switch costs
+ * machine.task_switch_cycles on the vCPU and counts one
+ * counts.task_switches.
  *
  * Suspend. While any core has work or any vCPU is runnable the machine
  * holds the host wakelock "machine.run". When nothing (counted by the
@@ -94,6 +100,7 @@ typedef struct MachineCounts {
     uint64_t events_dropped; /* domain queue overflows */
     uint64_t kernel_wakes;   /* housekeeping alarms fired */
     uint64_t dispatches;     /* vCPU quanta run */
+    uint64_t task_switches;  /* a domain kernel switched tasks on a vCPU */
 } MachineCounts;
 
 /* Called when an injected event's handler is entered. */
@@ -193,6 +200,8 @@ const ApproachOps *machine_approach(const Machine *m);
 const MachineCounts *machine_counts(const Machine *m);
 int machine_domain_find(const Machine *m, const char *name);
 uint64_t machine_instructions(const Machine *m, int domain);
+/* Instructions the domain's task (HS_TASK_*) executed on its vCPUs. */
+uint64_t machine_task_instructions(const Machine *m, int domain, unsigned task);
 /* Energy up to now (uW*ps) in total, per domain (POWER_UNATTRIBUTED
  * allowed; n_domains is the kernel pseudo-domain). */
 power_energy machine_energy_total(Machine *m);

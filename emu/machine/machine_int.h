@@ -61,18 +61,36 @@ typedef struct MachineDomain {
     GuestMem *mem; /* its memory */
     MachineEvent q[MACHINE_QUEUE_LEN];
     unsigned q_head, q_len;
+    unsigned q_task[HS_TASK_COUNT]; /* queued events per task */
 } MachineDomain;
+
+struct MachineVcpu;
+
+/* One task of a vCPU (task.c): an app's handler with its own registers
+ * and stack, run by the domain's kernel (platform.h, "tasks"). */
+typedef struct MachineTask {
+    struct MachineVcpu *mv; /* owner */
+    unsigned index;         /* HS_TASK_* */
+    uint64_t stack_top;     /* its SP at entry */
+    VcpuContext *ctx;       /* its handler while another task is loaded */
+    bool sleeping;          /* blocked in SLEEP_UNTIL until sleep_until */
+    hs_time sleep_until;    /* deadline */
+    SimEvent sleep_ev;      /* fires at the deadline */
+    uint64_t insns;         /* instructions it executed */
+} MachineTask;
 
 typedef struct MachineVcpu {
     Machine *m;
     Vcpu *v;
-    int index;           /* machine-wide index */
-    int domain;          /* its domain */
-    unsigned core;       /* the core it is pinned to */
-    bool sleeping;       /* blocked in SLEEP_UNTIL until sleep_until */
-    hs_time sleep_until; /* deadline */
-    SimEvent sleep_ev;   /* fires at the deadline */
-    bool faulted;        /* fault recorded */
+    int index;     /* machine-wide index */
+    int domain;    /* its domain */
+    unsigned core; /* the core it is pinned to */
+    bool faulted;  /* fault recorded */
+    MachineTask tasks[HS_TASK_COUNT];
+    unsigned task;       /* the task whose handler the vCPU holds */
+    hs_time slice_left;  /* of that task's timeslice */
+    bool yielded;        /* it called YIELD: the others go first */
+    uint64_t insns_mark; /* the vCPU's instructions when it was loaded */
 } MachineVcpu;
 
 typedef struct MachineCore {
@@ -187,13 +205,36 @@ void machine_note_switch(Machine *m, unsigned core, const char *into,
                          bool window, const VirtCharge *c, hs_time when);
 /* Books kernel cycles on a core now (the AP is awake). */
 void machine_book_kernel(Machine *m, MachineCore *core, uint64_t cycles);
-/* Event callbacks: a core's dispatch, a vCPU's sleep deadline, a kernel's
- * housekeeping alarm; and the PMIC's state listener. */
+/* Event callbacks: a core's dispatch, a kernel's housekeeping alarm; and
+ * the PMIC's state listener. */
 void machine_core_dispatch(Sim *sim, void *ctx, hs_time now);
-void machine_sleep_fire(Sim *sim, void *ctx, hs_time now);
 void machine_kernel_wake_fire(Sim *sim, void *ctx, hs_time now);
 void machine_pmic_changed(void *ctx, int old_state, int new_state,
                           hs_time when);
+
+/* ---- task.c -------------------------------------------------------------- */
+/* Gives each task of mv its context and stack. Returns 0, or -1 with a
+ * message in err. */
+int machine_tasks_init(Machine *m, MachineVcpu *mv, unsigned in_domain,
+                       char *err, size_t err_size);
+void machine_tasks_free(MachineVcpu *mv);
+/* Whether any task of mv can run now. */
+bool machine_tasks_runnable(const Machine *m, const MachineVcpu *mv);
+/* At a dispatch (not inside a run): loads the task that runs next on mv
+ * (charging a switch to the vCPU's time) and returns how long it may run
+ * before another runnable task's turn (HS_TIME_MAX: no other). */
+hs_time machine_task_select(Machine *m, MachineVcpu *mv);
+/* Takes the first queued event for mv's current task into *ev. Returns
+ * false when there is none. */
+bool machine_task_take_event(Machine *m, MachineVcpu *mv, MachineEvent *ev);
+/* After a run of the current task from t0 to end that stopped with r. */
+void machine_task_ran(Machine *m, MachineVcpu *mv, hs_time t0, hs_time end,
+                      VcpuRunResult r);
+/* The current task blocks in SLEEP_UNTIL until deadline / calls YIELD. */
+void machine_task_sleep(MachineVcpu *mv, hs_time deadline);
+void machine_task_yield(MachineVcpu *mv);
+/* A task's sleep deadline (SimEvent callback; ctx is the MachineTask). */
+void machine_task_sleep_fire(Sim *sim, void *ctx, hs_time now);
 
 /* ---- trap.c -------------------------------------------------------------- */
 /* Queues a guest event for domain (overflow is counted). Returns 0. */

@@ -25,6 +25,18 @@ static const VirtParam machine_params[] = {
      "run sets it (each packet of the mail and web peers, both "
      "directions, is lost with this chance in parts per million, drawn "
      "from the run's stream net.loss)"},
+    {"timeslice_us", 4000, "us",
+     "one scheduler tick at CONFIG_HZ=250 (the Android arm64 GKI "
+     "defconfig, recalled): a CPU-bound task is preempted at a tick once "
+     "another task is runnable; CFS's sched_min_granularity (0.75 ms x "
+     "(1 + log2 CPUs), kernel/sched/fair.c) is below one tick, so the tick "
+     "bounds the slice"},
+    {"task_switch_cycles", 4000, "cycles",
+     "estimate: one process switch in the domain's kernel on an ARMv8 "
+     "core, a few microseconds (lmbench lat_ctx 2p/0K order of magnitude, "
+     "recalled); the register save/restore alone is about 66 load/stores "
+     "(PARAMS.md, AArch64 virtualization); re-check with lat_ctx on the "
+     "SoC"},
 };
 
 #define N_MACHINE_PARAMS (sizeof machine_params / sizeof machine_params[0])

@@ -60,17 +60,7 @@ void machine_charge_vcpu(Machine *m, MachineVcpu *mv, VirtCharge *c)
 
 bool machine_runnable(const Machine *m, int vcpu)
 {
-    const MachineVcpu *mv = &m->vcpus[vcpu];
-    switch (vcpu_state(mv->v)) {
-    case VCPU_READY:
-        return true;
-    case VCPU_BLOCKED:
-        return !mv->sleeping;
-    case VCPU_IDLE:
-        return m->domains[mv->domain].q_len > 0;
-    default:
-        return false;
-    }
+    return machine_tasks_runnable(m, &m->vcpus[vcpu]);
 }
 
 static bool core_has_work(const Machine *m, unsigned core)
@@ -187,15 +177,14 @@ void machine_core_dispatch(Sim *sim, void *ctx, hs_time now)
     vcpu_set_freq_khz(v, khz);
     vcpu_set_time(v, start);
     dvfs_core_run(&m->dvfs, c->cluster, c->core_in, mv->domain, start);
+    hs_time task_slice = machine_task_select(m, mv);
     m->current = mv;
-    if (vcpu_state(v) == VCPU_IDLE) {
-        MachineDomain *d = &m->domains[mv->domain];
-        MachineEvent ev = d->q[d->q_head];
-        d->q_head = (d->q_head + 1) % MACHINE_QUEUE_LEN;
-        d->q_len--;
+    MachineEvent ev;
+    if (vcpu_state(v) == VCPU_IDLE && machine_task_take_event(m, mv, &ev)) {
         m->ops->deliver(m, mv->domain, &ch);
         machine_charge_vcpu(m, mv, &ch);
         vcpu_enter(v, ev.event, ev.a0, ev.a1);
+        vcpu_set_reg(v, VCPU_REG_SP, mv->tasks[mv->task].stack_top);
         if (m->lat_fn)
             m->lat_fn(m->lat_ctx, mv->domain, ev.event, ev.injected,
                       vcpu_local_time(v));
@@ -207,6 +196,8 @@ void machine_core_dispatch(Sim *sim, void *ctx, hs_time now)
     hs_time span = machine_quantum_ps(m);
     if (limit < span)
         span = limit;
+    if (task_slice < span) /* another task waits for this slice's end */
+        span = task_slice > 0 ? task_slice : 1;
     const VcpuCoreType *ct = vcpu_core(v);
     unsigned __int128 ins =
         (unsigned __int128)span * khz / (1000000u * (uint64_t)ct->cpi_milli);
@@ -221,29 +212,11 @@ void machine_core_dispatch(Sim *sim, void *ctx, hs_time now)
         m->run_fn(m->run_ctx, c->index, pick.vcpu, mv->domain, start, end);
     c->free_at = end;
     m->counts.dispatches++;
-    switch (r) {
-    case VCPU_RUN_BLOCKED:
-        if (vcpu_blocked_call(v) == HS_PC_SLEEP_UNTIL && mv->sleeping)
-            sim_schedule_at(m->sim, &mv->sleep_ev,
-                            mv->sleep_until > end ? mv->sleep_until : end);
-        break;
-    case VCPU_RUN_FAULT:
+    machine_task_ran(m, mv, t0, end, r);
+    if (r == VCPU_RUN_FAULT)
         record_fault(m, mv);
-        break;
-    default:
-        break;
-    }
     sim_schedule_at(m->sim, &c->dispatch, end);
     update_busy(m, now);
-}
-
-void machine_sleep_fire(Sim *sim, void *ctx, hs_time now)
-{
-    (void)sim;
-    MachineVcpu *mv = ctx;
-    mv->sleeping = false;
-    machine_wake(mv->m, now);
-    machine_kick(mv->m);
 }
 
 void machine_kernel_wake_fire(Sim *sim, void *ctx, hs_time now)

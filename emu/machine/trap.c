@@ -14,6 +14,7 @@ int machine_queue_event(Machine *m, int domain, const MachineEvent *ev)
     }
     d->q[(d->q_head + d->q_len) % MACHINE_QUEUE_LEN] = *ev;
     d->q_len++;
+    d->q_task[HS_EVENT_TASK(ev->event, ev->a0)]++;
     return 0;
 }
 
@@ -109,11 +110,11 @@ VcpuTrapAction machine_trap(void *ctx, Vcpu *v, const VcpuTrap *t,
         hs_time deadline = (hs_time)t->args[0] * HS_NS;
         if (deadline <= now)
             return VCPU_TRAP_CONTINUE;
-        mv->sleeping = true;
-        mv->sleep_until = deadline;
+        machine_task_sleep(mv, deadline);
         return VCPU_TRAP_BLOCK;
     }
     case HS_PC_YIELD:
+        machine_task_yield(mv);
         return VCPU_TRAP_BLOCK;
     case HS_PC_SEND: {
         uint64_t dest = t->args[0], addr = t->args[1], len = t->args[2];

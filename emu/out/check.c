@@ -259,8 +259,9 @@ static const char *const energy_keys[] = {
     "total_mj", "avg_power_mw", "battery_life_h", "ap_awake_pct", NULL,
 };
 static const char *const count_keys[] = {
-    "syscalls",    "hypercalls",     "smcs",         "mmio_traps",
-    "vm_switches", "world_switches", "copies_bytes", NULL,
+    "syscalls",     "hypercalls",    "smcs",
+    "mmio_traps",   "vm_switches",   "world_switches",
+    "copies_bytes", "task_switches", NULL,
 };
 static const char *const explicit_keys[] = {"bytes", "transfers", NULL};
 static const char *const covert_keys[] = {

@@ -242,6 +242,7 @@ static int build_rows(CompareTable *t, const json_t *const res[])
           {"counts.vm_switches", "VM switches (count)"},
           {"counts.world_switches", "world switches (count)"},
           {"counts.copies_bytes", "copied (bytes)"},
+          {"counts.task_switches", "task switches (count)"},
       };
     char metric[512], label[512];
     size_t n_names;

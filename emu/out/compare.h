@@ -13,7 +13,8 @@
  *   energy.total_mj, avg_power_mw, battery_life_h, ap_awake_pct;
  *   flows.violations; flows.covert[i].bits_per_s and bit_error_rate per
  *   channel (labelled by the channel name of the first run having it);
- *   counts.syscalls ... copies_bytes, and the sum of instructions;
+ *   counts.syscalls ... copies_bytes, task_switches, and the sum of
+ *   instructions;
  *   tcb (the number of trusted components).
  * The CSV's first column is the row's metric path (check.h's form, so a
  * value can be turned into an expect assertion); "counts.instructions"

@@ -98,6 +98,7 @@ static const char *const count_names[RESULTS_N_COUNTS] = {
     [RESULTS_VM_SWITCHES] = "vm_switches",
     [RESULTS_WORLD_SWITCHES] = "world_switches",
     [RESULTS_COPIES_BYTES] = "copies_bytes",
+    [RESULTS_TASK_SWITCHES] = "task_switches",
 };
 
 static const char *const verdict_names[] = {

@@ -92,6 +92,7 @@ typedef enum ResultsCount {
     RESULTS_VM_SWITCHES,
     RESULTS_WORLD_SWITCHES,
     RESULTS_COPIES_BYTES,
+    RESULTS_TASK_SWITCHES,
     RESULTS_N_COUNTS,
 } ResultsCount;
 

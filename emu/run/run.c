@@ -642,6 +642,7 @@ static int collect(Run *r, char *err, size_t err_size)
     results_count(res, RESULTS_VM_SWITCHES, mc->ops.vm_switches);
     results_count(res, RESULTS_WORLD_SWITCHES, mc->ops.world_switches);
     results_count(res, RESULTS_COPIES_BYTES, mc->ops.copies_bytes);
+    results_count(res, RESULTS_TASK_SWITCHES, mc->task_switches);
     if (results_count_dropped(res, "events", mc->events_dropped, err,
                               err_size) < 0)
         return -1;

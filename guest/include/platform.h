@@ -39,8 +39,14 @@
 #define HS_IO_SIZE 0x00100000ULL /* 1 MiB */
 #define HS_IO_BASE (HS_RAM_BASE + HS_RAM_SIZE - HS_IO_SIZE)
 #define HS_STACK_TOP HS_IO_BASE
-/* Per vCPU: vCPU i's SP starts at HS_STACK_TOP - i * HS_STACK_SIZE. */
+/* One stack per task of each vCPU (see "tasks" below): task t of vCPU i
+ * starts at HS_TASK_STACK(i, t). HS_STACKS_MAX stacks fit between
+ * HS_STACK_TOP and the mail app's buffers (3 MiB). */
 #define HS_STACK_SIZE 0x10000ULL
+#define HS_STACKS_MAX 48
+#define HS_TASK_STACK(vcpu, task)                                              \
+    (HS_STACK_TOP -                                                            \
+     ((uint64_t)(vcpu)*HS_TASK_COUNT + (uint64_t)(task)) * HS_STACK_SIZE)
 
 /* Return address the host puts in LR before entering hs_entry(): reaching
  * it means the handler returned. Never mapped executable. */
@@ -282,11 +288,64 @@
 #define HS_CALL_TUN_OPEN 15     /* the VPN app opens a packet for the tun */
 #define HS_CALL_GL_FRAME 16     /* the 3D app draws a frame (abi/gl.h) */
 
+/* ---- tasks ---------------------------------------------------------------
+ * The domain's kernel runs the apps of each vCPU as tasks: each task has
+ * its own registers and its own stack (HS_TASK_STACK) and handles one
+ * event at a time, to its return. The kernel time-slices the runnable
+ * tasks of a vCPU, and a task that blocks (SLEEP_UNTIL, YIELD) lets
+ * another run, so an app in a long loop or a long sleep does not hold the
+ * others. An event is entered on the task of the app it is for
+ * (HS_EVENT_TASK) once that task's previous event has returned: an app's
+ * events run in order, one at a time. Interrupts, and the apps they drive
+ * (the phone, a mail sync, a download: their calls only start what their
+ * interrupts carry on), are served by HS_TASK_EVENTS, so an app's call
+ * and its interrupt work never interleave. Guest code needs nothing of
+ * this: each event still arrives at hs_entry by the entry convention.
+ */
+#define HS_TASK_EVENTS                                                         \
+    0                    /* boot, IRQ, timer, messages; phone, mail sync,      \
+                            download, and any id not listed below */
+#define HS_TASK_CRYPTO 1 /* AEAD calls and workload, the VPN's tun packets */
+#define HS_TASK_VOICE 2  /* speech codec calls and workload */
+#define HS_TASK_MAIL 3   /* MIME parsing call and the mail workload */
+#define HS_TASK_UI 4     /* composition and documents */
+#define HS_TASK_COVERT 5 /* covert-channel sender and receiver */
+#define HS_TASK_COUNT 6
+
+/* The task an HS_EV_WORKLOAD of workload id runs on. */
+#define HS_WORKLOAD_TASK(id)                                                   \
+    ((id) == HS_WL_CRYPTO                                   ? HS_TASK_CRYPTO   \
+     : (id) == HS_WL_VOICE                                  ? HS_TASK_VOICE    \
+     : (id) == HS_WL_MAIL                                   ? HS_TASK_MAIL     \
+     : (id) == HS_WL_UI                                     ? HS_TASK_UI       \
+     : ((id) == HS_WL_COVERT_TX || (id) == HS_WL_COVERT_RX) ? HS_TASK_COVERT   \
+                                                            : HS_TASK_EVENTS)
+/* The task an HS_EV_CALL of call id runs on. */
+#define HS_CALL_TASK(id)                                                       \
+    (((id) == HS_CALL_AEAD_SEAL || (id) == HS_CALL_AEAD_OPEN ||                \
+      (id) == HS_CALL_TUN_SEAL || (id) == HS_CALL_TUN_OPEN)                    \
+         ? HS_TASK_CRYPTO                                                      \
+     : ((id) == HS_CALL_VOICE_ENCODE || (id) == HS_CALL_VOICE_DECODE)          \
+         ? HS_TASK_VOICE                                                       \
+     : (id) == HS_CALL_MAIL_PARSE ? HS_TASK_MAIL                               \
+     : ((id) == HS_CALL_UI_COMPOSE || (id) == HS_CALL_UI_DOCUMENT)             \
+         ? HS_TASK_UI                                                          \
+     : ((id) == HS_CALL_COVERT_TX || (id) == HS_CALL_COVERT_RX)                \
+         ? HS_TASK_COVERT                                                      \
+         : HS_TASK_EVENTS)
+/* The task event (HS_EV_*) with first argument a0 runs on. */
+#define HS_EVENT_TASK(event, a0)                                               \
+    ((event) == HS_EV_WORKLOAD ? HS_WORKLOAD_TASK(a0)                          \
+     : (event) == HS_EV_CALL   ? HS_CALL_TASK(a0)                              \
+                               : HS_TASK_EVENTS)
+
 /* ---- entry convention ---------------------------------------------------
  * To deliver an event the host sets x0 = event, x1 = a0, x2 = a1,
- * SP = HS_STACK_TOP - vcpu_index * HS_STACK_SIZE, LR = HS_SENTINEL_ADDR,
- * PC = the image's entry point (symbol hs_entry), with FP/SIMD enabled at
- * EL1. The handler's return value is x0 when PC reaches the sentinel.
+ * SP = HS_TASK_STACK(vcpu_index, task) of the task that takes it (task 0
+ * on a vCPU that runs no tasks, e.g. `handset guest`),
+ * LR = HS_SENTINEL_ADDR, PC = the image's entry point (symbol hs_entry),
+ * with FP/SIMD enabled at EL1. The handler's return value is x0 when PC
+ * reaches the sentinel.
  */
 
 /* ---- platform calls: HVC #imm, arguments in x0..x3, result in x0 -------

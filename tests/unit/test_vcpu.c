@@ -146,6 +146,49 @@ static void test_vcpu_return_value(void **state)
     teardown(&f);
 }
 
+/* Two handlers in progress on one vCPU through contexts: A (a loop of a0
+ * iterations, then x0 = a0 + a1) is preempted and saved, B runs in a
+ * fresh context to its end, and A, restored, resumes where it stopped
+ * with its own registers (its loop counter in x1, a0 kept in x3). */
+static void test_vcpu_contexts(void **state)
+{
+    (void)state;
+    Prog p = {0};
+    emit(&p, mov_x(3, 1));
+    int top = emit(&p, subs_imm(1, 1, 1));
+    emit(&p, bne(top - p.n));
+    emit(&p, 0x8b020060u); /* add x0, x3, x2 */
+    emit(&p, RET);
+    Fixture f;
+    setup(&f, &p, NULL, 0);
+    char err[160];
+    VcpuContext *fresh = vcpu_context_new(f.v, err, sizeof err);
+    VcpuContext *a = vcpu_context_new(f.v, err, sizeof err);
+    assert_non_null(fresh);
+    assert_non_null(a);
+    assert_int_equal(vcpu_context_state(fresh), VCPU_IDLE);
+    assert_int_equal(vcpu_enter(f.v, HS_EV_WORKLOAD, 100000, 5), 0);
+    assert_int_equal(vcpu_run(f.v, 1000), VCPU_RUN_PREEMPTED);
+    uint64_t left = vcpu_reg(f.v, 1);
+    assert_true(left < 100000 && left > 0);
+    assert_int_equal(vcpu_context_save(f.v, a), 0);
+    assert_int_equal(vcpu_context_state(a), VCPU_READY);
+    assert_int_equal(vcpu_context_restore(f.v, fresh), 0);
+    assert_int_equal(vcpu_state(f.v), VCPU_IDLE);
+    assert_int_equal(vcpu_enter(f.v, HS_EV_WORKLOAD, 10, 7), 0);
+    assert_int_equal(vcpu_run(f.v, 100000), VCPU_RUN_DONE);
+    assert_int_equal(vcpu_result(f.v), 17);
+    assert_int_equal(vcpu_context_restore(f.v, a), 0);
+    assert_int_equal(vcpu_state(f.v), VCPU_READY);
+    assert_int_equal(vcpu_reg(f.v, 1), left);
+    assert_int_equal(vcpu_reg(f.v, 3), 100000);
+    assert_int_equal(vcpu_run(f.v, 1000000), VCPU_RUN_DONE);
+    assert_int_equal(vcpu_result(f.v), 100005);
+    vcpu_context_free(a);
+    vcpu_context_free(fresh);
+    teardown(&f);
+}
+
 /* A counted loop: 1 + 2 * iterations + 1 instructions. */
 static void loop_prog(Prog *p, uint32_t iterations)
 {
@@ -599,6 +642,7 @@ static void test_vcpu_unicorn_version(void **state)
 
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_vcpu_return_value),
+    cmocka_unit_test(test_vcpu_contexts),
     cmocka_unit_test(test_vcpu_count_exact_any_slicing),
     cmocka_unit_test(test_vcpu_frequency_change),
     cmocka_unit_test(test_vcpu_fp_enabled),
