@@ -45,6 +45,8 @@ const CliCommand cli_cmd_guest = {
         "  voice    G.722-encode and decode one 20 ms frame\n"
         "  mail     parse one IMAP FETCH response and decode its parts\n"
         "  ui       compose one 360x640 frame\n"
+        "  gl       draw one 360x640 frame of the 3D app's scene (2000\n"
+        "           triangles) in software, as a domain without 3D does\n"
         "\n"
         "Options:\n"
         "  --n N              iterations (default: per workload)\n"
@@ -71,6 +73,7 @@ static const GuestWorkload workloads[] = {
     {"voice", HS_WL_VOICE, 50, WL_VOICE_SCRATCH_BYTES, wl_voice},
     {"mail", HS_WL_MAIL, 16, WL_MAIL_SCRATCH_BYTES, wl_mail},
     {"ui", HS_WL_UI, 2, WL_UI_FB_BYTES, wl_ui},
+    {"gl", HS_WL_GL, 1, WL_GL_SCRATCH_BYTES, wl_gl},
 };
 
 /* Slice length when running a workload to completion. */

@@ -40,6 +40,7 @@ const char *const scenario_app_names[] = {
     [SCENARIO_APP_UI] = "ui",
     [SCENARIO_APP_COVERT_TX] = "covert-tx",
     [SCENARIO_APP_COVERT_RX] = "covert-rx",
+    [SCENARIO_APP_GL] = "gl",
     [SCENARIO_APP_COUNT] = NULL,
 };
 
@@ -50,6 +51,7 @@ const char *const scenario_app_descriptions[] = {
     [SCENARIO_APP_UI] = "frame composition for the display",
     [SCENARIO_APP_COVERT_TX] = "covert-channel sender (modulates a resource)",
     [SCENARIO_APP_COVERT_RX] = "covert-channel receiver (decodes timing)",
+    [SCENARIO_APP_GL] = "a 3D scene drawn every frame, on the GPU or the vCPU",
     [SCENARIO_APP_COUNT] = NULL,
 };
 

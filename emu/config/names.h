@@ -42,6 +42,7 @@ typedef enum ScenarioAppKind {
     SCENARIO_APP_UI,
     SCENARIO_APP_COVERT_TX,
     SCENARIO_APP_COVERT_RX,
+    SCENARIO_APP_GL,
     SCENARIO_APP_COUNT,
 } ScenarioAppKind;
 

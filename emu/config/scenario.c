@@ -600,6 +600,34 @@ static int load_ui(ScenarioLoader *L, const json_t *app, const char *ap,
     return 0;
 }
 
+/* estimate: phone map and game apps draw at 30 frames a second when
+ * animating (60 on faster phones); the scenario may set its own. */
+#define GL_DEFAULT_FPS 30
+/* estimate: a map view of a few thousand triangles (the issue's "a few
+ * thousand triangles per frame"). */
+#define GL_DEFAULT_TRIANGLES 3000
+
+static int load_gl(ScenarioLoader *L, const json_t *app, const char *ap,
+                   ScenarioGlParams *g)
+{
+    static const char *const keys[] = {"frame_rate_hz", "triangles", NULL};
+    const json_t *o;
+    char pp[JSON_PATH_MAX];
+    int64_t fps = GL_DEFAULT_FPS, tris = GL_DEFAULT_TRIANGLES;
+    if (scenario_get_params(L, app, ap, keys, &o, pp) < 0)
+        return -1;
+    if (o && json_has_key(o, "frame_rate_hz") &&
+        json_get_integer(L->doc, o, pp, "frame_rate_hz", 1, 240, &fps) < 0)
+        return -1;
+    /* 2 .. HS_GL_MAX_TRIANGLES (guest/include/abi/gl.h) */
+    if (o && json_has_key(o, "triangles") &&
+        json_get_integer(L->doc, o, pp, "triangles", 2, 16384, &tris) < 0)
+        return -1;
+    g->frame_rate_hz = (uint32_t)fps;
+    g->triangles = (uint32_t)tris;
+    return 0;
+}
+
 static int load_covert(ScenarioLoader *L, const json_t *app, const char *ap,
                        bool tx, ScenarioCovertParams *c)
 {
@@ -695,6 +723,8 @@ static int load_app(ScenarioLoader *L, const json_t *e, const char *ap,
         return load_voice(L, e, ap, &app->voice);
     case SCENARIO_APP_UI:
         return load_ui(L, e, ap, &app->ui);
+    case SCENARIO_APP_GL:
+        return load_gl(L, e, ap, &app->gl);
     case SCENARIO_APP_COVERT_TX:
     case SCENARIO_APP_COVERT_RX:
         return load_covert(L, e, ap, app->kind == SCENARIO_APP_COVERT_TX,
@@ -740,6 +770,26 @@ static int load_domain(ScenarioLoader *L, const json_t *e, const char *dp,
             }
         }
         d->n_apps = i + 1;
+    }
+    /* The 3D app shows its frames on the domain's screen, whose panel
+     * brightness is the ui app's. */
+    bool ui = false, gl = false;
+    size_t gl_at = 0;
+    for (size_t i = 0; i < d->n_apps; i++) {
+        ui |= d->apps[i].kind == SCENARIO_APP_UI;
+        if (d->apps[i].kind == SCENARIO_APP_GL) {
+            gl = true;
+            gl_at = i;
+        }
+    }
+    if (gl && !ui) {
+        char list[JSON_PATH_MAX], ap[JSON_PATH_MAX];
+        json_path_key(list, sizeof list, dp, "apps");
+        json_path_index(ap, sizeof ap, list, gl_at);
+        return json_fail(L->doc, ap,
+                         "domain \"%s\" runs gl without ui (gl shows its "
+                         "frames on the ui app's screen)",
+                         d->name);
     }
     return 0;
 }

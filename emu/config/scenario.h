@@ -87,6 +87,12 @@ typedef struct ScenarioUiParams {
     uint32_t frame_rate_hz;       /* frames per second, 0 = display rate */
 } ScenarioUiParams;
 
+/* Parameters of a gl (3D) app. */
+typedef struct ScenarioGlParams {
+    uint32_t frame_rate_hz; /* frames drawn per second */
+    uint32_t triangles;     /* triangles per frame */
+} ScenarioGlParams;
+
 /* Parameters of a covert-tx or covert-rx app. */
 typedef struct ScenarioCovertParams {
     ScenarioCovertChannel channel; /* resource modulated / observed */
@@ -105,6 +111,7 @@ typedef struct ScenarioApp {
     ScenarioVoiceParams voice;   /* kind == SCENARIO_APP_VOICE */
     ScenarioUiParams ui;         /* kind == SCENARIO_APP_UI */
     ScenarioCovertParams covert; /* kind == SCENARIO_APP_COVERT_* */
+    ScenarioGlParams gl;         /* kind == SCENARIO_APP_GL */
 } ScenarioApp;
 
 /* A security domain. */

@@ -50,3 +50,15 @@ void approach_price(const uint64_t op_cycles[VIRT_OP_COUNT], VirtCharge *c)
     c->cycles = hs_add_sat(
         c->cycles, hs_muldiv_sat(c->copies_bytes, p[VIRT_OP_COPY_KIB], 1024));
 }
+
+const char *virt_gpu_mode_name(VirtGpuMode mode)
+{
+    static const char *const names[VIRT_GPU_MODE_COUNT] = {
+        [VIRT_GPU_SHARED] = "shared",
+        [VIRT_GPU_NONE] = "none",
+        [VIRT_GPU_OWNER_VM] = "owner-vm",
+        [VIRT_GPU_PARAVIRT] = "paravirt",
+        [VIRT_GPU_SECURE_OVERLAY] = "secure-overlay",
+    };
+    return mode < VIRT_GPU_MODE_COUNT ? names[mode] : "?";
+}

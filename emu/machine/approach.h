@@ -105,6 +105,30 @@ typedef struct VirtPick {
     hs_time until; /* run (or idle) no later than this */
 } VirtPick;
 
+/* How a domain reaches the GPU (its sharing mode). */
+typedef enum VirtGpuMode {
+    /* One kernel's GPU driver: the domain has a context of its own on the
+     * shared GPU (time-sliced, address spaces kept apart by the GPU MMU). */
+    VIRT_GPU_SHARED = 0,
+    /* No 3D: the domain renders in software on its vCPU. */
+    VIRT_GPU_NONE,
+    /* The gfx driver VM owns the GPU and composes the other VMs' frames;
+     * the domain renders in software. Needs the gfx VM as a scheduled VM. */
+    VIRT_GPU_OWNER_VM,
+    /* Paravirtual GPU: the domain's command stream crosses to the gfx VM,
+     * which submits it to the shared GPU. Needs the gfx VM as a
+     * scheduled VM. */
+    VIRT_GPU_PARAVIRT,
+    /* The secure world draws to a protected overlay the normal world
+     * cannot read, without GPU acceleration. Needs the secure display
+     * path. */
+    VIRT_GPU_SECURE_OVERLAY,
+    VIRT_GPU_MODE_COUNT,
+} VirtGpuMode;
+
+/* The mode's name ("shared", "paravirt", ...). */
+const char *virt_gpu_mode_name(VirtGpuMode mode);
+
 typedef struct ApproachOps {
     ScenarioApproach id;     /* its name and description: config/names.h */
     bool built;              /* false: listed, but runs are refused */
@@ -142,6 +166,8 @@ typedef struct ApproachOps {
     bool (*flow_allowed)(const Machine *m, int src_level, int sink_level);
     /* Who may keep the AP awake. */
     const PmicPolicy *pmic_policy;
+    /* How domain reaches the GPU (VirtGpuMode). */
+    VirtGpuMode (*gpu_mode)(const Machine *m, int domain);
 } ApproachOps;
 
 /* The approach's name ("hyp-pv"), from the one name table. */

@@ -283,6 +283,9 @@ int soc_realize(Machine *m, const MachineConfig *cfg, char *err,
     }
     /* the machine's own wiring between its devices */
     pmic_add_listener(&m->pmic, machine_pmic_changed, m);
+    /* the GPU power-collapses when the AP suspends */
+    if (machine_device(m, "gpu"))
+        pmic_add_listener(&m->pmic, gpu_ap_state, &m->dev.gpu);
     if (machine_device(m, "mic") && machine_device(m, "audio")) {
         mic_set_output(&m->dev.mic, audio_route_frame, &m->dev.audio);
         audio_set_ap_sink(&m->dev.audio, mic_fifo_push, &m->dev.mic);

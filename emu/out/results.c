@@ -79,6 +79,7 @@ struct Results {
     size_t cap_covert;                 /* allocated */
     uint64_t counts[RESULTS_N_COUNTS]; /* counters */
     NamedList instructions;            /* instructions by domain */
+    NamedList gpu_units;               /* GPU work units by domain */
     NamedList dropped;                 /* bounded queues' overflows */
     NamedList retransmits;             /* TCP segments sent again */
     char **tcb;                        /* trusted components (owned) */
@@ -177,6 +178,7 @@ void results_free(Results *r)
     named_free(&r->by_component);
     named_free(&r->by_domain);
     named_free(&r->instructions);
+    named_free(&r->gpu_units);
     named_free(&r->dropped);
     named_free(&r->retransmits);
     for (size_t i = 0; i < r->n_flows; i++) {
@@ -352,6 +354,15 @@ int results_count_instructions(Results *r, const char *domain, uint64_t n,
                                char *err, size_t err_size)
 {
     return named_add(&r->instructions, "instructions domain", domain, 0, n, err,
+                     err_size);
+}
+
+int results_count_gpu_units(Results *r, const char *domain, uint64_t n,
+                            char *err, size_t err_size)
+{
+    if (n == 0)
+        return 0;
+    return named_add(&r->gpu_units, "gpu units domain", domain, 0, n, err,
                      err_size);
 }
 
@@ -613,6 +624,8 @@ static json_t *counts_json(Results *r, bool *ok)
      * the schema's fixed keys */
     if (r->dropped.n > 0)
         put(o, "dropped", named_json(&r->dropped, false, ok), ok);
+    if (r->gpu_units.n > 0)
+        put(o, "gpu_units", named_json(&r->gpu_units, false, ok), ok);
     if (r->retransmits.n > 0)
         put(o, "retransmits", named_json(&r->retransmits, false, ok), ok);
     return o;

@@ -177,6 +177,12 @@ int results_count_retransmits(Results *r, const char *what, uint64_t n,
 int results_count_instructions(Results *r, const char *domain, uint64_t n,
                                char *err, size_t err_size);
 
+/* Adds n GPU work units of jobs domain submitted (counts.gpu_units,
+ * which exists only when the GPU ran some job). n == 0 adds nothing.
+ * Returns 0 or -1 (out of memory). */
+int results_count_gpu_units(Results *r, const char *domain, uint64_t n,
+                            char *err, size_t err_size);
+
 /* Adds n items a bounded queue had to drop (counts.dropped.<what>, which
  * exists only when some count is non-zero: a guest filled a queue, ring
  * or table). n == 0 adds nothing. Returns 0 or -1 (out of memory). */

@@ -61,6 +61,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abi/gl.h"
 #include "abi/ui.h"
 #include "guest/lib/compose.h"
 #include "platform.h"
@@ -120,6 +121,7 @@ typedef struct DisplayFrame {
     int slot;        /* request slot, -1 for none */
     uint32_t y0, y1; /* damaged rows [y0, y1) */
     bool document;   /* a document page (HS_CALL_UI_DOCUMENT) */
+    bool gl;         /* a frame of the 3D app (HS_CALL_GL_FRAME) */
     bool user_reads; /* the user reads it when it is shown */
     hs_time trigger; /* earliest trigger it carries */
     FrameNote notes[DISPLAY_MAX_NOTES];
@@ -148,6 +150,12 @@ typedef struct DisplayDomain {
     hs_time store_start;
     const char *store_latency;
     int store_slot;
+    const ScenarioApp *gl; /* the 3D app, or NULL */
+    hs_time gl_period;     /* 1 / its frame rate */
+    SimEvent gl_tick;      /* its next frame */
+    uint32_t gl_frame;     /* frames started */
+    bool gl_busy;          /* frame gl_seq is being drawn */
+    uint64_t gl_seq;
 } DisplayDomain;
 
 typedef struct DisplayPart {
@@ -160,6 +168,8 @@ typedef struct DisplayPart {
     StorageState *storage; /* ... "storage" */
     DisplayFrame frames[DISPLAY_MAX_FRAMES];
     uint64_t frames_dropped; /* frames lost to a full table */
+    uint64_t gl_skipped;     /* 3D frames not started: the last one drew */
+    uint64_t gl_lost;        /* 3D frames drawn but never flipped */
     DisplayDomain doms[SCENARIO_MAX_DOMAINS];
     size_t n_doms;
     int shown_fg;          /* foreground the panel was last set for */
@@ -201,6 +211,15 @@ static const ScenarioApp *ui_app(const Scenario *sc, int domain)
     const ScenarioDomain *d = &sc->domains[domain];
     for (size_t i = 0; i < d->n_apps; i++)
         if (d->apps[i].kind == SCENARIO_APP_UI)
+            return &d->apps[i];
+    return NULL;
+}
+
+static const ScenarioApp *gl_app(const Scenario *sc, int domain)
+{
+    const ScenarioDomain *d = &sc->domains[domain];
+    for (size_t i = 0; i < d->n_apps; i++)
+        if (d->apps[i].kind == SCENARIO_APP_GL)
             return &d->apps[i];
     return NULL;
 }
@@ -268,8 +287,18 @@ static void frame_order(DisplayFrame *f, DisplayDomain *dd)
     f->tag = (uint32_t)(f->seq % 0xffffffffu) + 1;
 }
 
+/* The 3D app's frame in flight has flipped or is lost: the next may
+ * start. */
+static void gl_frame_over(DisplayFrame *f)
+{
+    DisplayDomain *dd = &f->p->doms[f->domain];
+    if (f->gl && dd->gl_busy && dd->gl_seq == f->seq)
+        dd->gl_busy = false;
+}
+
 static void frame_free(DisplayFrame *f)
 {
+    gl_frame_over(f);
     if (f->slot >= 0)
         f->p->doms[f->domain].slot_busy[f->slot] = false;
     frames_drop(f->p->env->frames, f);
@@ -387,6 +416,126 @@ static void damage(DisplayPart *p, int domain, uint32_t y0, uint32_t y1,
     f->y1 = y1 > f->y1 ? y1 : f->y1;
     f->user_reads |= user_reads;
     frame_note(f, latency, since < now ? since : now);
+}
+
+/* ---- the 3D app ------------------------------------------------------ */
+
+/* A request's status until the guest's call writes its own. */
+#define GL_STATUS_PENDING 1
+
+/* The frame in flight ended without a flip when its call has written
+ * its status (the flip was refused on the way, as a background phone's
+ * is under containers): it is lost, and the next may start. */
+static void gl_check_ended(DisplayPart *p, DisplayDomain *dd)
+{
+    for (size_t i = 0; i < DISPLAY_MAX_FRAMES && dd->gl_busy; i++) {
+        DisplayFrame *f = &p->frames[i];
+        HsGlRequest rq;
+        if (!f->gl || f->stage != FRAME_COMPOSING || f->domain != dd->index ||
+            f->seq != dd->gl_seq || f->slot < 0 ||
+            dma_read(&p->dma, dd->index, slot_addr(f->slot), &rq, sizeof rq) <
+                0 ||
+            rq.status == GL_STATUS_PENDING)
+            continue;
+        p->gl_lost++;
+        frame_free(f);
+    }
+}
+
+/* The 3D app starts a frame every 1/frame_rate_hz, unless the last one
+ * is still being drawn (then that tick is skipped, counted
+ * "gl.frames"; a frame whose call ended without a flip is counted
+ * "gl.unshown"). Its frame is the whole screen, drawn by guest code on
+ * the GPU or the vCPU (guest/apps/gl.c), then flipped: from there it
+ * takes the same way to the panel as every frame. latency.gl.frame is
+ * from the tick to the vsync that shows it. */
+static void gl_tick_fire(Sim *sim, void *ctx, hs_time now)
+{
+    DisplayDomain *dd = ctx;
+    DisplayPart *p = dd->p;
+    sim_schedule_at(sim, &dd->gl_tick, now + dd->gl_period);
+    gl_check_ended(p, dd);
+    if (dd->gl_busy) {
+        p->gl_skipped++;
+        return;
+    }
+    int slot = slot_take(dd);
+    if (slot < 0) {
+        p->gl_skipped++;
+        return;
+    }
+    DisplayFrame *f = frame_new(p, dd->index, now);
+    if (!f) {
+        dd->slot_busy[slot] = false;
+        return; /* lost, counted */
+    }
+    f->stage = FRAME_COMPOSING;
+    frame_order(f, dd);
+    f->slot = slot;
+    f->y0 = 0;
+    f->y1 = p->panel->cfg.height;
+    f->gl = true;
+    frame_note(f, "gl.frame", now);
+    dd->gl_busy = true;
+    dd->gl_seq = f->seq;
+    HsGlRequest rq;
+    memset(&rq, 0, sizeof rq);
+    rq.width = p->panel->cfg.width;
+    rq.height = p->panel->cfg.height;
+    rq.stride_px = p->panel->cfg.width;
+    rq.frame = dd->gl_frame++;
+    rq.triangles = dd->gl->gl.triangles;
+    rq.flags = HS_GL_PRESENT;
+    rq.tag = f->tag;
+    rq.status = GL_STATUS_PENDING;
+    if (dma_write(&p->dma, dd->index, slot_addr(slot), &rq, sizeof rq) < 0 ||
+        machine_inject(p->m, dd->index, HS_EV_CALL, HS_CALL_GL_FRAME,
+                       slot_addr(slot)) < 0)
+        frame_free(f);
+}
+
+/* Whether a GPU sharing mode is built: SHARED (a context on the GPU) and
+ * NONE (software rendering) are; the others need what does not exist
+ * yet, named in the message. */
+static const char *gpu_mode_missing(VirtGpuMode mode)
+{
+    switch (mode) {
+    case VIRT_GPU_SHARED:
+    case VIRT_GPU_NONE:
+        return NULL;
+    case VIRT_GPU_OWNER_VM:
+        return "the gfx driver VM as a scheduled VM that owns the GPU and "
+               "composes the other VMs' frames";
+    case VIRT_GPU_PARAVIRT:
+        return "the gfx driver VM as a scheduled VM that takes each VM's "
+               "command stream to the GPU (paravirtual GPU)";
+    case VIRT_GPU_SECURE_OVERLAY:
+        return "the secure display path (a protected overlay the normal "
+               "world cannot read)";
+    case VIRT_GPU_MODE_COUNT:
+        break;
+    }
+    return "a GPU mode handset does not know";
+}
+
+static bool display_not_built(const RunEnv *env, char *err, size_t err_size)
+{
+    const ApproachOps *ops = machine_approach(env->m);
+    for (size_t d = 0; d < env->sc->n_domains; d++) {
+        if (!gl_app(env->sc, (int)d))
+            continue;
+        VirtGpuMode mode = ops->gpu_mode(env->m, (int)d);
+        const char *missing = gpu_mode_missing(mode);
+        if (missing) {
+            hs_errorf(err, err_size,
+                      "display: the gl app of domain %s reaches the GPU in "
+                      "mode %s under %s, which needs %s: not built yet",
+                      env->sc->domains[d].name, virt_gpu_mode_name(mode),
+                      approach_name(ops), missing);
+            return true;
+        }
+    }
+    return false;
 }
 
 /* ---- the user -------------------------------------------------------- */
@@ -534,6 +683,7 @@ static void guest_flip(DisplayPart *p, uint64_t tag, const BusAccess *acc)
     if (f) {
         p->doms[f->domain].slot_busy[f->slot] = false;
         f->slot = -1;
+        gl_frame_over(f);
     } else {
         /* A flip the part did not ask for (another app's frame): the
          * whole screen travels, measured from the flip. */
@@ -560,8 +710,8 @@ static void gpu_done(void *ctx, const GpuJob *job, hs_time done)
     DisplayPart *p = ctx;
     for (size_t i = 0; i < DISPLAY_MAX_FRAMES; i++) {
         DisplayFrame *f = &p->frames[i];
-        if (f->stage != FRAME_GPU || f->domain != job->domain ||
-            f->gpu_submit != job->submit_ps)
+        if (job->cmd_addr || f->stage != FRAME_GPU ||
+            f->domain != job->domain || f->gpu_submit != job->submit_ps)
             continue;
         BusAccess acc = {.when = done, .domain = f->domain};
         display_present(p->panel, &acc);
@@ -765,7 +915,7 @@ static int take_devices(DisplayPart *p, char *err, size_t err_size)
 
 static bool display_owns_app(ScenarioAppKind kind)
 {
-    return kind == SCENARIO_APP_UI;
+    return kind == SCENARIO_APP_UI || kind == SCENARIO_APP_GL;
 }
 
 static bool display_owns_action(ScenarioAction action)
@@ -791,8 +941,10 @@ static void display_destroy(void *part)
         return;
     if (p->sim) {
         sim_cancel(p->sim, &p->keystroke);
-        for (size_t d = 0; d < p->n_doms; d++)
+        for (size_t d = 0; d < p->n_doms; d++) {
             sim_cancel(p->sim, &p->doms[d].release);
+            sim_cancel(p->sim, &p->doms[d].gl_tick);
+        }
     }
     /* the devices are the machine's: only this part's hooks go */
     if (p->gpu)
@@ -820,6 +972,17 @@ static void init_domains(DisplayPart *p)
                 dd->period_ps = HS_S / ui->ui.frame_rate_hz;
         }
         sim_event_init(&dd->release, "display.release", release_fire, dd, 30);
+        sim_event_init(&dd->gl_tick, "display.gl", gl_tick_fire, dd, 30);
+        dd->gl = gl_app(sc, (int)d);
+        if (dd->gl) {
+            /* The approach's sharing mode decides whether the domain
+             * gets a context on the GPU (display_not_built refused the
+             * modes that are not built). */
+            VirtGpuMode mode = machine_approach(p->m)->gpu_mode(p->m, (int)d);
+            gpu_set_access(p->gpu, (int)d, mode == VIRT_GPU_SHARED);
+            dd->gl_period = HS_S / dd->gl->gl.frame_rate_hz;
+            sim_schedule_at(p->sim, &dd->gl_tick, sim_now(p->sim));
+        }
     }
 }
 
@@ -901,6 +1064,16 @@ static int display_finish(void *part, Results *r, char *err, size_t err_size)
     if (results_count_dropped(r, "display.frames", p->frames_dropped, err,
                               err_size) < 0)
         return -1;
+    if (p->gl_skipped &&
+        results_count_dropped(r, "gl.frames", p->gl_skipped, err, err_size) < 0)
+        return -1;
+    if (p->gl_lost &&
+        results_count_dropped(r, "gl.unshown", p->gl_lost, err, err_size) < 0)
+        return -1;
+    for (size_t d = 0; d < p->n_doms; d++)
+        if (results_count_gpu_units(r, machine_domain_name(p->m, (int)d),
+                                    p->gpu->units_done[d], err, err_size) < 0)
+            return -1;
     return results_count_dropped(r, "gpu.queue", p->gpu->full, err, err_size);
 }
 
@@ -913,6 +1086,7 @@ const RunPart phone_part_display = {
     .owns_app = display_owns_app,
     .owns_action = display_owns_action,
     .wanted = display_wanted,
+    .not_built = display_not_built,
     .create = display_create,
     .action = display_action,
     .finish = display_finish,

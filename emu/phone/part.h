@@ -37,6 +37,10 @@ typedef struct RunPart {
      * part's apps use this one's hardware). May be NULL: only for what
      * it owns. */
     bool (*wanted)(const Scenario *sc);
+    /* Whether the run asks this part for something not built under the
+     * run's approach (err says what, and the run ends RUN_NOT_BUILT with
+     * no result). May be NULL: everything it owns is built. */
+    bool (*not_built)(const RunEnv *env, char *err, size_t err_size);
     /* Returns the part's state, or NULL with a message in err. */
     void *(*create)(const RunEnv *env, char *err, size_t err_size);
     /* One occurrence of rule `index` (ev) at now. Returns 0 or -1. */

@@ -438,6 +438,8 @@ static void *find_part(void *ctx, const char *name)
     return NULL;
 }
 
+/* Creates the parts the scenario wants. Returns 0, -1 (bad input) or -2
+ * (a part refuses what is not built under this approach), err set. */
 static int build_parts(Run *r, char *err, size_t err_size)
 {
     r->env = (RunEnv){
@@ -458,6 +460,10 @@ static int build_parts(Run *r, char *err, size_t err_size)
     const ScenarioVariant *v = &r->sc->variants[r->o->variant];
     if (v->mic_wiring != SCENARIO_NONE)
         r->env.wiring = (SocMicWiring)v->mic_wiring;
+    for (size_t i = 0; i < N_PARTS; i++)
+        if (part_wanted(parts[i], r->sc) && parts[i]->not_built &&
+            parts[i]->not_built(&r->env, err, err_size))
+            return -2;
     for (size_t i = 0; i < N_PARTS; i++) {
         if (!part_wanted(parts[i], r->sc))
             continue;
@@ -848,9 +854,10 @@ RunStatus run_scenario(const RunOptions *o, RunSummary *sum, char *err,
         run_free(&r);
         return RUN_HOST_ERROR;
     }
-    if (build_parts(&r, err, err_size) < 0) {
+    int built = build_parts(&r, err, err_size);
+    if (built < 0) {
         run_free(&r);
-        return RUN_BAD_INPUT;
+        return built == -2 ? RUN_NOT_BUILT : RUN_BAD_INPUT;
     }
     int collected = -1;
     if (run_machine(&r, err, err_size) < 0 ||

@@ -106,6 +106,15 @@ static const PmicPolicy cells_policy = {
     .holder_counts = cells_holder_counts,
 };
 
+/* One kernel: the phones' apps get contexts on the shared GPU; the mmio
+ * hook keeps the GPU's registers for the foreground phone. */
+static VirtGpuMode cells_gpu_mode(const Machine *m, int domain)
+{
+    (void)m;
+    (void)domain;
+    return VIRT_GPU_SHARED;
+}
+
 const ApproachOps virt_containers = {
     .id = SCENARIO_APPROACH_CONTAINERS,
     .built = true,
@@ -120,4 +129,5 @@ const ApproachOps virt_containers = {
     .io_path = cells_io,
     .flow_allowed = cells_flow,
     .pmic_policy = &cells_policy,
+    .gpu_mode = cells_gpu_mode,
 };

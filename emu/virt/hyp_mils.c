@@ -194,6 +194,15 @@ static const PmicPolicy mils_policy = {
     .holder_counts = mils_holder_counts,
 };
 
+/* The gfx driver VM owns the GPU and composes; the other VMs render in
+ * software. */
+static VirtGpuMode mils_gpu_mode(const Machine *m, int domain)
+{
+    (void)m;
+    (void)domain;
+    return VIRT_GPU_OWNER_VM;
+}
+
 const ApproachOps virt_hyp_mils = {
     .id = SCENARIO_APPROACH_HYP_MILS,
     .built = true,
@@ -210,4 +219,5 @@ const ApproachOps virt_hyp_mils = {
     .io_path = virt_hyp_io_path,
     .flow_allowed = mils_flow,
     .pmic_policy = &mils_policy,
+    .gpu_mode = mils_gpu_mode,
 };

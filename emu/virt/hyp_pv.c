@@ -90,6 +90,14 @@ static bool pv_flow(const Machine *m, int src_level, int sink_level)
 /* Every VM's forwarded lock counts; the host's too. */
 static const PmicPolicy pv_policy = {.name = "pv-forwarded"};
 
+/* A paravirtual GPU: each VM's command stream crosses to the gfx VM. */
+static VirtGpuMode pv_gpu_mode(const Machine *m, int domain)
+{
+    (void)m;
+    (void)domain;
+    return VIRT_GPU_PARAVIRT;
+}
+
 const ApproachOps virt_hyp_pv = {
     .id = SCENARIO_APPROACH_HYP_PV,
     .built = true,
@@ -105,4 +113,5 @@ const ApproachOps virt_hyp_pv = {
     .io_path = virt_hyp_io_path,
     .flow_allowed = pv_flow,
     .pmic_policy = &pv_policy,
+    .gpu_mode = pv_gpu_mode,
 };

@@ -79,6 +79,14 @@ static bool native_flow(const Machine *m, int src_level, int sink_level)
     return true;
 }
 
+/* One kernel: every domain's apps get contexts on the shared GPU. */
+static VirtGpuMode native_gpu_mode(const Machine *m, int domain)
+{
+    (void)m;
+    (void)domain;
+    return VIRT_GPU_SHARED;
+}
+
 const ApproachOps virt_native = {
     .id = SCENARIO_APPROACH_NATIVE,
     .built = true,
@@ -93,4 +101,5 @@ const ApproachOps virt_native = {
     .io_path = native_io,
     .flow_allowed = native_flow,
     .pmic_policy = &pmic_policy_linux,
+    .gpu_mode = native_gpu_mode,
 };

@@ -93,6 +93,15 @@ static bool selinux_flow(const Machine *m, int src_level, int sink_level)
     return src_level <= sink_level;
 }
 
+/* One kernel: every domain's apps get contexts on the shared GPU (the
+ * GPU MMU keeps their address spaces apart). */
+static VirtGpuMode selinux_gpu_mode(const Machine *m, int domain)
+{
+    (void)m;
+    (void)domain;
+    return VIRT_GPU_SHARED;
+}
+
 const ApproachOps virt_selinux_mls = {
     .id = SCENARIO_APPROACH_SELINUX_MLS,
     .built = true,
@@ -107,4 +116,5 @@ const ApproachOps virt_selinux_mls = {
     .io_path = selinux_io,
     .flow_allowed = selinux_flow,
     .pmic_policy = &pmic_policy_linux,
+    .gpu_mode = selinux_gpu_mode,
 };

@@ -189,6 +189,15 @@ static bool tz_flow(const Machine *m, int src_level, int sink_level)
     return true;
 }
 
+/* The normal world's kernel shares the GPU among its domains; the
+ * secure world draws to a protected overlay without GPU acceleration. */
+static VirtGpuMode tz_gpu_mode(const Machine *m, int domain)
+{
+    return is_secure(m, machine_domain_kernel(m, domain))
+               ? VIRT_GPU_SECURE_OVERLAY
+               : VIRT_GPU_SHARED;
+}
+
 const ApproachOps virt_trustzone = {
     .id = SCENARIO_APPROACH_TRUSTZONE,
     .built = true,
@@ -204,4 +213,5 @@ const ApproachOps virt_trustzone = {
     .io_path = tz_io,
     .flow_allowed = tz_flow,
     .pmic_policy = &pmic_policy_linux,
+    .gpu_mode = tz_gpu_mode,
 };

@@ -39,6 +39,14 @@ static uint64_t run_ui(uint32_t n)
     return wl_ui(n, (void *)(uintptr_t)HS_FB_BASE);
 }
 
+_Static_assert(WL_GL_SCRATCH_BYTES <= HS_FB_SIZE, "gl scratch exceeds FB");
+
+/* The gl workload's frame, texture and list in the framebuffer area. */
+static uint64_t run_gl(uint32_t n)
+{
+    return wl_gl(n, (void *)(uintptr_t)HS_FB_BASE);
+}
+
 static const struct {
     uint32_t id;         /* HS_WL_* */
     AppWorkloadFunc run; /* driver */
@@ -47,6 +55,7 @@ static const struct {
     {.id = HS_WL_VOICE, .run = run_voice},
     {.id = HS_WL_MAIL, .run = run_mail},
     {.id = HS_WL_UI, .run = run_ui},
+    {.id = HS_WL_GL, .run = run_gl},
     {.id = HS_WL_COVERT_TX, .run = covert_workload_tx},
     {.id = HS_WL_COVERT_RX, .run = covert_workload_rx},
 };
@@ -62,6 +71,7 @@ static const struct {
     {.id = HS_CALL_MAIL_PARSE, .call = mail_call},
     {.id = HS_CALL_UI_COMPOSE, .call = ui_call},
     {.id = HS_CALL_UI_DOCUMENT, .call = ui_document_call},
+    {.id = HS_CALL_GL_FRAME, .call = gl_call},
     {.id = HS_CALL_COVERT_TX, .call = covert_call},
     {.id = HS_CALL_COVERT_RX, .call = covert_call},
     {.id = HS_CALL_PHONE_ANSWER, .call = phone_call},

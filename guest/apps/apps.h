@@ -29,6 +29,7 @@ int64_t voice_call(uint64_t id, uint64_t req);
 int64_t mail_call(uint64_t id, uint64_t req);
 int64_t ui_call(uint64_t id, uint64_t req);
 int64_t ui_document_call(uint64_t id, uint64_t req);
+int64_t gl_call(uint64_t id, uint64_t req);
 int64_t covert_call(uint64_t id, uint64_t req);
 int64_t mail_sync_call(uint64_t id, uint64_t req);
 int64_t net_get_call(uint64_t id, uint64_t req);

@@ -132,12 +132,21 @@
 #define HS_DISPLAY_FLIP 0x10       /* W: present the framebuffer; value: tag */
 #define HS_DISPLAY_FRAMES 0x14     /* R: frames presented */
 
-/* GPU: a command queue of jobs measured in work units. */
-#define HS_GPU_SUBMIT 0x00 /* W: work units of a new job */
-#define HS_GPU_CMDBUF 0x08 /* RW (64-bit): guest address of a command list */
-#define HS_GPU_CMDLEN 0x10 /* RW: bytes in the command list */
-#define HS_GPU_DONE 0x14   /* R: jobs completed */
-#define HS_GPU_BUSY 0x18   /* R: jobs queued or running */
+/* GPU: each domain's context ring of command lists (guest/include/abi/
+ * gpu.h: the command set and the ring entry), and plain jobs of work
+ * units. CAPS is the platform's word on what this domain has: without
+ * HS_GPU_CAP_3D the ring registers are refused and the domain renders in
+ * software (the same command lists, guest/lib/raster.c). */
+#define HS_GPU_SUBMIT 0x00    /* W: a plain job of this many work units */
+#define HS_GPU_DONE 0x14      /* R: jobs completed (all domains) */
+#define HS_GPU_BUSY 0x18      /* R: jobs queued or running (all domains) */
+#define HS_GPU_CAPS 0x1c      /* R: HS_GPU_CAP_* of the reading domain */
+#define HS_GPU_RING_BASE 0x20 /* RW (64-bit): ring of HsGpuRingEntry */
+#define HS_GPU_RING_SIZE 0x28 /* RW: entries, a power of two (resets it) */
+#define HS_GPU_RING_TAIL 0x2c /* RW: entries written; writing kicks */
+#define HS_GPU_RING_HEAD 0x30 /* R: entries completed */
+#define HS_GPU_STATUS 0x34 /* R: HS_GPU_ERR_* of the last failure; W: clear */
+#define HS_GPU_CAP_3D 0x1  /* a context of its own on the GPU */
 
 /* storage: block I/O against a guest buffer. */
 #define HS_STORAGE_LBA 0x00    /* RW (64-bit): first block */
@@ -259,6 +268,7 @@
 #define HS_WL_UI 4     /* frame composition */
 #define HS_WL_COVERT_TX 5
 #define HS_WL_COVERT_RX 6
+#define HS_WL_GL 7 /* the 3D app's frames drawn in software */
 
 /* Direct calls made by HS_EV_CALL (tests and scenario actions). */
 #define HS_CALL_AEAD_SEAL 1
@@ -276,6 +286,7 @@
 #define HS_CALL_UI_DOCUMENT 13  /* store or show a document (apps/ui.h) */
 #define HS_CALL_TUN_SEAL 14     /* the VPN app seals a packet from the tun */
 #define HS_CALL_TUN_OPEN 15     /* the VPN app opens a packet for the tun */
+#define HS_CALL_GL_FRAME 16     /* the 3D app draws a frame (abi/gl.h) */
 
 /* ---- tasks ---------------------------------------------------------------
  * The domain's kernel runs the apps of each vCPU as tasks: each task has

@@ -10,6 +10,8 @@
 #include "gl_util.h"
 #include "imap.h"
 #include "mime.h"
+#include "raster.h"
+#include "scene.h"
 
 /* ---- crypto ----------------------------------------------------------------
  */
@@ -314,6 +316,47 @@ uint64_t wl_ui(uint32_t n, void *fb)
         h = gl_hash_u64(h, ui_compose((uint32_t *)fb, WL_UI_WIDTH, &scene));
         if (++minutes == 24 * 60)
             minutes = 0;
+    }
+    return h;
+}
+
+/* The surfaces are addressed by pointer: the same addresses are mapped
+ * back to themselves. */
+static uint32_t *wl_self_map(void *ctx, uint64_t addr, uint64_t bytes,
+                             int write)
+{
+    (void)ctx;
+    (void)bytes;
+    (void)write;
+    return (uint32_t *)(uintptr_t)addr;
+}
+
+uint64_t wl_gl(uint32_t n, void *scratch)
+{
+    uint8_t *p = (uint8_t *)scratch;
+    uint32_t *fb = (uint32_t *)(void *)p;
+    uint32_t *tex = (uint32_t *)(void *)(p + WL_UI_FB_BYTES);
+    uint32_t *cmds = (uint32_t *)(void *)(p + WL_UI_FB_BYTES + 64 * 64 * 4);
+    gl_scene_texture(tex);
+    uint64_t h = GL_HASH_INIT;
+    for (uint32_t i = 0; i < n; i++) {
+        GlScene sc = {
+            .fb_addr = (uintptr_t)fb,
+            .tex_addr = (uintptr_t)tex,
+            .width = WL_UI_WIDTH,
+            .height = WL_UI_HEIGHT,
+            .stride_px = WL_UI_WIDTH,
+            .frame = i,
+            .triangles = WL_GL_TRIANGLES,
+        };
+        uint32_t words = gl_scene_build(cmds, 7 * WL_GL_TRIANGLES + 128, &sc);
+        RasterStats st = {0};
+        RasterMem mem = {wl_self_map, 0};
+        uint32_t at;
+        if (words == 0 || raster_exec(cmds, words, &mem, &st, &at) != 0)
+            return 0; /* cannot happen: the scene is valid */
+        h = gl_hash_u64(
+            h, ui_frame_hash(fb, WL_UI_WIDTH, WL_UI_WIDTH, WL_UI_HEIGHT));
     }
     return h;
 }

@@ -16,6 +16,10 @@
  *              IMAP parser in seeded network-sized chunks and decode
  *              every part (generation is about a third of the work)
  *   wl_ui      compose one WL_UI_WIDTH x WL_UI_HEIGHT frame and hash it
+ *   wl_gl      draw one WL_UI_WIDTH x WL_UI_HEIGHT frame of the 3D app's
+ *              scene (WL_GL_TRIANGLES triangles, scene.h) with the
+ *              reference rasteriser and hash it: the guest's software
+ *              path, checked against the same code built for the host
  *
  * Every iteration costs the same modulo small data-dependent branches, so
  * the work is proportional to n. Scratch must be 16-byte aligned, of the
@@ -40,11 +44,17 @@
 #define WL_UI_HEIGHT 640
 #define WL_UI_FB_BYTES (WL_UI_WIDTH * WL_UI_HEIGHT * 4)
 
+/* gl: the frame, the scene's texture, then its command list. */
+#define WL_GL_TRIANGLES 2000
+#define WL_GL_SCRATCH_BYTES                                                    \
+    (WL_UI_FB_BYTES + 64 * 64 * 4 + (7 * WL_GL_TRIANGLES + 128) * 4)
+
 uint64_t wl_crypto(uint32_t n, void *scratch);
 uint64_t wl_voice(uint32_t n, void *scratch);
 uint64_t wl_mail(uint32_t n, void *scratch);
 /* fb: WL_UI_FB_BYTES, rows of WL_UI_WIDTH pixels. */
 uint64_t wl_ui(uint32_t n, void *fb);
+uint64_t wl_gl(uint32_t n, void *scratch);
 
 /* Builds mail workload message number `seq` (1-based) as a complete
  * FETCH response into out (WL_MAIL_BUF_BYTES), using tmp (2 *

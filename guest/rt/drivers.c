@@ -5,6 +5,8 @@
  */
 #include "rt/rt.h"
 
+#include "abi/gpu.h"
+
 #define REG(win, off) ((win) + (off))
 
 /* ---- timer ------------------------------------------------------------- */
@@ -109,11 +111,53 @@ void rt_display_flip(uint32_t tag)
 /* ---- GPU -------------------------------------------------------------------
  */
 
-void rt_gpu_submit(uint32_t work_units, const void *cmds, uint32_t len)
+void rt_gpu_submit(uint32_t work_units)
 {
-    rt_mmio_write64(REG(HS_MMIO_GPU, HS_GPU_CMDBUF), (uintptr_t)cmds);
-    rt_mmio_write32(REG(HS_MMIO_GPU, HS_GPU_CMDLEN), cmds ? len : 0);
     rt_mmio_write32(REG(HS_MMIO_GPU, HS_GPU_SUBMIT), work_units);
+}
+
+uint32_t rt_gpu_caps(void)
+{
+    return rt_mmio_read32(REG(HS_MMIO_GPU, HS_GPU_CAPS));
+}
+
+/* The domain's context ring: a few entries, since rt_gpu_run waits for
+ * each list before it returns. */
+#define GPU_RING_ENTRIES 4u
+static HsGpuRingEntry gpu_ring[GPU_RING_ENTRIES];
+static uint32_t gpu_tail;
+static int gpu_ring_up;
+
+/* Polls at most this many times (yielding between polls) for a list. */
+#define GPU_MAX_POLLS 1000000u
+
+int64_t rt_gpu_run(const void *cmds, uint32_t len)
+{
+    if (!(rt_gpu_caps() & HS_GPU_CAP_3D))
+        return HS_EPERM;
+    if (cmds == 0 || len == 0 || len % 4)
+        return HS_EINVAL;
+    if (!gpu_ring_up) {
+        rt_mmio_write64(REG(HS_MMIO_GPU, HS_GPU_RING_BASE),
+                        (uintptr_t)gpu_ring);
+        rt_mmio_write32(REG(HS_MMIO_GPU, HS_GPU_RING_SIZE), GPU_RING_ENTRIES);
+        gpu_tail = 0;
+        gpu_ring_up = 1;
+    }
+    gpu_ring[gpu_tail % GPU_RING_ENTRIES] =
+        (HsGpuRingEntry){.cmd_addr = (uintptr_t)cmds, .cmd_len = len};
+    rt_mmio_write32(REG(HS_MMIO_GPU, HS_GPU_STATUS), 0);
+    gpu_tail++;
+    rt_mmio_write32(REG(HS_MMIO_GPU, HS_GPU_RING_TAIL), gpu_tail);
+    for (uint32_t i = 0; i < GPU_MAX_POLLS; i++) {
+        if (rt_mmio_read32(REG(HS_MMIO_GPU, HS_GPU_RING_HEAD)) == gpu_tail)
+            return rt_mmio_read32(REG(HS_MMIO_GPU, HS_GPU_STATUS)) ? HS_EIO : 0;
+        /* the platform may take 3D away (a phone sent to the back) */
+        if (!(rt_gpu_caps() & HS_GPU_CAP_3D))
+            return HS_EPERM;
+        rt_pc_yield();
+    }
+    return HS_EIO;
 }
 
 uint32_t rt_gpu_busy(void)

@@ -136,8 +136,13 @@ void rt_display_power(int on, uint32_t brightness);
 void rt_display_size(uint32_t *width, uint32_t *height);
 void rt_display_flip(uint32_t tag); /* tag: any value, the device ignores it */
 
-/* GPU: a job of work_units, with an optional command list */
-void rt_gpu_submit(uint32_t work_units, const void *cmds, uint32_t len);
+/* GPU: a plain job of work_units; HS_GPU_CAP_* of this domain; run a
+ * command list (abi/gpu.h) on the domain's context and wait for its
+ * pixels: 0, HS_EPERM (no 3D: render it with raster_exec instead),
+ * HS_EINVAL or HS_EIO (the GPU rejected the list) */
+void rt_gpu_submit(uint32_t work_units);
+uint32_t rt_gpu_caps(void);
+int64_t rt_gpu_run(const void *cmds, uint32_t len);
 uint32_t rt_gpu_busy(void);
 
 /* storage: blocking block I/O (polls STATUS, yielding between polls);

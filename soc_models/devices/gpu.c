@@ -4,8 +4,10 @@
 #include "soc_models/devices/gpu.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "abi/gpu.h"
 #include "platform.h"
 
 /* ps per cycle = 1e9 / kHz; time = cycles x 1e9 / kHz, rounded up. */
@@ -35,10 +37,19 @@ static int slot(int domain)
                                                      : POWER_MAX_DOMAINS;
 }
 
+static int collapsed_state(const GpuState *s)
+{
+    return 1 + (int)s->cfg.n_opps;
+}
+
 static void meter_update(GpuState *s, hs_time when)
 {
     if (!s->meter || s->comp < 0)
         return;
+    if (!s->powered) {
+        power_set_state(s->meter, s->comp, collapsed_state(s), NULL, when);
+        return;
+    }
     if (s->count == 0) {
         power_set_state(s->meter, s->comp, 0, NULL, when);
         return;
@@ -49,16 +60,247 @@ static void meter_update(GpuState *s, hs_time when)
     power_set_state(s->meter, s->comp, 1 + (int)s->opp, &a, when);
 }
 
-/* Starts the job at the head of the queue at time `at`. */
+uint64_t gpu_work_units(const GpuState *s, const RasterStats *st)
+{
+    unsigned __int128 u =
+        (unsigned __int128)st->commands * s->cfg.units_per_command +
+        (unsigned __int128)st->triangles * s->cfg.units_per_triangle +
+        (unsigned __int128)st->fragments * s->cfg.units_per_fragment +
+        (unsigned __int128)st->texels * s->cfg.units_per_texel;
+    uint64_t cap =
+        (UINT64_MAX - s->cfg.units_per_cycle) / s->cfg.cycles_per_unit;
+    if (u > cap)
+        return cap;
+    return u ? (uint64_t)u : 1;
+}
+
+/* ---- surfaces of the running command job ------------------------------ */
+
+/* Largest surface copy: a 4096 x 4096 surface. */
+#define GPU_MAX_MAP_BYTES ((uint64_t)HS_GPU_MAX_DIM * HS_GPU_MAX_DIM * 4)
+
+static uint32_t *gpu_map(void *ctx, uint64_t addr, uint64_t bytes, int write)
+{
+    GpuState *s = ctx;
+    for (unsigned i = 0; i < s->n_maps; i++) {
+        GpuMap *m = &s->maps[i];
+        if (addr >= m->addr && addr - m->addr <= m->bytes &&
+            bytes <= m->bytes - (addr - m->addr) && (addr - m->addr) % 4 == 0) {
+            m->write |= write != 0;
+            return m->buf + (addr - m->addr) / 4;
+        }
+        if (addr < m->addr + m->bytes && m->addr < addr + bytes) {
+            s->map_error = 1; /* partly overlapping surfaces */
+            return NULL;
+        }
+    }
+    if (s->n_maps == GPU_MAX_MAPS || bytes > GPU_MAX_MAP_BYTES ||
+        addr > UINT64_MAX - bytes) {
+        s->map_error = 1;
+        return NULL;
+    }
+    uint32_t *buf = malloc((size_t)bytes);
+    if (!buf || dma_read(s->dma, s->map_domain, addr, buf, (size_t)bytes)) {
+        free(buf);
+        s->map_error = 1;
+        return NULL;
+    }
+    s->maps[s->n_maps++] = (GpuMap){addr, bytes, buf, write != 0};
+    return buf;
+}
+
+static void maps_free(GpuState *s)
+{
+    for (unsigned i = 0; i < s->n_maps; i++)
+        free(s->maps[i].buf);
+    s->n_maps = 0;
+}
+
+static const char *err_name(int err)
+{
+    static const char *const names[] = {
+        "none",         "unknown opcode",  "bad length",
+        "bad surface",  "no target bound", "no texture bound",
+        "out of range", "bad ring entry",  "no GPU context"};
+    return err >= 0 && err < (int)(sizeof names / sizeof *names) ? names[err]
+                                                                 : "error";
+}
+
+static void context_error(GpuState *s, int domain, int err, const char *what,
+                          uint64_t addr, uint32_t word)
+{
+    s->cmd_errors++;
+    if (domain >= 0 && domain < POWER_MAX_DOMAINS)
+        s->ctx[domain].status = (uint32_t)err;
+    device_guest_error(&s->dev, "domain %d: %s at 0x%llx, word %u: %s", domain,
+                       what, (unsigned long long)addr, word, err_name(err));
+}
+
+/* Executes the head job's command list on surface copies; sets its
+ * units. The target copies stay until the job completes. */
+static void run_commands(GpuState *s, GpuJob *j)
+{
+    RasterStats st = {0};
+    uint32_t n = j->cmd_len / 4, at = 0;
+    uint32_t *words = malloc(j->cmd_len ? j->cmd_len : 4);
+    int rc = -HS_GPU_ERR_RING;
+    if (words &&
+        dma_read(s->dma, j->domain, j->cmd_addr, words, j->cmd_len) == 0) {
+        RasterMem mem = {gpu_map, s};
+        s->n_maps = 0;
+        s->map_domain = j->domain;
+        s->map_error = 0;
+        rc = raster_exec(words, n, &mem, &st, &at);
+    }
+    free(words);
+    if (rc) {
+        maps_free(s);
+        context_error(s, j->domain, -rc, "command list", j->cmd_addr, at);
+        RasterStats cost = {.commands = st.commands ? st.commands : 1};
+        j->units = gpu_work_units(s, &cost);
+        j->cmd_len = 0; /* nothing to write back */
+        return;
+    }
+    j->stats = st;
+    j->units = gpu_work_units(s, &st);
+}
+
+/* Writes the completed command job's targets back. */
+static void write_back(GpuState *s, const GpuJob *j)
+{
+    for (unsigned i = 0; i < s->n_maps; i++) {
+        GpuMap *m = &s->maps[i];
+        if (m->write &&
+            dma_write(s->dma, j->domain, m->addr, m->buf, (size_t)m->bytes))
+            context_error(s, j->domain, HS_GPU_ERR_SURFACE, "write-back",
+                          m->addr, 0);
+    }
+    maps_free(s);
+}
+
+/* ---- power ------------------------------------------------------------ */
+
+static void collapse(GpuState *s, hs_time when)
+{
+    if (!s->powered)
+        return;
+    if (s->sim)
+        sim_cancel(s->sim, &s->collapse_ev);
+    s->powered = false;
+    meter_update(s, when);
+}
+
+static void collapse_fire(Sim *sim, void *ctx, hs_time now)
+{
+    (void)sim;
+    GpuState *s = ctx;
+    if (s->count == 0)
+        collapse(s, now);
+}
+
+/* The queue emptied at when: collapse now if the AP sleeps, else after
+ * the idle delay. */
+static void went_idle(GpuState *s, hs_time when)
+{
+    if (s->ap_asleep || s->cfg.collapse_delay_ps == 0)
+        collapse(s, when);
+    else if (s->sim)
+        sim_schedule_at(s->sim, &s->collapse_ev,
+                        when + s->cfg.collapse_delay_ps);
+}
+
+void gpu_ap_state(void *ctx, int old_state, int new_state, hs_time when)
+{
+    (void)old_state;
+    GpuState *s = ctx;
+    s->ap_asleep =
+        new_state == HS_PMIC_ST_SUSPENDING || new_state == HS_PMIC_ST_SUSPENDED;
+    if (s->ap_asleep && s->count == 0)
+        collapse(s, when);
+}
+
+/* ---- the queue -------------------------------------------------------- */
+
+/* Starts the job at the head of the queue at time `at`, waking the GPU
+ * first if it is collapsed. */
 static void start_head(GpuState *s, hs_time at)
 {
     GpuJob *j = &s->queue[s->head];
+    if (s->sim)
+        sim_cancel(s->sim, &s->collapse_ev);
+    if (!s->powered) {
+        s->powered = true;
+        s->wakes++;
+        s->ready_at = at + s->cfg.wake_ps;
+        if (s->meter && s->comp >= 0) {
+            int d = j->domain;
+            PowerAttr a =
+                power_attr_domain(d >= 0 && d < power_meter_domains(s->meter)
+                                      ? d
+                                      : POWER_UNATTRIBUTED);
+            power_set_state(s->meter, s->comp, 0, NULL, at);
+            power_add_energy(s->meter, s->comp,
+                             (power_energy)s->cfg.wake_nj * 1000000000u, &a,
+                             at);
+        }
+    }
+    if (at < s->ready_at)
+        at = s->ready_at;
+    if (j->cmd_addr)
+        run_commands(s, j);
     s->cycles_left = job_cycles(s, j->units);
     s->run_since = at;
     sim_schedule_at(
         s->sim, &s->done_ev,
         at + cycles_to_ps(s->cycles_left, s->cfg.opps[s->opp].freq_khz));
     meter_update(s, at);
+}
+
+static int enqueue(GpuState *s, const GpuJob *job)
+{
+    if (s->count == s->cfg.queue_depth)
+        return -1;
+    s->queue[(s->head + s->count) % GPU_MAX_QUEUE] = *job;
+    s->count++;
+    if (s->count == 1)
+        start_head(s, job->submit_ps);
+    return 0;
+}
+
+/* Takes ring entries into the queue while it has room, one context at a
+ * time in turn. */
+static void fetch(GpuState *s, hs_time when)
+{
+    bool progress = true;
+    while (progress && s->count < s->cfg.queue_depth) {
+        progress = false;
+        for (unsigned k = 0; k < POWER_MAX_DOMAINS; k++) {
+            unsigned d = (s->fetch_next + k) % POWER_MAX_DOMAINS;
+            GpuContext *c = &s->ctx[d];
+            if (!c->granted || c->ring_size == 0 || c->fetched == c->tail ||
+                s->count == s->cfg.queue_depth)
+                continue;
+            uint64_t at =
+                c->ring_base + (uint64_t)(c->fetched & (c->ring_size - 1)) *
+                                   sizeof(HsGpuRingEntry);
+            HsGpuRingEntry e;
+            c->fetched++;
+            progress = true;
+            s->fetch_next = (d + 1) % POWER_MAX_DOMAINS;
+            if (dma_read(s->dma, (int)d, at, &e, sizeof e) || e.cmd_addr == 0 ||
+                e.cmd_len == 0 || e.cmd_len % 4 ||
+                e.cmd_len > s->cfg.max_cmd_bytes) {
+                c->head++; /* skipped: counts as completed */
+                context_error(s, (int)d, HS_GPU_ERR_RING, "ring entry", at, 0);
+                continue;
+            }
+            GpuJob j = {.domain = (int)d,
+                        .submit_ps = when,
+                        .cmd_addr = e.cmd_addr,
+                        .cmd_len = e.cmd_len};
+            enqueue(s, &j);
+        }
+    }
 }
 
 static void gpu_done(Sim *sim, void *ctx, hs_time now)
@@ -70,10 +312,26 @@ static void gpu_done(Sim *sim, void *ctx, hs_time now)
     s->count--;
     s->done++;
     s->units_done[slot(job.domain)] += job.units;
+    if (job.cmd_addr) {
+        if (job.cmd_len)
+            write_back(s, &job);
+        RasterStats *w = &s->work[slot(job.domain)];
+        w->commands += job.stats.commands;
+        w->triangles += job.stats.triangles;
+        w->fragments += job.stats.fragments;
+        w->texels += job.stats.texels;
+        if (job.domain >= 0 && job.domain < POWER_MAX_DOMAINS) {
+            s->ctx[job.domain].head++;
+            s->ctx[job.domain].jobs++;
+        }
+    }
     if (s->count)
         start_head(s, now);
     else
         meter_update(s, now);
+    fetch(s, now);
+    if (s->count == 0)
+        went_idle(s, now);
     irq_pulse(&s->irq);
     if (s->on_done)
         s->on_done(s->on_done_ctx, &job, now);
@@ -89,12 +347,8 @@ int gpu_submit(GpuState *s, int domain, uint64_t units, hs_time when)
     hs_time now = sim_now(s->sim);
     if (when < now)
         when = now;
-    s->queue[(s->head + s->count) % GPU_MAX_QUEUE] =
-        (GpuJob){units, domain, when};
-    s->count++;
-    if (s->count == 1)
-        start_head(s, when);
-    return 0;
+    GpuJob j = {.units = units, .domain = domain, .submit_ps = when};
+    return enqueue(s, &j);
 }
 
 int gpu_set_opp(GpuState *s, unsigned opp, hs_time when)
@@ -119,7 +373,7 @@ int gpu_set_opp(GpuState *s, unsigned opp, hs_time when)
         sim_schedule_at(s->sim, &s->done_ev,
                         s->run_since + cycles_to_ps(s->cycles_left,
                                                     s->cfg.opps[opp].freq_khz));
-        meter_update(s, when);
+        meter_update(s, when > s->run_since ? when : s->run_since);
     } else {
         s->opp = opp;
     }
@@ -132,33 +386,10 @@ void gpu_set_done_observer(GpuState *s, GpuDoneFunc fn, void *ctx)
     s->on_done_ctx = ctx;
 }
 
-/* SUBMIT from the guest: base units plus the command list, if any. */
-static void gpu_guest_submit(GpuState *s, uint64_t units, const BusAccess *acc)
+void gpu_set_access(GpuState *s, int domain, bool granted)
 {
-    uint32_t len = s->cmdlen;
-    s->cmdlen = 0;
-    if (len) {
-        if (len % 4 || len > s->cfg.max_cmd_bytes) {
-            device_guest_error(&s->dev, "command list length %u", len);
-            return;
-        }
-        uint8_t buf[4096];
-        for (uint32_t off = 0; off < len; off += sizeof buf) {
-            uint32_t n = len - off < sizeof buf ? len - off : sizeof buf;
-            if (dma_read(s->dma, acc->domain, s->cmdbuf + off, buf, n)) {
-                device_guest_error(&s->dev, "command list at 0x%llx unreadable",
-                                   (unsigned long long)(s->cmdbuf + off));
-                return;
-            }
-            for (uint32_t i = 0; i < n; i += 4)
-                units += (uint32_t)buf[i] | (uint32_t)buf[i + 1] << 8 |
-                         (uint32_t)buf[i + 2] << 16 |
-                         (uint32_t)buf[i + 3] << 24;
-        }
-    }
-    if (gpu_submit(s, acc->domain, units, acc->when))
-        device_guest_error(&s->dev, "job of %llu units refused (queue %u)",
-                           (unsigned long long)units, s->count);
+    if (domain >= 0 && domain < POWER_MAX_DOMAINS)
+        s->ctx[domain].granted = granted;
 }
 
 static int gpu_realize(Device *dev, Sim *sim)
@@ -166,6 +397,7 @@ static int gpu_realize(Device *dev, Sim *sim)
     GpuState *s = (GpuState *)dev;
     s->sim = sim;
     sim_event_init(&s->done_ev, "gpu.job_done", gpu_done, s, 0);
+    sim_event_init(&s->collapse_ev, "gpu.collapse", collapse_fire, s, 0);
     if (!s->meter)
         return 0;
     s->comp = power_component_add(s->meter, dev->name);
@@ -179,6 +411,10 @@ static int gpu_realize(Device *dev, Sim *sim)
             0)
             return -1;
     }
+    if (power_state_add(s->meter, s->comp, "collapsed", s->cfg.collapsed_uw) !=
+        collapsed_state(s))
+        return -1;
+    meter_update(s, sim_now(sim)); /* collapsed until the first job */
     return 0;
 }
 
@@ -187,31 +423,73 @@ static void gpu_reset(Device *dev)
     GpuState *s = (GpuState *)dev;
     s->count = 0;
     s->head = 0;
+    s->powered = false;
+    s->ready_at = 0;
+    maps_free(s);
+    for (unsigned d = 0; d < POWER_MAX_DOMAINS; d++) {
+        bool granted = s->ctx[d].granted;
+        s->ctx[d] = (GpuContext){.granted = granted};
+    }
     if (s->sim) {
         sim_cancel(s->sim, &s->done_ev);
+        sim_cancel(s->sim, &s->collapse_ev);
         meter_update(s, sim_now(s->sim));
     }
     s->opp = s->cfg.initial_opp;
-    s->cmdbuf = 0;
-    s->cmdlen = 0;
+}
+
+static void gpu_destroy(Device *dev)
+{
+    GpuState *s = (GpuState *)dev;
+    if (s->sim) {
+        sim_cancel(s->sim, &s->done_ev);
+        sim_cancel(s->sim, &s->collapse_ev);
+    }
+    maps_free(s);
+}
+
+/* The reading or writing domain's context, or NULL (with a device error)
+ * when it has none. */
+static GpuContext *context_of(GpuState *s, const BusAccess *acc)
+{
+    if (acc->domain >= 0 && acc->domain < POWER_MAX_DOMAINS &&
+        s->ctx[acc->domain].granted)
+        return &s->ctx[acc->domain];
+    context_error(s, acc->domain, HS_GPU_ERR_DENIED, "ring register", 0, 0);
+    return NULL;
 }
 
 static uint64_t gpu_read(Device *dev, uint64_t offset, unsigned size,
                          const BusAccess *acc)
 {
-    (void)acc;
     GpuState *s = (GpuState *)dev;
+    const GpuContext *c = acc->domain >= 0 && acc->domain < POWER_MAX_DOMAINS
+                              ? &s->ctx[acc->domain]
+                              : NULL;
     switch (offset) {
-    case HS_GPU_CMDBUF: /* command list address (low half if 32-bit) */
-        return size == 8 ? s->cmdbuf : (uint32_t)s->cmdbuf;
-    case HS_GPU_CMDBUF + 4: /* command list address, high half */
-        return (uint32_t)(s->cmdbuf >> 32);
-    case HS_GPU_CMDLEN: /* command list bytes */
-        return s->cmdlen;
     case HS_GPU_DONE: /* jobs completed */
         return (uint32_t)s->done;
     case HS_GPU_BUSY: /* jobs queued or running */
         return s->count;
+    case HS_GPU_CAPS: /* what this domain has */
+        return c && c->granted ? HS_GPU_CAP_3D : 0;
+    case HS_GPU_STATUS: /* last error of this domain's context */
+        return c ? c->status : HS_GPU_ERR_DENIED;
+    case HS_GPU_RING_BASE:
+    case HS_GPU_RING_BASE + 4:
+    case HS_GPU_RING_SIZE:
+    case HS_GPU_RING_TAIL:
+    case HS_GPU_RING_HEAD:
+        c = context_of(s, acc);
+        if (!c)
+            return 0;
+        if (offset == HS_GPU_RING_BASE)
+            return size == 8 ? c->ring_base : (uint32_t)c->ring_base;
+        if (offset == HS_GPU_RING_BASE + 4)
+            return (uint32_t)(c->ring_base >> 32);
+        if (offset == HS_GPU_RING_SIZE)
+            return c->ring_size;
+        return offset == HS_GPU_RING_TAIL ? c->tail : c->head;
     default:
         device_guest_error(dev, "read of unknown offset 0x%llx",
                            (unsigned long long)offset);
@@ -223,23 +501,53 @@ static void gpu_write(Device *dev, uint64_t offset, uint64_t value,
                       unsigned size, const BusAccess *acc)
 {
     GpuState *s = (GpuState *)dev;
+    GpuContext *c = NULL;
     switch (offset) {
-    case HS_GPU_SUBMIT: /* work units of a new job */
-        gpu_guest_submit(s, (uint32_t)value, acc);
+    case HS_GPU_SUBMIT: /* work units of a plain job */
+        if (gpu_submit(s, acc->domain, (uint32_t)value, acc->when))
+            device_guest_error(dev, "job of %u units refused (queue %u)",
+                               (uint32_t)value, s->count);
+        return;
+    case HS_GPU_RING_BASE:
+    case HS_GPU_RING_BASE + 4:
+    case HS_GPU_RING_SIZE:
+    case HS_GPU_RING_TAIL:
+        c = context_of(s, acc);
         break;
-    case HS_GPU_CMDBUF: /* command list address (low half if 32-bit) */
-        s->cmdbuf =
-            size == 8 ? value : (s->cmdbuf & ~0xffffffffULL) | (uint32_t)value;
-        break;
-    case HS_GPU_CMDBUF + 4: /* command list address, high half */
-        s->cmdbuf = (s->cmdbuf & 0xffffffffULL) | (value << 32);
-        break;
-    case HS_GPU_CMDLEN: /* command list bytes */
-        s->cmdlen = (uint32_t)value;
-        break;
+    case HS_GPU_STATUS: /* any value clears it */
+        if (acc->domain >= 0 && acc->domain < POWER_MAX_DOMAINS)
+            s->ctx[acc->domain].status = 0;
+        return;
     default:
         device_guest_error(dev, "write of unknown offset 0x%llx",
                            (unsigned long long)offset);
+        return;
+    }
+    if (!c)
+        return;
+    if (offset == HS_GPU_RING_BASE) {
+        c->ring_base = size == 8
+                           ? value
+                           : (c->ring_base & ~0xffffffffULL) | (uint32_t)value;
+    } else if (offset == HS_GPU_RING_BASE + 4) {
+        c->ring_base = (c->ring_base & 0xffffffffULL) | (value << 32);
+    } else if (offset == HS_GPU_RING_SIZE) {
+        uint32_t n = (uint32_t)value;
+        if (n > HS_GPU_RING_MAX || (n & (n - 1))) {
+            context_error(s, acc->domain, HS_GPU_ERR_RING, "ring size", n, 0);
+            return;
+        }
+        c->ring_size = n;
+        c->tail = c->fetched = c->head = 0;
+    } else {
+        uint32_t t = (uint32_t)value;
+        if (c->ring_size == 0 || t - c->head > c->ring_size) {
+            context_error(s, acc->domain, HS_GPU_ERR_RING, "ring tail", t, 0);
+            return;
+        }
+        c->tail = t;
+        hs_time now = s->sim ? sim_now(s->sim) : 0;
+        fetch(s, acc->when > now ? acc->when : now);
     }
 }
 
@@ -249,6 +557,7 @@ const DeviceOps gpu_ops = {
     .reset = gpu_reset,
     .read = gpu_read,
     .write = gpu_write,
+    .destroy = gpu_destroy,
 };
 
 int gpu_init(GpuState *s, const char *name, const GpuConfig *cfg,
@@ -265,8 +574,8 @@ int gpu_init(GpuState *s, const char *name, const GpuConfig *cfg,
         why = "units_per_cycle must be > 0";
     else if (cfg->queue_depth < 1 || cfg->queue_depth > GPU_MAX_QUEUE)
         why = "queue_depth out of range";
-    else if (cfg->idle_uw > POWER_MAX_UW)
-        why = "idle_uw out of range";
+    else if (cfg->idle_uw > POWER_MAX_UW || cfg->collapsed_uw > POWER_MAX_UW)
+        why = "idle_uw or collapsed_uw out of range";
     for (unsigned i = 0; !why && i < cfg->n_opps; i++)
         if (cfg->opps[i].freq_khz == 0 ||
             (i && cfg->opps[i].freq_khz <= cfg->opps[i - 1].freq_khz) ||

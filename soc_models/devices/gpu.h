@@ -1,19 +1,41 @@
 /*
- * gpu.h - the GPU: a FIFO command queue of jobs measured in work units.
+ * gpu.h - the GPU: executes command lists (guest/include/abi/gpu.h) from
+ * each domain's context ring, and jobs of plain work units.
  *
- * A job's work is the SUBMIT value plus, if HS_GPU_CMDLEN is non-zero,
- * the sum of the command list at HS_GPU_CMDBUF: little-endian uint32
- * words, each the work units of one draw, read by DMA from the submitting
- * domain's memory (SUBMIT consumes the list and clears CMDLEN). A job
- * takes units x cycles_per_unit / units_per_cycle GPU cycles (rounded up:
- * a wide GPU completes several units a cycle); its run time follows the
- * current OPP (time = cycles / frequency, rounded up to 1 ps), and an
- * OPP change mid-job rescales the cycles left. Jobs run one at a time in
- * submission order; completion counts DONE and pulses HS_IRQ_GPU.
+ * Contexts. Each domain has one context: a ring of HsGpuRingEntry in its
+ * memory (HS_GPU_RING_BASE/SIZE), a TAIL the guest advances and a HEAD
+ * the GPU advances when an entry's job has completed. A context exists
+ * only for a domain the host granted 3D to (gpu_set_access; HS_GPU_CAPS
+ * tells the guest); any other domain's ring writes are refused as device
+ * errors. Entries are fetched in order into the job queue while it has
+ * room (when TAIL is written and whenever a job completes).
  *
- * Power: component "<name>" is "idle" (idle_uw, unattributed) or
- * "opp<K>" (that OPP's active_uw) attributed to the running job's
- * domain, so GPU energy follows work units. No phone publishes GPU power
+ * A command job executes its list with the reference rasteriser
+ * (guest/lib/raster.c) when it starts, on copies of the surfaces read by
+ * DMA from the submitting domain's memory; the target's pixels are
+ * written back when the job completes. Its work units are those of the
+ * work the list did: units_per_command x commands + units_per_triangle x
+ * triangles + units_per_fragment x pixels written + units_per_texel x
+ * texels read. A bad list (abi/gpu.h's errors) is a device error: the
+ * context's HS_GPU_STATUS says which, nothing is written, and the job
+ * costs its commands' units only. A plain job (HS_GPU_SUBMIT, or
+ * gpu_submit from the host) is `units` of work and draws nothing.
+ *
+ * Time. A job takes units x cycles_per_unit / units_per_cycle GPU cycles
+ * (rounded up: a wide GPU completes several units a cycle); its run time
+ * follows the current OPP (time = cycles / frequency, rounded up to 1
+ * ps), and an OPP change mid-job rescales the cycles left. Jobs run one
+ * at a time in queue order; completion counts DONE and pulses
+ * HS_IRQ_GPU.
+ *
+ * Power: component "<name>" is "idle" (idle_uw, unattributed), "opp<K>"
+ * (that OPP's active_uw) attributed to the running job's domain, so GPU
+ * energy follows work, or "collapsed" (collapsed_uw, unattributed): the
+ * GPU's power rail is off. It starts collapsed, collapses when it has
+ * been idle for collapse_delay_ps and at once when the AP suspends
+ * (gpu_ap_state, a PMIC listener), and a job that finds it collapsed
+ * first wakes it: wake_ps later the job starts, and wake_nj is added as
+ * one lump attributed to the job's domain. No phone publishes GPU power
  * per OPP; SoC files derive it from OPP tables and say so.
  */
 #ifndef HS_DEVICES_GPU_H
@@ -21,10 +43,12 @@
 
 #include "bus/bus.h"
 #include "bus/dma.h"
+#include "guest/lib/raster.h"
 #include "power/meter.h"
 
 #define GPU_MAX_OPPS 16
 #define GPU_MAX_QUEUE 64
+#define GPU_MAX_MAPS 8 /* surfaces one command list may bind */
 
 typedef struct GpuOpp {
     uint32_t freq_khz;  /* GPU clock */
@@ -40,13 +64,45 @@ typedef struct GpuConfig {
     uint32_t units_per_cycle;  /* work units completed per cycle, > 0 */
     unsigned queue_depth;      /* jobs queued or running, 1 .. MAX */
     uint32_t max_cmd_bytes;    /* largest command list accepted */
+    /* Work units of what a command list did (abi/gpu.h). */
+    uint32_t units_per_command;
+    uint32_t units_per_triangle;
+    uint32_t units_per_fragment;
+    uint32_t units_per_texel;
+    /* Power collapse. */
+    hs_time collapse_delay_ps; /* idle this long: collapse */
+    uint64_t collapsed_uw;     /* power while collapsed */
+    hs_time wake_ps;           /* collapsed -> ready */
+    uint64_t wake_nj;          /* energy of one wake */
 } GpuConfig;
 
 typedef struct GpuJob {
-    uint64_t units;    /* work units */
+    uint64_t units;    /* work units (a command job: set when it starts) */
     int domain;        /* submitter */
     hs_time submit_ps; /* submission time */
+    uint64_t cmd_addr; /* command list, 0 for a plain job */
+    uint32_t cmd_len;  /* its bytes */
+    RasterStats stats; /* what the list did (command jobs) */
 } GpuJob;
+
+/* A domain's GPU context (HS_GPU_RING_*). */
+typedef struct GpuContext {
+    bool granted;       /* the host gave this domain 3D (HS_GPU_CAPS) */
+    uint64_t ring_base; /* guest address of the ring */
+    uint32_t ring_size; /* entries, a power of two, 0 = no ring */
+    uint32_t tail;      /* written by the guest */
+    uint32_t fetched;   /* entries taken into the queue */
+    uint32_t head;      /* entries completed */
+    uint32_t status;    /* HS_GPU_ERR_* of the last failed entry */
+    uint64_t jobs;      /* command jobs completed */
+} GpuContext;
+
+/* A surface copy of the running command job. */
+typedef struct GpuMap {
+    uint64_t addr, bytes;
+    uint32_t *buf; /* host copy */
+    bool write;    /* written back at completion */
+} GpuMap;
 
 /* Told when a job completes (latency metrics). */
 typedef void (*GpuDoneFunc)(void *ctx, const GpuJob *job, hs_time done);
@@ -69,9 +125,22 @@ typedef struct GpuState {
     uint64_t done;               /* jobs completed (HS_GPU_DONE) */
     uint64_t full;               /* jobs refused: the queue was full */
     uint64_t units_done[POWER_MAX_DOMAINS + 1]; /* per domain (+host) */
-    GpuDoneFunc on_done; /* completion observer, may be NULL */
-    void *on_done_ctx;   /* its context */
-    IrqLine irq;         /* HS_IRQ_GPU */
+    GpuDoneFunc on_done;               /* completion observer, may be NULL */
+    void *on_done_ctx;                 /* its context */
+    IrqLine irq;                       /* HS_IRQ_GPU */
+    GpuContext ctx[POWER_MAX_DOMAINS]; /* one per domain */
+    unsigned fetch_next;               /* context fetched from first */
+    GpuMap maps[GPU_MAX_MAPS];         /* the running job's surfaces */
+    unsigned n_maps;
+    int map_domain;       /* whose memory the maps are */
+    int map_error;        /* a map failed (DMA, overlap, size) */
+    bool powered;         /* not collapsed */
+    bool ap_asleep;       /* the AP is suspending or suspended */
+    hs_time ready_at;     /* a wake in progress completes then */
+    SimEvent collapse_ev; /* idle long enough */
+    uint64_t wakes;       /* collapsed -> powered */
+    uint64_t cmd_errors;  /* command lists rejected */
+    RasterStats work[POWER_MAX_DOMAINS + 1]; /* per domain (+host) */
 } GpuState;
 
 /* Returns 0, or -1 with a reason in err. */
@@ -87,6 +156,13 @@ int gpu_set_opp(GpuState *s, unsigned opp, hs_time when);
 /* Run time of units at OPP opp (ps, rounded up). */
 hs_time gpu_job_time_ps(const GpuState *s, uint64_t units, unsigned opp);
 void gpu_set_done_observer(GpuState *s, GpuDoneFunc fn, void *ctx);
+/* Grants (or withdraws) domain a GPU context (HS_GPU_CAPS_3D). */
+void gpu_set_access(GpuState *s, int domain, bool granted);
+/* Work units of what a command list did. */
+uint64_t gpu_work_units(const GpuState *s, const RasterStats *st);
+/* PmicListenerFunc (ctx = the GpuState): the AP's suspend collapses an
+ * idle GPU at once. */
+void gpu_ap_state(void *ctx, int old_state, int new_state, hs_time when);
 
 extern const DeviceOps gpu_ops;
 

@@ -276,6 +276,20 @@ int pmic_add_listener(PmicState *s, PmicListenerFunc fn, void *ctx)
     return 0;
 }
 
+void pmic_remove_listener(PmicState *s, PmicListenerFunc fn, void *ctx)
+{
+    for (int i = 0; i < s->n_listeners; i++) {
+        if (s->listeners[i] != fn || s->listener_ctx[i] != ctx)
+            continue;
+        for (int k = i + 1; k < s->n_listeners; k++) {
+            s->listeners[k - 1] = s->listeners[k];
+            s->listener_ctx[k - 1] = s->listener_ctx[k];
+        }
+        s->n_listeners--;
+        return;
+    }
+}
+
 int pmic_state(const PmicState *s)
 {
     return s->state;

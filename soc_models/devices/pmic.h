@@ -132,6 +132,8 @@ void pmic_wake(PmicState *s, hs_time when);
 void pmic_wake_irq(void *pmic, int line, bool level);
 
 int pmic_add_listener(PmicState *s, PmicListenerFunc fn, void *ctx);
+/* Removes the listener added with fn and ctx (nothing if there is none). */
+void pmic_remove_listener(PmicState *s, PmicListenerFunc fn, void *ctx);
 
 /* Queries. */
 int pmic_state(const PmicState *s);

@@ -1,7 +1,8 @@
 /*
- * test_gpu.c - GPU jobs: completion after the time their work units take
- * at the current OPP, the completion IRQ, command lists read by DMA, OPP
- * changes mid-job, and power attributed to the submitting domain.
+ * test_gpu.c - GPU plain jobs: completion after the time their work units
+ * take at the current OPP, the completion IRQ, the queue, OPP changes
+ * mid-job, and power attributed to the submitting domain. Command lists,
+ * rings and power collapse: test_gpu_cmds.c.
  */
 #include "harness.h"
 
@@ -56,6 +57,7 @@ static void rig_init(Rig *r)
         .units_per_cycle = 1,
         .queue_depth = 2,
         .max_cmd_bytes = 64,
+        .collapse_delay_ps = 1000 * HS_MS, /* never within these tests */
     };
     cfg.opps[0] = (GpuOpp){200000, 300000};
     cfg.opps[1] = (GpuOpp){450000, 800000};
@@ -121,13 +123,14 @@ static void test_job_time_and_irq(void **state)
     assert_int_equal(rd(&r, HS_GPU_DONE), 1);
     assert_int_equal(rd(&r, HS_GPU_BUSY), 0);
     ack(&r);
-    /* energy: active 25 ms for domain 1, idle otherwise */
+    /* energy: active 25 ms for domain 1, idle after it (collapsed before
+     * the first job) */
     int gpu = power_component_find(r.meter, "gpu");
     assert_true(power_energy_component_domain(r.meter, gpu, 1, 30 * HS_MS) ==
                 (power_energy)300000 * 25 * HS_MS);
     assert_true(power_energy_component_domain(r.meter, gpu, POWER_UNATTRIBUTED,
                                               30 * HS_MS) ==
-                (power_energy)5000 * 5 * HS_MS);
+                (power_energy)5000 * 4 * HS_MS);
     /* the same job at the higher OPP: 5e6 cycles / 450 MHz, rounded up */
     gpu_set_opp(&r.gpu, 1, 30 * HS_MS);
     assert_int_equal(gpu_job_time_ps(&r.gpu, 5000, 1), 11111111112ULL);
@@ -140,19 +143,12 @@ static void test_job_time_and_irq(void **state)
     rig_free(&r);
 }
 
-static void test_command_list_and_queue(void **state)
+static void test_queue(void **state)
 {
     (void)state;
     Rig r;
     rig_init(&r);
-    const uint32_t draws[3] = {100, 200, 700};
-    for (int i = 0; i < 3; i++)
-        for (int b = 0; b < 4; b++)
-            r.mem[4 * i + b] = (uint8_t)(draws[i] >> (8 * b));
-    wr(&r, 0, HS_GPU_CMDBUF, BUF_BASE, 8);
-    wr(&r, 0, HS_GPU_CMDLEN, 12, 4);
-    wr(&r, 0, HS_GPU_SUBMIT, 0, 4); /* 1000 units: 5 ms */
-    assert_int_equal(rd(&r, HS_GPU_CMDLEN), 0);
+    wr(&r, 0, HS_GPU_SUBMIT, 1000, 4); /* 5 ms */
     wr(&r, 1, HS_GPU_SUBMIT, 2000, 4); /* queued behind: 10 ms more */
     wr(&r, 1, HS_GPU_SUBMIT, 1, 4);    /* queue full: refused */
     assert_int_equal(r.gpu.dev.guest_errors, 1);
@@ -163,14 +159,11 @@ static void test_command_list_and_queue(void **state)
     sim_run_until(r.sim, 15 * HS_MS);
     assert_int_equal(rd(&r, HS_GPU_DONE), 2);
     assert_int_equal(r.cpu.raised_at, 15 * HS_MS);
-    /* bad lists are guest errors, nothing runs */
-    wr(&r, 0, HS_GPU_CMDLEN, 6, 4);
+    /* an empty job and the ring of a domain without 3D are refused */
     wr(&r, 0, HS_GPU_SUBMIT, 0, 4);
-    wr(&r, 0, HS_GPU_CMDBUF, 0x1000, 8);
-    wr(&r, 0, HS_GPU_CMDLEN, 8, 4);
-    wr(&r, 0, HS_GPU_SUBMIT, 0, 4);
-    wr(&r, 0, HS_GPU_SUBMIT, 0, 4); /* empty job */
-    assert_int_equal(r.gpu.dev.guest_errors, 4);
+    wr(&r, 0, HS_GPU_RING_SIZE, 4, 4);
+    assert_int_equal(r.gpu.dev.guest_errors, 3);
+    assert_int_equal(rd(&r, HS_GPU_CAPS), 0);
     assert_int_equal(rd(&r, HS_GPU_BUSY), 0);
     rig_free(&r);
 }
@@ -195,7 +188,7 @@ static void test_opp_change_mid_job(void **state)
 
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_job_time_and_irq),
-    cmocka_unit_test(test_command_list_and_queue),
+    cmocka_unit_test(test_queue),
     cmocka_unit_test(test_opp_change_mid_job),
 };
 HS_TEST_GROUP(dev_gpu, tests)

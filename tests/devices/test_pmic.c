@@ -216,6 +216,11 @@ static void test_suspend_resume_cycle(void **state)
     /* domain 0 paid for the 10 s it held its lock */
     assert_true(power_energy_domain(r.meter, 0, end) ==
                 (power_energy)66120 * 10 * HS_S);
+    /* a removed listener hears no more (the next autosleep suspends) */
+    pmic_remove_listener(&r.pmic, listen, &r.log);
+    sim_run_until(r.sim, 60 * HS_S);
+    assert_int_equal(pmic_state(&r.pmic), HS_PMIC_ST_SUSPENDED);
+    assert_int_equal(r.log.n, 4);
     rig_free(&r);
 }
 

@@ -35,7 +35,7 @@ else
     echo "not ok - guest --mhz: double the clock, half the time ($a / $b)"
 fi
 
-for w in crypto voice mail ui; do
+for w in crypto voice mail ui gl; do
     expect_match "^check +0x[0-9a-f]{16} \(host reference 0x[0-9a-f]{16}: match\)" \
         "guest $w matches the host reference" -- $HS guest $w --n 1
 done

@@ -27,6 +27,7 @@ static const struct {
     {"voice", wl_voice, WL_VOICE_SCRATCH_BYTES, 5},
     {"mail", wl_mail, WL_MAIL_SCRATCH_BYTES, 3},
     {"ui", wl_ui, WL_UI_FB_BYTES, 2},
+    {"gl", wl_gl, WL_GL_SCRATCH_BYTES, 2},
 };
 
 static void *scratch_filled(size_t size, int fill)

@@ -1,0 +1,83 @@
+# gl.sh - the 3D app (guest/apps/gl.c). Where the approach shares the GPU
+# (native, selinux-mls) each domain's frames are GPU work attributed to
+# it and its vCPU only builds the command list; where the platform gives
+# a domain no 3D (a background phone under containers, whose GPU
+# registers read 0) the same guest code draws on the vCPU, many times the
+# instructions. Modes that need what is not built (the gfx VM as a
+# scheduled VM under hyp-*, the secure display path under trustzone) are
+# refused with a message naming it. Same seed, same results.
+. tests/e2e/lib.sh
+
+SC=tests/data/run/gl.json
+A=$E2E_TMP/a
+
+expect_exit 0 "the 3D scenario runs under native, selinux-mls and containers" -- \
+    $HS run $SC -a native,selinux-mls,containers -o $A -q --no-trace --no-pcap
+for a in native selinux-mls; do
+    R=$A/$a/results.json
+    expect_match '^true$' "$a: both domains' frames reach the panel" -- \
+        jq '.latency["gl.frame"].count >= 16' $R
+    expect_match '^0$' "$a: no guest fault, no device error" -- \
+        jq '.faults | length' $R
+    expect_match '^true$' "$a: both domains' frames are GPU work of their own" -- \
+        jq '.counts.gpu_units.secret > 1000000 and
+            .counts.gpu_units.unclass > 1000000' $R
+done
+R=$A/containers/results.json
+expect_match '^true$' \
+    "containers: the phone behind draws in software, many times the instructions" -- \
+    jq '.counts.instructions.unclass > 10 * .counts.instructions.secret' $R
+expect_match '^null$' "containers: and submits no GPU work" -- \
+    jq '.counts.gpu_units.unclass' $R
+expect_match '^true$' \
+    "native: both domains draw on the GPU, about the same instructions" -- \
+    jq '.counts.instructions.unclass < 2 * .counts.instructions.secret' \
+    $A/native/results.json
+
+for a in hyp-mils hyp-pv trustzone; do
+    expect_exit 2 "$a: refused, not built" -- \
+        $HS run $SC -a $a -o $E2E_TMP/r-$a -q --no-trace --no-pcap
+    expect_match 'not built yet' "$a: the message says what is missing" -- \
+        $HS run $SC -a $a -o $E2E_TMP/r2-$a -q --no-trace --no-pcap
+done
+expect_match 'gfx driver VM as a scheduled VM' "hyp-pv names the gfx VM" -- \
+    $HS run $SC -a hyp-pv -o $E2E_TMP/r3 -q --no-trace --no-pcap
+
+expect_exit 0 "native again" -- \
+    $HS run $SC -a native -o $E2E_TMP/b -q --no-trace --no-pcap
+expect_exit 0 "two runs write byte-identical results.json" -- \
+    cmp $A/native/results.json $E2E_TMP/b/native/results.json
+
+jq '.domains[1].apps = [.domains[1].apps[1]]' $SC >$E2E_TMP/noui.json
+expect_exit 2 "gl without ui in its domain is bad input" -- \
+    $HS validate $E2E_TMP/noui.json
+expect_match 'runs gl without ui' "and says why, with the place" -- \
+    $HS validate $E2E_TMP/noui.json
+
+# A phone that stores a download and shows nothing: the GPU exists (the
+# storage is the display part's) but never runs a job and the AP sleeps
+# between the events, so the GPU spends the run collapsed, not at its
+# idle power (30 mW on ref-2013: 1800 mJ over the minute).
+cat >$E2E_TMP/store.json <<'JSON'
+{
+  "format": "handset-scenario/1",
+  "name": "store-only",
+  "description": "a download stored, nothing shown",
+  "soc": "ref-2013",
+  "duration": "60s",
+  "seed": 1,
+  "quantum": "1ms",
+  "domains": [{"name": "secret", "level": "secret", "apps": []}],
+  "user": {"foreground": "secret"},
+  "network": {"peers": [{"name": "web", "kind": "web-server",
+                         "rtt": "70ms", "down_kbps": 10000,
+                         "up_kbps": 5000}]},
+  "events": [{"at": "1s", "action": "download",
+              "params": {"domain": "secret", "bytes": 65536}}]
+}
+JSON
+expect_exit 0 "a stored download with no screen runs" -- \
+    $HS run $E2E_TMP/store.json -a native -o $E2E_TMP/s -q --no-trace --no-pcap
+expect_match '^true$' "the GPU draws its collapsed power, not its idle power" -- \
+    jq '.energy.by_component_mj.gpu < 1 and .energy.ap_awake_pct < 50' \
+    $E2E_TMP/s/native/results.json
