@@ -6,6 +6,7 @@
 #   build/libguestref.a        guest/lib compiled for the host (reference
 #                              implementations for tests and benchmarks)
 #   build/guest/domain.elf     AArch64 guest image every domain runs
+#   build/guest/service.elf    AArch64 image of the driver and service VMs
 #   build/baseband/firmware.elf ARMv7 baseband firmware (when present)
 #   build/tests/unit           the unit/device test binary
 #   build/deps/                Unicorn fetched by ./configure --install-deps
@@ -84,6 +85,11 @@ GUEST_SRCS := $(wildcard guest/rt/*.c guest/rt/*.S guest/lib/*.c guest/apps/*.c)
 GUEST_OBJS := $(patsubst %,$(BUILD)/guest/obj/%.o,$(GUEST_SRCS))
 GUEST_LDS := guest/rt/link.ld
 GUEST_IMAGE := $(BUILD)/guest/domain.elf
+# The service image driver and service VMs run (guest/svc), with the
+# guest library's AEAD, linked like the domain image.
+SVC_SRCS := $(wildcard guest/svc/*.c) guest/lib/chacha20poly1305.c
+SVC_OBJS := $(patsubst %,$(BUILD)/guest/obj/%.o,$(SVC_SRCS))
+SVC_IMAGE := $(BUILD)/guest/service.elf
 
 # ---- baseband firmware (ARMv7) -------------------------------------------
 BB_TARGET := --target=armv7a-none-eabi -mcpu=cortex-a7 -mfloat-abi=soft
@@ -98,7 +104,7 @@ BB_OBJS := $(patsubst %,$(BUILD)/baseband/obj/%.o,$(BB_SRCS) $(BB_SHARED))
 BB_LDS := baseband/firmware/link.ld
 BB_IMAGE := $(if $(BB_SRCS),$(BUILD)/baseband/firmware.elf)
 
-IMAGES := $(if $(GUEST_SRCS),$(GUEST_IMAGE)) $(BB_IMAGE)
+IMAGES := $(if $(GUEST_SRCS),$(GUEST_IMAGE) $(SVC_IMAGE)) $(BB_IMAGE)
 
 .PHONY: all check fuzz fuzz-build run mm1 pictures bench bench-check install clean distclean format lint help FORCE
 all: $(BUILD)/handset $(IMAGES)
@@ -179,6 +185,9 @@ $(BUILD)/guest/obj/%.S.o: %.S
 
 $(GUEST_IMAGE): $(GUEST_OBJS) $(GUEST_LDS)
 	$(GUEST_LD) -T $(GUEST_LDS) --no-undefined -o $@ $(GUEST_OBJS)
+
+$(SVC_IMAGE): $(SVC_OBJS) $(GUEST_LDS)
+	$(GUEST_LD) -T $(GUEST_LDS) --no-undefined -o $@ $(SVC_OBJS)
 
 $(BUILD)/baseband/obj/%.c.o: %.c
 	@mkdir -p $(dir $@)

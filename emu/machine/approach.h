@@ -76,10 +76,26 @@ typedef enum VirtIoKind {
 
 #define VIRT_MAX_HOPS 8
 
+/* The work a driver or service VM does on a hop's bytes: the service
+ * image's request ops (guest/include/abi/svc.h). */
+typedef enum VirtSvcOp {
+    VIRT_SVC_NONE = 0,    /* a kernel's own work, priced by its charge */
+    VIRT_SVC_COPY = 1,    /* the net driver moves the bytes */
+    VIRT_SVC_SEAL = 2,    /* the crypto VM seals (or opens) them */
+    VIRT_SVC_COMPOSE = 3, /* the gfx driver blends them onto the screen */
+} VirtSvcOp;
+
 /* One hop of an I/O request: the component that handles it, and what
- * moving the request there costs. */
+ * moving the request there costs. A hop whose kernel is a driver or
+ * service VM runs as a request on that VM's vCPU (its op executed as
+ * instructions of the service image, after its charge); a hop of any
+ * other kernel is kernel work on the requesting domain's core, priced
+ * by its charge; kernel -1 is the device at the end of the path. */
 typedef struct VirtHop {
     const char *component; /* kernel name, or "baseband", "panel" */
+    int kernel;            /* the kernel doing the hop, -1: the device */
+    VirtSvcOp op;          /* a VM's work on the bytes */
+    bool encrypts;         /* the hop seals what it passes on */
     VirtCharge charge;     /* switches, calls and copies of the hop */
 } VirtHop;
 

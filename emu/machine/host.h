@@ -52,7 +52,10 @@ void machine_set_approach_state(Machine *m, void *state);
 /* ---- scheduling -------------------------------------------------------- */
 unsigned machine_core_count(const Machine *m);
 size_t machine_vcpu_count(const Machine *m);
+/* The vCPU's domain, or -1 for a driver/service VM's own vCPU. */
 int machine_vcpu_domain(const Machine *m, int vcpu);
+/* The kernel a vCPU runs in (its domain's, or its VM's). */
+int machine_vcpu_kernel(const Machine *m, int vcpu);
 unsigned machine_vcpu_core(const Machine *m, int vcpu);
 /* Has work: entered or preempted, yielded, or idle with queued events. */
 bool machine_runnable(const Machine *m, int vcpu);

@@ -68,6 +68,9 @@ static int build_vcpus(Machine *m, const char *image, char *err,
             mv->m = m;
             mv->index = (int)m->n_vcpus;
             mv->domain = (int)d;
+            mv->kernel = -1;
+            if (i == 0)
+                dom->kvcpu = mv->index;
             mv->core = (unsigned)(m->n_vcpus % m->n_cores);
             const MachineCore *core = &m->cores[mv->core];
             VcpuConfig vc = {
@@ -90,6 +93,23 @@ static int build_vcpus(Machine *m, const char *image, char *err,
         }
     }
     return 0;
+}
+
+/* The driver and service VMs' vCPUs on the service image (by default
+ * service.elf beside the domains' image). */
+static int build_service_vms(Machine *m, const MachineConfig *cfg, char *err,
+                             size_t err_size)
+{
+    char path[1024];
+    const char *image = cfg->service_image_path;
+    if (!image) {
+        const char *dom = cfg->image_path ? cfg->image_path : "";
+        const char *slash = strrchr(dom, '/');
+        int dir = slash ? (int)(slash - dom) + 1 : 0;
+        snprintf(path, sizeof path, "%.*sservice.elf", dir, dom);
+        image = path;
+    }
+    return machine_io_build_vms(m, image, err, err_size);
 }
 
 Machine *machine_new(const MachineConfig *cfg, char *err, size_t err_size)
@@ -196,7 +216,8 @@ Machine *machine_new(const MachineConfig *cfg, char *err, size_t err_size)
             return NULL;
         }
     if (build_vcpus(m, cfg->image_path ? cfg->image_path : "", err, err_size) <
-        0) {
+            0 ||
+        build_service_vms(m, cfg, err, err_size) < 0) {
         machine_free(m);
         return NULL;
     }
@@ -227,10 +248,15 @@ void machine_free(Machine *m)
         return;
     if (m->ops && m->ops->destroy)
         m->ops->destroy(m);
+    machine_io_free_all(m);
     for (size_t i = 0; i < m->n_vcpus; i++) {
-        machine_tasks_free(&m->vcpus[i]);
+        if (m->vcpus[i].kernel < 0)
+            machine_tasks_free(&m->vcpus[i]);
         vcpu_free(m->vcpus[i].v);
     }
+    for (size_t k = 0; k < m->n_kernels; k++)
+        if (m->kernels[k].mem)
+            guest_mem_unref(m->kernels[k].mem);
     for (size_t d = 0; d < m->n_domains; d++)
         if (m->domains[d].mem)
             guest_mem_unref(m->domains[d].mem);
@@ -292,6 +318,7 @@ int machine_add_kernel(Machine *m, const char *name, VirtKernelKind kind,
     k->trusted = trusted;
     k->m = m;
     k->index = (int)m->n_kernels;
+    k->vcpu = -1;
     sim_event_init(&k->wake, "machine.kernel_wake", machine_kernel_wake_fire, k,
                    20);
     return (int)m->n_kernels++;

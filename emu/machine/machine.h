@@ -36,9 +36,13 @@
  * Kernels. Every OS-type kernel (OS, driver VM, service VM, secure OS)
  * wakes every machine.kernel_wake_ms with a seeded phase and does
  * machine.kernel_wake_cycles of housekeeping, so N kernels cost N
- * kernels' wake-ups. A hypervisor (or EL3 monitor) and a secure-world OS
- * have no periodic alarm of their own: they run only when called or at
- * their own scheduling events.
+ * kernels' wake-ups; a VM's (a driver or service VM's, or the VM of one
+ * domain) runs as kernel work in that VM's turn. A hypervisor (or EL3
+ * monitor) and a secure-world OS have no periodic alarm of their own:
+ * they run only when called or at their own scheduling events.
+ *
+ * Driver and service VMs run the service image on vCPUs of their own
+ * (machine_io below); the approach schedules them like any vCPU.
  *
  * Errors: construction returns NULL with a message; guest faults kill the
  * faulting vCPU (machine_fault) and the run goes on. Nothing here prints
@@ -76,9 +80,12 @@ typedef struct MachineConfig {
     /* The approaches known (emu/virt's registry, virt_approaches): the
      * one named runs; the others' --set keys are accepted and ignored. */
     const ApproachOps *const *approaches;
-    size_t n_approaches;                /* entries in approaches */
-    uint64_t seed;                      /* run seed */
-    const char *image_path;             /* the domains' guest image */
+    size_t n_approaches;    /* entries in approaches */
+    uint64_t seed;          /* run seed */
+    const char *image_path; /* the domains' guest image */
+    /* The driver and service VMs' image; NULL: service.elf beside
+     * image_path. Needed only when the approach creates such VMs. */
+    const char *service_image_path;
     const MachineDomainConfig *domains; /* n_domains entries */
     size_t n_domains;                   /* 1 .. MACHINE_MAX_DOMAINS */
     unsigned max_cores;                 /* use at most this many (0: all) */
@@ -165,13 +172,39 @@ void machine_set_log_hook(Machine *m, MachineLogFunc fn, void *ctx);
 void machine_set_run_hook(Machine *m, MachineRunFunc fn, void *ctx);
 void machine_set_switch_hook(Machine *m, MachineSwitchFunc fn, void *ctx);
 
-/* An I/O request of bytes from domain along the approach's path: counts
- * and cycles of each hop are added, hops written to *hops (may be NULL),
- * and the hops' cycles are booked as kernel work on the domain's core
- * (its time and energy; deferred to resume while the AP is suspended).
- * Returns the time the hops take at that core's current clock. */
-hs_time machine_io(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
-                   VirtHop *hops, size_t *n_hops);
+/* An I/O request's completion: done is when it finished (the packet is
+ * at the device, or the domain's kernel has taken what came in); ok is
+ * false when a VM on the path died with it. */
+typedef void (*MachineIoDone)(void *ctx, hs_time done, bool ok);
+
+/* I/O directions. */
+typedef enum MachineIoDir {
+    MACHINE_IO_OUT, /* from the domain to the device */
+    MACHINE_IO_IN,  /* from the device up to the domain */
+} MachineIoDir;
+
+/* The approach's path for an I/O request of bytes from domain, written
+ * to hops (VIRT_MAX_HOPS entries); nothing is sent. Returns the number of
+ * hops (0 for a bad domain). */
+size_t machine_io_path(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
+                       VirtHop *hops);
+
+/* An I/O request of bytes for domain along the approach's path, starting
+ * at `when` (>= now; earlier means now). The hops are written to *hops
+ * (may be NULL) at once; the request then runs asynchronously: a hop of
+ * the domain's own kernel (or another kernel without a vCPU of its own)
+ * is kernel work queued on the domain's core, run when the approach
+ * schedules the domain (within its window); a driver or service VM's
+ * hop is queued to that VM's vCPU, waits until the approach runs it and
+ * executes the service image on the bytes. Inbound requests take the
+ * hops in reverse. After the last VM hop of an outbound request the
+ * domain is notified (a virtual IRQ, kernel work in its own window);
+ * an inbound one ends with the domain's kernel hop. fn(ctx, done, ok)
+ * runs at the completion time. Returns 0, or -1 on a bad domain or no
+ * memory (fn is not called). */
+int machine_io(Machine *m, int domain, VirtIoKind kind, MachineIoDir dir,
+               uint64_t bytes, hs_time when, MachineIoDone fn, void *ctx,
+               VirtHop *hops, size_t *n_hops);
 
 /* The SoC device named name ("mic", "display", ...; its state struct
  * starts with the Device), or NULL when the run did not realize it.
@@ -200,6 +233,14 @@ const ApproachOps *machine_approach(const Machine *m);
 const MachineCounts *machine_counts(const Machine *m);
 int machine_domain_find(const Machine *m, const char *name);
 uint64_t machine_instructions(const Machine *m, int domain);
+/* Instructions a kernel's own vCPU executed (driver and service VMs; 0
+ * for kernels without one). */
+uint64_t machine_kernel_instructions(const Machine *m, int kernel);
+/* The image the driver and service VMs run, or NULL when the approach
+ * created none (an input of the run). */
+const char *machine_service_image(const Machine *m);
+/* Whether a kernel has a vCPU of its own (driver and service VMs). */
+bool machine_kernel_has_vcpu(const Machine *m, int kernel);
 /* Instructions the domain's task (HS_TASK_*) executed on its vCPUs. */
 uint64_t machine_task_instructions(const Machine *m, int domain, unsigned task);
 /* Energy up to now (uW*ps) in total, per domain (POWER_UNATTRIBUTED
@@ -209,7 +250,12 @@ power_energy machine_energy_domain(Machine *m, int domain);
 uint64_t machine_avg_power_uw(Machine *m);
 /* Percentage of time the PMIC was not SUSPENDED, 0..100. */
 double machine_ap_awake_pct(Machine *m);
-/* Trusted components (names of trusted kernels, in build order). */
+/* The run's TCB: the kernels (OS instances, VMs, worlds, the hypervisor
+ * or monitor) that data of two or more labels (domain levels) passed
+ * through, in build order. A kernel handles a domain's data when it runs
+ * the domain's vCPU, does a hop of its I/O, or (a hypervisor or
+ * monitor) serves its hypercalls, SMCs, VM or world switches and
+ * virtual interrupts. */
 size_t machine_tcb(const Machine *m, const char **out, size_t max);
 size_t machine_fault_count(const Machine *m);
 const VcpuFault *machine_fault(const Machine *m, size_t i);

@@ -31,12 +31,47 @@
 #define MACHINE_MAX_PARAMS 48
 #define MACHINE_RUN_LOCK "machine.run"
 #define MACHINE_MAX_DEVICES 16 /* every SoC device (realize.c) */
+/* VcpuConfig.domain of a driver/service VM's vCPU (not a domain). */
+#define MACHINE_VCPU_SERVICE (-3)
 
 typedef struct MachineParam {
     char key[MACHINE_PARAM_KEY]; /* full key */
     uint64_t value;              /* run's value */
     const VirtParam *def;        /* default, unit and source */
 } MachineParam;
+
+typedef struct MachineIo MachineIo;
+
+/* One step of an I/O request (io.c): kernel work on the requesting
+ * domain's core, or a request to a driver/service VM's vCPU. */
+typedef struct MachineIoStep {
+    int kernel;        /* who does it */
+    bool vm;           /* a driver/service VM's request (else kernel work) */
+    VirtSvcOp op;      /* the VM's work on the bytes */
+    uint64_t labels;   /* bit per label of the data it handles */
+    VirtCharge charge; /* priced at submission, counted when it starts */
+} MachineIoStep;
+
+/* An I/O request on its way along the approach's path. */
+struct MachineIo {
+    Machine *m;
+    MachineIo *next;                /* in the queue it waits in */
+    MachineIo *all_prev, *all_next; /* every live request (teardown) */
+    int domain;                     /* the requesting domain, or -1 */
+    int kvm;                        /* -1, or the VM whose own vCPU runs
+                                       the kernel work (its housekeeping) */
+    uint64_t bytes;                 /* the request's length */
+    MachineIoStep steps[VIRT_MAX_HOPS + 1];
+    size_t n_steps, step; /* steps, and the one under way */
+    size_t done_after;    /* fn runs when this many steps are done */
+    uint64_t left;        /* kernel cycles left of the current step */
+    bool started;         /* the current step's charge is counted */
+    bool fired;           /* fn ran */
+    bool ok;              /* every VM step completed */
+    MachineIoDone fn;
+    void *ctx;
+    SimEvent ev; /* the next step starts (or fn runs) */
+};
 
 typedef struct MachineKernel {
     char name[48];       /* "xen", "net-vm", "linux" */
@@ -45,6 +80,14 @@ typedef struct MachineKernel {
     SimEvent wake;       /* housekeeping alarm (OS-type kernels) */
     Machine *m;          /* owner */
     int index;           /* in the machine */
+    /* driver and service VMs: their vCPU running the service image */
+    int vcpu;                     /* machine vCPU index, or -1 */
+    GuestMem *mem;                /* the VM's memory */
+    MachineIo *q_head, *q_tail;   /* requests waiting for the VM */
+    MachineIo *kq_head, *kq_tail; /* the VM kernel's own work */
+    MachineIo *cur;               /* the request the vCPU is in */
+    uint64_t seq;                 /* requests entered */
+    uint64_t labels;              /* bit per flow label of data it handled */
 } MachineKernel;
 
 typedef struct MachineEvent {
@@ -62,6 +105,8 @@ typedef struct MachineDomain {
     MachineEvent q[MACHINE_QUEUE_LEN];
     unsigned q_head, q_len;
     unsigned q_task[HS_TASK_COUNT]; /* queued events per task */
+    MachineIo *kq_head, *kq_tail;   /* kernel work waiting for its core */
+    int kvcpu;                      /* the vCPU whose core runs it */
 } MachineDomain;
 
 struct MachineVcpu;
@@ -83,10 +128,11 @@ typedef struct MachineVcpu {
     Machine *m;
     Vcpu *v;
     int index;     /* machine-wide index */
-    int domain;    /* its domain */
+    int domain;    /* its domain, or -1 for a VM's service vCPU */
+    int kernel;    /* a service vCPU's VM kernel, else -1 */
     unsigned core; /* the core it is pinned to */
     bool faulted;  /* fault recorded */
-    MachineTask tasks[HS_TASK_COUNT];
+    MachineTask tasks[HS_TASK_COUNT]; /* a domain vCPU's (none for a VM's) */
     unsigned task;       /* the task whose handler the vCPU holds */
     hs_time slice_left;  /* of that task's timeslice */
     bool yielded;        /* it called YIELD: the others go first */
@@ -175,6 +221,8 @@ struct Machine {
     hs_time quantum_ps;                /* machine.quantum_us */
     MachineVcpu *current;              /* the vCPU inside vcpu_run, if any */
     bool run_lock;                     /* MACHINE_RUN_LOCK held */
+    MachineIo *io_all;                 /* live I/O requests */
+    char service_image[1024];          /* loaded into a VM, or "" */
     bool started;
     char error[256];
 };
@@ -242,6 +290,40 @@ int machine_queue_event(Machine *m, int domain, const MachineEvent *ev);
 /* The vCPUs' trap handler (VcpuTrapFunc; ctx is the MachineVcpu). */
 VcpuTrapAction machine_trap(void *ctx, Vcpu *v, const VcpuTrap *t,
                             uint64_t *ret);
+
+/* ---- io.c ---------------------------------------------------------------- */
+/* Data of the labels (bit per level) passed through kernel (-1: none)
+ * and, when c holds hypercalls, SMCs, switches or virtual IRQs, the
+ * hypervisor or monitor (machine_tcb). */
+void machine_label(Machine *m, int kernel, uint64_t labels,
+                   const VirtCharge *c);
+/* The label bit of domain's data. */
+uint64_t machine_domain_label(const Machine *m, int domain);
+/* The kernel a vCPU runs in (its domain's, or its VM's). */
+int machine_vcpu_kernel_of(const Machine *m, const MachineVcpu *mv);
+/* A VM's vCPU has requests waiting. */
+bool machine_io_pending(const Machine *m, const MachineVcpu *mv);
+/* The vCPU's core has kernel work waiting for it (its domain's kernel's
+ * I/O steps and housekeeping, or its VM kernel's housekeeping). */
+bool machine_io_kernel_pending(const Machine *m, const MachineVcpu *mv);
+/* Runs the kernel work waiting for mv on core c from t, no later than
+ * until; returns the time it reached. */
+hs_time machine_io_kernel_run(Machine *m, MachineCore *c, MachineVcpu *mv,
+                              hs_time t, hs_time until);
+/* Queues cycles of kernel k's housekeeping as kernel work where k runs:
+ * on its own vCPU (a VM), or on its one domain's (a domain's VM).
+ * Returns 0, or -1 when k runs no such vCPU (the caller books it). */
+int machine_io_housekeeping(Machine *m, int k, uint64_t cycles);
+/* A VM's idle vCPU takes its next request: fills the ring slot, charges
+ * the hop and enters the service image. Returns 0, or -1 if none. */
+int machine_io_vm_enter(Machine *m, MachineVcpu *mv);
+/* The VM's vCPU finished (ok) or died (!ok) in its request at t. */
+void machine_io_vm_done(Machine *m, MachineVcpu *mv, bool ok, hs_time t);
+/* Frees every live request (teardown). */
+void machine_io_free_all(Machine *m);
+/* Creates the service vCPU of every driver and service VM. */
+int machine_io_build_vms(Machine *m, const char *image, char *err,
+                         size_t err_size);
 
 /* ---- realize.c ----------------------------------------------------------- */
 /* Creates, configures from the SoC file, realizes, wires and maps every

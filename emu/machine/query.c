@@ -74,6 +74,25 @@ uint64_t machine_instructions(const Machine *m, int domain)
     return n;
 }
 
+uint64_t machine_kernel_instructions(const Machine *m, int kernel)
+{
+    if (kernel < 0 || (size_t)kernel >= m->n_kernels ||
+        m->kernels[kernel].vcpu < 0)
+        return 0;
+    return vcpu_instructions(m->vcpus[m->kernels[kernel].vcpu].v);
+}
+
+const char *machine_service_image(const Machine *m)
+{
+    return m->service_image[0] ? m->service_image : NULL;
+}
+
+bool machine_kernel_has_vcpu(const Machine *m, int kernel)
+{
+    return kernel >= 0 && (size_t)kernel < m->n_kernels &&
+           m->kernels[kernel].vcpu >= 0;
+}
+
 power_energy machine_energy_total(Machine *m)
 {
     return power_energy_total(m->meter, sim_now(m->sim));
@@ -103,7 +122,7 @@ size_t machine_tcb(const Machine *m, const char **out, size_t max)
 {
     size_t n = 0;
     for (size_t k = 0; k < m->n_kernels; k++)
-        if (m->kernels[k].trusted) {
+        if (__builtin_popcountll(m->kernels[k].labels) >= 2) {
             if (n < max)
                 out[n] = m->kernels[k].name;
             n++;
@@ -169,6 +188,11 @@ size_t machine_vcpu_count(const Machine *m)
 int machine_vcpu_domain(const Machine *m, int vcpu)
 {
     return m->vcpus[vcpu].domain;
+}
+
+int machine_vcpu_kernel(const Machine *m, int vcpu)
+{
+    return machine_vcpu_kernel_of(m, &m->vcpus[vcpu]);
 }
 
 unsigned machine_vcpu_core(const Machine *m, int vcpu)

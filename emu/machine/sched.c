@@ -47,9 +47,11 @@ void machine_charge_vcpu(Machine *m, MachineVcpu *mv, VirtCharge *c)
 {
     approach_price(m->op_cycles, c);
     machine_counts_add(m, c);
+    if (mv && mv->kernel < 0)
+        machine_label(m, -1, machine_domain_label(m, mv->domain), c);
     if (mv)
         machine_note_switch(m, mv->core,
-                            m->kernels[m->domains[mv->domain].kernel].name,
+                            m->kernels[machine_vcpu_kernel_of(m, mv)].name,
                             false, c, vcpu_local_time(mv->v));
     if (mv && c->cycles) {
         Vcpu *v = mv->v;
@@ -58,9 +60,28 @@ void machine_charge_vcpu(Machine *m, MachineVcpu *mv, VirtCharge *c)
     }
 }
 
+/* The vCPU's own code has work: entered or preempted, blocked but not
+ * sleeping, or idle with a queued event (a VM's: a queued request). */
+static bool guest_runnable(const Machine *m, const MachineVcpu *mv)
+{
+    if (mv->kernel < 0)
+        return machine_tasks_runnable(m, mv);
+    switch (vcpu_state(mv->v)) { /* a VM's service vCPU */
+    case VCPU_READY:
+        return true;
+    case VCPU_IDLE:
+        return machine_io_pending(m, mv);
+    default:
+        return false;
+    }
+}
+
 bool machine_runnable(const Machine *m, int vcpu)
 {
-    return machine_tasks_runnable(m, &m->vcpus[vcpu]);
+    const MachineVcpu *mv = &m->vcpus[vcpu];
+    if (machine_io_kernel_pending(m, mv))
+        return true; /* kernel work waits for the vCPU's turn */
+    return guest_runnable(m, mv);
 }
 
 static bool core_has_work(const Machine *m, unsigned core)
@@ -167,20 +188,47 @@ void machine_core_dispatch(Sim *sim, void *ctx, hs_time now)
     }
     MachineVcpu *mv = &m->vcpus[pick.vcpu];
     Vcpu *v = mv->v;
-    int kernel = m->domains[mv->domain].kernel;
+    int kernel = machine_vcpu_kernel_of(m, mv);
+    /* a VM's own code is the kernel's work: booked to the kernel
+     * pseudo-domain */
+    int meter_dom = mv->kernel >= 0 ? (int)m->n_domains : mv->domain;
     VirtCharge ch = {0};
     if (c->last_kernel != kernel) {
         m->ops->switch_cost(m, c->last_kernel, kernel, &ch);
         c->last_kernel = kernel;
     }
+    if (mv->kernel < 0)
+        machine_label(m, kernel, machine_domain_label(m, mv->domain), NULL);
     uint64_t khz = dvfs_cur_khz(&m->dvfs, c->cluster);
     vcpu_set_freq_khz(v, khz);
     vcpu_set_time(v, start);
-    dvfs_core_run(&m->dvfs, c->cluster, c->core_in, mv->domain, start);
-    hs_time task_slice = machine_task_select(m, mv);
+    if (machine_io_kernel_pending(m, mv)) {
+        /* the kernel's work first: it preempts the domain's (or VM's) own
+         * code, within the turn the approach gave it */
+        machine_charge_vcpu(m, mv, &ch);
+        memset(&ch, 0, sizeof ch);
+        hs_time t =
+            machine_io_kernel_run(m, c, mv, vcpu_local_time(v), pick.until);
+        vcpu_set_time(v, t);
+        if (t >= pick.until || !guest_runnable(m, mv)) {
+            hs_time end = t > start ? t : start + 1;
+            c->free_at = end;
+            sim_schedule_at(m->sim, &c->dispatch, end);
+            update_busy(m, now);
+            return;
+        }
+        start = t;
+    }
+    dvfs_core_run(&m->dvfs, c->cluster, c->core_in, meter_dom, start);
+    hs_time task_slice =
+        mv->kernel >= 0 ? HS_TIME_MAX : machine_task_select(m, mv);
     m->current = mv;
     MachineEvent ev;
-    if (vcpu_state(v) == VCPU_IDLE && machine_task_take_event(m, mv, &ev)) {
+    if (vcpu_state(v) == VCPU_IDLE && mv->kernel >= 0) {
+        machine_charge_vcpu(m, mv, &ch);
+        machine_io_vm_enter(m, mv);
+    } else if (vcpu_state(v) == VCPU_IDLE &&
+               machine_task_take_event(m, mv, &ev)) {
         m->ops->deliver(m, mv->domain, &ch);
         machine_charge_vcpu(m, mv, &ch);
         vcpu_enter(v, ev.event, ev.a0, ev.a1);
@@ -209,10 +257,20 @@ void machine_core_dispatch(Sim *sim, void *ctx, hs_time now)
         end = start + 1;
     dvfs_core_stop(&m->dvfs, c->cluster, c->core_in, end);
     if (m->run_fn)
-        m->run_fn(m->run_ctx, c->index, pick.vcpu, mv->domain, start, end);
+        m->run_fn(m->run_ctx, c->index, pick.vcpu, meter_dom, start, end);
     c->free_at = end;
     m->counts.dispatches++;
-    machine_task_ran(m, mv, t0, end, r);
+    if (mv->kernel >= 0 && r != VCPU_RUN_PREEMPTED) {
+        /* a VM's request is over: done, or the VM died in it */
+        if (r == VCPU_RUN_FAULT)
+            record_fault(m, mv);
+        machine_io_vm_done(m, mv, r == VCPU_RUN_DONE, end);
+        sim_schedule_at(m->sim, &c->dispatch, end);
+        update_busy(m, now);
+        return;
+    }
+    if (mv->kernel < 0)
+        machine_task_ran(m, mv, t0, end, r);
     if (r == VCPU_RUN_FAULT)
         record_fault(m, mv);
     sim_schedule_at(m->sim, &c->dispatch, end);
@@ -225,6 +283,15 @@ void machine_kernel_wake_fire(Sim *sim, void *ctx, hs_time now)
     Machine *m = k->m;
     m->counts.kernel_wakes++;
     machine_wake(m, now);
+    /* a VM's or a domain's own kernel: its work in its own turn */
+    if (machine_io_housekeeping(m, k->index,
+                                machine_mparam(m, "kernel_wake_cycles")) == 0) {
+        machine_kick(m);
+        hs_time period = (hs_time)machine_mparam(m, "kernel_wake_ms") * HS_MS;
+        if (period > 0)
+            sim_schedule_in(sim, &k->wake, period);
+        return;
+    }
     MachineCore *core = &m->cores[(unsigned)k->index % m->n_cores];
     VirtCharge ch = {0};
     if (core->last_kernel != k->index) {

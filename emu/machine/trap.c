@@ -76,7 +76,8 @@ VcpuTrapAction machine_trap(void *ctx, Vcpu *v, const VcpuTrap *t,
     int dom = mv->domain;
     VirtCharge ch = {0};
     bool allowed = true;
-    if (t->call >= HS_PC_COUNT) {
+    if (t->call >= HS_PC_COUNT || dom < 0) {
+        /* a driver/service VM's image makes no platform calls */
         *ret = (uint64_t)(int64_t)HS_EINVAL;
         return VCPU_TRAP_CONTINUE;
     }

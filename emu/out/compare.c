@@ -301,7 +301,7 @@ static int build_rows(CompareTable *t, const json_t *const res[])
         if (add_row(t, res, counts[i].metric, counts[i].label, NULL) < 0)
             return -1;
     if (add_row(t, res, "counts.instructions",
-                "instructions, all domains (count)", instructions_of) < 0 ||
+                "instructions, domains and VMs (count)", instructions_of) < 0 ||
         add_row(t, res, "tcb", "TCB components (count)", tcb_of) < 0)
         return -1;
     return 0;

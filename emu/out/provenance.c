@@ -39,8 +39,10 @@ json_t *provenance_inputs(const ProvenanceSources *src, char *err,
     if (json_object_set_new(soc, "name", json_string(src->soc_name)) < 0)
         goto oom;
     if (put_file(images, "domain", src->image, NULL, err, err_size) < 0 ||
-        (src->firmware &&
-         put_file(images, "baseband", src->firmware, NULL, err, err_size) < 0))
+        (src->firmware && put_file(images, "baseband", src->firmware, NULL, err,
+                                   err_size) < 0) ||
+        (src->service &&
+         put_file(images, "service", src->service, NULL, err, err_size) < 0))
         goto fail;
     if (json_object_set(in, "images", images) < 0)
         goto oom;

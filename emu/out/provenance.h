@@ -21,6 +21,8 @@ typedef struct ProvenanceSources {
     const char *soc_name;          /* its "name" */
     const char *image;             /* the AP guest image */
     const char *firmware;          /* the baseband firmware, or NULL */
+    const char *service;           /* the driver/service VMs' image, or
+                                      NULL (no such VM) */
     const char *const *set_keys;   /* settings as applied ... */
     const char *const *set_values; /* ... and their values */
     size_t n_set;                  /* entries */

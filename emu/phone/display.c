@@ -27,10 +27,11 @@
  * part knows which frame arrived and which were refused on the way). The
  * guest's FLIP goes through the approach's MMIO path to the machine's
  * panel, which hands a domain's flip to the part (display_set_flip_hook);
- * from there the damaged bytes travel
- * machine_io(VIRT_IO_DISPLAY) (the kernel under one-kernel approaches,
- * the gfx driver VM's hypercall, switch and copy under hyp-*), whose
- * cycles are booked as kernel work on core 0.
+ * from there the damaged bytes travel machine_io(VIRT_IO_DISPLAY): kernel
+ * work on the domain's core under one-kernel approaches; under hyp-* the
+ * domain VM's kernel, then a request the gfx driver VM's own vCPU
+ * composes when the hypervisor runs it; the frame reaches the panel when
+ * the last hop is done.
  * At the panel end the flow is checked (below), the GPU composites the
  * damaged pixels (a job of GPU_OPS_PER_PX units per pixel, attributed to
  * the domain), and the panel flips at the GPU's completion and shows the
@@ -496,28 +497,34 @@ static void at_panel(Sim *sim, void *ctx, hs_time now)
     f->stage = FRAME_GPU;
 }
 
+/* The frame's bytes went through the path's last hop. */
+static void path_done(void *ctx, hs_time done, bool ok)
+{
+    DisplayFrame *f = ctx;
+    if (!ok) { /* a VM on the path died with it */
+        frame_free(f);
+        return;
+    }
+    at_panel(f->p->sim, f, done);
+}
+
 /* The flip reached the front at the guest's local time: the damaged
- * bytes take the approach's display path. */
+ * bytes take the approach's display path, as work of whoever does each
+ * hop (machine_io), and reach the panel when it is done. */
 static void path_start(Sim *sim, void *ctx, hs_time now)
 {
     DisplayFrame *f = ctx;
     DisplayPart *p = f->p;
     VirtHop hops[VIRT_MAX_HOPS];
     size_t n = 0;
-    hs_time t = machine_io(p->m, f->domain, VIRT_IO_DISPLAY, frame_bytes(p, f),
-                           hops, &n);
-    uint64_t cycles = 0;
-    for (size_t i = 0; i < n; i++)
-        cycles += hops[i].charge.cycles;
-    /* machine_io counted the hops; their CPU time goes on a core here
-     * (counts zero, so nothing is counted twice). */
-    if (cycles) {
-        VirtCharge work = {.cycles = cycles};
-        machine_kernel_work(p->m, 0, &work);
-    }
-    path_name(p, f, hops, n);
     f->stage = FRAME_PATH;
-    sim_call_at(sim, now + t, "display.path", at_panel, f, 0);
+    if (machine_io(p->m, f->domain, VIRT_IO_DISPLAY, MACHINE_IO_OUT,
+                   frame_bytes(p, f), now, path_done, f, hops, &n) < 0) {
+        frame_free(f);
+        return;
+    }
+    (void)sim;
+    path_name(p, f, hops, n);
 }
 
 static void guest_flip(DisplayPart *p, uint64_t tag, const BusAccess *acc)

@@ -12,9 +12,9 @@
  * (baseband/bearer.c, once modem_set_net plugs a net device in; counted
  * as unserved before), SMS to the domain it is addressed to, every other
  * message to the phone domain. Forwarding takes the approach's I/O path
- * for the message's bytes (machine_io: hops, counts, cycles; the message
- * arrives after the time the hops take), puts it in the domain's RIL
- * mailbox, whose AP end is that domain's HS_MMIO_BBIPC window (the
+ * for the message's bytes (machine_io: each hop waits for whoever does
+ * it; the message arrives when the last hop is done), puts it in the domain's
+ * RIL mailbox, whose AP end is that domain's HS_MMIO_BBIPC window (the
  * machine's "bbipc" device, machine/bbipc.h, which holds the domains' RIL
  * mailboxes: each access goes to the accessing domain's mailbox and paying the
  * approach's MMIO cost), and raises HS_IRQ_BBIPC for the domain with

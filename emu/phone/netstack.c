@@ -162,7 +162,7 @@ static bool label_and_check(NetStack *ns, int domain, const char *sealer,
     if (sealer)
         at += snprintf(path + at, sizeof path - (size_t)at, ">%s", sealer);
     for (size_t i = 0; i < n_hops && at < (int)sizeof path; i++) {
-        encrypted |= strstr(hops[i].component, "crypto") != NULL;
+        encrypted |= hops[i].encrypts;
         at += snprintf(path + at, sizeof path - (size_t)at, ">%s",
                        hops[i].component);
     }
@@ -185,27 +185,71 @@ static bool label_and_check(NetStack *ns, int domain, const char *sealer,
     return allowed;
 }
 
+static void io_done(void *ctx, hs_time done, bool ok)
+{
+    NsIo *io = ctx;
+    NetStack *ns = io->ns;
+    if (!ok || (io->s && (io->s->gen != io->gen || !io->s->live)))
+        ns->st.dropped++;
+    else
+        io->then(io, done);
+    free(io);
+}
+
+int netstack_io(NetStack *ns, NsSock *s, int domain, MachineIoDir dir,
+                bool tunnel, const uint8_t *pkt, size_t len, hs_time when,
+                NsIoThen then, VirtHop *hops, size_t *n_hops)
+{
+    NsIo *io = len <= NS_PKT_BYTES ? malloc(sizeof *io) : NULL;
+    if (!io) {
+        ns->st.dropped++;
+        return -1;
+    }
+    io->ns = ns;
+    io->s = s;
+    io->domain = domain;
+    io->gen = s ? s->gen : 0;
+    io->tunnel = tunnel;
+    io->then = then;
+    io->len = len;
+    memcpy(io->data, pkt, len);
+    if (machine_io(ns->env.m, domain, VIRT_IO_NET, dir, len, when, io_done, io,
+                   hops, n_hops) < 0) {
+        free(io);
+        ns->st.dropped++;
+        return -1;
+    }
+    return 0;
+}
+
+/* The packet is through the path: on to the bearer. */
+static void out_done(NsIo *io, hs_time done)
+{
+    netstack_pkt_send(io->ns, io->s, io->domain, NS_LEG_TX, io->tunnel,
+                      io->data, io->len, done);
+}
+
 /* A packet leaves the domain's kernel (a segment, or a tunnel packet:
  * sealed by the domain's app `sealer`, or with sealer NULL by the crypto
- * VM on the path): down the approach's path, then to the bearer. */
+ * VM on the path): down the approach's path, each hop done by whoever
+ * does it when the approach runs them, then to the bearer. */
 int netstack_path_out(NsSock *s, const char *sealer, bool tunnel,
                       const uint8_t *pkt, size_t len, hs_time at)
 {
     NetStack *ns = s->ns;
+    Machine *m = ns->env.m;
     VirtHop hops[VIRT_MAX_HOPS];
-    size_t n_hops = 0;
+    size_t n_hops = machine_io_path(m, s->domain, VIRT_IO_NET, len, hops);
     hs_time t0 =
         netstack_later(s->tx_last, netstack_later(at, sim_now(ns->sim)));
-    hs_time cost =
-        machine_io(ns->env.m, s->domain, VIRT_IO_NET, len, hops, &n_hops);
     if (!label_and_check(ns, s->domain, sealer, hops, n_hops, len, t0)) {
         ns->st.blocked++;
         netstack_sock_fail(s);
         return -1;
     }
-    s->tx_last = t0 + cost;
-    return netstack_pkt_send(ns, s, s->domain, NS_LEG_TX, tunnel, pkt, len,
-                             s->tx_last);
+    s->tx_last = t0;
+    return netstack_io(ns, s, s->domain, MACHINE_IO_OUT, tunnel, pkt, len, t0,
+                       out_done, NULL, NULL);
 }
 
 /* A segment the domain's kernel sends: to the crypto VM's tunnel or the
@@ -496,6 +540,12 @@ NsSock *netstack_sock_by_port(NetStack *ns, uint16_t local)
     return NULL;
 }
 
+/* A segment is up the path: the domain's TCP takes it. */
+static void in_done(NsIo *io, hs_time done)
+{
+    netstack_pkt_schedule(io->s, NS_LEG_KERNEL, io->data, io->len, done);
+}
+
 void netstack_rx(NetStack *ns, const uint8_t *pkt, size_t len, hs_time when)
 {
     IpPacketView v;
@@ -517,10 +567,8 @@ void netstack_rx(NetStack *ns, const uint8_t *pkt, size_t len, hs_time when)
         ns->st.dropped++;
         return;
     }
-    hs_time cost =
-        machine_io(ns->env.m, s->domain, VIRT_IO_NET, len, NULL, NULL);
-    s->kernel_last = netstack_later(s->kernel_last, when + cost);
-    netstack_pkt_schedule(s, NS_LEG_KERNEL, pkt, len, s->kernel_last);
+    netstack_io(ns, s, s->domain, MACHINE_IO_IN, false, pkt, len, when, in_done,
+                NULL, NULL);
 }
 
 bool netstack_uplink(NetStack *ns, const uint8_t *pkt, size_t len, hs_time sent,

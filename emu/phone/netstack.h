@@ -30,8 +30,10 @@
  * the segments sent again. Loss never fails a run.
  *
  * A packet's life. Uplink: a segment the kernel builds crosses the
- * approach's path (machine_io: its hops' calls, switches and copies are
- * counted; it leaves after their time), is labelled into the flow
+ * approach's path (machine_io: each hop done by whoever does it when the
+ * approach runs it, the domain's kernel in the domain's turn, a driver
+ * or crypto VM on its own vCPU; it leaves when the last hop is done),
+ * is labelled into the flow
  * monitor, and goes to links.tx (the modem driver: DATA_TX, firmware,
  * radio). The radio hands it to netstack_uplink, which takes it to the
  * peer after the peer's uplink serialisation and half its round trip.
@@ -76,18 +78,20 @@
  * same tunnel (wire format, gateway, keys, nonces), with that VM as the
  * phone's end, whether the domain runs the crypto app or not: the VM
  * seals each segment as it passes down the path and opens each tunnel
- * packet on its way up. Host code stands for the VM (the host build of
- * the same AEAD), at once, with no guest call: the path's crypto VM hop
- * (machine_io, charged the tunnel packet's length) already prices its
- * cycles, time and energy. tun_vm_sealed / tun_vm_opened count its work.
+ * packet on its way up. The tunnel's bytes are sealed and opened by
+ * host code (the host build of the same AEAD, with the tunnel's keys);
+ * the path's crypto VM hop (machine_io) runs ChaCha20-Poly1305 over the
+ * packet's length in the service image on the VM's own vCPU, which is
+ * the hop's time and energy. tun_vm_sealed / tun_vm_opened count it.
  *
  * Labels. A transfer domain -> network is reported with the domain's
  * level, sink "network" cleared unclassified, path = the hops, and the
- * approach's flow_allowed(label, unclassified) deciding. A path through
- * a crypto service VM ("crypto-…-vm") is encrypted there: that VM
- * declassifies by encryption, so what leaves it is labelled unclassified
- * and is not a violation. A tunnel packet was encrypted by the domain's
- * own app: it is labelled unclassified, its path starts
+ * approach's flow_allowed(label, unclassified) deciding. A path with a
+ * hop that encrypts (VirtHop.encrypts: the approach's crypto service
+ * VM) is encrypted there: that VM declassifies by encryption, so what
+ * leaves it is labelled unclassified and is not a violation. A tunnel packet
+ * was encrypted by the domain's own app: it is labelled unclassified, its path
+ * starts
  * "<domain>>crypto app>", and the app is added to the run's TCB
  * ("crypto app (<domain>)") at finish. A refused packet is not sent: the
  * socket fails and the app reports the failure. Replies (network ->

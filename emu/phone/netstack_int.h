@@ -163,6 +163,28 @@ int netstack_pkt_schedule(NsSock *s, NsLeg leg, const uint8_t *data, size_t len,
                           hs_time when);
 int netstack_path_out(NsSock *s, const char *sealer, bool tunnel,
                       const uint8_t *pkt, size_t len, hs_time at);
+
+/* A packet on the approach's path (machine_io) for socket s (NULL: the
+ * tunnel of domain), a copy carried until the path is done. */
+typedef struct NsIo NsIo;
+typedef void (*NsIoThen)(NsIo *io, hs_time done);
+struct NsIo {
+    NetStack *ns;
+    NsSock *s;     /* or NULL */
+    int domain;    /* the domain whose path it takes */
+    uint64_t gen;  /* s's connection when it set out */
+    bool tunnel;   /* a tunnel packet */
+    NsIoThen then; /* what happens at the end of the path */
+    size_t len;
+    uint8_t data[NS_PKT_BYTES];
+};
+/* Sends pkt along domain's path (dir) from when; then(io, done) runs
+ * when the path is done, unless s's connection changed on the way or a
+ * VM on the path died (the packet is dropped). hops as machine_io.
+ * Returns 0, or -1 (dropped, counted). */
+int netstack_io(NetStack *ns, NsSock *s, int domain, MachineIoDir dir,
+                bool tunnel, const uint8_t *pkt, size_t len, hs_time when,
+                NsIoThen then, VirtHop *hops, size_t *n_hops);
 NsSock *netstack_sock_by_port(NetStack *ns, uint16_t local);
 int netstack_tun_seal_submit(NsSock *s, const uint8_t *pkt, size_t len);
 int netstack_tun_vm_seal(NsSock *s, const uint8_t *pkt, size_t len);

@@ -42,8 +42,21 @@ static void slot_fire(Sim *sim, void *ctx, hs_time now)
     machine_raise_irq(mo->m, s->domain, 1u << HS_IRQ_BBIPC);
 }
 
+/* The message went through the path's last hop. */
+static void forward_done(void *ctx, hs_time done, bool ok)
+{
+    ModemSlot *s = ctx;
+    if (!ok) { /* a VM on the path died with it */
+        s->used = false;
+        s->mo->stats.ril_dropped++;
+        return;
+    }
+    slot_fire(s->mo->sim, s, done);
+}
+
 /* Moves a message along the approach's path between the driver and
- * domain: it arrives after the time the hops take. */
+ * domain (machine_io: each hop waits for whoever does it): it arrives
+ * when the last hop is done. */
 static void forward(Modem *mo, bool down, int domain, const uint8_t *msg,
                     uint32_t len, hs_time when)
 {
@@ -56,10 +69,12 @@ static void forward(Modem *mo, bool down, int domain, const uint8_t *msg,
     s->domain = domain;
     s->len = len;
     memcpy(s->msg, msg, len);
-    hs_time t = machine_io(mo->m, domain, VIRT_IO_NET, len, NULL, NULL);
-    hs_time now = sim_now(mo->sim);
-    sim_call_at(mo->sim, (when > now ? when : now) + t, "modem.ril", slot_fire,
-                s, 0);
+    if (machine_io(mo->m, domain, VIRT_IO_NET,
+                   down ? MACHINE_IO_IN : MACHINE_IO_OUT, len, when,
+                   forward_done, s, NULL, NULL) < 0) {
+        s->used = false;
+        mo->stats.ril_dropped++;
+    }
 }
 
 /* The driver's view of the call: the state messages it forwards. */

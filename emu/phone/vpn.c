@@ -161,9 +161,11 @@ static void tun_inner_out(NetStack *ns, int domain, const uint8_t *pkt,
 }
 
 /* The crypto VM on the domain's path seals the kernel's segment as it
- * passes: host code standing for the VM (the guest's AEAD, its host
- * build), done at once; machine_io's crypto VM hop prices its cycles,
- * time and energy. The tunnel packet then takes the path like any. */
+ * passes: the tunnel's bytes are sealed here by host code (the guest's
+ * AEAD, its host build) with the tunnel's real keys, while the crypto
+ * VM's hop on the path runs the same ChaCha20-Poly1305 in the service
+ * image on its own vCPU (its instructions are the hop's time and
+ * energy). The tunnel packet then takes the path like any. */
 int netstack_tun_vm_seal(NsSock *s, const uint8_t *pkt, size_t len)
 {
     NetStack *ns = s->ns;
@@ -225,6 +227,25 @@ static void tun_vm_open(NetStack *ns, int domain, const IpPacketView *v,
     netstack_pkt_schedule(s, NS_LEG_KERNEL, inner, n, s->kernel_last);
 }
 
+/* The tunnel packet is up the path through the crypto VM: opened. */
+static void tun_vm_up(NsIo *io, hs_time done)
+{
+    IpPacketView v;
+    char err[128];
+    if (ip_parse(io->data, io->len, &v, err, sizeof err) < 0) {
+        io->ns->st.dropped++;
+        return;
+    }
+    tun_vm_open(io->ns, io->domain, &v, done);
+}
+
+/* The tunnel packet reached the domain's kernel: on to the VPN app. */
+static void tun_kernel_up(NsIo *io, hs_time done)
+{
+    netstack_pkt_send(io->ns, NULL, io->domain, NS_LEG_TUN, true, io->data,
+                      io->len, done);
+}
+
 /* A tunnel packet from the bearer for domain: up the approach's path,
  * through the crypto VM that opens it, or to the kernel, which hands it
  * to the VPN app in arrival order. */
@@ -237,15 +258,11 @@ void netstack_tun_rx(NetStack *ns, const uint8_t *pkt, size_t len,
         return;
     }
     NsTun *t = &ns->dom[d].tun;
-    hs_time cost = machine_io(ns->env.m, d, VIRT_IO_NET, len, NULL, NULL);
+    (void)v;
     ns->st.tun_packets_in++;
     ns->st.tun_bytes_in += len;
-    if (t->vm) {
-        tun_vm_open(ns, d, v, when + cost);
-        return;
-    }
-    t->kernel_last = netstack_later(t->kernel_last, when + cost);
-    netstack_pkt_send(ns, NULL, d, NS_LEG_TUN, true, pkt, len, t->kernel_last);
+    netstack_io(ns, NULL, d, MACHINE_IO_IN, true, pkt, len, when,
+                t->vm ? tun_vm_up : tun_kernel_up, NULL, NULL);
 }
 
 /* The tunnel packet reached the domain's kernel: queue it for the app. */
@@ -411,13 +428,14 @@ int netstack_gateway_seal(NsSock *s, const uint8_t *pkt, size_t len,
                       sealed, len, tag, out, cap);
 }
 
-/* Whether the approach's path for domain has a crypto service VM. */
+/* Whether the approach's path for domain has a hop that seals (a crypto
+ * service VM). */
 static bool path_has_crypto_vm(Machine *m, int domain)
 {
     VirtHop hops[VIRT_MAX_HOPS];
-    size_t n = machine_approach(m)->io_path(m, domain, VIRT_IO_NET, 0, hops);
+    size_t n = machine_io_path(m, domain, VIRT_IO_NET, 0, hops);
     for (size_t k = 0; k < n; k++)
-        if (strstr(hops[k].component, "crypto"))
+        if (hops[k].encrypts)
             return true;
     return false;
 }

@@ -645,6 +645,13 @@ static int collect(Run *r, char *err, size_t err_size)
                                        machine_instructions(m, (int)d), err,
                                        err_size) < 0)
             return -1;
+    /* driver and service VMs: the instructions their own vCPUs ran */
+    for (size_t k = 0; k < machine_kernel_count(m); k++)
+        if (machine_kernel_has_vcpu(m, (int)k) &&
+            results_count_instructions(res, machine_kernel_name(m, (int)k),
+                                       machine_kernel_instructions(m, (int)k),
+                                       err, err_size) < 0)
+            return -1;
     const char *tcb[MACHINE_MAX_KERNELS];
     size_t n_tcb = machine_tcb(m, tcb, MACHINE_MAX_KERNELS);
     for (size_t i = 0; i < n_tcb; i++)
@@ -791,6 +798,7 @@ static int record_inputs(Run *r, char *err, size_t err_size)
             .soc_name = r->soc->name,
             .image = r->o->image,
             .firmware = r->o->firmware,
+            .service = machine_service_image(r->m),
             .set_keys = keys,
             .set_values = values,
             .n_set = sc->n_settings,

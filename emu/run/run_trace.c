@@ -22,6 +22,9 @@ enum {
     PID_KERNEL0 = 100,
 };
 enum { TID_RRC = 1 };
+/* A kernel track's thread for a driver/service VM's own vCPU (the
+ * switch threads are 1 + core). */
+enum { TID_VM_VCPU = 1000 };
 
 /* Flow endpoints get a thread each; more than this share the last. */
 #define RT_MAX_ENDPOINTS 64
@@ -116,11 +119,18 @@ static void on_quantum(void *ctx, unsigned core, int vcpu, int domain,
     if (!room(rt, DROP_SLICE, 2, start))
         return;
     trace_foreground(rt, start);
-    const char *name = machine_domain_name(rt->m, domain);
+    /* a driver/service VM's own vCPU: on its kernel's track */
+    bool vm = machine_vcpu_domain(rt->m, vcpu) < 0;
+    int k = machine_vcpu_kernel(rt->m, vcpu);
+    const char *name =
+        vm ? machine_kernel_name(rt->m, k) : machine_domain_name(rt->m, domain);
+    uint32_t pid =
+        vm ? (uint32_t)(PID_KERNEL0 + k) : (uint32_t)(PID_DOMAIN0 + domain);
+    uint32_t tid = vm ? TID_VM_VCPU : (uint32_t)vcpu;
     if (trace_slice(rt->t, PID_CORES, core, name, "cpu", start, end - start,
                     NULL) < 0 ||
-        trace_slice(rt->t, (uint32_t)(PID_DOMAIN0 + domain), (uint32_t)vcpu,
-                    "run", "vcpu", start, end - start, NULL) < 0)
+        trace_slice(rt->t, pid, tid, "run", "vcpu", start, end - start, NULL) <
+            0)
         rt_fail(rt);
 }
 
@@ -294,7 +304,13 @@ static void name_tracks(RunTrace *rt)
     for (size_t v = 0; v < machine_vcpu_count(m); v++) {
         int d = machine_vcpu_domain(m, (int)v);
         snprintf(name, sizeof name, "vcpu %zu", v);
-        trace_thread_name(t, (uint32_t)(PID_DOMAIN0 + d), (uint32_t)v, name);
+        if (d >= 0)
+            trace_thread_name(t, (uint32_t)(PID_DOMAIN0 + d), (uint32_t)v,
+                              name);
+        else
+            trace_thread_name(
+                t, (uint32_t)(PID_KERNEL0 + machine_vcpu_kernel(m, (int)v)),
+                TID_VM_VCPU, "vcpu (service image)");
     }
     for (size_t k = 0; k < machine_kernel_count(m); k++) {
         uint32_t pid = (uint32_t)(PID_KERNEL0 + k);

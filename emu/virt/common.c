@@ -28,11 +28,13 @@ size_t virt_one_kernel_io_path(Machine *m, int domain, VirtIoKind kind,
                                uint64_t bytes, VirtHop *hops,
                                uint64_t mac_checks)
 {
-    hops[0].component =
-        machine_kernel_name(m, machine_domain_kernel(m, domain));
+    /* the kernel's own driver work, on the domain's core */
+    hops[0].kernel = machine_domain_kernel(m, domain);
+    hops[0].component = machine_kernel_name(m, hops[0].kernel);
     hops[0].charge.syscalls = 1;
     hops[0].charge.mac_checks = mac_checks;
     hops[0].charge.copies_bytes = bytes;
+    hops[1].kernel = -1;
     hops[1].component = kind == VIRT_IO_NET ? "baseband" : "panel";
     return 2;
 }
@@ -90,12 +92,17 @@ void virt_hyp_destroy(Machine *m)
     machine_set_approach_state(m, NULL);
 }
 
-static void vm_hop(VirtHop *h, const char *component, uint64_t bytes)
+/* A hop through a driver or service VM: the front end's hypercall (an
+ * event-channel notify with a grant), then the VM's own work on the
+ * bytes, executed by the service image on the VM's vCPU (op). The VM
+ * switch is not a charge here: it happens when a core switches to the
+ * VM's vCPU (switch_cost, or the partition window under hyp-mils). */
+static void vm_hop(Machine *m, VirtHop *h, int kernel, VirtSvcOp op)
 {
-    h->component = component;
+    h->kernel = kernel;
+    h->component = machine_kernel_name(m, kernel);
+    h->op = op;
     h->charge.hypercalls = 1;
-    h->charge.vm_switches = 1;
-    h->charge.copies_bytes = bytes;
 }
 
 size_t virt_hyp_io_path(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
@@ -103,21 +110,24 @@ size_t virt_hyp_io_path(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
 {
     const VirtHypLayout *l = machine_approach_state(m);
     size_t n = 0;
+    /* the domain VM's own kernel: the call into it and the copy into its
+     * front-end ring */
+    hops[n].kernel = machine_domain_kernel(m, domain);
+    hops[n].component = machine_kernel_name(m, hops[n].kernel);
+    hops[n].charge.syscalls = 1;
+    hops[n++].charge.copies_bytes = bytes;
     if (kind == VIRT_IO_NET) {
         if (l->crypto_vm[domain] >= 0) {
             /* the crypto VM seals or opens what it passes on */
-            vm_hop(&hops[n], machine_kernel_name(m, l->crypto_vm[domain]),
-                   bytes);
-            hops[n].charge.cycles = hs_add_sat(
-                hops[n].charge.cycles,
-                hs_muldiv_sat(bytes, machine_vparam(m, "crypto_cycles_per_kib"),
-                              1024));
-            n++;
+            vm_hop(m, &hops[n], l->crypto_vm[domain], VIRT_SVC_SEAL);
+            hops[n++].encrypts = true;
         }
-        vm_hop(&hops[n++], machine_kernel_name(m, l->net_vm), bytes);
+        vm_hop(m, &hops[n++], l->net_vm, VIRT_SVC_COPY);
+        hops[n].kernel = -1;
         hops[n++].component = "baseband";
     } else {
-        vm_hop(&hops[n++], machine_kernel_name(m, l->gfx_vm), bytes);
+        vm_hop(m, &hops[n++], l->gfx_vm, VIRT_SVC_COMPOSE);
+        hops[n].kernel = -1;
         hops[n++].component = "panel";
     }
     return n;

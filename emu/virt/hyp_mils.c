@@ -37,7 +37,6 @@ static const VirtParam mils_params[] = {
     {"virq_cycles", 71, "cycles", "virtual IRQ completion: " XEN_SRC},
     {"copy_cycles_per_kib", 256, "cycles/KiB",
      "estimate: channel copy at 4 bytes per cycle"},
-    {"crypto_cycles_per_kib", 39850, "cycles/KiB", CRYPTO_VM_SRC},
     {"slice_ms", 10, "ms",
      "estimate: partition window of the order of a 10 ms OS tick; real "
      "separation-kernel tables are configured per system"},
@@ -120,7 +119,7 @@ static void mils_start(Machine *m)
 static bool in_partition(const Machine *m, int vcpu, const void *ctx)
 {
     int kernel = *(const int *)ctx;
-    return machine_domain_kernel(m, machine_vcpu_domain(m, vcpu)) == kernel;
+    return machine_vcpu_kernel(m, vcpu) == kernel;
 }
 
 static VirtPick mils_schedule(Machine *m, unsigned core, hs_time now)

@@ -22,7 +22,6 @@ static const VirtParam pv_params[] = {
     {"virq_cycles", 71, "cycles", "virtual IRQ completion: " XEN_SRC},
     {"copy_cycles_per_kib", 256, "cycles/KiB",
      "estimate: grant copy at 4 bytes per cycle"},
-    {"crypto_cycles_per_kib", 39850, "cycles/KiB", CRYPTO_VM_SRC},
     {"timeslice_ms", 30, "ms",
      "Xen credit scheduler default tslice 30 ms (sched_credit_tslice_ms; "
      "recalled; re-check)"},

@@ -166,13 +166,17 @@ static size_t tz_io(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
     const TzState *s = machine_approach_state(m);
     size_t n = 0;
     if (domain == s->secure_domain) {
-        hops[n].component = "secure-os";
+        hops[n].kernel = machine_domain_kernel(m, domain);
+        hops[n].component = machine_kernel_name(m, hops[n].kernel);
         rpc(&hops[n].charge);
         hops[n++].charge.copies_bytes = bytes;
     }
-    hops[n].component = "linux";
+    /* the normal world's kernel drives the device for both worlds */
+    hops[n].kernel = s->normal;
+    hops[n].component = machine_kernel_name(m, hops[n].kernel);
     hops[n].charge.syscalls = domain == s->secure_domain ? 0 : 1;
     hops[n++].charge.copies_bytes = bytes;
+    hops[n].kernel = -1;
     hops[n++].component = kind == VIRT_IO_NET ? "baseband" : "panel";
     return n;
 }

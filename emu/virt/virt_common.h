@@ -10,14 +10,6 @@
 
 #include "machine/host.h"
 
-/* What the crypto VM's ChaCha20-Poly1305 costs per KiB: the same code the
- * domains' crypto app runs, measured on the modelled core. */
-#define CRYPTO_VM_SRC                                                          \
-    "measured: the guest's own ChaCha20-Poly1305 (handset guest crypto: "      \
-    "2,324,419 instructions for 64 packets of 1400 bytes = 25.9 per byte) "    \
-    "at CPI 1.5 = 38.9 cycles per byte, the work the crypto app does on a "    \
-    "domain's own vCPU where no crypto VM is"
-
 /* Per-run state of the hypervisor builds: which kernel is what. */
 typedef struct VirtHypLayout {
     int hypervisor;                      /* kernel index */

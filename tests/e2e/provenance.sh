@@ -38,10 +38,11 @@ check "inputs.scenario.sha256 is the scenario file's SHA-256" \
 check "inputs.soc is the SoC file's SHA-256 and its own name" \
     jq -e --arg h "$(sha256sum soc_models/ref-2024.json | cut -d' ' -f1)" \
     '.inputs.soc == {"sha256": $h, "name": "ref-2024"} and .soc == "ref-2024"' "$A"
-check "inputs.images are the guest image's and firmware's SHA-256" \
+check "inputs.images are the guest image's, firmware's and (hyp-pv's VMs) service image's SHA-256" \
     jq -e --arg d "$(sha256sum build/guest/domain.elf | cut -d' ' -f1)" \
     --arg b "$(sha256sum build/baseband/firmware.elf | cut -d' ' -f1)" \
-    '.inputs.images == {"domain": {"sha256": $d}, "baseband": {"sha256": $b}}' "$A"
+    --arg s "$(sha256sum build/guest/service.elf | cut -d' ' -f1)" \
+    '.inputs.images == {"domain": {"sha256": $d}, "baseband": {"sha256": $b}, "service": {"sha256": $s}}' "$A"
 check "inputs.set holds the --set override as applied" \
     jq -e '.inputs.set == {"virt.hyp-pv.hypercall_cycles": "400"}' "$A"
 check "inputs.handset_version is the build's" \

@@ -17,7 +17,7 @@ expect_exit 0 "its expectations hold (frames, document, switches, energy)" -- \
     $HS check $A --expect $SC
 expect_match '^secret>linux>panel$' "native frames go through the one kernel" -- \
     jq -r '.flows.explicit[0].path' $A/native/results.json
-expect_match '^secret>gfx-vm>panel$' "hyp-mils frames go through the gfx VM" -- \
+expect_match '^secret>secret-vm>gfx-vm>panel$' "hyp-mils frames go through the domain VM's kernel and the gfx VM" -- \
     jq -r '.flows.explicit[0].path' $A/hyp-mils/results.json
 expect_match '^true$' "one hypercall into the gfx VM per frame shown" -- \
     jq '.counts.hypercalls == .latency["display.frame"].count' \

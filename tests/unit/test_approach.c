@@ -91,6 +91,47 @@ static void test_send_counts(void **state)
     assert_int_equal(c.denied, 1);
 }
 
+/* What an I/O request's completion reported. */
+typedef struct IoProbe {
+    int calls;
+    hs_time done;
+    bool ok;
+} IoProbe;
+
+static void probe_done(void *ctx, hs_time done, bool ok)
+{
+    IoProbe *p = ctx;
+    p->calls++;
+    p->done = done;
+    p->ok = ok;
+}
+
+/* One request of bytes from domain at `at` (after boot); its latency. */
+static hs_time io_once(Machine *m, int domain, MachineIoDir dir, uint64_t bytes,
+                       hs_time at, VirtHop *hops, size_t *n)
+{
+    IoProbe p = {0};
+    assert_int_equal(machine_run_until(m, at), 0);
+    assert_int_equal(machine_io(m, domain, VIRT_IO_NET, dir, bytes, at,
+                                probe_done, &p, hops, n),
+                     0);
+    assert_int_equal(p.calls, 0); /* asynchronous: nothing done yet */
+    assert_int_equal(machine_run_until(m, at + 2 * HS_S), 0);
+    assert_int_equal(p.calls, 1);
+    assert_true(p.ok);
+    assert_true(p.done > at);
+    return p.done - at;
+}
+
+/* Index of a kernel by name (the test's own lookup, not the machine's). */
+static int kernel_named(const Machine *m, const char *name)
+{
+    for (size_t k = 0; k < machine_kernel_count(m); k++)
+        if (strcmp(machine_kernel_name(m, (int)k), name) == 0)
+            return (int)k;
+    return -1;
+}
+
 static void test_net_path(void **state)
 {
     (void)state;
@@ -98,33 +139,121 @@ static void test_net_path(void **state)
     size_t n;
     Rig r;
     Machine *m = rig_must(&r, "native", 0, NULL, 0);
+    assert_int_equal(machine_run_until(m, HS_S), 0);
     MachineCounts b = *machine_counts(m);
-    hs_time t_native = machine_io(m, 0, VIRT_IO_NET, 1400, hops, &n);
+    hs_time t_native = io_once(m, 0, MACHINE_IO_OUT, 1400, HS_S, hops, &n);
     assert_int_equal(n, 2);
     assert_string_equal(hops[0].component, "linux");
     assert_string_equal(hops[1].component, "baseband");
+    assert_int_equal(hops[1].kernel, -1);
+    assert_false(hops[0].encrypts);
+    /* no driver VM: no kernel has a vCPU of its own */
+    for (size_t k = 0; k < machine_kernel_count(m); k++)
+        assert_false(machine_kernel_has_vcpu(m, (int)k));
     assert_int_equal(machine_counts(m)->ops.vm_switches - b.ops.vm_switches, 0);
     assert_int_equal(machine_counts(m)->ops.copies_bytes - b.ops.copies_bytes,
                      1400);
     rig_free(&r);
 
     m = rig_must(&r, "hyp-mils", 0, NULL, 0);
+    int crypto = kernel_named(m, "crypto-secret-vm");
+    int net = kernel_named(m, "net-vm");
+    assert_true(machine_kernel_has_vcpu(m, crypto));
+    assert_true(machine_kernel_has_vcpu(m, net));
+    uint64_t ci = machine_kernel_instructions(m, crypto);
+    uint64_t ni = machine_kernel_instructions(m, net);
     b = *machine_counts(m);
-    hs_time t_mils = machine_io(m, 0, VIRT_IO_NET, 1400, hops, &n);
-    assert_int_equal(n, 3);
-    assert_string_equal(hops[0].component, "crypto-secret-vm");
-    assert_string_equal(hops[1].component, "net-vm");
-    assert_string_equal(hops[2].component, "baseband");
-    assert_int_equal(machine_counts(m)->ops.vm_switches - b.ops.vm_switches, 2);
+    hs_time t_mils = io_once(m, 0, MACHINE_IO_OUT, 1400, HS_S, hops, &n);
+    assert_int_equal(n, 4);
+    assert_string_equal(hops[0].component, "secret-vm");
+    assert_string_equal(hops[1].component, "crypto-secret-vm");
+    assert_true(hops[1].encrypts);
+    assert_string_equal(hops[2].component, "net-vm");
+    assert_false(hops[2].encrypts);
+    assert_string_equal(hops[3].component, "baseband");
     assert_int_equal(machine_counts(m)->ops.hypercalls - b.ops.hypercalls, 2);
-    assert_int_equal(machine_counts(m)->ops.copies_bytes - b.ops.copies_bytes,
-                     2800);
+    /* the VMs ran their own code on the bytes: sealing 1400 bytes takes
+     * tens of thousands of instructions, copying them hundreds */
+    uint64_t cd = machine_kernel_instructions(m, crypto) - ci;
+    uint64_t nd = machine_kernel_instructions(m, net) - ni;
+    assert_true(cd > 20000);
+    assert_true(nd > 100);
+    assert_true(cd > 10 * nd);
     /* The unclassified domain has no crypto VM on its path. */
-    machine_io(m, 1, VIRT_IO_NET, 1400, hops, &n);
-    assert_int_equal(n, 2);
-    assert_string_equal(hops[0].component, "net-vm");
+    io_once(m, 1, MACHINE_IO_OUT, 1400, 3 * HS_S, hops, &n);
+    assert_int_equal(n, 3);
+    assert_string_equal(hops[1].component, "net-vm");
     rig_free(&r);
-    assert_true(t_mils > t_native);
+    /* the request waited for the crypto and net VMs' windows */
+    assert_true(t_mils > 10 * t_native);
+}
+
+/* Under hyp-mils a request waits for each VM's window: its latency grows
+ * with the slice; under hyp-pv the VMs run as soon as a core is free. */
+static void test_io_waits_for_windows(void **state)
+{
+    (void)state;
+    VirtHop hops[VIRT_MAX_HOPS];
+    size_t n;
+    Rig r;
+    hs_time lat[2];
+    const char *slices[2] = {"virt.hyp-mils.slice_ms=5",
+                             "virt.hyp-mils.slice_ms=20"};
+    for (int i = 0; i < 2; i++) {
+        Machine *m = rig_must(&r, "hyp-mils", 0, &slices[i], 1);
+        lat[i] = 0;
+        for (int k = 0; k < 8; k++) /* at several phases of the frame */
+            lat[i] += io_once(m, 0, MACHINE_IO_IN, 1400,
+                              HS_S + (hs_time)k * 2037 * HS_MS, hops, &n);
+        rig_free(&r);
+    }
+    assert_true(lat[1] > 2 * lat[0]);
+    /* more VMs on the path (the secret domain's crypto VM): longer */
+    Machine *m = rig_must(&r, "hyp-mils", 0, NULL, 0);
+    hs_time sec = 0, unc = 0;
+    for (int k = 0; k < 8; k++) {
+        /* the same phases for both domains */
+        hs_time at = HS_S + (hs_time)k * 4037 * HS_MS;
+        sec += io_once(m, 0, MACHINE_IO_OUT, 1400, at, hops, &n);
+        unc += io_once(m, 1, MACHINE_IO_OUT, 1400, at + 2000 * HS_MS, hops, &n);
+    }
+    rig_free(&r);
+    assert_true(sec > unc);
+    /* hyp-pv: no window to wait for, well under a millisecond */
+    m = rig_must(&r, "hyp-pv", 0, NULL, 0);
+    hs_time pv = io_once(m, 0, MACHINE_IO_OUT, 1400, HS_S, hops, &n);
+    rig_free(&r);
+    assert_true(pv < HS_MS);
+    assert_true(pv * 10 < lat[0] / 8);
+}
+
+/* Under hyp-mils each step runs in its owner's window and nowhere else:
+ * partitions secret, unclass, crypto-secret-vm, net-vm, gfx-vm, 10 ms
+ * each in a 50 ms frame starting at 0. */
+static void test_io_steps_in_their_windows(void **state)
+{
+    (void)state;
+    Rig r;
+    Machine *m = rig_must(&r, "hyp-mils", 0, NULL, 0);
+    /* a packet for unclass arrives in the secret window (at 1 s): the net
+     * VM takes it in its window (30-40 ms), the unclass kernel in the
+     * next frame's unclass window (60-70 ms) */
+    hs_time at = HS_S;
+    hs_time lat = io_once(m, 1, MACHINE_IO_IN, 1400, at, NULL, NULL);
+    assert_true(lat >= 60 * HS_MS);
+    assert_true(lat < 70 * HS_MS);
+    /* a segment unclass sends in its own window (at 3.012 s): its kernel
+     * at once, the net VM in its window (30-40 ms): at the device then */
+    at = 3 * HS_S + 12 * HS_MS;
+    lat = io_once(m, 1, MACHINE_IO_OUT, 1400, at, NULL, NULL);
+    assert_true(lat >= 18 * HS_MS);
+    assert_true(lat < 28 * HS_MS);
+    rig_free(&r);
+    /* native: the kernel's work, at once */
+    m = rig_must(&r, "native", 0, NULL, 0);
+    assert_true(io_once(m, 1, MACHINE_IO_IN, 1400, HS_S, NULL, NULL) <
+                50 * HS_US);
+    rig_free(&r);
 }
 
 static void test_set_overrides_move_measures(void **state)
@@ -134,13 +263,13 @@ static void test_set_overrides_move_measures(void **state)
     size_t n;
     Rig r;
     Machine *m = rig_must(&r, "hyp-pv", 0, NULL, 0);
-    hs_time t_def = machine_io(m, 0, VIRT_IO_NET, 1400, hops, &n);
+    hs_time t_def = io_once(m, 0, MACHINE_IO_OUT, 1400, HS_S, hops, &n);
     rig_free(&r);
     /* KVM's hypercall and VM switch (PARAMS.md) are dearer than Xen's. */
     const char *kvm[] = {"virt.hyp-pv.hypercall_cycles=6500",
                          "virt.hyp-pv.vm_switch_cycles=10387"};
     m = rig_must(&r, "hyp-pv", 0, kvm, 2);
-    hs_time t_kvm = machine_io(m, 0, VIRT_IO_NET, 1400, hops, &n);
+    hs_time t_kvm = io_once(m, 0, MACHINE_IO_OUT, 1400, HS_S, hops, &n);
     uint64_t v;
     assert_int_equal(machine_param(m, "virt.hyp-pv.hypercall_cycles", &v), 0);
     assert_int_equal(v, 6500);
@@ -361,6 +490,8 @@ static void test_covert_wakelock_emerges(void **state)
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_send_counts),
     cmocka_unit_test(test_net_path),
+    cmocka_unit_test(test_io_waits_for_windows),
+    cmocka_unit_test(test_io_steps_in_their_windows),
     cmocka_unit_test(test_set_overrides_move_measures),
     cmocka_unit_test(test_idle_hour_power),
     cmocka_unit_test(test_mils_latency_grows_with_slice),
