@@ -494,18 +494,17 @@ static void gl_tick_fire(Sim *sim, void *ctx, hs_time now)
         frame_free(f);
 }
 
-/* Whether a GPU sharing mode is built: SHARED (a context on the GPU) and
- * NONE (software rendering) are; the others need what does not exist
- * yet, named in the message. */
+/* Whether a GPU sharing mode is built: SHARED (a context on the GPU),
+ * NONE (software rendering) and OWNER_VM (software rendering; the frame
+ * takes VIRT_IO_DISPLAY to the gfx VM, which composes it on the GPU) are;
+ * the others need what does not exist yet, named in the message. */
 static const char *gpu_mode_missing(VirtGpuMode mode)
 {
     switch (mode) {
     case VIRT_GPU_SHARED:
     case VIRT_GPU_NONE:
-        return NULL;
     case VIRT_GPU_OWNER_VM:
-        return "the gfx driver VM as a scheduled VM that owns the GPU and "
-               "composes the other VMs' frames";
+        return NULL;
     case VIRT_GPU_PARAVIRT:
         return "the gfx driver VM as a scheduled VM that takes each VM's "
                "command stream to the GPU (paravirtual GPU)";
