@@ -72,6 +72,7 @@ typedef enum VirtKernelKind {
 typedef enum VirtIoKind {
     VIRT_IO_NET,     /* a packet from a domain to the baseband */
     VIRT_IO_DISPLAY, /* a frame from a domain to the panel */
+    VIRT_IO_GPU,     /* a command list from a domain to the GPU (paravirt) */
 } VirtIoKind;
 
 #define VIRT_MAX_HOPS 8

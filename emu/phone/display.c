@@ -62,6 +62,7 @@
 #include <string.h>
 
 #include "abi/gl.h"
+#include "abi/gpu.h"
 #include "abi/ui.h"
 #include "guest/lib/compose.h"
 #include "platform.h"
@@ -96,6 +97,9 @@
  * screen, drawn from the top. */
 #define NOTE_DAMAGE_DIV 6
 #define DISPLAY_WAKELOCK "display"
+/* Ring entries of one domain rung in one instant (the guest rings one
+ * at a time and waits for it: abi/gpu.h's few-entry rings). */
+#define GPU_PV_PENDING 16
 
 typedef enum FrameStage {
     FRAME_FREE = 0,
@@ -156,6 +160,9 @@ typedef struct DisplayDomain {
     uint32_t gl_frame;     /* frames started */
     bool gl_busy;          /* frame gl_seq is being drawn */
     uint64_t gl_seq;
+    /* paravirtual GPU: command lists rung, not yet on their way */
+    uint32_t pv_bytes[GPU_PV_PENDING];
+    unsigned n_pv;
 } DisplayDomain;
 
 typedef struct DisplayPart {
@@ -494,21 +501,73 @@ static void gl_tick_fire(Sim *sim, void *ctx, hs_time now)
         frame_free(f);
 }
 
-/* Whether a GPU sharing mode is built: SHARED (a context on the GPU) and
- * NONE (software rendering) are; the others need what does not exist
- * yet, named in the message. */
+/* ---- the paravirtual GPU ------------------------------------------------ */
+
+/* A command list reached the GPU's end of its way (or its way failed):
+ * the GPU may fetch it. */
+static void pv_done(void *ctx, hs_time done, bool ok)
+{
+    DisplayDomain *dd = ctx;
+    gpu_forward_done(dd->p->gpu, dd->index, ok, done);
+}
+
+/* The command lists rung take the approach's GPU path, each its own
+ * request (one virtio-gpu command): the hypercall and copy in the
+ * domain's kernel, then the gfx VM's turn. */
+static void pv_start(Sim *sim, void *ctx, hs_time now)
+{
+    (void)sim;
+    DisplayDomain *dd = ctx;
+    DisplayPart *p = dd->p;
+    for (unsigned i = 0; i < dd->n_pv; i++) {
+        VirtHop hops[VIRT_MAX_HOPS];
+        size_t n = 0;
+        if (machine_io(p->m, dd->index, VIRT_IO_GPU, MACHINE_IO_OUT,
+                       dd->pv_bytes[i], now, pv_done, dd, hops, &n) < 0)
+            gpu_forward_done(p->gpu, dd->index, false, now);
+    }
+    dd->n_pv = 0;
+}
+
+/* GpuForwardFunc: a domain rang its paravirtual GPU's doorbell. */
+static void pv_ring(void *ctx, int domain, uint32_t old_tail, uint32_t new_tail,
+                    hs_time when)
+{
+    DisplayPart *p = ctx;
+    if (domain < 0 || (size_t)domain >= p->n_doms)
+        return;
+    DisplayDomain *dd = &p->doms[domain];
+    const GpuContext *c = &p->gpu->ctx[domain];
+    bool first = dd->n_pv == 0;
+    for (uint32_t t = old_tail; t != new_tail; t++) {
+        HsGpuRingEntry e = {0};
+        uint64_t at = c->ring_base + (uint64_t)(t & (c->ring_size - 1)) *
+                                         sizeof(HsGpuRingEntry);
+        if (dd->n_pv == GPU_PV_PENDING ||
+            dma_read(&p->dma, domain, at, &e, sizeof e) < 0) {
+            gpu_forward_done(p->gpu, domain, false, when);
+            continue;
+        }
+        dd->pv_bytes[dd->n_pv++] = e.cmd_len;
+    }
+    if (first && dd->n_pv)
+        sim_call_at(p->sim, when, "display.pv", pv_start, dd, 0);
+}
+
+/* Whether a GPU sharing mode is built: SHARED (a context on the GPU),
+ * NONE (software rendering), OWNER_VM (software rendering; the frame
+ * takes VIRT_IO_DISPLAY to the gfx VM, which composes it on the GPU) and
+ * PARAVIRT (a context whose command lists take VIRT_IO_GPU through the
+ * gfx VM first) are; the other needs what does not exist yet, named in
+ * the message. */
 static const char *gpu_mode_missing(VirtGpuMode mode)
 {
     switch (mode) {
     case VIRT_GPU_SHARED:
     case VIRT_GPU_NONE:
-        return NULL;
     case VIRT_GPU_OWNER_VM:
-        return "the gfx driver VM as a scheduled VM that owns the GPU and "
-               "composes the other VMs' frames";
     case VIRT_GPU_PARAVIRT:
-        return "the gfx driver VM as a scheduled VM that takes each VM's "
-               "command stream to the GPU (paravirtual GPU)";
+        return NULL;
     case VIRT_GPU_SECURE_OVERLAY:
         return "the secure display path (a protected overlay the normal "
                "world cannot read)";
@@ -979,7 +1038,11 @@ static void init_domains(DisplayPart *p)
              * gets a context on the GPU (display_not_built refused the
              * modes that are not built). */
             VirtGpuMode mode = machine_approach(p->m)->gpu_mode(p->m, (int)d);
-            gpu_set_access(p->gpu, (int)d, mode == VIRT_GPU_SHARED);
+            gpu_set_access(p->gpu, (int)d,
+                           mode == VIRT_GPU_SHARED ||
+                               mode == VIRT_GPU_PARAVIRT);
+            if (mode == VIRT_GPU_PARAVIRT)
+                gpu_set_forwarding(p->gpu, (int)d, true, pv_ring, p);
             dd->gl_period = HS_S / dd->gl->gl.frame_rate_hz;
             sim_schedule_at(p->sim, &dd->gl_tick, sim_now(p->sim));
         }

@@ -125,6 +125,13 @@ size_t virt_hyp_io_path(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
         vm_hop(m, &hops[n++], l->net_vm, VIRT_SVC_COPY);
         hops[n].kernel = -1;
         hops[n++].component = "baseband";
+    } else if (kind == VIRT_IO_GPU) {
+        /* the gfx VM takes the command buffer off its virtio queue
+         * (gpu_cmd_cycles a command) and copies it to the GPU's ring */
+        vm_hop(m, &hops[n], l->gfx_vm, VIRT_SVC_COPY);
+        hops[n++].charge.cycles = machine_vparam(m, "gpu_cmd_cycles");
+        hops[n].kernel = -1;
+        hops[n++].component = "gpu";
     } else {
         vm_hop(m, &hops[n++], l->gfx_vm, VIRT_SVC_COMPOSE);
         hops[n].kernel = -1;

@@ -22,6 +22,10 @@ static const VirtParam pv_params[] = {
     {"virq_cycles", 71, "cycles", "virtual IRQ completion: " XEN_SRC},
     {"copy_cycles_per_kib", 256, "cycles/KiB",
      "estimate: grant copy at 4 bytes per cycle"},
+    {"gpu_cmd_cycles", 5000, "cycles",
+     "estimate: one virtio-gpu SUBMIT_3D in the gfx VM (virtqueue pop, "
+     "context lookup, command-stream header checks) of a few thousand "
+     "cycles, the magnitude of a few hypercall round trips above"},
     {"timeslice_ms", 30, "ms",
      "Xen credit scheduler default tslice 30 ms (sched_credit_tslice_ms; "
      "recalled; re-check)"},
@@ -90,7 +94,8 @@ static bool pv_flow(const Machine *m, int src_level, int sink_level)
 /* Every VM's forwarded lock counts; the host's too. */
 static const PmicPolicy pv_policy = {.name = "pv-forwarded"};
 
-/* A paravirtual GPU: each VM's command stream crosses to the gfx VM. */
+/* A paravirtual GPU: each VM's command stream crosses to the gfx VM
+ * (VIRT_IO_GPU), which submits it to the shared GPU. */
 static VirtGpuMode pv_gpu_mode(const Machine *m, int domain)
 {
     (void)m;

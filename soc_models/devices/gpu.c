@@ -277,7 +277,8 @@ static void fetch(GpuState *s, hs_time when)
         for (unsigned k = 0; k < POWER_MAX_DOMAINS; k++) {
             unsigned d = (s->fetch_next + k) % POWER_MAX_DOMAINS;
             GpuContext *c = &s->ctx[d];
-            if (!c->granted || c->ring_size == 0 || c->fetched == c->tail ||
+            uint32_t limit = c->forwarded ? c->released : c->tail;
+            if (!c->granted || c->ring_size == 0 || c->fetched == limit ||
                 s->count == s->cfg.queue_depth)
                 continue;
             uint64_t at =
@@ -287,6 +288,13 @@ static void fetch(GpuState *s, hs_time when)
             c->fetched++;
             progress = true;
             s->fetch_next = (d + 1) % POWER_MAX_DOMAINS;
+            if (c->refused) { /* its way to the GPU failed */
+                c->refused--;
+                c->head++;
+                context_error(s, (int)d, HS_GPU_ERR_RING, "forwarded entry", at,
+                              0);
+                continue;
+            }
             if (dma_read(s->dma, (int)d, at, &e, sizeof e) || e.cmd_addr == 0 ||
                 e.cmd_len == 0 || e.cmd_len % 4 ||
                 e.cmd_len > s->cfg.max_cmd_bytes) {
@@ -392,6 +400,29 @@ void gpu_set_access(GpuState *s, int domain, bool granted)
         s->ctx[domain].granted = granted;
 }
 
+void gpu_set_forwarding(GpuState *s, int domain, bool forwarded,
+                        GpuForwardFunc fn, void *ctx)
+{
+    if (domain < 0 || domain >= POWER_MAX_DOMAINS)
+        return;
+    s->ctx[domain].forwarded = forwarded;
+    s->on_forward = fn;
+    s->on_forward_ctx = ctx;
+}
+
+void gpu_forward_done(GpuState *s, int domain, bool ok, hs_time when)
+{
+    if (domain < 0 || domain >= POWER_MAX_DOMAINS)
+        return;
+    GpuContext *c = &s->ctx[domain];
+    if (c->released == c->tail)
+        return; /* the ring was reset meanwhile */
+    c->released++;
+    if (!ok)
+        c->refused++;
+    fetch(s, when);
+}
+
 static int gpu_realize(Device *dev, Sim *sim)
 {
     GpuState *s = (GpuState *)dev;
@@ -428,7 +459,8 @@ static void gpu_reset(Device *dev)
     maps_free(s);
     for (unsigned d = 0; d < POWER_MAX_DOMAINS; d++) {
         bool granted = s->ctx[d].granted;
-        s->ctx[d] = (GpuContext){.granted = granted};
+        bool forwarded = s->ctx[d].forwarded;
+        s->ctx[d] = (GpuContext){.granted = granted, .forwarded = forwarded};
     }
     if (s->sim) {
         sim_cancel(s->sim, &s->done_ev);
@@ -538,16 +570,23 @@ static void gpu_write(Device *dev, uint64_t offset, uint64_t value,
             return;
         }
         c->ring_size = n;
-        c->tail = c->fetched = c->head = 0;
+        c->tail = c->fetched = c->head = c->released = c->refused = 0;
     } else {
         uint32_t t = (uint32_t)value;
         if (c->ring_size == 0 || t - c->head > c->ring_size) {
             context_error(s, acc->domain, HS_GPU_ERR_RING, "ring tail", t, 0);
             return;
         }
+        uint32_t old = c->tail;
         c->tail = t;
         hs_time now = s->sim ? sim_now(s->sim) : 0;
-        fetch(s, acc->when > now ? acc->when : now);
+        hs_time when = acc->when > now ? acc->when : now;
+        if (c->forwarded) {
+            if (s->on_forward && t != old)
+                s->on_forward(s->on_forward_ctx, acc->domain, old, t, when);
+            return;
+        }
+        fetch(s, when);
     }
 }
 

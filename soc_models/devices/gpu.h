@@ -8,7 +8,10 @@
  * only for a domain the host granted 3D to (gpu_set_access; HS_GPU_CAPS
  * tells the guest); any other domain's ring writes are refused as device
  * errors. Entries are fetched in order into the job queue while it has
- * room (when TAIL is written and whenever a job completes).
+ * room (when TAIL is written and whenever a job completes). A forwarded
+ * context (a paravirtual GPU, gpu_set_forwarding) fetches an entry only
+ * once the host released it (gpu_forward_done), after its way through
+ * the gfx VM.
  *
  * A command job executes its list with the reference rasteriser
  * (guest/lib/raster.c) when it starts, on copies of the surfaces read by
@@ -95,7 +98,14 @@ typedef struct GpuContext {
     uint32_t head;      /* entries completed */
     uint32_t status;    /* HS_GPU_ERR_* of the last failed entry */
     uint64_t jobs;      /* command jobs completed */
+    bool forwarded;     /* entries wait for gpu_forward_done */
+    uint32_t released;  /* entries the GPU may fetch (forwarded contexts) */
+    uint32_t refused;   /* released entries to skip (their way failed) */
 } GpuContext;
+
+/* A forwarded context's TAIL moved from old_tail to new_tail at when. */
+typedef void (*GpuForwardFunc)(void *ctx, int domain, uint32_t old_tail,
+                               uint32_t new_tail, hs_time when);
 
 /* A surface copy of the running command job. */
 typedef struct GpuMap {
@@ -126,6 +136,8 @@ typedef struct GpuState {
     uint64_t full;               /* jobs refused: the queue was full */
     uint64_t units_done[POWER_MAX_DOMAINS + 1]; /* per domain (+host) */
     GpuDoneFunc on_done;               /* completion observer, may be NULL */
+    GpuForwardFunc on_forward;         /* forwarded contexts' doorbell */
+    void *on_forward_ctx;              /* its context */
     void *on_done_ctx;                 /* its context */
     IrqLine irq;                       /* HS_IRQ_GPU */
     GpuContext ctx[POWER_MAX_DOMAINS]; /* one per domain */
@@ -158,6 +170,13 @@ hs_time gpu_job_time_ps(const GpuState *s, uint64_t units, unsigned opp);
 void gpu_set_done_observer(GpuState *s, GpuDoneFunc fn, void *ctx);
 /* Grants (or withdraws) domain a GPU context (HS_GPU_CAPS_3D). */
 void gpu_set_access(GpuState *s, int domain, bool granted);
+/* Forwarded contexts (a paravirtual GPU): the domain's TAIL writes call
+ * fn instead of letting the GPU fetch; each entry is fetched only when
+ * gpu_forward_done releases it (in ring order; ok false: the entry is
+ * skipped as a ring error, as if it had completed). */
+void gpu_set_forwarding(GpuState *s, int domain, bool forwarded,
+                        GpuForwardFunc fn, void *ctx);
+void gpu_forward_done(GpuState *s, int domain, bool ok, hs_time when);
 /* Work units of what a command list did. */
 uint64_t gpu_work_units(const GpuState *s, const RasterStats *st);
 /* PmicListenerFunc (ctx = the GpuState): the AP's suspend collapses an

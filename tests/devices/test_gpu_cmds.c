@@ -407,11 +407,62 @@ static void test_power_collapse(void **state)
     rig_free(&r);
 }
 
+/* A forwarded context (paravirtual GPU): the kick only tells the host;
+ * the entry runs when the host releases it, and an entry whose way
+ * failed is skipped as a ring error without drawing. */
+typedef struct Kicks {
+    unsigned n;
+    uint32_t old_tail, new_tail;
+} Kicks;
+
+static void on_kick(void *ctx, int domain, uint32_t old_tail, uint32_t new_tail,
+                    hs_time when)
+{
+    (void)domain;
+    (void)when;
+    Kicks *k = ctx;
+    k->n++;
+    k->old_tail = old_tail;
+    k->new_tail = new_tail;
+}
+
+static void test_forwarded_context(void **state)
+{
+    (void)state;
+    Rig r;
+    rig_init(&r);
+    Kicks k = {0};
+    gpu_set_forwarding(&r.gpu, 0, true, on_kick, &k);
+    gl_scene_texture((uint32_t *)(void *)at(&r, TEX_ADDR));
+    uint32_t n = build_scene(&r, 0, 100, FB_W, FB_H);
+    submit(&r, (const uint32_t *)(void *)at(&r, CMD_ADDR), n);
+    assert_int_equal(k.n, 1);
+    assert_int_equal(k.old_tail, 0);
+    assert_int_equal(k.new_tail, 1);
+    /* not released: nothing runs however long we wait */
+    sim_run_until(r.sim, 500 * HS_MS);
+    assert_int_equal(rd(&r, 0, HS_GPU_RING_HEAD), 0);
+    assert_int_equal(r.gpu.ctx[0].jobs, 0);
+    gpu_forward_done(&r.gpu, 0, true, sim_now(r.sim));
+    hs_time start = sim_now(r.sim);
+    assert_true(run_until_done(&r) > start);
+    assert_int_equal(r.gpu.ctx[0].jobs, 1);
+    /* a second list whose way failed: skipped, HEAD moves, no job */
+    submit(&r, (const uint32_t *)(void *)at(&r, CMD_ADDR), n);
+    assert_int_equal(k.n, 2);
+    gpu_forward_done(&r.gpu, 0, false, sim_now(r.sim));
+    assert_int_equal(rd(&r, 0, HS_GPU_RING_HEAD), 2);
+    assert_int_equal(r.gpu.ctx[0].jobs, 1);
+    assert_int_equal(rd(&r, 0, HS_GPU_STATUS), HS_GPU_ERR_RING);
+    rig_free(&r);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_gpu_frame_is_software_frame),
     cmocka_unit_test(test_gpu_time_scales_with_work),
     cmocka_unit_test(test_bad_lists_draw_nothing),
     cmocka_unit_test(test_bad_lists_keep_pixels),
     cmocka_unit_test(test_power_collapse),
+    cmocka_unit_test(test_forwarded_context),
 };
 HS_TEST_GROUP(dev_gpu_cmds, tests)

@@ -3,9 +3,11 @@
 # it and its vCPU only builds the command list; where the platform gives
 # a domain no 3D (a background phone under containers, whose GPU
 # registers read 0) the same guest code draws on the vCPU, many times the
-# instructions. Modes that need what is not built (the gfx VM as a
-# scheduled VM under hyp-*, the secure display path under trustzone) are
-# refused with a message naming it. Same seed, same results.
+# instructions. Under hyp-mils the gfx VM owns the GPU and every VM draws
+# in software; under hyp-pv each command list crosses to the gfx VM
+# first. The mode that needs what is not built (the secure display path
+# under trustzone) is refused with a message naming it. Same seed, same
+# results.
 . tests/e2e/lib.sh
 
 SC=tests/data/run/gl.json
@@ -34,14 +36,58 @@ expect_match '^true$' \
     jq '.counts.instructions.unclass < 2 * .counts.instructions.secret' \
     $A/native/results.json
 
-for a in hyp-mils hyp-pv trustzone; do
+# hyp-mils: the gfx VM owns the GPU. The VMs read no 3D and draw on their
+# vCPUs in their partition windows: for each frame shown they execute
+# many times native's instructions, and their frames wait longer.
+# (1.5 s: a software frame spans several of a VM's windows)
+jq '.duration = "1500ms"' $SC >$E2E_TMP/gl-long.json
+M=$E2E_TMP/m
+expect_exit 0 "hyp-mils runs the 3D scenario" -- \
+    $HS run $E2E_TMP/gl-long.json -a native,hyp-mils,hyp-pv -o $M -q \
+    --no-trace --no-pcap
+R=$M/hyp-mils/results.json
+# per frame shown: the domains' instructions over latency.gl.frame.count
+expect_match '^true$' "hyp-mils: the VMs draw in software, many times native's instructions a frame" -- \
+    jq --slurpfile n $M/native/results.json \
+    'def per(r): (r.counts.instructions.secret + r.counts.instructions.unclass)
+                 / r.latency["gl.frame"].count;
+     per(.) > 10 * per($n[0])' $R
+expect_match '^true$' "hyp-mils: the gfx VM composes the frames it received" -- \
+    jq '.counts.instructions["gfx-vm"] > 0' $R
+expect_match '^0$' "hyp-mils: no guest fault" -- jq '.faults | length' $R
+expect_match '^true$' "hyp-mils: frames reach the panel, later than native's" -- \
+    jq --slurpfile n $M/native/results.json \
+    '.latency["gl.frame"].count > 0 and
+     .latency["gl.frame"].p95_ms > $n[0].latency["gl.frame"].p95_ms' $R
+
+# hyp-pv: each command list crosses to the gfx VM (a request through its
+# vCPU) before the GPU runs it: the domains' frames are GPU work of their
+# own, and per frame shown hyp-pv's instructions and frame time lie
+# between native's and hyp-mils'.
+P=$M/hyp-pv/results.json
+expect_match '^true$' "hyp-pv: both domains' frames are GPU work of their own" -- \
+    jq '.counts.gpu_units.secret > 1000000 and
+        .counts.gpu_units.unclass > 1000000 and (.faults | length) == 0' $P
+expect_match '^true$' "hyp-pv: the gfx VM's vCPU carries the command lists" -- \
+    jq '.counts.instructions["gfx-vm"] > 0' $P
+expect_match '^true$' "hyp-pv: instructions a frame between native and hyp-mils" -- \
+    jq --slurpfile n $M/native/results.json --slurpfile m $R \
+    'def per(r): (r.counts.instructions.secret + r.counts.instructions.unclass)
+                 / r.latency["gl.frame"].count;
+     per($n[0]) < per(.) and per(.) < per($m[0])' $P
+expect_match '^true$' "hyp-pv: frame time p95 between native and hyp-mils" -- \
+    jq --slurpfile n $M/native/results.json --slurpfile m $R \
+    '.latency["gl.frame"].p95_ms > $n[0].latency["gl.frame"].p95_ms and
+     .latency["gl.frame"].p95_ms < $m[0].latency["gl.frame"].p95_ms' $P
+
+for a in trustzone; do
     expect_exit 2 "$a: refused, not built" -- \
         $HS run $SC -a $a -o $E2E_TMP/r-$a -q --no-trace --no-pcap
     expect_match 'not built yet' "$a: the message says what is missing" -- \
         $HS run $SC -a $a -o $E2E_TMP/r2-$a -q --no-trace --no-pcap
 done
-expect_match 'gfx driver VM as a scheduled VM' "hyp-pv names the gfx VM" -- \
-    $HS run $SC -a hyp-pv -o $E2E_TMP/r3 -q --no-trace --no-pcap
+expect_match 'secure display path' "trustzone names the secure display path" -- \
+    $HS run $SC -a trustzone -o $E2E_TMP/r3 -q --no-trace --no-pcap
 
 expect_exit 0 "native again" -- \
     $HS run $SC -a native -o $E2E_TMP/b -q --no-trace --no-pcap
