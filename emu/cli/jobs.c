@@ -222,6 +222,10 @@ int cli_jobs_prepare(CliJobSet *js)
  * standby is left to --record-frames. */
 #define FRAMES_DEFAULT_MAX_PS (600 * HS_S)
 
+/* The driver and service VMs' image, found once by cli_jobs_run (every
+ * job and forked child reads it). */
+static char service_image[PATH_MAX];
+
 /* Runs one job in this process, told to obs when not NULL (the live
  * view); returns its exit code. */
 static int run_job(const CliJobSet *js, const CliJob *j, const char *image,
@@ -237,6 +241,7 @@ static int run_job(const CliJobSet *js, const CliJob *j, const char *image,
         .approach = j->approach,
         .out_dir = j->dir,
         .image = image,
+        .service = service_image,
         .firmware = firmware,
         .trace = o->trace,
         .pcap = o->pcap,
@@ -310,6 +315,15 @@ int cli_jobs_run(const CliJobSet *js)
                 "cannot find the guest image (%s): build it with make, or "
                 "set HANDSET_GUEST_IMAGE\n",
                 image);
+        return HS_EXIT_USAGE;
+    }
+    if (cli_find_build_file("HANDSET_SERVICE_IMAGE", "guest/service.elf",
+                            "service.elf", service_image,
+                            sizeof service_image) < 0) {
+        fprintf(stderr,
+                "cannot find the driver and service VMs' image (%s): build "
+                "it with make, or set HANDSET_SERVICE_IMAGE\n",
+                service_image);
         return HS_EXIT_USAGE;
     }
     if (cli_find_build_file("HANDSET_FIRMWARE", "baseband/firmware.elf",

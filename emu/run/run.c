@@ -355,6 +355,7 @@ static int build_machine(Run *r, char *err, size_t err_size)
             .n_approaches = n_approaches,
             .seed = sc->seed,
             .image_path = r->o->image,
+            .service_image_path = r->o->service,
             .domains = doms,
             .n_domains = sc->n_domains,
             .set = set,

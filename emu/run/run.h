@@ -81,6 +81,8 @@ typedef struct RunOptions {
     const char *approach; /* approach name */
     const char *out_dir;  /* directory to create with the outputs */
     const char *image;    /* AP guest image (build/guest/domain.elf) */
+    const char *service;  /* driver/service VMs' image (NULL: service.elf
+                             beside image) */
     const char *firmware; /* baseband firmware (build/baseband/...) */
     bool trace;           /* write trace.json */
     bool trace_gzip;      /* as trace.json.gz (zlib) */

@@ -35,7 +35,7 @@ static uint8_t *image; /* the hostile image's bytes */
 static size_t image_size;
 static size_t script_at; /* offset of the length after the marker */
 static char dir[64];     /* scratch directory */
-static char image_path[128], out_path[128], firmware[4096];
+static char image_path[128], out_path[128], firmware[4096], service[4096];
 
 static void die(const char *what)
 {
@@ -108,6 +108,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         die("no script marker in hostile.elf");
     script_at = (size_t)(m - image) + 16;
     snprintf(firmware, sizeof firmware, "%s/build/baseband/firmware.elf", data);
+    snprintf(service, sizeof service, "%s/build/guest/service.elf", data);
     snprintf(dir, sizeof dir, "/tmp/handset-fuzz.XXXXXX");
     if (!mkdtemp(dir))
         die("cannot make a scratch directory");
@@ -138,6 +139,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .approach = approach,
         .out_dir = out_path,
         .image = image_path,
+        .service = service,
         .firmware = firmware,
     };
     RunSummary sum;
