@@ -15,8 +15,8 @@
 
 static int series_add(ViewSeries *s, hs_time t, double v, hs_time bucket)
 {
-    if (bucket && s->n && s->t[s->n - 1] / bucket == t / bucket &&
-        t >= s->t[s->n - 1]) {
+    if (bucket && s->n >= VIEW_EXACT_POINTS &&
+        s->t[s->n - 1] / bucket == t / bucket && t >= s->t[s->n - 1]) {
         size_t n = s->n;
         if (v > s->max)
             s->max = v;

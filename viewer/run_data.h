@@ -6,13 +6,15 @@
  * run goes (run_data_counter, _mark, _frame from its observer). No SDL
  * here.
  *
- * Built live, a RunData keeps its size bounded however long the run:
- * with a bucket (1/VIEW_BUCKETS of the run), a series keeps at most two
- * points per bucket (the first with the bucket's highest value so far,
- * the last with the latest value), and a mark of the same kind and name
- * as one already in its bucket is not kept. The drawing (a pixel column
- * is wider than a bucket) is the same; a value read between a bucket's
- * two points is its highest.
+ * Built live, a RunData keeps its size bounded however long the run: a
+ * series keeps every point up to VIEW_EXACT_POINTS (so a short run draws
+ * exactly as its replay), then, with a bucket (1/VIEW_BUCKETS of the
+ * run), at most two points per bucket (the first with the bucket's
+ * highest value so far, the last with the latest value); a mark of the
+ * same kind and name as one already in its bucket is not kept. Past that
+ * size the drawing can differ from the replay's by a pixel column where
+ * a bucket straddles two columns (its highest value is drawn in the
+ * first); a value read between a bucket's two points is its highest.
  */
 #ifndef HS_VIEWER_RUN_DATA_H
 #define HS_VIEWER_RUN_DATA_H
@@ -28,6 +30,8 @@
 /* source: estimate. The timeline is under 1000 pixels wide; 16384
  * buckets keep several per pixel column at any window size we draw. */
 #define VIEW_BUCKETS 16384
+/* source: estimate. 65536 points of 16 bytes are 1 MiB a series. */
+#define VIEW_EXACT_POINTS 65536
 #define VIEW_MARK_NAMES 32 /* names whose last bucket a live RunData keeps */
 
 /* A step function: value v[i] from t[i] on. */
