@@ -63,7 +63,7 @@ typedef struct VirtCharge {
 typedef enum VirtKernelKind {
     VIRT_KERNEL_OS,         /* a general-purpose OS instance */
     VIRT_KERNEL_HYPERVISOR, /* a type-1 hypervisor / separation kernel */
-    VIRT_KERNEL_DRIVER_VM,  /* a VM that owns a device (net, gfx) */
+    VIRT_KERNEL_DRIVER_VM,  /* a VM that owns a device (net, gfx, storage) */
     VIRT_KERNEL_SERVICE_VM, /* a VM on a data path (crypto) */
     VIRT_KERNEL_SECURE_OS,  /* the secure-world OS */
 } VirtKernelKind;
@@ -73,6 +73,7 @@ typedef enum VirtIoKind {
     VIRT_IO_NET,     /* a packet from a domain to the baseband */
     VIRT_IO_DISPLAY, /* a frame from a domain to the panel */
     VIRT_IO_GPU,     /* a command list from a domain to the GPU (paravirt) */
+    VIRT_IO_STORAGE, /* blocks between a domain and the storage device */
 } VirtIoKind;
 
 #define VIRT_MAX_HOPS 8
@@ -84,6 +85,7 @@ typedef enum VirtSvcOp {
     VIRT_SVC_COPY = 1,    /* the net driver moves the bytes */
     VIRT_SVC_SEAL = 2,    /* the crypto VM seals (or opens) them */
     VIRT_SVC_COMPOSE = 3, /* the gfx driver blends them onto the screen */
+    VIRT_SVC_MOVE = 4,    /* the storage driver moves them block by block */
 } VirtSvcOp;
 
 /* One hop of an I/O request: the component that handles it, and what
@@ -93,7 +95,7 @@ typedef enum VirtSvcOp {
  * other kernel is kernel work on the requesting domain's core, priced
  * by its charge; kernel -1 is the device at the end of the path. */
 typedef struct VirtHop {
-    const char *component; /* kernel name, or "baseband", "panel" */
+    const char *component; /* kernel name, or "baseband", "panel", "storage" */
     int kernel;            /* the kernel doing the hop, -1: the device */
     VirtSvcOp op;          /* a VM's work on the bytes */
     bool encrypts;         /* the hop seals what it passes on */

@@ -42,7 +42,10 @@
  * `bytes` of its document area from the storage device, hashes them,
  * composes the page from them and flips; display.document is from the
  * action to the vsync showing the page. phone_display_store writes a
- * document the same way (the download's storage step). A document area
+ * document the same way (the download's storage step). Each storage
+ * command travels machine_io(VIRT_IO_STORAGE) (storage_path below): the
+ * kernel's block layer under one kernel, the storage driver VM where the
+ * approach has one. A document area
  * never written reads as zeros: the read's timing and energy do not
  * depend on what it holds.
  *
@@ -165,6 +168,15 @@ typedef struct DisplayDomain {
     unsigned n_pv;
 } DisplayDomain;
 
+/* A storage command on its I/O path (storage_path). */
+typedef struct DisplayStorageIo {
+    struct DisplayPart *p;
+    uint64_t seq; /* the device's command number */
+    bool used;
+} DisplayStorageIo;
+
+#define DISPLAY_STORAGE_IOS 4 /* one command at a time, and stale ones */
+
 typedef struct DisplayPart {
     const RunEnv *env;
     Machine *m;
@@ -173,6 +185,7 @@ typedef struct DisplayPart {
     DisplayState *panel;   /* the machine's "display" */
     GpuState *gpu;         /* ... "gpu" */
     StorageState *storage; /* ... "storage" */
+    DisplayStorageIo sio[DISPLAY_STORAGE_IOS];
     DisplayFrame frames[DISPLAY_MAX_FRAMES];
     uint64_t frames_dropped; /* frames lost to a full table */
     uint64_t gl_skipped;     /* 3D frames not started: the last one drew */
@@ -827,6 +840,46 @@ static void on_storage(void *ctx, int line, bool level)
     }
 }
 
+/* A storage command's way (storage_set_hook): the issuer's I/O path of
+ * kind VIRT_IO_STORAGE. A write's bytes go down it before they reach the
+ * medium; a read's command goes down (a descriptor, no bytes) and its
+ * bytes come up it after the medium. Under one kernel that is the
+ * kernel's block layer, kernel work on the domain's core; where the
+ * approach isolates storage, a request to the storage driver VM, which
+ * waits for its turn. */
+static void storage_path_done(void *ctx, hs_time done, bool ok)
+{
+    DisplayStorageIo *sio = ctx;
+    sio->used = false;
+    storage_continue(sio->p->storage, sio->seq, ok, done);
+}
+
+static void storage_path(void *ctx, StorageState *s, StorageHookPoint point,
+                         uint64_t seq, hs_time when)
+{
+    DisplayPart *p = ctx;
+    int d = s->op_domain;
+    DisplayStorageIo *sio = NULL;
+    for (size_t i = 0; i < DISPLAY_STORAGE_IOS && !sio; i++)
+        if (!p->sio[i].used)
+            sio = &p->sio[i];
+    if (d < 0 || (size_t)d >= p->n_doms || !sio) {
+        storage_continue(s, seq, true, when); /* no domain path: the host's */
+        return;
+    }
+    bool up = point == STORAGE_HOOK_READ_DONE;
+    uint64_t bytes = s->op == HS_STORAGE_CMD_WRITE || up ? s->op_count : 0;
+    sio->used = true;
+    sio->p = p;
+    sio->seq = seq;
+    if (machine_io(p->m, d, VIRT_IO_STORAGE,
+                   up ? MACHINE_IO_IN : MACHINE_IO_OUT, bytes, when,
+                   storage_path_done, sio, NULL, NULL) < 0) {
+        sio->used = false;
+        storage_continue(s, seq, false, when);
+    }
+}
+
 static int doc_request(DisplayPart *p, int domain, uint32_t op, uint64_t bytes,
                        uint32_t tag, int *slot_out, char *err, size_t err_size)
 {
@@ -967,6 +1020,7 @@ static int take_devices(DisplayPart *p, char *err, size_t err_size)
     machine_device_irq(p->m, "storage", on_storage, p);
     gpu_set_done_observer(p->gpu, gpu_done, p);
     display_set_flip_hook(p->panel, on_flip, p);
+    storage_set_hook(p->storage, storage_path, p);
     return 0;
 }
 
@@ -1010,6 +1064,8 @@ static void display_destroy(void *part)
         gpu_set_done_observer(p->gpu, NULL, NULL);
     if (p->panel)
         display_set_flip_hook(p->panel, NULL, NULL);
+    if (p->storage)
+        storage_set_hook(p->storage, NULL, NULL);
     free(p);
 }
 

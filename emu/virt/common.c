@@ -11,6 +11,20 @@
 
 #include "sim/error.h"
 
+const char *virt_io_device(VirtIoKind kind)
+{
+    switch (kind) {
+    case VIRT_IO_NET:
+        return "baseband";
+    case VIRT_IO_STORAGE:
+        return "storage";
+    case VIRT_IO_GPU:
+        return "gpu";
+    default:
+        return "panel";
+    }
+}
+
 /* ---- one kernel -------------------------------------------------------- */
 
 int virt_one_kernel_build(Machine *m, const char *kernel_name, char *err,
@@ -35,14 +49,14 @@ size_t virt_one_kernel_io_path(Machine *m, int domain, VirtIoKind kind,
     hops[0].charge.mac_checks = mac_checks;
     hops[0].charge.copies_bytes = bytes;
     hops[1].kernel = -1;
-    hops[1].component = kind == VIRT_IO_NET ? "baseband" : "panel";
+    hops[1].component = virt_io_device(kind);
     return 2;
 }
 
 /* ---- type-1 hypervisor ------------------------------------------------ */
 
 int virt_hyp_build(Machine *m, const char *hyp_name, size_t state_size,
-                   char *err, size_t err_size)
+                   bool storage_vm, char *err, size_t err_size)
 {
     if (!machine_soc(m)->platform.virtualization_extensions)
         return hs_errorf(err, err_size,
@@ -83,6 +97,14 @@ int virt_hyp_build(Machine *m, const char *hyp_name, size_t state_size,
         return hs_errorf(err, err_size, "too many kernels");
     l->partitions[l->n_partitions++] = l->net_vm;
     l->partitions[l->n_partitions++] = l->gfx_vm;
+    l->storage_vm = -1;
+    if (storage_vm) {
+        l->storage_vm =
+            machine_add_kernel(m, "storage-vm", VIRT_KERNEL_DRIVER_VM, true);
+        if (l->storage_vm < 0)
+            return hs_errorf(err, err_size, "too many kernels");
+        l->partitions[l->n_partitions++] = l->storage_vm;
+    }
     return 0;
 }
 
@@ -132,6 +154,15 @@ size_t virt_hyp_io_path(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
         hops[n++].charge.cycles = machine_vparam(m, "gpu_cmd_cycles");
         hops[n].kernel = -1;
         hops[n++].component = "gpu";
+    } else if (kind == VIRT_IO_STORAGE) {
+        /* the storage driver VM moves the blocks to or from the device
+         * (no storage VM: the domain VM's kernel drives it behind the
+         * trapped MMIO path). No hop encrypts: nothing here has a source
+         * for encryption at rest. */
+        if (l->storage_vm >= 0)
+            vm_hop(m, &hops[n++], l->storage_vm, VIRT_SVC_MOVE);
+        hops[n].kernel = -1;
+        hops[n++].component = "storage";
     } else {
         vm_hop(m, &hops[n++], l->gfx_vm, VIRT_SVC_COMPOSE);
         hops[n].kernel = -1;

@@ -1,6 +1,6 @@
 /*
  * hyp_mils.c - a type-1 separation kernel (MILS): a VM (partition) per
- * domain, a crypto VM per domain above unclassified and net/gfx driver
+ * domain, a crypto VM per domain above unclassified and net/gfx/storage driver
  * VMs, scheduled by a fixed cyclic table. Each partition owns every core
  * for slice_ms in turn; a major frame of major_frame_ms (0: one slice per
  * partition) repeats forever, any time left after the last slice idle.
@@ -54,7 +54,10 @@ typedef struct MilsState {
 
 static int mils_build(Machine *m, char *err, size_t err_size)
 {
-    if (virt_hyp_build(m, "separation-kernel", sizeof(MilsState), err,
+    /* every device driver in a partition of its own, storage included
+     * (Alves-Foss et al., "The MILS architecture for high-assurance
+     * embedded systems", IJES 2006; recalled; re-check) */
+    if (virt_hyp_build(m, "separation-kernel", sizeof(MilsState), true, err,
                        err_size) < 0)
         return -1;
     MilsState *s = machine_approach_state(m);

@@ -1,6 +1,6 @@
 /*
  * hyp_pv.c - a type-1 hypervisor with paravirtual guests (Xen-like): a
- * VM per domain, a crypto VM per domain above unclassified and net/gfx
+ * VM per domain, a crypto VM per domain above unclassified and net/gfx/storage
  * driver VMs. Work-conserving scheduling: a vCPU with no work blocks (a
  * hypercall) and its core goes to whoever has work, with a credit-style
  * slice. Every device window is trapped and emulated; events reach a VM
@@ -33,7 +33,9 @@ static const VirtParam pv_params[] = {
 
 static int pv_build(Machine *m, char *err, size_t err_size)
 {
-    return virt_hyp_build(m, "xen", sizeof(VirtHypLayout), err, err_size);
+    /* storage in a driver domain of its own (blkback in a disk driver
+     * domain: Xen wiki, "Driver Domain"; recalled; re-check) */
+    return virt_hyp_build(m, "xen", sizeof(VirtHypLayout), true, err, err_size);
 }
 
 static VirtPick pv_schedule(Machine *m, unsigned core, hs_time now)

@@ -177,7 +177,7 @@ static size_t tz_io(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
     hops[n].charge.syscalls = domain == s->secure_domain ? 0 : 1;
     hops[n++].charge.copies_bytes = bytes;
     hops[n].kernel = -1;
-    hops[n++].component = kind == VIRT_IO_NET ? "baseband" : "panel";
+    hops[n++].component = virt_io_device(kind);
     return n;
 }
 

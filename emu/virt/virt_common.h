@@ -1,7 +1,8 @@
 /*
  * virt_common.h - mechanisms more than one approach shares: the one-kernel
  * build and I/O path, the type-1 hypervisor build (a VM per domain, a
- * crypto VM per domain above unclassified, net and gfx driver VMs) and
+ * crypto VM per domain above unclassified, net and gfx driver VMs, a
+ * storage driver VM where the approach isolates storage) and
  * its I/O path. Each approach file still decides which of them it uses
  * and what they cost (its own parameter table).
  */
@@ -14,6 +15,7 @@
 typedef struct VirtHypLayout {
     int hypervisor;                      /* kernel index */
     int net_vm, gfx_vm;                  /* driver VMs */
+    int storage_vm;                      /* driver VM, or -1 */
     int crypto_vm[MACHINE_MAX_DOMAINS];  /* per domain, or -1 */
     int partitions[MACHINE_MAX_KERNELS]; /* VMs in creation order */
     size_t n_partitions;                 /* entries in partitions */
@@ -22,14 +24,19 @@ typedef struct VirtHypLayout {
 /* One OS instance named kernel_name holding every domain. */
 int virt_one_kernel_build(Machine *m, const char *kernel_name, char *err,
                           size_t err_size);
-/* A type-1 hypervisor named hyp_name with the layout above; the layout
+/* A type-1 hypervisor named hyp_name with the layout above (storage_vm:
+ * the approach's own choice to isolate storage in a driver VM); the layout
  * is the start of the machine's approach state, state_size bytes
  * (>= sizeof(VirtHypLayout)), zeroed; freed by virt_hyp_destroy. */
 int virt_hyp_build(Machine *m, const char *hyp_name, size_t state_size,
-                   char *err, size_t err_size);
+                   bool storage_vm, char *err, size_t err_size);
+/* The device at the end of an I/O kind's path ("baseband", "panel",
+ * "storage"). */
+const char *virt_io_device(VirtIoKind kind);
 void virt_hyp_destroy(Machine *m);
-/* Domain VM -> (crypto VM) -> net VM -> baseband, or domain VM -> gfx
- * VM -> panel: each VM hop is a hypercall, a VM switch and a copy. */
+/* Domain VM -> (crypto VM) -> net VM -> baseband, domain VM -> gfx VM ->
+ * panel, or domain VM -> (storage VM, when built) -> storage: each VM
+ * hop is a hypercall, a VM switch and a copy. */
 size_t virt_hyp_io_path(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
                         VirtHop *hops);
 /* Domain -> the one kernel (a syscall and a copy, plus mac_checks

@@ -6,9 +6,10 @@
  * Copy (net driver): the bytes move from the shared window into the
  * device buffer. Seal (crypto VM): ChaCha20-Poly1305 from guest/lib over
  * the bytes, a nonce per request. Compose (gfx driver): the bytes are
- * blended as pixels over the VM's screen buffer. A request longer than
- * the window is done window by window, so the instructions grow with
- * its length. The image keeps no state between requests but the screen
+ * blended as pixels over the VM's screen buffer. Move (storage driver):
+ * the bytes are copied in 4 KiB blocks into the VM's block buffer. A request
+ * longer than the window is done window by window, so the instructions grow
+ * with its length. The image keeps no state between requests but the screen
  * buffer and the key, and makes no platform call.
  */
 #include <stddef.h>
@@ -63,6 +64,16 @@ static void op_compose(uint8_t *screen, const uint8_t *in, size_t n)
     }
 }
 
+/* Block by block: each 4 KiB block a copy of its own, as a block
+ * driver's request queue moves a bio's segments. */
+static void op_move(uint8_t *out, const uint8_t *in, size_t n)
+{
+    for (size_t off = 0; off < n; off += HS_SVC_BLOCK) {
+        size_t b = n - off < HS_SVC_BLOCK ? n - off : (size_t)HS_SVC_BLOCK;
+        op_copy(out + off, in + off, b);
+    }
+}
+
 static uint64_t serve(uint64_t slot)
 {
     if (slot >= HS_SVC_RING_SLOTS)
@@ -74,7 +85,7 @@ static uint64_t serve(uint64_t slot)
     uint32_t op = r->op;
     uint64_t left = r->bytes, seq = r->seq, done = 0, part = 0;
     if (op != HS_SVC_OP_COPY && op != HS_SVC_OP_SEAL &&
-        op != HS_SVC_OP_COMPOSE) {
+        op != HS_SVC_OP_COMPOSE && op != HS_SVC_OP_MOVE) {
         r->status = HS_SVC_BAD;
         return (uint64_t)(int64_t)HS_EINVAL;
     }
@@ -84,6 +95,8 @@ static uint64_t serve(uint64_t slot)
             op_copy(out, in, n);
         else if (op == HS_SVC_OP_SEAL)
             op_seal(out, in, n, seq, part);
+        else if (op == HS_SVC_OP_MOVE)
+            op_move(out, in, n);
         else
             op_compose(out, in, n);
         left -= n;

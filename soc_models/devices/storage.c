@@ -29,7 +29,7 @@ static void meter_update(StorageState *s, hs_time when)
 {
     if (!s->meter || s->comp < 0)
         return;
-    if (s->status != HS_STORAGE_ST_BUSY) {
+    if (s->status != HS_STORAGE_ST_BUSY || !s->on_medium) {
         power_set_state(s->meter, s->comp, 0, NULL, when);
         return;
     }
@@ -72,35 +72,84 @@ static int medium_io(StorageState *s, uint64_t lba, uint8_t *buf,
 static void finish(StorageState *s, uint32_t status, hs_time when)
 {
     s->status = status;
+    s->on_medium = false;
     free(s->op_data);
     s->op_data = NULL;
     meter_update(s, when);
     irq_pulse(&s->irq);
 }
 
+/* A read's data reaches the issuer's buffer and the command ends. */
+static void read_end(StorageState *s, hs_time when)
+{
+    uint32_t st = HS_STORAGE_ST_DONE;
+    if (dma_write(s->dma, s->op_domain, s->op_addr, s->op_data, s->op_count)) {
+        device_guest_error(&s->dev, "read into 0x%llx failed",
+                           (unsigned long long)s->op_addr);
+        st = HS_STORAGE_ST_ERROR;
+    } else {
+        s->bytes_read[slot(s->op_domain)] += s->op_count;
+    }
+    finish(s, st, when);
+}
+
 static void storage_done(Sim *sim, void *ctx, hs_time now)
 {
     (void)sim;
     StorageState *s = ctx;
-    uint32_t st = HS_STORAGE_ST_DONE;
     if (s->op == HS_STORAGE_CMD_WRITE) {
+        uint32_t st = HS_STORAGE_ST_DONE;
         if (medium_io(s, s->op_lba, s->op_data, s->op_count, true))
             st = HS_STORAGE_ST_ERROR; /* host out of memory */
         else
             s->bytes_written[slot(s->op_domain)] += s->op_count;
-    } else {
-        uint8_t *buf = malloc(s->op_count);
-        if (!buf || medium_io(s, s->op_lba, buf, s->op_count, false) ||
-            dma_write(s->dma, s->op_domain, s->op_addr, buf, s->op_count)) {
-            device_guest_error(&s->dev, "read into 0x%llx failed",
-                               (unsigned long long)s->op_addr);
-            st = HS_STORAGE_ST_ERROR;
-        } else {
-            s->bytes_read[slot(s->op_domain)] += s->op_count;
-        }
-        free(buf);
+        finish(s, st, now);
+        return;
     }
-    finish(s, st, now);
+    free(s->op_data);
+    s->op_data = malloc(s->op_count);
+    if (!s->op_data ||
+        medium_io(s, s->op_lba, s->op_data, s->op_count, false)) {
+        device_guest_error(&s->dev, "read into 0x%llx failed",
+                           (unsigned long long)s->op_addr);
+        finish(s, HS_STORAGE_ST_ERROR, now);
+        return;
+    }
+    s->on_medium = false;
+    meter_update(s, now);
+    if (s->hook) /* the data goes up the issuer's I/O path first */
+        s->hook(s->hook_ctx, s, STORAGE_HOOK_READ_DONE, s->op_seq, now);
+    else
+        read_end(s, now);
+}
+
+void storage_set_hook(StorageState *s, StorageHookFunc fn, void *ctx)
+{
+    s->hook = fn;
+    s->hook_ctx = ctx;
+}
+
+void storage_continue(StorageState *s, uint64_t seq, bool ok, hs_time when)
+{
+    if (!s->sim || seq != s->op_seq || s->status != HS_STORAGE_ST_BUSY)
+        return; /* reset or superseded meanwhile */
+    hs_time now = sim_now(s->sim);
+    if (when < now)
+        when = now;
+    if (s->on_medium)
+        return;
+    if (!ok) {
+        finish(s, HS_STORAGE_ST_ERROR, when);
+        return;
+    }
+    if (s->op == HS_STORAGE_CMD_READ && s->op_data) {
+        read_end(s, when); /* the read's data has come up the path */
+        return;
+    }
+    s->on_medium = true;
+    meter_update(s, when);
+    sim_schedule_at(s->sim, &s->done_ev,
+                    when + storage_latency_ps(s, s->op, s->op_count));
 }
 
 static void storage_cmd(StorageState *s, uint32_t op, const BusAccess *acc)
@@ -144,9 +193,11 @@ static void storage_cmd(StorageState *s, uint32_t op, const BusAccess *acc)
         }
     }
     s->status = HS_STORAGE_ST_BUSY;
-    meter_update(s, when);
-    sim_schedule_at(s->sim, &s->done_ev,
-                    when + storage_latency_ps(s, op, s->count));
+    s->op_seq++;
+    if (s->hook) /* the command goes down the issuer's I/O path first */
+        s->hook(s->hook_ctx, s, STORAGE_HOOK_ISSUE, s->op_seq, when);
+    else
+        storage_continue(s, s->op_seq, true, when);
 }
 
 static int storage_realize(Device *dev, Sim *sim)
@@ -173,6 +224,8 @@ static void storage_reset(Device *dev)
     free(s->op_data);
     s->op_data = NULL;
     s->status = HS_STORAGE_ST_IDLE;
+    s->on_medium = false;
+    s->op_seq++;
     if (s->sim)
         meter_update(s, sim_now(s->sim));
     s->lba = s->addr = 0;

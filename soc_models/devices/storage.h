@@ -12,7 +12,10 @@
  * memory at completion. Blocks never written read as zeros. A command
  * while BUSY is a guest error and is ignored; a command outside the
  * medium, of 0 bytes or above max_transfer_bytes, or whose buffer is not
- * in guest memory ends at once with ERROR (IRQ pulsed).
+ * in guest memory ends at once with ERROR (IRQ pulsed). A hook
+ * (storage_set_hook) may put the issuer's I/O path between the command
+ * and the medium, and between a read's medium and the issuer's buffer;
+ * the latency above is then the medium's part.
  *
  * Power: component "<name>" is "idle" (idle_uw), "read" or "write"
  * (read_uw / write_uw, attributed to the issuing domain). SoC files that
@@ -36,7 +39,24 @@ typedef struct StorageConfig {
     uint32_t max_transfer_bytes; /* largest COUNT accepted, > 0 */
 } StorageConfig;
 
-typedef struct StorageState {
+typedef struct StorageState StorageState;
+
+/* Where a command stands when the hook is called. */
+typedef enum StorageHookPoint {
+    STORAGE_HOOK_ISSUE,     /* issued: the command has not reached the
+                               medium yet */
+    STORAGE_HOOK_READ_DONE, /* a read's data is off the medium, not yet in
+                               the issuer's buffer */
+} StorageHookPoint;
+
+/* The command's way between the issuer and the medium (an I/O path of
+ * the issuer's kernels): the hook is called at each point and calls
+ * storage_continue(s, seq, ok, when) when the command may go on. */
+typedef void (*StorageHookFunc)(void *ctx, StorageState *s,
+                                StorageHookPoint point, uint64_t seq,
+                                hs_time when);
+
+struct StorageState {
     Device dev;               /* base: must stay first */
     StorageConfig cfg;        /* copied at init */
     Sim *sim;                 /* set by realize */
@@ -57,7 +77,11 @@ typedef struct StorageState {
     uint64_t bytes_read[POWER_MAX_DOMAINS + 1];    /* per domain (+host) */
     uint64_t bytes_written[POWER_MAX_DOMAINS + 1]; /* per domain (+host) */
     IrqLine irq;                                   /* HS_IRQ_STORAGE */
-} StorageState;
+    bool on_medium;       /* the command is on the medium */
+    uint64_t op_seq;      /* the command's number (storage_continue) */
+    StorageHookFunc hook; /* may be NULL: straight to the medium */
+    void *hook_ctx;
+};
 
 /* Returns 0, or -1 with a reason in err (bad config, out of memory). */
 int storage_init(StorageState *s, const char *name, const StorageConfig *cfg,
@@ -66,6 +90,16 @@ int storage_init(StorageState *s, const char *name, const StorageConfig *cfg,
 
 /* Latency of a command of count bytes (op: HS_STORAGE_CMD_*). */
 hs_time storage_latency_ps(const StorageState *s, uint32_t op, uint32_t count);
+
+/* Sets (fn NULL: removes) the hook. Without one a command goes to the
+ * medium when issued and a read's data to the issuer at once. */
+void storage_set_hook(StorageState *s, StorageHookFunc fn, void *ctx);
+/* The command numbered seq goes on at when (>= now): to the medium after
+ * STORAGE_HOOK_ISSUE, into the issuer's buffer (STATUS DONE, IRQ) after
+ * STORAGE_HOOK_READ_DONE; ok false: the path failed, the command ends
+ * with ERROR (IRQ pulsed). Ignored when the device was reset or the
+ * command is no longer the one in flight. */
+void storage_continue(StorageState *s, uint64_t seq, bool ok, hs_time when);
 
 extern const DeviceOps storage_ops;
 

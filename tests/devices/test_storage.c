@@ -1,7 +1,8 @@
 /*
  * test_storage.c - block writes and reads through the bus: latency as
- * configured, the completion IRQ, data round trips, errors, and power
- * attributed to the issuing domain.
+ * configured, the completion IRQ, data round trips, errors, power
+ * attributed to the issuing domain, and a hooked path between the issuer
+ * and the medium.
  */
 #include "harness.h"
 
@@ -160,7 +161,94 @@ static void test_errors(void **state)
     rig_free(&r);
 }
 
+/* A path between the issuer and the medium: each point waits 1 ms. */
+typedef struct PathProbe {
+    Rig *r;
+    SimEvent ev;
+    StorageHookPoint points[4];
+    hs_time at[4];
+    int n;
+    uint64_t seq;
+    bool ok;
+} PathProbe;
+
+static void path_go(Sim *sim, void *ctx, hs_time now)
+{
+    (void)sim;
+    PathProbe *p = ctx;
+    storage_continue(&p->r->st, p->seq, p->ok, now);
+}
+
+static void path_hook(void *ctx, StorageState *s, StorageHookPoint point,
+                      uint64_t seq, hs_time when)
+{
+    (void)s;
+    PathProbe *p = ctx;
+    if (p->n < 4) {
+        p->points[p->n] = point;
+        p->at[p->n] = when;
+    }
+    p->n++;
+    p->seq = seq;
+    sim_schedule_at(p->r->sim, &p->ev, when + HS_MS);
+}
+
+static void test_hook_path(void **state)
+{
+    (void)state;
+    Rig r;
+    rig_init(&r);
+    PathProbe p = {.r = &r, .ok = true};
+    sim_event_init(&p.ev, "path", path_go, &p, 0);
+    storage_set_hook(&r.st, path_hook, &p);
+    for (int i = 0; i < 8192; i++)
+        r.mem[i] = (uint8_t)(i * 5 + 1);
+    /* a write: 1 ms on the path, then the medium's 210 us */
+    command(&r, 1, 3, BUF_BASE, 8192, HS_STORAGE_CMD_WRITE);
+    assert_int_equal(p.n, 1);
+    assert_int_equal(p.points[0], STORAGE_HOOK_ISSUE);
+    assert_int_equal(status(&r), HS_STORAGE_ST_BUSY);
+    sim_run_until(r.sim, 10 * HS_MS);
+    assert_int_equal(r.irqs, 1);
+    assert_int_equal(r.irq_at, HS_MS + 210 * HS_US);
+    assert_int_equal(p.n, 1); /* a write has no way back up */
+    /* a read: down 1 ms, the medium, up 1 ms; the buffer is filled only
+     * when the data has come up */
+    hs_time t0 = sim_now(r.sim);
+    hs_time medium = storage_latency_ps(&r.st, HS_STORAGE_CMD_READ, 8192);
+    command(&r, 0, 3, BUF_BASE + 16384, 8192, HS_STORAGE_CMD_READ);
+    sim_run_until(r.sim, t0 + HS_MS + medium);
+    assert_int_equal(p.n, 3);
+    assert_int_equal(p.points[2], STORAGE_HOOK_READ_DONE);
+    assert_int_equal(p.at[2], t0 + HS_MS + medium);
+    assert_int_equal(r.irqs, 1);
+    assert_int_equal(r.mem[16384], 0);
+    sim_run_until(r.sim, t0 + 10 * HS_MS);
+    assert_int_equal(r.irqs, 2);
+    assert_int_equal(r.irq_at, t0 + 2 * HS_MS + medium);
+    assert_int_equal(status(&r), HS_STORAGE_ST_DONE);
+    assert_memory_equal(r.mem + 16384, r.mem, 8192);
+    /* a path that failed: ERROR, nothing written */
+    p.ok = false;
+    t0 = sim_now(r.sim);
+    command(&r, 1, 10, BUF_BASE, 4096, HS_STORAGE_CMD_WRITE);
+    sim_run_until(r.sim, t0 + 10 * HS_MS);
+    assert_int_equal(status(&r), HS_STORAGE_ST_ERROR);
+    assert_int_equal(r.irqs, 3);
+    assert_int_equal(r.st.bytes_written[1], 8192);
+    /* a stale continuation (the device was reset meanwhile) is ignored */
+    p.ok = true;
+    command(&r, 1, 10, BUF_BASE, 4096, HS_STORAGE_CMD_WRITE);
+    r.st.dev.ops->reset(&r.st.dev);
+    sim_run_until(r.sim, t0 + 20 * HS_MS);
+    assert_int_equal(r.irqs, 3);
+    assert_int_equal(status(&r), HS_STORAGE_ST_IDLE);
+    sim_cancel(r.sim, &p.ev);
+    rig_free(&r);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_hook_path),
     cmocka_unit_test(test_latency_and_round_trip),
     cmocka_unit_test(test_errors),
 };

@@ -2,7 +2,8 @@
 # under hyp-mils a download's and a document's latency grow with the
 # partition slice and with the VMs on the path; under hyp-pv they stay
 # near native; the VMs' own instructions and tracks show in the results
-# and the trace; one-kernel approaches have no such VM.
+# and the trace (the storage VM among them); one-kernel approaches have
+# no such VM.
 . tests/e2e/lib.sh
 
 check() {
@@ -28,8 +29,9 @@ run base native
 run base selinux-mls
 
 # The download and each frame wait for the windows of the domain, the
-# crypto or gfx VM and the net VM: longer slices, longer waits.
-for m in download display.frame; do
+# crypto or gfx VM and the net VM, the store for the storage VM's: longer
+# slices, longer waits.
+for m in download display.frame download.store; do
     check "hyp-mils: $m rises with the slice (5 ms: $(lat s5 hyp-mils $m), 20 ms: $(lat s20 hyp-mils $m))" \
         gt "$(lat s20 hyp-mils $m)" "$(lat s5 hyp-mils $m)"
 done
@@ -57,10 +59,19 @@ run two hyp-mils --no-trace --set virt.hyp-mils.major_frame_ms=60
 check "hyp-mils: the download takes longer through two VMs than one ($(lat two hyp-mils download) vs $(lat one hyp-mils download))" \
     gt "$(lat two hyp-mils download)" "$(lat one hyp-mils download)"
 
+# The store's blocks pass the storage VM where the approach isolates
+# storage: under hyp-mils it waits for that VM's window, so it is slower
+# than native's block layer; hyp-pv's storage VM runs when it has work.
+check "hyp-mils: download.store is slower than native ($(lat s5 hyp-mils download.store) vs $(lat base native download.store))" \
+    gt "$(lat s5 hyp-mils download.store)" "$(lat base native download.store)"
+check "hyp-pv: download.store within 1.5x native ($(lat base hyp-pv download.store) vs $(lat base native download.store))" \
+    gt "$(awk -v n="$(lat base native download.store)" 'BEGIN { print 1.5 * n }')" \
+    "$(lat base hyp-pv download.store)"
+
 # The VMs' own instructions, and none where no VM exists.
 for a in hyp-mils hyp-pv; do
     d=s5; [ $a = hyp-pv ] && d=base
-    for vm in net-vm gfx-vm crypto-secret-vm; do
+    for vm in net-vm gfx-vm crypto-secret-vm storage-vm; do
         check "$a: $vm executed instructions of its own" \
             jq -e ".counts.instructions[\"$vm\"] > 0" "$R/$d/$a/results.json"
     done
@@ -77,7 +88,7 @@ done
 
 # The VMs' tracks: a named thread on each VM's kernel track, with slices.
 T=$R/s5/hyp-mils/trace.json
-for vm in net-vm gfx-vm crypto-secret-vm; do
+for vm in net-vm gfx-vm crypto-secret-vm storage-vm; do
     check "hyp-mils trace: $vm runs on its own track" \
         jq -e --arg n "kernel $vm" '
             ([.traceEvents[] | select(.ph == "M" and .name == "process_name"

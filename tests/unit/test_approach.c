@@ -106,21 +106,30 @@ static void probe_done(void *ctx, hs_time done, bool ok)
     p->ok = ok;
 }
 
-/* One request of bytes from domain at `at` (after boot); its latency. */
-static hs_time io_once(Machine *m, int domain, MachineIoDir dir, uint64_t bytes,
-                       hs_time at, VirtHop *hops, size_t *n)
+/* One request of kind and bytes from domain at `at` (after boot); its
+ * latency. */
+static hs_time io_once_kind(Machine *m, int domain, VirtIoKind kind,
+                            MachineIoDir dir, uint64_t bytes, hs_time at,
+                            VirtHop *hops, size_t *n)
 {
     IoProbe p = {0};
     assert_int_equal(machine_run_until(m, at), 0);
-    assert_int_equal(machine_io(m, domain, VIRT_IO_NET, dir, bytes, at,
-                                probe_done, &p, hops, n),
-                     0);
+    assert_int_equal(
+        machine_io(m, domain, kind, dir, bytes, at, probe_done, &p, hops, n),
+        0);
     assert_int_equal(p.calls, 0); /* asynchronous: nothing done yet */
     assert_int_equal(machine_run_until(m, at + 2 * HS_S), 0);
     assert_int_equal(p.calls, 1);
     assert_true(p.ok);
     assert_true(p.done > at);
     return p.done - at;
+}
+
+/* A packet (VIRT_IO_NET). */
+static hs_time io_once(Machine *m, int domain, MachineIoDir dir, uint64_t bytes,
+                       hs_time at, VirtHop *hops, size_t *n)
+{
+    return io_once_kind(m, domain, VIRT_IO_NET, dir, bytes, at, hops, n);
 }
 
 /* Index of a kernel by name (the test's own lookup, not the machine's). */
@@ -228,26 +237,50 @@ static void test_io_waits_for_windows(void **state)
 }
 
 /* Under hyp-mils each step runs in its owner's window and nowhere else:
- * partitions secret, unclass, crypto-secret-vm, net-vm, gfx-vm, 10 ms
- * each in a 50 ms frame starting at 0. */
+ * partitions secret, unclass, crypto-secret-vm, net-vm, gfx-vm,
+ * storage-vm, 10 ms each in a 60 ms frame starting at 0. */
 static void test_io_steps_in_their_windows(void **state)
 {
     (void)state;
     Rig r;
     Machine *m = rig_must(&r, "hyp-mils", 0, NULL, 0);
-    /* a packet for unclass arrives in the secret window (at 1 s): the net
-     * VM takes it in its window (30-40 ms), the unclass kernel in the
-     * next frame's unclass window (60-70 ms) */
-    hs_time at = HS_S;
+    /* a packet for unclass arrives in the secret window (at 1.2 s): the
+     * net VM takes it in its window (30-40 ms), the unclass kernel in the
+     * next frame's unclass window (70-80 ms) */
+    hs_time at = 1200 * HS_MS;
     hs_time lat = io_once(m, 1, MACHINE_IO_IN, 1400, at, NULL, NULL);
-    assert_true(lat >= 60 * HS_MS);
-    assert_true(lat < 70 * HS_MS);
-    /* a segment unclass sends in its own window (at 3.012 s): its kernel
+    assert_true(lat >= 70 * HS_MS);
+    assert_true(lat < 80 * HS_MS);
+    /* a segment unclass sends in its own window (at 3.612 s): its kernel
      * at once, the net VM in its window (30-40 ms): at the device then */
-    at = 3 * HS_S + 12 * HS_MS;
+    at = 3 * HS_S + 612 * HS_MS;
     lat = io_once(m, 1, MACHINE_IO_OUT, 1400, at, NULL, NULL);
     assert_true(lat >= 18 * HS_MS);
     assert_true(lat < 28 * HS_MS);
+    /* blocks unclass writes in its own window (at 7.212 s): its kernel at
+     * once, the storage VM in its window (50-60 ms): at the device then */
+    VirtHop hops[VIRT_MAX_HOPS];
+    size_t n;
+    at = 7 * HS_S + 212 * HS_MS;
+    lat =
+        io_once_kind(m, 1, VIRT_IO_STORAGE, MACHINE_IO_OUT, 8192, at, hops, &n);
+    assert_true(lat >= 38 * HS_MS);
+    assert_true(lat < 48 * HS_MS);
+    assert_int_equal(n, 3);
+    assert_string_equal(hops[1].component, "storage-vm");
+    assert_int_equal(hops[1].op, VIRT_SVC_MOVE);
+    assert_false(hops[1].encrypts);
+    assert_string_equal(hops[2].component, "storage");
+    rig_free(&r);
+    /* hyp-pv isolates storage too; native's block layer is its kernel */
+    m = rig_must(&r, "hyp-pv", 0, NULL, 0);
+    assert_int_equal(machine_io_path(m, 1, VIRT_IO_STORAGE, 4096, hops), 3);
+    assert_string_equal(hops[1].component, "storage-vm");
+    rig_free(&r);
+    m = rig_must(&r, "native", 0, NULL, 0);
+    assert_int_equal(machine_io_path(m, 1, VIRT_IO_STORAGE, 4096, hops), 2);
+    assert_int_equal(hops[0].kernel, machine_domain_kernel(m, 1));
+    assert_string_equal(hops[1].component, "storage");
     rig_free(&r);
     /* native: the kernel's work, at once */
     m = rig_must(&r, "native", 0, NULL, 0);

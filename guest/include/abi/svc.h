@@ -25,13 +25,16 @@
 #define HS_SVC_EV_REQUEST 16
 
 /* What the hop does with the bytes: COPY moves them from the shared
- * window into the device's buffer (net driver, storage); SEAL runs
+ * window into the device's buffer (net driver); SEAL runs
  * ChaCha20-Poly1305 over them (crypto VM; an open is the same two
  * passes); COMPOSE blends them as 32-bit pixels over the VM's screen
- * buffer (gfx driver). */
+ * buffer (gfx driver); MOVE copies them block by block (HS_SVC_BLOCK)
+ * between the window and the VM's block buffer (storage driver). */
 #define HS_SVC_OP_COPY 1
 #define HS_SVC_OP_SEAL 2
 #define HS_SVC_OP_COMPOSE 3
+#define HS_SVC_OP_MOVE 4 /* storage driver: 4 KiB blocks into its buffer */
+#define HS_SVC_BLOCK 4096ULL
 
 #define HS_SVC_POSTED 1 /* descriptor filled by the front end */
 #define HS_SVC_DONE 2   /* completed by the VM */
