@@ -16,7 +16,7 @@
 #include "sim/sim.h"
 
 #define MACHINE_MAX_DOMAINS 8
-#define MACHINE_MAX_KERNELS 16
+#define MACHINE_MAX_KERNELS 32
 
 typedef struct Machine Machine;
 

@@ -79,7 +79,10 @@ expect_exit 0 "radio queue full: runs under every approach" -- \
     $HS compare $FULL -o "$RQ" -q --no-trace --no-pcap
 expect_exit 0 "radio queue full: every transfer completes" -- \
     $HS check "$RQ" --expect $FULL
-for a in native selinux-mls hyp-mils hyp-pv trustzone containers; do
+# (not hyp-mils: there the phone's ACKs wait for its partition's window
+# and those of six VMs' turns, so the peers' windows grow too slowly to
+# fill the queue; its transfers completing is checked above)
+for a in native selinux-mls hyp-pv trustzone containers; do
     R=$RQ/$a/results.json
     check "$a: the radio's full queue dropped (counts.dropped.radio.downlink)" \
         test "$(jq '.counts.dropped["radio.downlink"] // 0' "$R" 2>/dev/null)" -gt 0
