@@ -33,13 +33,6 @@ static void direct_tap(void *ctx, const MicFrame *f, hs_time when)
     queue_frame(m, f);
 }
 
-/* ap-codec: the router's baseband sink. */
-static void codec_sink(void *ctx, const MicFrame *f, hs_time when)
-{
-    (void)when;
-    queue_frame(ctx, f);
-}
-
 int bb_mic_init(BbMic *m, const char *name, SocMicWiring wiring, MicState *mic,
                 AudioState *audio, const GuestDma *dma, char *err,
                 size_t err_size)
@@ -58,15 +51,14 @@ int bb_mic_init(BbMic *m, const char *name, SocMicWiring wiring, MicState *mic,
         m->prev_out = mic->out;
         m->prev_ctx = mic->out_ctx;
         mic_set_output(mic, direct_tap, m);
-    } else {
-        if (!audio) {
-            snprintf(err, err_size,
-                     "baseband mic path: ap-codec wiring needs the audio "
-                     "router");
-            return -1;
-        }
-        audio_set_baseband_sink(audio, codec_sink, m);
+    } else if (!audio) {
+        snprintf(err, err_size,
+                 "baseband mic path: ap-codec wiring needs the audio "
+                 "router");
+        return -1;
     }
+    /* ap-codec: no frame reaches BB_MIC; the call's audio comes encoded
+     * from the AP (bb_mic_voice_frame) */
     return 0;
 }
 
@@ -96,7 +88,7 @@ void bb_mic_shutdown(BbMic *m, hs_time when)
     irq_lower(&m->irq);
 }
 
-static int add_flow(BbMic *m, const MicFrame *f, hs_time when)
+static int grow_flows(BbMic *m)
 {
     if (m->n_flows == m->cap_flows) {
         size_t cap = m->cap_flows ? 2 * m->cap_flows : 64;
@@ -106,6 +98,29 @@ static int add_flow(BbMic *m, const MicFrame *f, hs_time when)
         m->flows = p;
         m->cap_flows = cap;
     }
+    return 0;
+}
+
+int bb_mic_voice_frame(BbMic *m, uint8_t label, hs_time capture, uint64_t seq,
+                       hs_time when)
+{
+    if (grow_flows(m) < 0)
+        return -1;
+    m->flows[m->n_flows++] = (BbFlowRecord){
+        .label = label,
+        .bytes = HS_MIC_FRAME_SAMPLES * 2,
+        .path = "mic->AP voice app->baseband (ap-codec)",
+        .when = when,
+        .capture = capture,
+        .seq = seq,
+    };
+    return 0;
+}
+
+static int add_flow(BbMic *m, const MicFrame *f, hs_time when)
+{
+    if (grow_flows(m) < 0)
+        return -1;
     if (m->monitor) {
         FlowTransfer t = {
             .from = "mic",
@@ -113,9 +128,9 @@ static int add_flow(BbMic *m, const MicFrame *f, hs_time when)
             .to = "baseband",
             .clearance = FLOW_UNCLASSIFIED,
             .bytes = sizeof f->pcm,
-            .path = m->wiring == SOC_MIC_BASEBAND_DIRECT
-                        ? "mic>baseband"
-                        : "mic>audio-route>baseband",
+            /* nothing of the AP stands on this path: its policy cannot
+             * stop the read, whatever it says */
+            .path = "mic>baseband (the AP's policy bypassed)",
             .allowed = 1,
             .when = when,
         };
@@ -124,9 +139,7 @@ static int add_flow(BbMic *m, const MicFrame *f, hs_time when)
     m->flows[m->n_flows++] = (BbFlowRecord){
         .label = f->label,
         .bytes = sizeof f->pcm,
-        .path = m->wiring == SOC_MIC_BASEBAND_DIRECT
-                    ? "mic->baseband (baseband-direct)"
-                    : "mic->baseband (ap-codec route)",
+        .path = "mic->baseband (baseband-direct)",
         .when = when,
         .capture = f->start_ps,
         .seq = f->seq,

@@ -8,18 +8,21 @@
  *                    turns capture on (if nobody had) and every frame
  *                    the mic completes is queued for the baseband, in
  *                    addition to wherever else the mic sends it;
- *   ap-codec         the baseband is the audio router's baseband sink:
- *                    frames arrive only while the AP's routing
- *                    (HS_AUDIO_ROUTE_BB) sends them; asking changes
- *                    nothing else.
+ *   ap-codec         no frame reaches BB_MIC: the call's audio goes
+ *                    through the AP (the called domain's voice app
+ *                    encodes it) and reaches the firmware as RIL
+ *                    messages; asking changes nothing. Each such frame
+ *                    is recorded with bb_mic_voice_frame when it is
+ *                    handed to the baseband.
  * BB_MIC_POP copies the oldest frame (640 bytes, int16 little-endian)
  * into the baseband's memory and appends a flow record: the frame's
  * ambient label, its bytes, the path and the time (read them with
  * bb_mic_flows) and, when a flow monitor is attached, reports the same
  * transfer to it: from "mic" to "baseband", whose clearance is
  * unclassified (its firmware is outside every domain's control), allowed
- * (no policy stands between the wiring and the baseband's read), so a
- * frame labelled above unclassified is a violation.
+ * (nothing of the AP stands between the wiring and the baseband's read,
+ * so no mic_policy reaches it), so a frame labelled above unclassified
+ * is a violation.
  *
  * BB_IRQ_MIC (level) is high while frames wait. A full queue drops the
  * oldest frame (counted).
@@ -77,6 +80,12 @@ typedef struct BbMic {
 int bb_mic_init(BbMic *m, const char *name, SocMicWiring wiring, MicState *mic,
                 AudioState *audio, const GuestDma *dma, char *err,
                 size_t err_size);
+/* ap-codec: one uplink frame of the call, encoded by the AP, handed to
+ * the baseband at `when` (its label and capture time from the mic). The
+ * transfer itself was reported at the AP's check. Returns 0, or -1 on
+ * out of memory. */
+int bb_mic_voice_frame(BbMic *m, uint8_t label, hs_time capture, uint64_t seq,
+                       hs_time when);
 /* Reports every frame read to monitor from now on (NULL: stop). */
 void bb_mic_set_monitor(BbMic *m, FlowMonitor *monitor);
 /* The flow records so far. */

@@ -81,6 +81,8 @@ void media_call_start(uint32_t remote_addr, uint16_t remote_port,
 void media_call_stop(void);
 /* A downlink RTP packet for the call's port. */
 void media_on_rtp(const uint8_t *payload, uint32_t len);
+/* ap-codec: one G.722 frame the AP encoded, sent as RTP. */
+void media_voice_up(const uint8_t *codes, uint32_t len);
 
 /* ---- short messages (sms.c) ---- */
 #define SMS_CONTENT "application/vnd.3gpp.sms"

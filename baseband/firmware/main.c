@@ -60,6 +60,9 @@ static void on_ipc(void)
         case HS_BBMSG_MIC_CLOSE:
             media_mic_close();
             break;
+        case HS_BBMSG_VOICE_UP:
+            media_voice_up(payload, plen);
+            break;
         case HS_BBMSG_DATA_TX:
             net_send_raw(payload, plen, fw_le32(msg_buf + HS_BBMSG_OFF_ARG));
             break;

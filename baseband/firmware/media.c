@@ -3,6 +3,9 @@
  * call, and the hostile option that opens the microphone unasked and
  * uploads what it hears.
  *
+ * Under ap-codec the call's uplink arrives encoded, from the AP's voice
+ * app (HS_BBMSG_VOICE_UP), and is only packed into RTP here.
+ *
  * The firmware asks for frames through BB_MIC_CTRL. Whether any arrive
  * is the wiring's business (host side): with baseband-direct the mic
  * starts capturing for the baseband; with ap-codec frames come only
@@ -122,6 +125,15 @@ void media_on_mic(void)
         else
             send_hostile(codes);
     }
+}
+
+/* ap-codec: the AP encoded the frame (its voice app); the firmware only
+ * packs it into RTP. */
+void media_voice_up(const uint8_t *codes, uint32_t len)
+{
+    if (!call_on || len < G722_FRAME_BYTES)
+        return;
+    send_rtp(codes);
 }
 
 void media_on_rtp(const uint8_t *payload, uint32_t len)

@@ -75,6 +75,13 @@ const char *const scenario_call_policy_names[] = {
     [SCENARIO_CALL_POLICY_COUNT] = NULL,
 };
 
+const char *const scenario_mic_policy_names[] = {
+    [SCENARIO_MIC_ALLOW] = "allow",
+    [SCENARIO_MIC_MUTE] = "mute",
+    [SCENARIO_MIC_CONSENT] = "consent",
+    [SCENARIO_MIC_POLICY_COUNT] = NULL,
+};
+
 const char *const scenario_peer_kind_names[] = {
     [SCENARIO_PEER_MAIL_SERVER] = "mail-server",
     [SCENARIO_PEER_WEB_SERVER] = "web-server",

@@ -69,6 +69,15 @@ typedef enum ScenarioCallPolicy {
     SCENARIO_CALL_POLICY_COUNT,
 } ScenarioCallPolicy;
 
+/* What the organisation decided about microphone audio labelled above
+ * the clearance of the domain a call is for (scenario mic_policy). */
+typedef enum ScenarioMicPolicy {
+    SCENARIO_MIC_ALLOW = 0, /* it goes (a violation where it goes down) */
+    SCENARIO_MIC_MUTE,      /* it never leaves: the frame is not sent */
+    SCENARIO_MIC_CONSENT,   /* the user confirms a trusted-path prompt */
+    SCENARIO_MIC_POLICY_COUNT,
+} ScenarioMicPolicy;
+
 /* Kinds of network peer the baseband's data bearer talks to. */
 typedef enum ScenarioPeerKind {
     SCENARIO_PEER_MAIL_SERVER = 0, /* IMAP over TCP */
@@ -84,6 +93,7 @@ extern const char *const scenario_app_names[];
 extern const char *const scenario_app_descriptions[];
 extern const char *const scenario_action_names[];
 extern const char *const scenario_call_policy_names[];
+extern const char *const scenario_mic_policy_names[];
 extern const char *const scenario_peer_kind_names[];
 
 /* Index of name in the NULL-terminated table names, or -1. */

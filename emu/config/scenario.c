@@ -929,7 +929,8 @@ bool scenario_has_action(const json_t *root, ScenarioAction action)
 static int load_user(ScenarioLoader *L, const json_t *root)
 {
     static const char *const keys[] = {
-        "foreground", "answer_delay", "read_time", "keystroke", "source", NULL};
+        "foreground", "answer_delay", "consent_delay", "read_time",
+        "keystroke",  "source",       NULL};
     Scenario *s = L->s;
     const json_t *o;
     char p[JSON_PATH_MAX];
@@ -939,6 +940,8 @@ static int load_user(ScenarioLoader *L, const json_t *root)
             0 ||
         get_dist_opt(L, o, p, "answer_delay", DIST_TIME,
                      &s->user.answer_delay) < 0 ||
+        get_dist_opt(L, o, p, "consent_delay", DIST_TIME,
+                     &s->user.consent_delay) < 0 ||
         get_dist_opt(L, o, p, "read_time", DIST_TIME, &s->user.read_time) < 0 ||
         get_dist_opt(L, o, p, "keystroke", DIST_TIME, &s->user.keystroke) < 0)
         return -1;
@@ -969,6 +972,22 @@ static int load_call_policy(ScenarioLoader *L, const json_t *root)
     return 0;
 }
 
+static int load_mic_policy(ScenarioLoader *L, const json_t *root)
+{
+    Scenario *s = L->s;
+    s->mic_policy = SCENARIO_MIC_ALLOW;
+    if (!json_has_key(root, "mic_policy"))
+        return 0;
+    if (scenario_get_choice(L, root, "", "mic_policy", "microphone policy",
+                            scenario_mic_policy_names, &s->mic_policy) < 0)
+        return -1;
+    if (s->mic_policy == SCENARIO_MIC_CONSENT && !s->user.consent_delay.present)
+        return json_fail(L->doc, "mic_policy",
+                         "mic_policy \"consent\" needs user.consent_delay "
+                         "(the time the user takes to confirm the prompt)");
+    return 0;
+}
+
 /* ---- entry points --------------------------------------------------- */
 
 Scenario *scenario_from_doc(JsonDoc *doc)
@@ -976,8 +995,8 @@ Scenario *scenario_from_doc(JsonDoc *doc)
     static const char *const keys[] = {
         "format",   "name",    "description", "soc",        "duration",
         "seed",     "quantum", "domains",     "ambient",    "user",
-        "network",  "events",  "call_policy", "approaches", "set",
-        "variants", "expect",  NULL};
+        "network",  "events",  "call_policy", "mic_policy", "approaches",
+        "set",      "variants", "expect",     NULL};
     ScenarioLoader L = {.doc = doc, .s = calloc(1, sizeof(Scenario))};
     const json_t *root = doc->root;
     const char *format;
@@ -1001,6 +1020,7 @@ Scenario *scenario_from_doc(JsonDoc *doc)
     if (!L.s->file || load_header(&L, root) < 0 || load_network(&L, root) < 0 ||
         load_domains(&L, root) < 0 || load_ambient(&L, root) < 0 ||
         load_user(&L, root) < 0 || load_call_policy(&L, root) < 0 ||
+        load_mic_policy(&L, root) < 0 ||
         scenario_load_events(&L, root) < 0 ||
         scenario_load_approaches(&L, root) < 0 ||
         scenario_load_set(&L, root) < 0 ||

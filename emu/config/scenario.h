@@ -133,6 +133,7 @@ typedef struct ScenarioAmbient {
 typedef struct ScenarioUser {
     int foreground;            /* domain in front at time 0 */
     ScenarioDist answer_delay; /* ring to answer, ps */
+    ScenarioDist consent_delay; /* mic consent prompt to confirmation, ps */
     ScenarioDist read_time;    /* time spent reading a document, ps */
     ScenarioDist keystroke;    /* interval between keystrokes, ps */
 } ScenarioUser;
@@ -183,6 +184,7 @@ typedef struct ScenarioVariant {
     const char *soc;      /* SoC as written in the file */
     const char *soc_path; /* resolved file (soc_resolve_path) */
     int mic_wiring;       /* SocMicWiring override, SCENARIO_NONE = keep */
+    int mic_policy;       /* ScenarioMicPolicy override, SCENARIO_NONE = keep */
 } ScenarioVariant;
 
 /* Comparison operator of an assertion. */
@@ -237,6 +239,7 @@ typedef struct Scenario {
     size_t n_events;          /* entries in events */
     ScenarioEvent *events;    /* event rules in file order */
     int call_policy;          /* ScenarioCallPolicy, or SCENARIO_NONE */
+    int mic_policy;           /* ScenarioMicPolicy (default allow) */
     bool approaches[SCENARIO_APPROACH_COUNT]; /* approaches to run */
     size_t n_settings;                        /* entries in settings */
     ScenarioSetting *settings;                /* overrides, later entries win */

@@ -236,7 +236,8 @@ const ScenarioSetting *scenario_setting(const Scenario *s, const char *key)
 
 int scenario_load_variants(ScenarioLoader *L, const json_t *root)
 {
-    static const char *const keys[] = {"name", "soc", "mic_wiring", NULL};
+    static const char *const keys[] = {"name", "soc", "mic_wiring",
+                                       "mic_policy", NULL};
     Scenario *s = L->s;
     const json_t *arr;
     if (!json_has_key(root, "variants")) {
@@ -246,7 +247,8 @@ int scenario_load_variants(ScenarioLoader *L, const json_t *root)
         s->variants[0] = (ScenarioVariant){.name = scenario_own(s, "default"),
                                            .soc = s->soc,
                                            .soc_path = s->soc_path,
-                                           .mic_wiring = SCENARIO_NONE};
+                                           .mic_wiring = SCENARIO_NONE,
+                                           .mic_policy = SCENARIO_NONE};
         s->n_variants = 1;
         return s->variants[0].name ? 0 : json_fail(L->doc, "", "out of memory");
     }
@@ -263,7 +265,8 @@ int scenario_load_variants(ScenarioLoader *L, const json_t *root)
         ScenarioVariant *v = &s->variants[i];
         *v = (ScenarioVariant){.soc = s->soc,
                                .soc_path = s->soc_path,
-                               .mic_wiring = SCENARIO_NONE};
+                               .mic_wiring = SCENARIO_NONE,
+                               .mic_policy = SCENARIO_NONE};
         if (json_expect_object(L->doc, e, vp) < 0 ||
             json_check_keys(L->doc, e, vp, keys) < 0 ||
             scenario_get_name(L, e, vp, "name", &v->name) < 0)
@@ -277,6 +280,16 @@ int scenario_load_variants(ScenarioLoader *L, const json_t *root)
             scenario_get_choice(L, e, vp, "mic_wiring", "microphone wiring",
                                 mic_wiring_names, &v->mic_wiring) < 0)
             return -1;
+        if (json_has_key(e, "mic_policy") &&
+            scenario_get_choice(L, e, vp, "mic_policy", "microphone policy",
+                                scenario_mic_policy_names, &v->mic_policy) < 0)
+            return -1;
+        if (v->mic_policy == SCENARIO_MIC_CONSENT &&
+            !s->user.consent_delay.present)
+            return json_fail(L->doc, json_path_key(p, sizeof p, vp, "mic_policy"),
+                             "mic_policy \"consent\" needs user.consent_delay "
+                             "(the time the user takes to confirm the "
+                             "prompt)");
         for (size_t j = 0; j < i; j++) {
             if (strcmp(s->variants[j].name, v->name) == 0)
                 return json_fail(L->doc, json_path_key(p, sizeof p, vp, "name"),

@@ -10,6 +10,7 @@ struct FlowMonitor {
     FlowRecord *recs; /* merged records, in first-seen order */
     size_t len, cap;
     uint64_t violations, violation_bytes;
+    uint64_t blocked, declassified;
     FlowObserverFunc observer;
     void *observer_ctx;
 };
@@ -49,6 +50,8 @@ const char *flow_verdict_name(FlowVerdict v)
         return "blocked";
     case FLOW_VIOLATION:
         return "violation";
+    case FLOW_DECLASSIFIED:
+        return "declassified";
     }
     return "invalid";
 }
@@ -63,6 +66,8 @@ static int same(const FlowRecord *r, const FlowTransfer *t, FlowVerdict v)
 int flow_report(FlowMonitor *m, const FlowTransfer *t)
 {
     FlowVerdict v = flow_verdict(t->label, t->clearance, t->allowed);
+    if (v == FLOW_VIOLATION && t->declassified)
+        v = FLOW_DECLASSIFIED;
     FlowRecord *r = NULL;
     /* Newest first: a stream of identical transfers hits at once. */
     for (size_t i = m->len; i-- > 0;) {
@@ -104,6 +109,10 @@ int flow_report(FlowMonitor *m, const FlowTransfer *t)
     if (v == FLOW_VIOLATION) {
         m->violations++;
         m->violation_bytes += t->bytes;
+    } else if (v == FLOW_BLOCKED) {
+        m->blocked++;
+    } else if (v == FLOW_DECLASSIFIED) {
+        m->declassified++;
     }
     if (m->observer)
         m->observer(m->observer_ctx, t, v);
@@ -134,4 +143,14 @@ uint64_t flow_violations(const FlowMonitor *m)
 uint64_t flow_violation_bytes(const FlowMonitor *m)
 {
     return m->violation_bytes;
+}
+
+uint64_t flow_blocked(const FlowMonitor *m)
+{
+    return m->blocked;
+}
+
+uint64_t flow_declassified(const FlowMonitor *m)
+{
+    return m->declassified;
 }

@@ -25,6 +25,7 @@ typedef enum FlowVerdict {
     FLOW_ALLOWED = 0, /* allowed, and the sink is cleared for the label */
     FLOW_BLOCKED,     /* the policy stopped it */
     FLOW_VIOLATION,   /* allowed from a label to a sink not cleared for it */
+    FLOW_DECLASSIFIED, /* downwards, released on purpose by a trusted path */
 } FlowVerdict;
 
 /* One transfer as reported. Strings are copied by the monitor. */
@@ -36,6 +37,9 @@ typedef struct FlowTransfer {
     uint64_t bytes;      /* bytes moved */
     const char *path;    /* hops, e.g. "mic>baseband>network" */
     int allowed;         /* the approach's policy decision (non-zero) */
+    int declassified;    /* non-zero: a trusted path (the user's consent)
+                            released it; a flow downwards is then counted
+                            as a declassification, not a violation */
     hs_time when;        /* when it happened */
 } FlowTransfer;
 
@@ -77,5 +81,7 @@ const FlowRecord *flow_record_at(const FlowMonitor *m, size_t i);
 /* Totals over every transfer reported. */
 uint64_t flow_violations(const FlowMonitor *m); /* transfers */
 uint64_t flow_violation_bytes(const FlowMonitor *m);
+uint64_t flow_blocked(const FlowMonitor *m);      /* transfers */
+uint64_t flow_declassified(const FlowMonitor *m); /* transfers */
 
 #endif /* HS_FLOW_MONITOR_H */

@@ -74,6 +74,7 @@ typedef enum VirtIoKind {
     VIRT_IO_DISPLAY, /* a frame from a domain to the panel */
     VIRT_IO_GPU,     /* a command list from a domain to the GPU (paravirt) */
     VIRT_IO_STORAGE, /* blocks between a domain and the storage device */
+    VIRT_IO_AUDIO,   /* a microphone frame from the audio device to a domain */
 } VirtIoKind;
 
 #define VIRT_MAX_HOPS 8
@@ -101,6 +102,17 @@ typedef struct VirtHop {
     bool encrypts;         /* the hop seals what it passes on */
     VirtCharge charge;     /* switches, calls and copies of the hop */
 } VirtHop;
+
+/* Where an approach checks the label of microphone audio on its way to a
+ * domain (mic_check): the kernel that holds the audio device and compares
+ * the audio's label with the domain's clearance, and what the comparison
+ * costs per frame (added to that kernel's hop of the VIRT_IO_AUDIO
+ * path). */
+typedef struct VirtMicCheck {
+    int kernel;        /* the checking kernel (on the audio path) */
+    const char *where; /* what it is: "kernel MAC", "audio driver VM", ... */
+    VirtCharge charge; /* the check's operations, per frame */
+} VirtMicCheck;
 
 /* A scheduling decision for one core. */
 typedef struct VirtPick {
@@ -164,6 +176,11 @@ typedef struct ApproachOps {
      * of hops written (<= VIRT_MAX_HOPS). */
     size_t (*io_path)(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
                       VirtHop *hops);
+    /* Where the check on microphone audio for domain sits (VirtMicCheck).
+     * Returns false when nothing stands between the audio device and the
+     * domain that could check it (the frame reaches the domain whatever
+     * its label). May be NULL: no check. */
+    bool (*mic_check)(Machine *m, int domain, VirtMicCheck *out);
     /* The flow policy at a mediation point: may data labelled src_level
      * reach a sink cleared for sink_level? */
     bool (*flow_allowed)(const Machine *m, int src_level, int sink_level);

@@ -136,7 +136,26 @@ size_t machine_io_path(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
         hops[i].kernel = -1;
     if (domain < 0 || (size_t)domain >= m->n_domains)
         return 0;
-    return m->ops->io_path(m, domain, kind, bytes, hops);
+    size_t n = m->ops->io_path(m, domain, kind, bytes, hops);
+    VirtMicCheck chk;
+    if (kind == VIRT_IO_AUDIO && m->ops->mic_check &&
+        m->ops->mic_check(m, domain, &chk)) {
+        /* the check runs in the kernel that holds the audio device */
+        for (size_t i = 0; i < n; i++)
+            if (hops[i].kernel == chk.kernel) {
+                VirtCharge *c = &hops[i].charge;
+                c->syscalls += chk.charge.syscalls;
+                c->hypercalls += chk.charge.hypercalls;
+                c->smcs += chk.charge.smcs;
+                c->mmio_traps += chk.charge.mmio_traps;
+                c->world_switches += chk.charge.world_switches;
+                c->mac_checks += chk.charge.mac_checks;
+                c->virq += chk.charge.virq;
+                c->copies_bytes += chk.charge.copies_bytes;
+                break;
+            }
+    }
+    return n;
 }
 
 int machine_io(Machine *m, int domain, VirtIoKind kind, MachineIoDir dir,

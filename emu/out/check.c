@@ -261,7 +261,8 @@ static const char *const energy_keys[] = {
 static const char *const count_keys[] = {
     "syscalls",     "hypercalls",    "smcs",
     "mmio_traps",   "vm_switches",   "world_switches",
-    "copies_bytes", "task_switches", NULL,
+    "copies_bytes", "task_switches", "voice_up_frames",
+    "voice_down_frames", NULL,
 };
 static const char *const explicit_keys[] = {"bytes", "transfers", NULL};
 static const char *const covert_keys[] = {
@@ -367,7 +368,8 @@ int check_metric_valid(const char *metric, char *err, size_t err_size)
     }
     if (has_prefix(metric, "flows.")) {
         const char *rest = metric + 6;
-        if (strcmp(rest, "violations") == 0)
+        if (strcmp(rest, "violations") == 0 || strcmp(rest, "blocked") == 0 ||
+            strcmp(rest, "declassified") == 0)
             return 0;
         if (has_prefix(rest, "explicit"))
             return check_indexed(metric, rest + 8, "flows.explicit",
@@ -377,7 +379,7 @@ int check_metric_valid(const char *metric, char *err, size_t err_size)
                                  err, err_size);
         return hs_errorf(err, err_size,
                          "unknown metric \"%s\": flows has violations, "
-                         "explicit[N].<field> or covert[N].<field>",
+                         "blocked, declassified, explicit[N].<field> or covert[N].<field>",
                          metric);
     }
     return hs_errorf(err, err_size,

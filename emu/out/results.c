@@ -74,6 +74,8 @@ struct Results {
     size_t n_flows;                    /* used */
     size_t cap_flows;                  /* allocated */
     uint64_t violations;               /* transfers with RESULTS_VIOLATION */
+    uint64_t blocked;                  /* ... RESULTS_BLOCKED */
+    uint64_t declassified;             /* ... RESULTS_DECLASSIFIED */
     Covert *covert;                    /* covert channels (owned) */
     size_t n_covert;                   /* used */
     size_t cap_covert;                 /* allocated */
@@ -99,12 +101,15 @@ static const char *const count_names[RESULTS_N_COUNTS] = {
     [RESULTS_WORLD_SWITCHES] = "world_switches",
     [RESULTS_COPIES_BYTES] = "copies_bytes",
     [RESULTS_TASK_SWITCHES] = "task_switches",
+    [RESULTS_VOICE_UP_FRAMES] = "voice_up_frames",
+    [RESULTS_VOICE_DOWN_FRAMES] = "voice_down_frames",
 };
 
 static const char *const verdict_names[] = {
     [RESULTS_ALLOWED] = "allowed",
     [RESULTS_BLOCKED] = "blocked",
     [RESULTS_VIOLATION] = "violation",
+    [RESULTS_DECLASSIFIED] = "declassified",
 };
 
 /* Makes room for one more element of size elem in *items. */
@@ -396,7 +401,7 @@ static bool same(const char *owned, const char *given)
 int results_add_flow(Results *r, const ResultsFlow *f, char *err,
                      size_t err_size)
 {
-    if (f->verdict > RESULTS_VIOLATION)
+    if (f->verdict > RESULTS_DECLASSIFIED)
         return hs_errorf(err, err_size, "flow: invalid verdict %d",
                          (int)f->verdict);
     Flow *e = NULL;
@@ -428,6 +433,10 @@ int results_add_flow(Results *r, const ResultsFlow *f, char *err,
     e->transfers += n;
     if (f->verdict == RESULTS_VIOLATION)
         r->violations += n;
+    else if (f->verdict == RESULTS_BLOCKED)
+        r->blocked += n;
+    else if (f->verdict == RESULTS_DECLASSIFIED)
+        r->declassified += n;
     return 0;
 }
 
@@ -606,6 +615,8 @@ static json_t *flows_json(Results *r, bool *ok)
     }
     put(o, "explicit", ex, ok);
     put(o, "violations", json_integer((json_int_t)r->violations), ok);
+    put(o, "blocked", json_integer((json_int_t)r->blocked), ok);
+    put(o, "declassified", json_integer((json_int_t)r->declassified), ok);
     put(o, "covert", cv, ok);
     return o;
 }

@@ -57,6 +57,7 @@ typedef enum ResultsVerdict {
     RESULTS_ALLOWED,   /* allowed, and not from a higher to a lower label */
     RESULTS_BLOCKED,   /* blocked by the policy */
     RESULTS_VIOLATION, /* allowed from a higher label to a lower sink */
+    RESULTS_DECLASSIFIED, /* downwards, released by a trusted path */
 } ResultsVerdict;
 
 /* One transfer across a boundary, as the flow monitor reports it. */
@@ -93,6 +94,8 @@ typedef enum ResultsCount {
     RESULTS_WORLD_SWITCHES,
     RESULTS_COPIES_BYTES,
     RESULTS_TASK_SWITCHES,
+    RESULTS_VOICE_UP_FRAMES,   /* call audio frames sent to the far end */
+    RESULTS_VOICE_DOWN_FRAMES, /* call audio frames played to the user */
     RESULTS_N_COUNTS,
 } ResultsCount;
 
@@ -157,7 +160,9 @@ int results_energy_domain(Results *r, const char *domain, double mj, char *err,
  * Adds a transfer. Transfers with the same from, label, to, clearance,
  * path and verdict are merged into one entry (bytes summed, transfers
  * counted), in first-seen order, so a long run stays small.
- * flows.violations counts the transfers with RESULTS_VIOLATION.
+ * flows.violations counts the transfers with RESULTS_VIOLATION,
+ * flows.blocked those with RESULTS_BLOCKED and flows.declassified those
+ * with RESULTS_DECLASSIFIED.
  */
 int results_add_flow(Results *r, const ResultsFlow *f, char *err,
                      size_t err_size);

@@ -40,6 +40,7 @@ typedef struct RunEnv {
     int variant;            /* index into sc->variants */
     const SocModel *soc;    /* the variant's SoC */
     SocMicWiring wiring;    /* the variant's microphone wiring */
+    int mic_policy;         /* the variant's ScenarioMicPolicy */
     Machine *m;             /* the machine (its Sim and PowerMeter) */
     FlowMonitor *flows;     /* explicit flows, never NULL */
     PcapWriter *pcap;       /* radio.pcap, or NULL */

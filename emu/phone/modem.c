@@ -79,8 +79,11 @@ static void scan_playout(Modem *mo)
     const BbLogEntry *log = bb_log(mo->bb, &n);
     for (; mo->log_cursor < n; mo->log_cursor++) {
         const BbLogEntry *e = &log[mo->log_cursor];
-        if ((e->value & 0xff000000u) != MODEM_PLAYED || !mo->call.answered ||
-            mo->call.a2a_done || e->when < mo->call.answered_at)
+        if ((e->value & 0xff000000u) != MODEM_PLAYED)
+            continue;
+        mo->stats.voice_down++;
+        if (!mo->call.answered || mo->call.a2a_done ||
+            e->when < mo->call.answered_at)
             continue;
         mo->call.a2a_done = true;
         modem_latency(mo, "call.answer_to_audio",
@@ -114,6 +117,7 @@ void modem_call_idle(Modem *mo, hs_time now)
         mo->stats.active_ps += now - mo->call.active_at;
     mo->stats.ended++;
     mo->call.on = false;
+    modem_voice_stop(mo);
     sim_cancel(mo->sim, &mo->tap_ev);
     sim_cancel(mo->sim, &mo->timeout_ev);
     sim_cancel(mo->sim, &mo->flush_ev);
@@ -122,20 +126,9 @@ void modem_call_idle(Modem *mo, hs_time now)
 /* ---- construction ----------------------------------------------------------
  */
 
-static uint32_t route_filter(void *ctx, int domain, uint32_t requested)
-{
-    Modem *mo = ctx;
-    if (domain < 0 || !(requested & HS_AUDIO_ROUTE_BB))
-        return requested;
-    const ApproachOps *ops = machine_approach(mo->m);
-    if (!ops->flow_allowed(mo->m, machine_domain_level(mo->m, domain),
-                           FLOW_UNCLASSIFIED))
-        requested &= ~(uint32_t)HS_AUDIO_ROUTE_BB;
-    return requested;
-}
-
-/* The machine's mic and audio router: the ambient label timeline, and
- * the route policy of the approach. */
+/* The machine's mic and audio router, and the ambient label timeline.
+ * The route to the call is never filtered by a domain's level: the label
+ * of the audio is checked frame by frame (modem_voice.c). */
 static int take_audio(Modem *mo, char *err, size_t err_size)
 {
     const Scenario *sc = mo->env->sc;
@@ -156,7 +149,6 @@ static int take_audio(Modem *mo, char *err, size_t err_size)
                      i);
             return -1;
         }
-    audio_set_filter(mo->audio, route_filter, mo);
     return 0;
 }
 
@@ -236,6 +228,7 @@ Modem *modem_new(const RunEnv *env, char *err, size_t err_size)
         return NULL;
     }
     mo->phone_dom = first_phone(mo);
+    modem_voice_init(mo);
     if (bb_boot(mo->bb, sim_now(mo->sim)) < 0) {
         snprintf(err, err_size, "modem: cannot boot the baseband");
         modem_free(mo);
@@ -261,8 +254,7 @@ void modem_free(Modem *mo)
     sim_cancel(sim, &mo->flush_ev);
     if (mo->window)
         bbipc_set_pop_observer(mo->window, NULL, NULL);
-    if (mo->audio)
-        audio_set_filter(mo->audio, NULL, NULL);
+    modem_voice_free(mo);
     free(mo);
 }
 
@@ -382,11 +374,17 @@ int modem_finish(Modem *mo, Results *r, char *err, size_t err_size)
         return -1;
     if (!mo->has_calls)
         return 0;
+    results_count(r, RESULTS_VOICE_UP_FRAMES, mo->peers.rtp_from_phone);
+    results_count(r, RESULTS_VOICE_DOWN_FRAMES, mo->stats.voice_down);
     static const char *const names[] = {"call.ring", "call.answer_to_audio",
                                         "call.mouth_to_ear"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (results_latency_declare(r, names[i], err, err_size) < 0)
             return -1;
+    if (mo->env->mic_policy == SCENARIO_MIC_CONSENT &&
+        (results_latency_declare(r, "call.consent", err, err_size) < 0 ||
+         results_latency_declare(r, "call.consent_prompt", err, err_size) < 0))
+        return -1;
     return 0;
 }
 

@@ -114,6 +114,10 @@ typedef struct ModemStats {
     uint64_t sms;            /* sms occurrences placed */
     uint64_t sms_notified;   /* SMS taken by the addressee's phone app */
     uint64_t sms_unrouted;   /* SMS for an identity no domain has */
+    uint64_t voice_blocked;  /* uplink frames the mic policy stopped */
+    uint64_t voice_dropped;  /* uplink frames lost on the AP's path */
+    uint64_t consents;       /* mic consent prompts the user confirmed */
+    uint64_t voice_down;     /* downlink frames played */
     hs_time active_ps;       /* time calls were active (for rates) */
 } ModemStats;
 

@@ -32,6 +32,54 @@ typedef struct ModemSlot {
     uint8_t msg[HS_BBMSG_MAX_BYTES];
 } ModemSlot;
 
+#define MODEM_VOICE_QUEUE 8  /* uplink frames waiting at the domain */
+#define MODEM_VOICE_SLOTS 32 /* uplink frames on the audio path */
+#define MODEM_VOICE_TAGS 64  /* frames with the app or on the RIL path */
+
+/* One uplink frame of the call (ap-codec). */
+typedef struct ModemVoiceFrame {
+    int16_t pcm[HS_MIC_FRAME_SAMPLES];
+    uint8_t label;   /* the ambient label at capture */
+    hs_time capture; /* its first sample */
+    uint64_t seq;    /* the mic's frame number */
+} ModemVoiceFrame;
+
+/* A frame on the audio path (machine_io's context). */
+typedef struct ModemVoiceSlot {
+    struct Modem *mo;
+    bool used;
+    uint64_t call; /* the call it belongs to (ModemStats.calls) */
+    ModemVoiceFrame f;
+} ModemVoiceSlot;
+
+/* What a frame handed to the app was, by its tag. */
+typedef struct ModemVoiceTag {
+    uint8_t label;
+    hs_time capture;
+    uint64_t seq;
+} ModemVoiceTag;
+
+typedef enum ModemConsent {
+    MODEM_CONSENT_NONE = 0, /* not asked in this call */
+    MODEM_CONSENT_ASKED,    /* the prompt waits for the user */
+    MODEM_CONSENT_GIVEN,    /* the user confirmed */
+} ModemConsent;
+
+/* The call's uplink through the AP (modem_voice.c). */
+typedef struct ModemVoice {
+    bool ap;                                /* ap-codec: the AP is on the path */
+    ModemVoiceSlot slots[MODEM_VOICE_SLOTS];
+    ModemVoiceFrame q[MODEM_VOICE_QUEUE];   /* at the domain, for the app */
+    unsigned head, n;                       /* queue position and fill */
+    bool busy;                              /* the app has a frame */
+    bool fresh;                             /* the next frame starts a stream */
+    uint32_t tag;                           /* the next frame's tag */
+    ModemVoiceTag sent[MODEM_VOICE_TAGS];   /* by tag */
+    ModemConsent consent;                   /* mic_policy consent, this call */
+    hs_time consent_since;                  /* the first frame held */
+    SimEvent consent_ev;                    /* the user's confirmation */
+} ModemVoice;
+
 /* The call under way. */
 typedef struct ModemCall {
     bool on;              /* placed and not yet idle */
@@ -75,6 +123,8 @@ struct Modem {
     size_t log_cursor; /* firmware log entries already scanned */
     ModemStats stats;
     SimRng *answer_rng;
+    SimRng *consent_rng;
+    ModemVoice voice;
     bool has_calls;
     bool has_sms;
     bool sms_wait[256];                 /* by RP-MR: placed, not yet notified */
@@ -104,6 +154,16 @@ void modem_ring_seen(Modem *mo, hs_time when);
 void modem_call_idle(Modem *mo, hs_time now);
 void modem_uplink(void *ctx, const uint8_t *pkt, size_t len, hs_time sent,
                   hs_time through);
+/* The uplink through the AP (modem_voice.c): set up at modem_new (the
+ * audio router's call sink under ap-codec), reset at the end of a call,
+ * let go at modem_free; the app took its frame (a VOICE_UP message
+ * popped from domain's RIL ring); a VOICE_UP with tag reached the
+ * baseband's mailbox at when. */
+void modem_voice_init(Modem *mo);
+void modem_voice_stop(Modem *mo);
+void modem_voice_free(Modem *mo);
+void modem_voice_taken(Modem *mo, int domain);
+void modem_voice_sent(Modem *mo, uint32_t tag, hs_time when);
 int modem_sms_action(Modem *mo, const ScenarioEvent *ev, char *err,
                      size_t err_size);
 

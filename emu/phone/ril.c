@@ -28,6 +28,8 @@ static void slot_fire(Sim *sim, void *ctx, hs_time now)
     if (!s->down) {
         if (ipc_send(&mo->mb, IPC_SIDE_AP, s->msg, s->len, now) < 0)
             mo->stats.ril_dropped++;
+        else if (ipc_msg_type(s->msg, s->len) == HS_BBMSG_VOICE_UP)
+            modem_voice_sent(mo, ipc_msg_arg(s->msg, s->len), now);
         return;
     }
     /* call messages are for the phone domain of the moment (it may have
@@ -176,6 +178,8 @@ void modem_up_fire(Sim *sim, void *ctx, hs_time now)
             }
             mo->stats.ril_up++;
             forward(mo, false, (int)d, msg, len, sent > now ? sent : now);
+            if (ipc_msg_type(msg, len) == HS_BBMSG_VOICE_UP)
+                modem_voice_taken(mo, (int)d);
         }
     }
 }

@@ -461,6 +461,8 @@ static int build_parts(Run *r, char *err, size_t err_size)
     const ScenarioVariant *v = &r->sc->variants[r->o->variant];
     if (v->mic_wiring != SCENARIO_NONE)
         r->env.wiring = (SocMicWiring)v->mic_wiring;
+    r->env.mic_policy =
+        v->mic_policy != SCENARIO_NONE ? v->mic_policy : r->sc->mic_policy;
     for (size_t i = 0; i < N_PARTS; i++)
         if (part_wanted(parts[i], r->sc) && parts[i]->not_built &&
             parts[i]->not_built(&r->env, err, err_size))
@@ -597,9 +599,10 @@ static int run_machine(Run *r, char *err, size_t err_size)
 
 static ResultsVerdict verdict_results(FlowVerdict v)
 {
-    return v == FLOW_BLOCKED     ? RESULTS_BLOCKED
-           : v == FLOW_VIOLATION ? RESULTS_VIOLATION
-                                 : RESULTS_ALLOWED;
+    return v == FLOW_BLOCKED        ? RESULTS_BLOCKED
+           : v == FLOW_VIOLATION    ? RESULTS_VIOLATION
+           : v == FLOW_DECLASSIFIED ? RESULTS_DECLASSIFIED
+                                    : RESULTS_ALLOWED;
 }
 
 static int collect(Run *r, char *err, size_t err_size)

@@ -225,9 +225,10 @@ void run_trace_flow(RunTrace *rt, const FlowTransfer *t, FlowVerdict v)
         flow_label_name(t->label), "to", t->to, "clearance",
         flow_label_name(t->clearance), "bytes", (json_int_t)t->bytes, "path",
         t->path ? t->path : "", "verdict", flow_verdict_name(v));
-    const char *name = v == FLOW_VIOLATION ? "violation"
-                       : v == FLOW_BLOCKED ? "blocked"
-                                           : "flow";
+    const char *name = v == FLOW_VIOLATION      ? "violation"
+                       : v == FLOW_BLOCKED      ? "blocked"
+                       : v == FLOW_DECLASSIFIED ? "declassified"
+                                                : "flow";
     uint32_t src = endpoint(rt, t->from), dst = endpoint(rt, t->to);
     uint64_t id = ++rt->flow_id;
     /* 1 ps slices give the arrow's ends something to bind to. */

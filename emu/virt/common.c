@@ -20,6 +20,8 @@ const char *virt_io_device(VirtIoKind kind)
         return "storage";
     case VIRT_IO_GPU:
         return "gpu";
+    case VIRT_IO_AUDIO:
+        return "mic";
     default:
         return "panel";
     }
@@ -46,7 +48,9 @@ size_t virt_one_kernel_io_path(Machine *m, int domain, VirtIoKind kind,
     hops[0].kernel = machine_domain_kernel(m, domain);
     hops[0].component = machine_kernel_name(m, hops[0].kernel);
     hops[0].charge.syscalls = 1;
-    hops[0].charge.mac_checks = mac_checks;
+    /* audio: the label check is the approach's mic_check, added by the
+     * machine to this hop */
+    hops[0].charge.mac_checks = kind == VIRT_IO_AUDIO ? 0 : mac_checks;
     hops[0].charge.copies_bytes = bytes;
     hops[1].kernel = -1;
     hops[1].component = virt_io_device(kind);
@@ -97,6 +101,12 @@ int virt_hyp_build(Machine *m, const char *hyp_name, size_t state_size,
         return hs_errorf(err, err_size, "too many kernels");
     l->partitions[l->n_partitions++] = l->net_vm;
     l->partitions[l->n_partitions++] = l->gfx_vm;
+    /* the audio device (the microphone's codec) in a driver VM of its own:
+     * the frames of a call cross it on their way to the called VM */
+    l->audio_vm = machine_add_kernel(m, "audio-vm", VIRT_KERNEL_DRIVER_VM, true);
+    if (l->audio_vm < 0)
+        return hs_errorf(err, err_size, "too many kernels");
+    l->partitions[l->n_partitions++] = l->audio_vm;
     l->storage_vm = -1;
     if (storage_vm) {
         l->storage_vm =
@@ -154,6 +164,12 @@ size_t virt_hyp_io_path(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
         hops[n++].charge.cycles = machine_vparam(m, "gpu_cmd_cycles");
         hops[n].kernel = -1;
         hops[n++].component = "gpu";
+    } else if (kind == VIRT_IO_AUDIO) {
+        /* the audio driver VM takes the frame off the codec and copies it
+         * to the domain VM's front-end ring */
+        vm_hop(m, &hops[n++], l->audio_vm, VIRT_SVC_COPY);
+        hops[n].kernel = -1;
+        hops[n++].component = "mic";
     } else if (kind == VIRT_IO_STORAGE) {
         /* the storage driver VM moves the blocks to or from the device
          * (no storage VM: the domain VM's kernel drives it behind the
@@ -169,6 +185,26 @@ size_t virt_hyp_io_path(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
         hops[n++].component = "panel";
     }
     return n;
+}
+
+bool virt_hyp_mic_check(Machine *m, int domain, VirtMicCheck *out)
+{
+    (void)domain;
+    const VirtHypLayout *l = machine_approach_state(m);
+    memset(out, 0, sizeof *out);
+    out->kernel = l->audio_vm;
+    out->where = "audio driver VM";
+    out->charge.mac_checks = 1; /* the label comparison in the VM */
+    return true;
+}
+
+bool virt_one_kernel_mic_check(Machine *m, int domain, VirtMicCheck *out)
+{
+    memset(out, 0, sizeof *out);
+    out->kernel = machine_domain_kernel(m, domain);
+    out->where = "kernel MAC";
+    out->charge.mac_checks = 1; /* an access-vector check on the read */
+    return true;
 }
 
 void virt_hyp_switch_cost(Machine *m, int from, int to, VirtCharge *c)

@@ -87,6 +87,17 @@ static size_t cells_io(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
     return virt_one_kernel_io_path(m, domain, kind, bytes, hops, 1);
 }
 
+/* The kernel's audio driver hands a frame only to a virtual phone whose
+ * device namespace holds the audio device, after comparing the frame's
+ * label with the phone's clearance. */
+static bool cells_mic_check(Machine *m, int domain, VirtMicCheck *out)
+{
+    if (!virt_one_kernel_mic_check(m, domain, out))
+        return false;
+    out->where = "container device namespace";
+    return true;
+}
+
 /* No IPC between virtual phones: only within one level. */
 static bool cells_flow(const Machine *m, int src_level, int sink_level)
 {
@@ -127,6 +138,7 @@ const ApproachOps virt_containers = {
     .switch_cost = cells_switch,
     .deliver = cells_deliver,
     .io_path = cells_io,
+    .mic_check = cells_mic_check,
     .flow_allowed = cells_flow,
     .pmic_policy = &cells_policy,
     .gpu_mode = cells_gpu_mode,

@@ -220,6 +220,7 @@ const ApproachOps virt_hyp_mils = {
     .switch_cost = mils_switch,
     .deliver = mils_deliver,
     .io_path = virt_hyp_io_path,
+    .mic_check = virt_hyp_mic_check,
     .flow_allowed = mils_flow,
     .pmic_policy = &mils_policy,
     .gpu_mode = mils_gpu_mode,

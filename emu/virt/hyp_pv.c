@@ -118,6 +118,7 @@ const ApproachOps virt_hyp_pv = {
     .switch_cost = virt_hyp_switch_cost,
     .deliver = pv_deliver,
     .io_path = virt_hyp_io_path,
+    .mic_check = virt_hyp_mic_check,
     .flow_allowed = pv_flow,
     .pmic_policy = &pv_policy,
     .gpu_mode = pv_gpu_mode,

@@ -114,6 +114,7 @@ const ApproachOps virt_selinux_mls = {
     .switch_cost = selinux_switch,
     .deliver = selinux_deliver,
     .io_path = selinux_io,
+    .mic_check = virt_one_kernel_mic_check,
     .flow_allowed = selinux_flow,
     .pmic_policy = &pmic_policy_linux,
     .gpu_mode = selinux_gpu_mode,

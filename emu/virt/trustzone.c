@@ -26,6 +26,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sim/error.h"
 #include "virt/virt_common.h"
@@ -165,6 +166,25 @@ static size_t tz_io(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
 {
     const TzState *s = machine_approach_state(m);
     size_t n = 0;
+    if (kind == VIRT_IO_AUDIO) {
+        /* the secure world holds the microphone: a frame for a
+         * normal-world domain leaves it by RPC through the monitor and
+         * shared memory, then the normal kernel hands it on */
+        if (domain != s->secure_domain) {
+            hops[n].kernel = s->normal;
+            hops[n].component = machine_kernel_name(m, hops[n].kernel);
+            hops[n].charge.syscalls = 1;
+            hops[n++].charge.copies_bytes = bytes;
+        }
+        hops[n].kernel = s->secure;
+        hops[n].component = machine_kernel_name(m, hops[n].kernel);
+        if (domain != s->secure_domain)
+            rpc(&hops[n].charge);
+        hops[n++].charge.copies_bytes = bytes;
+        hops[n].kernel = -1;
+        hops[n++].component = virt_io_device(kind);
+        return n;
+    }
     if (domain == s->secure_domain) {
         hops[n].kernel = machine_domain_kernel(m, domain);
         hops[n].component = machine_kernel_name(m, hops[n].kernel);
@@ -179,6 +199,19 @@ static size_t tz_io(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
     hops[n].kernel = -1;
     hops[n++].component = virt_io_device(kind);
     return n;
+}
+
+/* The secure world holds the microphone and compares each frame's label
+ * with the clearance of the domain it is for. */
+static bool tz_mic_check(Machine *m, int domain, VirtMicCheck *out)
+{
+    (void)domain;
+    const TzState *s = machine_approach_state(m);
+    memset(out, 0, sizeof *out);
+    out->kernel = s->secure;
+    out->where = "secure world";
+    out->charge.mac_checks = 1;
+    return true;
 }
 
 static bool tz_flow(const Machine *m, int src_level, int sink_level)
@@ -211,6 +244,7 @@ const ApproachOps virt_trustzone = {
     .switch_cost = tz_switch,
     .deliver = tz_deliver,
     .io_path = tz_io,
+    .mic_check = tz_mic_check,
     .flow_allowed = tz_flow,
     .pmic_policy = &pmic_policy_linux,
     .gpu_mode = tz_gpu_mode,

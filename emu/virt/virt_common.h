@@ -1,7 +1,7 @@
 /*
  * virt_common.h - mechanisms more than one approach shares: the one-kernel
  * build and I/O path, the type-1 hypervisor build (a VM per domain, a
- * crypto VM per domain above unclassified, net and gfx driver VMs, a
+ * crypto VM per domain above unclassified, net, gfx and audio driver VMs, a
  * storage driver VM where the approach isolates storage) and
  * its I/O path. Each approach file still decides which of them it uses
  * and what they cost (its own parameter table).
@@ -16,6 +16,7 @@ typedef struct VirtHypLayout {
     int hypervisor;                      /* kernel index */
     int net_vm, gfx_vm;                  /* driver VMs */
     int storage_vm;                      /* driver VM, or -1 */
+    int audio_vm;                        /* driver VM of the audio device */
     int crypto_vm[MACHINE_MAX_DOMAINS];  /* per domain, or -1 */
     int partitions[MACHINE_MAX_KERNELS]; /* VMs in creation order */
     size_t n_partitions;                 /* entries in partitions */
@@ -35,7 +36,8 @@ int virt_hyp_build(Machine *m, const char *hyp_name, size_t state_size,
 const char *virt_io_device(VirtIoKind kind);
 void virt_hyp_destroy(Machine *m);
 /* Domain VM -> (crypto VM) -> net VM -> baseband, domain VM -> gfx VM ->
- * panel, or domain VM -> (storage VM, when built) -> storage: each VM
+ * panel, domain VM -> audio VM -> mic, or domain VM -> (storage VM, when
+ * built) -> storage: each VM
  * hop is a hypercall, a VM switch and a copy. */
 size_t virt_hyp_io_path(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
                         VirtHop *hops);
@@ -44,6 +46,12 @@ size_t virt_hyp_io_path(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
 size_t virt_one_kernel_io_path(Machine *m, int domain, VirtIoKind kind,
                                uint64_t bytes, VirtHop *hops,
                                uint64_t mac_checks);
+/* The check on microphone audio in the audio driver VM (mic_check). */
+bool virt_hyp_mic_check(Machine *m, int domain, VirtMicCheck *out);
+/* The check on microphone audio in the one kernel holding every domain:
+ * an access-vector check as the kernel's audio driver hands the frame to
+ * the domain (mic_check). */
+bool virt_one_kernel_mic_check(Machine *m, int domain, VirtMicCheck *out);
 /* Switch cost between VMs: one VM switch whenever the kernel changes. */
 void virt_hyp_switch_cost(Machine *m, int from, int to, VirtCharge *c);
 

@@ -198,6 +198,8 @@
 #define HS_BBMSG_MIC_OPEN 9   /* AP->BB: call audio may use the mic */
 #define HS_BBMSG_MIC_CLOSE 10 /* AP->BB: stop using the mic */
 #define HS_BBMSG_SMS 11       /* BB->AP: a short message (below) */
+#define HS_BBMSG_VOICE_UP 12  /* AP->BB: payload = one G.722 frame of the
+                                 call's uplink (ap-codec); arg = its tag */
 /* HS_BBMSG_SMS: call 0, arg = its message reference (RP-MR, 0..255),
  * payload = originator NUL addressee NUL user data (TP-UD octets); the
  * addressee is the public user identity the message was sent to. */

@@ -14,6 +14,16 @@
 #define HS_VOICE_MAX_FRAMES 50     /* one second per call at most */
 #define HS_VOICE_STATE_BYTES 512   /* opaque codec state (G722State) */
 #define HS_VOICE_RESET 0x1         /* flags: start a new stream */
+#define HS_VOICE_TO_RIL 0x2        /* flags (encode): send each frame to the
+                                      baseband as HS_BBMSG_VOICE_UP, arg =
+                                      tag + its index, call = call */
+
+/* Where the host puts a call's uplink request and its buffers in the
+ * called domain (ap-codec wiring): the request, then the PCM of one
+ * frame, then its codes. */
+#define HS_VOICE_IO_ADDR (HS_IO_BASE + 0xd0000)
+#define HS_VOICE_PCM_ADDR (HS_VOICE_IO_ADDR + 0x400)
+#define HS_VOICE_CODES_ADDR (HS_VOICE_PCM_ADDR + 2 * HS_VOICE_FRAME_SAMPLES)
 
 typedef struct HsVoiceRequest {
     uint64_t in_addr;  /* in: encode: int16 PCM; decode: G.722 bytes */
@@ -22,10 +32,12 @@ typedef struct HsVoiceRequest {
     uint32_t flags;    /* in: HS_VOICE_RESET */
     uint32_t out_len;  /* out: bytes (encode) or samples (decode) */
     int32_t status;    /* out: 0 or HS_EINVAL */
+    uint32_t tag;      /* in: HS_VOICE_TO_RIL: arg of the first message */
+    uint32_t call;     /* in: HS_VOICE_TO_RIL: the call's id */
     uint8_t state[HS_VOICE_STATE_BYTES]; /* in/out: codec state */
 } HsVoiceRequest;
 
-_Static_assert(sizeof(HsVoiceRequest) == 32 + HS_VOICE_STATE_BYTES,
+_Static_assert(sizeof(HsVoiceRequest) == 40 + HS_VOICE_STATE_BYTES,
                "HsVoiceRequest layout");
 
 #endif /* GUEST_ABI_VOICE_H */
