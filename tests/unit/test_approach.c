@@ -238,30 +238,30 @@ static void test_io_waits_for_windows(void **state)
 
 /* Under hyp-mils each step runs in its owner's window and nowhere else:
  * partitions secret, unclass, crypto-secret-vm, net-vm, gfx-vm,
- * storage-vm, 10 ms each in a 60 ms frame starting at 0. */
+ * storage-vm, audio-vm, 10 ms each in a 70 ms frame starting at 0. */
 static void test_io_steps_in_their_windows(void **state)
 {
     (void)state;
     Rig r;
     Machine *m = rig_must(&r, "hyp-mils", 0, NULL, 0);
-    /* a packet for unclass arrives in the secret window (at 1.2 s): the
-     * net VM takes it in its window (30-40 ms), the unclass kernel in the
-     * next frame's unclass window (70-80 ms) */
-    hs_time at = 1200 * HS_MS;
+    /* a packet for unclass arrives in the secret window (at 1.192 s, 2 ms
+     * into a frame): the net VM takes it in its window (30-40 ms), the
+     * unclass kernel in the next frame's unclass window (80-90 ms) */
+    hs_time at = 1192 * HS_MS;
     hs_time lat = io_once(m, 1, MACHINE_IO_IN, 1400, at, NULL, NULL);
-    assert_true(lat >= 70 * HS_MS);
-    assert_true(lat < 80 * HS_MS);
-    /* a segment unclass sends in its own window (at 3.612 s): its kernel
+    assert_true(lat >= 78 * HS_MS);
+    assert_true(lat < 88 * HS_MS);
+    /* a segment unclass sends in its own window (at 3.582 s): its kernel
      * at once, the net VM in its window (30-40 ms): at the device then */
-    at = 3 * HS_S + 612 * HS_MS;
+    at = 3 * HS_S + 582 * HS_MS;
     lat = io_once(m, 1, MACHINE_IO_OUT, 1400, at, NULL, NULL);
     assert_true(lat >= 18 * HS_MS);
     assert_true(lat < 28 * HS_MS);
-    /* blocks unclass writes in its own window (at 7.212 s): its kernel at
+    /* blocks unclass writes in its own window (at 7.222 s): its kernel at
      * once, the storage VM in its window (50-60 ms): at the device then */
     VirtHop hops[VIRT_MAX_HOPS];
     size_t n;
-    at = 7 * HS_S + 212 * HS_MS;
+    at = 7 * HS_S + 222 * HS_MS;
     lat =
         io_once_kind(m, 1, VIRT_IO_STORAGE, MACHINE_IO_OUT, 8192, at, hops, &n);
     assert_true(lat >= 38 * HS_MS);

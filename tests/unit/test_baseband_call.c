@@ -28,13 +28,13 @@ static void done(BbRig *r)
     assert_int_equal(bb_rig_free(r, err, sizeof err), 0);
 }
 
-/* ap-codec: answered after 2 s, 10 s of conversation, the caller hangs
- * up. */
+/* baseband-direct (the firmware encodes the uplink): answered after 2 s,
+ * 10 s of conversation, the caller hangs up. */
 static void test_call_answered_caller_hangs_up(void **state)
 {
     (void)state;
     BbRig r;
-    rig(&r, SOC_MIC_AP_CODEC);
+    rig(&r, SOC_MIC_BASEBAND_DIRECT);
     r.answer_after_ps = 2 * HS_S;
     char err[160];
     assert_int_equal(peers_call(&r.peers, HS_S, 10 * HS_S, err, sizeof err), 0);

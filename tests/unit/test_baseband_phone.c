@@ -2,8 +2,9 @@
  * test_baseband_phone.c - an incoming call answered by guest code: the
  * AP domain's image (guest/apps/phone) runs on an AArch64 vCPU and serves
  * the mailbox's doorbell; the baseband firmware runs on its ARMv7 core;
- * the IMS peer calls. The mic reaches the baseband over the ap-codec
- * wiring only because the phone app routes it.
+ * the IMS peer calls. The mic is wired to the baseband (baseband-direct):
+ * the firmware opens it when the phone app says MIC_OPEN (the voice path
+ * through the AP, ap-codec, is the modem's: test_modem.c).
  */
 #include "harness.h"
 
@@ -149,7 +150,7 @@ static void rig_init(Rig *r, uint32_t answer)
     BbConfig cfg = {
         .firmware =
             hs_test_path("build/baseband/firmware.elf", path, sizeof path),
-        .wiring = SOC_MIC_AP_CODEC,
+        .wiring = SOC_MIC_BASEBAND_DIRECT,
     };
     rrc_config_from_soc(&cfg.rrc, r->soc);
     r->bb = bb_new(r->sim, r->meter, &r->mb, &r->mic, &r->audio, &cfg, err,

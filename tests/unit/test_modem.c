@@ -318,6 +318,48 @@ static void test_hostile_ap_codec(void **state)
     rig_close(r);
 }
 
+/* ap-codec, mic_policy mute, a secret room, a call for unclass: where
+ * the approach checks the label of the audio, no frame leaves (blocked
+ * flows, no uplink, no mouth-to-ear sample, the downlink still plays);
+ * native has no check: every frame goes, a violation. */
+static void mute_call(const char *approach, bool checked)
+{
+    ModemRig *r = rig_open(approach, SOC_MIC_AP_CODEC);
+    r->env.mic_policy = SCENARIO_MIC_MUTE;
+    rig_start(r);
+    rig_run(r, CALLS);
+    no_faults(r);
+    const BbPeers *p = modem_peers(r->mo);
+    print_message("%-12s mute: %llu violations, %llu blocked, RTP up %llu, "
+                  "%zu m2e, %zu a2a\n",
+                  approach, (unsigned long long)flow_violations(r->flows),
+                  (unsigned long long)flow_blocked(r->flows),
+                  (unsigned long long)p->rtp_from_phone, r->m2e.n, r->a2a.n);
+    assert_int_equal(r->a2a.n, 1);
+    if (checked) {
+        assert_int_equal(flow_violations(r->flows), 0);
+        assert_true(flow_blocked(r->flows) > 400);
+        assert_int_equal(p->rtp_from_phone, 0);
+        assert_int_equal(r->m2e.n, 0);
+        assert_int_equal(modem_stats(r->mo)->voice_blocked,
+                         flow_blocked(r->flows));
+    } else {
+        assert_true(flow_violations(r->flows) > 400);
+        assert_int_equal(flow_blocked(r->flows), 0);
+        assert_true(p->rtp_from_phone > 400);
+        assert_true(r->m2e.n > 400);
+    }
+    rig_close(r);
+}
+
+static void test_mic_policy_mute(void **state)
+{
+    (void)state;
+    mute_call("selinux-mls", true);
+    mute_call("trustzone", true);
+    mute_call("native", false);
+}
+
 static void test_every_approach(void **state)
 {
     (void)state;
@@ -519,6 +561,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_ring_waits_for_slice),
     cmocka_unit_test(test_hostile_direct),
     cmocka_unit_test(test_hostile_ap_codec),
+    cmocka_unit_test(test_mic_policy_mute),
     cmocka_unit_test(test_policy_reject),
     cmocka_unit_test(test_notify_only_times_out),
     cmocka_unit_test(test_firmware_fault),
