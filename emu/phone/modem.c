@@ -72,22 +72,25 @@ hs_time modem_one_way_delay(Modem *mo, int i)
 /* ---- audio measurements ---------------------------------------------------
  */
 
-/* The first downlink frame played after the answer. */
+void modem_played(Modem *mo, hs_time when)
+{
+    mo->stats.voice_down++;
+    if (!mo->call.answered || mo->call.a2a_done || when < mo->call.answered_at)
+        return;
+    mo->call.a2a_done = true;
+    modem_latency(mo, "call.answer_to_audio", when - mo->call.answered_at);
+}
+
+/* Downlink frames the firmware played (baseband-direct): the first after
+ * the answer is the answer-to-audio. */
 static void scan_playout(Modem *mo)
 {
     size_t n;
     const BbLogEntry *log = bb_log(mo->bb, &n);
     for (; mo->log_cursor < n; mo->log_cursor++) {
         const BbLogEntry *e = &log[mo->log_cursor];
-        if ((e->value & 0xff000000u) != MODEM_PLAYED)
-            continue;
-        mo->stats.voice_down++;
-        if (!mo->call.answered || mo->call.a2a_done ||
-            e->when < mo->call.answered_at)
-            continue;
-        mo->call.a2a_done = true;
-        modem_latency(mo, "call.answer_to_audio",
-                      e->when - mo->call.answered_at);
+        if ((e->value & 0xff000000u) == MODEM_PLAYED)
+            modem_played(mo, e->when);
     }
 }
 

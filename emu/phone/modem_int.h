@@ -32,13 +32,16 @@ typedef struct ModemSlot {
     uint8_t msg[HS_BBMSG_MAX_BYTES];
 } ModemSlot;
 
-#define MODEM_VOICE_QUEUE 8  /* uplink frames waiting at the domain */
+#define MODEM_VOICE_QUEUE 32 /* frames waiting at the domain for the app */
 #define MODEM_VOICE_SLOTS 32 /* uplink frames on the audio path */
 #define MODEM_VOICE_TAGS 64  /* frames with the app or on the RIL path */
 
-/* One uplink frame of the call (ap-codec). */
+/* One frame of the call for the voice app (ap-codec): an uplink frame
+ * to encode or a downlink frame to decode. */
 typedef struct ModemVoiceFrame {
-    int16_t pcm[HS_MIC_FRAME_SAMPLES];
+    bool down;                         /* downlink: codes to decode */
+    int16_t pcm[HS_MIC_FRAME_SAMPLES]; /* uplink: the samples */
+    uint8_t codes[HS_MIC_FRAME_SAMPLES / 2]; /* downlink: G.722 codes */
     uint8_t label;   /* the ambient label at capture */
     hs_time capture; /* its first sample */
     uint64_t seq;    /* the mic's frame number */
@@ -73,7 +76,9 @@ typedef struct ModemVoice {
     unsigned head, n;                       /* queue position and fill */
     bool busy;                              /* the app has a frame */
     bool fresh;                             /* the next frame starts a stream */
+    bool dl_fresh;                          /* ... the next downlink frame */
     uint32_t tag;                           /* the next frame's tag */
+    uint32_t dl_tag;                        /* the next downlink frame's */
     ModemVoiceTag sent[MODEM_VOICE_TAGS];   /* by tag */
     ModemConsent consent;                   /* mic_policy consent, this call */
     hs_time consent_since;                  /* the first frame held */
@@ -159,11 +164,18 @@ void modem_uplink(void *ctx, const uint8_t *pkt, size_t len, hs_time sent,
  * let go at modem_free; the app took its frame (a VOICE_UP message
  * popped from domain's RIL ring); a VOICE_UP with tag reached the
  * baseband's mailbox at when. */
+/* A downlink frame was played at when (by the firmware or the AP): the
+ * first after the answer is call.answer_to_audio. */
+void modem_played(Modem *mo, hs_time when);
 void modem_voice_init(Modem *mo);
 void modem_voice_stop(Modem *mo);
 void modem_voice_free(Modem *mo);
 void modem_voice_taken(Modem *mo, int domain);
 void modem_voice_sent(Modem *mo, uint32_t tag, hs_time when);
+/* A VOICE_DOWN message passed the RIL path to domain's kernel at when:
+ * its codes go to the voice app to decode and play. */
+void modem_voice_down(Modem *mo, int domain, const uint8_t *msg, uint32_t len,
+                      hs_time when);
 int modem_sms_action(Modem *mo, const ScenarioEvent *ev, char *err,
                      size_t err_size);
 

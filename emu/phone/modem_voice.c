@@ -19,7 +19,12 @@
  * encodes it with G.722 on the domain's vCPU and sends the codes to the
  * baseband through the RIL mailbox (HS_BBMSG_VOICE_UP), whose path the
  * RIL driver forwards as any message; the firmware packs them into RTP.
- * One frame at a time is with the app; the others wait at the domain.
+ * The downlink is the other way round: the firmware hands each frame's
+ * codes to the AP (HS_BBMSG_VOICE_DOWN), the RIL driver forwards them
+ * along the path to the domain's kernel, the voice app decodes them and
+ * hands the samples to the speaker (HS_AUDIO_PLAY), where they are
+ * played. One frame at a time is with the app; the others, uplink and
+ * downlink in arrival order, wait at the domain.
  */
 #include "phone/modem_int.h"
 
@@ -74,6 +79,38 @@ static void ask_consent(Modem *mo, int dom, hs_time when)
     sim_schedule_at(mo->sim, &mo->voice.consent_ev, now + delay);
 }
 
+static void pop(ModemVoice *v)
+{
+    v->head = (v->head + 1) % MODEM_VOICE_QUEUE;
+    v->n--;
+}
+
+/* A downlink frame to the app: decode, then the speaker. */
+static void next_down(Modem *mo, int dom, const ModemVoiceFrame *f)
+{
+    ModemVoice *v = &mo->voice;
+    HsVoiceRequest req;
+    memset(&req, 0, offsetof(HsVoiceRequest, state));
+    req.in_addr = HS_VOICE_DL_CODES_ADDR;
+    req.out_addr = HS_VOICE_DL_PCM_ADDR;
+    req.frames = 1;
+    req.flags = HS_VOICE_TO_SPEAKER | (v->dl_fresh ? HS_VOICE_RESET : 0);
+    req.tag = v->dl_tag;
+    req.status = 1;
+    if (mo->dma.write(mo->dma.ctx, dom, HS_VOICE_DL_CODES_ADDR, f->codes,
+                      sizeof f->codes) < 0 ||
+        mo->dma.write(mo->dma.ctx, dom, HS_VOICE_DL_IO_ADDR, &req,
+                      offsetof(HsVoiceRequest, state)) < 0) {
+        mo->stats.voice_dropped++;
+        return;
+    }
+    v->dl_tag++;
+    v->dl_fresh = false;
+    v->busy = true;
+    machine_inject(mo->m, dom, HS_EV_CALL, HS_CALL_VOICE_DECODE,
+                   HS_VOICE_DL_IO_ADDR);
+}
+
 /* Hands the next waiting frame to the domain's voice app. */
 static void voice_next(Modem *mo)
 {
@@ -82,6 +119,11 @@ static void voice_next(Modem *mo)
         return;
     int dom = mo->call.domain;
     ModemVoiceFrame *f = &v->q[v->head];
+    if (f->down) {
+        next_down(mo, dom, f);
+        pop(v);
+        return;
+    }
     PhoneIo pio;
     HsVoiceRequest req;
     memset(&req, 0, offsetof(HsVoiceRequest, state));
@@ -98,8 +140,7 @@ static void voice_next(Modem *mo)
         mo->dma.write(mo->dma.ctx, dom, HS_VOICE_IO_ADDR, &req,
                       offsetof(HsVoiceRequest, state)) < 0) {
         mo->stats.voice_dropped++;
-        v->head = (v->head + 1) % MODEM_VOICE_QUEUE;
-        v->n--;
+        pop(v);
         return;
     }
     v->sent[v->tag % MODEM_VOICE_TAGS] = (ModemVoiceTag){
@@ -107,10 +148,23 @@ static void voice_next(Modem *mo)
     v->tag++;
     v->fresh = false;
     v->busy = true;
-    v->head = (v->head + 1) % MODEM_VOICE_QUEUE;
-    v->n--;
+    pop(v);
     machine_inject(mo->m, dom, HS_EV_CALL, HS_CALL_VOICE_ENCODE,
                    HS_VOICE_IO_ADDR);
+}
+
+/* A frame for the app, at the domain: waits its turn. */
+static void enqueue(Modem *mo, const ModemVoiceFrame *f)
+{
+    ModemVoice *v = &mo->voice;
+    if (v->n == MODEM_VOICE_QUEUE) {
+        v->head = (v->head + 1) % MODEM_VOICE_QUEUE; /* the oldest is lost */
+        v->n--;
+        mo->stats.voice_dropped++;
+    }
+    v->q[(v->head + v->n) % MODEM_VOICE_QUEUE] = *f;
+    v->n++;
+    voice_next(mo);
 }
 
 /* The frame went through the audio path: it is at the domain. */
@@ -120,20 +174,41 @@ static void at_domain(void *ctx, hs_time done, bool ok)
     ModemVoiceSlot *s = ctx;
     Modem *mo = s->mo;
     s->used = false;
-    ModemVoice *v = &mo->voice;
     if (!ok || !mo->call.on || s->call != mo->stats.calls) {
         mo->stats.voice_dropped++; /* a VM on the path died, or the call
                                       ended on the way */
         return;
     }
-    if (v->n == MODEM_VOICE_QUEUE) {
-        v->head = (v->head + 1) % MODEM_VOICE_QUEUE; /* the oldest is lost */
-        v->n--;
+    enqueue(mo, &s->f);
+}
+
+void modem_voice_down(Modem *mo, int domain, const uint8_t *msg, uint32_t len,
+                      hs_time when)
+{
+    (void)when;
+    ModemVoiceFrame f;
+    uint32_t n = ipc_msg_payload_bytes(msg, len);
+    if (!mo->call.on || domain != mo->call.domain || n < sizeof f.codes ||
+        n > len - HS_BBMSG_HEADER_BYTES) {
         mo->stats.voice_dropped++;
+        return;
     }
-    v->q[(v->head + v->n) % MODEM_VOICE_QUEUE] = s->f;
-    v->n++;
-    voice_next(mo);
+    memset(&f, 0, sizeof f);
+    f.down = true;
+    memcpy(f.codes, msg + HS_BBMSG_HEADER_BYTES, sizeof f.codes);
+    f.seq = ipc_msg_arg(msg, len);
+    enqueue(mo, &f);
+}
+
+/* The app handed a decoded frame to the speaker (HS_AUDIO_PLAY). */
+static void on_play(void *ctx, int domain, uint32_t tag, hs_time when)
+{
+    (void)tag;
+    Modem *mo = ctx;
+    if (!mo->call.on || domain != mo->call.domain)
+        return;
+    modem_played(mo, when);
+    modem_voice_taken(mo, domain);
 }
 
 static ModemVoiceSlot *slot_new(Modem *mo)
@@ -200,6 +275,7 @@ static void on_frame(void *ctx, const MicFrame *f, hs_time when)
         return;
     }
     s->call = mo->stats.calls;
+    memset(&s->f, 0, sizeof s->f);
     memcpy(s->f.pcm, f->pcm, sizeof s->f.pcm);
     s->f.label = f->label;
     s->f.capture = f->start_ps;
@@ -215,10 +291,13 @@ void modem_voice_init(Modem *mo)
 {
     mo->voice.ap = mo->env->wiring == SOC_MIC_AP_CODEC;
     mo->voice.fresh = true;
+    mo->voice.dl_fresh = true;
     sim_event_init(&mo->voice.consent_ev, "user.consent", consent_fire, mo, 0);
     mo->consent_rng = sim_rng(mo->sim, "user.consent_delay");
-    if (mo->voice.ap)
+    if (mo->voice.ap) {
         audio_set_baseband_sink(mo->audio, on_frame, mo);
+        audio_set_play(mo->audio, on_play, mo);
+    }
 }
 
 void modem_voice_stop(Modem *mo)
@@ -227,6 +306,7 @@ void modem_voice_stop(Modem *mo)
     v->n = 0;
     v->busy = false;
     v->fresh = true;
+    v->dl_fresh = true;
     v->consent = MODEM_CONSENT_NONE;
     sim_cancel(mo->sim, &v->consent_ev);
 }
@@ -234,8 +314,10 @@ void modem_voice_stop(Modem *mo)
 void modem_voice_free(Modem *mo)
 {
     sim_cancel(mo->sim, &mo->voice.consent_ev);
-    if (mo->audio && mo->voice.ap)
+    if (mo->audio && mo->voice.ap) {
         audio_set_baseband_sink(mo->audio, NULL, NULL);
+        audio_set_play(mo->audio, NULL, NULL);
+    }
 }
 
 void modem_voice_taken(Modem *mo, int domain)

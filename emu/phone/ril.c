@@ -34,7 +34,13 @@ static void slot_fire(Sim *sim, void *ctx, hs_time now)
     }
     /* call messages are for the phone domain of the moment (it may have
      * changed on the way); a short message for its addressee */
-    bool sms = ipc_msg_type(s->msg, s->len) == HS_BBMSG_SMS;
+    uint16_t type = ipc_msg_type(s->msg, s->len);
+    if (type == HS_BBMSG_VOICE_DOWN) {
+        /* at the domain's kernel: for its voice app, not the phone app */
+        modem_voice_down(mo, s->domain, s->msg, s->len, now);
+        return;
+    }
+    bool sms = type == HS_BBMSG_SMS;
     if ((!sms && s->domain != mo->phone_dom) ||
         ipc_send(&mo->ril[s->domain], IPC_SIDE_BB, s->msg, s->len, now) < 0) {
         mo->stats.ril_dropped++;

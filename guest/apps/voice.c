@@ -2,7 +2,8 @@
  * voice.c - the voice app: G.722 encode or decode of whole 20 ms frames,
  * with the codec state carried in the request; with HS_VOICE_TO_RIL each
  * encoded frame goes on to the baseband through the RIL mailbox (a call's
- * uplink under the ap-codec wiring).
+ * uplink under the ap-codec wiring); with HS_VOICE_TO_SPEAKER each
+ * decoded frame is handed to the speaker (the downlink).
  */
 #include "apps/apps.h"
 #include "abi/voice.h"
@@ -71,6 +72,10 @@ int64_t voice_call(uint64_t id, uint64_t addr)
             n += (uint32_t)g722_decode(st, codes + f * G722_FRAME_BYTES,
                                        G722_FRAME_BYTES,
                                        pcm + f * G722_FRAME_SAMPLES);
+            if (req->flags & HS_VOICE_TO_SPEAKER) {
+                __asm__ volatile("" ::: "memory");
+                rt_mmio_write32(HS_MMIO_AUDIO + HS_AUDIO_PLAY, req->tag + f);
+            }
         }
     }
     req->out_len = n;

@@ -123,6 +123,7 @@
 #define HS_AUDIO_ROUTE 0x00 /* RW: bit0 mic->AP, bit1 mic->baseband */
 #define HS_AUDIO_ROUTE_AP 0x1
 #define HS_AUDIO_ROUTE_BB 0x2
+#define HS_AUDIO_PLAY 0x04 /* W: a decoded frame to the speaker; value = tag */
 
 /* display */
 #define HS_DISPLAY_CTRL 0x00       /* RW: bit0 on */
@@ -200,6 +201,9 @@
 #define HS_BBMSG_SMS 11       /* BB->AP: a short message (below) */
 #define HS_BBMSG_VOICE_UP 12  /* AP->BB: payload = one G.722 frame of the
                                  call's uplink (ap-codec); arg = its tag */
+#define HS_BBMSG_VOICE_DOWN 13 /* BB->AP: payload = one G.722 frame of the
+                                  call's downlink (ap-codec); arg = its RTP
+                                  sequence number */
 /* HS_BBMSG_SMS: call 0, arg = its message reference (RP-MR, 0..255),
  * payload = originator NUL addressee NUL user data (TP-UD octets); the
  * addressee is the public user identity the message was sent to. */

@@ -69,6 +69,12 @@ void audio_set_listener(AudioState *s, AudioRouteListenerFunc fn, void *ctx)
     s->listener_ctx = ctx;
 }
 
+void audio_set_play(AudioState *s, AudioPlayFunc fn, void *ctx)
+{
+    s->play = fn;
+    s->play_ctx = ctx;
+}
+
 static int audio_realize(Device *dev, Sim *sim)
 {
     (void)sim;
@@ -115,6 +121,11 @@ static void audio_write(Device *dev, uint64_t offset, uint64_t value,
             device_guest_error(dev, "ROUTE reserved bits 0x%llx",
                                (unsigned long long)value);
         audio_set_route(s, (uint32_t)value, acc->domain, acc->when);
+        break;
+    case HS_AUDIO_PLAY: /* a decoded frame to the speaker */
+        s->played++;
+        if (s->play)
+            s->play(s->play_ctx, acc->domain, (uint32_t)value, acc->when);
         break;
     default:
         device_guest_error(dev, "write of unknown offset 0x%llx",

@@ -12,6 +12,9 @@
  * that opens the mic on its own calls audio_set_route with
  * BUS_DOMAIN_HOST as the requester.
  *
+ * HS_AUDIO_PLAY: a domain hands a decoded frame to the speaker (the
+ * downlink of a call under ap-codec); the observer hears of it.
+ *
  * Power: the component "<name>" is "off" with no route and "on"
  * (on_uw, power_profile dsp.audio) otherwise, unattributed (the route
  * serves whoever consumes the frames).
@@ -36,6 +39,10 @@ typedef void (*AudioRouteListenerFunc)(void *ctx, uint32_t old_route,
                                        uint32_t new_route, int domain,
                                        hs_time when);
 
+/* Told of every frame a domain hands to the speaker (HS_AUDIO_PLAY). */
+typedef void (*AudioPlayFunc)(void *ctx, int domain, uint32_t tag,
+                              hs_time when);
+
 typedef struct AudioState {
     Device dev;                      /* base: must stay first */
     AudioConfig cfg;                 /* copied at init */
@@ -52,6 +59,9 @@ typedef struct AudioState {
     void *listener_ctx;              /* its context */
     uint64_t to_ap, to_bb;           /* frames delivered per sink */
     uint64_t dropped;                /* frames routed to a missing sink */
+    AudioPlayFunc play;              /* HS_AUDIO_PLAY observer, may be NULL */
+    void *play_ctx;                  /* its context */
+    uint64_t played;                 /* frames handed to the speaker */
 } AudioState;
 
 void audio_init(AudioState *s, const char *name, const AudioConfig *cfg,
@@ -65,6 +75,7 @@ void audio_set_ap_sink(AudioState *s, MicFrameFunc fn, void *ctx);
 void audio_set_baseband_sink(AudioState *s, MicFrameFunc fn, void *ctx);
 void audio_set_filter(AudioState *s, AudioRouteFilterFunc fn, void *ctx);
 void audio_set_listener(AudioState *s, AudioRouteListenerFunc fn, void *ctx);
+void audio_set_play(AudioState *s, AudioPlayFunc fn, void *ctx);
 
 /* Requests a route (through the filter) as domain at when; returns the
  * route in force afterwards. */

@@ -17,6 +17,9 @@
 #define HS_VOICE_TO_RIL 0x2        /* flags (encode): send each frame to the
                                       baseband as HS_BBMSG_VOICE_UP, arg =
                                       tag + its index, call = call */
+#define HS_VOICE_TO_SPEAKER 0x4    /* flags (decode): hand each frame to the
+                                      speaker (HS_AUDIO_PLAY, tag + its
+                                      index) */
 
 /* Where the host puts a call's uplink request and its buffers in the
  * called domain (ap-codec wiring): the request, then the PCM of one
@@ -24,6 +27,10 @@
 #define HS_VOICE_IO_ADDR (HS_IO_BASE + 0xd0000)
 #define HS_VOICE_PCM_ADDR (HS_VOICE_IO_ADDR + 0x400)
 #define HS_VOICE_CODES_ADDR (HS_VOICE_PCM_ADDR + 2 * HS_VOICE_FRAME_SAMPLES)
+/* ... and its downlink request: the request, the codes, the PCM. */
+#define HS_VOICE_DL_IO_ADDR (HS_VOICE_IO_ADDR + 0x800)
+#define HS_VOICE_DL_CODES_ADDR (HS_VOICE_DL_IO_ADDR + 0x400)
+#define HS_VOICE_DL_PCM_ADDR (HS_VOICE_DL_CODES_ADDR + HS_VOICE_FRAME_BYTES)
 
 typedef struct HsVoiceRequest {
     uint64_t in_addr;  /* in: encode: int16 PCM; decode: G.722 bytes */
