@@ -929,8 +929,9 @@ bool scenario_has_action(const json_t *root, ScenarioAction action)
 static int load_user(ScenarioLoader *L, const json_t *root)
 {
     static const char *const keys[] = {
-        "foreground", "answer_delay", "consent_delay", "read_time",
-        "keystroke",  "source",       NULL};
+        "foreground", "answer_delay", "consent_delay",
+        "read_time",  "keystroke",    "source",
+        NULL};
     Scenario *s = L->s;
     const json_t *o;
     char p[JSON_PATH_MAX];
@@ -993,10 +994,10 @@ static int load_mic_policy(ScenarioLoader *L, const json_t *root)
 Scenario *scenario_from_doc(JsonDoc *doc)
 {
     static const char *const keys[] = {
-        "format",   "name",    "description", "soc",        "duration",
-        "seed",     "quantum", "domains",     "ambient",    "user",
-        "network",  "events",  "call_policy", "mic_policy", "approaches",
-        "set",      "variants", "expect",     NULL};
+        "format",  "name",     "description", "soc",        "duration",
+        "seed",    "quantum",  "domains",     "ambient",    "user",
+        "network", "events",   "call_policy", "mic_policy", "approaches",
+        "set",     "variants", "expect",      NULL};
     ScenarioLoader L = {.doc = doc, .s = calloc(1, sizeof(Scenario))};
     const json_t *root = doc->root;
     const char *format;
@@ -1020,8 +1021,7 @@ Scenario *scenario_from_doc(JsonDoc *doc)
     if (!L.s->file || load_header(&L, root) < 0 || load_network(&L, root) < 0 ||
         load_domains(&L, root) < 0 || load_ambient(&L, root) < 0 ||
         load_user(&L, root) < 0 || load_call_policy(&L, root) < 0 ||
-        load_mic_policy(&L, root) < 0 ||
-        scenario_load_events(&L, root) < 0 ||
+        load_mic_policy(&L, root) < 0 || scenario_load_events(&L, root) < 0 ||
         scenario_load_approaches(&L, root) < 0 ||
         scenario_load_set(&L, root) < 0 ||
         scenario_load_variants(&L, root) < 0 ||

@@ -131,11 +131,11 @@ typedef struct ScenarioAmbient {
 
 /* The simulated user. */
 typedef struct ScenarioUser {
-    int foreground;            /* domain in front at time 0 */
-    ScenarioDist answer_delay; /* ring to answer, ps */
+    int foreground;             /* domain in front at time 0 */
+    ScenarioDist answer_delay;  /* ring to answer, ps */
     ScenarioDist consent_delay; /* mic consent prompt to confirmation, ps */
-    ScenarioDist read_time;    /* time spent reading a document, ps */
-    ScenarioDist keystroke;    /* interval between keystrokes, ps */
+    ScenarioDist read_time;     /* time spent reading a document, ps */
+    ScenarioDist keystroke;     /* interval between keystrokes, ps */
 } ScenarioUser;
 
 /* A network peer. */

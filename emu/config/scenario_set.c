@@ -286,7 +286,8 @@ int scenario_load_variants(ScenarioLoader *L, const json_t *root)
             return -1;
         if (v->mic_policy == SCENARIO_MIC_CONSENT &&
             !s->user.consent_delay.present)
-            return json_fail(L->doc, json_path_key(p, sizeof p, vp, "mic_policy"),
+            return json_fail(L->doc,
+                             json_path_key(p, sizeof p, vp, "mic_policy"),
                              "mic_policy \"consent\" needs user.consent_delay "
                              "(the time the user takes to confirm the "
                              "prompt)");

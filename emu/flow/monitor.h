@@ -22,9 +22,9 @@
 #include "sim/time.h"
 
 typedef enum FlowVerdict {
-    FLOW_ALLOWED = 0, /* allowed, and the sink is cleared for the label */
-    FLOW_BLOCKED,     /* the policy stopped it */
-    FLOW_VIOLATION,   /* allowed from a label to a sink not cleared for it */
+    FLOW_ALLOWED = 0,  /* allowed, and the sink is cleared for the label */
+    FLOW_BLOCKED,      /* the policy stopped it */
+    FLOW_VIOLATION,    /* allowed from a label to a sink not cleared for it */
     FLOW_DECLASSIFIED, /* downwards, released on purpose by a trusted path */
 } FlowVerdict;
 

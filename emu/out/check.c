@@ -259,10 +259,9 @@ static const char *const energy_keys[] = {
     "total_mj", "avg_power_mw", "battery_life_h", "ap_awake_pct", NULL,
 };
 static const char *const count_keys[] = {
-    "syscalls",     "hypercalls",    "smcs",
-    "mmio_traps",   "vm_switches",   "world_switches",
-    "copies_bytes", "task_switches", "voice_up_frames",
-    "voice_down_frames", NULL,
+    "syscalls",        "hypercalls",        "smcs",         "mmio_traps",
+    "vm_switches",     "world_switches",    "copies_bytes", "task_switches",
+    "voice_up_frames", "voice_down_frames", NULL,
 };
 static const char *const explicit_keys[] = {"bytes", "transfers", NULL};
 static const char *const covert_keys[] = {
@@ -377,10 +376,11 @@ int check_metric_valid(const char *metric, char *err, size_t err_size)
         if (has_prefix(rest, "covert"))
             return check_indexed(metric, rest + 6, "flows.covert", covert_keys,
                                  err, err_size);
-        return hs_errorf(err, err_size,
-                         "unknown metric \"%s\": flows has violations, "
-                         "blocked, declassified, explicit[N].<field> or covert[N].<field>",
-                         metric);
+        return hs_errorf(
+            err, err_size,
+            "unknown metric \"%s\": flows has violations, "
+            "blocked, declassified, explicit[N].<field> or covert[N].<field>",
+            metric);
     }
     return hs_errorf(err, err_size,
                      "unknown metric \"%s\": a metric starts with sim_time_s, "

@@ -54,9 +54,9 @@ typedef struct ResultsEnergy {
 
 /* What the approach's policy did with an explicit flow. */
 typedef enum ResultsVerdict {
-    RESULTS_ALLOWED,   /* allowed, and not from a higher to a lower label */
-    RESULTS_BLOCKED,   /* blocked by the policy */
-    RESULTS_VIOLATION, /* allowed from a higher label to a lower sink */
+    RESULTS_ALLOWED,      /* allowed, and not from a higher to a lower label */
+    RESULTS_BLOCKED,      /* blocked by the policy */
+    RESULTS_VIOLATION,    /* allowed from a higher label to a lower sink */
     RESULTS_DECLASSIFIED, /* downwards, released by a trusted path */
 } ResultsVerdict;
 

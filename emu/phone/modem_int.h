@@ -39,12 +39,12 @@ typedef struct ModemSlot {
 /* One frame of the call for the voice app (ap-codec): an uplink frame
  * to encode or a downlink frame to decode. */
 typedef struct ModemVoiceFrame {
-    bool down;                         /* downlink: codes to decode */
-    int16_t pcm[HS_MIC_FRAME_SAMPLES]; /* uplink: the samples */
+    bool down;                               /* downlink: codes to decode */
+    int16_t pcm[HS_MIC_FRAME_SAMPLES];       /* uplink: the samples */
     uint8_t codes[HS_MIC_FRAME_SAMPLES / 2]; /* downlink: G.722 codes */
-    uint8_t label;   /* the ambient label at capture */
-    hs_time capture; /* its first sample */
-    uint64_t seq;    /* the mic's frame number */
+    uint8_t label;                           /* the ambient label at capture */
+    hs_time capture;                         /* its first sample */
+    uint64_t seq;                            /* the mic's frame number */
 } ModemVoiceFrame;
 
 /* A frame on the audio path (machine_io's context). */
@@ -68,21 +68,21 @@ typedef enum ModemConsent {
     MODEM_CONSENT_GIVEN,    /* the user confirmed */
 } ModemConsent;
 
-/* The call's uplink through the AP (modem_voice.c). */
+/* The call's audio through the AP (modem_voice.c). */
 typedef struct ModemVoice {
-    bool ap;                                /* ap-codec: the AP is on the path */
+    bool ap; /* ap-codec: the AP is on the path */
     ModemVoiceSlot slots[MODEM_VOICE_SLOTS];
-    ModemVoiceFrame q[MODEM_VOICE_QUEUE];   /* at the domain, for the app */
-    unsigned head, n;                       /* queue position and fill */
-    bool busy;                              /* the app has a frame */
-    bool fresh;                             /* the next frame starts a stream */
-    bool dl_fresh;                          /* ... the next downlink frame */
-    uint32_t tag;                           /* the next frame's tag */
-    uint32_t dl_tag;                        /* the next downlink frame's */
-    ModemVoiceTag sent[MODEM_VOICE_TAGS];   /* by tag */
-    ModemConsent consent;                   /* mic_policy consent, this call */
-    hs_time consent_since;                  /* the first frame held */
-    SimEvent consent_ev;                    /* the user's confirmation */
+    ModemVoiceFrame q[MODEM_VOICE_QUEUE]; /* at the domain, for the app */
+    unsigned head, n;                     /* queue position and fill */
+    bool busy;                            /* the app has a frame */
+    bool fresh;                           /* the next frame starts a stream */
+    bool dl_fresh;                        /* ... the next downlink frame */
+    uint32_t tag;                         /* the next frame's tag */
+    uint32_t dl_tag;                      /* the next downlink frame's */
+    ModemVoiceTag sent[MODEM_VOICE_TAGS]; /* by tag */
+    ModemConsent consent;                 /* mic_policy consent, this call */
+    hs_time consent_since;                /* the first frame held */
+    SimEvent consent_ev;                  /* the user's confirmation */
 } ModemVoice;
 
 /* The call under way. */

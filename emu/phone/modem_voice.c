@@ -69,8 +69,7 @@ static void ask_consent(Modem *mo, int dom, hs_time when)
     void *disp =
         mo->env->part ? mo->env->part(mo->env->part_ctx, "display") : NULL;
     char err[256];
-    if (!disp ||
-        !scenario_domain_app(mo->env->sc, dom, SCENARIO_APP_UI) ||
+    if (!disp || !scenario_domain_app(mo->env->sc, dom, SCENARIO_APP_UI) ||
         phone_display_notify(disp, dom, "call.consent_prompt", when, now, err,
                              sizeof err) < 0)
         mo->stats.notify_failed++;
@@ -331,7 +330,7 @@ void modem_voice_taken(Modem *mo, int domain)
 void modem_voice_sent(Modem *mo, uint32_t tag, hs_time when)
 {
     const ModemVoiceTag *t = &mo->voice.sent[tag % MODEM_VOICE_TAGS];
-    if (bb_mic_voice_frame(bb_mic(mo->bb), t->label, t->capture, t->seq,
-                           when) < 0)
+    if (bb_mic_voice_frame(bb_mic(mo->bb), t->label, t->capture, t->seq, when) <
+        0)
         mo->stats.voice_dropped++;
 }

@@ -111,7 +111,8 @@ int virt_hyp_build(Machine *m, const char *hyp_name, size_t state_size,
     }
     /* the audio device (the microphone's codec) in a driver VM of its own:
      * the frames of a call cross it on their way to the called VM */
-    l->audio_vm = machine_add_kernel(m, "audio-vm", VIRT_KERNEL_DRIVER_VM, true);
+    l->audio_vm =
+        machine_add_kernel(m, "audio-vm", VIRT_KERNEL_DRIVER_VM, true);
     if (l->audio_vm < 0)
         return hs_errorf(err, err_size, "too many kernels");
     l->partitions[l->n_partitions++] = l->audio_vm;

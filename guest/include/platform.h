@@ -123,7 +123,8 @@
 #define HS_AUDIO_ROUTE 0x00 /* RW: bit0 mic->AP, bit1 mic->baseband */
 #define HS_AUDIO_ROUTE_AP 0x1
 #define HS_AUDIO_ROUTE_BB 0x2
-#define HS_AUDIO_PLAY 0x04 /* W: a decoded frame to the speaker; value = tag */
+/* W: a decoded frame to the speaker; value = its tag */
+#define HS_AUDIO_PLAY 0x04
 
 /* display */
 #define HS_DISPLAY_CTRL 0x00       /* RW: bit0 on */
@@ -199,14 +200,14 @@
 #define HS_BBMSG_MIC_OPEN 9   /* AP->BB: call audio may use the mic */
 #define HS_BBMSG_MIC_CLOSE 10 /* AP->BB: stop using the mic */
 #define HS_BBMSG_SMS 11       /* BB->AP: a short message (below) */
-#define HS_BBMSG_VOICE_UP 12  /* AP->BB: payload = one G.722 frame of the
-                                 call's uplink (ap-codec); arg = its tag */
-#define HS_BBMSG_VOICE_DOWN 13 /* BB->AP: payload = one G.722 frame of the
-                                  call's downlink (ap-codec); arg = its RTP
-                                  sequence number */
 /* HS_BBMSG_SMS: call 0, arg = its message reference (RP-MR, 0..255),
  * payload = originator NUL addressee NUL user data (TP-UD octets); the
  * addressee is the public user identity the message was sent to. */
+/* AP->BB: one G.722 frame of the call's uplink (ap-codec); arg = its tag */
+#define HS_BBMSG_VOICE_UP 12
+/* BB->AP: one G.722 frame of the call's downlink (ap-codec); arg = its RTP
+ * sequence number */
+#define HS_BBMSG_VOICE_DOWN 13
 /* HS_BBMSG_CALL_STATE arguments. */
 #define HS_CALL_ST_IDLE 0    /* no call (after hang-up or rejection) */
 #define HS_CALL_ST_RINGING 1 /* incoming, RING sent */

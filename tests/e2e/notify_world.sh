@@ -17,10 +17,10 @@ both() {
         --slurpfile h "$1/hyp-mils/results.json" "$2" 2>/dev/null
 }
 
-CALL=$E2E_TMP/call
+CALL=$E2E_TMP/call/baseband-direct
 expect_exit 0 "incoming-call-secret runs (native, hyp-mils)" -- \
     $HS run scenarios/incoming-call-secret.json -a native,hyp-mils \
-    -o "$CALL" -q --no-trace --no-pcap
+    --variant baseband-direct -o "$E2E_TMP/call" -q --no-trace --no-pcap
 for s in p50_ms max_ms; do
     check "hyp-mils call.notify $s is not below native's" \
         test "$(both "$CALL" "\$h[0].latency[\"call.notify\"].$s >=

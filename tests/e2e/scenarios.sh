@@ -26,21 +26,27 @@ for f in scenarios/*.json; do
         $HS check "$R/$s" --expect "$f"
 done
 
-# The main job again, into another directory: byte-identical results.
+# The main job again (two of its variants: the SoC's wiring and the AP's
+# voice path with the consent prompt), into another directory, one run at
+# a time: byte-identical results.
+V=baseband-direct,ap-consent
 expect_exit 0 "incoming-call-secret reruns" -- \
-    $HS compare scenarios/incoming-call-secret.json -j 1 \
+    $HS compare scenarios/incoming-call-secret.json -j 1 --variant $V \
     -o "$E2E_TMP/again" -q --no-trace --no-pcap
 diffs=""
-for d in "$R"/incoming-call-secret/*/; do
-    a=$(basename "$d")
-    cmp -s "$d/results.json" "$E2E_TMP/again/$a/results.json" || diffs="$diffs $a"
+for v in baseband-direct ap-consent; do
+    for d in "$R"/incoming-call-secret/$v/*/; do
+        a=$v/$(basename "$d")
+        cmp -s "$d/results.json" "$E2E_TMP/again/$a/results.json" ||
+            diffs="$diffs $a"
+    done
 done
 check "a serial rerun gives byte-identical results.json for every approach" \
     test -z "$diffs"
 
 # The main job's trace: a JSON document with slices per core and vCPU,
 # power and battery counters, the radio's states and the flow instants.
-T=$R/incoming-call-secret/hyp-mils/trace.json
+T=$R/incoming-call-secret/baseband-direct/hyp-mils/trace.json
 check "trace.json parses with complete slices, counters and metadata" \
     jq -e '[.traceEvents[].ph] | (index("X") != null) and (index("C") != null) and (index("M") != null)' "$T"
 check "and instants for the secret room audio reaching the baseband" \
@@ -49,7 +55,7 @@ check "and the radio's RRC states" \
     jq -e '[.traceEvents[] | select(.cat == "rrc")] | length > 0' "$T"
 
 # The air interface capture decodes as SIP and IMAP.
-P=$R/incoming-call-secret/native/radio.pcap
+P=$R/incoming-call-secret/baseband-direct/native/radio.pcap
 check "tshark lists the call's INVITE, 180, 200, ACK and BYE" sh -c "
     tshark -r '$P' -Y sip -T fields -e sip.Method -e sip.Status-Code 2>/dev/null \
         | tr '\t' '\n' | sort -u | tr '\n' ' ' \

@@ -13,9 +13,10 @@ if cmp -s "$S" "$E2E_TMP/tone.json"; then
 fi
 
 pcap() { # SOC NAME: the call's radio.pcap under native
-    $HS run incoming-call-secret -a native --soc "$1" -o "$E2E_TMP/$2" -q \
-        --no-trace >"$E2E_TMP/$2.log" 2>&1 </dev/null &&
-        sha256sum <"$E2E_TMP/$2/native/radio.pcap"
+    $HS run incoming-call-secret -a native --variant baseband-direct \
+        --soc "$1" -o "$E2E_TMP/$2" -q --no-trace >"$E2E_TMP/$2.log" 2>&1 \
+        </dev/null &&
+        sha256sum <"$E2E_TMP/$2/baseband-direct/native/radio.pcap"
 }
 a=$(pcap "$S" shipped)
 b=$(pcap "$E2E_TMP/same.json" same)
@@ -33,7 +34,9 @@ fi
 
 B=tests/data/soc/bad-mic-tone.json
 expect_exit 2 "a run on a SoC with a bad mic tone exits 2" -- \
-    $HS run incoming-call-secret -a native --soc "$B" -o "$E2E_TMP/bad" -q
+    $HS run incoming-call-secret -a native --variant baseband-direct \
+    --soc "$B" -o "$E2E_TMP/bad" -q
 expect_match "^(native: )?$B:161:18: devices\.mic\.tone_hz: must be at most 7999$" \
     "the bad mic tone is reported at its position with its key" -- \
-    $HS run incoming-call-secret -a native --soc "$B" -o "$E2E_TMP/bad2" -q
+    $HS run incoming-call-secret -a native --variant baseband-direct \
+    --soc "$B" -o "$E2E_TMP/bad2" -q

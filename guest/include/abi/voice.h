@@ -14,12 +14,12 @@
 #define HS_VOICE_MAX_FRAMES 50     /* one second per call at most */
 #define HS_VOICE_STATE_BYTES 512   /* opaque codec state (G722State) */
 #define HS_VOICE_RESET 0x1         /* flags: start a new stream */
-#define HS_VOICE_TO_RIL 0x2        /* flags (encode): send each frame to the
-                                      baseband as HS_BBMSG_VOICE_UP, arg =
-                                      tag + its index, call = call */
-#define HS_VOICE_TO_SPEAKER 0x4    /* flags (decode): hand each frame to the
-                                      speaker (HS_AUDIO_PLAY, tag + its
-                                      index) */
+/* flags (encode): send each frame to the baseband as HS_BBMSG_VOICE_UP,
+ * arg = tag + its index, call = call */
+#define HS_VOICE_TO_RIL 0x2
+/* flags (decode): hand each frame to the speaker (HS_AUDIO_PLAY, tag + its
+ * index) */
+#define HS_VOICE_TO_SPEAKER 0x4
 
 /* Where the host puts a call's uplink request and its buffers in the
  * called domain (ap-codec wiring): the request, then the PCM of one
