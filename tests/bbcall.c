@@ -5,9 +5,11 @@
  *
  * Usage: bbcall OUT.pcap [HOLD_S]
  * One call from the IMS peer at 1 s, answered by the AP after 2 s over
- * the ap-codec wiring, HOLD_S seconds (default 10) of conversation, then
- * the caller hangs up; the run ends 5 s later. Prints one line per fact
- * the script checks: "active_s", "rtp_up", "rtp_down", "m2e_ms_max".
+ * the baseband-direct wiring (the firmware codes the audio; under
+ * ap-codec the AP's voice app does, which this rig has not), HOLD_S seconds
+ * (default 10) of conversation, then the caller hangs up; the run ends 5 s
+ * later. Prints one line per fact the script checks: "active_s", "rtp_up",
+ * "rtp_down", "m2e_ms_max".
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +29,7 @@ int main(int argc, char **argv)
     }
     BbRig r;
     char err[256];
-    if (bb_rig_init(&r, SOC_MIC_AP_CODEC, "build/baseband/firmware.elf",
+    if (bb_rig_init(&r, SOC_MIC_BASEBAND_DIRECT, "build/baseband/firmware.elf",
                     "soc_models/ref-2013.json", argv[1], err, sizeof err) < 0) {
         fprintf(stderr, "bbcall: %s\n", err);
         bb_rig_free(&r, err, sizeof err);

@@ -1,6 +1,6 @@
 # baseband.sh - an incoming call through the baseband firmware, as
 # Wireshark sees it: build/tests/bbcall runs the IMS peer, the ARMv7
-# firmware and a stand-in AP answering over the ap-codec wiring, and
+# firmware and a stand-in AP answering over the baseband-direct wiring, and
 # writes radio.pcap. tshark must list the SIP exchange, count about 50
 # RTP packets per second in each direction, and find every checksum good;
 # reruns are byte-identical.
