@@ -51,11 +51,11 @@ for m in download display.document display.frame; do
 done
 
 # One VM fewer on the path: the same phone with the downloading domain
-# unclassified has no crypto VM; the same 60 ms frame for both.
+# unclassified has no crypto VM; the same 70 ms frame for both.
 jq '.domains[0].level = "unclassified"' "$S" >"$E2E_TMP/unclass.json"
 $HS run "$E2E_TMP/unclass.json" -a hyp-mils -o "$R/one" -q --no-pcap \
-    --no-trace --set virt.hyp-mils.major_frame_ms=60 >/dev/null 2>&1
-run two hyp-mils --no-trace --set virt.hyp-mils.major_frame_ms=60
+    --no-trace --set virt.hyp-mils.major_frame_ms=70 >/dev/null 2>&1
+run two hyp-mils --no-trace --set virt.hyp-mils.major_frame_ms=70
 check "hyp-mils: the download takes longer through two VMs than one ($(lat two hyp-mils download) vs $(lat one hyp-mils download))" \
     gt "$(lat two hyp-mils download)" "$(lat one hyp-mils download)"
 
