@@ -167,6 +167,7 @@ typedef struct ScenarioEvent {
     hs_time ring_timeout_ps; /* incoming-call: unanswered after this */
     hs_time talk_ps;         /* incoming-call: remote hangs up, 0 = no */
     bool store;              /* download: write the document to storage */
+    bool show;               /* mail-sync: the inbox is drawn after it */
     ScenarioHangUpBy by;     /* hang-up: who ends the call */
 } ScenarioEvent;
 

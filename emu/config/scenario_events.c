@@ -56,7 +56,7 @@ static int load_event_params(ScenarioLoader *L, const json_t *e, const char *ep,
                                            "talk", NULL},
         [SCENARIO_ACTION_HANG_UP] = {"by", NULL},
         [SCENARIO_ACTION_SMS] = {"domain", "peer", "bytes", NULL},
-        [SCENARIO_ACTION_MAIL_SYNC] = {"domain", NULL},
+        [SCENARIO_ACTION_MAIL_SYNC] = {"domain", "show", NULL},
         [SCENARIO_ACTION_SWITCH_DOMAIN] = {"to", NULL},
         [SCENARIO_ACTION_HOSTILE_MIC_OPEN] = {"peer", NULL},
         [SCENARIO_ACTION_HOSTILE_MIC_CLOSE] = {NULL},
@@ -113,10 +113,18 @@ static int load_event_params(ScenarioLoader *L, const json_t *e, const char *ep,
                    ? -1
                    : 0;
     case SCENARIO_ACTION_MAIL_SYNC:
-        return get_domain_with(L, o, pp, "domain", SCENARIO_APP_MAIL,
-                               &ev->domain);
+        if (get_domain_with(L, o, pp, "domain", SCENARIO_APP_MAIL,
+                            &ev->domain) < 0)
+            return -1;
+        if (json_has_key(o, "show") &&
+            (json_get_bool(L->doc, o, pp, "show", &ev->show) < 0 ||
+             (ev->show && get_domain_with(L, o, pp, "domain", SCENARIO_APP_UI,
+                                          &ev->domain) < 0)))
+            return -1;
+        return 0;
     case SCENARIO_ACTION_SWITCH_DOMAIN:
-        return scenario_get_domain_ref(L, o, pp, "to", &ev->domain);
+        /* the new foreground's ui draws its first frame */
+        return get_domain_with(L, o, pp, "to", SCENARIO_APP_UI, &ev->domain);
     case SCENARIO_ACTION_HOSTILE_MIC_OPEN:
         if (json_has_key(o, "peer"))
             return scenario_get_peer_ref(L, o, pp, "peer", SCENARIO_NONE,
@@ -210,6 +218,45 @@ static int load_event(ScenarioLoader *L, const json_t *e, const char *ep,
     return load_event_params(L, e, ep, ev);
 }
 
+/* A switch to the domain already in front is an error where the
+ * foreground timeline is known before the run: every switch-domain
+ * event happens once and no call policy switches domains. (Otherwise
+ * such a switch is counted at run time, display.h.) */
+static int check_switches(ScenarioLoader *L)
+{
+    const Scenario *s = L->s;
+    if (s->call_policy == SCENARIO_CALL_SWITCH_AND_ANSWER)
+        return 0;
+    for (size_t i = 0; i < s->n_events; i++)
+        if (s->events[i].action == SCENARIO_ACTION_SWITCH_DOMAIN &&
+            s->events[i].every_ps)
+            return 0;
+    int fg = s->user.foreground;
+    bool done[SCENARIO_MAX_ENTRIES] = {false};
+    for (;;) {
+        size_t next = s->n_events;
+        for (size_t i = 0; i < s->n_events; i++)
+            if (!done[i] &&
+                s->events[i].action == SCENARIO_ACTION_SWITCH_DOMAIN &&
+                (next == s->n_events ||
+                 s->events[i].at_ps < s->events[next].at_ps))
+                next = i;
+        if (next == s->n_events)
+            return 0;
+        const ScenarioEvent *ev = &s->events[next];
+        done[next] = true;
+        char ep[JSON_PATH_MAX], pp[JSON_PATH_MAX], p[JSON_PATH_MAX];
+        json_path_index(ep, sizeof ep, "events", next);
+        json_path_key(pp, sizeof pp, ep, "params");
+        if (ev->domain == fg)
+            return json_fail(L->doc, json_path_key(p, sizeof p, pp, "to"),
+                             "domain \"%s\" is already in front then (a "
+                             "switch to it does nothing)",
+                             s->domains[fg].name);
+        fg = ev->domain;
+    }
+}
+
 int scenario_load_events(ScenarioLoader *L, const json_t *root)
 {
     Scenario *s = L->s;
@@ -229,5 +276,5 @@ int scenario_load_events(ScenarioLoader *L, const json_t *root)
             return -1;
         s->n_events = i + 1;
     }
-    return 0;
+    return check_switches(L);
 }
