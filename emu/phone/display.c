@@ -215,7 +215,7 @@ typedef struct DisplayPart {
     uint64_t sw_front;       /* switches to the domain already in front */
     uint64_t sw_busy;        /* switches asked during another one */
     uint64_t sw_failed;      /* switches whose hops failed */
-    bool sw_any;             /* a switch started */
+    bool sw_any;             /* a switch-domain event started a switch */
     hs_time sw_first;        /* the first one's action */
     hs_time last_read_shown; /* the last page the user reads, after it */
 } DisplayPart;
@@ -1005,9 +1005,10 @@ int phone_display_page(void *part, int domain, const char *latency,
     return 0;
 }
 
-/* The switch's hops are done: the new domain is in front, and its ui
- * redraws its whole screen; that frame takes the display path like any
- * other and carries latency.switch from the user's action. */
+/* The switch's hops are done (latency.switch.focus from the user's
+ * action): the new domain is in front, and its ui redraws its whole
+ * screen; that frame takes the display path like any other and carries
+ * latency.switch from the user's action. */
 static void switch_done(void *ctx, hs_time done, bool ok)
 {
     DisplayPart *p = ctx;
@@ -1017,6 +1018,7 @@ static void switch_done(void *ctx, hs_time done, bool ok)
         return;
     }
     hs_time now = max_time(done, sim_now(p->sim));
+    p->env->latency(p->env->latency_ctx, "switch.focus", now - p->sw_at);
     machine_set_foreground(p->m, p->sw_to);
     sync_foreground(p, now);
     DisplayDomain *dd = &p->doms[p->sw_to];
@@ -1048,10 +1050,6 @@ int phone_display_switch(void *part, int to, hs_time now, PhoneShownFunc fn,
     p->sw_at = now;
     p->sw_fn = fn;
     p->sw_ctx = ctx;
-    if (!p->sw_any) {
-        p->sw_any = true;
-        p->sw_first = now;
-    }
     uint64_t strip = (uint64_t)p->panel->cfg.width *
                      (p->panel->cfg.height / SWITCH_STRIP_DIV) * 4;
     if (machine_switch_domain(p->m, to, strip, now, switch_done, p, NULL,
@@ -1263,11 +1261,15 @@ static int display_action(void *part, const ScenarioEvent *ev, int index,
 {
     (void)index;
     DisplayPart *p = part;
-    if (ev->action == SCENARIO_ACTION_SWITCH_DOMAIN)
-        return phone_display_switch(p, ev->domain, now, NULL, NULL, err,
-                                    err_size) < 0
-                   ? -1
-                   : 0;
+    if (ev->action == SCENARIO_ACTION_SWITCH_DOMAIN) {
+        int rc = phone_display_switch(p, ev->domain, now, NULL, NULL, err,
+                                      err_size);
+        if (rc == 0 && !p->sw_any) { /* the user's round of switches */
+            p->sw_any = true;
+            p->sw_first = now;
+        }
+        return rc < 0 ? -1 : 0;
+    }
     if (ev->action != SCENARIO_ACTION_DISPLAY_DOCUMENT ||
         !domain_ok(p, ev->domain))
         return hs_errorf(err, err_size, "display: not a display action");
@@ -1302,6 +1304,7 @@ static int display_finish(void *part, Results *r, char *err, size_t err_size)
         return -1;
     if (display_switches(p->env->sc)) {
         if (results_latency_declare(r, "switch", err, err_size) < 0 ||
+            results_latency_declare(r, "switch.focus", err, err_size) < 0 ||
             results_count_dropped(r, "switch.front", p->sw_front, err,
                                   err_size) < 0 ||
             results_count_dropped(r, "switch.busy", p->sw_busy, err,
@@ -1343,4 +1346,5 @@ const RunPart phone_part_display = {
     .finish = display_finish,
     .destroy = display_destroy,
 };
+
 
