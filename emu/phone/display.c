@@ -143,7 +143,7 @@ typedef struct DisplayFrame {
      * NULL */
     PhoneShownFunc shown_fn;
     void *shown_ctx;
-    char path[128];     /* hops, "secret>gfx-vm>panel" */
+    char path[128]; /* hops, "secret>gfx-vm>panel" */
 } DisplayFrame;
 
 typedef struct DisplayDomain {
@@ -207,10 +207,10 @@ typedef struct DisplayPart {
     SimRng *read;          /* "display.read" */
     hs_time reading_until; /* no keystrokes before this */
     /* switching domains (phone_display_switch) */
-    bool switching;          /* a switch's hops are running */
-    int sw_to;               /* ... to this domain */
-    hs_time sw_at;           /* ... asked for then */
-    PhoneShownFunc sw_fn;    /* told at its first frame */
+    bool switching;       /* a switch's hops are running */
+    int sw_to;            /* ... to this domain */
+    hs_time sw_at;        /* ... asked for then */
+    PhoneShownFunc sw_fn; /* told at its first frame */
     void *sw_ctx;
     uint64_t sw_front;       /* switches to the domain already in front */
     uint64_t sw_busy;        /* switches asked during another one */
@@ -1262,8 +1262,8 @@ static int display_action(void *part, const ScenarioEvent *ev, int index,
     (void)index;
     DisplayPart *p = part;
     if (ev->action == SCENARIO_ACTION_SWITCH_DOMAIN) {
-        int rc = phone_display_switch(p, ev->domain, now, NULL, NULL, err,
-                                      err_size);
+        int rc =
+            phone_display_switch(p, ev->domain, now, NULL, NULL, err, err_size);
         if (rc == 0 && !p->sw_any) { /* the user's round of switches */
             p->sw_any = true;
             p->sw_first = now;
@@ -1307,8 +1307,8 @@ static int display_finish(void *part, Results *r, char *err, size_t err_size)
             results_latency_declare(r, "switch.focus", err, err_size) < 0 ||
             results_count_dropped(r, "switch.front", p->sw_front, err,
                                   err_size) < 0 ||
-            results_count_dropped(r, "switch.busy", p->sw_busy, err,
-                                  err_size) < 0 ||
+            results_count_dropped(r, "switch.busy", p->sw_busy, err, err_size) <
+                0 ||
             results_count_dropped(r, "switch.failed", p->sw_failed, err,
                                   err_size) < 0)
             return -1;
@@ -1346,5 +1346,3 @@ const RunPart phone_part_display = {
     .finish = display_finish,
     .destroy = display_destroy,
 };
-
-

@@ -1122,10 +1122,9 @@ int netstack_finish(NetStack *ns, Results *r, char *err, size_t err_size)
     for (size_t e = 0; e < ns->env.sc->n_events; e++)
         show |= ns->env.sc->events[e].action == SCENARIO_ACTION_MAIL_SYNC &&
                 ns->env.sc->events[e].show;
-    if (show &&
-        (results_latency_declare(r, "mail.inbox", err, err_size) < 0 ||
-         results_count_dropped(r, "mail.inbox", ns->st.inbox_behind, err,
-                               err_size) < 0))
+    if (show && (results_latency_declare(r, "mail.inbox", err, err_size) < 0 ||
+                 results_count_dropped(r, "mail.inbox", ns->st.inbox_behind,
+                                       err, err_size) < 0))
         return -1;
     uint64_t phone = ns->st.rtx_phone, peers = ns->st.rtx_peers;
     for (size_t i = 0; i < ns->n_domains; i++)

@@ -124,8 +124,8 @@ static VirtGpuMode cells_gpu_mode(const Machine *m, int domain)
  * phone's device namespace (a check each), and from then on only its
  * wakelocks count at the PMIC (cells_policy, re-applied by the machine
  * when the foreground changes). */
-static size_t cells_switch_domain(Machine *m, int from, int to,
-                                  uint64_t bytes, VirtHop *hops)
+static size_t cells_switch_domain(Machine *m, int from, int to, uint64_t bytes,
+                                  VirtHop *hops)
 {
     (void)from;
     (void)bytes;

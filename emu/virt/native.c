@@ -93,8 +93,8 @@ static VirtGpuMode native_gpu_mode(const Machine *m, int domain)
 }
 
 /* One kernel, no policy: the window manager moves focus. */
-static size_t native_switch_domain(Machine *m, int from, int to,
-                                   uint64_t bytes, VirtHop *hops)
+static size_t native_switch_domain(Machine *m, int from, int to, uint64_t bytes,
+                                   VirtHop *hops)
 {
     (void)from;
     (void)bytes;
