@@ -38,6 +38,17 @@
  * frame at its next vsync. display.frame is from the frame's first
  * trigger to that vsync.
  *
+ * Switching domains (phone_display_switch: a switch-domain event, or the
+ * switch-and-answer call policy). The approach's switch_domain hops run
+ * as scheduled work (machine_switch_domain: the window manager's focus
+ * change in one kernel, the gfx VM's request and the new VM's window
+ * under hyp-*, the secure world's SMC under trustzone); when they are
+ * done the new domain is the foreground (latency.switch.focus) and its
+ * ui redraws its whole screen, a frame that takes the way below like any
+ * other; latency.switch ends at the vsync that shows it. A page
+ * (phone_display_page: the mail app's inbox) is a whole-screen frame the
+ * user reads.
+ *
  * display-document: the domain's guest code (HS_CALL_UI_DOCUMENT) reads
  * `bytes` of its document area from the storage device, hashes them,
  * composes the page from them and flips; display.document is from the

@@ -1,7 +1,8 @@
 /*
  * display.h - what the display part of a run (display.c) offers
  * the other parts: a notification shown to the user (the ring of a
- * call, an SMS) and the storage step of a download.
+ * call, an SMS), a page (the mail app's inbox), the user's switch
+ * between domains and the storage step of a download.
  *
  * Both act through the domain's guest code and the run's devices. The
  * part state is the one the runner created for "display" (RunEnv.part);
