@@ -39,10 +39,12 @@
  * sends the INVITE, the network pages the phone, the firmware rings the
  * AP. The ring is visible when the phone app takes RING from its window
  * (the RX_POP access, at the vCPU's time). call_policy: reject -> the
- * app declines at RING (603); switch-and-answer -> the foreground moves
- * to the phone domain (machine_set_foreground; no approach prices a
- * switch today) and the user taps answer after a user.answer_delay
- * sample (stream "user.answer_delay"), delivered as HS_EV_CALL
+ * app declines at RING (603); switch-and-answer -> the user switches to
+ * the phone domain through the approach's switch (phone_display_switch,
+ * latency.switch; without a ui app there, machine_switch_domain's hops
+ * alone) and taps answer a user.answer_delay sample (stream
+ * "user.answer_delay") after the domain's first frame is on the panel
+ * (or the hops' end), delivered as HS_EV_CALL
  * HS_CALL_PHONE_ANSWER through the approach; notify-only -> the same
  * only if the phone domain is already in front, otherwise the call rings
  * on. Unanswered after ring_timeout (from the INVITE), the call is
