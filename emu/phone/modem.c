@@ -175,7 +175,9 @@ static int build_baseband(Modem *mo, char *err, size_t err_size)
                     .wiring = mo->env->wiring,
                     .implant = implant,
                     .tap = mo->env->pcap ? pcap_writer_tap : NULL,
-                    .tap_ctx = mo->env->pcap};
+                    .tap_ctx = mo->env->pcap,
+                    .cpu_run_uw = mo->env->soc->devices.baseband.run_uw,
+                    .cpu_sleep_uw = mo->env->soc->devices.baseband.sleep_uw};
     rrc_config_from_soc(&cfg.rrc, mo->env->soc);
     mo->bb = bb_new(mo->sim, machine_meter(mo->m), &mo->mb, mo->mic, mo->audio,
                     &cfg, err, err_size);
