@@ -100,6 +100,8 @@
 typedef struct ModemStats {
     uint64_t calls;          /* incoming-call occurrences placed */
     uint64_t calls_busy;     /* occurrences while a call was under way */
+    uint64_t dials;          /* dial occurrences placed */
+    uint64_t dials_given_up; /* dials the user gave up (cancel_after) */
     uint64_t rings;          /* RING taken by a phone app */
     uint64_t answers;        /* answer taps delivered */
     uint64_t timeouts;       /* calls unanswered after ring_timeout */
