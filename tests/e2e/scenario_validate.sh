@@ -42,7 +42,7 @@ missing-call-policy.json|1:1: call_policy: missing
 app-needs-voice.json|41:67: events\[0\]\.params\.domain: domain "secret" runs no voice app$
 relative-star.json|50:58: expect\[1\]\.approach: a comparison with "than" needs one approach
 unknown-soc.json|5:10: soc: no shipped SoC named "ref-2031"
-hang-up-without-call.json|41:29: events\[0\]\.action: hang-up needs an incoming-call event
+hang-up-without-call.json|41:29: events\[0\]\.action: hang-up needs an incoming-call or dial event
 bad-variant.json|48:85: variants\[1\]\.mic_wiring: unknown microphone wiring "bluetooth"
 bad-dist.json|33:73: user\.answer_delay\.mean: unknown key \(did you mean "median"\?\)$
 value-and-than.json|51:14: expect\[1\]\.than: give either "value" or "than", not both$
