@@ -69,12 +69,12 @@ static uint32_t call_id, next_call_id = 1, bye_cseq, branch_n;
 static uint32_t pages, messages;
 static uint32_t media_addr;
 static uint16_t media_port;
-static Req dlg;     /* the call's INVITE (and a BYE's headers) */
-static uint32_t outgoing;        /* the call under way is ours (UAC) */
-static uint32_t alerted;         /* ... and its 180 came */
-static uint32_t local_cseq;      /* ... our CSeq numbers */
-static char remote_to[HDR_MAX];  /* ... the far end's To, with its tag */
-static Req msg_req; /* the last MESSAGE */
+static Req dlg;                 /* the call's INVITE (and a BYE's headers) */
+static uint32_t outgoing;       /* the call under way is ours (UAC) */
+static uint32_t alerted;        /* ... and its 180 came */
+static uint32_t local_cseq;     /* ... our CSeq numbers */
+static char remote_to[HDR_MAX]; /* ... the far end's To, with its tag */
+static Req msg_req;             /* the last MESSAGE */
 static char caller[40];
 static uint8_t out[FW_IP_HDR + FW_UDP_HDR + 1400];
 static uint8_t sms_msg[HDR_MAX * 2 + SMS_UD_MAX];
@@ -520,8 +520,7 @@ static void on_response(const char *m, uint32_t len)
         if ((status == 180 || status == 183) && !alerted &&
             state == CALL_DIALING) {
             alerted = 1;
-            mbox_send(HS_BBMSG_CALL_STATE, call_id, HS_CALL_ST_ALERTING, 0,
-                      0);
+            mbox_send(HS_BBMSG_CALL_STATE, call_id, HS_CALL_ST_ALERTING, 0, 0);
         }
         return;
     }

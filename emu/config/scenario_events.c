@@ -12,7 +12,7 @@
 
 /* Figures with a source (scenarios/README.md repeats them). */
 #define RING_TIMEOUT_DEFAULT_PS (20 * HS_S) /* Android no-reply timer */
-#define SMS_MAX_BYTES 140 /* 3GPP TS 23.040: 140 octets of user data */
+#define SMS_MAX_BYTES 140  /* 3GPP TS 23.040: 140 octets of user data */
 #define DIAL_MAX_DIGITS 15 /* ITU-T E.164: at most 15 digits */
 
 static const char *const hang_up_by_names[] = {
@@ -147,8 +147,7 @@ static int load_event_params(ScenarioLoader *L, const json_t *e, const char *ep,
                                 hang_up_by_names, &by) < 0)
             return -1;
         ev->by = (ScenarioHangUpBy)by;
-        if (!scenario_has_action(L->doc->root,
-                                 SCENARIO_ACTION_INCOMING_CALL) &&
+        if (!scenario_has_action(L->doc->root, SCENARIO_ACTION_INCOMING_CALL) &&
             !scenario_has_action(L->doc->root, SCENARIO_ACTION_DIAL))
             return json_fail(L->doc, json_path_key(pp, sizeof pp, ep, "action"),
                              "hang-up needs an incoming-call or dial event "

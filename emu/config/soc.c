@@ -582,11 +582,11 @@ static int load_platform(SocLoader *L, const json_t *root)
     "window of full-size segments so the queue is not the bottleneck"
 
 #define SOC_DEFAULT_BASEBAND_SOURCE                                            \
-    "default (soc.c): estimate: 40 mW while the modem's Cortex-A7-class "     \
-    "core runs firmware at 800 MHz (Arm quotes the Cortex-A7 at about "       \
-    "0.1 mW/MHz in 28 nm, recalled: 80 mW at 800 MHz, halved for a "          \
-    "core clocked and powered for control work); 0 mW between runs, its "    \
-    "standby is inside the radio's idle and paging figures (AT&T ARO "        \
+    "default (soc.c): estimate: 40 mW while the modem's Cortex-A7-class "      \
+    "core runs firmware at 800 MHz (Arm quotes the Cortex-A7 at about "        \
+    "0.1 mW/MHz in 28 nm, recalled: 80 mW at 800 MHz, halved for a "           \
+    "core clocked and powered for control work); 0 mW between runs, its "      \
+    "standby is inside the radio's idle and paging figures (AT&T ARO "         \
     "measured the whole phone, base power included)"
 
 static void device_defaults(SocModel *soc)
@@ -679,8 +679,7 @@ static int load_net_model(SocLoader *L, const json_t *dev, const char *dp)
     return 0;
 }
 
-static int load_baseband_model(SocLoader *L, const json_t *dev,
-                               const char *dp)
+static int load_baseband_model(SocLoader *L, const json_t *dev, const char *dp)
 {
     static const char *const keys[] = {"run_mw",   "run_ma", "sleep_mw",
                                        "sleep_ma", "source", NULL};
@@ -699,8 +698,7 @@ static int load_baseband_model(SocLoader *L, const json_t *dev,
 
 static int load_devices(SocLoader *L, const json_t *root)
 {
-    static const char *const keys[] = {"mic", "audio", "net", "baseband",
-                                       NULL};
+    static const char *const keys[] = {"mic", "audio", "net", "baseband", NULL};
     const json_t *o;
     char p[JSON_PATH_MAX];
     device_defaults(L->soc);

@@ -200,7 +200,7 @@ static void reply(BbPeers *p, const SipView *req, int status,
 {
     char text[SIP_MAX_MESSAGE_BYTES], err[160], contact[64], a[16];
     snprintf(contact, sizeof contact, "%s@%s:%u", BB_PEERS_SMS_FROM,
-             ip_addr_str(IP_IMS_ADDR, a, sizeof a), IP_SIP_PORT);
+             ip_addr_str(IP_IMS_ADDR, a, sizeof a), (unsigned)IP_SIP_PORT);
     int n = sip_build_reply(req, status, reason, tag ? p->remote_tag : NULL,
                             tag ? contact : NULL, sdp ? &p->remote_rtp : NULL,
                             p->active_at / HS_US + 1000000000ULL, text,

@@ -63,11 +63,11 @@
     "chosen inside ITU-T G.114's 150 ms mouth-to-ear budget"
 
 typedef enum BbPeerCall {
-    BB_PEER_NONE,    /* no call */
-    BB_PEER_INVITED, /* INVITE sent */
-    BB_PEER_RINGING, /* 180 seen */
-    BB_PEER_ACTIVE,  /* 200 seen, ACK sent, media flowing */
-    BB_PEER_ENDED,   /* BYE exchanged, declined or cancelled */
+    BB_PEER_NONE,       /* no call */
+    BB_PEER_INVITED,    /* INVITE sent */
+    BB_PEER_RINGING,    /* 180 seen */
+    BB_PEER_ACTIVE,     /* 200 seen, ACK sent, media flowing */
+    BB_PEER_ENDED,      /* BYE exchanged, declined or cancelled */
     BB_PEER_CANCELLING, /* CANCEL sent, waiting for the 487 */
     BB_PEER_ANSWERED,   /* outgoing: 200 OK sent, waiting for the ACK */
 } BbPeerCall;
@@ -146,7 +146,7 @@ struct BbPeers {
     uint64_t cancels_seen;                   /* CANCELs from the phone */
     uint64_t invites_seen;                   /* INVITEs from the phone */
     bool ack_seen;                           /* outgoing: the phone's ACK */
-    hs_time invite_at;       /* when it does */
+    hs_time invite_at;                       /* when it does */
     BbPeerSlot up[BB_PEERS_UP_SLOTS]; /* SIP on its way to the IMS core */
     BbPeerSlot slot[BB_PEERS_SLOTS];  /* packets in the core network */
     unsigned next_slot;               /* where to look for a free one */

@@ -213,10 +213,17 @@ int sip_build(SipCall *c, SipMsg msg, SipSide from, char *buf, size_t cap,
               char *err, size_t err_size)
 {
     static const char *names[SIP_MSG_COUNT] = {
-        "INVITE",         "100 Trying",   "180 Ringing",
-        "200 OK (INVITE)", "ACK",         "BYE",
-        "200 OK (BYE)",    "CANCEL",      "200 OK (CANCEL)",
-        "487 Request Terminated", "ACK (487)",
+        "INVITE",
+        "100 Trying",
+        "180 Ringing",
+        "200 OK (INVITE)",
+        "ACK",
+        "BYE",
+        "200 OK (BYE)",
+        "CANCEL",
+        "200 OK (CANCEL)",
+        "487 Request Terminated",
+        "ACK (487)",
     };
     if ((unsigned)msg >= SIP_MSG_COUNT)
         return hs_errorf(err, err_size, "unknown SIP message %d", (int)msg);
@@ -396,7 +403,8 @@ int sip_build_reply(const SipView *req, int status, const char *reason,
         }
     }
     if (t.overflow)
-        return hs_errorf(err, err_size, "SIP reply does not fit %zu bytes", cap);
+        return hs_errorf(err, err_size, "SIP reply does not fit %zu bytes",
+                         cap);
     return (int)t.len;
 }
 

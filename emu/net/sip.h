@@ -13,9 +13,9 @@
  * to the CANCEL and 487 Request Terminated to the INVITE, which the
  * caller ACKs in the INVITE's transaction (17.1.1.3). Any other order is
  * refused. sip_build_reply answers a request someone else built (the
- * phone's), copying its Via, From, To, Call-ID and CSeq. sip_build_message writes a MESSAGE outside
- * any dialog (a short message). The text goes over UDP to port 5060; the
- * caller of this module wraps it with ip_build_udp.
+ * phone's), copying its Via, From, To, Call-ID and CSeq. sip_build_message
+ * writes a MESSAGE outside any dialog (a short message). The text goes over UDP
+ * to port 5060; the caller of this module wraps it with ip_build_udp.
  */
 #ifndef HS_NET_SIP_H
 #define HS_NET_SIP_H

@@ -364,8 +364,8 @@ static int incoming_call(Modem *mo, const ScenarioEvent *ev, hs_time now,
 /* The user of domain ev->domain dials ev->callee: the number goes to the
  * phone app's I/O area and the dial tap through the approach; the app
  * sends DIAL and the firmware the INVITE. */
-static int dial_call(Modem *mo, const ScenarioEvent *ev, hs_time now,
-                     char *err, size_t err_size)
+static int dial_call(Modem *mo, const ScenarioEvent *ev, hs_time now, char *err,
+                     size_t err_size)
 {
     const Scenario *sc = mo->env->sc;
     int dom = modem_machine_domain_of(mo, ev->domain);
@@ -377,12 +377,11 @@ static int dial_call(Modem *mo, const ScenarioEvent *ev, hs_time now,
         mo->stats.calls_busy++;
         return 0;
     }
-    char number[sizeof ((PhoneIo *)0)->dial] = {0};
+    char number[sizeof((PhoneIo *)0)->dial] = {0};
     snprintf(number, sizeof number, "%s", ev->callee ? ev->callee : "");
     if (modem_set_phone(mo, dom, PHONE_ANSWER_USER) < 0 ||
-        mo->dma.write(mo->dma.ctx, dom,
-                      PHONE_IO_ADDR + offsetof(PhoneIo, dial), number,
-                      sizeof number) < 0) {
+        mo->dma.write(mo->dma.ctx, dom, PHONE_IO_ADDR + offsetof(PhoneIo, dial),
+                      number, sizeof number) < 0) {
         snprintf(err, err_size, "modem: cannot reach the phone app's I/O area");
         return -1;
     }
@@ -476,11 +475,9 @@ int modem_finish(Modem *mo, Results *r, char *err, size_t err_size)
     if (mo->has_sms &&
         results_latency_declare(r, "sms.notify", err, err_size) < 0)
         return -1;
-    static const char *const dials[] = {"call.dial_to_ring",
-                                        "call.dial_to_audio",
-                                        "call.mouth_to_ear"};
-    for (size_t i = 0; mo->has_dials && i < sizeof dials / sizeof dials[0];
-         i++)
+    static const char *const dials[] = {
+        "call.dial_to_ring", "call.dial_to_audio", "call.mouth_to_ear"};
+    for (size_t i = 0; mo->has_dials && i < sizeof dials / sizeof dials[0]; i++)
         if (results_latency_declare(r, dials[i], err, err_size) < 0)
             return -1;
     if (!mo->has_calls)

@@ -44,10 +44,10 @@ typedef struct ModemCall {
     bool a2a_done;        /* answer-to-audio reported */
     hs_time active_at;    /* CALL_STATE ACTIVE passed the driver */
     bool active;
-    bool dialed;        /* the phone's own call (a dial action) */
-    hs_time dialed_at;  /* ... the dial action */
-    hs_time talk_ps;    /* ... the user hangs up this long after ACTIVE */
-    bool alerted;       /* ... ALERTING taken by the phone app */
+    bool dialed;       /* the phone's own call (a dial action) */
+    hs_time dialed_at; /* ... the dial action */
+    hs_time talk_ps;   /* ... the user hangs up this long after ACTIVE */
+    bool alerted;      /* ... ALERTING taken by the phone app */
 } ModemCall;
 
 struct Modem {

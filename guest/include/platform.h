@@ -202,11 +202,11 @@
  * payload = originator NUL addressee NUL user data (TP-UD octets); the
  * addressee is the public user identity the message was sent to. */
 /* HS_BBMSG_CALL_STATE arguments. */
-#define HS_CALL_ST_IDLE 0    /* no call (after hang-up or rejection) */
-#define HS_CALL_ST_RINGING 1 /* incoming, RING sent */
-#define HS_CALL_ST_DIALING 2 /* outgoing, not yet answered */
-#define HS_CALL_ST_ACTIVE 3  /* media flowing */
-#define HS_CALL_ST_FAILED 4  /* could not be placed (arg of the cause) */
+#define HS_CALL_ST_IDLE 0     /* no call (after hang-up or rejection) */
+#define HS_CALL_ST_RINGING 1  /* incoming, RING sent */
+#define HS_CALL_ST_DIALING 2  /* outgoing, not yet answered */
+#define HS_CALL_ST_ACTIVE 3   /* media flowing */
+#define HS_CALL_ST_FAILED 4   /* could not be placed (arg of the cause) */
 #define HS_CALL_ST_ALERTING 5 /* outgoing, the far end rings (180) */
 
 /* sockets: the domain kernel's TCP stack (host-modelled, the AP's network

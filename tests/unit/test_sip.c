@@ -286,8 +286,8 @@ static void test_cancel(void **state)
     assert_int_equal(m[SIP_200_CANCEL].v.status, 200);
     assert_int_equal(m[SIP_487].v.status, 487);
     assert_string_equal(m[SIP_ACK_487].v.method, "ACK");
-    assert_true(sip_build(&c, SIP_200_INVITE, SIP_CALLEE, m[0].text, 1300,
-                          err, sizeof err) < 0);
+    assert_true(sip_build(&c, SIP_200_INVITE, SIP_CALLEE, m[0].text, 1300, err,
+                          sizeof err) < 0);
     /* CANCEL and the 487's ACK share the INVITE's branch (RFC 3261 9.1,
      * 17.1.1.3) and its CSeq number */
     header(&m[SIP_INVITE], "Via", a, sizeof a);
@@ -334,9 +334,9 @@ static void test_reply(void **state)
     assert_int_equal(sip_parse(inv, strlen(inv), &req, err, sizeof err), 0);
     Msg m;
     IpEndpoint rtp = {IP_CALLER_ADDR, 49170};
-    m.len = sip_build_reply(&req, 200, "OK", "abc", "x@198.51.100.10:5060",
-                            &rtp, 1234567890, m.text, sizeof m.text - 1, err,
-                            sizeof err);
+    m.len =
+        sip_build_reply(&req, 200, "OK", "abc", "x@198.51.100.10:5060", &rtp,
+                        1234567890, m.text, sizeof m.text - 1, err, sizeof err);
     assert_true(m.len > 0);
     m.text[m.len] = 0;
     assert_int_equal(sip_parse(m.text, (size_t)m.len, &m.v, err, sizeof err),

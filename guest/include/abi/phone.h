@@ -18,11 +18,11 @@
  * baseband; HS_EAGAIN while a call is ringing or under way, HS_EINVAL
  * for an empty number. CALL_STATE: kept (DIALING keeps the call id);
  * ACTIVE of a dialled call sets the speech path up (route, capture on,
- * MIC_OPEN); IDLE tears it down (route 0, capture off, MIC_CLOSE). SIGNAL: bars kept. SMS: the notification: counted,
- * the user data's length, the message reference and the originator kept
- * (the text itself stays in `rx` until the next message). Anything else
- * is counted in
- * `other` (a data driver owns DATA_RX when one runs).
+ * MIC_OPEN); IDLE tears it down (route 0, capture off, MIC_CLOSE). SIGNAL: bars
+ * kept. SMS: the notification: counted, the user data's length, the message
+ * reference and the originator kept (the text itself stays in `rx` until the
+ * next message). Anything else is counted in `other` (a data driver owns
+ * DATA_RX when one runs).
  *
  * The app's state lives in the I/O area (PHONE_IO_ADDR), which the host
  * writes (answer, route) and reads (the rest); nothing in globals.
