@@ -141,13 +141,18 @@ static void on_invite(Sim *sim, void *ctx, hs_time now)
     send_sip(p, SIP_INVITE);
 }
 
+static void send_remote_bye(BbPeers *p);
+
 static void on_hangup(Sim *sim, void *ctx, hs_time now)
 {
     BbPeers *p = ctx;
     (void)sim;
-    if (p->state != BB_PEER_ACTIVE || p->outgoing)
+    if (p->state != BB_PEER_ACTIVE)
         return;
-    send_sip(p, SIP_BYE);
+    if (p->outgoing)
+        send_remote_bye(p);
+    else
+        send_sip(p, SIP_BYE);
     end_call(p, now);
 }
 
@@ -221,6 +226,48 @@ static bool invite_view(BbPeers *p, SipView *v)
     char err[160];
     return p->invite_len > 0 &&
            sip_parse(p->invite_text, p->invite_len, v, err, sizeof err) == 0;
+}
+
+/* The remote party of the phone's call hangs up: a BYE in the dialog
+ * (RFC 3261 15.1.1): From its To with its tag, To the phone's From (with
+ * the phone's tag), the INVITE's Call-ID, a CSeq of its own. */
+static void send_remote_bye(BbPeers *p)
+{
+    SipView inv;
+    char from[256], to[256], cid[128], branch[13], a[16], b[16];
+    char text[SIP_MAX_MESSAGE_BYTES];
+    if (!invite_view(p, &inv) ||
+        sip_header(&inv, "From", from, sizeof from) < 0 ||
+        sip_header(&inv, "To", to, sizeof to) < 0 ||
+        sip_header(&inv, "Call-ID", cid, sizeof cid) < 0) {
+        p->dropped++;
+        return;
+    }
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 12; i++)
+        branch[i] = hex[sim_rng_below(p->rng, 16)];
+    branch[12] = '\0';
+    int n =
+        snprintf(text, sizeof text,
+                 "BYE sip:phone@%s:%u SIP/2.0\r\n"
+                 "Via: SIP/2.0/UDP %s:%u;branch=z9hG4bK%s\r\n"
+                 "Max-Forwards: 70\r\n"
+                 "From: %s;tag=%s\r\n"
+                 "To: %s\r\n"
+                 "Call-ID: %s\r\n"
+                 "CSeq: 1 BYE\r\n"
+                 "Content-Length: 0\r\n\r\n",
+                 ip_addr_str(IP_PHONE_ADDR, a, sizeof a), (unsigned)IP_SIP_PORT,
+                 ip_addr_str(IP_IMS_ADDR, b, sizeof b), (unsigned)IP_SIP_PORT,
+                 branch, to, p->remote_tag, from, cid);
+    if (n < 0 || (size_t)n >= sizeof text) {
+        p->dropped++;
+        return;
+    }
+    IpEndpoint ims = {IP_IMS_ADDR, IP_SIP_PORT};
+    IpEndpoint phone = {IP_PHONE_ADDR, IP_SIP_PORT};
+    send_down(p, ims, phone, IP_DSCP_SIGNALLING, (const uint8_t *)text,
+              (size_t)n);
 }
 
 static void on_answer(Sim *sim, void *ctx, hs_time now)
@@ -515,7 +562,7 @@ void peers_answer_after(BbPeers *p, hs_time answer_after_ps)
 
 int peers_hangup(BbPeers *p, hs_time when)
 {
-    if (p->state != BB_PEER_ACTIVE || p->outgoing)
+    if (p->state != BB_PEER_ACTIVE)
         return -1;
     if (when < sim_now(p->sim))
         when = sim_now(p->sim);

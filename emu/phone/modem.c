@@ -433,12 +433,6 @@ int modem_action(Modem *mo, const ScenarioEvent *ev, int index, hs_time now,
     case SCENARIO_ACTION_HANG_UP:
         if (!mo->call.on)
             return 0; /* nothing to end */
-        if (ev->by == SCENARIO_HANG_UP_REMOTE && mo->call.dialed) {
-            snprintf(err, err_size,
-                     "hang-up by remote: the far end of a dialled call "
-                     "cannot end it (its BYE is not built)");
-            return -1;
-        }
         if (ev->by == SCENARIO_HANG_UP_REMOTE)
             peers_hangup(&mo->peers, now);
         else

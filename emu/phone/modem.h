@@ -60,8 +60,8 @@
  * rings and answers answer_after later (never for 0). talk: the user
  * hangs up (BYE) that long after CALL_STATE ACTIVE passes the driver;
  * cancel_after: the user gives up (CANCEL) that long after the dial if
- * the call is not active. A hang-up by remote of a dialled call is
- * refused at run time (the remote party's BYE is not built).
+ * the call is not active. A hang-up by remote of a dialled call: the
+ * remote party's BYE.
  *
  * Latencies (env->latency): call.ring = INVITE leaving the IMS core ->
  * RING taken by the phone app; call.answer_to_audio = the user's answer

@@ -59,6 +59,27 @@ else
         test -z "$(tshark -r "$PC" -Y '_ws.malformed' 2>/dev/null)"
 fi
 
+# The far end hangs up a dialled call: its BYE in the dialog, the
+# phone's 200.
+python3 - "$SC" "$T/remote.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["events"] = [d["events"][0]]
+del d["events"][0]["params"]["talk"]
+d["events"].append({"at": "30s", "action": "hang-up",
+                    "params": {"by": "remote"}})
+d["expect"] = []
+json.dump(d, open(sys.argv[2], "w"))
+PY
+expect_exit 0 "a dialled call the far end hangs up runs" -- \
+    "$HS" run "$T/remote.json" -a native -o "$T/rb" --no-trace --no-frames -q
+if command -v tshark >/dev/null 2>&1; then
+    tshark -r "$T/rb/native/radio.pcap" -Y sip -T fields -e ip.src \
+        -e sip.Method -e sip.Status-Code 2>/dev/null | tr '\t' ' ' >"$T/rsip"
+    check "tshark -Y sip: BYE from the network, 200 from the phone" \
+        test "$(tail -n 2 "$T/rsip" | tr '\n' '|')" = "$IMS BYE |$PHONE  200|"
+fi
+
 # Loader: a bad number and a missing answer_after are refused with
 # file:line:column, exit 2.
 sed 's/"callee": "+15555550100"/"callee": "5550100"/' "$SC" >"$T/bad.json"
