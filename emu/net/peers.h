@@ -22,8 +22,9 @@
  * it never answers); the phone's ACK starts the remote talker's media to
  * the port of the phone's SDP offer. A CANCEL from the phone before the
  * 200 gets 200 OK and 487 Request Terminated for the INVITE; a BYE gets
- * 200 OK; peers_hangup has the remote party send its own BYE. Replies copy the phone's headers (sip_build_reply). An INVITE
- * while a call is under way gets 486 Busy Here.
+ * 200 OK; peers_hangup has the remote party send its own BYE. Replies
+ * copy the phone's headers (sip_build_reply). An INVITE while a call is
+ * under way gets 486 Busy Here.
  *
  * peers_sms has the IMS core (its IP-SM-GW) send a short message: a
  * SIP MESSAGE (RFC 3428) to the addressee's public user identity, body
