@@ -12,7 +12,8 @@
 
 /* Figures with a source (scenarios/README.md repeats them). */
 #define RING_TIMEOUT_DEFAULT_PS (20 * HS_S) /* Android no-reply timer */
-#define SMS_MAX_BYTES 140 /* 3GPP TS 23.040: 140 octets of user data */
+#define SMS_MAX_BYTES 140  /* 3GPP TS 23.040: 140 octets of user data */
+#define DIAL_MAX_DIGITS 15 /* ITU-T E.164: at most 15 digits */
 
 static const char *const hang_up_by_names[] = {
     [SCENARIO_HANG_UP_USER] = "user",
@@ -48,12 +49,52 @@ static int get_bytes(ScenarioLoader *L, const json_t *o, const char *pp,
     return 0;
 }
 
+/* dial: the voice domain, the IMS peer, the number, and when the far
+ * end answers; talk and cancel_after optional. */
+static int load_dial(ScenarioLoader *L, const json_t *o, const char *pp,
+                     ScenarioEvent *ev)
+{
+    char path[JSON_PATH_MAX];
+    const char *num;
+    if (get_domain_with(L, o, pp, "domain", SCENARIO_APP_VOICE, &ev->domain) <
+            0 ||
+        scenario_get_peer_ref(L, o, pp, "peer", SCENARIO_PEER_IMS, &ev->peer) <
+            0 ||
+        json_get_string(L->doc, o, pp, "callee", &num) < 0)
+        return -1;
+    size_t n = strlen(num);
+    bool ok = n >= 2 && n <= DIAL_MAX_DIGITS + 1 && num[0] == '+';
+    for (size_t i = 1; ok && i < n; i++)
+        ok = num[i] >= '0' && num[i] <= '9';
+    if (!ok)
+        return json_fail(L->doc, json_path_key(path, sizeof path, pp, "callee"),
+                         "\"%s\" is not a number in international format "
+                         "(\"+\" and 1 to %d digits, ITU-T E.164)",
+                         num, DIAL_MAX_DIGITS);
+    ev->callee = scenario_own(L->s, num);
+    if (!ev->callee)
+        return json_fail(L->doc, pp, "out of memory");
+    if (!json_has_key(o, "answer_after"))
+        return json_fail(L->doc, pp,
+                         "answer_after: missing (when the far end picks up; "
+                         "\"0s\" for never)");
+    if (scenario_get_time_opt(L, o, pp, "answer_after", &ev->answer_after_ps) <
+            0 ||
+        (json_has_key(o, "talk") &&
+         scenario_get_period(L, o, pp, "talk", &ev->talk_ps) < 0) ||
+        (json_has_key(o, "cancel_after") &&
+         scenario_get_period(L, o, pp, "cancel_after", &ev->cancel_after_ps) <
+             0))
+        return -1;
+    return 0;
+}
+
 static int load_event_params(ScenarioLoader *L, const json_t *e, const char *ep,
                              ScenarioEvent *ev)
 {
-    static const char *const keys[][5] = {
+    static const char *const keys[][7] = {
         [SCENARIO_ACTION_INCOMING_CALL] = {"domain", "peer", "ring_timeout",
-                                           "talk", NULL},
+                                           "talk", "cancel_after", NULL},
         [SCENARIO_ACTION_HANG_UP] = {"by", NULL},
         [SCENARIO_ACTION_SMS] = {"domain", "peer", "bytes", NULL},
         [SCENARIO_ACTION_MAIL_SYNC] = {"domain", "show", NULL},
@@ -62,6 +103,8 @@ static int load_event_params(ScenarioLoader *L, const json_t *e, const char *ep,
         [SCENARIO_ACTION_HOSTILE_MIC_CLOSE] = {NULL},
         [SCENARIO_ACTION_DOWNLOAD] = {"domain", "peer", "bytes", "store", NULL},
         [SCENARIO_ACTION_DISPLAY_DOCUMENT] = {"domain", "bytes", NULL},
+        [SCENARIO_ACTION_DIAL] = {"domain", "peer", "callee", "answer_after",
+                                  "talk", "cancel_after", NULL},
     };
     const json_t *o;
     char pp[JSON_PATH_MAX];
@@ -92,16 +135,23 @@ static int load_event_params(ScenarioLoader *L, const json_t *e, const char *ep,
         if (json_has_key(o, "talk") &&
             scenario_get_period(L, o, pp, "talk", &ev->talk_ps) < 0)
             return -1;
+        if (json_has_key(o, "cancel_after") &&
+            scenario_get_period(L, o, pp, "cancel_after",
+                                &ev->cancel_after_ps) < 0)
+            return -1;
         return 0;
+    case SCENARIO_ACTION_DIAL:
+        return load_dial(L, o, pp, ev);
     case SCENARIO_ACTION_HANG_UP:
         if (scenario_get_choice(L, o, pp, "by", "hang-up side",
                                 hang_up_by_names, &by) < 0)
             return -1;
         ev->by = (ScenarioHangUpBy)by;
-        if (!scenario_has_action(L->doc->root, SCENARIO_ACTION_INCOMING_CALL))
+        if (!scenario_has_action(L->doc->root, SCENARIO_ACTION_INCOMING_CALL) &&
+            !scenario_has_action(L->doc->root, SCENARIO_ACTION_DIAL))
             return json_fail(L->doc, json_path_key(pp, sizeof pp, ep, "action"),
-                             "hang-up needs an incoming-call event in the "
-                             "scenario");
+                             "hang-up needs an incoming-call or dial event "
+                             "in the scenario");
         return 0;
     case SCENARIO_ACTION_SMS:
         return get_domain_with(L, o, pp, "domain", SCENARIO_NONE, &ev->domain) <

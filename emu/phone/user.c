@@ -33,10 +33,13 @@ void modem_timeout_fire(Sim *sim, void *ctx, hs_time now)
     (void)sim;
     (void)now;
     Modem *mo = ctx;
-    if (!mo->call.on || mo->call.answered)
+    if (!mo->call.on || mo->call.answered || mo->call.active)
         return;
     sim_cancel(mo->sim, &mo->tap_ev);
-    mo->stats.timeouts++;
+    if (mo->call.dialed)
+        mo->stats.dials_given_up++; /* the user gives up: CANCEL */
+    else
+        mo->stats.timeouts++;
     modem_tap(mo, HS_CALL_PHONE_HANGUP);
 }
 
