@@ -223,5 +223,6 @@ const ApproachOps virt_hyp_mils = {
     .mic_check = virt_hyp_mic_check,
     .flow_allowed = mils_flow,
     .pmic_policy = &mils_policy,
+    .switch_domain = virt_hyp_switch,
     .gpu_mode = mils_gpu_mode,
 };

@@ -121,5 +121,6 @@ const ApproachOps virt_hyp_pv = {
     .mic_check = virt_hyp_mic_check,
     .flow_allowed = pv_flow,
     .pmic_policy = &pv_policy,
+    .switch_domain = virt_hyp_switch,
     .gpu_mode = pv_gpu_mode,
 };
