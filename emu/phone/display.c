@@ -244,6 +244,18 @@ static const ScenarioApp *gl_app(const Scenario *sc, int domain)
     return NULL;
 }
 
+/* Whether domain runs an end of a covert channel through the GPU. */
+static bool covert_gpu_app(const Scenario *sc, int domain)
+{
+    const ScenarioDomain *d = &sc->domains[domain];
+    for (size_t i = 0; i < d->n_apps; i++)
+        if ((d->apps[i].kind == SCENARIO_APP_COVERT_TX ||
+             d->apps[i].kind == SCENARIO_APP_COVERT_RX) &&
+            d->apps[i].covert.channel == SCENARIO_COVERT_GPU)
+            return true;
+    return false;
+}
+
 static uint64_t slot_addr(int slot)
 {
     return DISPLAY_IO_REQ + (uint64_t)slot * DISPLAY_SLOT_BYTES;
@@ -1040,6 +1052,10 @@ static bool display_owns_action(ScenarioAction action)
  * lives here, even in a scenario with no ui app. */
 static bool display_wanted(const Scenario *sc)
 {
+    /* the GPU and its contexts live here too */
+    for (size_t d = 0; d < sc->n_domains; d++)
+        if (covert_gpu_app(sc, (int)d))
+            return true;
     for (size_t e = 0; e < sc->n_events; e++)
         if (sc->events[e].action == SCENARIO_ACTION_DOWNLOAD &&
             sc->events[e].store)
@@ -1089,16 +1105,19 @@ static void init_domains(DisplayPart *p)
         sim_event_init(&dd->release, "display.release", release_fire, dd, 30);
         sim_event_init(&dd->gl_tick, "display.gl", gl_tick_fire, dd, 30);
         dd->gl = gl_app(sc, (int)d);
-        if (dd->gl) {
+        if (dd->gl || covert_gpu_app(sc, (int)d)) {
             /* The approach's sharing mode decides whether the domain
              * gets a context on the GPU (display_not_built refused the
-             * modes that are not built). */
+             * modes that are not built for a gl app; a covert app in a
+             * domain without a context draws in software). */
             VirtGpuMode mode = machine_approach(p->m)->gpu_mode(p->m, (int)d);
             gpu_set_access(p->gpu, (int)d,
                            mode == VIRT_GPU_SHARED ||
                                mode == VIRT_GPU_PARAVIRT);
             if (mode == VIRT_GPU_PARAVIRT)
                 gpu_set_forwarding(p->gpu, (int)d, true, pv_ring, p);
+        }
+        if (dd->gl) {
             dd->gl_period = HS_S / dd->gl->gl.frame_rate_hz;
             sim_schedule_at(p->sim, &dd->gl_tick, sim_now(p->sim));
         }

@@ -1,12 +1,13 @@
 # scenario_validate.sh - `handset validate` and `handset list scenarios` on
 # scenario files: the shipped scenarios pass; each malformed fixture
 # under tests/data/scenario/ fails with exit 2 naming its position and
-# key; the listing shows all eight shipped scenarios.
+# key; the listing shows the shipped scenarios.
 . tests/e2e/lib.sh
 
 expect_exit 0 "validate scenarios/*.json exits 0" -- $HS validate scenarios/*.json
 for s in incoming-call-secret email-sync standby-24h covert-wakelock \
-    covert-radio baseband-mic-attack download-store-display sms-at-work; do
+    covert-radio covert-gpu covert-dvfs baseband-mic-attack \
+    download-store-display sms-at-work; do
     expect_match "^scenarios/$s\\.json: ok \\(handset-scenario/1, $s\\)\$" \
         "validate reports $s ok" -- $HS validate "scenarios/$s.json"
 done
@@ -70,7 +71,8 @@ else
     echo "not ok - list scenarios shows every shipped scenario ($n lines, $want files)"
 fi
 for s in incoming-call-secret email-sync standby-24h covert-wakelock \
-    covert-radio baseband-mic-attack download-store-display sms-at-work; do
+    covert-radio covert-gpu covert-dvfs baseband-mic-attack \
+    download-store-display sms-at-work; do
     expect_match "^$s +[A-Z].*\\?\$" "list scenarios shows $s with its question" -- \
         $HS list scenarios
 done
