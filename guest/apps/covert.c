@@ -113,6 +113,18 @@ static uint32_t *self_map(void *ctx, uint64_t addr, uint64_t bytes, int write)
     return (uint32_t *)(uintptr_t)addr;
 }
 
+/* Maps the buffers of both ends into the domain's GPU context (the GPU
+ * MMU), when it has one. */
+static void gpu_map_buffers(void)
+{
+    rt_gpu_map(gpu_load, sizeof gpu_load, HS_GPU_MAP_READ);
+    rt_gpu_map(gpu_probe, sizeof gpu_probe, HS_GPU_MAP_READ);
+    rt_gpu_map(gpu_probe_tex, sizeof gpu_probe_tex, HS_GPU_MAP_READ);
+    rt_gpu_map((void *)(uintptr_t)HS_FB_BASE,
+               (uint64_t)HS_COVERT_GPU_DIM * HS_COVERT_GPU_DIM * 4,
+               HS_GPU_MAP_READ | HS_GPU_MAP_WRITE);
+}
+
 /* Draws the probe frame (on the GPU, or on this vCPU without 3D) and
  * returns how long it took. */
 static uint64_t gpu_probe_time(uint32_t words)
@@ -148,6 +160,8 @@ static int64_t covert_tx(HsCovertRequest *req)
     int busy = req->mode == HS_COVERT_BUSY || req->mode == HS_COVERT_DVFS;
     uint64_t slice = busy ? calibrate(req->period_ns >> 4) + 1 : 0;
     uint32_t load = req->mode == HS_COVERT_GPU ? gpu_load_build() : 0;
+    if (load)
+        gpu_map_buffers();
     rt_pc_sleep_until(start);
     for (uint32_t k = 0; k < req->symbols; k++) {
         uint32_t bit = covert_stream_bit(&cs);
@@ -184,6 +198,8 @@ static int64_t covert_rx(HsCovertRequest *req)
     if (req->mode == HS_COVERT_DVFS && iters == 0)
         iters = calibrate(req->period_ns >> 4) + 1;
     uint32_t probe_words = req->mode == HS_COVERT_GPU ? gpu_probe_build() : 0;
+    if (probe_words)
+        gpu_map_buffers();
     for (uint32_t k = 0; k < req->symbols; k++) {
         uint64_t probe =
             start + (uint64_t)k * req->period_ns + (req->period_ns >> 1);
