@@ -592,6 +592,7 @@ static const char *gpu_mode_missing(VirtGpuMode mode)
     case VIRT_GPU_NONE:
     case VIRT_GPU_OWNER_VM:
     case VIRT_GPU_PARAVIRT:
+    case VIRT_GPU_PASSTHROUGH:
         return NULL;
     case VIRT_GPU_SECURE_OVERLAY:
         return "the secure display path (a protected overlay the normal "
@@ -1113,7 +1114,8 @@ static void init_domains(DisplayPart *p)
             VirtGpuMode mode = machine_approach(p->m)->gpu_mode(p->m, (int)d);
             gpu_set_access(p->gpu, (int)d,
                            mode == VIRT_GPU_SHARED ||
-                               mode == VIRT_GPU_PARAVIRT);
+                               mode == VIRT_GPU_PARAVIRT ||
+                               mode == VIRT_GPU_PASSTHROUGH);
             if (mode == VIRT_GPU_PARAVIRT)
                 gpu_set_forwarding(p->gpu, (int)d, true, pv_ring, p);
         }

@@ -80,6 +80,26 @@ expect_match '^true$' "hyp-pv: frame time p95 between native and hyp-mils" -- \
     '.latency["gl.frame"].p95_ms > $n[0].latency["gl.frame"].p95_ms and
      .latency["gl.frame"].p95_ms < $m[0].latency["gl.frame"].p95_ms' $P
 
+# hyp-mils with the GPU passed through to the unclass VM: that VM draws
+# on the GPU (its own work, fewer instructions), secret still in
+# software; a domain number past the scenario's is bad input.
+PT=$E2E_TMP/pt
+expect_exit 0 "hyp-mils with gpu_passthrough=2 runs" -- \
+    $HS run $E2E_TMP/gl-long.json -a hyp-mils \
+    --set virt.hyp-mils.gpu_passthrough=2 -o $PT -q --no-trace --no-pcap
+R=$PT/hyp-mils/results.json
+expect_match '^true$' "passthrough: the unclass VM's frames are its own GPU work" -- \
+    jq '.counts.gpu_units.unclass > 1000000 and .counts.gpu_units.secret == null
+        and (.faults | length) == 0' $R
+expect_match '^true$' "passthrough: secret draws in software, more instructions" -- \
+    jq '.counts.instructions.unclass < .counts.instructions.secret' $R
+expect_exit 2 "gpu_passthrough past the last domain is refused" -- \
+    $HS run $SC -a hyp-mils --set virt.hyp-mils.gpu_passthrough=3 \
+    -o $E2E_TMP/pt3 -q --no-trace --no-pcap
+expect_match 'gpu_passthrough: 3, but the scenario has 2 domains' \
+    "and says why" -- $HS run $SC -a hyp-mils \
+    --set virt.hyp-mils.gpu_passthrough=3 -o $E2E_TMP/pt4 -q --no-trace --no-pcap
+
 for a in trustzone; do
     expect_exit 2 "$a: refused, not built" -- \
         $HS run $SC -a $a -o $E2E_TMP/r-$a -q --no-trace --no-pcap
