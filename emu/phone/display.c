@@ -579,11 +579,13 @@ static void pv_ring(void *ctx, int domain, uint32_t old_tail, uint32_t new_tail,
         sim_call_at(p->sim, when, "display.pv", pv_start, dd, 0);
 }
 
-/* Whether a GPU sharing mode is built: SHARED (a context on the GPU),
- * NONE (software rendering), OWNER_VM (software rendering; the frame
- * takes VIRT_IO_DISPLAY to the gfx VM, which composes it on the GPU) and
- * PARAVIRT (a context whose command lists take VIRT_IO_GPU through the
- * gfx VM first) are; the other needs what does not exist yet, named in
+/* Whether a GPU sharing mode is built: SHARED and PASSTHROUGH (a
+ * context on the GPU), NONE (software rendering), OWNER_VM (software
+ * rendering; the frame takes VIRT_IO_DISPLAY to the gfx VM, which
+ * composes it on the GPU), PARAVIRT (a context whose command lists take
+ * VIRT_IO_GPU through the gfx VM first) and SECURE_OVERLAY (software
+ * rendering; the frame goes to a protected overlay plane the panel
+ * composes, at_panel) are; a mode this file does not know is named in
  * the message. */
 static const char *gpu_mode_missing(VirtGpuMode mode)
 {
@@ -593,10 +595,8 @@ static const char *gpu_mode_missing(VirtGpuMode mode)
     case VIRT_GPU_OWNER_VM:
     case VIRT_GPU_PARAVIRT:
     case VIRT_GPU_PASSTHROUGH:
-        return NULL;
     case VIRT_GPU_SECURE_OVERLAY:
-        return "the secure display path (a protected overlay the normal "
-               "world cannot read)";
+        return NULL;
     case VIRT_GPU_MODE_COUNT:
         break;
     }
@@ -721,6 +721,15 @@ static void at_panel(Sim *sim, void *ctx, hs_time now)
         .when = now,
     };
     flow_report(p->env->flows, &t);
+    if (allowed && machine_approach(m)->gpu_mode(m, f->domain) ==
+                       VIRT_GPU_SECURE_OVERLAY) {
+        /* a protected overlay plane: the panel's controller composes it,
+         * the (normal world's) GPU never touches the frame */
+        BusAccess acc = {.when = now, .domain = f->domain};
+        display_present(p->panel, &acc);
+        f->stage = FRAME_FLIPPED;
+        return;
+    }
     uint64_t units =
         (uint64_t)(f->y1 - f->y0) * p->panel->cfg.width * GPU_OPS_PER_PX;
     if (!allowed || gpu_submit(p->gpu, f->domain, units, now) < 0) {
