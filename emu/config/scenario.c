@@ -27,10 +27,9 @@ const char *const scenario_op_names[] = {
     "<", "<=", ">", ">=", "==", "!=", NULL};
 
 static const char *const covert_channel_names[] = {
-    [SCENARIO_COVERT_WAKELOCK] = "wakelock",
-    [SCENARIO_COVERT_CPU] = "cpu",
-    [SCENARIO_COVERT_RADIO] = "radio",
-    NULL,
+    [SCENARIO_COVERT_WAKELOCK] = "wakelock", [SCENARIO_COVERT_CPU] = "cpu",
+    [SCENARIO_COVERT_RADIO] = "radio",       [SCENARIO_COVERT_GPU] = "gpu",
+    [SCENARIO_COVERT_DVFS] = "dvfs",         NULL,
 };
 
 static const char *const dist_names[] = {

@@ -60,6 +60,8 @@ typedef enum ScenarioCovertChannel {
     SCENARIO_COVERT_WAKELOCK = 0, /* wakelocks / suspend */
     SCENARIO_COVERT_CPU,          /* CPU contention and DVFS */
     SCENARIO_COVERT_RADIO,        /* the shared radio's RRC state */
+    SCENARIO_COVERT_GPU,          /* the shared GPU's queue and power */
+    SCENARIO_COVERT_DVFS,         /* the shared cluster's frequency */
 } ScenarioCovertChannel;
 
 /* Parameters of a mail app. */

@@ -59,6 +59,7 @@ const char *virt_gpu_mode_name(VirtGpuMode mode)
         [VIRT_GPU_OWNER_VM] = "owner-vm",
         [VIRT_GPU_PARAVIRT] = "paravirt",
         [VIRT_GPU_SECURE_OVERLAY] = "secure-overlay",
+        [VIRT_GPU_PASSTHROUGH] = "passthrough",
     };
     return mode < VIRT_GPU_MODE_COUNT ? names[mode] : "?";
 }

@@ -138,6 +138,10 @@ typedef enum VirtGpuMode {
      * cannot read, without GPU acceleration. Needs the secure display
      * path. */
     VIRT_GPU_SECURE_OVERLAY,
+    /* The GPU is passed through to the domain's VM: its own driver has a
+     * context on the GPU, its register accesses reach the device without
+     * a trap; the other VMs render in software. */
+    VIRT_GPU_PASSTHROUGH,
     VIRT_GPU_MODE_COUNT,
 } VirtGpuMode;
 

@@ -132,6 +132,13 @@ int socmap_gpu(const SocModel *soc, GpuConfig *out, char *err, size_t err_size)
     /* ... and about its idle power over that time plus the rail's
      * inrush charge: 30 uJ (estimate). */
     out->wake_nj = 30000;
+    /* estimate: a context's GPU time slice while another waits, 1 ms,
+     * the default of Linux i915's timeslice_duration_ms
+     * (CONFIG_DRM_I915_TIMESLICE_DURATION, drivers/gpu/drm/i915/
+     * Kconfig.profile; recalled, re-check); no mobile GPU driver
+     * publishes one (kgsl preempts by ring priority), so used for both
+     * SoCs. */
+    out->timeslice_ps = 1 * HS_MS;
     return 0;
 }
 

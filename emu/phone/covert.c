@@ -65,6 +65,10 @@ static const char *channel_name(ScenarioCovertChannel c)
         return "cpu";
     case SCENARIO_COVERT_RADIO:
         return "radio";
+    case SCENARIO_COVERT_GPU:
+        return "gpu";
+    case SCENARIO_COVERT_DVFS:
+        return "dvfs";
     }
     return "?";
 }
@@ -120,6 +124,12 @@ static int start_app(CovertPart *cp, CovertApp *a, char *err, size_t err_size)
          * sockets; the field carries the peer's index */
         rq.mode = HS_COVERT_RADIO;
         rq.wakelock_id = (uint32_t)p->peer;
+        break;
+    case SCENARIO_COVERT_GPU:
+        rq.mode = HS_COVERT_GPU;
+        break;
+    case SCENARIO_COVERT_DVFS:
+        rq.mode = HS_COVERT_DVFS;
         break;
     }
     GuestDma dma = machine_dma(m);

@@ -276,6 +276,18 @@ static const ScenarioApp *gl_app(const Scenario *sc, int domain)
     return NULL;
 }
 
+/* Whether domain runs an end of a covert channel through the GPU. */
+static bool covert_gpu_app(const Scenario *sc, int domain)
+{
+    const ScenarioDomain *d = &sc->domains[domain];
+    for (size_t i = 0; i < d->n_apps; i++)
+        if ((d->apps[i].kind == SCENARIO_APP_COVERT_TX ||
+             d->apps[i].kind == SCENARIO_APP_COVERT_RX) &&
+            d->apps[i].covert.channel == SCENARIO_COVERT_GPU)
+            return true;
+    return false;
+}
+
 static uint64_t slot_addr(int slot)
 {
     return DISPLAY_IO_REQ + (uint64_t)slot * DISPLAY_SLOT_BYTES;
@@ -599,11 +611,13 @@ static void pv_ring(void *ctx, int domain, uint32_t old_tail, uint32_t new_tail,
         sim_call_at(p->sim, when, "display.pv", pv_start, dd, 0);
 }
 
-/* Whether a GPU sharing mode is built: SHARED (a context on the GPU),
- * NONE (software rendering), OWNER_VM (software rendering; the frame
- * takes VIRT_IO_DISPLAY to the gfx VM, which composes it on the GPU) and
- * PARAVIRT (a context whose command lists take VIRT_IO_GPU through the
- * gfx VM first) are; the other needs what does not exist yet, named in
+/* Whether a GPU sharing mode is built: SHARED and PASSTHROUGH (a
+ * context on the GPU), NONE (software rendering), OWNER_VM (software
+ * rendering; the frame takes VIRT_IO_DISPLAY to the gfx VM, which
+ * composes it on the GPU), PARAVIRT (a context whose command lists take
+ * VIRT_IO_GPU through the gfx VM first) and SECURE_OVERLAY (software
+ * rendering; the frame goes to a protected overlay plane the panel
+ * composes, at_panel) are; a mode this file does not know is named in
  * the message. */
 static const char *gpu_mode_missing(VirtGpuMode mode)
 {
@@ -612,10 +626,9 @@ static const char *gpu_mode_missing(VirtGpuMode mode)
     case VIRT_GPU_NONE:
     case VIRT_GPU_OWNER_VM:
     case VIRT_GPU_PARAVIRT:
-        return NULL;
+    case VIRT_GPU_PASSTHROUGH:
     case VIRT_GPU_SECURE_OVERLAY:
-        return "the secure display path (a protected overlay the normal "
-               "world cannot read)";
+        return NULL;
     case VIRT_GPU_MODE_COUNT:
         break;
     }
@@ -740,6 +753,15 @@ static void at_panel(Sim *sim, void *ctx, hs_time now)
         .when = now,
     };
     flow_report(p->env->flows, &t);
+    if (allowed && machine_approach(m)->gpu_mode(m, f->domain) ==
+                       VIRT_GPU_SECURE_OVERLAY) {
+        /* a protected overlay plane: the panel's controller composes it,
+         * the (normal world's) GPU never touches the frame */
+        BusAccess acc = {.when = now, .domain = f->domain};
+        display_present(p->panel, &acc);
+        f->stage = FRAME_FLIPPED;
+        return;
+    }
     uint64_t units =
         (uint64_t)(f->y1 - f->y0) * p->panel->cfg.width * GPU_OPS_PER_PX;
     if (!allowed || gpu_submit(p->gpu, f->domain, units, now) < 0) {
@@ -1149,6 +1171,10 @@ static bool display_owns_action(ScenarioAction action)
  * lives here, even in a scenario with no ui app. */
 static bool display_wanted(const Scenario *sc)
 {
+    /* the GPU and its contexts live here too */
+    for (size_t d = 0; d < sc->n_domains; d++)
+        if (covert_gpu_app(sc, (int)d))
+            return true;
     for (size_t e = 0; e < sc->n_events; e++)
         if (sc->events[e].action == SCENARIO_ACTION_DOWNLOAD &&
             sc->events[e].store)
@@ -1210,16 +1236,20 @@ static void init_domains(DisplayPart *p)
         sim_event_init(&dd->release, "display.release", release_fire, dd, 30);
         sim_event_init(&dd->gl_tick, "display.gl", gl_tick_fire, dd, 30);
         dd->gl = gl_app(sc, (int)d);
-        if (dd->gl) {
+        if (dd->gl || covert_gpu_app(sc, (int)d)) {
             /* The approach's sharing mode decides whether the domain
              * gets a context on the GPU (display_not_built refused the
-             * modes that are not built). */
+             * modes that are not built for a gl app; a covert app in a
+             * domain without a context draws in software). */
             VirtGpuMode mode = machine_approach(p->m)->gpu_mode(p->m, (int)d);
             gpu_set_access(p->gpu, (int)d,
                            mode == VIRT_GPU_SHARED ||
-                               mode == VIRT_GPU_PARAVIRT);
+                               mode == VIRT_GPU_PARAVIRT ||
+                               mode == VIRT_GPU_PASSTHROUGH);
             if (mode == VIRT_GPU_PARAVIRT)
                 gpu_set_forwarding(p->gpu, (int)d, true, pv_ring, p);
+        }
+        if (dd->gl) {
             dd->gl_period = HS_S / dd->gl->gl.frame_rate_hz;
             sim_schedule_at(p->sim, &dd->gl_tick, sim_now(p->sim));
         }

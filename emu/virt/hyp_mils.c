@@ -20,6 +20,8 @@
  * configuration is one-way upward (data labelled L reaches only
  * partitions cleared for L or above).
  */
+#include <string.h>
+
 #include "virt/virt_common.h"
 
 #define XEN_SRC                                                                \
@@ -42,6 +44,12 @@ static const VirtParam mils_params[] = {
      "separation-kernel tables are configured per system"},
     {"major_frame_ms", 0, "ms",
      "0 = slice_ms x number of partitions (no idle window)"},
+    {"gpu_passthrough", 0, "domain",
+     "configuration: 0 = none, the gfx VM owns the GPU and every VM draws "
+     "in software; N = the GPU is passed through to the VM of the "
+     "scenario's N-th domain (1-based) and the others draw in software "
+     "('if you need 3D acceleration you have to lock a single VM to a "
+     "video card', the design seeds)"},
 };
 
 typedef struct MilsState {
@@ -71,6 +79,15 @@ static int mils_build(Machine *m, char *err, size_t err_size)
     }
     if (s->frame_ps == 0)
         s->frame_ps = need;
+    uint64_t pass = machine_vparam(m, "gpu_passthrough");
+    if (pass > machine_domain_count(m)) {
+        snprintf(err, err_size,
+                 "virt.hyp-mils.gpu_passthrough: %llu, but the scenario has "
+                 "%zu domains (0 = none, 1..%zu = that domain's VM)",
+                 (unsigned long long)pass, machine_domain_count(m),
+                 machine_domain_count(m));
+        return -1;
+    }
     if (s->frame_ps < need) {
         snprintf(err, err_size,
                  "virt.hyp-mils.major_frame_ms: %llu ms cannot hold %zu "
@@ -152,14 +169,21 @@ static void mils_call(Machine *m, int domain, unsigned call,
     }
 }
 
+/* Whether the GPU is passed through to domain's VM. */
+static bool gpu_passed_to(const Machine *m, int domain)
+{
+    uint64_t pass = machine_vparam(m, "gpu_passthrough");
+    return pass && domain >= 0 && (uint64_t)domain == pass - 1;
+}
+
 static void mils_mmio(Machine *m, int domain, const char *dev, bool write,
                       VirtCharge *c, bool *allowed)
 {
-    (void)m;
-    (void)domain;
-    (void)dev;
     (void)write;
     (void)allowed;
+    /* a passed-through device's registers are mapped into the VM */
+    if (strcmp(dev, "gpu") == 0 && gpu_passed_to(m, domain))
+        return;
     c->mmio_traps = 1;
 }
 
@@ -198,12 +222,10 @@ static const PmicPolicy mils_policy = {
 };
 
 /* The gfx driver VM owns the GPU and composes; the other VMs render in
- * software. */
+ * software, unless the GPU is passed through to one of them. */
 static VirtGpuMode mils_gpu_mode(const Machine *m, int domain)
 {
-    (void)m;
-    (void)domain;
-    return VIRT_GPU_OWNER_VM;
+    return gpu_passed_to(m, domain) ? VIRT_GPU_PASSTHROUGH : VIRT_GPU_OWNER_VM;
 }
 
 const ApproachOps virt_hyp_mils = {

@@ -17,6 +17,13 @@
  * driver, which holds a wakelock on its behalf, counted by the normal
  * kernel like any other (the plain Linux rule).
  *
+ * The secure display path. The secure domain has no GPU (its gl app draws
+ * in software); its frames go from the secure OS's display driver
+ * straight to a protected overlay plane of the panel (TZASC-protected
+ * memory the normal world cannot map; the panel's display controller
+ * composes the plane over the normal world's, with no GPU job), so a
+ * secure frame never passes through a normal-world component.
+ *
  * Flows. The secure world is protected from the normal world by the
  * hardware; what the secure OS sends out is its trusted applications'
  * business, so no label check is made at the world boundary (as with
@@ -190,6 +197,16 @@ static size_t tz_io(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
         hops[n++].component = virt_io_device(kind);
         return n;
     }
+    if (domain == s->secure_domain && kind == VIRT_IO_DISPLAY) {
+        /* the secure OS's display driver writes the overlay plane */
+        hops[n].kernel = machine_domain_kernel(m, domain);
+        hops[n].component = machine_kernel_name(m, hops[n].kernel);
+        hops[n].charge.syscalls = 1;
+        hops[n++].charge.copies_bytes = bytes;
+        hops[n].kernel = -1;
+        hops[n++].component = virt_io_device(kind);
+        return n;
+    }
     if (domain == s->secure_domain) {
         hops[n].kernel = machine_domain_kernel(m, domain);
         hops[n].component = machine_kernel_name(m, hops[n].kernel);
@@ -228,7 +245,8 @@ static bool tz_flow(const Machine *m, int src_level, int sink_level)
 }
 
 /* The normal world's kernel shares the GPU among its domains; the
- * secure world draws to a protected overlay without GPU acceleration. */
+ * secure world draws in software to a protected overlay (tz_io's secure
+ * display path). */
 static VirtGpuMode tz_gpu_mode(const Machine *m, int domain)
 {
     return is_secure(m, machine_domain_kernel(m, domain))

@@ -30,6 +30,23 @@ static uint32_t *self_map(void *ctx, uint64_t addr, uint64_t bytes, int write)
     return (uint32_t *)(uintptr_t)addr;
 }
 
+/* Maps the app's buffers into its GPU context once (the GPU MMU): the
+ * command list and texture readable, the framebuffer writable, and a
+ * target outside the framebuffer when a request names one. */
+static void gl_gpu_map(uint64_t fb, uint64_t fb_bytes)
+{
+    static int mapped;
+    if (!mapped && rt_gpu_map(gl_cmds, sizeof gl_cmds, HS_GPU_MAP_READ) == 0 &&
+        rt_gpu_map(gl_tex, sizeof gl_tex, HS_GPU_MAP_READ) == 0 &&
+        rt_gpu_map((void *)(uintptr_t)HS_FB_BASE, HS_FB_SIZE,
+                   HS_GPU_MAP_READ | HS_GPU_MAP_WRITE) == 0)
+        mapped = 1;
+    if (mapped && (fb < HS_FB_BASE || fb - HS_FB_BASE > HS_FB_SIZE ||
+                   fb_bytes > HS_FB_SIZE - (fb - HS_FB_BASE)))
+        rt_gpu_map((void *)(uintptr_t)fb, fb_bytes,
+                   HS_GPU_MAP_READ | HS_GPU_MAP_WRITE);
+}
+
 int64_t gl_call(uint64_t id, uint64_t addr)
 {
     (void)id;
@@ -61,6 +78,7 @@ int64_t gl_call(uint64_t id, uint64_t addr)
         req->status = HS_EINVAL;
         return HS_EINVAL;
     }
+    gl_gpu_map(fb, (uint64_t)stride * req->height * 4);
     int64_t rc = rt_gpu_run(gl_cmds, n * 4);
     req->mode = HS_GL_MODE_GPU;
     if (rc == HS_EPERM) {

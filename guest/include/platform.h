@@ -148,7 +148,16 @@
 #define HS_GPU_RING_TAIL 0x2c /* RW: entries written; writing kicks */
 #define HS_GPU_RING_HEAD 0x30 /* R: entries completed */
 #define HS_GPU_STATUS 0x34 /* R: HS_GPU_ERR_* of the last failure; W: clear */
-#define HS_GPU_CAP_3D 0x1  /* a context of its own on the GPU */
+/* The context's GPU MMU (soc_models/devices/gpu.h): write ADDR and SIZE,
+ * then CTRL = HS_GPU_MAP_READ [| HS_GPU_MAP_WRITE] maps that buffer into
+ * the context, CTRL = 0 unmaps the buffer starting at ADDR. */
+#define HS_GPU_MAP_ADDR 0x38 /* W (64-bit): buffer address */
+#define HS_GPU_MAP_SIZE 0x40 /* W (64-bit): buffer bytes */
+#define HS_GPU_MAP_CTRL 0x48 /* W: map (flags) or unmap (0) */
+#define HS_GPU_FAULTS 0x4c   /* R: MMU faults of the reading domain's jobs */
+#define HS_GPU_MAP_READ 0x1
+#define HS_GPU_MAP_WRITE 0x2
+#define HS_GPU_CAP_3D 0x1 /* a context of its own on the GPU */
 
 /* storage: block I/O against a guest buffer. */
 #define HS_STORAGE_LBA 0x00    /* RW (64-bit): first block */

@@ -121,6 +121,16 @@ uint32_t rt_gpu_caps(void)
     return rt_mmio_read32(REG(HS_MMIO_GPU, HS_GPU_CAPS));
 }
 
+int64_t rt_gpu_map(const void *addr, uint64_t bytes, uint32_t flags)
+{
+    if (!(rt_gpu_caps() & HS_GPU_CAP_3D))
+        return HS_EPERM;
+    rt_mmio_write64(REG(HS_MMIO_GPU, HS_GPU_MAP_ADDR), (uintptr_t)addr);
+    rt_mmio_write64(REG(HS_MMIO_GPU, HS_GPU_MAP_SIZE), bytes);
+    rt_mmio_write32(REG(HS_MMIO_GPU, HS_GPU_MAP_CTRL), flags);
+    return 0;
+}
+
 /* The domain's context ring: a few entries, since rt_gpu_run waits for
  * each list before it returns. */
 #define GPU_RING_ENTRIES 4u

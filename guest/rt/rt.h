@@ -142,6 +142,10 @@ void rt_display_flip(uint32_t tag); /* tag: any value, the device ignores it */
  * HS_EINVAL or HS_EIO (the GPU rejected the list) */
 void rt_gpu_submit(uint32_t work_units);
 uint32_t rt_gpu_caps(void);
+/* Maps a buffer into the domain's GPU context (the GPU MMU: a list and
+ * every surface it binds must be mapped; HS_GPU_MAP_READ, | _WRITE for a
+ * target). 0, or HS_EPERM without 3D. */
+int64_t rt_gpu_map(const void *addr, uint64_t bytes, uint32_t flags);
 int64_t rt_gpu_run(const void *cmds, uint32_t len);
 uint32_t rt_gpu_busy(void);
 

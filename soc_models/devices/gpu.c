@@ -1,5 +1,6 @@
 /*
- * gpu.c - GPU job queue, timing at the current OPP, power per state.
+ * gpu.c - GPU job queue, time-sliced contexts, the GPU MMU, timing at the
+ * current OPP, power per state.
  */
 #include "soc_models/devices/gpu.h"
 
@@ -42,6 +43,12 @@ static int collapsed_state(const GpuState *s)
     return 1 + (int)s->cfg.n_opps;
 }
 
+/* The context a job belongs to (the host's plain jobs last). */
+static int job_slot(const GpuJob *j)
+{
+    return slot(j->domain);
+}
+
 static void meter_update(GpuState *s, hs_time when)
 {
     if (!s->meter || s->comp < 0)
@@ -74,7 +81,28 @@ uint64_t gpu_work_units(const GpuState *s, const RasterStats *st)
     return u ? (uint64_t)u : 1;
 }
 
-/* ---- surfaces of the running command job ------------------------------ */
+/* ---- the GPU MMU -------------------------------------------------------- */
+
+/* Whether [addr, addr + bytes) lies inside one buffer mapped into
+ * domain's context (writable when write). */
+static bool mmu_allows(const GpuState *s, int domain, uint64_t addr,
+                       uint64_t bytes, bool write)
+{
+    if (domain < 0 || domain >= POWER_MAX_DOMAINS)
+        return false;
+    const GpuContext *c = &s->ctx[domain];
+    for (unsigned i = 0; i < c->n_mmu; i++) {
+        const GpuMmuEntry *e = &c->mmu[i];
+        if (addr >= e->addr && addr - e->addr <= e->bytes &&
+            bytes <= e->bytes - (addr - e->addr) && (!write || e->write))
+            return true;
+    }
+    return false;
+}
+
+static void mmu_ctrl(GpuState *s, GpuContext *c, int domain, uint32_t flags);
+
+/* ---- surfaces of a command job ------------------------------------------ */
 
 /* Largest surface copy: a 4096 x 4096 surface. */
 #define GPU_MAX_MAP_BYTES ((uint64_t)HS_GPU_MAX_DIM * HS_GPU_MAX_DIM * 4)
@@ -82,8 +110,13 @@ uint64_t gpu_work_units(const GpuState *s, const RasterStats *st)
 static uint32_t *gpu_map(void *ctx, uint64_t addr, uint64_t bytes, int write)
 {
     GpuState *s = ctx;
-    for (unsigned i = 0; i < s->n_maps; i++) {
-        GpuMap *m = &s->maps[i];
+    GpuJob *j = s->mapping;
+    if (!mmu_allows(s, j->domain, addr, bytes, write != 0)) {
+        s->map_fault = 1;
+        return NULL;
+    }
+    for (unsigned i = 0; i < j->n_maps; i++) {
+        GpuMap *m = &j->maps[i];
         if (addr >= m->addr && addr - m->addr <= m->bytes &&
             bytes <= m->bytes - (addr - m->addr) && (addr - m->addr) % 4 == 0) {
             m->write |= write != 0;
@@ -94,26 +127,26 @@ static uint32_t *gpu_map(void *ctx, uint64_t addr, uint64_t bytes, int write)
             return NULL;
         }
     }
-    if (s->n_maps == GPU_MAX_MAPS || bytes > GPU_MAX_MAP_BYTES ||
+    if (j->n_maps == GPU_MAX_MAPS || bytes > GPU_MAX_MAP_BYTES ||
         addr > UINT64_MAX - bytes) {
         s->map_error = 1;
         return NULL;
     }
     uint32_t *buf = malloc((size_t)bytes);
-    if (!buf || dma_read(s->dma, s->map_domain, addr, buf, (size_t)bytes)) {
+    if (!buf || dma_read(s->dma, j->domain, addr, buf, (size_t)bytes)) {
         free(buf);
         s->map_error = 1;
         return NULL;
     }
-    s->maps[s->n_maps++] = (GpuMap){addr, bytes, buf, write != 0};
+    j->maps[j->n_maps++] = (GpuMap){addr, bytes, buf, write != 0};
     return buf;
 }
 
-static void maps_free(GpuState *s)
+static void maps_free(GpuJob *j)
 {
-    for (unsigned i = 0; i < s->n_maps; i++)
-        free(s->maps[i].buf);
-    s->n_maps = 0;
+    for (unsigned i = 0; i < j->n_maps; i++)
+        free(j->maps[i].buf);
+    j->n_maps = 0;
 }
 
 static const char *err_name(int err)
@@ -121,7 +154,8 @@ static const char *err_name(int err)
     static const char *const names[] = {
         "none",         "unknown opcode",  "bad length",
         "bad surface",  "no target bound", "no texture bound",
-        "out of range", "bad ring entry",  "no GPU context"};
+        "out of range", "bad ring entry",  "no GPU context",
+        "GPU MMU fault"};
     return err >= 0 && err < (int)(sizeof names / sizeof *names) ? names[err]
                                                                  : "error";
 }
@@ -136,25 +170,37 @@ static void context_error(GpuState *s, int domain, int err, const char *what,
                        what, (unsigned long long)addr, word, err_name(err));
 }
 
-/* Executes the head job's command list on surface copies; sets its
- * units. The target copies stay until the job completes. */
+/* Executes the job's command list on surface copies; sets its units.
+ * The target copies stay with the job until it completes. */
 static void run_commands(GpuState *s, GpuJob *j)
 {
     RasterStats st = {0};
     uint32_t n = j->cmd_len / 4, at = 0;
-    uint32_t *words = malloc(j->cmd_len ? j->cmd_len : 4);
+    uint32_t *words = NULL;
     int rc = -HS_GPU_ERR_RING;
+    s->map_error = 0;
+    s->map_fault = 0;
+    if (!mmu_allows(s, j->domain, j->cmd_addr, j->cmd_len, false))
+        s->map_fault = 1;
+    else
+        words = malloc(j->cmd_len ? j->cmd_len : 4);
     if (words &&
         dma_read(s->dma, j->domain, j->cmd_addr, words, j->cmd_len) == 0) {
         RasterMem mem = {gpu_map, s};
-        s->n_maps = 0;
-        s->map_domain = j->domain;
-        s->map_error = 0;
+        j->n_maps = 0;
+        s->mapping = j;
         rc = raster_exec(words, n, &mem, &st, &at);
+        s->mapping = NULL;
     }
     free(words);
+    if (s->map_fault) {
+        rc = -HS_GPU_ERR_FAULT;
+        s->mmu_faults++;
+        if (j->domain >= 0 && j->domain < POWER_MAX_DOMAINS)
+            s->ctx[j->domain].faults++;
+    }
     if (rc) {
-        maps_free(s);
+        maps_free(j);
         context_error(s, j->domain, -rc, "command list", j->cmd_addr, at);
         RasterStats cost = {.commands = st.commands ? st.commands : 1};
         j->units = gpu_work_units(s, &cost);
@@ -166,16 +212,16 @@ static void run_commands(GpuState *s, GpuJob *j)
 }
 
 /* Writes the completed command job's targets back. */
-static void write_back(GpuState *s, const GpuJob *j)
+static void write_back(GpuState *s, GpuJob *j)
 {
-    for (unsigned i = 0; i < s->n_maps; i++) {
-        GpuMap *m = &s->maps[i];
+    for (unsigned i = 0; i < j->n_maps; i++) {
+        GpuMap *m = &j->maps[i];
         if (m->write &&
             dma_write(s->dma, j->domain, m->addr, m->buf, (size_t)m->bytes))
             context_error(s, j->domain, HS_GPU_ERR_SURFACE, "write-back",
                           m->addr, 0);
     }
-    maps_free(s);
+    maps_free(j);
 }
 
 /* ---- power ------------------------------------------------------------ */
@@ -221,11 +267,34 @@ void gpu_ap_state(void *ctx, int old_state, int new_state, hs_time when)
 
 /* ---- the queue -------------------------------------------------------- */
 
-/* Starts the job at the head of the queue at time `at`, waking the GPU
- * first if it is collapsed. */
-static void start_head(GpuState *s, hs_time at)
+/* Index of the job to run after context `after` had its turn: the
+ * oldest job of the next context in turn that has one (`after` itself
+ * last), or -1 with none queued. */
+static int pick_next(const GpuState *s, int after)
 {
-    GpuJob *j = &s->queue[s->head];
+    for (int k = 1; k <= POWER_MAX_DOMAINS + 1; k++) {
+        int t = (after + k) % (POWER_MAX_DOMAINS + 1);
+        for (unsigned i = 0; i < s->count; i++)
+            if (job_slot(&s->queue[i]) == t)
+                return (int)i;
+    }
+    return -1;
+}
+
+/* Schedules the end of the running job's slice (only needed while
+ * another context waits, checked when it ends). */
+static void arm_slice(GpuState *s, hs_time at)
+{
+    if (s->cfg.timeslice_ps && s->sim)
+        sim_schedule_at(s->sim, &s->slice_ev, at + s->cfg.timeslice_ps);
+}
+
+/* Starts (or resumes) job `idx` at time `at`, waking the GPU first if it
+ * is collapsed. */
+static void start_job(GpuState *s, unsigned idx, hs_time at)
+{
+    s->head = idx;
+    GpuJob *j = &s->queue[idx];
     if (s->sim)
         sim_cancel(s->sim, &s->collapse_ev);
     if (!s->powered) {
@@ -246,24 +315,59 @@ static void start_head(GpuState *s, hs_time at)
     }
     if (at < s->ready_at)
         at = s->ready_at;
-    if (j->cmd_addr)
-        run_commands(s, j);
-    s->cycles_left = job_cycles(s, j->units);
+    if (!j->started) {
+        j->started = true;
+        if (j->cmd_addr)
+            run_commands(s, j);
+        j->cycles_left = job_cycles(s, j->units);
+    }
+    s->cycles_left = j->cycles_left;
     s->run_since = at;
     sim_schedule_at(
         s->sim, &s->done_ev,
         at + cycles_to_ps(s->cycles_left, s->cfg.opps[s->opp].freq_khz));
+    arm_slice(s, at);
     meter_update(s, at);
+}
+
+/* The running job's slice ended: preempt it when another context has a
+ * job waiting. */
+static void slice_fire(Sim *sim, void *ctx, hs_time now)
+{
+    GpuState *s = ctx;
+    if (s->count < 2)
+        return;
+    GpuJob *run = &s->queue[s->head];
+    int next = pick_next(s, job_slot(run));
+    if (next < 0 || next == (int)s->head ||
+        job_slot(&s->queue[next]) == job_slot(run)) {
+        arm_slice(s, now);
+        return;
+    }
+    if (now > s->run_since) {
+        unsigned __int128 done = (unsigned __int128)(now - s->run_since) *
+                                 s->cfg.opps[s->opp].freq_khz / 1000000000u;
+        s->cycles_left =
+            done >= s->cycles_left ? 0 : s->cycles_left - (uint64_t)done;
+    }
+    if (s->cycles_left == 0)
+        return; /* completes now: gpu_done runs the next one */
+    run->cycles_left = s->cycles_left;
+    s->preemptions++;
+    sim_cancel(sim, &s->done_ev);
+    start_job(s, (unsigned)next, now);
 }
 
 static int enqueue(GpuState *s, const GpuJob *job)
 {
     if (s->count == s->cfg.queue_depth)
         return -1;
-    s->queue[(s->head + s->count) % GPU_MAX_QUEUE] = *job;
-    s->count++;
+    GpuJob *j = &s->queue[s->count++];
+    *j = *job;
+    j->started = false;
+    j->n_maps = 0;
     if (s->count == 1)
-        start_head(s, job->submit_ps);
+        start_job(s, 0, job->submit_ps);
     return 0;
 }
 
@@ -316,9 +420,12 @@ static void gpu_done(Sim *sim, void *ctx, hs_time now)
     (void)sim;
     GpuState *s = ctx;
     GpuJob job = s->queue[s->head];
-    s->head = (s->head + 1) % GPU_MAX_QUEUE;
+    memmove(&s->queue[s->head], &s->queue[s->head + 1],
+            (s->count - s->head - 1) * sizeof s->queue[0]);
     s->count--;
     s->done++;
+    if (s->sim)
+        sim_cancel(s->sim, &s->slice_ev);
     s->units_done[slot(job.domain)] += job.units;
     if (job.cmd_addr) {
         if (job.cmd_len)
@@ -333,8 +440,9 @@ static void gpu_done(Sim *sim, void *ctx, hs_time now)
             s->ctx[job.domain].jobs++;
         }
     }
-    if (s->count)
-        start_head(s, now);
+    int next = pick_next(s, job_slot(&job));
+    if (next >= 0)
+        start_job(s, (unsigned)next, now);
     else
         meter_update(s, now);
     fetch(s, now);
@@ -429,6 +537,7 @@ static int gpu_realize(Device *dev, Sim *sim)
     s->sim = sim;
     sim_event_init(&s->done_ev, "gpu.job_done", gpu_done, s, 0);
     sim_event_init(&s->collapse_ev, "gpu.collapse", collapse_fire, s, 0);
+    sim_event_init(&s->slice_ev, "gpu.slice", slice_fire, s, 0);
     if (!s->meter)
         return 0;
     s->comp = power_component_add(s->meter, dev->name);
@@ -452,11 +561,12 @@ static int gpu_realize(Device *dev, Sim *sim)
 static void gpu_reset(Device *dev)
 {
     GpuState *s = (GpuState *)dev;
+    for (unsigned i = 0; i < s->count; i++)
+        maps_free(&s->queue[i]);
     s->count = 0;
     s->head = 0;
     s->powered = false;
     s->ready_at = 0;
-    maps_free(s);
     for (unsigned d = 0; d < POWER_MAX_DOMAINS; d++) {
         bool granted = s->ctx[d].granted;
         bool forwarded = s->ctx[d].forwarded;
@@ -465,6 +575,7 @@ static void gpu_reset(Device *dev)
     if (s->sim) {
         sim_cancel(s->sim, &s->done_ev);
         sim_cancel(s->sim, &s->collapse_ev);
+        sim_cancel(s->sim, &s->slice_ev);
         meter_update(s, sim_now(s->sim));
     }
     s->opp = s->cfg.initial_opp;
@@ -476,8 +587,10 @@ static void gpu_destroy(Device *dev)
     if (s->sim) {
         sim_cancel(s->sim, &s->done_ev);
         sim_cancel(s->sim, &s->collapse_ev);
+        sim_cancel(s->sim, &s->slice_ev);
     }
-    maps_free(s);
+    for (unsigned i = 0; i < s->count; i++)
+        maps_free(&s->queue[i]);
 }
 
 /* The reading or writing domain's context, or NULL (with a device error)
@@ -507,6 +620,8 @@ static uint64_t gpu_read(Device *dev, uint64_t offset, unsigned size,
         return c && c->granted ? HS_GPU_CAP_3D : 0;
     case HS_GPU_STATUS: /* last error of this domain's context */
         return c ? c->status : HS_GPU_ERR_DENIED;
+    case HS_GPU_FAULTS: /* its MMU faults */
+        return c ? (uint32_t)c->faults : 0;
     case HS_GPU_RING_BASE:
     case HS_GPU_RING_BASE + 4:
     case HS_GPU_RING_SIZE:
@@ -546,6 +661,27 @@ static void gpu_write(Device *dev, uint64_t offset, uint64_t value,
     case HS_GPU_RING_TAIL:
         c = context_of(s, acc);
         break;
+    case HS_GPU_MAP_ADDR:
+    case HS_GPU_MAP_ADDR + 4:
+    case HS_GPU_MAP_SIZE:
+    case HS_GPU_MAP_SIZE + 4:
+    case HS_GPU_MAP_CTRL:
+        c = context_of(s, acc);
+        if (!c)
+            return;
+        if (offset == HS_GPU_MAP_CTRL) {
+            mmu_ctrl(s, c, acc->domain, (uint32_t)value);
+        } else {
+            uint64_t *r =
+                offset < HS_GPU_MAP_SIZE ? &c->map_addr : &c->map_size;
+            if (size == 8)
+                *r = value;
+            else if ((offset & 7) == 0)
+                *r = (*r & ~0xffffffffULL) | (uint32_t)value;
+            else
+                *r = (*r & 0xffffffffULL) | ((uint64_t)(uint32_t)value << 32);
+        }
+        return;
     case HS_GPU_STATUS: /* any value clears it */
         if (acc->domain >= 0 && acc->domain < POWER_MAX_DOMAINS)
             s->ctx[acc->domain].status = 0;
@@ -588,6 +724,37 @@ static void gpu_write(Device *dev, uint64_t offset, uint64_t value,
         }
         fetch(s, when);
     }
+}
+
+/* HS_GPU_MAP_CTRL: maps [map_addr, map_addr + map_size) into the context
+ * (flags HS_GPU_MAP_READ, | HS_GPU_MAP_WRITE), or unmaps the buffer that
+ * starts at map_addr (flags 0). Mapping a buffer again updates its
+ * flags. A bad request is a device error for the context. */
+static void mmu_ctrl(GpuState *s, GpuContext *c, int domain, uint32_t flags)
+{
+    uint64_t a = c->map_addr, n = c->map_size;
+    unsigned i = 0;
+    while (i < c->n_mmu &&
+           !(c->mmu[i].addr == a && (flags == 0 || c->mmu[i].bytes == n)))
+        i++;
+    if (flags == 0) {
+        if (i == c->n_mmu) {
+            context_error(s, domain, HS_GPU_ERR_FAULT, "unmap of no buffer", a,
+                          0);
+            return;
+        }
+        c->mmu[i] = c->mmu[--c->n_mmu];
+        return;
+    }
+    if ((flags & ~(uint32_t)(HS_GPU_MAP_READ | HS_GPU_MAP_WRITE)) ||
+        !(flags & HS_GPU_MAP_READ) || n == 0 || a > UINT64_MAX - n ||
+        (i == c->n_mmu && c->n_mmu == GPU_MMU_ENTRIES)) {
+        context_error(s, domain, HS_GPU_ERR_FAULT, "map", a, flags);
+        return;
+    }
+    c->mmu[i] = (GpuMmuEntry){a, n, (flags & HS_GPU_MAP_WRITE) != 0};
+    if (i == c->n_mmu)
+        c->n_mmu++;
 }
 
 const DeviceOps gpu_ops = {

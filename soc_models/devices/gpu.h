@@ -13,6 +13,27 @@
  * once the host released it (gpu_forward_done), after its way through
  * the gfx VM.
  *
+ * The GPU MMU. Each context has its own table of up to GPU_MMU_ENTRIES
+ * mapped buffers (HS_GPU_MAP_ADDR/SIZE/CTRL: the driver maps a buffer
+ * readable, or readable and writable, into the context; CTRL 0 unmaps
+ * the buffer starting at ADDR). The ring itself is the driver's and
+ * needs no entry. A command job's list must lie inside one readable
+ * buffer of its context, every surface it binds inside one buffer
+ * (writable for the target); anything else is a fault for that context
+ * (HS_GPU_ERR_FAULT in its STATUS, counted in `faults` and
+ * HS_GPU_FAULTS): the list is rejected whole and nothing is written, as
+ * for any bad list. Addresses are the context's domain's: one context
+ * can never name another's memory.
+ *
+ * Scheduling. The queue holds the jobs of every context (and the host's
+ * plain jobs) in arrival order; each context's jobs run in that order.
+ * When a job completes the next runs from the next context in turn
+ * (round robin over the domains, the host last). With timeslice_ps > 0
+ * a running job that has run for a slice while another context has a job
+ * waiting is preempted: its cycles left are kept, its surfaces stay
+ * mapped, and it resumes in its context's next turn (counted in
+ * `preemptions`). Context switches cost no GPU time (not modelled).
+ *
  * A command job executes its list with the reference rasteriser
  * (guest/lib/raster.c) when it starts, on copies of the surfaces read by
  * DMA from the submitting domain's memory; the target's pixels are
@@ -28,7 +49,7 @@
  * (rounded up: a wide GPU completes several units a cycle); its run time
  * follows the current OPP (time = cycles / frequency, rounded up to 1
  * ps), and an OPP change mid-job rescales the cycles left. Jobs run one
- * at a time in queue order; completion counts DONE and pulses
+ * at a time (Scheduling above); completion counts DONE and pulses
  * HS_IRQ_GPU.
  *
  * Power: component "<name>" is "idle" (idle_uw, unattributed), "opp<K>"
@@ -51,7 +72,8 @@
 
 #define GPU_MAX_OPPS 16
 #define GPU_MAX_QUEUE 64
-#define GPU_MAX_MAPS 8 /* surfaces one command list may bind */
+#define GPU_MAX_MAPS 8     /* surfaces one command list may bind */
+#define GPU_MMU_ENTRIES 16 /* buffers mapped into one context */
 
 typedef struct GpuOpp {
     uint32_t freq_khz;  /* GPU clock */
@@ -77,16 +99,35 @@ typedef struct GpuConfig {
     uint64_t collapsed_uw;     /* power while collapsed */
     hs_time wake_ps;           /* collapsed -> ready */
     uint64_t wake_nj;          /* energy of one wake */
+    /* Scheduling. */
+    hs_time timeslice_ps; /* a context's turn while others wait, 0: none */
 } GpuConfig;
 
+/* A surface copy of a command job. */
+typedef struct GpuMap {
+    uint64_t addr, bytes;
+    uint32_t *buf; /* host copy */
+    bool write;    /* written back at completion */
+} GpuMap;
+
 typedef struct GpuJob {
-    uint64_t units;    /* work units (a command job: set when it starts) */
-    int domain;        /* submitter */
-    hs_time submit_ps; /* submission time */
-    uint64_t cmd_addr; /* command list, 0 for a plain job */
-    uint32_t cmd_len;  /* its bytes */
-    RasterStats stats; /* what the list did (command jobs) */
+    uint64_t units;       /* work units (a command job: set when it starts) */
+    int domain;           /* submitter */
+    hs_time submit_ps;    /* submission time */
+    uint64_t cmd_addr;    /* command list, 0 for a plain job */
+    uint32_t cmd_len;     /* its bytes */
+    RasterStats stats;    /* what the list did (command jobs) */
+    bool started;         /* has run (a preempted job resumes) */
+    uint64_t cycles_left; /* of a preempted job */
+    GpuMap maps[GPU_MAX_MAPS]; /* its surfaces until it completes */
+    unsigned n_maps;
 } GpuJob;
+
+/* One buffer mapped into a context (the GPU MMU). */
+typedef struct GpuMmuEntry {
+    uint64_t addr, bytes; /* in the context's domain's memory */
+    bool write;           /* writable too */
+} GpuMmuEntry;
 
 /* A domain's GPU context (HS_GPU_RING_*). */
 typedef struct GpuContext {
@@ -101,18 +142,15 @@ typedef struct GpuContext {
     bool forwarded;     /* entries wait for gpu_forward_done */
     uint32_t released;  /* entries the GPU may fetch (forwarded contexts) */
     uint32_t refused;   /* released entries to skip (their way failed) */
+    GpuMmuEntry mmu[GPU_MMU_ENTRIES]; /* its mapped buffers */
+    unsigned n_mmu;
+    uint64_t map_addr, map_size; /* HS_GPU_MAP_ADDR / SIZE */
+    uint64_t faults;             /* MMU faults of its jobs */
 } GpuContext;
 
 /* A forwarded context's TAIL moved from old_tail to new_tail at when. */
 typedef void (*GpuForwardFunc)(void *ctx, int domain, uint32_t old_tail,
                                uint32_t new_tail, hs_time when);
-
-/* A surface copy of the running command job. */
-typedef struct GpuMap {
-    uint64_t addr, bytes;
-    uint32_t *buf; /* host copy */
-    bool write;    /* written back at completion */
-} GpuMap;
 
 /* Told when a job completes (latency metrics). */
 typedef void (*GpuDoneFunc)(void *ctx, const GpuJob *job, hs_time done);
@@ -125,8 +163,8 @@ typedef struct GpuState {
     PowerMeter *meter;           /* may be NULL */
     int comp;                    /* meter component, -1 without */
     unsigned opp;                /* current OPP */
-    GpuJob queue[GPU_MAX_QUEUE]; /* ring: head is the running job */
-    unsigned head, count;        /* ring position and fill */
+    GpuJob queue[GPU_MAX_QUEUE]; /* arrival order; head is running */
+    unsigned head, count;        /* running job's index, and fill */
     uint64_t cycles_left;        /* of the running job at run_since */
     hs_time run_since;           /* when cycles_left was last computed */
     SimEvent done_ev;            /* running job completes */
@@ -142,16 +180,18 @@ typedef struct GpuState {
     IrqLine irq;                       /* HS_IRQ_GPU */
     GpuContext ctx[POWER_MAX_DOMAINS]; /* one per domain */
     unsigned fetch_next;               /* context fetched from first */
-    GpuMap maps[GPU_MAX_MAPS];         /* the running job's surfaces */
-    unsigned n_maps;
-    int map_domain;       /* whose memory the maps are */
+    GpuJob *mapping;      /* the job whose surfaces are being mapped */
     int map_error;        /* a map failed (DMA, overlap, size) */
+    int map_fault;        /* a map fell outside the context's buffers */
     bool powered;         /* not collapsed */
     bool ap_asleep;       /* the AP is suspending or suspended */
     hs_time ready_at;     /* a wake in progress completes then */
     SimEvent collapse_ev; /* idle long enough */
     uint64_t wakes;       /* collapsed -> powered */
     uint64_t cmd_errors;  /* command lists rejected */
+    uint64_t mmu_faults;  /* command lists rejected by the GPU MMU */
+    uint64_t preemptions; /* jobs preempted at the end of a slice */
+    SimEvent slice_ev;    /* the running job's slice ends */
     RasterStats work[POWER_MAX_DOMAINS + 1]; /* per domain (+host) */
 } GpuState;
 

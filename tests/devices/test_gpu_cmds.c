@@ -3,9 +3,11 @@
  * context ring: a frame of the 3D app's scene drawn by the GPU device is
  * byte-identical to the same frame drawn by the reference rasteriser;
  * the GPU's time for a list follows the triangles and pixels it drew;
- * bad lists and bad rings are device errors that draw nothing; the GPU
- * power-collapses when idle and with the AP, and waking it costs time
- * and energy.
+ * bad lists and bad rings are device errors that draw nothing; a list
+ * reaching outside its context's mapped buffers is an MMU fault of that
+ * context; contexts are time-sliced and each job's work is attributed
+ * to its context's domain; the GPU power-collapses when idle and with
+ * the AP, and waking it costs time and energy.
  */
 #include "harness.h"
 
@@ -43,6 +45,8 @@ typedef struct Rig {
     uint32_t tail;
 } Rig;
 
+static void map_all(Rig *r);
+
 static void rig_init(Rig *r)
 {
     memset(r, 0, sizeof *r);
@@ -76,6 +80,26 @@ static void rig_init(Rig *r)
     assert_int_equal(r->gpu.dev.ops->realize(&r->gpu.dev, r->sim), 0);
     r->gpu.dev.ops->reset(&r->gpu.dev);
     gpu_set_access(&r->gpu, 0, true);
+    map_all(r);
+}
+
+static void map(Rig *r, int domain, uint64_t addr, uint64_t bytes,
+                uint32_t flags)
+{
+    BusAccess acc = {.when = sim_now(r->sim), .domain = domain};
+    r->gpu.dev.ops->write(&r->gpu.dev, HS_GPU_MAP_ADDR, addr, 8, &acc);
+    r->gpu.dev.ops->write(&r->gpu.dev, HS_GPU_MAP_SIZE, bytes, 8, &acc);
+    r->gpu.dev.ops->write(&r->gpu.dev, HS_GPU_MAP_CTRL, flags, 4, &acc);
+}
+
+/* Domain 0's buffers: texture and list readable, the framebuffer (to
+ * the end of memory) writable. */
+static void map_all(Rig *r)
+{
+    map(r, 0, TEX_ADDR, CMD_ADDR - TEX_ADDR, HS_GPU_MAP_READ);
+    map(r, 0, CMD_ADDR, CMD_BYTES, HS_GPU_MAP_READ);
+    map(r, 0, FB_ADDR, MEM_BASE + MEM_BYTES - FB_ADDR,
+        HS_GPU_MAP_READ | HS_GPU_MAP_WRITE);
 }
 
 static void rig_free(Rig *r)
@@ -270,16 +294,20 @@ static void test_bad_lists_draw_nothing(void **state)
                               FB_H,
                               FB_W};
     const uint32_t bad_lists[][12] = {
-        {HS_GPU_HDR(99, 1)},                                   /* opcode */
-        {HS_GPU_HDR(HS_GPU_OP_CLEAR, 9), 0, 0, 0, 10, 10},     /* length */
-        {HS_GPU_HDR(HS_GPU_OP_CLEAR, 6), 0, 0, 0, 10, 10},     /* no target */
-        {HS_GPU_HDR(HS_GPU_OP_TARGET, 6), 0x10, 0, 10, 10, 10, /* surface */
+        {HS_GPU_HDR(99, 1)},                                 /* opcode */
+        {HS_GPU_HDR(HS_GPU_OP_CLEAR, 9), 0, 0, 0, 10, 10},   /* length */
+        {HS_GPU_HDR(HS_GPU_OP_CLEAR, 6), 0, 0, 0, 10, 10},   /* no target */
+        {HS_GPU_HDR(HS_GPU_OP_TARGET, 6), (uint32_t)FB_ADDR, /* surface */
+         (uint32_t)(FB_ADDR >> 32), 10, 10, 5, HS_GPU_HDR(HS_GPU_OP_CLEAR, 6),
+         0, 0, 0, 10, 10},
+        {HS_GPU_HDR(HS_GPU_OP_TARGET, 6), 0x10, 0, 10, 10, 10, /* unmapped */
          HS_GPU_HDR(HS_GPU_OP_CLEAR, 6), 0, 0, 0, 10, 10},
     };
     const int want[] = {HS_GPU_ERR_OPCODE, HS_GPU_ERR_LENGTH,
-                        HS_GPU_ERR_NO_TARGET, HS_GPU_ERR_SURFACE};
-    const uint32_t lens[] = {1, 6, 6, 12};
-    for (int i = 0; i < 4; i++) {
+                        HS_GPU_ERR_NO_TARGET, HS_GPU_ERR_SURFACE,
+                        HS_GPU_ERR_FAULT};
+    const uint32_t lens[] = {1, 6, 6, 12, 12};
+    for (int i = 0; i < 5; i++) {
         submit(&r, bad_lists[i], lens[i]);
         run_until_done(&r);
         assert_int_equal(rd(&r, 0, HS_GPU_STATUS), want[i]);
@@ -358,7 +386,7 @@ static void test_bad_lists_keep_pixels(void **state)
                              8};
     submit(&r, list, sizeof list / 4);
     run_until_done(&r);
-    assert_int_equal(rd(&r, 0, HS_GPU_STATUS), HS_GPU_ERR_SURFACE);
+    assert_int_equal(rd(&r, 0, HS_GPU_STATUS), HS_GPU_ERR_FAULT);
     for (size_t i = 0; i < (size_t)FB_W * FB_H * 4; i++)
         assert_int_equal(at(&r, FB_ADDR)[i], 0xab);
     rig_free(&r);
@@ -457,6 +485,168 @@ static void test_forwarded_context(void **state)
     rig_free(&r);
 }
 
+/* Lists reaching outside their context's buffers are MMU faults of that
+ * context: counted, nothing drawn, the other context untouched. */
+static void test_mmu_faults(void **state)
+{
+    (void)state;
+    Rig r;
+    rig_init(&r);
+    memset(at(&r, FB_ADDR), 0xab, (size_t)FB_W * FB_H * 4);
+    uint32_t list[] = {HS_GPU_HDR(HS_GPU_OP_TARGET, 6),
+                       (uint32_t)TEX_ADDR,
+                       (uint32_t)(TEX_ADDR >> 32),
+                       8,
+                       8,
+                       8,
+                       HS_GPU_HDR(HS_GPU_OP_CLEAR, 6),
+                       0x123456,
+                       0,
+                       0,
+                       8,
+                       8};
+    /* 1: the target in a read-only buffer */
+    uint8_t tex[256];
+    memcpy(tex, at(&r, TEX_ADDR), sizeof tex);
+    submit(&r, list, 12);
+    run_until_done(&r);
+    assert_int_equal(rd(&r, 0, HS_GPU_STATUS), HS_GPU_ERR_FAULT);
+    assert_int_equal(rd(&r, 0, HS_GPU_FAULTS), 1);
+    assert_memory_equal(at(&r, TEX_ADDR), tex, sizeof tex);
+    /* 2: the framebuffer unmapped, then the same draw there */
+    list[1] = (uint32_t)FB_ADDR;
+    list[2] = (uint32_t)(FB_ADDR >> 32);
+    map(&r, 0, FB_ADDR, 0, 0);
+    submit(&r, list, 12);
+    run_until_done(&r);
+    assert_int_equal(rd(&r, 0, HS_GPU_FAULTS), 2);
+    assert_int_equal(at(&r, FB_ADDR)[0], 0xab);
+    /* mapped again: it draws */
+    map(&r, 0, FB_ADDR, (uint64_t)FB_W * FB_H * 4,
+        HS_GPU_MAP_READ | HS_GPU_MAP_WRITE);
+    wr(&r, 0, HS_GPU_STATUS, 0, 4);
+    submit(&r, list, 12);
+    run_until_done(&r);
+    assert_int_equal(rd(&r, 0, HS_GPU_STATUS), 0);
+    assert_int_equal(at(&r, FB_ADDR)[0], 0x56);
+    /* 3: a list outside every buffer (the ring's page) */
+    HsGpuRingEntry e = {.cmd_addr = RING_ADDR + 0x100, .cmd_len = 48};
+    memcpy(at(&r, RING_ADDR + 0x100), list, sizeof list);
+    memcpy(at(&r, RING_ADDR + (r.tail % 4) * sizeof e), &e, sizeof e);
+    r.tail++;
+    wr(&r, 0, HS_GPU_RING_TAIL, r.tail, 4);
+    run_until_done(&r);
+    assert_int_equal(rd(&r, 0, HS_GPU_FAULTS), 3);
+    assert_int_equal(r.gpu.mmu_faults, 3);
+    /* 4: another context maps nothing: its list faults, counted for it */
+    gpu_set_access(&r.gpu, 1, true);
+    wr(&r, 1, HS_GPU_RING_BASE, RING_ADDR + 0x200, 8);
+    wr(&r, 1, HS_GPU_RING_SIZE, 4, 4);
+    e = (HsGpuRingEntry){.cmd_addr = CMD_ADDR, .cmd_len = 48};
+    memcpy(at(&r, CMD_ADDR), list, sizeof list);
+    memcpy(at(&r, RING_ADDR + 0x200), &e, sizeof e);
+    wr(&r, 1, HS_GPU_RING_TAIL, 1, 4);
+    sim_run_until(r.sim, sim_now(r.sim) + HS_MS);
+    assert_int_equal(rd(&r, 1, HS_GPU_RING_HEAD), 1);
+    assert_int_equal(rd(&r, 1, HS_GPU_STATUS), HS_GPU_ERR_FAULT);
+    assert_int_equal(rd(&r, 1, HS_GPU_FAULTS), 1);
+    assert_int_equal(rd(&r, 0, HS_GPU_FAULTS), 3);
+    /* bad map requests are device errors, not mappings */
+    uint64_t errs = r.gpu.dev.guest_errors;
+    map(&r, 1, FB_ADDR, 0, HS_GPU_MAP_READ);    /* empty */
+    map(&r, 1, FB_ADDR, 64, HS_GPU_MAP_WRITE);  /* write-only */
+    map(&r, 1, ~0ULL - 8, 64, HS_GPU_MAP_READ); /* wraps */
+    map(&r, 1, CMD_ADDR + 4, 0, 0);             /* unmap of nothing */
+    assert_int_equal(r.gpu.dev.guest_errors, errs + 4);
+    assert_int_equal(r.gpu.ctx[1].n_mmu, 0);
+    for (uint64_t i = 0; i < GPU_MMU_ENTRIES + 1; i++)
+        map(&r, 1, MEM_BASE + i * 64, 64, HS_GPU_MAP_READ);
+    assert_int_equal(r.gpu.ctx[1].n_mmu, GPU_MMU_ENTRIES);
+    assert_int_equal(r.gpu.dev.guest_errors, errs + 5);
+    rig_free(&r);
+}
+
+/* Two contexts: a long job of domain 0 is preempted at the end of its
+ * slice for domain 1's short one, resumes, and both draw what the
+ * reference draws; each job's units and energy are its own domain's. */
+static void test_time_slicing(void **state)
+{
+    (void)state;
+    Rig r;
+    rig_init(&r);
+    r.gpu.cfg.timeslice_ps = 50 * HS_US;
+    const uint64_t cmd1 = MEM_BASE + 0x60000, fb1 = MEM_BASE + 0xa0000;
+    const uint64_t ring1 = RING_ADDR + 0x200;
+    gpu_set_access(&r.gpu, 1, true);
+    map(&r, 1, cmd1, 0x1000, HS_GPU_MAP_READ);
+    map(&r, 1, fb1, (uint64_t)FB_W * FB_H * 4,
+        HS_GPU_MAP_READ | HS_GPU_MAP_WRITE);
+    /* domain 0: 20 full clears (600,000 pixels) */
+    uint32_t big[6 + 20 * 6] = {HS_GPU_HDR(HS_GPU_OP_TARGET, 6),
+                                (uint32_t)FB_ADDR,
+                                (uint32_t)(FB_ADDR >> 32),
+                                FB_W,
+                                FB_H,
+                                FB_W};
+    for (uint32_t i = 0; i < 20; i++) {
+        uint32_t c[] = {HS_GPU_HDR(HS_GPU_OP_CLEAR, 6),
+                        0x10101 * (i + 1),
+                        0,
+                        0,
+                        FB_W,
+                        FB_H};
+        memcpy(big + 6 + i * 6, c, sizeof c);
+    }
+    /* domain 1: one 10 x 10 clear */
+    uint32_t small[] = {HS_GPU_HDR(HS_GPU_OP_TARGET, 6),
+                        (uint32_t)fb1,
+                        (uint32_t)(fb1 >> 32),
+                        FB_W,
+                        FB_H,
+                        FB_W,
+                        HS_GPU_HDR(HS_GPU_OP_CLEAR, 6),
+                        0x777777,
+                        0,
+                        0,
+                        10,
+                        10};
+    memcpy(at(&r, cmd1), small, sizeof small);
+    submit(&r, big, sizeof big / 4);
+    hs_time t0 = sim_now(r.sim);
+    sim_run_until(r.sim, t0 + 10 * HS_US);
+    HsGpuRingEntry e = {.cmd_addr = cmd1, .cmd_len = sizeof small};
+    memcpy(at(&r, ring1), &e, sizeof e);
+    wr(&r, 1, HS_GPU_RING_BASE, ring1, 8);
+    wr(&r, 1, HS_GPU_RING_SIZE, 4, 4);
+    wr(&r, 1, HS_GPU_RING_TAIL, 1, 4);
+    while (rd(&r, 1, HS_GPU_RING_HEAD) != 1)
+        sim_run_until(r.sim, sim_next_time(r.sim));
+    hs_time t1 = sim_now(r.sim);
+    hs_time t_big = run_until_done(&r);
+    RasterStats sb = {.commands = 21, .fragments = 20u * FB_W * FB_H};
+    RasterStats ss = {.commands = 2, .fragments = 100};
+    hs_time big_ps = gpu_job_time_ps(&r.gpu, gpu_work_units(&r.gpu, &sb), 0);
+    hs_time small_ps = gpu_job_time_ps(&r.gpu, gpu_work_units(&r.gpu, &ss), 0);
+    assert_true(big_ps > 150 * HS_US); /* far longer than a slice */
+    /* the small job ran after one slice of the big one (plus the wake),
+     * not after all of it; the big one finished later by its length */
+    assert_true(t1 <= t0 + r.gpu.cfg.wake_ps + 50 * HS_US + small_ps + 1);
+    assert_true(t_big >= t0 + r.gpu.cfg.wake_ps + big_ps + small_ps);
+    assert_true(t_big <= t0 + r.gpu.cfg.wake_ps + big_ps + small_ps + 2);
+    assert_int_equal(r.gpu.preemptions, 1);
+    /* pixels: both as drawn in isolation */
+    assert_int_equal(((uint32_t *)(void *)at(&r, FB_ADDR))[FB_W * FB_H - 1],
+                     0x10101 * 20);
+    assert_int_equal(((uint32_t *)(void *)at(&r, fb1))[0], 0x777777);
+    assert_int_equal(((uint32_t *)(void *)at(&r, fb1))[10], 0);
+    /* each job's work is its own domain's */
+    assert_int_equal(r.gpu.units_done[0], gpu_work_units(&r.gpu, &sb));
+    assert_int_equal(r.gpu.units_done[1], gpu_work_units(&r.gpu, &ss));
+    power_energy e1 = power_energy_domain(r.meter, 1, sim_now(r.sim));
+    assert_true(e1 == (power_energy)small_ps * 300000); /* OPP 0's uW */
+    rig_free(&r);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_gpu_frame_is_software_frame),
     cmocka_unit_test(test_gpu_time_scales_with_work),
@@ -464,5 +654,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_bad_lists_keep_pixels),
     cmocka_unit_test(test_power_collapse),
     cmocka_unit_test(test_forwarded_context),
+    cmocka_unit_test(test_mmu_faults),
+    cmocka_unit_test(test_time_slicing),
 };
 HS_TEST_GROUP(dev_gpu_cmds, tests)

@@ -134,3 +134,13 @@ expect_exit 0 "covert-radio runs under every approach" -- \
     $HS compare scenarios/covert-radio.json -o "$CR" -q
 expect_exit 0 "covert-radio's expect assertions hold on its results" -- \
     $HS check "$CR" --expect scenarios/covert-radio.json
+
+# The GPU and DVFS channels: leak where the resource is shared, not where
+# the approach keeps it apart (their expect assertions say which).
+for c in gpu dvfs; do
+    expect_exit 0 "covert-$c runs under every approach" -- \
+        $HS compare scenarios/covert-$c.json -o "$E2E_TMP/c$c" -q --no-trace \
+        --no-pcap
+    expect_exit 0 "covert-$c's expect assertions hold on its results" -- \
+        $HS check "$E2E_TMP/c$c" --expect scenarios/covert-$c.json
+done

@@ -6,8 +6,8 @@
 
 expect_exit 0 "validate scenarios/*.json exits 0" -- $HS validate scenarios/*.json
 for s in incoming-call-secret email-sync standby-24h covert-wakelock \
-    covert-radio baseband-mic-attack download-store-display sms-at-work \
-    outgoing-call; do
+    covert-radio covert-gpu covert-dvfs baseband-mic-attack \
+    download-store-display sms-at-work outgoing-call; do
     expect_match "^scenarios/$s\\.json: ok \\(handset-scenario/1, $s\\)\$" \
         "validate reports $s ok" -- $HS validate "scenarios/$s.json"
 done
@@ -71,8 +71,8 @@ else
     echo "not ok - list scenarios shows every shipped scenario ($n lines, $want files)"
 fi
 for s in incoming-call-secret email-sync standby-24h covert-wakelock \
-    covert-radio baseband-mic-attack download-store-display sms-at-work \
-    outgoing-call; do
+    covert-radio covert-gpu covert-dvfs baseband-mic-attack \
+    download-store-display sms-at-work outgoing-call; do
     expect_match "^$s +[A-Z].*\\?\$" "list scenarios shows $s with its question" -- \
         $HS list scenarios
 done

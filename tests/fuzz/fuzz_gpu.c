@@ -4,8 +4,12 @@
  * surface copies and write-back), differentially against the reference
  * rasteriser run in place on a copy of the same memory. Findings: a
  * crash or sanitizer report, a list the GPU never completes, a status
- * outside HS_GPU_ERR_*, or a list the GPU accepted whose pixels differ
- * from the reference's. Seeds: tests/fuzz/corpus/gpu.
+ * outside HS_GPU_ERR_*, a list the GPU accepted whose pixels differ
+ * from the reference's, or an MMU fault not counted for the context.
+ * The context maps three buffers (the GPU MMU): the list's page
+ * readable, the rest of the lower half writable, the upper half (a
+ * texture) readable; the reference allows the same, so a surface outside
+ * them must fail. Seeds: tests/fuzz/corpus/gpu.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -26,15 +30,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define RING_ADDR MEM_BASE
 #define CMD_ADDR (MEM_BASE + 0x1000)
 #define CMD_MAX 0x10000u
+#define RW_ADDR (CMD_ADDR + CMD_MAX)
+#define TEX_ADDR (MEM_BASE + MEM_BYTES / 2)
+
+/* The context's buffers: [addr, addr + bytes), writable or not. */
+static const struct {
+    uint64_t addr, bytes;
+    int write;
+} maps[] = {
+    {CMD_ADDR, CMD_MAX, 0},
+    {RW_ADDR, TEX_ADDR - RW_ADDR, 1},
+    {TEX_ADDR, MEM_BASE + MEM_BYTES - TEX_ADDR, 0},
+};
+#define N_MAPS (sizeof maps / sizeof maps[0])
 
 static uint32_t *ref_map(void *ctx, uint64_t addr, uint64_t bytes, int write)
 {
-    (void)write;
     uint8_t *mem = ctx;
-    if (addr < MEM_BASE || addr - MEM_BASE > MEM_BYTES ||
-        bytes > MEM_BYTES - (addr - MEM_BASE))
-        return NULL;
-    return (uint32_t *)(void *)(mem + (addr - MEM_BASE));
+    for (size_t i = 0; i < N_MAPS; i++)
+        if (addr >= maps[i].addr && addr - maps[i].addr <= maps[i].bytes &&
+            bytes <= maps[i].bytes - (addr - maps[i].addr) &&
+            (!write || maps[i].write))
+            return (uint32_t *)(void *)(mem + (addr - MEM_BASE));
+    return NULL;
 }
 
 static void finding(const char *what)
@@ -87,13 +105,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     BusAccess acc = {.when = 0, .domain = 0};
     gpu.dev.ops->write(&gpu.dev, HS_GPU_RING_BASE, RING_ADDR, 8, &acc);
     gpu.dev.ops->write(&gpu.dev, HS_GPU_RING_SIZE, 4, 4, &acc);
+    for (size_t i = 0; i < N_MAPS; i++) {
+        gpu.dev.ops->write(&gpu.dev, HS_GPU_MAP_ADDR, maps[i].addr, 8, &acc);
+        gpu.dev.ops->write(&gpu.dev, HS_GPU_MAP_SIZE, maps[i].bytes, 8, &acc);
+        gpu.dev.ops->write(
+            &gpu.dev, HS_GPU_MAP_CTRL,
+            HS_GPU_MAP_READ | (maps[i].write ? HS_GPU_MAP_WRITE : 0), 4, &acc);
+    }
     gpu.dev.ops->write(&gpu.dev, HS_GPU_RING_TAIL, 1, 4, &acc);
     sim_run(sim);
     if (gpu.dev.ops->read(&gpu.dev, HS_GPU_RING_HEAD, 4, &acc) != 1)
         finding("the list never completed");
     uint64_t status = gpu.dev.ops->read(&gpu.dev, HS_GPU_STATUS, 4, &acc);
-    if (status > HS_GPU_ERR_DENIED)
+    if (status > HS_GPU_ERR_FAULT)
         finding("status outside HS_GPU_ERR_*");
+    uint64_t faults = gpu.dev.ops->read(&gpu.dev, HS_GPU_FAULTS, 4, &acc);
+    if ((status == HS_GPU_ERR_FAULT) != (faults == 1) ||
+        gpu.mmu_faults != faults)
+        finding("an MMU fault not counted for its context");
     if (status == 0) {
         RasterStats st = {0};
         RasterMem rm = {ref_map, ref};

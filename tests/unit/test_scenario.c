@@ -62,9 +62,16 @@ static void test_shipped_scenarios_load(void **state)
 {
     (void)state;
     static const char *const names[] = {
-        "incoming-call-secret",   "email-sync",   "standby-24h",
-        "covert-wakelock",        "covert-radio", "baseband-mic-attack",
-        "download-store-display", "sms-at-work",
+        "incoming-call-secret",
+        "email-sync",
+        "standby-24h",
+        "covert-wakelock",
+        "covert-radio",
+        "baseband-mic-attack",
+        "download-store-display",
+        "sms-at-work",
+        "covert-gpu",
+        "covert-dvfs",
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char rel[128];

@@ -14,6 +14,15 @@
  *                       `wakelock_id` (socket HS_SOCK_COVERT) at the start
  *                       of the period, so the shared radio is connected
  *                       for its tail; 0: sleep, so it falls back to idle
+ *   HS_COVERT_GPU       symbol 1: run command lists on the domain's GPU
+ *                       context back to back until the period ends
+ *                       (each HS_COVERT_GPU_CLEARS full clears
+ *                       of an HS_COVERT_GPU_DIM^2 target at HS_FB_BASE);
+ *                       0: sleep. A domain without 3D has no GPU to load
+ *                       and sleeps either way.
+ *   HS_COVERT_DVFS      as HS_COVERT_BUSY: symbol 1 keeps its CPU busy
+ *                       for the period (its load raises the frequency of
+ *                       the cluster it runs on), 0: sleep
  * Receiver modes:
  *   HS_COVERT_WAKELOCK  sleep until the middle of each period and measure
  *                       how late the wake-up is; lateness < threshold_ns
@@ -26,6 +35,18 @@
  *                       the socket every HS_COVERT_RADIO_POLL_NS; a round
  *                       trip < threshold_ns decodes as 1 (the radio was
  *                       already connected: no RRC promotion to wait for)
+ *   HS_COVERT_GPU       in the middle of each period draw one fixed frame
+ *                       (the 3D app's scene, HS_COVERT_GPU_PROBE_TRIS
+ *                       triangles on HS_COVERT_GPU_PROBE_DIM^2 pixels) and
+ *                       time it: on the domain's GPU context when it has
+ *                       3D, else with the reference rasteriser on its own
+ *                       vCPU; >= threshold_ns decodes as 1 (someone kept
+ *                       the GPU busy)
+ *   HS_COVERT_DVFS      in each period run a fixed number of loop
+ *                       iterations (busy_iters, or calibrated once to
+ *                       period_ns / 16 before the first symbol) and time
+ *                       them; < threshold_ns decodes as 1 (the cluster
+ *                       runs faster: someone's load raised its frequency)
  * Each symbol is logged with HS_PC_LOG (HS_LOG_SENT / HS_LOG_DECODED),
  * value = (index << 1) | symbol. These calls need a host that serves the
  * platform calls (clock, sleep-until, wakelocks, log).
@@ -38,6 +59,12 @@
 #define HS_COVERT_WAKELOCK 0
 #define HS_COVERT_BUSY 1
 #define HS_COVERT_RADIO 2
+#define HS_COVERT_GPU 3
+#define HS_COVERT_DVFS 4
+#define HS_COVERT_GPU_DIM 1024     /* sender's target: 1024 x 1024 */
+#define HS_COVERT_GPU_CLEARS 16    /* full clears in one sender list */
+#define HS_COVERT_GPU_PROBE_DIM 64 /* receiver's frame: 64 x 64 */
+#define HS_COVERT_GPU_PROBE_TRIS 200
 #define HS_COVERT_RADIO_POLL_NS 1000000ULL /* 1 ms between socket polls */
 #define HS_COVERT_MAX_BITS 256             /* symbols recorded in bits[] */
 
@@ -49,7 +76,7 @@ typedef struct HsCovertRequest {
     uint64_t busy_iters;   /* in (rx busy mode): loop iterations per probe,
                               0 = calibrate to period_ns / 8 */
     uint32_t symbols;      /* in: number of symbols */
-    uint32_t mode;         /* in: HS_COVERT_WAKELOCK or HS_COVERT_BUSY */
+    uint32_t mode;         /* in: HS_COVERT_* above */
     uint32_t wakelock_id;  /* in (tx wakelock mode): id to hold; (radio
                               mode, both ends): network peer index */
     uint32_t ones;         /* out: symbols equal to 1 sent / decoded */

@@ -12,7 +12,10 @@
  * before anything is drawn: the whole list is rejected. A surface the
  * GPU cannot read (outside the domain's memory, or partly overlapping
  * another surface of the same list) fails the list at its bind, and the
- * GPU then writes nothing back.
+ * GPU then writes nothing back. On the GPU the list and every surface
+ * must also lie in buffers mapped into the context (HS_GPU_MAP_*,
+ * platform.h; the target writable), else the list fails with
+ * HS_GPU_ERR_FAULT.
  *
  * Surfaces are XRGB8888 (one uint32 per pixel, 0x00RRGGBB), addressed by
  * a 4-byte aligned guest address in the submitting domain's memory,
@@ -85,6 +88,7 @@
 #define HS_GPU_ERR_COORD 6     /* vertex beyond +-COORD_MAX, alpha > 256 */
 #define HS_GPU_ERR_RING 7      /* ring entry unreadable or list too long */
 #define HS_GPU_ERR_DENIED 8    /* this domain has no GPU context */
+#define HS_GPU_ERR_FAULT 9     /* outside the context's mapped buffers */
 
 /* One ring entry: a command list. */
 typedef struct HsGpuRingEntry {
