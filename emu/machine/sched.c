@@ -237,6 +237,9 @@ void machine_core_dispatch(Sim *sim, void *ctx, hs_time now)
             m->lat_fn(m->lat_ctx, mv->domain, ev.event, ev.injected,
                       vcpu_local_time(v));
     } else {
+        /* a task woken by its device's completion IRQ: delivered to it */
+        if (mv->kernel < 0 && machine_task_take_irq(mv))
+            m->ops->deliver(m, mv->domain, &ch);
         machine_charge_vcpu(m, mv, &ch);
     }
     hs_time t0 = vcpu_local_time(v);

@@ -60,6 +60,7 @@ static void pv_call(Machine *m, int domain, unsigned call,
     case HS_PC_WAKELOCK_RELEASE: /* paravirtual wakelock forwarded */
     case HS_PC_SLEEP_UNTIL:      /* the idle vCPU blocks (SCHEDOP_block) */
     case HS_PC_YIELD:            /* SCHEDOP_yield */
+    case HS_PC_WAIT_IRQ:         /* blocks for an event channel */
         c->hypercalls = 1;
         break;
     default:
