@@ -61,6 +61,7 @@ struct MachineIo {
     int kvm;                        /* -1, or the VM whose own vCPU runs
                                        the kernel work (its housekeeping) */
     uint64_t bytes;                 /* the request's length */
+    const char *what;               /* its kernel work's name (trace) */
     MachineIoStep steps[VIRT_MAX_HOPS + 1];
     size_t n_steps, step; /* steps, and the one under way */
     size_t done_after;    /* fn runs when this many steps are done */
@@ -229,7 +230,9 @@ struct Machine {
     void *log_ctx;
     MachineRunFunc run_fn;
     void *run_ctx;
-    MachineSwitchFunc switch_fn; /* VM/world switch observer */
+    MachineSwitchFunc switch_fn;    /* VM/world switch observer */
+    MachineKernelWorkFunc kwork_fn; /* kernel work observer */
+    void *kwork_ctx;
     void *switch_ctx;
     int foreground;                    /* the domain the user sees */
     uint64_t op_cycles[VIRT_OP_COUNT]; /* priced operations */

@@ -1,8 +1,9 @@
 # driver_vms.sh - driver and service VMs are scheduled VMs running code:
 # under hyp-mils a download's and a document's latency grow with the
 # partition slice (the document from 10 ms up: see below) and with the
-# VMs on the path; driver waits sleep on interrupts (no trap growth); under hyp-pv they stay
-# near native; the VMs' own instructions and tracks show in the results
+# VMs on the path; driver waits sleep on interrupts (no trap growth);
+# the domain kernel's work is drawn on its track, inside its windows;
+# under hyp-pv they stay near native; the VMs' own instructions and tracks show in the results
 # and the trace (the storage VM among them); one-kernel approaches have
 # no such VM.
 . tests/e2e/lib.sh
@@ -121,3 +122,29 @@ for vm in net-vm gfx-vm crypto-secret-vm storage-vm; do
             | [.traceEvents[] | select(.ph == "X" and .pid == $p and .tid == 1000)]
             | length > 0' "$T"
 done
+
+# The domain kernel's own work (its TCP/IP or VPN hops, display and
+# storage hops, housekeeping) is drawn on the domain's "kernel work"
+# track, and under hyp-mils every piece of it lies inside a window of the
+# domain's partition (nothing of a domain runs in another's window).
+kw_pid=$(jq '[.traceEvents[] | select(.ph == "M" and .name == "process_name"
+              and .args.name == "domain secret") | .pid] | first' "$T")
+win_pid=$(jq '[.traceEvents[] | select(.ph == "M" and .name == "process_name"
+               and .args.name == "kernel secret-vm") | .pid] | first' "$T")
+for w in "vpn out" "vpn in" display "storage out" "storage in"; do
+    check "hyp-mils trace: the secret domain's kernel work '$w' is on its kernel-work track" \
+        jq -e --argjson p "$kw_pid" --arg w "$w" \
+        '[.traceEvents[] | select(.ph == "X" and .pid == $p and .tid == 1001
+          and .name == $w)] | length > 0' "$T"
+done
+jq -r --argjson p "$kw_pid" --argjson k "$win_pid" '.traceEvents[]
+    | select(.ph == "X" and ((.pid == $p and .tid == 1001) or
+                             (.pid == $k and .tid == 0)))
+    | "\(.ts) \(.ts + .dur) \(if .pid == $k then "w" else "k" end)"' "$T" |
+    sort -k1,1n -k3,3r >"$E2E_TMP/kw.txt"
+# one sweep: each kernel-work slice must end by the end of the window
+# that was last opened at or before its start
+check "hyp-mils trace: every piece of the secret domain's kernel work lies in its partition's windows ($(grep -c ' k$' "$E2E_TMP/kw.txt") pieces)" \
+    awk '$3 == "w" { ws = $1; we = $2; next }
+         { n++; if (!($1 >= ws && $2 <= we + 0.001)) bad++ }
+         END { exit !(n > 0 && bad == 0) }' "$E2E_TMP/kw.txt"
