@@ -305,6 +305,11 @@ void machine_set_kernel_work_hook(Machine *m, MachineKernelWorkFunc fn,
     m->kwork_ctx = ctx;
 }
 
+void machine_set_migration(Machine *m, bool on)
+{
+    m->migrate = on;
+}
+
 int machine_set_foreground(Machine *m, int domain)
 {
     if (domain < 0 || (size_t)domain >= m->n_domains)

@@ -108,6 +108,7 @@ typedef struct MachineCounts {
     uint64_t kernel_wakes;   /* housekeeping alarms fired */
     uint64_t dispatches;     /* vCPU quanta run */
     uint64_t task_switches;  /* a domain kernel switched tasks on a vCPU */
+    uint64_t migrations;     /* vCPUs an idle core took from a busy one */
 } MachineCounts;
 
 /* Called when an injected event's handler is entered. */

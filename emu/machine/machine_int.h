@@ -232,6 +232,7 @@ struct Machine {
     void *run_ctx;
     MachineSwitchFunc switch_fn;    /* VM/world switch observer */
     MachineKernelWorkFunc kwork_fn; /* kernel work observer */
+    bool migrate; /* idle cores take other cores' vCPUs (sched.c) */
     void *kwork_ctx;
     void *switch_ctx;
     int foreground;                    /* the domain the user sees */

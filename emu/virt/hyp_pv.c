@@ -35,7 +35,14 @@ static int pv_build(Machine *m, char *err, size_t err_size)
 {
     /* storage in a driver domain of its own (blkback in a disk driver
      * domain: Xen wiki, "Driver Domain"; recalled; re-check) */
-    return virt_hyp_build(m, "xen", sizeof(VirtHypLayout), true, err, err_size);
+    if (virt_hyp_build(m, "xen", sizeof(VirtHypLayout), true, err, err_size) <
+        0)
+        return -1;
+    /* the credit scheduler is work-conserving across pCPUs: an idle pCPU
+     * steals a runnable vCPU from a peer's run queue (csched_load_balance
+     * in xen/common/sched/credit.c; recalled; re-check) */
+    machine_set_migration(m, true);
+    return 0;
 }
 
 static VirtPick pv_schedule(Machine *m, unsigned core, hs_time now)

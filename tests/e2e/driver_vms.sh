@@ -148,3 +148,17 @@ check "hyp-mils trace: every piece of the secret domain's kernel work lies in it
     awk '$3 == "w" { ws = $1; we = $2; next }
          { n++; if (!($1 >= ws && $2 <= we + 0.001)) bad++ }
          END { exit !(n > 0 && bad == 0) }' "$E2E_TMP/kw.txt"
+
+# hyp-pv's credit scheduler is work-conserving across cores: with six
+# vCPUs on four cores an idle core takes a waiting vCPU from a busy one,
+# so a vCPU's quanta appear on more than one core; native pins and has
+# no more vCPUs than cores, so each stays where it was placed.
+cores_of() { # APPROACH NAME -> the number of cores NAME's quanta ran on
+    jq --arg n "$2" '[.traceEvents[] | select(.ph == "X" and .pid == 1
+        and .cat == "cpu" and .name == $n) | .tid] | unique | length' \
+        "$R/base/$1/trace.json"
+}
+check "hyp-pv: vCPUs migrate to idle cores (secret ran on $(cores_of hyp-pv secret) cores)" \
+    test "$(cores_of hyp-pv secret)" -gt 1
+check "native: the domain stays on its core ($(cores_of native secret))" \
+    test "$(cores_of native secret)" -eq 1
