@@ -154,25 +154,12 @@ static const char *io_what(VirtIoKind kind, MachineIoDir dir)
     return "io";
 }
 
-int machine_io(Machine *m, int domain, VirtIoKind kind, MachineIoDir dir,
-               uint64_t bytes, hs_time when, MachineIoDone fn, void *ctx,
-               VirtHop *hops, size_t *n_hops)
+/* Runs the n hops h of a request of bytes for domain (machine_io); what
+ * names its kernel work in the trace. */
+static int io_run(Machine *m, const char *what, int domain, const VirtHop *h,
+                  size_t n, MachineIoDir dir, uint64_t bytes, hs_time when,
+                  MachineIoDone fn, void *ctx)
 {
-    return machine_io_named(m, NULL, domain, kind, dir, bytes, when, fn, ctx,
-                            hops, n_hops);
-}
-
-int machine_io_named(Machine *m, const char *what, int domain, VirtIoKind kind,
-                     MachineIoDir dir, uint64_t bytes, hs_time when,
-                     MachineIoDone fn, void *ctx, VirtHop *hops, size_t *n_hops)
-{
-    VirtHop local[VIRT_MAX_HOPS];
-    VirtHop *h = hops ? hops : local;
-    size_t n = machine_io_path(m, domain, kind, bytes, h);
-    if (n_hops)
-        *n_hops = n;
-    if (domain < 0 || (size_t)domain >= m->n_domains)
-        return -1;
     MachineIo *io = calloc(1, sizeof *io);
     if (!io)
         return -1;
@@ -180,7 +167,7 @@ int machine_io_named(Machine *m, const char *what, int domain, VirtIoKind kind,
     io->domain = domain;
     io->kvm = -1;
     io->bytes = bytes;
-    io->what = what ? what : io_what(kind, dir);
+    io->what = what;
     io->fn = fn;
     io->ctx = ctx;
     io->ok = true;
@@ -241,6 +228,50 @@ int machine_io_named(Machine *m, const char *what, int domain, VirtIoKind kind,
     hs_time now = sim_now(m->sim);
     sim_schedule_at(m->sim, &io->ev, when > now ? when : now);
     return 0;
+}
+
+int machine_io(Machine *m, int domain, VirtIoKind kind, MachineIoDir dir,
+               uint64_t bytes, hs_time when, MachineIoDone fn, void *ctx,
+               VirtHop *hops, size_t *n_hops)
+{
+    return machine_io_named(m, NULL, domain, kind, dir, bytes, when, fn, ctx,
+                            hops, n_hops);
+}
+
+int machine_io_named(Machine *m, const char *what, int domain, VirtIoKind kind,
+                     MachineIoDir dir, uint64_t bytes, hs_time when,
+                     MachineIoDone fn, void *ctx, VirtHop *hops, size_t *n_hops)
+{
+    VirtHop local[VIRT_MAX_HOPS];
+    VirtHop *h = hops ? hops : local;
+    size_t n = machine_io_path(m, domain, kind, bytes, h);
+    if (n_hops)
+        *n_hops = n;
+    if (domain < 0 || (size_t)domain >= m->n_domains)
+        return -1;
+    return io_run(m, what ? what : io_what(kind, dir), domain, h, n, dir, bytes,
+                  when, fn, ctx);
+}
+
+int machine_switch_domain(Machine *m, int to, uint64_t bytes, hs_time when,
+                          MachineIoDone fn, void *ctx, VirtHop *hops,
+                          size_t *n_hops)
+{
+    VirtHop local[VIRT_MAX_HOPS];
+    VirtHop *h = hops ? hops : local;
+    memset(h, 0, sizeof(VirtHop) * VIRT_MAX_HOPS);
+    for (size_t i = 0; i < VIRT_MAX_HOPS; i++)
+        h[i].kernel = -1;
+    if (n_hops)
+        *n_hops = 0;
+    if (to < 0 || (size_t)to >= m->n_domains || !m->ops->switch_domain)
+        return -1;
+    size_t n = m->ops->switch_domain(m, m->foreground, to, bytes, h);
+    if (n > VIRT_MAX_HOPS)
+        return -1;
+    if (n_hops)
+        *n_hops = n;
+    return io_run(m, "switch", to, h, n, MACHINE_IO_OUT, bytes, when, fn, ctx);
 }
 
 /* Kernel work runs on the domain's core: booked to the kernel
