@@ -88,6 +88,7 @@ VcpuTrapAction vcpu_std_trap(void *ctx, Vcpu *v, const VcpuTrap *t,
         std->sleep_until_ns = t->args[0];
         return VCPU_TRAP_BLOCK;
     case HS_PC_YIELD:
+    case HS_PC_WAIT_IRQ: /* no device completes here: a yield */
         return VCPU_TRAP_BLOCK;
     case HS_PC_CLOCK:
         *ret = t->when / HS_NS;

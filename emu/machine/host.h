@@ -49,6 +49,13 @@ uint64_t machine_vparam(const Machine *m, const char *key);
 void *machine_approach_state(Machine *m);
 void machine_set_approach_state(Machine *m, void *state);
 
+/* Migration (an approach's build turns it on): a core with nothing of
+ * its own to run takes a runnable vCPU pinned to a busy core of its
+ * cluster (not one running now) and keeps it, as a work-conserving
+ * scheduler's idle pCPU steals from its peers. Off: every vCPU stays on
+ * the core it was pinned to (round robin at creation). */
+void machine_set_migration(Machine *m, bool on);
+
 /* ---- scheduling -------------------------------------------------------- */
 unsigned machine_core_count(const Machine *m);
 size_t machine_vcpu_count(const Machine *m);

@@ -158,9 +158,25 @@ size_t machine_io_path(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
     return n;
 }
 
-/* Runs the n hops h of a request of bytes for domain (machine_io). */
-static int io_run(Machine *m, int domain, const VirtHop *h, size_t n,
-                  MachineIoDir dir, uint64_t bytes, hs_time when,
+static const char *io_what(VirtIoKind kind, MachineIoDir dir)
+{
+    switch (kind) {
+    case VIRT_IO_NET:
+        return dir == MACHINE_IO_IN ? "net in" : "net out";
+    case VIRT_IO_DISPLAY:
+        return "display";
+    case VIRT_IO_GPU:
+        return "gpu list";
+    case VIRT_IO_STORAGE:
+        return dir == MACHINE_IO_IN ? "storage in" : "storage out";
+    }
+    return "io";
+}
+
+/* Runs the n hops h of a request of bytes for domain (machine_io); what
+ * names its kernel work in the trace. */
+static int io_run(Machine *m, const char *what, int domain, const VirtHop *h,
+                  size_t n, MachineIoDir dir, uint64_t bytes, hs_time when,
                   MachineIoDone fn, void *ctx)
 {
     MachineIo *io = calloc(1, sizeof *io);
@@ -170,6 +186,7 @@ static int io_run(Machine *m, int domain, const VirtHop *h, size_t n,
     io->domain = domain;
     io->kvm = -1;
     io->bytes = bytes;
+    io->what = what;
     io->fn = fn;
     io->ctx = ctx;
     io->ok = true;
@@ -236,6 +253,14 @@ int machine_io(Machine *m, int domain, VirtIoKind kind, MachineIoDir dir,
                uint64_t bytes, hs_time when, MachineIoDone fn, void *ctx,
                VirtHop *hops, size_t *n_hops)
 {
+    return machine_io_named(m, NULL, domain, kind, dir, bytes, when, fn, ctx,
+                            hops, n_hops);
+}
+
+int machine_io_named(Machine *m, const char *what, int domain, VirtIoKind kind,
+                     MachineIoDir dir, uint64_t bytes, hs_time when,
+                     MachineIoDone fn, void *ctx, VirtHop *hops, size_t *n_hops)
+{
     VirtHop local[VIRT_MAX_HOPS];
     VirtHop *h = hops ? hops : local;
     size_t n = machine_io_path(m, domain, kind, bytes, h);
@@ -243,7 +268,8 @@ int machine_io(Machine *m, int domain, VirtIoKind kind, MachineIoDir dir,
         *n_hops = n;
     if (domain < 0 || (size_t)domain >= m->n_domains)
         return -1;
-    return io_run(m, domain, h, n, dir, bytes, when, fn, ctx);
+    return io_run(m, what ? what : io_what(kind, dir), domain, h, n, dir, bytes,
+                  when, fn, ctx);
 }
 
 int machine_switch_domain(Machine *m, int to, uint64_t bytes, hs_time when,
@@ -264,7 +290,7 @@ int machine_switch_domain(Machine *m, int to, uint64_t bytes, hs_time when,
         return -1;
     if (n_hops)
         *n_hops = n;
-    return io_run(m, to, h, n, MACHINE_IO_OUT, bytes, when, fn, ctx);
+    return io_run(m, "switch", to, h, n, MACHINE_IO_OUT, bytes, when, fn, ctx);
 }
 
 /* Kernel work runs on the domain's core: booked to the kernel
@@ -304,9 +330,15 @@ hs_time machine_io_kernel_run(Machine *m, MachineCore *c, MachineVcpu *mv,
             /* part of it now, the rest in the domain's next turn */
             uint64_t did = hs_muldiv_sat(until - t, khz, 1000000000u);
             io->left = did < io->left ? io->left - did : 0;
+            if (m->kwork_fn && until > t)
+                m->kwork_fn(m->kwork_ctx, c->index, mv->index, io->what, t,
+                            until);
             t = until;
             break;
         }
+        if (m->kwork_fn && need > 0)
+            m->kwork_fn(m->kwork_ctx, c->index, mv->index, io->what, t,
+                        t + need);
         t += need;
         io->left = 0;
         dequeue(head, tail);
@@ -334,6 +366,7 @@ int machine_io_housekeeping(Machine *m, int k, uint64_t cycles)
     io->m = m;
     io->domain = kn->vcpu >= 0 ? -1 : domain;
     io->kvm = kn->vcpu >= 0 ? k : -1;
+    io->what = "housekeeping";
     io->ok = true;
     io->n_steps = io->done_after = 1;
     io->steps[0].kernel = k;

@@ -298,6 +298,18 @@ void machine_set_switch_hook(Machine *m, MachineSwitchFunc fn, void *ctx)
     m->switch_ctx = ctx;
 }
 
+void machine_set_kernel_work_hook(Machine *m, MachineKernelWorkFunc fn,
+                                  void *ctx)
+{
+    m->kwork_fn = fn;
+    m->kwork_ctx = ctx;
+}
+
+void machine_set_migration(Machine *m, bool on)
+{
+    m->migrate = on;
+}
+
 int machine_set_foreground(Machine *m, int domain)
 {
     if (domain < 0 || (size_t)domain >= m->n_domains)

@@ -108,6 +108,7 @@ typedef struct MachineCounts {
     uint64_t kernel_wakes;   /* housekeeping alarms fired */
     uint64_t dispatches;     /* vCPU quanta run */
     uint64_t task_switches;  /* a domain kernel switched tasks on a vCPU */
+    uint64_t migrations;     /* vCPUs an idle core took from a busy one */
 } MachineCounts;
 
 /* Called when an injected event's handler is entered. */
@@ -123,6 +124,12 @@ typedef void (*MachineLogFunc)(void *ctx, int domain, uint64_t tag,
 /* Called after every quantum a core ran a vCPU: [start, end) on core. */
 typedef void (*MachineRunFunc)(void *ctx, unsigned core, int vcpu, int domain,
                                hs_time start, hs_time end);
+
+/* A kernel's own work ran on core for vCPU vcpu's domain (or VM):
+ * [start, end), what it was ("net out", "storage", "ril", ...). */
+typedef void (*MachineKernelWorkFunc)(void *ctx, unsigned core, int vcpu,
+                                      const char *what, hs_time start,
+                                      hs_time end);
 
 /* A core changed VM or world (counts.vm_switches / world_switches). */
 typedef struct MachineSwitch {
@@ -171,6 +178,8 @@ void machine_set_latency_hook(Machine *m, MachineLatencyFunc fn, void *ctx);
 void machine_set_log_hook(Machine *m, MachineLogFunc fn, void *ctx);
 void machine_set_run_hook(Machine *m, MachineRunFunc fn, void *ctx);
 void machine_set_switch_hook(Machine *m, MachineSwitchFunc fn, void *ctx);
+void machine_set_kernel_work_hook(Machine *m, MachineKernelWorkFunc fn,
+                                  void *ctx);
 
 /* An I/O request's completion: done is when it finished (the packet is
  * at the device, or the domain's kernel has taken what came in); ok is
@@ -205,6 +214,12 @@ size_t machine_io_path(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
 int machine_io(Machine *m, int domain, VirtIoKind kind, MachineIoDir dir,
                uint64_t bytes, hs_time when, MachineIoDone fn, void *ctx,
                VirtHop *hops, size_t *n_hops);
+/* machine_io with the name its kernel work carries in the trace (what
+ * must outlive the request; NULL: from kind and dir, "net in", ...). */
+int machine_io_named(Machine *m, const char *what, int domain, VirtIoKind kind,
+                     MachineIoDir dir, uint64_t bytes, hs_time when,
+                     MachineIoDone fn, void *ctx, VirtHop *hops,
+                     size_t *n_hops);
 
 /* The user's switch to domain `to`: the approach's switch_domain hops
  * (approach.h), run as an outbound request of `to` that carries bytes

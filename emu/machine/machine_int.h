@@ -61,6 +61,7 @@ struct MachineIo {
     int kvm;                        /* -1, or the VM whose own vCPU runs
                                        the kernel work (its housekeeping) */
     uint64_t bytes;                 /* the request's length */
+    const char *what;               /* its kernel work's name (trace) */
     MachineIoStep steps[VIRT_MAX_HOPS + 1];
     size_t n_steps, step; /* steps, and the one under way */
     size_t done_after;    /* fn runs when this many steps are done */
@@ -107,9 +108,21 @@ typedef struct MachineDomain {
     unsigned q_task[HS_TASK_COUNT]; /* queued events per task */
     MachineIo *kq_head, *kq_tail;   /* kernel work waiting for its core */
     int kvcpu;                      /* the vCPU whose core runs it */
+    uint32_t irq_latched; /* completion IRQs no task waited for (bits) */
 } MachineDomain;
 
 struct MachineVcpu;
+
+/* A device's interrupt line as the machine sees it (realize.c): edges
+ * wake the domain tasks waiting in WAIT_IRQ for the device whose command
+ * completed, then go on to the OS service that took the line. */
+typedef struct MachineIrqTap {
+    Machine *m;
+    Device *dev;
+    int (*domain_of)(Device *dev); /* whose command completed, or NULL */
+    IrqFunc fn;                    /* the service's handler, or NULL */
+    void *ctx;
+} MachineIrqTap;
 
 /* One task of a vCPU (task.c): an app's handler with its own registers
  * and stack, run by the domain's kernel (platform.h, "tasks"). */
@@ -121,6 +134,8 @@ typedef struct MachineTask {
     bool sleeping;          /* blocked in SLEEP_UNTIL until sleep_until */
     hs_time sleep_until;    /* deadline */
     SimEvent sleep_ev;      /* fires at the deadline */
+    uint32_t irq_wait;      /* blocked in WAIT_IRQ on these lines (bits) */
+    bool irq_woken;         /* a completion IRQ woke it: deliver it */
     uint64_t insns;         /* instructions it executed */
 } MachineTask;
 
@@ -191,6 +206,7 @@ struct Machine {
     size_t n_realized;
     GuestDma dma; /* the devices' way into the domains' memories */
     MachineProxy proxies[MACHINE_MAX_DEVICES];
+    MachineIrqTap taps[MACHINE_MAX_DEVICES]; /* per realized device */
     size_t n_proxies;
     VcpuCoreType core_types[SOC_MAX_CLUSTERS];
     MachineCore cores[MACHINE_MAX_CORES];
@@ -214,7 +230,10 @@ struct Machine {
     void *log_ctx;
     MachineRunFunc run_fn;
     void *run_ctx;
-    MachineSwitchFunc switch_fn; /* VM/world switch observer */
+    MachineSwitchFunc switch_fn;    /* VM/world switch observer */
+    MachineKernelWorkFunc kwork_fn; /* kernel work observer */
+    bool migrate; /* idle cores take other cores' vCPUs (sched.c) */
+    void *kwork_ctx;
     void *switch_ctx;
     int foreground;                    /* the domain the user sees */
     uint64_t op_cycles[VIRT_OP_COUNT]; /* priced operations */
@@ -281,6 +300,17 @@ void machine_task_ran(Machine *m, MachineVcpu *mv, hs_time t0, hs_time end,
 /* The current task blocks in SLEEP_UNTIL until deadline / calls YIELD. */
 void machine_task_sleep(MachineVcpu *mv, hs_time deadline);
 void machine_task_yield(MachineVcpu *mv);
+/* WAIT_IRQ: true if a latched completion on line ends it at once (the
+ * latch is consumed); else the held task blocks on line until
+ * machine_task_irq or the deadline (HS_TIME_MAX: none). */
+bool machine_task_wait_irq(Machine *m, MachineVcpu *mv, unsigned line,
+                           hs_time deadline);
+/* A device completed a command of domain on line: wakes the tasks that
+ * wait for it, or latches it. */
+void machine_task_irq(Machine *m, int domain, unsigned line, hs_time now);
+/* True (once) if the held task was woken by a completion IRQ: the
+ * dispatcher then charges the approach's delivery of it. */
+bool machine_task_take_irq(MachineVcpu *mv);
 /* A task's sleep deadline (SimEvent callback; ctx is the MachineTask). */
 void machine_task_sleep_fire(Sim *sim, void *ctx, hs_time now);
 

@@ -35,6 +35,10 @@ typedef struct SocDeviceClass {
                          size_t err_size);
     IrqLine *(*line)(Device *dev); /* its interrupt output */
     const DeviceOps *ops;          /* what init_from_soc installs */
+    /* The domain whose command the line's last edge completed (a
+     * completion interrupt a task may wait for: HS_PC_WAIT_IRQ), or
+     * NULL when the line says no such thing. */
+    int (*domain_of)(Device *dev);
 } SocDeviceClass;
 
 /* ---- init_from_soc, one per class ---------------------------------------- */
@@ -188,6 +192,16 @@ static IrqLine *net_line(Device *d)
     return &((NetState *)d)->irq;
 }
 
+static int gpu_domain_of(Device *d)
+{
+    return ((GpuState *)d)->irq_domain;
+}
+
+static int storage_domain_of(Device *d)
+{
+    return ((StorageState *)d)->op_domain;
+}
+
 #define AT(field) offsetof(struct Machine, field)
 
 /* The SoC's devices, in realize order (the platform's first). The RIL
@@ -196,29 +210,30 @@ static IrqLine *net_line(Device *d)
  * HS_IRQ_BBIPC and HS_IRQ_SOCK for the domains. */
 static const SocDeviceClass soc_devices[] = {
     {"timer", HS_MMIO_TIMER, HS_IRQ_TIMER, true, true, false, AT(timer),
-     timer_from_soc, timer_line, &timer_ops},
+     timer_from_soc, timer_line, &timer_ops, NULL},
     {"intc", HS_MMIO_INTC, -1, false, true, false, AT(intc), intc_from_soc,
-     NULL, &intc_ops},
+     NULL, &intc_ops, NULL},
     {"pmic", HS_MMIO_PMIC, HS_IRQ_PMIC, true, true, false, AT(pmic),
-     pmic_from_soc, pmic_line, &pmic_ops},
+     pmic_from_soc, pmic_line, &pmic_ops, NULL},
     {"dvfs", HS_MMIO_DVFS, -1, false, true, false, AT(dvfs), dvfs_from_soc,
-     NULL, &dvfs_ops},
+     NULL, &dvfs_ops, NULL},
     {"mic", HS_MMIO_MIC, HS_IRQ_MIC, false, false, false, AT(dev.mic),
-     mic_from_soc, mic_line, &mic_ops},
+     mic_from_soc, mic_line, &mic_ops, NULL},
     {"audio", HS_MMIO_AUDIO, -1, false, false, false, AT(dev.audio),
-     audio_from_soc, NULL, &audio_ops},
+     audio_from_soc, NULL, &audio_ops, NULL},
     {"bbipc", HS_MMIO_BBIPC, -1, false, false, false, AT(dev.bbipc),
-     bbipc_from_soc, NULL, &bbipc_ops},
+     bbipc_from_soc, NULL, &bbipc_ops, NULL},
     {"net", HS_MMIO_NET, HS_IRQ_NET, false, false, false, AT(dev.net),
-     net_from_soc, net_line, &net_ops},
+     net_from_soc, net_line, &net_ops, NULL},
     {"sock", HS_MMIO_SOCK, -1, false, false, false, AT(dev.sock), port_from_soc,
-     NULL, &port_ops},
+     NULL, &port_ops, NULL},
     {"display", HS_MMIO_DISPLAY, HS_IRQ_DISPLAY, false, false, true,
-     AT(dev.display), display_from_soc, display_line, &display_ops},
+     AT(dev.display), display_from_soc, display_line, &display_ops, NULL},
     {"gpu", HS_MMIO_GPU, HS_IRQ_GPU, false, false, true, AT(dev.gpu),
-     gpu_from_soc, gpu_line, &gpu_ops},
+     gpu_from_soc, gpu_line, &gpu_ops, gpu_domain_of},
     {"storage", HS_MMIO_STORAGE, HS_IRQ_STORAGE, false, false, true,
-     AT(dev.storage), storage_from_soc, storage_line, &storage_ops},
+     AT(dev.storage), storage_from_soc, storage_line, &storage_ops,
+     storage_domain_of},
 };
 #define N_SOC_DEVICES (sizeof soc_devices / sizeof soc_devices[0])
 
@@ -243,6 +258,17 @@ static bool wanted(const MachineConfig *cfg, const SocDeviceClass *c)
         if (strcmp(cfg->devices[i], c->name) == 0)
             return true;
     return false;
+}
+
+/* A tapped line's edge: the waiting tasks first, then the service. */
+static void irq_tap(void *ctx, int line, bool level)
+{
+    MachineIrqTap *tap = ctx;
+    if (level && tap->domain_of)
+        machine_task_irq(tap->m, tap->domain_of(tap->dev), (unsigned)line,
+                         sim_now(tap->m->sim));
+    if (tap->fn)
+        tap->fn(tap->ctx, line, level);
 }
 
 int soc_realize(Machine *m, const MachineConfig *cfg, char *err,
@@ -273,6 +299,12 @@ int soc_realize(Machine *m, const MachineConfig *cfg, char *err,
             return hs_errorf(err, err_size, "device %s: wrong class", c->name);
         if (c->to_intc)
             irq_connect(c->line(dev), intc_set_irq, &m->intc, c->irq);
+        else if (c->line) {
+            MachineIrqTap *tap = &m->taps[i];
+            *tap =
+                (MachineIrqTap){.m = m, .dev = dev, .domain_of = c->domain_of};
+            irq_connect(c->line(dev), irq_tap, tap, c->irq);
+        }
         if (dev->ops->realize && dev->ops->realize(dev, m->sim) < 0)
             return hs_errorf(err, err_size, "device %s failed to start",
                              c->name);
@@ -318,6 +350,8 @@ int machine_device_irq(Machine *m, const char *name, IrqFunc fn, void *ctx)
     Device *dev = machine_device(m, name);
     if (!dev || !c->line || c->to_intc)
         return -1;
-    irq_connect(c->line(dev), fn, ctx, c->irq);
+    MachineIrqTap *tap = &m->taps[c - soc_devices];
+    tap->fn = fn;
+    tap->ctx = ctx;
     return 0;
 }

@@ -84,10 +84,27 @@ bool machine_runnable(const Machine *m, int vcpu)
     return guest_runnable(m, mv);
 }
 
+/* Under migration: vCPU i may move to core, which has nothing of its
+ * own: it has work, is pinned to another core of the cluster that is in
+ * the middle of a quantum of something else, and is not running itself
+ * (its local time is not ahead of now). */
+static bool stealable(const Machine *m, unsigned core, int i, hs_time now)
+{
+    const MachineVcpu *mv = &m->vcpus[i];
+    const MachineCore *home = &m->cores[mv->core];
+    return m->migrate && mv->core != core &&
+           home->cluster == m->cores[core].cluster && home->free_at > now &&
+           vcpu_local_time(mv->v) <= now && machine_runnable(m, i);
+}
+
 static bool core_has_work(const Machine *m, unsigned core)
 {
     for (size_t i = 0; i < m->n_vcpus; i++)
         if (m->vcpus[i].core == core && machine_runnable(m, (int)i))
+            return true;
+    hs_time now = sim_now(m->sim);
+    for (size_t i = 0; m->migrate && i < m->n_vcpus; i++)
+        if (stealable(m, core, (int)i, now))
             return true;
     return false;
 }
@@ -237,6 +254,9 @@ void machine_core_dispatch(Sim *sim, void *ctx, hs_time now)
             m->lat_fn(m->lat_ctx, mv->domain, ev.event, ev.injected,
                       vcpu_local_time(v));
     } else {
+        /* a task woken by its device's completion IRQ: delivered to it */
+        if (mv->kernel < 0 && machine_task_take_irq(mv))
+            m->ops->deliver(m, mv->domain, &ch);
         machine_charge_vcpu(m, mv, &ch);
     }
     hs_time t0 = vcpu_local_time(v);
@@ -339,6 +359,7 @@ VirtPick machine_pick_rr(Machine *m, unsigned core, hs_time now,
     VirtPick p = {-1, HS_TIME_MAX};
     /* The slice holder keeps the core while it has work and time. */
     if (c->slice_vcpu >= 0 && now < c->slice_end &&
+        m->vcpus[c->slice_vcpu].core == core &&
         machine_runnable(m, c->slice_vcpu) &&
         (!keep || keep(m, c->slice_vcpu, ctx))) {
         p.vcpu = c->slice_vcpu;
@@ -351,6 +372,20 @@ VirtPick machine_pick_rr(Machine *m, unsigned core, hs_time now,
         if (m->vcpus[i].core != core || !machine_runnable(m, i) ||
             (keep && !keep(m, i, ctx)))
             continue;
+        c->rr = i;
+        c->slice_vcpu = i;
+        c->slice_end = now + slice_ps;
+        p.vcpu = i;
+        p.until = c->slice_end;
+        return p;
+    }
+    /* nothing of its own: take a waiting vCPU from a busy core */
+    for (size_t k = 1; m->migrate && k <= n; k++) {
+        int i = (int)(((size_t)c->rr + k) % n);
+        if (!stealable(m, core, i, now) || (keep && !keep(m, i, ctx)))
+            continue;
+        m->vcpus[i].core = core;
+        m->counts.migrations++;
         c->rr = i;
         c->slice_vcpu = i;
         c->slice_end = now + slice_ps;

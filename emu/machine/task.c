@@ -17,10 +17,11 @@
  * waits for that one's slice to end or for it to block: no wake-up
  * preemption.
  *
- * A task is runnable when its handler is ready, blocked in YIELD or in a
- * SLEEP_UNTIL whose deadline passed, or idle with an event queued for it
- * (HS_EVENT_TASK of the event). Everything is decided from the run's
- * state in a fixed order, so runs are deterministic.
+ * A task is runnable when its handler is ready, blocked in YIELD, in a
+ * SLEEP_UNTIL whose deadline passed or in a WAIT_IRQ whose device
+ * completed (machine_task_irq) or whose deadline passed, or idle with an event
+ * queued for it (HS_EVENT_TASK of the event). Everything is decided from the
+ * run's state in a fixed order, so runs are deterministic.
  */
 #include "machine/machine_int.h"
 
@@ -73,7 +74,7 @@ static bool task_runnable(const Machine *m, const MachineVcpu *mv, unsigned t)
     case VCPU_READY:
         return true;
     case VCPU_BLOCKED:
-        return !mv->tasks[t].sleeping;
+        return !mv->tasks[t].sleeping && !mv->tasks[t].irq_wait;
     case VCPU_IDLE:
         return m->domains[mv->domain].q_task[t] > 0;
     default:
@@ -188,11 +189,67 @@ void machine_task_yield(MachineVcpu *mv)
     mv->yielded = true;
 }
 
+bool machine_task_wait_irq(Machine *m, MachineVcpu *mv, unsigned line,
+                           hs_time deadline)
+{
+    MachineDomain *d = &m->domains[mv->domain];
+    uint32_t bit = 1u << line;
+    if (d->irq_latched & bit) {
+        d->irq_latched &= ~bit;
+        return true;
+    }
+    MachineTask *k = &mv->tasks[mv->task];
+    k->irq_wait |= bit;
+    if (deadline != HS_TIME_MAX)
+        machine_task_sleep(mv, deadline);
+    return false;
+}
+
+void machine_task_irq(Machine *m, int domain, unsigned line, hs_time now)
+{
+    if (domain < 0 || (size_t)domain >= m->n_domains || line >= 32)
+        return;
+    uint32_t bit = 1u << line;
+    bool woke = false;
+    for (size_t i = 0; i < m->n_vcpus; i++) {
+        MachineVcpu *mv = &m->vcpus[i];
+        if (mv->domain != domain || mv->kernel >= 0)
+            continue;
+        for (unsigned t = 0; t < HS_TASK_COUNT; t++) {
+            MachineTask *k = &mv->tasks[t];
+            if (!(k->irq_wait & bit))
+                continue;
+            k->irq_wait = 0;
+            k->irq_woken = true;
+            if (k->sleeping) {
+                k->sleeping = false;
+                sim_cancel(m->sim, &k->sleep_ev);
+            }
+            woke = true;
+        }
+    }
+    if (!woke) {
+        m->domains[domain].irq_latched |= bit;
+        return;
+    }
+    machine_wake(m, now);
+    machine_kick(m);
+}
+
+bool machine_task_take_irq(MachineVcpu *mv)
+{
+    MachineTask *k = &mv->tasks[mv->task];
+    bool woken = k->irq_woken;
+    k->irq_woken = false;
+    return woken;
+}
+
 void machine_task_sleep_fire(Sim *sim, void *ctx, hs_time now)
 {
     (void)sim;
     MachineTask *k = ctx;
     k->sleeping = false;
+    k->irq_wait = 0; /* a WAIT_IRQ's deadline passed */
     machine_wake(k->mv->m, now);
     machine_kick(k->mv->m);
 }

@@ -117,6 +117,21 @@ VcpuTrapAction machine_trap(void *ctx, Vcpu *v, const VcpuTrap *t,
     case HS_PC_YIELD:
         machine_task_yield(mv);
         return VCPU_TRAP_BLOCK;
+    case HS_PC_WAIT_IRQ: {
+        /* only lines whose device tells whose command completed */
+        if (t->args[0] != HS_IRQ_GPU && t->args[0] != HS_IRQ_STORAGE) {
+            *ret = (uint64_t)(int64_t)HS_EINVAL;
+            return VCPU_TRAP_CONTINUE;
+        }
+        hs_time deadline = t->args[1] && t->args[1] < HS_TIME_MAX / HS_NS
+                               ? (hs_time)t->args[1] * HS_NS
+                               : HS_TIME_MAX;
+        if (deadline <= now)
+            return VCPU_TRAP_CONTINUE;
+        if (machine_task_wait_irq(m, mv, (unsigned)t->args[0], deadline))
+            return VCPU_TRAP_CONTINUE;
+        return VCPU_TRAP_BLOCK;
+    }
     case HS_PC_SEND: {
         uint64_t dest = t->args[0], addr = t->args[1], len = t->args[2];
         if (dest >= m->n_domains || len > HS_IO_SIZE) {

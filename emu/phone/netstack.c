@@ -214,8 +214,12 @@ int netstack_io(NetStack *ns, NsSock *s, int domain, MachineIoDir dir,
     io->then = then;
     io->len = len;
     memcpy(io->data, pkt, len);
-    if (machine_io(ns->env.m, domain, VIRT_IO_NET, dir, len, when, io_done, io,
-                   hops, n_hops) < 0) {
+    /* the name its kernel work carries in the trace */
+    const char *what =
+        tunnel ? (dir == MACHINE_IO_IN ? "vpn in" : "vpn out")
+               : (dir == MACHINE_IO_IN ? "tcp/ip in" : "tcp/ip out");
+    if (machine_io_named(ns->env.m, what, domain, VIRT_IO_NET, dir, len, when,
+                         io_done, io, hops, n_hops) < 0) {
         free(io);
         ns->st.dropped++;
         return -1;

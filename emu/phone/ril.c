@@ -77,9 +77,9 @@ static void forward(Modem *mo, bool down, int domain, const uint8_t *msg,
     s->domain = domain;
     s->len = len;
     memcpy(s->msg, msg, len);
-    if (machine_io(mo->m, domain, VIRT_IO_NET,
-                   down ? MACHINE_IO_IN : MACHINE_IO_OUT, len, when,
-                   forward_done, s, NULL, NULL) < 0) {
+    if (machine_io_named(mo->m, down ? "ril in" : "ril out", domain,
+                         VIRT_IO_NET, down ? MACHINE_IO_IN : MACHINE_IO_OUT,
+                         len, when, forward_done, s, NULL, NULL) < 0) {
         s->used = false;
         mo->stats.ril_dropped++;
     }

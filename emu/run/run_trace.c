@@ -24,7 +24,7 @@ enum {
 enum { TID_RRC = 1 };
 /* A kernel track's thread for a driver/service VM's own vCPU (the
  * switch threads are 1 + core). */
-enum { TID_VM_VCPU = 1000 };
+enum { TID_VM_VCPU = 1000, TID_KERNEL_WORK = 1001 };
 
 /* Flow endpoints get a thread each; more than this share the last. */
 #define RT_MAX_ENDPOINTS 64
@@ -131,6 +131,31 @@ static void on_quantum(void *ctx, unsigned core, int vcpu, int domain,
                     NULL) < 0 ||
         trace_slice(rt->t, pid, tid, "run", "vcpu", start, end - start, NULL) <
             0)
+        rt_fail(rt);
+}
+
+/* A kernel's own work for a domain (its TCP/IP, RIL, display and storage
+ * hops, housekeeping) or a VM: on the domain's (VM's) "kernel work"
+ * track and on the core. */
+static void on_kernel_work(void *ctx, unsigned core, int vcpu, const char *what,
+                           hs_time start, hs_time end)
+{
+    RunTrace *rt = ctx;
+    OPEN_OR_RETURN(rt);
+    if (end <= start || !room(rt, DROP_SLICE, 2, start))
+        return;
+    int d = machine_vcpu_domain(rt->m, vcpu);
+    int k = machine_vcpu_kernel(rt->m, vcpu);
+    uint32_t pid =
+        d >= 0 ? (uint32_t)(PID_DOMAIN0 + d) : (uint32_t)(PID_KERNEL0 + k);
+    char name[64];
+    snprintf(name, sizeof name, "%s kernel",
+             d >= 0 ? machine_domain_name(rt->m, d)
+                    : machine_kernel_name(rt->m, k));
+    if (trace_slice(rt->t, PID_CORES, core, name, "kernel", start, end - start,
+                    NULL) < 0 ||
+        trace_slice(rt->t, pid, TID_KERNEL_WORK, what, "kernel", start,
+                    end - start, NULL) < 0)
         rt_fail(rt);
 }
 
@@ -301,6 +326,8 @@ static void name_tracks(RunTrace *rt)
         snprintf(name, sizeof name, "domain %s",
                  machine_domain_name(m, (int)d));
         trace_process_name(t, (uint32_t)(PID_DOMAIN0 + d), name);
+        trace_thread_name(t, (uint32_t)(PID_DOMAIN0 + d), TID_KERNEL_WORK,
+                          "kernel work");
     }
     for (size_t v = 0; v < machine_vcpu_count(m); v++) {
         int d = machine_vcpu_domain(m, (int)v);
@@ -308,10 +335,12 @@ static void name_tracks(RunTrace *rt)
         if (d >= 0)
             trace_thread_name(t, (uint32_t)(PID_DOMAIN0 + d), (uint32_t)v,
                               name);
-        else
-            trace_thread_name(
-                t, (uint32_t)(PID_KERNEL0 + machine_vcpu_kernel(m, (int)v)),
-                TID_VM_VCPU, "vcpu (service image)");
+        else {
+            uint32_t kp =
+                (uint32_t)(PID_KERNEL0 + machine_vcpu_kernel(m, (int)v));
+            trace_thread_name(t, kp, TID_VM_VCPU, "vcpu (service image)");
+            trace_thread_name(t, kp, TID_KERNEL_WORK, "kernel work");
+        }
     }
     for (size_t k = 0; k < machine_kernel_count(m); k++) {
         uint32_t pid = (uint32_t)(PID_KERNEL0 + k);
@@ -353,6 +382,7 @@ RunTrace *run_trace_open(const char *dir, Machine *m, bool gzip,
     name_tracks(rt);
     machine_set_run_hook(m, on_quantum, rt);
     machine_set_switch_hook(m, on_switch, rt);
+    machine_set_kernel_work_hook(m, on_kernel_work, rt);
     power_add_observer(machine_meter(m), on_power, rt);
     return rt;
 }
@@ -369,6 +399,7 @@ int run_trace_close(RunTrace *rt, hs_time now, char *note, size_t note_size,
         *note = '\0';
     machine_set_run_hook(rt->m, NULL, NULL);
     machine_set_switch_hook(rt->m, NULL, NULL);
+    machine_set_kernel_work_hook(rt->m, NULL, NULL);
     if (!rt->full)
         close_window(rt, now);
     if (rt->full) {

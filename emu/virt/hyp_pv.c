@@ -35,7 +35,14 @@ static int pv_build(Machine *m, char *err, size_t err_size)
 {
     /* storage in a driver domain of its own (blkback in a disk driver
      * domain: Xen wiki, "Driver Domain"; recalled; re-check) */
-    return virt_hyp_build(m, "xen", sizeof(VirtHypLayout), true, err, err_size);
+    if (virt_hyp_build(m, "xen", sizeof(VirtHypLayout), true, err, err_size) <
+        0)
+        return -1;
+    /* the credit scheduler is work-conserving across pCPUs: an idle pCPU
+     * steals a runnable vCPU from a peer's run queue (csched_load_balance
+     * in xen/common/sched/credit.c; recalled; re-check) */
+    machine_set_migration(m, true);
+    return 0;
 }
 
 static VirtPick pv_schedule(Machine *m, unsigned core, hs_time now)
@@ -60,6 +67,7 @@ static void pv_call(Machine *m, int domain, unsigned call,
     case HS_PC_WAKELOCK_RELEASE: /* paravirtual wakelock forwarded */
     case HS_PC_SLEEP_UNTIL:      /* the idle vCPU blocks (SCHEDOP_block) */
     case HS_PC_YIELD:            /* SCHEDOP_yield */
+    case HS_PC_WAIT_IRQ:         /* blocks for an event channel */
         c->hypercalls = 1;
         break;
     default:

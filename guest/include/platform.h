@@ -368,8 +368,8 @@
 
 /* ---- platform calls: HVC #imm, arguments in x0..x3, result in x0 -------
  *
- * A call may block (SLEEP_UNTIL, YIELD): the vCPU stops at the call and
- * resumes after it when the approach lets it run again. Errors return a
+ * A call may block (SLEEP_UNTIL, YIELD, WAIT_IRQ): the vCPU stops at the call
+ * and resumes after it when the approach lets it run again. Errors return a
  * negative value in x0 (HS_E*).
  */
 #define HS_PC_EXIT 0             /* x0 = status: the domain stops for good */
@@ -381,7 +381,14 @@
 #define HS_PC_CLOCK 6 /* -> x0 = platform time in ns */
 #define HS_PC_LOG 7   /* x0 = tag (HS_LOG_*), x1 = value: record a symbol */
 #define HS_PC_PUTS 8  /* x0 = addr, x1 = len: debug text to the host log */
-#define HS_PC_COUNT 9
+/* x0 = IRQ line (HS_IRQ_GPU or HS_IRQ_STORAGE), x1 = platform time in ns
+ * to give up at (0: none); blocks the calling task until that device
+ * completes a command of this domain or the deadline passes. A completion
+ * that came while no task waited is latched and ends the next wait at
+ * once, so the caller re-reads the device's status after every return.
+ * Other lines: HS_EINVAL. */
+#define HS_PC_WAIT_IRQ 9
+#define HS_PC_COUNT 10
 
 /* HS_PC_LOG tags, read by the covert-channel estimator and tests. */
 #define HS_LOG_SENT 1    /* covert sender: symbol sent */

@@ -138,8 +138,14 @@ static HsGpuRingEntry gpu_ring[GPU_RING_ENTRIES];
 static uint32_t gpu_tail;
 static int gpu_ring_up;
 
-/* Polls at most this many times (yielding between polls) for a list. */
-#define GPU_MAX_POLLS 1000000u
+/* The GPU wait sleeps on the completion interrupt in steps of
+ * GPU_CHECK_NS, re-checking between steps that the platform still grants
+ * 3D (a phone sent to the back loses it; the msm driver's hangcheck
+ * period is 500 ms: DRM_MSM_HANGCHECK_DEFAULT_PERIOD, recalled), and gives
+ * up after GPU_TIMEOUT_NS (amdgpu's default lockup_timeout is 10 s,
+ * recalled): a bound for a hung device, not for a slow one. */
+#define GPU_CHECK_NS 500000000ull
+#define GPU_TIMEOUT_NS 10000000000ull
 
 int64_t rt_gpu_run(const void *cmds, uint32_t len)
 {
@@ -159,15 +165,18 @@ int64_t rt_gpu_run(const void *cmds, uint32_t len)
     rt_mmio_write32(REG(HS_MMIO_GPU, HS_GPU_STATUS), 0);
     gpu_tail++;
     rt_mmio_write32(REG(HS_MMIO_GPU, HS_GPU_RING_TAIL), gpu_tail);
-    for (uint32_t i = 0; i < GPU_MAX_POLLS; i++) {
+    uint64_t start = rt_pc_clock();
+    for (;;) {
         if (rt_mmio_read32(REG(HS_MMIO_GPU, HS_GPU_RING_HEAD)) == gpu_tail)
             return rt_mmio_read32(REG(HS_MMIO_GPU, HS_GPU_STATUS)) ? HS_EIO : 0;
         /* the platform may take 3D away (a phone sent to the back) */
         if (!(rt_gpu_caps() & HS_GPU_CAP_3D))
             return HS_EPERM;
-        rt_pc_yield();
+        uint64_t now = rt_pc_clock();
+        if (now - start >= GPU_TIMEOUT_NS)
+            return HS_EIO;
+        rt_pc_wait_irq(HS_IRQ_GPU, now + GPU_CHECK_NS);
     }
-    return HS_EIO;
 }
 
 uint32_t rt_gpu_busy(void)
@@ -178,9 +187,10 @@ uint32_t rt_gpu_busy(void)
 /* ---- storage ---------------------------------------------------------------
  */
 
-/* Polls before giving up with HS_EIO; each poll yields the CPU, so this
- * bounds a hung device, not the simulated time a slow one may take. */
-#define STORAGE_MAX_POLLS 1000000u
+/* A command not done after this long is a hung device (the Linux block
+ * layer's default request timeout is 30 s: BLK_DEFAULT_SG_TIMEOUT,
+ * recalled); the task sleeps on the completion interrupt meanwhile. */
+#define STORAGE_TIMEOUT_NS 30000000000ull
 
 int64_t rt_storage_io(uint32_t cmd, uint64_t lba, void *buf, uint32_t bytes)
 {
@@ -191,15 +201,17 @@ int64_t rt_storage_io(uint32_t cmd, uint64_t lba, void *buf, uint32_t bytes)
     rt_mmio_write64(REG(HS_MMIO_STORAGE, HS_STORAGE_ADDR), (uintptr_t)buf);
     rt_mmio_write32(REG(HS_MMIO_STORAGE, HS_STORAGE_COUNT), bytes);
     rt_mmio_write32(REG(HS_MMIO_STORAGE, HS_STORAGE_CMD), cmd);
-    for (uint32_t i = 0; i < STORAGE_MAX_POLLS; i++) {
+    uint64_t deadline = rt_pc_clock() + STORAGE_TIMEOUT_NS;
+    for (;;) {
         uint32_t st = rt_mmio_read32(REG(HS_MMIO_STORAGE, HS_STORAGE_STATUS));
         if (st == HS_STORAGE_ST_DONE)
             return 0;
         if (st == HS_STORAGE_ST_ERROR)
             return HS_EIO;
-        rt_pc_yield();
+        if (rt_pc_clock() >= deadline)
+            return HS_EIO;
+        rt_pc_wait_irq(HS_IRQ_STORAGE, deadline);
     }
-    return HS_EIO;
 }
 
 /* ---- network ring and baseband mailbox -------------------------------------

@@ -67,6 +67,12 @@ static inline int64_t rt_pc_yield(void)
 {
     return RT_HVC(HS_PC_YIELD, 0, 0, 0);
 }
+/* Blocks until the device on IRQ line `line` completes a command of this
+ * domain, or until platform time deadline_ns (0: no deadline). */
+static inline int64_t rt_pc_wait_irq(uint32_t line, uint64_t deadline_ns)
+{
+    return RT_HVC(HS_PC_WAIT_IRQ, line, deadline_ns, 0);
+}
 /* Copies len bytes at addr to domain dest (delivered as HS_EV_MESSAGE). */
 static inline int64_t rt_pc_send(uint32_t dest, const void *addr, uint64_t len)
 {
@@ -149,7 +155,8 @@ int64_t rt_gpu_map(const void *addr, uint64_t bytes, uint32_t flags);
 int64_t rt_gpu_run(const void *cmds, uint32_t len);
 uint32_t rt_gpu_busy(void);
 
-/* storage: blocking block I/O (polls STATUS, yielding between polls);
+/* storage: blocking block I/O (the task sleeps until the device's
+ * completion interrupt, HS_PC_WAIT_IRQ);
  * returns 0, HS_EINVAL (bad arguments) or HS_EIO */
 int64_t rt_storage_io(uint32_t cmd, uint64_t lba, void *buf, uint32_t bytes);
 

@@ -448,6 +448,7 @@ static void gpu_done(Sim *sim, void *ctx, hs_time now)
     fetch(s, now);
     if (s->count == 0)
         went_idle(s, now);
+    s->irq_domain = job.domain;
     irq_pulse(&s->irq);
     if (s->on_done)
         s->on_done(s->on_done_ctx, &job, now);

@@ -173,11 +173,12 @@ typedef struct GpuState {
     uint64_t done;               /* jobs completed (HS_GPU_DONE) */
     uint64_t full;               /* jobs refused: the queue was full */
     uint64_t units_done[POWER_MAX_DOMAINS + 1]; /* per domain (+host) */
-    GpuDoneFunc on_done;               /* completion observer, may be NULL */
-    GpuForwardFunc on_forward;         /* forwarded contexts' doorbell */
-    void *on_forward_ctx;              /* its context */
-    void *on_done_ctx;                 /* its context */
-    IrqLine irq;                       /* HS_IRQ_GPU */
+    GpuDoneFunc on_done;       /* completion observer, may be NULL */
+    GpuForwardFunc on_forward; /* forwarded contexts' doorbell */
+    void *on_forward_ctx;      /* its context */
+    void *on_done_ctx;         /* its context */
+    IrqLine irq;               /* HS_IRQ_GPU */
+    int irq_domain; /* whose job the last HS_IRQ_GPU edge completed */
     GpuContext ctx[POWER_MAX_DOMAINS]; /* one per domain */
     unsigned fetch_next;               /* context fetched from first */
     GpuJob *mapping;      /* the job whose surfaces are being mapped */

@@ -17,7 +17,7 @@
  *   0 WINDOW OFF16 VAL32   32-bit MMIO write at window WINDOW % 12
  *   1 WINDOW OFF16         32-bit MMIO read
  *   2 WINDOW OFF16 VAL64   64-bit MMIO write
- *   3 CALL A0 A1 A2        HVC CALL % 11 (HS_PC_* 0-8; 9: HS_PC_COUNT;
+ *   3 CALL A0 A1 A2        HVC CALL % 11 (HS_PC_* 0-9, 9 being WAIT_IRQ;
  *                          10: #0xffff) with three 32-bit arguments
  *   4 OFF24 VAL32          store into the domain's RAM at OFF24 & ~3
  *   5 MOD VAL              skip the next operation unless this is the

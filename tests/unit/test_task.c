@@ -3,8 +3,9 @@
  * shipped guest image: a handler's context survives many switches (its
  * AEAD output equals the host reference), round-robin slices share a
  * vCPU fairly, a task blocked in SLEEP_UNTIL or looping lets another
- * app of its domain run, and the switch count and cost are what the
- * parameters say.
+ * app of its domain run, a driver waiting for its device sleeps on the
+ * completion interrupt (WAIT_IRQ) instead of polling, and the switch
+ * count and cost are what the parameters say.
  */
 #include "harness.h"
 
@@ -13,6 +14,7 @@
 #include "abi/covert.h"
 #include "abi/crypto.h"
 #include "abi/mail.h"
+#include "abi/ui.h"
 #include "guest/lib/chacha20poly1305.h"
 #include "sim/sim.h"
 #include "test_machine_rig.h"
@@ -254,6 +256,65 @@ static hs_time seal_done_at(const char *cost, uint64_t *switches)
     return t;
 }
 
+/* A document store of 64 KiB: the guest storage driver starts the
+ * write (~2.6 ms on ref-2013's medium) and sleeps on HS_IRQ_STORAGE. While
+ * the medium works the UI task executes nothing and makes no MMIO access
+ * (a polling driver would do both), and the completion wakes it at the
+ * approach's delivery cost (a virtual IRQ under hyp-pv). */
+#define REQ_DOC (HS_IO_BASE + 0x40000)
+#define BUF_DOC (HS_IO_BASE + 0x50000)
+#define DOC_BYTES 0x10000u
+
+static int32_t doc_status(Machine *m)
+{
+    GuestDma dma = machine_dma(m);
+    HsUiDocRequest rq;
+    assert_int_equal(dma_read(&dma, 0, REQ_DOC, &rq, sizeof rq), 0);
+    return rq.status;
+}
+
+static void storage_wait(const char *approach, bool virq)
+{
+    static const char *const devices[] = {"storage", NULL};
+    Rig r;
+    Machine *m = rig_must_devices(&r, approach, devices);
+    machine_run_until(m, 5 * HS_MS);
+    GuestDma dma = machine_dma(m);
+    HsUiDocRequest rq;
+    memset(&rq, 0, sizeof rq);
+    rq.buf_addr = BUF_DOC;
+    rq.bytes = DOC_BYTES;
+    rq.buf_bytes = DOC_BYTES;
+    rq.op = HS_UI_DOC_STORE;
+    rq.status = 1; /* not done */
+    assert_int_equal(dma_write(&dma, 0, REQ_DOC, &rq, sizeof rq), 0);
+    machine_inject(m, 0, HS_EV_CALL, HS_CALL_UI_DOCUMENT, REQ_DOC);
+    machine_run_until(m, 5 * HS_MS + 500 * HS_US);
+    uint64_t insns = machine_task_instructions(m, 0, HS_TASK_UI);
+    MachineCounts c0 = *machine_counts(m);
+    assert_true(insns > 0);
+    assert_int_equal(doc_status(m), 1);
+    machine_run_until(m, 5 * HS_MS + 2 * HS_MS);
+    assert_int_equal(doc_status(m), 1); /* the medium is still writing */
+    assert_true(machine_task_instructions(m, 0, HS_TASK_UI) == insns);
+    assert_true(machine_counts(m)->ops.mmio_traps == c0.ops.mmio_traps);
+    assert_true(machine_counts(m)->ops.syscalls == c0.ops.syscalls);
+    machine_run_until(m, 30 * HS_MS);
+    assert_int_equal(doc_status(m), 0);
+    assert_true(machine_task_instructions(m, 0, HS_TASK_UI) > insns);
+    if (virq) /* the completion was delivered as a virtual IRQ */
+        assert_true(machine_counts(m)->ops.virq > c0.ops.virq);
+    assert_int_equal(machine_fault_count(m), 0);
+    rig_free(&r);
+}
+
+static void test_storage_wait_sleeps(void **state)
+{
+    (void)state;
+    storage_wait("native", false);
+    storage_wait("hyp-pv", true);
+}
+
 static void test_switch_cost(void **state)
 {
     (void)state;
@@ -270,6 +331,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_round_robin_fairness),
     cmocka_unit_test(test_blocking_call_yields),
     cmocka_unit_test(test_loop_is_preempted),
+    cmocka_unit_test(test_storage_wait_sleeps),
     cmocka_unit_test(test_switch_cost),
 };
 HS_TEST_GROUP(task, tests)
