@@ -28,7 +28,11 @@ const CliCommand cli_cmd_compare = {
         "                 and the number of seeds: MEAN ± HALF (n=N)\n"
         "                 (results/README.md, Statistics)\n"
         "\n"
-        "Takes every other option of `handset run` (handset help run).\n",
+        "Takes every other option of `handset run` (handset help run).\n"
+        "\n"
+        "Exit status: the worst of the runs' statuses (handset help run):\n"
+        "0 ok, 1 a run failed on the host, 2 bad input or not built, 3 a\n"
+        "run failed in handset's own model; 128+N after signal N.\n",
     .main = compare_main,
 };
 

@@ -78,8 +78,9 @@ const CliCommand cli_cmd_sweep = {
         "midway loses none. DIR/sweep.json records the grid; a different\n"
         "grid into the same DIR is refused.\n"
         "\n"
-        "Exit status: 0 ok, 1 a run failed or points are missing (--collect),\n"
-        "2 bad input.\n",
+        "Exit status: the worst over the points: 0 ok, 1 a run failed on the\n"
+        "host or points are missing (--collect), 2 bad input, 3 a run failed\n"
+        "in handset's own model (handset help run); 128+N after signal N.\n",
     .main = sweep_main,
 };
 
