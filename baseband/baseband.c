@@ -219,6 +219,7 @@ static int write_config(Baseband *bb)
         .phone_addr = c->phone_addr ? c->phone_addr : IP_PHONE_ADDR,
         .exfil_addr = c->exfil_addr ? c->exfil_addr : IP_WEB_ADDR,
         .exfil_port = c->exfil_port ? c->exfil_port : 5004,
+        .ims_addr = IP_IMS_ADDR,
     };
     return guest_mem_write(bb->mem, BB_CONFIG, &blk, sizeof blk);
 }

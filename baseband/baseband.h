@@ -46,9 +46,6 @@
 #define BB_QUANTUM_INSNS 1000000ULL
 /* A firmware handler longer than this (about 80 ms at 800 MHz) is hung. */
 #define BB_WATCHDOG_DEFAULT 40000000ULL
-#define BB_CPU_POWER_SOURCE                                                    \
-    "0 by default: AT&T ARO's LTE figures are whole-phone measurements "       \
-    "that include the modem's processing"
 
 typedef struct BbConfig {
     const char *firmware;    /* path of firmware.elf */
@@ -61,7 +58,7 @@ typedef struct BbConfig {
     uint16_t exfil_port;     /* and this UDP port (0: 5004) */
     uint64_t freq_khz;       /* core clock (0: the core type's) */
     uint64_t watchdog_insns; /* per handler (0: BB_WATCHDOG_DEFAULT) */
-    uint64_t cpu_run_uw;     /* core power running (BB_CPU_POWER_SOURCE) */
+    uint64_t cpu_run_uw;     /* core power running (SoC devices.baseband) */
     uint64_t cpu_sleep_uw;   /* core power between runs */
     BbRadioTapFunc tap;      /* sees every packet on the air (radio.pcap;
                                 may be NULL) */

@@ -84,7 +84,8 @@ typedef struct BbConfigBlock {
     uint32_t phone_addr;  /* the bearer's IPv4 address, host order */
     uint32_t exfil_addr;  /* hostile: where frames go, host order */
     uint32_t exfil_port;  /* hostile: UDP port there */
-    uint32_t reserved[3]; /* zero */
+    uint32_t ims_addr;    /* the IMS core (P-CSCF) outgoing calls go to */
+    uint32_t reserved[2]; /* zero */
 } BbConfigBlock;
 
 /* Values the firmware logs (BB_SYS_LOG) at milestones, for tests. */

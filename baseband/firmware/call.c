@@ -19,7 +19,17 @@
  * headers, so one arriving during a call leaves the call's dialog alone.
  * The delivery report (RP-ACK in a MESSAGE of our own) is not sent.
  *
- * Outgoing calls (DIAL) are not built: the AP gets CALL_STATE(FAILED).
+ * A CANCEL from the network while ringing -> 200 OK to the CANCEL, 487
+ * Request Terminated to the INVITE, CALL_STATE(IDLE) to the AP.
+ *
+ * Outgoing (UAC): DIAL from the AP (payload: the number) -> INVITE with
+ * an SDP offer (G.722) to the IMS core of the configuration block,
+ * CALL_STATE(DIALING); 180 -> CALL_STATE(ALERTING); 200 OK -> ACK, media
+ * to the SDP answer's address, CALL_STATE(ACTIVE); a final failure (487
+ * after our CANCEL, 486, 603, ...) -> ACK in the INVITE's transaction,
+ * CALL_STATE(IDLE). HANGUP before the answer -> CANCEL (RFC 3261 9.1);
+ * once active -> BYE. A DIAL while a call is under way gets
+ * CALL_STATE(FAILED).
  *
  * Firmware built with BB_CFG_IMPLANT also takes commands from the exfil
  * peer (bb_abi.h) that turn its hostile microphone capture on and off.
@@ -30,7 +40,14 @@
 #define RTP_PORT 49152
 #define HDR_MAX 200
 
-enum { CALL_IDLE, CALL_RINGING, CALL_ANSWERED, CALL_ACTIVE };
+enum {
+    CALL_IDLE,
+    CALL_RINGING,
+    CALL_ANSWERED,
+    CALL_ACTIVE,
+    CALL_DIALING,    /* our INVITE is out, no final response */
+    CALL_CANCELLING, /* ... and our CANCEL too */
+};
 
 /* What a response copies from its request (RFC 3261 8.2.6), the tag it
  * adds to To, and where it goes. */
@@ -52,8 +69,12 @@ static uint32_t call_id, next_call_id = 1, bye_cseq, branch_n;
 static uint32_t pages, messages;
 static uint32_t media_addr;
 static uint16_t media_port;
-static Req dlg;     /* the call's INVITE (and a BYE's headers) */
-static Req msg_req; /* the last MESSAGE */
+static Req dlg;                 /* the call's INVITE (and a BYE's headers) */
+static uint32_t outgoing;       /* the call under way is ours (UAC) */
+static uint32_t alerted;        /* ... and its 180 came */
+static uint32_t local_cseq;     /* ... our CSeq numbers */
+static char remote_to[HDR_MAX]; /* ... the far end's To, with its tag */
+static Req msg_req;             /* the last MESSAGE */
 static char caller[40];
 static uint8_t out[FW_IP_HDR + FW_UDP_HDR + 1400];
 static uint8_t sms_msg[HDR_MAX * 2 + SMS_UD_MAX];
@@ -191,6 +212,31 @@ static void put_to_tagged(Text *t, const Req *r)
     put_u(t, r->tag);
 }
 
+/* Content-Type, Content-Length and our SDP (G.722 at RTP_PORT): the
+ * offer of an outgoing call and the answer to an incoming one. */
+static void put_sdp(Text *t)
+{
+    char body[256];
+    Text b = {body, 0, sizeof body};
+    put_s(&b, "v=0\r\no=- ");
+    put_u(&b, call_id);
+    put_s(&b, " ");
+    put_u(&b, call_id);
+    put_s(&b, " IN IP4 ");
+    put_ip(&b, fw_config()->phone_addr);
+    put_s(&b, "\r\ns=-\r\nc=IN IP4 ");
+    put_ip(&b, fw_config()->phone_addr);
+    put_s(&b, "\r\nt=0 0\r\nm=audio ");
+    put_u(&b, RTP_PORT);
+    put_s(&b, " RTP/AVP 9\r\na=rtpmap:9 G722/8000\r\na=ptime:20\r\n"
+              "a=sendrecv\r\n");
+    put_s(t, "Content-Type: application/sdp\r\nContent-Length: ");
+    put_u(t, b.len);
+    put_s(t, "\r\n\r\n");
+    for (uint32_t i = 0; i < b.len && t->len < t->cap; i++)
+        t->p[t->len++] = body[i];
+}
+
 static void respond(const Req *r, const char *status, uint32_t flags)
 {
     Text t = start();
@@ -220,49 +266,132 @@ static void respond(const Req *r, const char *status, uint32_t flags)
         send_sip(&t, r->addr, r->port);
         return;
     }
-    char body[256];
-    Text b = {body, 0, sizeof body};
-    put_s(&b, "v=0\r\no=- ");
-    put_u(&b, call_id);
-    put_s(&b, " ");
-    put_u(&b, call_id);
-    put_s(&b, " IN IP4 ");
-    put_ip(&b, fw_config()->phone_addr);
-    put_s(&b, "\r\ns=-\r\nc=IN IP4 ");
-    put_ip(&b, fw_config()->phone_addr);
-    put_s(&b, "\r\nt=0 0\r\nm=audio ");
-    put_u(&b, RTP_PORT);
-    put_s(&b, " RTP/AVP 9\r\na=rtpmap:9 G722/8000\r\na=ptime:20\r\n"
-              "a=sendrecv\r\n");
-    put_s(&t, "Content-Type: application/sdp\r\nContent-Length: ");
-    put_u(&t, b.len);
-    put_s(&t, "\r\n\r\n");
-    for (uint32_t i = 0; i < b.len && t.len < t.cap; i++)
-        t.p[t.len++] = body[i];
+    put_sdp(&t);
     send_sip(&t, r->addr, r->port);
+}
+
+/* "METHOD sip:number@ims:5060 SIP/2.0" */
+static void put_request_line(Text *t, const char *method)
+{
+    put_s(t, method);
+    put_s(t, " sip:");
+    put_s(t, caller);
+    put_s(t, "@");
+    put_ip(t, dlg.addr);
+    put_s(t, ":5060 SIP/2.0\r\n");
+}
+
+/* A Via of ours with a fresh branch into dst. */
+static void new_via(char *dst)
+{
+    Text v = {dst, 0, HDR_MAX - 1};
+    put_s(&v, "SIP/2.0/UDP ");
+    put_ip(&v, fw_config()->phone_addr);
+    put_s(&v, ":5060;branch=z9hG4bKbb");
+    put_u(&v, ++branch_n);
+    dst[v.len] = 0;
 }
 
 static void send_bye(void)
 {
+    char via[HDR_MAX];
+    new_via(via);
     Text t = start();
-    put_s(&t, "BYE sip:");
-    put_s(&t, caller);
-    put_s(&t, "@");
-    put_ip(&t, dlg.addr);
-    put_s(&t, ":5060 SIP/2.0\r\nVia: SIP/2.0/UDP ");
-    put_ip(&t, fw_config()->phone_addr);
-    put_s(&t, ":5060;branch=z9hG4bKbb");
-    put_u(&t, ++branch_n);
+    put_request_line(&t, "BYE");
+    put_s(&t, "Via: ");
+    put_s(&t, via);
     put_s(&t, "\r\nMax-Forwards: 70\r\nFrom: ");
-    put_to_tagged(&t, &dlg);
+    if (outgoing)
+        put_s(&t, dlg.from);
+    else
+        put_to_tagged(&t, &dlg);
     put_s(&t, "\r\nTo: ");
-    put_s(&t, dlg.from);
+    put_s(&t, outgoing ? remote_to : dlg.from);
     put_s(&t, "\r\nCall-ID: ");
     put_s(&t, dlg.callid);
     put_s(&t, "\r\nCSeq: ");
-    put_u(&t, ++bye_cseq);
+    put_u(&t, outgoing ? ++local_cseq : ++bye_cseq);
     put_s(&t, " BYE\r\nContent-Length: 0\r\n\r\n");
     send_sip(&t, dlg.addr, dlg.port);
+}
+
+/* Requests in the INVITE's client transaction or dialog: CANCEL (the
+ * INVITE's Via and CSeq number, its To without tag), the ACK of a
+ * failure (the same, To with the response's tag) and the ACK of a 200
+ * (a new branch). */
+static void send_uac(const char *method, const char *via, const char *to)
+{
+    Text t = start();
+    put_request_line(&t, method);
+    put_s(&t, "Via: ");
+    put_s(&t, via);
+    put_s(&t, "\r\nMax-Forwards: 70\r\nFrom: ");
+    put_s(&t, dlg.from);
+    put_s(&t, "\r\nTo: ");
+    put_s(&t, to);
+    put_s(&t, "\r\nCall-ID: ");
+    put_s(&t, dlg.callid);
+    put_s(&t, "\r\nCSeq: ");
+    put_u(&t, local_cseq);
+    put_s(&t, " ");
+    put_s(&t, method);
+    put_s(&t, "\r\nContent-Length: 0\r\n\r\n");
+    send_sip(&t, dlg.addr, dlg.port);
+}
+
+/* DIAL: the INVITE to number through the IMS core. */
+static void dial(const uint8_t *number, uint32_t n)
+{
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < n && k + 1 < sizeof caller; i++)
+        if ((number[i] >= '0' && number[i] <= '9') || number[i] == '+')
+            caller[k++] = (char)number[i];
+    caller[k] = 0;
+    call_id = next_call_id++;
+    outgoing = 1;
+    alerted = 0;
+    local_cseq = 1;
+    remote_to[0] = 0;
+    dlg.addr = fw_config()->ims_addr;
+    dlg.port = SIP_PORT;
+    dlg.tag = call_id;
+    new_via(dlg.via);
+    Text h = {dlg.from, 0, HDR_MAX - 1};
+    put_s(&h, "<sip:phone@ims.example.net>;tag=bb");
+    put_u(&h, call_id);
+    dlg.from[h.len] = 0;
+    h = (Text){dlg.to, 0, HDR_MAX - 1};
+    put_s(&h, "<sip:");
+    put_s(&h, caller);
+    put_s(&h, "@ims.example.net>");
+    dlg.to[h.len] = 0;
+    h = (Text){dlg.callid, 0, HDR_MAX - 1};
+    put_s(&h, "bb");
+    put_u(&h, call_id);
+    put_s(&h, "-");
+    put_u(&h, (uint32_t)fw_now_ns());
+    put_s(&h, "@");
+    put_ip(&h, fw_config()->phone_addr);
+    dlg.callid[h.len] = 0;
+    Text t = start();
+    put_request_line(&t, "INVITE");
+    put_s(&t, "Via: ");
+    put_s(&t, dlg.via);
+    put_s(&t, "\r\nMax-Forwards: 70\r\nFrom: ");
+    put_s(&t, dlg.from);
+    put_s(&t, "\r\nTo: ");
+    put_s(&t, dlg.to);
+    put_s(&t, "\r\nCall-ID: ");
+    put_s(&t, dlg.callid);
+    put_s(&t, "\r\nCSeq: ");
+    put_u(&t, local_cseq);
+    put_s(&t, " INVITE\r\nContact: <sip:phone@");
+    put_ip(&t, fw_config()->phone_addr);
+    put_s(&t, ":5060>\r\nAllow: INVITE, ACK, CANCEL, BYE\r\n");
+    put_sdp(&t);
+    send_sip(&t, dlg.addr, dlg.port);
+    state = CALL_DIALING;
+    mbox_send(HS_BBMSG_CALL_STATE, call_id, HS_CALL_ST_DIALING, 0, 0);
 }
 
 static void to_idle(void)
@@ -271,13 +400,13 @@ static void to_idle(void)
         media_call_stop();
     mbox_send(HS_BBMSG_CALL_STATE, call_id, HS_CALL_ST_IDLE, 0, 0);
     state = CALL_IDLE;
+    outgoing = 0;
 }
 
 /* ---- events -------------------------------------------------------------- */
 
 void call_on_ap_message(const uint8_t *msg, uint32_t len)
 {
-    (void)len;
     uint32_t type = msg[HS_BBMSG_OFF_TYPE];
     uint32_t id = fw_le32(msg + HS_BBMSG_OFF_CALL);
     switch (type) {
@@ -293,6 +422,11 @@ void call_on_ap_message(const uint8_t *msg, uint32_t len)
         if (state == CALL_RINGING || state == CALL_ANSWERED) {
             respond(&dlg, "603 Decline", R_TAG | R_CONTACT);
             to_idle();
+        } else if (state == CALL_DIALING) {
+            send_uac("CANCEL", dlg.via, dlg.to);
+            state = CALL_CANCELLING;
+        } else if (state == CALL_CANCELLING) {
+            /* the CANCEL is out: the 487 ends the call */
         } else if (state == CALL_ACTIVE) {
             send_bye();
             to_idle();
@@ -300,9 +434,14 @@ void call_on_ap_message(const uint8_t *msg, uint32_t len)
             mbox_send(HS_BBMSG_CALL_STATE, id, HS_CALL_ST_IDLE, 0, 0);
         }
         break;
-    case HS_BBMSG_DIAL: /* outgoing calls are not built */
-        mbox_send(HS_BBMSG_CALL_STATE, id, HS_CALL_ST_FAILED, 0, 0);
+    case HS_BBMSG_DIAL: {
+        uint32_t n = fw_le32(msg + HS_BBMSG_OFF_PAYLOAD);
+        if (state != CALL_IDLE || n == 0 || n > len - HS_BBMSG_HEADER_BYTES)
+            mbox_send(HS_BBMSG_CALL_STATE, id, HS_CALL_ST_FAILED, 0, 0);
+        else
+            dial(msg + HS_BBMSG_HEADER_BYTES, n);
         break;
+    }
     default:
         fw_log(BB_LOG_BAD_MSG);
         break;
@@ -366,6 +505,48 @@ static void on_message(const char *m, uint32_t len, uint32_t src,
     mbox_send(HS_BBMSG_SMS, 0, sms.mr, sms_msg, n);
 }
 
+/* A response to our INVITE (outgoing calls). */
+static void on_response(const char *m, uint32_t len)
+{
+    char cseq[HDR_MAX];
+    header(m, len, "CSeq", cseq);
+    uint32_t cl = (uint32_t)fw_strlen(cseq);
+    if (!outgoing || (state != CALL_DIALING && state != CALL_CANCELLING) ||
+        cl < 6 || fw_memcmp(cseq + cl - 6, "INVITE", 6) != 0)
+        return;
+    uint32_t status = (uint32_t)(m[8] - '0') * 100 +
+                      (uint32_t)(m[9] - '0') * 10 + (uint32_t)(m[10] - '0');
+    if (status < 200) {
+        if ((status == 180 || status == 183) && !alerted &&
+            state == CALL_DIALING) {
+            alerted = 1;
+            mbox_send(HS_BBMSG_CALL_STATE, call_id, HS_CALL_ST_ALERTING, 0, 0);
+        }
+        return;
+    }
+    header(m, len, "To", remote_to);
+    if (status >= 300) {
+        /* a failure (487 after our CANCEL, busy, declined): ACK in the
+         * INVITE's transaction, same branch */
+        send_uac("ACK", dlg.via, remote_to);
+        to_idle();
+        return;
+    }
+    char via[HDR_MAX];
+    new_via(via);
+    send_uac("ACK", via, remote_to);
+    if (state == CALL_CANCELLING) {
+        /* answered as we gave up: end the dialog at once */
+        send_bye();
+        to_idle();
+        return;
+    }
+    parse_sdp(m, len);
+    state = CALL_ACTIVE;
+    media_call_start(media_addr, media_port, RTP_PORT);
+    mbox_send(HS_BBMSG_CALL_STATE, call_id, HS_CALL_ST_ACTIVE, 0, 0);
+}
+
 static void on_sip(const char *m, uint32_t len, uint32_t src, uint16_t sport)
 {
     if (len > 8 && fw_memcmp(m, "MESSAGE ", 8) == 0) {
@@ -390,6 +571,19 @@ static void on_sip(const char *m, uint32_t len, uint32_t src, uint16_t sport)
             media_call_start(media_addr, media_port, RTP_PORT);
             mbox_send(HS_BBMSG_CALL_STATE, call_id, HS_CALL_ST_ACTIVE, 0, 0);
         }
+    } else if (len > 7 && fw_memcmp(m, "CANCEL ", 7) == 0) {
+        /* the caller gives up: 200 to the CANCEL, 487 to the INVITE
+         * while it is unanswered (RFC 3261 9.2) */
+        Req c;
+        take_request(&c, m, len, src, sport);
+        c.tag = dlg.tag;
+        respond(&c, "200 OK", R_TAG);
+        if (state == CALL_RINGING && !outgoing) {
+            respond(&dlg, "487 Request Terminated", R_TAG);
+            to_idle();
+        }
+    } else if (len > 12 && fw_memcmp(m, "SIP/2.0 ", 8) == 0) {
+        on_response(m, len);
     } else if (len > 4 && fw_memcmp(m, "BYE ", 4) == 0) {
         /* the 200 answers this BYE with its own headers */
         take_request(&dlg, m, len, src, sport);
@@ -397,7 +591,7 @@ static void on_sip(const char *m, uint32_t len, uint32_t src, uint16_t sport)
         if (state != CALL_IDLE)
             to_idle();
     }
-    /* responses (200 to our BYE) need no action */
+    /* other responses (200 to our BYE or CANCEL) need no action */
 }
 
 int call_on_packet(const uint8_t *pkt, uint32_t len)

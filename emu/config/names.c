@@ -65,6 +65,7 @@ const char *const scenario_action_names[] = {
     [SCENARIO_ACTION_HOSTILE_MIC_CLOSE] = "hostile-mic-close",
     [SCENARIO_ACTION_DOWNLOAD] = "download",
     [SCENARIO_ACTION_DISPLAY_DOCUMENT] = "display-document",
+    [SCENARIO_ACTION_DIAL] = "dial",
     [SCENARIO_ACTION_COUNT] = NULL,
 };
 

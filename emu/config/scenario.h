@@ -165,8 +165,16 @@ typedef struct ScenarioEvent {
     int peer;                /* the network peer involved */
     uint64_t bytes;          /* sms, download, display-document size */
     hs_time ring_timeout_ps; /* incoming-call: unanswered after this */
-    hs_time talk_ps;         /* incoming-call: remote hangs up, 0 = no */
+    hs_time talk_ps;         /* incoming-call: remote hangs up; dial: the
+                                user does; 0 = no */
+    hs_time cancel_after_ps; /* incoming-call: the caller gives up (CANCEL)
+                                unanswered after this; dial: the user
+                                does; 0 = never */
+    hs_time answer_after_ps; /* dial: the far end answers this long after
+                                the INVITE reaches it; 0 = never */
+    const char *callee;      /* dial: the number dialled ("+" digits) */
     bool store;              /* download: write the document to storage */
+    bool show;               /* mail-sync: the inbox is drawn after it */
     ScenarioHangUpBy by;     /* hang-up: who ends the call */
 } ScenarioEvent;
 

@@ -12,7 +12,8 @@
 
 /* Figures with a source (scenarios/README.md repeats them). */
 #define RING_TIMEOUT_DEFAULT_PS (20 * HS_S) /* Android no-reply timer */
-#define SMS_MAX_BYTES 140 /* 3GPP TS 23.040: 140 octets of user data */
+#define SMS_MAX_BYTES 140  /* 3GPP TS 23.040: 140 octets of user data */
+#define DIAL_MAX_DIGITS 15 /* ITU-T E.164: at most 15 digits */
 
 static const char *const hang_up_by_names[] = {
     [SCENARIO_HANG_UP_USER] = "user",
@@ -48,20 +49,62 @@ static int get_bytes(ScenarioLoader *L, const json_t *o, const char *pp,
     return 0;
 }
 
+/* dial: the voice domain, the IMS peer, the number, and when the far
+ * end answers; talk and cancel_after optional. */
+static int load_dial(ScenarioLoader *L, const json_t *o, const char *pp,
+                     ScenarioEvent *ev)
+{
+    char path[JSON_PATH_MAX];
+    const char *num;
+    if (get_domain_with(L, o, pp, "domain", SCENARIO_APP_VOICE, &ev->domain) <
+            0 ||
+        scenario_get_peer_ref(L, o, pp, "peer", SCENARIO_PEER_IMS, &ev->peer) <
+            0 ||
+        json_get_string(L->doc, o, pp, "callee", &num) < 0)
+        return -1;
+    size_t n = strlen(num);
+    bool ok = n >= 2 && n <= DIAL_MAX_DIGITS + 1 && num[0] == '+';
+    for (size_t i = 1; ok && i < n; i++)
+        ok = num[i] >= '0' && num[i] <= '9';
+    if (!ok)
+        return json_fail(L->doc, json_path_key(path, sizeof path, pp, "callee"),
+                         "\"%s\" is not a number in international format "
+                         "(\"+\" and 1 to %d digits, ITU-T E.164)",
+                         num, DIAL_MAX_DIGITS);
+    ev->callee = scenario_own(L->s, num);
+    if (!ev->callee)
+        return json_fail(L->doc, pp, "out of memory");
+    if (!json_has_key(o, "answer_after"))
+        return json_fail(L->doc, pp,
+                         "answer_after: missing (when the far end picks up; "
+                         "\"0s\" for never)");
+    if (scenario_get_time_opt(L, o, pp, "answer_after", &ev->answer_after_ps) <
+            0 ||
+        (json_has_key(o, "talk") &&
+         scenario_get_period(L, o, pp, "talk", &ev->talk_ps) < 0) ||
+        (json_has_key(o, "cancel_after") &&
+         scenario_get_period(L, o, pp, "cancel_after", &ev->cancel_after_ps) <
+             0))
+        return -1;
+    return 0;
+}
+
 static int load_event_params(ScenarioLoader *L, const json_t *e, const char *ep,
                              ScenarioEvent *ev)
 {
-    static const char *const keys[][5] = {
+    static const char *const keys[][7] = {
         [SCENARIO_ACTION_INCOMING_CALL] = {"domain", "peer", "ring_timeout",
-                                           "talk", NULL},
+                                           "talk", "cancel_after", NULL},
         [SCENARIO_ACTION_HANG_UP] = {"by", NULL},
         [SCENARIO_ACTION_SMS] = {"domain", "peer", "bytes", NULL},
-        [SCENARIO_ACTION_MAIL_SYNC] = {"domain", NULL},
+        [SCENARIO_ACTION_MAIL_SYNC] = {"domain", "show", NULL},
         [SCENARIO_ACTION_SWITCH_DOMAIN] = {"to", NULL},
         [SCENARIO_ACTION_HOSTILE_MIC_OPEN] = {"peer", NULL},
         [SCENARIO_ACTION_HOSTILE_MIC_CLOSE] = {NULL},
         [SCENARIO_ACTION_DOWNLOAD] = {"domain", "peer", "bytes", "store", NULL},
         [SCENARIO_ACTION_DISPLAY_DOCUMENT] = {"domain", "bytes", NULL},
+        [SCENARIO_ACTION_DIAL] = {"domain", "peer", "callee", "answer_after",
+                                  "talk", "cancel_after", NULL},
     };
     const json_t *o;
     char pp[JSON_PATH_MAX];
@@ -92,16 +135,23 @@ static int load_event_params(ScenarioLoader *L, const json_t *e, const char *ep,
         if (json_has_key(o, "talk") &&
             scenario_get_period(L, o, pp, "talk", &ev->talk_ps) < 0)
             return -1;
+        if (json_has_key(o, "cancel_after") &&
+            scenario_get_period(L, o, pp, "cancel_after",
+                                &ev->cancel_after_ps) < 0)
+            return -1;
         return 0;
+    case SCENARIO_ACTION_DIAL:
+        return load_dial(L, o, pp, ev);
     case SCENARIO_ACTION_HANG_UP:
         if (scenario_get_choice(L, o, pp, "by", "hang-up side",
                                 hang_up_by_names, &by) < 0)
             return -1;
         ev->by = (ScenarioHangUpBy)by;
-        if (!scenario_has_action(L->doc->root, SCENARIO_ACTION_INCOMING_CALL))
+        if (!scenario_has_action(L->doc->root, SCENARIO_ACTION_INCOMING_CALL) &&
+            !scenario_has_action(L->doc->root, SCENARIO_ACTION_DIAL))
             return json_fail(L->doc, json_path_key(pp, sizeof pp, ep, "action"),
-                             "hang-up needs an incoming-call event in the "
-                             "scenario");
+                             "hang-up needs an incoming-call or dial event "
+                             "in the scenario");
         return 0;
     case SCENARIO_ACTION_SMS:
         return get_domain_with(L, o, pp, "domain", SCENARIO_NONE, &ev->domain) <
@@ -113,10 +163,18 @@ static int load_event_params(ScenarioLoader *L, const json_t *e, const char *ep,
                    ? -1
                    : 0;
     case SCENARIO_ACTION_MAIL_SYNC:
-        return get_domain_with(L, o, pp, "domain", SCENARIO_APP_MAIL,
-                               &ev->domain);
+        if (get_domain_with(L, o, pp, "domain", SCENARIO_APP_MAIL,
+                            &ev->domain) < 0)
+            return -1;
+        if (json_has_key(o, "show") &&
+            (json_get_bool(L->doc, o, pp, "show", &ev->show) < 0 ||
+             (ev->show && get_domain_with(L, o, pp, "domain", SCENARIO_APP_UI,
+                                          &ev->domain) < 0)))
+            return -1;
+        return 0;
     case SCENARIO_ACTION_SWITCH_DOMAIN:
-        return scenario_get_domain_ref(L, o, pp, "to", &ev->domain);
+        /* the new foreground's ui draws its first frame */
+        return get_domain_with(L, o, pp, "to", SCENARIO_APP_UI, &ev->domain);
     case SCENARIO_ACTION_HOSTILE_MIC_OPEN:
         if (json_has_key(o, "peer"))
             return scenario_get_peer_ref(L, o, pp, "peer", SCENARIO_NONE,
@@ -210,6 +268,45 @@ static int load_event(ScenarioLoader *L, const json_t *e, const char *ep,
     return load_event_params(L, e, ep, ev);
 }
 
+/* A switch to the domain already in front is an error where the
+ * foreground timeline is known before the run: every switch-domain
+ * event happens once and no call policy switches domains. (Otherwise
+ * such a switch is counted at run time, display.h.) */
+static int check_switches(ScenarioLoader *L)
+{
+    const Scenario *s = L->s;
+    if (s->call_policy == SCENARIO_CALL_SWITCH_AND_ANSWER)
+        return 0;
+    for (size_t i = 0; i < s->n_events; i++)
+        if (s->events[i].action == SCENARIO_ACTION_SWITCH_DOMAIN &&
+            s->events[i].every_ps)
+            return 0;
+    int fg = s->user.foreground;
+    bool done[SCENARIO_MAX_ENTRIES] = {false};
+    for (;;) {
+        size_t next = s->n_events;
+        for (size_t i = 0; i < s->n_events; i++)
+            if (!done[i] &&
+                s->events[i].action == SCENARIO_ACTION_SWITCH_DOMAIN &&
+                (next == s->n_events ||
+                 s->events[i].at_ps < s->events[next].at_ps))
+                next = i;
+        if (next == s->n_events)
+            return 0;
+        const ScenarioEvent *ev = &s->events[next];
+        done[next] = true;
+        char ep[JSON_PATH_MAX], pp[JSON_PATH_MAX], p[JSON_PATH_MAX];
+        json_path_index(ep, sizeof ep, "events", next);
+        json_path_key(pp, sizeof pp, ep, "params");
+        if (ev->domain == fg)
+            return json_fail(L->doc, json_path_key(p, sizeof p, pp, "to"),
+                             "domain \"%s\" is already in front then (a "
+                             "switch to it does nothing)",
+                             s->domains[fg].name);
+        fg = ev->domain;
+    }
+}
+
 int scenario_load_events(ScenarioLoader *L, const json_t *root)
 {
     Scenario *s = L->s;
@@ -229,5 +326,5 @@ int scenario_load_events(ScenarioLoader *L, const json_t *root)
             return -1;
         s->n_events = i + 1;
     }
-    return 0;
+    return check_switches(L);
 }

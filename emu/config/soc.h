@@ -120,10 +120,18 @@ typedef struct SocNetModel {
     const char *source;        /* source of the depth */
 } SocNetModel;
 
+/* The baseband processor's core (its firmware runs and idles on it). */
+typedef struct SocBasebandModel {
+    uint64_t run_uw;    /* while a firmware handler runs, uW */
+    uint64_t sleep_uw;  /* between runs (waiting for an interrupt), uW */
+    const char *source; /* source of the two */
+} SocBasebandModel;
+
 typedef struct SocDevices {
-    SocMicModel mic;     /* "devices.mic" */
-    SocAudioModel audio; /* "devices.audio" */
-    SocNetModel net;     /* "devices.net" */
+    SocMicModel mic;           /* "devices.mic" */
+    SocAudioModel audio;       /* "devices.audio" */
+    SocNetModel net;           /* "devices.net" */
+    SocBasebandModel baseband; /* "devices.baseband" */
 } SocDevices;
 
 /* Flash storage: cost per KiB transferred. */

@@ -171,6 +171,17 @@ typedef struct ApproachOps {
     const PmicPolicy *pmic_policy;
     /* How domain reaches the GPU (VirtGpuMode). */
     VirtGpuMode (*gpu_mode)(const Machine *m, int domain);
+    /* The work of bringing domain `to` to the front, where `from` (-1:
+     * none) was: the hops the user's switch takes before the new
+     * foreground is told it is in front (then its ui redraws and the
+     * frame takes the display path like any other). Written to hops
+     * (VIRT_MAX_HOPS entries) as an I/O request of `to` that carries
+     * `bytes` (what a driver VM on the way redraws of its own, such as
+     * a trusted label strip): kernel work on the domain's core, or a
+     * request to a driver VM that waits for its turn. Returns the number
+     * of hops. Never a latency: the time comes out of the schedule. */
+    size_t (*switch_domain)(Machine *m, int from, int to, uint64_t bytes,
+                            VirtHop *hops);
 } ApproachOps;
 
 /* The approach's name ("hyp-pv"), from the one name table. */

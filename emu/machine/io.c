@@ -139,17 +139,11 @@ size_t machine_io_path(Machine *m, int domain, VirtIoKind kind, uint64_t bytes,
     return m->ops->io_path(m, domain, kind, bytes, hops);
 }
 
-int machine_io(Machine *m, int domain, VirtIoKind kind, MachineIoDir dir,
-               uint64_t bytes, hs_time when, MachineIoDone fn, void *ctx,
-               VirtHop *hops, size_t *n_hops)
+/* Runs the n hops h of a request of bytes for domain (machine_io). */
+static int io_run(Machine *m, int domain, const VirtHop *h, size_t n,
+                  MachineIoDir dir, uint64_t bytes, hs_time when,
+                  MachineIoDone fn, void *ctx)
 {
-    VirtHop local[VIRT_MAX_HOPS];
-    VirtHop *h = hops ? hops : local;
-    size_t n = machine_io_path(m, domain, kind, bytes, h);
-    if (n_hops)
-        *n_hops = n;
-    if (domain < 0 || (size_t)domain >= m->n_domains)
-        return -1;
     MachineIo *io = calloc(1, sizeof *io);
     if (!io)
         return -1;
@@ -217,6 +211,41 @@ int machine_io(Machine *m, int domain, VirtIoKind kind, MachineIoDir dir,
     hs_time now = sim_now(m->sim);
     sim_schedule_at(m->sim, &io->ev, when > now ? when : now);
     return 0;
+}
+
+int machine_io(Machine *m, int domain, VirtIoKind kind, MachineIoDir dir,
+               uint64_t bytes, hs_time when, MachineIoDone fn, void *ctx,
+               VirtHop *hops, size_t *n_hops)
+{
+    VirtHop local[VIRT_MAX_HOPS];
+    VirtHop *h = hops ? hops : local;
+    size_t n = machine_io_path(m, domain, kind, bytes, h);
+    if (n_hops)
+        *n_hops = n;
+    if (domain < 0 || (size_t)domain >= m->n_domains)
+        return -1;
+    return io_run(m, domain, h, n, dir, bytes, when, fn, ctx);
+}
+
+int machine_switch_domain(Machine *m, int to, uint64_t bytes, hs_time when,
+                          MachineIoDone fn, void *ctx, VirtHop *hops,
+                          size_t *n_hops)
+{
+    VirtHop local[VIRT_MAX_HOPS];
+    VirtHop *h = hops ? hops : local;
+    memset(h, 0, sizeof(VirtHop) * VIRT_MAX_HOPS);
+    for (size_t i = 0; i < VIRT_MAX_HOPS; i++)
+        h[i].kernel = -1;
+    if (n_hops)
+        *n_hops = 0;
+    if (to < 0 || (size_t)to >= m->n_domains || !m->ops->switch_domain)
+        return -1;
+    size_t n = m->ops->switch_domain(m, m->foreground, to, bytes, h);
+    if (n > VIRT_MAX_HOPS)
+        return -1;
+    if (n_hops)
+        *n_hops = n;
+    return io_run(m, to, h, n, MACHINE_IO_OUT, bytes, when, fn, ctx);
 }
 
 /* Kernel work runs on the domain's core: booked to the kernel

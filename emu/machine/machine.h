@@ -206,6 +206,19 @@ int machine_io(Machine *m, int domain, VirtIoKind kind, MachineIoDir dir,
                uint64_t bytes, hs_time when, MachineIoDone fn, void *ctx,
                VirtHop *hops, size_t *n_hops);
 
+/* The user's switch to domain `to`: the approach's switch_domain hops
+ * (approach.h), run as an outbound request of `to` that carries bytes
+ * (machine_io: kernel work in the domain's turn, driver-VM requests in
+ * the VM's), starting at `when`. The foreground does not change here:
+ * fn(ctx, done, ok) runs when the last hop is done, and the caller
+ * brings `to` to the front then (machine_set_foreground) and has its ui
+ * redraw. The hops are written to *hops (may be NULL). Returns 0, or -1
+ * on a bad domain, an approach without the op, or no memory (fn is not
+ * called). */
+int machine_switch_domain(Machine *m, int to, uint64_t bytes, hs_time when,
+                          MachineIoDone fn, void *ctx, VirtHop *hops,
+                          size_t *n_hops);
+
 /* The SoC device named name ("mic", "display", ...; its state struct
  * starts with the Device), or NULL when the run did not realize it.
  * Services look devices up here; they never build or map one. */

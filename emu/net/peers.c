@@ -96,8 +96,7 @@ static void on_rtp_tick(Sim *sim, void *ctx, hs_time now)
                       sizeof pkt, err, sizeof err);
     if (n > 0) {
         IpEndpoint dst = {IP_PHONE_ADDR, p->phone_rtp_port};
-        send_down(p, p->call.party[SIP_CALLER].rtp, dst, IP_DSCP_VOICE, pkt,
-                  (size_t)n);
+        send_down(p, p->remote_rtp, dst, IP_DSCP_VOICE, pkt, (size_t)n);
         p->rtp_to_phone++;
     }
     sim_schedule_at(p->sim, &p->rtp_tick, now + RTP_FRAME_PS);
@@ -109,6 +108,29 @@ static void end_call(BbPeers *p, hs_time when)
     p->ended_at = when;
     sim_cancel(p->sim, &p->rtp_tick);
     sim_cancel(p->sim, &p->hangup);
+    sim_cancel(p->sim, &p->cancel);
+    sim_cancel(p->sim, &p->answer);
+}
+
+/* The media of an answered call starts at `at`. */
+static void start_media(BbPeers *p, hs_time at)
+{
+    p->state = BB_PEER_ACTIVE;
+    p->active_at = at;
+    sim_schedule_at(p->sim, &p->rtp_tick, at);
+}
+
+static void on_cancel(Sim *sim, void *ctx, hs_time now)
+{
+    BbPeers *p = ctx;
+    (void)sim;
+    (void)now;
+    if (p->outgoing ||
+        (p->state != BB_PEER_INVITED && p->state != BB_PEER_RINGING))
+        return;
+    send_sip(p, SIP_CANCEL);
+    p->cancels_sent++;
+    p->state = BB_PEER_CANCELLING;
 }
 
 static void on_invite(Sim *sim, void *ctx, hs_time now)
@@ -119,13 +141,18 @@ static void on_invite(Sim *sim, void *ctx, hs_time now)
     send_sip(p, SIP_INVITE);
 }
 
+static void send_remote_bye(BbPeers *p);
+
 static void on_hangup(Sim *sim, void *ctx, hs_time now)
 {
     BbPeers *p = ctx;
     (void)sim;
     if (p->state != BB_PEER_ACTIVE)
         return;
-    send_sip(p, SIP_BYE);
+    if (p->outgoing)
+        send_remote_bye(p);
+    else
+        send_sip(p, SIP_BYE);
     end_call(p, now);
 }
 
@@ -170,6 +197,162 @@ static bool on_sms_response(BbPeers *p, const SipView *v)
     return true;
 }
 
+/* ---- the phone's own calls (the remote party is the UAS) ---------------
+ */
+
+static void reply(BbPeers *p, const SipView *req, int status,
+                  const char *reason, bool tag, bool sdp)
+{
+    char text[SIP_MAX_MESSAGE_BYTES], err[160], contact[64], a[16];
+    snprintf(contact, sizeof contact, "%s@%s:%u", BB_PEERS_SMS_FROM,
+             ip_addr_str(IP_IMS_ADDR, a, sizeof a), (unsigned)IP_SIP_PORT);
+    int n = sip_build_reply(req, status, reason, tag ? p->remote_tag : NULL,
+                            tag ? contact : NULL, sdp ? &p->remote_rtp : NULL,
+                            p->active_at / HS_US + 1000000000ULL, text,
+                            sizeof text, err, sizeof err);
+    if (n < 0) {
+        p->dropped++;
+        return;
+    }
+    IpEndpoint ims = {IP_IMS_ADDR, IP_SIP_PORT};
+    IpEndpoint phone = {IP_PHONE_ADDR, IP_SIP_PORT};
+    send_down(p, ims, phone, IP_DSCP_SIGNALLING, (const uint8_t *)text,
+              (size_t)n);
+}
+
+/* The phone's INVITE as a view (it is kept for the later replies). */
+static bool invite_view(BbPeers *p, SipView *v)
+{
+    char err[160];
+    return p->invite_len > 0 &&
+           sip_parse(p->invite_text, p->invite_len, v, err, sizeof err) == 0;
+}
+
+/* The remote party of the phone's call hangs up: a BYE in the dialog
+ * (RFC 3261 15.1.1): From its To with its tag, To the phone's From (with
+ * the phone's tag), the INVITE's Call-ID, a CSeq of its own. */
+static void send_remote_bye(BbPeers *p)
+{
+    SipView inv;
+    char from[256], to[256], cid[128], branch[13], a[16], b[16];
+    char text[SIP_MAX_MESSAGE_BYTES];
+    if (!invite_view(p, &inv) ||
+        sip_header(&inv, "From", from, sizeof from) < 0 ||
+        sip_header(&inv, "To", to, sizeof to) < 0 ||
+        sip_header(&inv, "Call-ID", cid, sizeof cid) < 0) {
+        p->dropped++;
+        return;
+    }
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 12; i++)
+        branch[i] = hex[sim_rng_below(p->rng, 16)];
+    branch[12] = '\0';
+    int n =
+        snprintf(text, sizeof text,
+                 "BYE sip:phone@%s:%u SIP/2.0\r\n"
+                 "Via: SIP/2.0/UDP %s:%u;branch=z9hG4bK%s\r\n"
+                 "Max-Forwards: 70\r\n"
+                 "From: %s;tag=%s\r\n"
+                 "To: %s\r\n"
+                 "Call-ID: %s\r\n"
+                 "CSeq: 1 BYE\r\n"
+                 "Content-Length: 0\r\n\r\n",
+                 ip_addr_str(IP_PHONE_ADDR, a, sizeof a), (unsigned)IP_SIP_PORT,
+                 ip_addr_str(IP_IMS_ADDR, b, sizeof b), (unsigned)IP_SIP_PORT,
+                 branch, to, p->remote_tag, from, cid);
+    if (n < 0 || (size_t)n >= sizeof text) {
+        p->dropped++;
+        return;
+    }
+    IpEndpoint ims = {IP_IMS_ADDR, IP_SIP_PORT};
+    IpEndpoint phone = {IP_PHONE_ADDR, IP_SIP_PORT};
+    send_down(p, ims, phone, IP_DSCP_SIGNALLING, (const uint8_t *)text,
+              (size_t)n);
+}
+
+static void on_answer(Sim *sim, void *ctx, hs_time now)
+{
+    BbPeers *p = ctx;
+    (void)sim;
+    SipView inv;
+    if (!p->outgoing || p->state != BB_PEER_RINGING || !invite_view(p, &inv))
+        return;
+    p->active_at = now; /* the SDP session id; media starts at the ACK */
+    reply(p, &inv, 200, "OK", true, true);
+    p->state = BB_PEER_ANSWERED;
+}
+
+static void on_phone_invite(BbPeers *p, const SipView *v, hs_time at)
+{
+    if (p->state != BB_PEER_NONE && p->state != BB_PEER_ENDED) {
+        reply(p, v, 486, "Busy Here", true, false);
+        return;
+    }
+    char err[128];
+    uint32_t addr;
+    uint16_t port;
+    int pt;
+    if (v->len > sizeof p->invite_text ||
+        sip_sdp_audio(v->body, v->body_len, &addr, &port, &pt) < 0 ||
+        rtp_stream_init(&p->rtp, p->rng, RTP_PT_G722, RTP_G722_CLOCK_HZ, err,
+                        sizeof err) < 0) {
+        reply(p, v, 400, "Bad Request", false, false);
+        return;
+    }
+    memcpy(p->invite_text, v->text, v->len);
+    p->invite_len = v->len;
+    p->phone_rtp_port = port;
+    p->remote_rtp = (IpEndpoint){IP_CALLER_ADDR, CALLER_RTP};
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 8; i++)
+        p->remote_tag[i] = hex[sim_rng_below(p->rng, 16)];
+    p->remote_tag[8] = '\0';
+    g722_init(&p->enc);
+    p->outgoing = true;
+    p->ack_seen = false;
+    p->hold_ps = 0;
+    p->n_status = 0;
+    p->invites_seen++;
+    p->invite_at = at;
+    p->state = BB_PEER_RINGING;
+    reply(p, v, 100, "Trying", false, false);
+    reply(p, v, 180, "Ringing", true, false);
+    if (p->answer_after_ps)
+        sim_schedule_at(p->sim, &p->answer, at + p->answer_after_ps);
+}
+
+/* A request from the phone about its own call. Returns true if taken. */
+static bool p_outgoing_request(BbPeers *p, const SipView *v, hs_time at)
+{
+    if (strcmp(v->method, "INVITE") == 0) {
+        on_phone_invite(p, v, at);
+        return true;
+    }
+    if (!p->outgoing)
+        return false;
+    SipView inv;
+    if (strcmp(v->method, "CANCEL") == 0) {
+        p->cancels_seen++;
+        reply(p, v, 200, "OK", true, false);
+        if (p->state == BB_PEER_RINGING && invite_view(p, &inv)) {
+            reply(p, &inv, 487, "Request Terminated", true, false);
+            end_call(p, at);
+        }
+    } else if (strcmp(v->method, "ACK") == 0) {
+        if (p->state == BB_PEER_ANSWERED) {
+            p->ack_seen = true;
+            start_media(p, at);
+        }
+    } else if (strcmp(v->method, "BYE") == 0) {
+        reply(p, v, 200, "OK", false, false);
+        if (p->state == BB_PEER_ACTIVE || p->state == BB_PEER_ANSWERED) {
+            p->saw_bye_from_phone = true;
+            end_call(p, at);
+        }
+    }
+    return true;
+}
+
 static void on_sip(BbPeers *p, const uint8_t *payload, size_t n, hs_time at)
 {
     SipView v;
@@ -180,14 +363,27 @@ static void on_sip(BbPeers *p, const uint8_t *payload, size_t n, hs_time at)
     }
     if (v.status && on_sms_response(p, &v))
         return; /* not about the call */
+    if (!v.status && p_outgoing_request(p, &v, at))
+        return; /* the phone's own call */
     if (v.status) {
         if (p->n_status < 16)
             p->sip_status[p->n_status++] = v.status;
+        char cseq[64];
+        if (sip_header(&v, "CSeq", cseq, sizeof cseq) > 0 &&
+            strstr(cseq, "CANCEL"))
+            return; /* the 200 to our CANCEL: the 487 ends the call */
         if (v.status == 180 && p->state == BB_PEER_INVITED) {
             take_tag(p, &v);
             p->state = BB_PEER_RINGING;
+        } else if (v.status == 487 && p->state == BB_PEER_CANCELLING) {
+            take_tag(p, &v);
+            p->call.sent[SIP_487] = true;
+            send_sip(p, SIP_ACK_487);
+            end_call(p, at);
         } else if (v.status == 200 && (p->state == BB_PEER_INVITED ||
-                                       p->state == BB_PEER_RINGING)) {
+                                       p->state == BB_PEER_RINGING ||
+                                       p->state == BB_PEER_CANCELLING)) {
+            bool gave_up = p->state == BB_PEER_CANCELLING;
             take_tag(p, &v);
             uint32_t addr;
             uint16_t port;
@@ -197,10 +393,10 @@ static void on_sip(BbPeers *p, const uint8_t *payload, size_t n, hs_time at)
             /* the dialog has its 200: the caller's side may ACK */
             p->call.sent[SIP_200_INVITE] = true;
             send_sip(p, SIP_ACK);
-            p->state = BB_PEER_ACTIVE;
-            p->active_at = at;
-            sim_schedule_at(p->sim, &p->rtp_tick, at);
-            if (p->hold_ps)
+            start_media(p, at);
+            if (gave_up) /* answered as the caller gave up */
+                sim_schedule_at(p->sim, &p->hangup, at);
+            else if (p->hold_ps)
                 sim_schedule_at(p->sim, &p->hangup, at + p->hold_ps);
         } else if (v.status >= 300 && p->state != BB_PEER_ENDED) {
             end_call(p, at); /* declined */
@@ -295,6 +491,8 @@ int peers_init(BbPeers *p, Sim *sim, const NetCell *cell,
     sim_event_init(&p->rtp_tick, "caller-rtp", on_rtp_tick, p, 0);
     sim_event_init(&p->hangup, "caller-bye", on_hangup, p, 0);
     sim_event_init(&p->invite, "ims-invite", on_invite, p, 0);
+    sim_event_init(&p->cancel, "caller-cancel", on_cancel, p, 0);
+    sim_event_init(&p->answer, "remote-answer", on_answer, p, 0);
     p->sms_rng = sim_rng(sim, "peers.sms");
     return 0;
 }
@@ -304,6 +502,8 @@ void peers_free(BbPeers *p)
     sim_cancel(p->sim, &p->invite);
     sim_cancel(p->sim, &p->rtp_tick);
     sim_cancel(p->sim, &p->hangup);
+    sim_cancel(p->sim, &p->cancel);
+    sim_cancel(p->sim, &p->answer);
 }
 
 int peers_call(BbPeers *p, hs_time when, hs_time hold_ps, char *err,
@@ -330,6 +530,8 @@ int peers_call(BbPeers *p, hs_time when, hs_time hold_ps, char *err,
     g722_init(&p->enc);
     p->hold_ps = hold_ps;
     p->n_status = 0;
+    p->outgoing = false;
+    p->remote_rtp = cc.caller.rtp;
     p->state = BB_PEER_INVITED;
     /* the IMS core sends the INVITE at when; the network pages the
      * phone and delivers it on the bearer the page brings up (the RRC
@@ -340,6 +542,22 @@ int peers_call(BbPeers *p, hs_time when, hs_time hold_ps, char *err,
     p->invite_at = when;
     sim_schedule_at(p->sim, &p->invite, when);
     return 0;
+}
+
+int peers_cancel(BbPeers *p, hs_time when)
+{
+    if (p->outgoing ||
+        (p->state != BB_PEER_INVITED && p->state != BB_PEER_RINGING))
+        return -1;
+    if (when < sim_now(p->sim))
+        when = sim_now(p->sim);
+    sim_cancel(p->sim, &p->cancel);
+    return sim_schedule_at(p->sim, &p->cancel, when);
+}
+
+void peers_answer_after(BbPeers *p, hs_time answer_after_ps)
+{
+    p->answer_after_ps = answer_after_ps;
 }
 
 int peers_hangup(BbPeers *p, hs_time when)

@@ -10,7 +10,21 @@
  * remote talker (a tone, as the mic model makes one) encoded with the
  * real G.722 codec and sent as RTP to the port of the phone's SDP answer.
  * It hangs up (BYE) after hold_ps of conversation if asked to, answers a
- * BYE from the phone with 200 OK, and stops on 603 Decline.
+ * BYE from the phone with 200 OK, and stops on 603 Decline. peers_cancel
+ * has the caller give up while the call is unanswered: CANCEL (RFC 3261
+ * 9.1); the phone's 487 Request Terminated is ACKed and ends the call;
+ * a 200 OK that crossed the CANCEL is ACKed and hung up at once.
+ *
+ * Outgoing calls: an INVITE from the phone reaches the remote party
+ * through the IMS core (the phone's Request-URI names it): 100 Trying
+ * and 180 Ringing at once, 200 OK with an SDP answer (G.722, the remote
+ * party's media address) answer_after_ps later (peers_answer_after; 0:
+ * it never answers); the phone's ACK starts the remote talker's media to
+ * the port of the phone's SDP offer. A CANCEL from the phone before the
+ * 200 gets 200 OK and 487 Request Terminated for the INVITE; a BYE gets
+ * 200 OK; peers_hangup has the remote party send its own BYE. Replies
+ * copy the phone's headers (sip_build_reply). An INVITE while a call is
+ * under way gets 486 Busy Here.
  *
  * peers_sms has the IMS core (its IP-SM-GW) send a short message: a
  * SIP MESSAGE (RFC 3428) to the addressee's public user identity, body
@@ -50,11 +64,13 @@
     "chosen inside ITU-T G.114's 150 ms mouth-to-ear budget"
 
 typedef enum BbPeerCall {
-    BB_PEER_NONE,    /* no call */
-    BB_PEER_INVITED, /* INVITE sent */
-    BB_PEER_RINGING, /* 180 seen */
-    BB_PEER_ACTIVE,  /* 200 seen, ACK sent, media flowing */
-    BB_PEER_ENDED,   /* BYE exchanged or declined */
+    BB_PEER_NONE,       /* no call */
+    BB_PEER_INVITED,    /* INVITE sent */
+    BB_PEER_RINGING,    /* 180 seen */
+    BB_PEER_ACTIVE,     /* 200 seen, ACK sent, media flowing */
+    BB_PEER_ENDED,      /* BYE exchanged, declined or cancelled */
+    BB_PEER_CANCELLING, /* CANCEL sent, waiting for the 487 */
+    BB_PEER_ANSWERED,   /* outgoing: 200 OK sent, waiting for the ACK */
 } BbPeerCall;
 
 #define BB_PEERS_SMSC "+15555550001"     /* the service centre (RP-OA) */
@@ -119,7 +135,19 @@ struct BbPeers {
     SimEvent rtp_tick;       /* every 20 ms while active */
     SimEvent hangup;         /* the caller's BYE */
     SimEvent invite;         /* the INVITE leaves the IMS core */
-    hs_time invite_at;       /* when it does */
+    SimEvent cancel;         /* the caller gives up (CANCEL) */
+    SimEvent answer;         /* outgoing: the remote party picks up */
+    bool outgoing;           /* the call under way is the phone's */
+    hs_time answer_after_ps; /* outgoing: 200 OK this long after INVITE */
+    IpEndpoint remote_rtp;   /* the remote party's media address */
+    char invite_text[SIP_MAX_MESSAGE_BYTES]; /* outgoing: the phone's INVITE */
+    size_t invite_len;                       /* its length */
+    char remote_tag[12];                     /* outgoing: our To tag */
+    uint64_t cancels_sent;                   /* CANCELs the caller sent */
+    uint64_t cancels_seen;                   /* CANCELs from the phone */
+    uint64_t invites_seen;                   /* INVITEs from the phone */
+    bool ack_seen;                           /* outgoing: the phone's ACK */
+    hs_time invite_at;                       /* when it does */
     BbPeerSlot up[BB_PEERS_UP_SLOTS]; /* SIP on its way to the IMS core */
     BbPeerSlot slot[BB_PEERS_SLOTS];  /* packets in the core network */
     unsigned next_slot;               /* where to look for a free one */
@@ -156,6 +184,14 @@ int peers_hangup(BbPeers *p, hs_time when);
  * call is under way or the INVITE cannot be built. */
 int peers_call(BbPeers *p, hs_time when, hs_time hold_ps, char *err,
                size_t err_size);
+
+/* The caller gives up at when (>= now) if the incoming call is still
+ * unanswered then: CANCEL. Returns 0, or -1 if no incoming call is
+ * ringing now. */
+int peers_cancel(BbPeers *p, hs_time when);
+/* The remote party of the phone's next outgoing call answers
+ * answer_after_ps after the INVITE reaches the IMS core (0: never). */
+void peers_answer_after(BbPeers *p, hs_time answer_after_ps);
 
 /* Sends a short message of `bytes` octets (1 .. 140) to to_user now; it
  * reaches the cell core_delay_ps later (0: cfg.core_delay_ps). Returns

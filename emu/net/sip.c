@@ -116,6 +116,8 @@ SipSide sip_sender(const SipCall *c, SipMsg msg)
     switch (msg) {
     case SIP_INVITE:
     case SIP_ACK:
+    case SIP_CANCEL:
+    case SIP_ACK_487:
         return SIP_CALLER;
     case SIP_BYE:
         return c->bye_from;
@@ -138,13 +140,21 @@ static bool in_order(const SipCall *c, SipMsg msg)
     case SIP_180_RINGING:
         return s[SIP_INVITE] && !s[SIP_180_RINGING] && !s[SIP_200_INVITE];
     case SIP_200_INVITE:
-        return s[SIP_INVITE] && !s[SIP_200_INVITE];
+        return s[SIP_INVITE] && !s[SIP_200_INVITE] && !s[SIP_487];
     case SIP_ACK:
         return s[SIP_200_INVITE] && !s[SIP_ACK];
     case SIP_BYE:
         return s[SIP_ACK] && !s[SIP_BYE];
     case SIP_200_BYE:
         return s[SIP_BYE] && !s[SIP_200_BYE];
+    case SIP_CANCEL:
+        return s[SIP_INVITE] && !s[SIP_CANCEL] && !s[SIP_200_INVITE];
+    case SIP_200_CANCEL:
+        return s[SIP_CANCEL] && !s[SIP_200_CANCEL];
+    case SIP_487:
+        return s[SIP_CANCEL] && !s[SIP_487] && !s[SIP_200_INVITE];
+    case SIP_ACK_487:
+        return s[SIP_487] && !s[SIP_ACK_487];
     default:
         return false;
     }
@@ -203,8 +213,17 @@ int sip_build(SipCall *c, SipMsg msg, SipSide from, char *buf, size_t cap,
               char *err, size_t err_size)
 {
     static const char *names[SIP_MSG_COUNT] = {
-        "INVITE", "100 Trying", "180 Ringing",  "200 OK (INVITE)",
-        "ACK",    "BYE",        "200 OK (BYE)",
+        "INVITE",
+        "100 Trying",
+        "180 Ringing",
+        "200 OK (INVITE)",
+        "ACK",
+        "BYE",
+        "200 OK (BYE)",
+        "CANCEL",
+        "200 OK (CANCEL)",
+        "487 Request Terminated",
+        "ACK (487)",
     };
     if ((unsigned)msg >= SIP_MSG_COUNT)
         return hs_errorf(err, err_size, "unknown SIP message %d", (int)msg);
@@ -289,6 +308,30 @@ int sip_build(SipCall *c, SipMsg msg, SipSide from, char *buf, size_t cap,
         put(&t, "Call-ID: %s\r\n", c->call_id);
         put(&t, "CSeq: %u BYE\r\n", bf->cseq + 1);
         break;
+    case SIP_CANCEL:
+    case SIP_ACK_487:
+        /* RFC 3261 9.1 and 17.1.1.3: the INVITE's request URI, Via
+         * branch and CSeq number; the ACK carries the 487's To tag */
+        put_request_line(&t, msg == SIP_CANCEL ? "CANCEL" : "ACK", callee);
+        put_via(&t, caller, c->branch[BRANCH_INVITE]);
+        put(&t, "Max-Forwards: 70\r\n");
+        put_aor(&t, "From", caller, true);
+        put_aor(&t, "To", callee, msg == SIP_ACK_487);
+        put(&t, "Call-ID: %s\r\n", c->call_id);
+        put(&t, "CSeq: %u %s\r\n", caller->cseq,
+            msg == SIP_CANCEL ? "CANCEL" : "ACK");
+        break;
+    case SIP_200_CANCEL:
+    case SIP_487:
+        put(&t, "SIP/2.0 %s\r\n",
+            msg == SIP_487 ? "487 Request Terminated" : "200 OK");
+        put_via(&t, caller, c->branch[BRANCH_INVITE]);
+        put_aor(&t, "From", caller, true);
+        put_aor(&t, "To", callee, true);
+        put(&t, "Call-ID: %s\r\n", c->call_id);
+        put(&t, "CSeq: %u %s\r\n", caller->cseq,
+            msg == SIP_487 ? "INVITE" : "CANCEL");
+        break;
     default:
         break;
     }
@@ -312,6 +355,56 @@ int sip_build(SipCall *c, SipMsg msg, SipSide from, char *buf, size_t cap,
         c->bye_from = from;
     if (msg == SIP_200_BYE)
         c->party[bye_from].cseq++; /* the BYE used cseq + 1 */
+    return (int)t.len;
+}
+
+int sip_build_reply(const SipView *req, int status, const char *reason,
+                    const char *to_tag, const char *contact,
+                    const IpEndpoint *sdp_rtp, uint64_t sdp_session, char *buf,
+                    size_t cap, char *err, size_t err_size)
+{
+    static const char *const copied[] = {"Via", "From", "To", "Call-ID",
+                                         "CSeq"};
+    char val[5][256];
+    if (status < 100 || status > 699 || !reason || !*reason ||
+        strpbrk(reason, "\r\n"))
+        return hs_errorf(err, err_size, "SIP reply: bad status %d", status);
+    for (size_t i = 0; i < 5; i++)
+        if (sip_header(req, copied[i], val[i], sizeof val[i]) < 0)
+            return hs_errorf(err, err_size, "SIP reply: the request has no %s",
+                             copied[i]);
+    char body[512];
+    Text b = {body, sizeof body, 0, false};
+    if (sdp_rtp) {
+        SipParty p = {.rtp = *sdp_rtp, .sdp_session = sdp_session};
+        put_sdp(&b, &p, false, false);
+    }
+    if (b.overflow)
+        return hs_errorf(err, err_size, "SIP SDP body does not fit");
+    Text t = {buf, cap, 0, false};
+    put(&t, "SIP/2.0 %d %s\r\n", status, reason);
+    put(&t, "Via: %s\r\n", val[0]);
+    put(&t, "From: %s\r\n", val[1]);
+    bool tag = to_tag && *to_tag && !strstr(val[2], ";tag=");
+    put(&t, "To: %s%s%s\r\n", val[2], tag ? ";tag=" : "", tag ? to_tag : "");
+    put(&t, "Call-ID: %s\r\n", val[3]);
+    put(&t, "CSeq: %s\r\n", val[4]);
+    if (contact)
+        put(&t, "Contact: <sip:%s>\r\n", contact);
+    if (b.len > 0)
+        put(&t, "Content-Type: application/sdp\r\n");
+    put(&t, "Content-Length: %zu\r\n\r\n", b.len);
+    if (!t.overflow && b.len > 0) {
+        if (b.len > cap - t.len)
+            t.overflow = true;
+        else {
+            memcpy(t.buf + t.len, body, b.len);
+            t.len += b.len;
+        }
+    }
+    if (t.overflow)
+        return hs_errorf(err, err_size, "SIP reply does not fit %zu bytes",
+                         cap);
     return (int)t.len;
 }
 

@@ -7,10 +7,15 @@
  * is set up, so the same seed gives the same bytes. sip_build writes the
  * messages of a call in order: INVITE (with the SDP offer), 100 Trying,
  * 180 Ringing, 200 OK (with the SDP answer: G.722, payload type 9), ACK,
- * BYE from either side, 200 OK to the BYE. 100 and 180 may be left out;
- * any other order is refused. sip_build_message writes a MESSAGE outside
- * any dialog (a short message). The text goes over UDP to port 5060; the
- * caller of this module wraps it with ip_build_udp.
+ * BYE from either side, 200 OK to the BYE. 100 and 180 may be left out.
+ * A caller giving up before the answer sends CANCEL (same Via branch and
+ * CSeq number as the INVITE, RFC 3261 9.1); the callee answers 200 OK
+ * to the CANCEL and 487 Request Terminated to the INVITE, which the
+ * caller ACKs in the INVITE's transaction (17.1.1.3). Any other order is
+ * refused. sip_build_reply answers a request someone else built (the
+ * phone's), copying its Via, From, To, Call-ID and CSeq. sip_build_message
+ * writes a MESSAGE outside any dialog (a short message). The text goes over UDP
+ * to port 5060; the caller of this module wraps it with ip_build_udp.
  */
 #ifndef HS_NET_SIP_H
 #define HS_NET_SIP_H
@@ -36,7 +41,11 @@ typedef enum SipMsg {
     SIP_200_INVITE, /* 200 OK to the INVITE, with the SDP answer */
     SIP_ACK,
     SIP_BYE,
-    SIP_200_BYE, /* 200 OK to the BYE */
+    SIP_200_BYE,    /* 200 OK to the BYE */
+    SIP_CANCEL,     /* the caller gives up before the answer */
+    SIP_200_CANCEL, /* 200 OK to the CANCEL */
+    SIP_487,        /* 487 Request Terminated, to the INVITE */
+    SIP_ACK_487,    /* the caller's ACK of the 487 */
     SIP_MSG_COUNT
 } SipMsg;
 
@@ -77,8 +86,9 @@ typedef struct SipCall {
 int sip_call_init(SipCall *c, const SipCallConfig *cfg, SimRng *rng, char *err,
                   size_t err_size);
 
-/* Who sends msg: the caller for INVITE and ACK, the callee for the
- * responses to the INVITE; bye_from for BYE, the other side for its 200. */
+/* Who sends msg: the caller for INVITE, ACK, CANCEL and the 487's ACK,
+ * the callee for the responses; bye_from for BYE, the other side for its
+ * 200. */
 SipSide sip_sender(const SipCall *c, SipMsg msg);
 
 /*
@@ -132,6 +142,20 @@ int sip_parse(const char *text, size_t len, SipView *v, char *err,
  * into out (NUL-terminated). Returns its length, or -1 if absent or it
  * does not fit. */
 int sip_header(const SipView *v, const char *name, char *out, size_t cap);
+
+/*
+ * Writes the response `status reason` to the parsed request req into buf
+ * (cap bytes): its Via, From, Call-ID and CSeq copied, its To with
+ * ";tag=" to_tag added when to_tag is non-empty and To has no tag yet
+ * (RFC 3261 8.2.6.2). contact (may be NULL) is a "user@addr:port" for a
+ * Contact header. sdp_rtp (may be NULL) adds an SDP answer offering G.722
+ * (payload type 9) at that media address. Returns the length, or -1 with
+ * a reason (req lacks a header, bad status, does not fit).
+ */
+int sip_build_reply(const SipView *req, int status, const char *reason,
+                    const char *to_tag, const char *contact,
+                    const IpEndpoint *sdp_rtp, uint64_t sdp_session, char *buf,
+                    size_t cap, char *err, size_t err_size);
 
 /* Reads the connection address, the audio port and the first payload
  * type of the first m=audio line from an SDP body. Returns 0 or -1. */

@@ -38,6 +38,17 @@
  * frame at its next vsync. display.frame is from the frame's first
  * trigger to that vsync.
  *
+ * Switching domains (phone_display_switch: a switch-domain event, or the
+ * switch-and-answer call policy). The approach's switch_domain hops run
+ * as scheduled work (machine_switch_domain: the window manager's focus
+ * change in one kernel, the gfx VM's request and the new VM's window
+ * under hyp-*, the secure world's SMC under trustzone); when they are
+ * done the new domain is the foreground (latency.switch.focus) and its
+ * ui redraws its whole screen, a frame that takes the way below like any
+ * other; latency.switch ends at the vsync that shows it. A page
+ * (phone_display_page: the mail app's inbox) is a whole-screen frame the
+ * user reads.
+ *
  * display-document: the domain's guest code (HS_CALL_UI_DOCUMENT) reads
  * `bytes` of its document area from the storage device, hashes them,
  * composes the page from them and flips; display.document is from the
@@ -100,6 +111,11 @@
  * screen, drawn from the top. */
 #define NOTE_DAMAGE_DIV 6
 #define DISPLAY_WAKELOCK "display"
+/* estimate: the trusted label strip a compositor outside the domains
+ * draws above a domain's window to say which domain is in front (a
+ * status-bar height, 24 dp of a 640 dp tall phone screen); what the gfx
+ * VM or the secure world redraws on a switch. */
+#define SWITCH_STRIP_DIV 27
 /* Ring entries of one domain rung in one instant (the guest rings one
  * at a time and waits for it: abi/gpu.h's few-entry rings). */
 #define GPU_PV_PENDING 16
@@ -134,7 +150,11 @@ typedef struct DisplayFrame {
     FrameNote notes[DISPLAY_MAX_NOTES];
     unsigned n_notes;
     hs_time gpu_submit; /* when its GPU job was queued */
-    char path[128];     /* hops, "secret>gfx-vm>panel" */
+    /* told when the frame is on the panel (a switch's first frame), or
+     * NULL */
+    PhoneShownFunc shown_fn;
+    void *shown_ctx;
+    char path[128]; /* hops, "secret>gfx-vm>panel" */
 } DisplayFrame;
 
 typedef struct DisplayDomain {
@@ -197,6 +217,18 @@ typedef struct DisplayPart {
     SimRng *keys;          /* "display.keys" */
     SimRng *read;          /* "display.read" */
     hs_time reading_until; /* no keystrokes before this */
+    /* switching domains (phone_display_switch) */
+    bool switching;       /* a switch's hops are running */
+    int sw_to;            /* ... to this domain */
+    hs_time sw_at;        /* ... asked for then */
+    PhoneShownFunc sw_fn; /* told at its first frame */
+    void *sw_ctx;
+    uint64_t sw_front;       /* switches to the domain already in front */
+    uint64_t sw_busy;        /* switches asked during another one */
+    uint64_t sw_failed;      /* switches whose hops failed */
+    bool sw_any;             /* a switch-domain event started a switch */
+    hs_time sw_first;        /* the first one's action */
+    hs_time last_read_shown; /* the last page the user reads, after it */
 } DisplayPart;
 
 /* ---- small helpers --------------------------------------------------- */
@@ -812,9 +844,16 @@ static void on_vsync(void *ctx, int line, bool level)
             frames_note(env->frames, f, f->notes[k].latency);
         }
         frames_shown(env->frames, f, now);
-        if (f->user_reads)
+        if (f->user_reads) {
             user_reads(p, now);
+            if (p->sw_any)
+                p->last_read_shown = now;
+        }
+        PhoneShownFunc fn = f->shown_fn;
+        void *fctx = f->shown_ctx;
         frame_free(f);
+        if (fn)
+            fn(fctx, now);
     }
 }
 
@@ -965,6 +1004,75 @@ int phone_display_notify(void *part, int domain, const char *latency,
     return 0;
 }
 
+int phone_display_page(void *part, int domain, const char *latency,
+                       hs_time since, hs_time now, char *err, size_t err_size)
+{
+    DisplayPart *p = part;
+    if (!domain_ok(p, domain) || !p->doms[domain].has_ui)
+        return hs_errorf(err, err_size,
+                         "display: a page for a domain without a ui app");
+    sync_foreground(p, now);
+    damage(p, domain, 0, p->panel->cfg.height, latency, since, true, now);
+    return 0;
+}
+
+/* The switch's hops are done (latency.switch.focus from the user's
+ * action): the new domain is in front, and its ui redraws its whole
+ * screen; that frame takes the display path like any other and carries
+ * latency.switch from the user's action. */
+static void switch_done(void *ctx, hs_time done, bool ok)
+{
+    DisplayPart *p = ctx;
+    p->switching = false;
+    if (!ok) { /* a VM on the way died */
+        p->sw_failed++;
+        return;
+    }
+    hs_time now = max_time(done, sim_now(p->sim));
+    p->env->latency(p->env->latency_ctx, "switch.focus", now - p->sw_at);
+    machine_set_foreground(p->m, p->sw_to);
+    sync_foreground(p, now);
+    DisplayDomain *dd = &p->doms[p->sw_to];
+    damage(p, p->sw_to, 0, p->panel->cfg.height, "switch", p->sw_at, false,
+           now);
+    if (dd->open) {
+        dd->open->shown_fn = p->sw_fn;
+        dd->open->shown_ctx = p->sw_ctx;
+    }
+}
+
+int phone_display_switch(void *part, int to, hs_time now, PhoneShownFunc fn,
+                         void *ctx, char *err, size_t err_size)
+{
+    DisplayPart *p = part;
+    if (!domain_ok(p, to) || !p->doms[to].has_ui)
+        return hs_errorf(err, err_size,
+                         "display: a switch to a domain without a ui app");
+    if (p->switching) {
+        p->sw_busy++;
+        return 1;
+    }
+    if (machine_foreground(p->m) == to) {
+        p->sw_front++;
+        return 1;
+    }
+    p->switching = true;
+    p->sw_to = to;
+    p->sw_at = now;
+    p->sw_fn = fn;
+    p->sw_ctx = ctx;
+    uint64_t strip = (uint64_t)p->panel->cfg.width *
+                     (p->panel->cfg.height / SWITCH_STRIP_DIV) * 4;
+    if (machine_switch_domain(p->m, to, strip, now, switch_done, p, NULL,
+                              NULL) < 0) {
+        p->switching = false;
+        return hs_errorf(err, err_size,
+                         "display: approach %s cannot switch domains",
+                         approach_name(machine_approach(p->m)));
+    }
+    return 0;
+}
+
 int phone_display_store(void *part, int domain, uint64_t bytes,
                         const char *latency, hs_time now, char *err,
                         size_t err_size)
@@ -1033,7 +1141,8 @@ static bool display_owns_app(ScenarioAppKind kind)
 
 static bool display_owns_action(ScenarioAction action)
 {
-    return action == SCENARIO_ACTION_DISPLAY_DOCUMENT;
+    return action == SCENARIO_ACTION_DISPLAY_DOCUMENT ||
+           action == SCENARIO_ACTION_SWITCH_DOMAIN;
 }
 
 /* A download that stores its document needs the storage device, which
@@ -1043,6 +1152,18 @@ static bool display_wanted(const Scenario *sc)
     for (size_t e = 0; e < sc->n_events; e++)
         if (sc->events[e].action == SCENARIO_ACTION_DOWNLOAD &&
             sc->events[e].store)
+            return true;
+    return false;
+}
+
+/* Whether the scenario can switch domains: a switch-domain event, or a
+ * call policy that brings the called domain to the front. */
+static bool display_switches(const Scenario *sc)
+{
+    if (sc->call_policy == SCENARIO_CALL_SWITCH_AND_ANSWER)
+        return true;
+    for (size_t e = 0; e < sc->n_events; e++)
+        if (sc->events[e].action == SCENARIO_ACTION_SWITCH_DOMAIN)
             return true;
     return false;
 }
@@ -1151,6 +1272,15 @@ static int display_action(void *part, const ScenarioEvent *ev, int index,
 {
     (void)index;
     DisplayPart *p = part;
+    if (ev->action == SCENARIO_ACTION_SWITCH_DOMAIN) {
+        int rc =
+            phone_display_switch(p, ev->domain, now, NULL, NULL, err, err_size);
+        if (rc == 0 && !p->sw_any) { /* the user's round of switches */
+            p->sw_any = true;
+            p->sw_first = now;
+        }
+        return rc < 0 ? -1 : 0;
+    }
     if (ev->action != SCENARIO_ACTION_DISPLAY_DOCUMENT ||
         !domain_ok(p, ev->domain))
         return hs_errorf(err, err_size, "display: not a display action");
@@ -1183,6 +1313,22 @@ static int display_finish(void *part, Results *r, char *err, size_t err_size)
     if (results_count_dropped(r, "display.frames", p->frames_dropped, err,
                               err_size) < 0)
         return -1;
+    if (display_switches(p->env->sc)) {
+        if (results_latency_declare(r, "switch", err, err_size) < 0 ||
+            results_latency_declare(r, "switch.focus", err, err_size) < 0 ||
+            results_count_dropped(r, "switch.front", p->sw_front, err,
+                                  err_size) < 0 ||
+            results_count_dropped(r, "switch.busy", p->sw_busy, err, err_size) <
+                0 ||
+            results_count_dropped(r, "switch.failed", p->sw_failed, err,
+                                  err_size) < 0)
+            return -1;
+        if (p->sw_any && p->last_read_shown > p->sw_first &&
+            results_latency_add(r, "switch.session",
+                                p->last_read_shown - p->sw_first, err,
+                                err_size) < 0)
+            return -1;
+    }
     if (p->gl_skipped &&
         results_count_dropped(r, "gl.frames", p->gl_skipped, err, err_size) < 0)
         return -1;

@@ -1,7 +1,8 @@
 /*
  * display.h - what the display part of a run (display.c) offers
  * the other parts: a notification shown to the user (the ring of a
- * call, an SMS) and the storage step of a download.
+ * call, an SMS), a page (the mail app's inbox), the user's switch
+ * between domains and the storage step of a download.
  *
  * Both act through the domain's guest code and the run's devices. The
  * part state is the one the runner created for "display" (RunEnv.part);
@@ -26,6 +27,30 @@
 int phone_display_notify(void *part, int domain, const char *latency,
                          hs_time since, hs_time now, char *err,
                          size_t err_size);
+
+/* Told when a frame is on the panel (the vsync that shows it). */
+typedef void (*PhoneShownFunc)(void *ctx, hs_time shown);
+
+/* A page for domain at now: its ui redraws its whole screen (an inbox,
+ * a list) and the user reads it when it is shown; `latency` (or NULL) is
+ * recorded from since (<= now) to the vsync that shows it. Returns 0,
+ * or -1 with a message when the domain runs no ui app. */
+int phone_display_page(void *part, int domain, const char *latency,
+                       hs_time since, hs_time now, char *err, size_t err_size);
+
+/* The user brings domain `to` to the front at now: the approach's
+ * switch_domain hops run as scheduled work (machine_switch_domain); when
+ * they are done `to` is the foreground and its ui redraws its whole
+ * screen, a frame that takes the display path like any other.
+ * latency.switch is from now to the vsync that shows that frame, and
+ * fn(ctx, shown) (fn may be NULL) is told then; a frame the approach
+ * keeps off the panel tells nothing. A switch to the domain already in
+ * front, or asked while another switch's hops run, does nothing and is
+ * counted (counts.dropped "switch.front", "switch.busy"): returns 1.
+ * Returns 0 when the switch started, -1 with a message for a domain
+ * without a ui app. */
+int phone_display_switch(void *part, int to, hs_time now, PhoneShownFunc fn,
+                         void *ctx, char *err, size_t err_size);
 
 /* The storage step of a download: domain's guest code writes a document
  * of bytes into the domain's document area of the storage device (the

@@ -72,19 +72,23 @@ hs_time modem_one_way_delay(Modem *mo, int i)
 /* ---- audio measurements ---------------------------------------------------
  */
 
-/* The first downlink frame played after the answer. */
+/* The first downlink frame played after the answer (incoming) or the
+ * dial (outgoing). */
 static void scan_playout(Modem *mo)
 {
     size_t n;
     const BbLogEntry *log = bb_log(mo->bb, &n);
+    ModemCall *c = &mo->call;
+    hs_time from = c->dialed ? c->dialed_at : c->answered_at;
     for (; mo->log_cursor < n; mo->log_cursor++) {
         const BbLogEntry *e = &log[mo->log_cursor];
-        if ((e->value & 0xff000000u) != MODEM_PLAYED || !mo->call.answered ||
-            mo->call.a2a_done || e->when < mo->call.answered_at)
+        if ((e->value & 0xff000000u) != MODEM_PLAYED ||
+            !(c->answered || c->dialed) || c->a2a_done || e->when < from)
             continue;
-        mo->call.a2a_done = true;
-        modem_latency(mo, "call.answer_to_audio",
-                      e->when - mo->call.answered_at);
+        c->a2a_done = true;
+        modem_latency(mo,
+                      c->dialed ? "call.dial_to_audio" : "call.answer_to_audio",
+                      e->when - from);
     }
 }
 
@@ -117,6 +121,35 @@ void modem_call_idle(Modem *mo, hs_time now)
     sim_cancel(mo->sim, &mo->tap_ev);
     sim_cancel(mo->sim, &mo->timeout_ev);
     sim_cancel(mo->sim, &mo->flush_ev);
+    sim_cancel(mo->sim, &mo->hang_ev);
+}
+
+/* A dialled call's talk is over: the user taps hang-up. */
+static void hang_fire(Sim *sim, void *ctx, hs_time now)
+{
+    (void)sim;
+    (void)now;
+    Modem *mo = ctx;
+    if (mo->call.on)
+        modem_tap(mo, HS_CALL_PHONE_HANGUP);
+}
+
+/* CALL_STATE ACTIVE passed the driver at when. */
+void modem_call_active(Modem *mo, hs_time when)
+{
+    mo->call.active = true;
+    mo->call.active_at = when;
+    if (mo->call.dialed && mo->call.talk_ps)
+        sim_schedule_at(mo->sim, &mo->hang_ev, when + mo->call.talk_ps);
+}
+
+/* The phone app took ALERTING (the far end rings) of a dialled call. */
+void modem_alerting_seen(Modem *mo, hs_time when)
+{
+    if (!mo->call.on || !mo->call.dialed || mo->call.alerted)
+        return;
+    mo->call.alerted = true;
+    modem_latency(mo, "call.dial_to_ring", when - mo->call.dialed_at);
 }
 
 /* ---- construction ----------------------------------------------------------
@@ -171,11 +204,15 @@ static int build_baseband(Modem *mo, char *err, size_t err_size)
             mo->has_calls = true;
         else if (sc->events[i].action == SCENARIO_ACTION_SMS)
             mo->has_sms = true;
+        else if (sc->events[i].action == SCENARIO_ACTION_DIAL)
+            mo->has_dials = true;
     BbConfig cfg = {.firmware = mo->env->firmware,
                     .wiring = mo->env->wiring,
                     .implant = implant,
                     .tap = mo->env->pcap ? pcap_writer_tap : NULL,
-                    .tap_ctx = mo->env->pcap};
+                    .tap_ctx = mo->env->pcap,
+                    .cpu_run_uw = mo->env->soc->devices.baseband.run_uw,
+                    .cpu_sleep_uw = mo->env->soc->devices.baseband.sleep_uw};
     rrc_config_from_soc(&cfg.rrc, mo->env->soc);
     mo->bb = bb_new(mo->sim, machine_meter(mo->m), &mo->mb, mo->mic, mo->audio,
                     &cfg, err, err_size);
@@ -230,6 +267,7 @@ Modem *modem_new(const RunEnv *env, char *err, size_t err_size)
     sim_event_init(&mo->tap_ev, "user.tap", modem_tap_fire, mo, 0);
     sim_event_init(&mo->timeout_ev, "call.no-reply", modem_timeout_fire, mo, 0);
     sim_event_init(&mo->flush_ev, "modem.flush", flush_fire, mo, 0);
+    sim_event_init(&mo->hang_ev, "user.hang-up", hang_fire, mo, 0);
     if (take_audio(mo, err, err_size) < 0 ||
         (attach(mo), build_baseband(mo, err, err_size) < 0)) {
         modem_free(mo);
@@ -259,6 +297,7 @@ void modem_free(Modem *mo)
     sim_cancel(sim, &mo->tap_ev);
     sim_cancel(sim, &mo->timeout_ev);
     sim_cancel(sim, &mo->flush_ev);
+    sim_cancel(sim, &mo->hang_ev);
     if (mo->window)
         bbipc_set_pop_observer(mo->window, NULL, NULL);
     if (mo->audio)
@@ -273,7 +312,14 @@ bool modem_handles(ScenarioAction a)
 {
     return a == SCENARIO_ACTION_INCOMING_CALL || a == SCENARIO_ACTION_HANG_UP ||
            a == SCENARIO_ACTION_SMS || a == SCENARIO_ACTION_HOSTILE_MIC_OPEN ||
-           a == SCENARIO_ACTION_HOSTILE_MIC_CLOSE;
+           a == SCENARIO_ACTION_HOSTILE_MIC_CLOSE || a == SCENARIO_ACTION_DIAL;
+}
+
+/* A call is under way (the driver's or the network's view). */
+static bool call_busy(const Modem *mo)
+{
+    return mo->call.on || (mo->peers.state != BB_PEER_NONE &&
+                           mo->peers.state != BB_PEER_ENDED);
 }
 
 static int incoming_call(Modem *mo, const ScenarioEvent *ev, hs_time now,
@@ -285,9 +331,7 @@ static int incoming_call(Modem *mo, const ScenarioEvent *ev, hs_time now,
         snprintf(err, err_size, "modem: incoming-call: no such domain");
         return -1;
     }
-    if (mo->call.on || mo->peers.state == BB_PEER_INVITED ||
-        mo->peers.state == BB_PEER_RINGING ||
-        mo->peers.state == BB_PEER_ACTIVE) {
+    if (call_busy(mo)) {
         mo->stats.calls_busy++; /* one call at a time, as the firmware */
         return 0;
     }
@@ -311,6 +355,49 @@ static int incoming_call(Modem *mo, const ScenarioEvent *ev, hs_time now,
     if (ev->ring_timeout_ps)
         sim_schedule_at(mo->sim, &mo->timeout_ev,
                         mo->call.invite_at + ev->ring_timeout_ps);
+    if (ev->cancel_after_ps)
+        peers_cancel(&mo->peers, mo->call.invite_at + ev->cancel_after_ps);
+    sim_schedule_in(mo->sim, &mo->flush_ev, MODEM_FLUSH_PS);
+    return 0;
+}
+
+/* The user of domain ev->domain dials ev->callee: the number goes to the
+ * phone app's I/O area and the dial tap through the approach; the app
+ * sends DIAL and the firmware the INVITE. */
+static int dial_call(Modem *mo, const ScenarioEvent *ev, hs_time now, char *err,
+                     size_t err_size)
+{
+    const Scenario *sc = mo->env->sc;
+    int dom = modem_machine_domain_of(mo, ev->domain);
+    if (dom < 0) {
+        snprintf(err, err_size, "modem: dial: no such domain");
+        return -1;
+    }
+    if (call_busy(mo)) {
+        mo->stats.calls_busy++;
+        return 0;
+    }
+    char number[sizeof((PhoneIo *)0)->dial] = {0};
+    snprintf(number, sizeof number, "%s", ev->callee ? ev->callee : "");
+    if (modem_set_phone(mo, dom, PHONE_ANSWER_USER) < 0 ||
+        mo->dma.write(mo->dma.ctx, dom, PHONE_IO_ADDR + offsetof(PhoneIo, dial),
+                      number, sizeof number) < 0) {
+        snprintf(err, err_size, "modem: cannot reach the phone app's I/O area");
+        return -1;
+    }
+    mo->phone_dom = dom;
+    mo->peers.cfg.core_delay_ps =
+        modem_one_way_delay(mo, modem_peer_of(sc, ev->peer, SCENARIO_PEER_IMS));
+    peers_answer_after(&mo->peers, ev->answer_after_ps);
+    mo->call = (ModemCall){.on = true,
+                           .domain = dom,
+                           .dialed = true,
+                           .dialed_at = now,
+                           .talk_ps = ev->talk_ps};
+    mo->stats.dials++;
+    modem_tap(mo, HS_CALL_PHONE_DIAL);
+    if (ev->cancel_after_ps)
+        sim_schedule_at(mo->sim, &mo->timeout_ev, now + ev->cancel_after_ps);
     sim_schedule_in(mo->sim, &mo->flush_ev, MODEM_FLUSH_PS);
     return 0;
 }
@@ -341,6 +428,8 @@ int modem_action(Modem *mo, const ScenarioEvent *ev, int index, hs_time now,
     switch (ev->action) {
     case SCENARIO_ACTION_INCOMING_CALL:
         return incoming_call(mo, ev, now, err, err_size);
+    case SCENARIO_ACTION_DIAL:
+        return dial_call(mo, ev, now, err, err_size);
     case SCENARIO_ACTION_HANG_UP:
         if (!mo->call.on)
             return 0; /* nothing to end */
@@ -380,6 +469,11 @@ int modem_finish(Modem *mo, Results *r, char *err, size_t err_size)
     if (mo->has_sms &&
         results_latency_declare(r, "sms.notify", err, err_size) < 0)
         return -1;
+    static const char *const dials[] = {
+        "call.dial_to_ring", "call.dial_to_audio", "call.mouth_to_ear"};
+    for (size_t i = 0; mo->has_dials && i < sizeof dials / sizeof dials[0]; i++)
+        if (results_latency_declare(r, dials[i], err, err_size) < 0)
+            return -1;
     if (!mo->has_calls)
         return 0;
     static const char *const names[] = {"call.ring", "call.answer_to_audio",

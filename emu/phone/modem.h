@@ -39,23 +39,39 @@
  * sends the INVITE, the network pages the phone, the firmware rings the
  * AP. The ring is visible when the phone app takes RING from its window
  * (the RX_POP access, at the vCPU's time). call_policy: reject -> the
- * app declines at RING (603); switch-and-answer -> the foreground moves
- * to the phone domain (machine_set_foreground; no approach prices a
- * switch today) and the user taps answer after a user.answer_delay
- * sample (stream "user.answer_delay"), delivered as HS_EV_CALL
+ * app declines at RING (603); switch-and-answer -> the user switches to
+ * the phone domain through the approach's switch (phone_display_switch,
+ * latency.switch; without a ui app there, machine_switch_domain's hops
+ * alone) and taps answer a user.answer_delay sample (stream
+ * "user.answer_delay") after the domain's first frame is on the panel
+ * (or the hops' end), delivered as HS_EV_CALL
  * HS_CALL_PHONE_ANSWER through the approach; notify-only -> the same
  * only if the phone domain is already in front, otherwise the call rings
  * on. Unanswered after ring_timeout (from the INVITE), the call is
- * declined from the phone's side (HS_CALL_PHONE_HANGUP): the firmware and
- * the IMS model have no CANCEL, so the network's no-reply timer is
- * played by the phone. talk: the caller hangs up (BYE) that long after
- * the call is active. hang-up by user: HS_CALL_PHONE_HANGUP; by remote:
- * BYE from the caller.
+ * declined from the phone's side (HS_CALL_PHONE_HANGUP): the network's
+ * no-reply timer is played by the phone. cancel_after: the caller gives
+ * up that long after the INVITE while the call is unanswered (CANCEL;
+ * the firmware answers 200 and 487). talk: the caller hangs up (BYE) that
+ * long after the call is active. hang-up by user: HS_CALL_PHONE_HANGUP;
+ * by remote: BYE from the caller.
+ *
+ * dial: the number is written to the phone app's I/O area (PhoneIo.dial)
+ * and the user's dial tap (HS_CALL_PHONE_DIAL) delivered through the
+ * approach; the app sends DIAL over its RIL mailbox and the driver's
+ * path; the firmware sends the INVITE; the IMS model's remote party
+ * rings and answers answer_after later (never for 0). talk: the user
+ * hangs up (BYE) that long after CALL_STATE ACTIVE passes the driver;
+ * cancel_after: the user gives up (CANCEL) that long after the dial if
+ * the call is not active. A hang-up by remote of a dialled call: the
+ * remote party's BYE.
  *
  * Latencies (env->latency): call.ring = INVITE leaving the IMS core ->
  * RING taken by the phone app; call.answer_to_audio = the user's answer
  * tap -> the first downlink frame the firmware decodes for the speaker
- * (its playout log); call.mouth_to_ear = per uplink frame, capture of its
+ * (its playout log); call.dial_to_ring = the dial action -> ALERTING (the
+ * far end's 180) taken by the phone app; call.dial_to_audio = the dial
+ * action -> the first downlink frame the firmware decodes;
+ * call.mouth_to_ear = per uplink frame, capture of its
  * first sample -> playout at the remote party (peers.h); sms.notify =
  * the MESSAGE leaving the IMS core -> SMS taken by the addressee's phone
  * app (the RX_POP access, at the vCPU's time), matched by RP-MR. With a
@@ -100,6 +116,8 @@
 typedef struct ModemStats {
     uint64_t calls;          /* incoming-call occurrences placed */
     uint64_t calls_busy;     /* occurrences while a call was under way */
+    uint64_t dials;          /* dial occurrences placed */
+    uint64_t dials_given_up; /* dials the user gave up (cancel_after) */
     uint64_t rings;          /* RING taken by a phone app */
     uint64_t answers;        /* answer taps delivered */
     uint64_t timeouts;       /* calls unanswered after ring_timeout */

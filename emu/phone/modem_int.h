@@ -44,6 +44,10 @@ typedef struct ModemCall {
     bool a2a_done;        /* answer-to-audio reported */
     hs_time active_at;    /* CALL_STATE ACTIVE passed the driver */
     bool active;
+    bool dialed;       /* the phone's own call (a dial action) */
+    hs_time dialed_at; /* ... the dial action */
+    hs_time talk_ps;   /* ... the user hangs up this long after ACTIVE */
+    bool alerted;      /* ... ALERTING taken by the phone app */
 } ModemCall;
 
 struct Modem {
@@ -69,6 +73,7 @@ struct Modem {
     SimEvent tap_ev; /* the user's answer tap */
     SimEvent timeout_ev;
     SimEvent flush_ev;
+    SimEvent hang_ev; /* the user ends a dialled call after its talk */
     ModemSlot slots[MODEM_SLOTS];
     int phone_dom; /* owner of the RIL window, -1: none */
     ModemCall call;
@@ -76,6 +81,7 @@ struct Modem {
     ModemStats stats;
     SimRng *answer_rng;
     bool has_calls;
+    bool has_dials;
     bool has_sms;
     bool sms_wait[256];                 /* by RP-MR: placed, not yet notified */
     bool sms_card[MACHINE_MAX_DOMAINS]; /* an SMS card to draw */
@@ -101,6 +107,8 @@ void modem_tap(Modem *mo, uint32_t call);
 void modem_tap_fire(Sim *sim, void *ctx, hs_time now);
 void modem_timeout_fire(Sim *sim, void *ctx, hs_time now);
 void modem_ring_seen(Modem *mo, hs_time when);
+void modem_alerting_seen(Modem *mo, hs_time when);
+void modem_call_active(Modem *mo, hs_time when);
 void modem_call_idle(Modem *mo, hs_time now);
 void modem_uplink(void *ctx, const uint8_t *pkt, size_t len, hs_time sent,
                   hs_time through);

@@ -6,6 +6,7 @@
 
 #include <math.h>
 
+#include "phone/display.h"
 #include "phone/part.h"
 
 /* ---- packets in flight ------------------------------------------------- */
@@ -740,6 +741,27 @@ static int32_t sock_close(NsSock *s, const BusAccess *acc)
 
 /* ---- app milestones ---------------------------------------------------- */
 
+/* The user asked for the sync (mail-sync with show): the mail app draws
+ * its inbox, a page of its domain's screen, when its domain is in front
+ * (a domain behind draws nothing, counted). mail.inbox is from the
+ * user's action to the vsync that shows it. */
+static void show_inbox(NetStack *ns, int domain, hs_time when)
+{
+    NsDomain *d = &ns->dom[domain];
+    const RunEnv *env = &ns->env;
+    void *disp = env->part ? env->part(env->part_ctx, "display") : NULL;
+    char err[160];
+    d->sync_show = false;
+    if (!disp || machine_foreground(env->m) != domain) {
+        ns->st.inbox_behind++;
+        return;
+    }
+    hs_time now = sim_now(ns->sim);
+    if (phone_display_page(disp, domain, "mail.inbox", d->show_at,
+                           when > now ? when : now, err, sizeof err) < 0)
+        netstack_note_error(ns, "inbox", err);
+}
+
 static void mark(NsSock *s, int32_t status, hs_time when)
 {
     NetStack *ns = s->ns;
@@ -750,6 +772,8 @@ static void mark(NsSock *s, int32_t status, hs_time when)
             ns->st.syncs_done++;
             ns->env.latency(ns->env.latency_ctx, "mail.sync",
                             when - d->sync_at);
+            if (d->sync_show)
+                show_inbox(ns, s->domain, when);
         } else {
             ns->st.syncs_failed++;
         }
@@ -950,8 +974,16 @@ int netstack_action(NetStack *ns, const ScenarioEvent *ev, int index,
     (void)index;
     if (ev->domain < 0 || (size_t)ev->domain >= ns->n_domains)
         return hs_errorf(err, err_size, "netstack: event for no domain");
-    if (ev->action == SCENARIO_ACTION_MAIL_SYNC)
-        return sync_start(ns, ev->domain, now, err, err_size);
+    if (ev->action == SCENARIO_ACTION_MAIL_SYNC) {
+        if (sync_start(ns, ev->domain, now, err, err_size) < 0)
+            return -1;
+        if (ev->show && !ns->dom[ev->domain].sync_show) {
+            /* the running sync, or the one just started, ends in it */
+            ns->dom[ev->domain].sync_show = true;
+            ns->dom[ev->domain].show_at = now;
+        }
+        return 0;
+    }
     if (ev->action == SCENARIO_ACTION_DOWNLOAD)
         return get_start(ns, ev, now, err, err_size);
     return hs_errorf(err, err_size, "netstack: action %d is not mine",
@@ -1085,6 +1117,14 @@ int netstack_finish(NetStack *ns, Results *r, char *err, size_t err_size)
 {
     if (results_latency_declare(r, "mail.sync", err, err_size) < 0 ||
         results_latency_declare(r, "download", err, err_size) < 0)
+        return -1;
+    bool show = false;
+    for (size_t e = 0; e < ns->env.sc->n_events; e++)
+        show |= ns->env.sc->events[e].action == SCENARIO_ACTION_MAIL_SYNC &&
+                ns->env.sc->events[e].show;
+    if (show && (results_latency_declare(r, "mail.inbox", err, err_size) < 0 ||
+                 results_count_dropped(r, "mail.inbox", ns->st.inbox_behind,
+                                       err, err_size) < 0))
         return -1;
     uint64_t phone = ns->st.rtx_phone, peers = ns->st.rtx_peers;
     for (size_t i = 0; i < ns->n_domains; i++)

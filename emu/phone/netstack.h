@@ -156,6 +156,7 @@ typedef struct NetStackLinks {
 typedef struct NetStackStats {
     uint64_t syncs_started, syncs_done, syncs_failed;
     uint64_t syncs_skipped; /* asked for while the domain's last ran */
+    uint64_t inbox_behind;  /* inboxes not drawn: the domain was behind */
     uint64_t gets_started, gets_done, gets_failed, gets_skipped;
     uint64_t connections;                    /* TCP connections opened */
     uint64_t packets_out, bytes_out;         /* segments the kernels sent */

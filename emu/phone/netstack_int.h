@@ -121,6 +121,8 @@ typedef struct NsTun {
 typedef struct NsDomain {
     bool syncing, getting;             /* a sync / download is under way */
     hs_time sync_at, get_at;           /* when it started */
+    bool sync_show;                    /* the user waits for its inbox */
+    hs_time show_at;                   /* ... since this action */
     uint64_t get_bytes;                /* its size */
     const ScenarioApp *mail;           /* the domain's mail app, or NULL */
     uint64_t mail_seed;                /* its mailbox's content seed */

@@ -85,9 +85,8 @@ static void watch_state(Modem *mo, const uint8_t *msg, uint32_t len,
         return;
     uint32_t st = ipc_msg_arg(msg, len);
     if (st == HS_CALL_ST_ACTIVE && !mo->call.active) {
-        mo->call.active = true;
-        mo->call.active_at = when;
-    } else if (st == HS_CALL_ST_IDLE) {
+        modem_call_active(mo, when);
+    } else if (st == HS_CALL_ST_IDLE || st == HS_CALL_ST_FAILED) {
         modem_call_idle(mo, when);
     }
 }
@@ -196,6 +195,9 @@ void modem_on_pop(void *ctx, int domain, uint16_t type, uint32_t arg,
     Modem *mo = ctx;
     if (type == HS_BBMSG_RING && domain == mo->phone_dom)
         modem_ring_seen(mo, when);
+    else if (type == HS_BBMSG_CALL_STATE && arg == HS_CALL_ST_ALERTING &&
+             domain == mo->phone_dom)
+        modem_alerting_seen(mo, when);
     else if (type == HS_BBMSG_SMS)
         modem_sms_seen(mo, domain, arg, when);
 }

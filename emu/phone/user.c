@@ -2,6 +2,10 @@
  * user.c - the simulated user of a call: the answer tap after a
  * user.answer_delay sample, the ring timeout, and the call policy that
  * decides whether a ringing domain is brought to the front (modem.h).
+ * Bringing it to the front is the approach's switch between domains,
+ * the same as a switch-domain event (phone_display_switch): the user
+ * taps answer only after the called domain's first frame is on the
+ * panel.
  */
 #include "phone/modem_int.h"
 
@@ -29,11 +33,41 @@ void modem_timeout_fire(Sim *sim, void *ctx, hs_time now)
     (void)sim;
     (void)now;
     Modem *mo = ctx;
-    if (!mo->call.on || mo->call.answered)
+    if (!mo->call.on || mo->call.answered || mo->call.active)
         return;
     sim_cancel(mo->sim, &mo->tap_ev);
-    mo->stats.timeouts++;
+    if (mo->call.dialed)
+        mo->stats.dials_given_up++; /* the user gives up: CANCEL */
+    else
+        mo->stats.timeouts++;
     modem_tap(mo, HS_CALL_PHONE_HANGUP);
+}
+
+/* The answer tap, a user.answer_delay sample after `seen`. */
+static void tap_after(Modem *mo, hs_time seen)
+{
+    hs_time delay =
+        modem_dist_sample(&mo->env->sc->user.answer_delay, mo->answer_rng);
+    hs_time now = sim_now(mo->sim);
+    sim_schedule_at(mo->sim, &mo->tap_ev, (seen > now ? seen : now) + delay);
+}
+
+/* The called domain's first frame after the switch is on the panel. */
+static void switched_shown(void *ctx, hs_time shown)
+{
+    Modem *mo = ctx;
+    if (mo->call.on && !mo->call.answered)
+        tap_after(mo, shown);
+}
+
+/* No screen in use: the switch's hops are done, the domain is in front. */
+static void switched_hops(void *ctx, hs_time done, bool ok)
+{
+    Modem *mo = ctx;
+    if (!ok || !mo->call.on || mo->call.answered)
+        return;
+    machine_set_foreground(mo->m, mo->call.domain);
+    tap_after(mo, done);
 }
 
 static void policy_fire(Sim *sim, void *ctx, hs_time now)
@@ -61,14 +95,22 @@ static void policy_fire(Sim *sim, void *ctx, hs_time now)
     }
     bool front = machine_foreground(mo->m) == mo->call.domain;
     if (sc->call_policy == SCENARIO_CALL_SWITCH_AND_ANSWER && !front) {
-        machine_set_foreground(mo->m, mo->call.domain);
+        /* The switch runs first; the tap follows its end. A switch that
+         * cannot start (another one is under way: counted by the
+         * display) leaves the call ringing behind until its timeout. */
         mo->stats.switches++;
-        front = true;
+        char err[256];
+        if (disp && scenario_domain_app(sc, mo->call.domain, SCENARIO_APP_UI))
+            (void)phone_display_switch(disp, mo->call.domain, now,
+                                       switched_shown, mo, err, sizeof err);
+        else if (machine_switch_domain(mo->m, mo->call.domain, 0, now,
+                                       switched_hops, mo, NULL, NULL) < 0)
+            mo->stats.notify_failed++;
+        return;
     }
     if (sc->call_policy == SCENARIO_CALL_REJECT || !front)
         return; /* rejected by the app, or ringing in the background */
-    hs_time delay = modem_dist_sample(&sc->user.answer_delay, mo->answer_rng);
-    sim_schedule_at(mo->sim, &mo->tap_ev, now + delay);
+    tap_after(mo, now);
 }
 
 void modem_ring_seen(Modem *mo, hs_time when)

@@ -53,6 +53,19 @@ size_t virt_one_kernel_io_path(Machine *m, int domain, VirtIoKind kind,
     return 2;
 }
 
+size_t virt_one_kernel_switch(Machine *m, int to, uint64_t mac_checks,
+                              VirtHop *hops)
+{
+    hops[0].kernel = machine_domain_kernel(m, to);
+    hops[0].component = machine_kernel_name(m, hops[0].kernel);
+    hops[0].charge.syscalls = 2; /* the input event read, the focus change */
+    hops[0].charge.mac_checks = mac_checks;
+    hops[0].charge.cycles = machine_vparam(m, "focus_cycles");
+    hops[1].kernel = -1;
+    hops[1].component = "panel";
+    return 2;
+}
+
 /* ---- type-1 hypervisor ------------------------------------------------ */
 
 int virt_hyp_build(Machine *m, const char *hyp_name, size_t state_size,
@@ -176,4 +189,23 @@ void virt_hyp_switch_cost(Machine *m, int from, int to, VirtCharge *c)
     (void)m;
     if (from != to)
         c->vm_switches++;
+}
+
+size_t virt_hyp_switch(Machine *m, int from, int to, uint64_t bytes,
+                       VirtHop *hops)
+{
+    (void)from;
+    (void)bytes; /* the service image composes them on the gfx VM */
+    (void)to;
+    const VirtHypLayout *l = machine_approach_state(m);
+    /* The switch key's interrupt is routed to the gfx VM (a virtual IRQ,
+     * delivered when it runs), which tells the hypervisor to move input
+     * focus and the scanout to the new VM (two hypercalls). */
+    hops[0].kernel = l->gfx_vm;
+    hops[0].component = machine_kernel_name(m, l->gfx_vm);
+    hops[0].op = VIRT_SVC_COMPOSE;
+    hops[0].charge.hypercalls = 2;
+    hops[1].kernel = -1;
+    hops[1].component = "panel";
+    return 2;
 }

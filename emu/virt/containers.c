@@ -25,6 +25,11 @@ static const VirtParam cells_params[] = {
      "only 'modest runtime overhead' (Andrus et al., SOSP 2011)"},
     {"copy_cycles_per_kib", 256, "cycles/KiB",
      "estimate: kernel memcpy at 4 bytes per cycle"},
+    {"focus_cycles", 100000, "cycles",
+     "estimate: the window manager's focus change and the input "
+     "dispatcher's retarget on a user's switch, a few binder transactions "
+     "of tens of microseconds at about 2 GHz (binder round-trip magnitude; "
+     "recalled; re-check)"},
     {"timeslice_ms", 6, "ms",
      "Linux CFS sysctl_sched_latency default 6 ms (recalled; re-check)"},
 };
@@ -115,6 +120,18 @@ static VirtGpuMode cells_gpu_mode(const Machine *m, int domain)
     return VIRT_GPU_SHARED;
 }
 
+/* The foreground phone changes: display, GPU and input move to the new
+ * phone's device namespace (a check each), and from then on only its
+ * wakelocks count at the PMIC (cells_policy, re-applied by the machine
+ * when the foreground changes). */
+static size_t cells_switch_domain(Machine *m, int from, int to, uint64_t bytes,
+                                  VirtHop *hops)
+{
+    (void)from;
+    (void)bytes;
+    return virt_one_kernel_switch(m, to, 3, hops);
+}
+
 const ApproachOps virt_containers = {
     .id = SCENARIO_APPROACH_CONTAINERS,
     .built = true,
@@ -129,5 +146,6 @@ const ApproachOps virt_containers = {
     .io_path = cells_io,
     .flow_allowed = cells_flow,
     .pmic_policy = &cells_policy,
+    .switch_domain = cells_switch_domain,
     .gpu_mode = cells_gpu_mode,
 };

@@ -226,5 +226,6 @@ const ApproachOps virt_hyp_mils = {
     .io_path = virt_hyp_io_path,
     .flow_allowed = mils_flow,
     .pmic_policy = &mils_policy,
+    .switch_domain = virt_hyp_switch,
     .gpu_mode = mils_gpu_mode,
 };

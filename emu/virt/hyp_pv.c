@@ -120,5 +120,6 @@ const ApproachOps virt_hyp_pv = {
     .io_path = virt_hyp_io_path,
     .flow_allowed = pv_flow,
     .pmic_policy = &pv_policy,
+    .switch_domain = virt_hyp_switch,
     .gpu_mode = pv_gpu_mode,
 };

@@ -13,6 +13,11 @@ static const VirtParam native_params[] = {
      "(lmbench lat_syscall magnitude; recalled; re-check)"},
     {"copy_cycles_per_kib", 256, "cycles/KiB",
      "estimate: kernel memcpy at 4 bytes per cycle"},
+    {"focus_cycles", 100000, "cycles",
+     "estimate: the window manager's focus change and the input "
+     "dispatcher's retarget on a user's switch, a few binder transactions "
+     "of tens of microseconds at about 2 GHz (binder round-trip magnitude; "
+     "recalled; re-check)"},
     {"timeslice_ms", 6, "ms",
      "Linux CFS sysctl_sched_latency default 6 ms (recalled; re-check)"},
 };
@@ -87,6 +92,15 @@ static VirtGpuMode native_gpu_mode(const Machine *m, int domain)
     return VIRT_GPU_SHARED;
 }
 
+/* One kernel, no policy: the window manager moves focus. */
+static size_t native_switch_domain(Machine *m, int from, int to, uint64_t bytes,
+                                   VirtHop *hops)
+{
+    (void)from;
+    (void)bytes;
+    return virt_one_kernel_switch(m, to, 0, hops);
+}
+
 const ApproachOps virt_native = {
     .id = SCENARIO_APPROACH_NATIVE,
     .built = true,
@@ -101,5 +115,6 @@ const ApproachOps virt_native = {
     .io_path = native_io,
     .flow_allowed = native_flow,
     .pmic_policy = &pmic_policy_linux,
+    .switch_domain = native_switch_domain,
     .gpu_mode = native_gpu_mode,
 };

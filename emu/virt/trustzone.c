@@ -46,6 +46,11 @@ static const VirtParam tz_params[] = {
      "virtualization), cache effects not modelled"},
     {"copy_cycles_per_kib", 256, "cycles/KiB",
      "estimate: memcpy through shared memory at 4 bytes per cycle"},
+    {"focus_cycles", 100000, "cycles",
+     "estimate: the window manager's focus change and the input "
+     "dispatcher's retarget on a user's switch, a few binder transactions "
+     "of tens of microseconds at about 2 GHz (binder round-trip magnitude; "
+     "recalled; re-check)"},
     {"timeslice_ms", 6, "ms",
      "Linux CFS sysctl_sched_latency default 6 ms (recalled; re-check)"},
 };
@@ -198,6 +203,30 @@ static VirtGpuMode tz_gpu_mode(const Machine *m, int domain)
                : VIRT_GPU_SHARED;
 }
 
+/* The normal world's window manager moves focus; a switch into or out
+ * of the secure domain also crosses to the secure world, which takes or
+ * hands back the display and draws its secure indicator strip (bytes):
+ * an SMC with its two world switches, on the domain's core. */
+static size_t tz_switch_domain(Machine *m, int from, int to, uint64_t bytes,
+                               VirtHop *hops)
+{
+    const TzState *s = machine_approach_state(m);
+    size_t n = 0;
+    hops[n].kernel = s->normal;
+    hops[n].component = machine_kernel_name(m, s->normal);
+    hops[n].charge.syscalls = 2;
+    hops[n++].charge.cycles = machine_vparam(m, "focus_cycles");
+    if (from == s->secure_domain || to == s->secure_domain) {
+        hops[n].kernel = s->secure;
+        hops[n].component = machine_kernel_name(m, s->secure);
+        rpc(&hops[n].charge);
+        hops[n++].charge.copies_bytes = bytes;
+    }
+    hops[n].kernel = -1;
+    hops[n++].component = "panel";
+    return n;
+}
+
 const ApproachOps virt_trustzone = {
     .id = SCENARIO_APPROACH_TRUSTZONE,
     .built = true,
@@ -213,5 +242,6 @@ const ApproachOps virt_trustzone = {
     .io_path = tz_io,
     .flow_allowed = tz_flow,
     .pmic_policy = &pmic_policy_linux,
+    .switch_domain = tz_switch_domain,
     .gpu_mode = tz_gpu_mode,
 };

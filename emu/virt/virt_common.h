@@ -47,6 +47,23 @@ size_t virt_one_kernel_io_path(Machine *m, int domain, VirtIoKind kind,
 /* Switch cost between VMs: one VM switch whenever the kernel changes. */
 void virt_hyp_switch_cost(Machine *m, int from, int to, VirtCharge *c);
 
+/* The user's switch between domains in one kernel (switch_domain): the
+ * kernel's window manager takes the input event and moves focus to `to`
+ * (two syscalls and the approach's "focus_cycles" of window-manager
+ * work, plus mac_checks policy checks on the devices that change
+ * owner), on the domain's core; then the new foreground's ui redraws. */
+size_t virt_one_kernel_switch(Machine *m, int to, uint64_t mac_checks,
+                              VirtHop *hops);
+/* The user's switch between VMs under a type-1 hypervisor: the input
+ * interrupt goes to the gfx driver VM (which owns input and display), a
+ * request on its vCPU that waits for its turn, redraws the trusted
+ * label strip for `to` (bytes, composed by the service image) and
+ * moves input focus and scanout with two hypercalls; the new VM is told
+ * by a virtual interrupt in its own window (machine_io adds that step),
+ * then its ui redraws and its frame takes the gfx path. */
+size_t virt_hyp_switch(Machine *m, int from, int to, uint64_t bytes,
+                       VirtHop *hops);
+
 /* The approach tables (one file each), listed by registry.c. */
 extern const ApproachOps virt_native;
 extern const ApproachOps virt_selinux_mls;

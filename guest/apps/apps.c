@@ -76,6 +76,7 @@ static const struct {
     {.id = HS_CALL_COVERT_RX, .call = covert_call},
     {.id = HS_CALL_PHONE_ANSWER, .call = phone_call},
     {.id = HS_CALL_PHONE_HANGUP, .call = phone_call},
+    {.id = HS_CALL_PHONE_DIAL, .call = phone_call},
     {.id = HS_CALL_MAIL_SYNC, .call = mail_sync_call},
     {.id = HS_CALL_NET_GET, .call = net_get_call},
     {.id = HS_CALL_TUN_SEAL, .call = crypto_tun_call},

@@ -23,18 +23,43 @@ static void put_le32(uint8_t *p, uint32_t v)
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
-static void send(PhoneIo *s, uint16_t type, uint32_t call)
+/* Sends type with n bytes of payload already in tx after the header. */
+static void send_payload(PhoneIo *s, uint16_t type, uint32_t call, uint32_t n)
 {
     for (int i = 0; i < HS_BBMSG_HEADER_BYTES; i++)
         s->tx[i] = 0;
     s->tx[HS_BBMSG_OFF_TYPE] = (uint8_t)type;
     s->tx[HS_BBMSG_OFF_TYPE + 1] = (uint8_t)(type >> 8);
     put_le32(s->tx + HS_BBMSG_OFF_CALL, call);
+    put_le32(s->tx + HS_BBMSG_OFF_PAYLOAD, n);
     /* the message must be in memory before the doorbell: keep the
      * compiler from sinking the stores past the MMIO write */
     __asm__ volatile("" ::: "memory");
     rt_mmio_write64(HS_MMIO_BBIPC + HS_BBIPC_TX_ADDR, (uintptr_t)s->tx);
-    rt_mmio_write32(HS_MMIO_BBIPC + HS_BBIPC_TX_LEN, HS_BBMSG_HEADER_BYTES);
+    rt_mmio_write32(HS_MMIO_BBIPC + HS_BBIPC_TX_LEN, HS_BBMSG_HEADER_BYTES + n);
+}
+
+static void send(PhoneIo *s, uint16_t type, uint32_t call)
+{
+    send_payload(s, type, call, 0);
+}
+
+/* DIAL with the number the host left in s->dial. */
+static int64_t dial(PhoneIo *s)
+{
+    if (s->ringing || s->dialing || s->state == HS_CALL_ST_ACTIVE)
+        return HS_EAGAIN;
+    uint32_t n = 0;
+    while (n < sizeof s->dial - 1 && s->dial[n]) {
+        s->tx[HS_BBMSG_HEADER_BYTES + n] = (uint8_t)s->dial[n];
+        n++;
+    }
+    if (n == 0)
+        return HS_EINVAL;
+    s->dialing = 1;
+    s->dials++;
+    send_payload(s, HS_BBMSG_DIAL, 0, n);
+    return 0;
 }
 
 static void speech_path(PhoneIo *s, uint32_t call, int on)
@@ -116,7 +141,9 @@ int64_t phone_call(uint64_t id, uint64_t req)
         answer(s);
         return 0;
     }
-    if (!s->ringing && s->state != HS_CALL_ST_ACTIVE)
+    if (id == HS_CALL_PHONE_DIAL)
+        return dial(s);
+    if (!s->ringing && !s->dialing && s->state != HS_CALL_ST_ACTIVE)
         return HS_EAGAIN;
     s->ringing = 0;
     s->hangups++;
@@ -146,8 +173,14 @@ uint64_t phone_on_irq(void)
         case HS_BBMSG_CALL_STATE:
             s->state = arg;
             s->states++;
-            if (arg == HS_CALL_ST_IDLE) {
+            if (arg == HS_CALL_ST_DIALING) {
+                s->call = le32(m + HS_BBMSG_OFF_CALL);
+            } else if (arg == HS_CALL_ST_ACTIVE && s->dialing) {
+                s->dialing = 0;
+                speech_path(s, s->call, 1);
+            } else if (arg == HS_CALL_ST_IDLE || arg == HS_CALL_ST_FAILED) {
                 s->ringing = 0;
+                s->dialing = 0;
                 speech_path(s, le32(m + HS_BBMSG_OFF_CALL), 0);
             }
             break;

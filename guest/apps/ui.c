@@ -18,10 +18,45 @@ static void copy_str(char *dst, const char *src, uint32_t size)
     dst[i] = '\0';
 }
 
+static int64_t ui_band(HsUiRequest *req);
+
+/* A request taller than UI_MAX_DIM rows (a whole tall screen, as after a
+ * switch between domains) is composed in stacked bands, each a band
+ * request; only the last one presents. */
 int64_t ui_call(uint64_t id, uint64_t addr)
 {
     (void)id;
     HsUiRequest *req = (HsUiRequest *)(uintptr_t)addr;
+    uint32_t stride = req->stride_px ? req->stride_px : req->width;
+    uint64_t fb = req->fb_addr ? req->fb_addr : HS_FB_BASE;
+    if (req->height <= UI_MAX_DIM || stride == 0 ||
+        (uint64_t)stride * req->height * 4 > HS_FB_SIZE)
+        return ui_band(req);
+    uint32_t bands = (req->height + UI_MAX_DIM - 1) / UI_MAX_DIM;
+    uint32_t band_h = (req->height + bands - 1) / bands;
+    uint64_t h = 0;
+    for (uint32_t k = 0; k < bands; k++) {
+        HsUiRequest band = *req;
+        uint32_t top = k * band_h;
+        band.fb_addr = fb + (uint64_t)top * stride * 4;
+        band.stride_px = stride;
+        band.height = req->height - top < band_h ? req->height - top : band_h;
+        if (k + 1 < bands)
+            band.flags &= ~(uint32_t)HS_UI_PRESENT;
+        int64_t rc = ui_band(&band);
+        if (rc < 0) {
+            req->status = band.status;
+            return rc;
+        }
+        h = gl_hash_u64(h, band.check);
+    }
+    req->check = h;
+    req->status = 0;
+    return 0;
+}
+
+static int64_t ui_band(HsUiRequest *req)
+{
     uint32_t stride = req->stride_px ? req->stride_px : req->width;
     uint64_t fb = req->fb_addr ? req->fb_addr : HS_FB_BASE;
     if (req->width == 0 || req->height == 0 || req->width > UI_MAX_DIM ||

@@ -202,11 +202,12 @@
  * payload = originator NUL addressee NUL user data (TP-UD octets); the
  * addressee is the public user identity the message was sent to. */
 /* HS_BBMSG_CALL_STATE arguments. */
-#define HS_CALL_ST_IDLE 0    /* no call (after hang-up or rejection) */
-#define HS_CALL_ST_RINGING 1 /* incoming, RING sent */
-#define HS_CALL_ST_DIALING 2 /* outgoing, not yet answered */
-#define HS_CALL_ST_ACTIVE 3  /* media flowing */
-#define HS_CALL_ST_FAILED 4  /* could not be placed (arg of the cause) */
+#define HS_CALL_ST_IDLE 0     /* no call (after hang-up or rejection) */
+#define HS_CALL_ST_RINGING 1  /* incoming, RING sent */
+#define HS_CALL_ST_DIALING 2  /* outgoing, not yet answered */
+#define HS_CALL_ST_ACTIVE 3   /* media flowing */
+#define HS_CALL_ST_FAILED 4   /* could not be placed (arg of the cause) */
+#define HS_CALL_ST_ALERTING 5 /* outgoing, the far end rings (180) */
 
 /* sockets: the domain kernel's TCP stack (host-modelled, the AP's network
  * stack). HS_SOCK_MAX sockets per domain; socket s's registers are at
@@ -287,6 +288,7 @@
 #define HS_CALL_TUN_SEAL 14     /* the VPN app seals a packet from the tun */
 #define HS_CALL_TUN_OPEN 15     /* the VPN app opens a packet for the tun */
 #define HS_CALL_GL_FRAME 16     /* the 3D app draws a frame (abi/gl.h) */
+#define HS_CALL_PHONE_DIAL 17   /* the user dials PhoneIo.dial */
 
 /* ---- tasks ---------------------------------------------------------------
  * The domain's kernel runs the apps of each vCPU as tasks: each task has

@@ -1,12 +1,13 @@
 # scenario_validate.sh - `handset validate` and `handset list scenarios` on
 # scenario files: the shipped scenarios pass; each malformed fixture
 # under tests/data/scenario/ fails with exit 2 naming its position and
-# key; the listing shows all eight shipped scenarios.
+# key; the listing shows every shipped scenario.
 . tests/e2e/lib.sh
 
 expect_exit 0 "validate scenarios/*.json exits 0" -- $HS validate scenarios/*.json
 for s in incoming-call-secret email-sync standby-24h covert-wakelock \
-    covert-radio baseband-mic-attack download-store-display sms-at-work; do
+    covert-radio baseband-mic-attack download-store-display sms-at-work \
+    outgoing-call; do
     expect_match "^scenarios/$s\\.json: ok \\(handset-scenario/1, $s\\)\$" \
         "validate reports $s ok" -- $HS validate "scenarios/$s.json"
 done
@@ -42,7 +43,7 @@ missing-call-policy.json|1:1: call_policy: missing
 app-needs-voice.json|41:67: events\[0\]\.params\.domain: domain "secret" runs no voice app$
 relative-star.json|50:58: expect\[1\]\.approach: a comparison with "than" needs one approach
 unknown-soc.json|5:10: soc: no shipped SoC named "ref-2031"
-hang-up-without-call.json|41:29: events\[0\]\.action: hang-up needs an incoming-call event
+hang-up-without-call.json|41:29: events\[0\]\.action: hang-up needs an incoming-call or dial event
 bad-variant.json|48:85: variants\[1\]\.mic_wiring: unknown microphone wiring "bluetooth"
 bad-dist.json|33:73: user\.answer_delay\.mean: unknown key \(did you mean "median"\?\)$
 value-and-than.json|51:14: expect\[1\]\.than: give either "value" or "than", not both$
@@ -70,7 +71,8 @@ else
     echo "not ok - list scenarios shows every shipped scenario ($n lines, $want files)"
 fi
 for s in incoming-call-secret email-sync standby-24h covert-wakelock \
-    covert-radio baseband-mic-attack download-store-display sms-at-work; do
+    covert-radio baseband-mic-attack download-store-display sms-at-work \
+    outgoing-call; do
     expect_match "^$s +[A-Z].*\\?\$" "list scenarios shows $s with its question" -- \
         $HS list scenarios
 done

@@ -141,7 +141,9 @@ int bb_rig_init(BbRig *r, SocMicWiring wiring, const char *firmware,
     BbConfig cfg = {.firmware = firmware,
                     .wiring = wiring,
                     .tap = r->pcap ? pcap_writer_tap : NULL,
-                    .tap_ctx = r->pcap};
+                    .tap_ctx = r->pcap,
+                    .cpu_run_uw = r->soc->devices.baseband.run_uw,
+                    .cpu_sleep_uw = r->soc->devices.baseband.sleep_uw};
     rrc_config_from_soc(&cfg.rrc, r->soc);
     r->bb = bb_new(r->sim, r->meter, &r->mb, &r->mic, &r->audio, &cfg, err,
                    err_size);

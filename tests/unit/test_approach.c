@@ -2,8 +2,9 @@
  * test_approach.c - behaviour that must come out of the approaches'
  * mechanisms, measured by running them: the hops and counts of one
  * message and one network send, --set overrides moving the measured
- * figures the expected way, idle power over one simulated hour, and the
- * hyp-mils interrupt latency growing with its slice.
+ * figures the expected way, idle power over one simulated hour, the
+ * hyp-mils interrupt latency growing with its slice, and the hops of the
+ * user's switch between domains.
  */
 #include "test_machine_rig.h"
 
@@ -289,6 +290,81 @@ static void test_io_steps_in_their_windows(void **state)
     rig_free(&r);
 }
 
+/* The user's switch from secret (in front) to unclass: the approach's
+ * hops, run as scheduled work; the foreground is the caller's to change. */
+static hs_time switch_once(Machine *m, hs_time at, VirtHop *hops, size_t *n)
+{
+    IoProbe p = {0};
+    assert_int_equal(machine_run_until(m, at), 0);
+    assert_int_equal(machine_foreground(m), 0);
+    assert_int_equal(
+        machine_switch_domain(m, 1, 4096, at, probe_done, &p, hops, n), 0);
+    assert_int_equal(p.calls, 0);
+    assert_int_equal(machine_run_until(m, at + 2 * HS_S), 0);
+    assert_int_equal(p.calls, 1);
+    assert_true(p.ok);
+    assert_int_equal(machine_foreground(m), 0);
+    return p.done - at;
+}
+
+static void test_switch_hops(void **state)
+{
+    (void)state;
+    VirtHop hops[VIRT_MAX_HOPS];
+    size_t n;
+    Rig r;
+    /* one kernel: the window manager's focus change on the domain's core,
+     * with the approach's checks */
+    const char *one[] = {"native", "selinux-mls", "containers"};
+    const uint64_t checks[] = {0, 2, 3};
+    for (int i = 0; i < 3; i++) {
+        Machine *m = rig_must(&r, one[i], 0, NULL, 0);
+        MachineCounts b = *machine_counts(m);
+        hs_time lat = switch_once(m, HS_S, hops, &n);
+        assert_int_equal(n, 2);
+        assert_int_equal(hops[0].kernel, machine_domain_kernel(m, 1));
+        assert_int_equal(hops[0].charge.mac_checks, checks[i]);
+        assert_int_equal(hops[1].kernel, -1);
+        assert_string_equal(hops[1].component, "panel");
+        assert_int_equal(machine_counts(m)->ops.mac_checks - b.ops.mac_checks,
+                         checks[i]);
+        assert_true(lat < HS_MS); /* at once, no window to wait for */
+        rig_free(&r);
+    }
+    /* trustzone: leaving the secure domain crosses to the secure world */
+    Machine *m = rig_must(&r, "trustzone", 0, NULL, 0);
+    MachineCounts b = *machine_counts(m);
+    switch_once(m, HS_S, hops, &n);
+    assert_int_equal(n, 3);
+    assert_string_equal(hops[1].component, "secure-os");
+    assert_true(machine_counts(m)->ops.smcs - b.ops.smcs >= 1);
+    rig_free(&r);
+    /* hypervisors: a request to the gfx VM, which owns input and display */
+    m = rig_must(&r, "hyp-pv", 0, NULL, 0);
+    int gfx = kernel_named(m, "gfx-vm");
+    uint64_t gi = machine_kernel_instructions(m, gfx);
+    hs_time pv = switch_once(m, HS_S, hops, &n);
+    assert_int_equal(n, 2);
+    assert_int_equal(hops[0].kernel, gfx);
+    assert_int_equal(hops[0].op, VIRT_SVC_COMPOSE);
+    assert_true(machine_kernel_instructions(m, gfx) > gi); /* it ran */
+    rig_free(&r);
+    /* hyp-mils: the gfx VM's window, then the new VM's; the wait grows
+     * with the slice */
+    hs_time lat[2] = {0, 0};
+    const char *slices[2] = {"virt.hyp-mils.slice_ms=5",
+                             "virt.hyp-mils.slice_ms=20"};
+    for (int i = 0; i < 2; i++) {
+        m = rig_must(&r, "hyp-mils", 0, &slices[i], 1);
+        for (int k = 0; k < 8; k++) /* at several phases of the frame */
+            lat[i] +=
+                switch_once(m, HS_S + (hs_time)k * 2037 * HS_MS, hops, &n);
+        rig_free(&r);
+    }
+    assert_true(lat[1] > 2 * lat[0]);
+    assert_true(lat[0] / 8 > 10 * pv);
+}
+
 static void test_set_overrides_move_measures(void **state)
 {
     (void)state;
@@ -525,6 +601,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_net_path),
     cmocka_unit_test(test_io_waits_for_windows),
     cmocka_unit_test(test_io_steps_in_their_windows),
+    cmocka_unit_test(test_switch_hops),
     cmocka_unit_test(test_set_overrides_move_measures),
     cmocka_unit_test(test_idle_hour_power),
     cmocka_unit_test(test_mils_latency_grows_with_slice),

@@ -227,18 +227,32 @@ static void test_data_both_ways(void **state)
 }
 
 /* Calls are not built: the firmware says so with CALL_STATE(FAILED). */
-static void test_dial_reports_not_built(void **state)
+/* DIAL: the firmware reports DIALING under its own call id (and sends
+ * the INVITE); a second DIAL during that call, and an empty number, get
+ * FAILED under the id they came with. */
+static void test_dial_places_one_call(void **state)
 {
     (void)state;
     Rig r;
     rig_init(&r, SOC_MIC_AP_CODEC, false);
     boot(&r);
     ap_recv(&r);
-    ap_send(&r, HS_BBMSG_DIAL, 9, 0, "+15555550100", 12);
+    ap_send(&r, HS_BBMSG_DIAL, 0, 0, "+15555550100", 12);
     sim_run_until(r.sim, 2 * HS_MS);
     uint32_t len = ap_recv(&r);
     assert_int_equal(ipc_msg_type(ap_msg(&r), len), HS_BBMSG_CALL_STATE);
+    assert_int_equal(ipc_msg_arg(ap_msg(&r), len), HS_CALL_ST_DIALING);
+    assert_true(ipc_msg_call(ap_msg(&r), len) != 0);
+    ap_send(&r, HS_BBMSG_DIAL, 9, 0, "+15555550101", 12);
+    sim_run_until(r.sim, 4 * HS_MS);
+    len = ap_recv(&r);
+    assert_int_equal(ipc_msg_type(ap_msg(&r), len), HS_BBMSG_CALL_STATE);
     assert_int_equal(ipc_msg_call(ap_msg(&r), len), 9);
+    assert_int_equal(ipc_msg_arg(ap_msg(&r), len), HS_CALL_ST_FAILED);
+    ap_send(&r, HS_BBMSG_DIAL, 7, 0, NULL, 0);
+    sim_run_until(r.sim, 6 * HS_MS);
+    len = ap_recv(&r);
+    assert_int_equal(ipc_msg_call(ap_msg(&r), len), 7);
     assert_int_equal(ipc_msg_arg(ap_msg(&r), len), HS_CALL_ST_FAILED);
     rig_free(&r);
 }
@@ -422,7 +436,7 @@ static void test_mic_open_close(void **state)
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_boot_and_signal),
     cmocka_unit_test(test_data_both_ways),
-    cmocka_unit_test(test_dial_reports_not_built),
+    cmocka_unit_test(test_dial_places_one_call),
     cmocka_unit_test(test_firmware_fault),
     cmocka_unit_test(test_firmware_unmapped_write),
     cmocka_unit_test(test_bad_image),

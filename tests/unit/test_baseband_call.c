@@ -113,7 +113,75 @@ static void test_ap_rejects(void **state)
     done(&r);
 }
 
+/* The caller gives up 3 s after the INVITE, before the AP answers (10
+ * s): CANCEL, the firmware's 200 and 487, the caller's ACK; the AP is
+ * told IDLE and the call never becomes active. */
+static void test_caller_cancels(void **state)
+{
+    (void)state;
+    BbRig r;
+    rig(&r, SOC_MIC_AP_CODEC);
+    r.answer_after_ps = 10 * HS_S;
+    char err[160];
+    assert_int_equal(peers_call(&r.peers, HS_S, 0, err, sizeof err), 0);
+    assert_int_equal(peers_cancel(&r.peers, 4 * HS_S), 0);
+    sim_run_until(r.sim, 20 * HS_S);
+    assert_int_equal(r.rings, 1);
+    assert_int_equal(r.actives, 0);
+    assert_int_equal(r.idles, 1);
+    assert_int_equal(r.peers.state, BB_PEER_ENDED);
+    assert_int_equal(r.peers.cancels_sent, 1);
+    /* 100, 180, then 200 to the CANCEL and 487 to the INVITE */
+    assert_int_equal(r.peers.n_status, 4);
+    assert_int_equal(r.peers.sip_status[2], 200);
+    assert_int_equal(r.peers.sip_status[3], 487);
+    assert_int_equal(r.peers.rtp_to_phone, 0);
+    done(&r);
+}
+
+/* Residency of the baseband core's run state and its energy after t. */
+static double bb_run_ms(BbRig *r, hs_time t, double *mj)
+{
+    int comp = power_component_find(r->meter, "baseband-cpu");
+    assert_true(comp >= 0);
+    *mj = power_energy_to_mj(power_energy_component(r->meter, comp, t));
+    return (double)power_residency_ps(r->meter, comp, 2, t) / HS_MS;
+}
+
+/* The baseband core's energy is its firmware's running time at its run
+ * power: a call (SIP, 50 frames a second each way) costs far more than
+ * the same time idle. */
+static void test_baseband_energy_follows_work(void **state)
+{
+    (void)state;
+    BbRig idle, call;
+    rig(&idle, SOC_MIC_AP_CODEC);
+    rig(&call, SOC_MIC_AP_CODEC);
+    call.answer_after_ps = 2 * HS_S;
+    char err[160];
+    assert_int_equal(peers_call(&call.peers, HS_S, 10 * HS_S, err, sizeof err),
+                     0);
+    sim_run_until(idle.sim, 15 * HS_S);
+    sim_run_until(call.sim, 15 * HS_S);
+    double e_idle, e_call;
+    double run_idle = bb_run_ms(&idle, 15 * HS_S, &e_idle);
+    double run_call = bb_run_ms(&call, 15 * HS_S, &e_call);
+    print_message("baseband-cpu: idle %.3f ms running, %.4f mJ; call %.3f "
+                  "ms running, %.4f mJ\n",
+                  run_idle, e_idle, run_call, e_call);
+    assert_true(e_call > 0);
+    assert_true(run_call > 10 * run_idle);
+    assert_true(e_call > 10 * e_idle);
+    /* energy = running time x run power (the sleep power is 0) */
+    double want = run_call * (double)call.soc->devices.baseband.run_uw / 1e6;
+    assert_true(e_call > want * 0.999 && e_call < want * 1.001);
+    done(&idle);
+    done(&call);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_caller_cancels),
+    cmocka_unit_test(test_baseband_energy_follows_work),
     cmocka_unit_test(test_call_answered_caller_hangs_up),
     cmocka_unit_test(test_ap_hangs_up),
     cmocka_unit_test(test_ap_rejects),

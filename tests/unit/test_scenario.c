@@ -324,7 +324,7 @@ static void test_malformed_fixtures(void **state)
                  "voice app");
     expect_error("hang-up-without-call.json",
                  "41:29: events[0].action: hang-up needs an incoming-call "
-                 "event in the scenario");
+                 "or dial event in the scenario");
     expect_error("bad-variant.json",
                  "48:85: variants[1].mic_wiring: unknown microphone wiring "
                  "\"bluetooth\" (expected one of \"baseband-direct\", "

@@ -83,7 +83,7 @@ static void test_whole_call(void **state)
     char a[128], b[128];
     /* One Call-ID throughout. */
     header(&m[SIP_INVITE], "Call-ID", a, sizeof a);
-    for (int i = 0; i < SIP_MSG_COUNT; i++) {
+    for (int i = 0; i <= SIP_200_BYE; i++) {
         header(&m[i], "Call-ID", b, sizeof b);
         assert_string_equal(a, b);
         /* Content-Length is the body's length (sip_parse checked it);
@@ -261,7 +261,107 @@ static void test_same_seed_same_text(void **state)
     assert_true(n[0] != n[2] || memcmp(t[0], t[2], (size_t)n[0]) != 0);
 }
 
+/* The caller gives up: CANCEL in the INVITE's transaction, 200 to it,
+ * 487 to the INVITE, ACK of the 487; no answer after that. */
+static void test_cancel(void **state)
+{
+    (void)state;
+    SimRng r;
+    sim_rng_init(&r, 5, "sip");
+    SipCallConfig cfg = call_cfg(false);
+    SipCall c;
+    char err[128], a[128], b[128];
+    assert_int_equal(sip_call_init(&c, &cfg, &r, err, sizeof err), 0);
+    static Msg m[SIP_MSG_COUNT];
+    build(&c, SIP_INVITE, SIP_CALLER, &m[SIP_INVITE]);
+    build(&c, SIP_180_RINGING, SIP_CALLEE, &m[SIP_180_RINGING]);
+    /* the 487 needs a CANCEL first */
+    assert_true(sip_build(&c, SIP_487, SIP_CALLEE, m[0].text, 1300, err,
+                          sizeof err) < 0);
+    build(&c, SIP_CANCEL, SIP_CALLER, &m[SIP_CANCEL]);
+    build(&c, SIP_200_CANCEL, SIP_CALLEE, &m[SIP_200_CANCEL]);
+    build(&c, SIP_487, SIP_CALLEE, &m[SIP_487]);
+    build(&c, SIP_ACK_487, SIP_CALLER, &m[SIP_ACK_487]);
+    assert_string_equal(m[SIP_CANCEL].v.method, "CANCEL");
+    assert_int_equal(m[SIP_200_CANCEL].v.status, 200);
+    assert_int_equal(m[SIP_487].v.status, 487);
+    assert_string_equal(m[SIP_ACK_487].v.method, "ACK");
+    assert_true(sip_build(&c, SIP_200_INVITE, SIP_CALLEE, m[0].text, 1300, err,
+                          sizeof err) < 0);
+    /* CANCEL and the 487's ACK share the INVITE's branch (RFC 3261 9.1,
+     * 17.1.1.3) and its CSeq number */
+    header(&m[SIP_INVITE], "Via", a, sizeof a);
+    for (int i = SIP_CANCEL; i <= SIP_ACK_487; i++) {
+        header(&m[i], "Via", b, sizeof b);
+        assert_string_equal(a, b);
+    }
+    unsigned n;
+    header(&m[SIP_INVITE], "CSeq", a, sizeof a);
+    assert_int_equal(sscanf(a, "%u INVITE", &n), 1);
+    snprintf(a, sizeof a, "%u CANCEL", n);
+    header(&m[SIP_CANCEL], "CSeq", b, sizeof b);
+    assert_string_equal(a, b);
+    header(&m[SIP_200_CANCEL], "CSeq", b, sizeof b);
+    assert_string_equal(a, b);
+    snprintf(a, sizeof a, "%u INVITE", n);
+    header(&m[SIP_487], "CSeq", b, sizeof b);
+    assert_string_equal(a, b);
+    snprintf(a, sizeof a, "%u ACK", n);
+    header(&m[SIP_ACK_487], "CSeq", b, sizeof b);
+    assert_string_equal(a, b);
+    /* the CANCEL's To has no tag; the ACK carries the 487's */
+    header(&m[SIP_CANCEL], "To", a, sizeof a);
+    assert_null(strstr(a, "tag="));
+    header(&m[SIP_487], "To", a, sizeof a);
+    header(&m[SIP_ACK_487], "To", b, sizeof b);
+    assert_string_equal(a, b);
+}
+
+/* A reply to someone else's request copies its headers and tags To. */
+static void test_reply(void **state)
+{
+    (void)state;
+    static const char inv[] =
+        "INVITE sip:+15555550100@198.51.100.10:5060 SIP/2.0\r\n"
+        "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bKbb1\r\n"
+        "From: <sip:phone@ims.example.net>;tag=bb1\r\n"
+        "To: <sip:+15555550100@ims.example.net>\r\n"
+        "Call-ID: bb1@192.0.2.10\r\n"
+        "CSeq: 1 INVITE\r\n"
+        "Content-Length: 0\r\n\r\n";
+    SipView req;
+    char err[128], a[128];
+    assert_int_equal(sip_parse(inv, strlen(inv), &req, err, sizeof err), 0);
+    Msg m;
+    IpEndpoint rtp = {IP_CALLER_ADDR, 49170};
+    m.len =
+        sip_build_reply(&req, 200, "OK", "abc", "x@198.51.100.10:5060", &rtp,
+                        1234567890, m.text, sizeof m.text - 1, err, sizeof err);
+    assert_true(m.len > 0);
+    m.text[m.len] = 0;
+    assert_int_equal(sip_parse(m.text, (size_t)m.len, &m.v, err, sizeof err),
+                     0);
+    assert_int_equal(m.v.status, 200);
+    header(&m, "To", a, sizeof a);
+    assert_string_equal(a, "<sip:+15555550100@ims.example.net>;tag=abc");
+    header(&m, "CSeq", a, sizeof a);
+    assert_string_equal(a, "1 INVITE");
+    header(&m, "Via", a, sizeof a);
+    assert_string_equal(a, "SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bKbb1");
+    uint32_t addr;
+    uint16_t port;
+    int pt;
+    assert_int_equal(sip_sdp_audio(m.v.body, m.v.body_len, &addr, &port, &pt),
+                     0);
+    assert_int_equal(port, 49170);
+    assert_int_equal(pt, 9);
+    assert_true(sip_build_reply(&req, 99, "X", NULL, NULL, NULL, 0, m.text,
+                                sizeof m.text, err, sizeof err) < 0);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_cancel),
+    cmocka_unit_test(test_reply),
     cmocka_unit_test(test_whole_call),
     cmocka_unit_test(test_order_and_sender_enforced),
     cmocka_unit_test(test_bad_config),

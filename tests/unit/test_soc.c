@@ -75,7 +75,9 @@ static void test_ref2013_figures(void **state)
     assert_int_equal(soc->storage.idle_uw, 300);
 
     const SocLte *lte = &soc->radio.lte;
-    assert_int_equal(soc->radio.idle_uw, 18240); /* 4.8 mA */
+    assert_int_equal(soc->radio.idle_uw, 0); /* paging carries radio.on */
+    assert_int_equal(soc->devices.baseband.run_uw, 40000);
+    assert_int_equal(soc->devices.baseband.sleep_uw, 0);
     assert_int_equal(lte->promotion_ps, 260 * HS_MS);
     assert_int_equal(lte->promotion_uw, 1210000);
     assert_int_equal(lte->inactivity_ps, 100 * HS_MS);

@@ -11,14 +11,18 @@
  * once, PHONE_ANSWER_REJECT sends HANGUP, PHONE_ANSWER_USER only shows
  * the call and waits for the user's tap: HS_EV_CALL with
  * HS_CALL_PHONE_ANSWER (speech path, then ANSWER) or HS_CALL_PHONE_HANGUP
- * (HANGUP: rejects a ringing call, ends an active one), request address
- * PHONE_IO_ADDR. A tap with no call ringing or up returns HS_EAGAIN.
- * CALL_STATE: kept; IDLE tears the speech path down (route 0, capture
- * off, MIC_CLOSE). SIGNAL: bars kept. SMS: the notification: counted,
- * the user data's length, the message reference and the originator kept
- * (the text itself stays in `rx` until the next message). Anything else
- * is counted in
- * `other` (a data driver owns DATA_RX when one runs).
+ * (HANGUP: rejects a ringing call, ends an active one, gives up a dial
+ * not yet answered), request address PHONE_IO_ADDR. A tap with no call
+ * ringing or up returns HS_EAGAIN. HS_CALL_PHONE_DIAL: the user dials the
+ * number the host wrote to `dial`: DIAL (payload: the number) to the
+ * baseband; HS_EAGAIN while a call is ringing or under way, HS_EINVAL
+ * for an empty number. CALL_STATE: kept (DIALING keeps the call id);
+ * ACTIVE of a dialled call sets the speech path up (route, capture on,
+ * MIC_OPEN); IDLE tears it down (route 0, capture off, MIC_CLOSE). SIGNAL: bars
+ * kept. SMS: the notification: counted, the user data's length, the message
+ * reference and the originator kept (the text itself stays in `rx` until the
+ * next message). Anything else is counted in `other` (a data driver owns
+ * DATA_RX when one runs).
  *
  * The app's state lives in the I/O area (PHONE_IO_ADDR), which the host
  * writes (answer, route) and reads (the rest); nothing in globals.
@@ -55,8 +59,11 @@ typedef struct PhoneIo {
     uint32_t sms_bytes; /* user data octets of the last one */
     uint32_t sms_mr;    /* its message reference (RP-MR) */
     char sms_from[32];  /* its originator, NUL-terminated */
-    uint8_t rx[HS_BBMSG_MAX_BYTES];    /* receive buffer */
-    uint8_t tx[HS_BBMSG_HEADER_BYTES]; /* send buffer */
+    char dial[32];      /* host: the number the user dials, NUL-terminated */
+    uint32_t dials;     /* DIAL messages sent */
+    uint32_t dialing;   /* 1 from DIAL until the call is active or idle */
+    uint8_t rx[HS_BBMSG_MAX_BYTES];         /* receive buffer */
+    uint8_t tx[HS_BBMSG_HEADER_BYTES + 32]; /* send buffer */
 } PhoneIo;
 
 #endif /* GUEST_ABI_PHONE_H */
