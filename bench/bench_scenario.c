@@ -2,8 +2,8 @@
  * bench_scenario.c - how much faster than real time whole scenarios run.
  *
  *   scenario/<name>/<approach>  one run of a shipped scenario under one
- *                    approach, exactly as `handset run --no-trace
- *                    --no-pcap` does it (machine, parts, outputs to a
+ *                    approach, as `handset run --no-trace --no-pcap
+ *                    --no-frames` does it (machine, parts, outputs to a
  *                    temporary directory); the counter sim_per_wall is
  *                    simulated seconds per wall second, and items per
  *                    second are simulated seconds too, so the gate compares

@@ -81,6 +81,18 @@ void machine_kernel_work(Machine *m, unsigned core, const VirtCharge *c);
  * window (a cyclic schedule's boundary); the switch hook sees it. */
 void machine_window_switch(Machine *m, unsigned core, int kernel,
                            const VirtCharge *c);
+/* Accounts at once the boundaries first, first + period, ... of a cyclic
+ * schedule at which the machine is idle: each is machine_wake, then
+ * machine_window_switch of every core with charge c, then machine_kick,
+ * and books exactly what those calls would (counts, kernel cycles, energy,
+ * the governor's evaluations, the autosleep timer). It stops before the
+ * first time another event is due and at the end of the current run, and
+ * does nothing where the rounds would not be alike (a vCPU runnable, the
+ * AP not awake, a switch hook or observer that must see each round). The
+ * caller handles the boundary after the last one as usual. Returns how
+ * many boundaries it accounted (0: none). */
+uint64_t machine_idle_windows(Machine *m, hs_time first, hs_time period,
+                              const VirtCharge *c);
 /* A wake source fired (resumes a suspended AP). */
 void machine_wake(Machine *m, hs_time now);
 /* Makes idle cores dispatch now. */

@@ -178,6 +178,82 @@ void machine_window_switch(Machine *m, unsigned core, int kernel,
         machine_book_kernel(m, mc, ch.cycles);
 }
 
+/* Most boundaries one machine_idle_windows call accounts (bounds its
+ * replay of the governor when no other event is pending). */
+#define IDLE_WINDOWS_MAX ((uint64_t)1 << 24)
+
+uint64_t machine_idle_windows(Machine *m, hs_time first, hs_time period,
+                              const VirtCharge *c)
+{
+    DvfsState *dv = &m->dvfs;
+    PmicState *pm = &m->pmic;
+    if (period == 0 || first <= sim_now(m->sim) || m->switch_fn ||
+        sim_observed(m->sim) || (m->meter && power_observer_count(m->meter)) ||
+        pmic_state(pm) != HS_PMIC_ST_AWAKE || m->run_lock ||
+        pm->policy->may_suspend ||
+        (pm->meter && pm->comp >= 0 &&
+         !power_integration_additive(pm->meter, pm->comp)))
+        return 0;
+    /* the autosleep timer, restarted at every boundary, must not fire */
+    if (sim_event_pending(&pm->autosleep) &&
+        (pm->autosleep.when < first || pm->cfg.autosleep_delay_ps < period))
+        return 0;
+    /* every core idle and free, each DVFS core exactly one machine core */
+    unsigned seen[DVFS_MAX_CLUSTERS] = {0}, n_dvfs = 0;
+    for (unsigned i = 0; i < dv->cfg.n_clusters; i++)
+        n_dvfs += dv->cfg.clusters[i].n_cores;
+    if (n_dvfs != m->n_cores)
+        return 0;
+    for (unsigned i = 0; i < m->n_cores; i++) {
+        const MachineCore *mc = &m->cores[i];
+        if (sim_event_pending(&mc->dispatch) || core_has_work(m, i) ||
+            mc->free_at > first || mc->cluster >= dv->cfg.n_clusters ||
+            (seen[mc->cluster] >> mc->core_in & 1))
+            return 0;
+        seen[mc->cluster] |= 1u << mc->core_in;
+    }
+    /* the boundaries before any other event, within the run */
+    const SimEvent *skip[1 + DVFS_MAX_CLUSTERS] = {&pm->autosleep};
+    for (unsigned i = 0; i < dv->cfg.n_clusters; i++)
+        skip[1 + i] = &dv->cl[i].tick;
+    hs_time next = sim_next_time_except(m->sim, skip, 1 + dv->cfg.n_clusters);
+    hs_time limit = sim_run_limit(m->sim);
+    if (next <= first || limit < first)
+        return 0;
+    uint64_t n = (next - 1 - first) / period + 1;
+    if ((limit - first) / period + 1 < n)
+        n = (limit - first) / period + 1;
+    if (n > IDLE_WINDOWS_MAX)
+        n = IDLE_WINDOWS_MAX;
+    if (n < 2)
+        return 0;
+    VirtCharge ch = *c;
+    approach_price(m->op_cycles, &ch);
+    hs_time width[DVFS_MAX_CLUSTERS];
+    for (unsigned i = 0; i < dv->cfg.n_clusters; i++)
+        width[i] = cycles_to_ps(ch.cycles, dvfs_cur_khz(dv, i));
+    if (dvfs_idle_pulses(dv, (int)m->n_domains, first, period, n, width) < 0)
+        return 0;
+    uint64_t k = n * m->n_cores;
+    VirtCharge all = {
+        .syscalls = ch.syscalls * k,
+        .hypercalls = ch.hypercalls * k,
+        .smcs = ch.smcs * k,
+        .mmio_traps = ch.mmio_traps * k,
+        .vm_switches = ch.vm_switches * k,
+        .world_switches = ch.world_switches * k,
+        .mac_checks = ch.mac_checks * k,
+        .virq = ch.virq * k,
+        .copies_bytes = ch.copies_bytes * k,
+    };
+    machine_counts_add(m, &all);
+    hs_time last = first + (n - 1) * period;
+    for (unsigned i = 0; i < m->n_cores; i++)
+        m->cores[i].free_at = last + width[m->cores[i].cluster];
+    pmic_wake(pm, last);
+    return n;
+}
+
 static void record_fault(Machine *m, MachineVcpu *mv)
 {
     const VcpuFault *f = vcpu_fault(mv->v);

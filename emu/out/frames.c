@@ -3,6 +3,7 @@
  */
 #include "out/frames.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +34,69 @@ struct FrameRecorder {
     bool failed;
     char err[256];
     PendingFrame pending[FRAMES_PENDING];
+    /* Kept across frames, so a frame costs no fresh pages: the rows read
+     * (raw), the previous frame's rows (last) and compressed rows
+     * (last_z), and the compressor's output buffer. A frame whose rows
+     * are the previous frame's takes its compressed rows as they are
+     * (the compressor gives the same bytes for the same rows): a panel that
+     * did not change costs a comparison, not a deflate. */
+    unsigned char *raw, *last, *zbuf, *last_z;
+    size_t raw_cap, last_cap, last_len;
+    uLongf zbuf_cap, last_zlen;
+    /* The compressor, reset per frame instead of set up and torn down
+     * (compress2 allocates and clears its 256 KiB of state each time):
+     * the same level and stream format, so the same bytes. */
+    z_stream zs;
+    bool zs_ready;
 };
+
+/* compress2(dst, dlen, src, len, FRAMES_ZLEVEL) with the kept stream. */
+#define FRAMES_ZLEVEL 6
+
+static int frame_deflate(FrameRecorder *r, unsigned char *dst, uLongf *dlen,
+                         const unsigned char *src, size_t len)
+{
+    if (!r->zs_ready) {
+        memset(&r->zs, 0, sizeof r->zs);
+        if (deflateInit(&r->zs, FRAMES_ZLEVEL) != Z_OK)
+            return -1;
+        r->zs_ready = true;
+    } else if (deflateReset(&r->zs) != Z_OK) {
+        return -1;
+    }
+    r->zs.next_in = (Bytef *)(uintptr_t)src;
+    r->zs.avail_in = (uInt)len;
+    r->zs.next_out = dst;
+    r->zs.avail_out = (uInt)*dlen;
+    if (len > UINT32_MAX || *dlen > UINT32_MAX ||
+        deflate(&r->zs, Z_FINISH) != Z_STREAM_END)
+        return -1;
+    *dlen = r->zs.total_out;
+    return 0;
+}
+
+static void free_buffers(FrameRecorder *r)
+{
+    if (r->zs_ready)
+        deflateEnd(&r->zs);
+    free(r->raw);
+    free(r->last);
+    free(r->zbuf);
+    free(r->last_z);
+}
+
+/* Grows *buf to at least n bytes; -1 on out of memory (buf kept). */
+static int reserve(unsigned char **buf, size_t *cap, size_t n)
+{
+    if (*cap >= n)
+        return 0;
+    unsigned char *b = realloc(*buf, n);
+    if (!b)
+        return -1;
+    *buf = b;
+    *cap = n;
+    return 0;
+}
 
 static void rec_fail(FrameRecorder *r, const char *what)
 {
@@ -110,27 +173,52 @@ int frames_capture(FrameRecorder *r, const void *key, const GuestDma *dma,
     if (y1 <= y0 || y1 > height || width == 0)
         return rec_fail(r, "frame rows out of range"), -1;
     size_t raw = (size_t)(y1 - y0) * width * 4;
-    unsigned char *px = malloc(raw);
-    uLongf zcap = compressBound((uLong)raw);
-    p->z = malloc(zcap);
-    if (!px || !p->z) {
-        free(px);
+    if (reserve(&r->raw, &r->raw_cap, raw) < 0) {
         forget(p);
         return rec_fail(r, "out of memory"), -1;
     }
-    if (dma->read(dma->ctx, domain, fb_addr + (uint64_t)y0 * width * 4, px,
+    if (dma->read(dma->ctx, domain, fb_addr + (uint64_t)y0 * width * 4, r->raw,
                   raw) < 0) {
-        free(px);
         forget(p);
         return rec_fail(r, "framebuffer outside the domain's memory"), -1;
     }
-    p->zlen = zcap;
-    int zrc = compress2(p->z, &p->zlen, px, (uLong)raw, 6);
-    free(px);
-    if (zrc != Z_OK) {
-        forget(p);
-        return rec_fail(r, "zlib compress failed"), -1;
+    if (!r->last_z || r->last_len != raw || memcmp(r->raw, r->last, raw)) {
+        size_t zcap = compressBound((uLong)raw);
+        size_t zbuf_cap = r->zbuf_cap;
+        if (reserve(&r->zbuf, &zbuf_cap, zcap) < 0) {
+            forget(p);
+            return rec_fail(r, "out of memory"), -1;
+        }
+        r->zbuf_cap = (uLongf)zbuf_cap;
+        uLongf zlen = r->zbuf_cap;
+        if (frame_deflate(r, r->zbuf, &zlen, r->raw, raw) < 0) {
+            forget(p);
+            return rec_fail(r, "zlib compress failed"), -1;
+        }
+        unsigned char *z = realloc(r->last_z, zlen ? zlen : 1);
+        if (!z) {
+            forget(p);
+            return rec_fail(r, "out of memory"), -1;
+        }
+        memcpy(z, r->zbuf, zlen);
+        r->last_z = z;
+        r->last_zlen = zlen;
+        /* these rows become the previous frame's */
+        unsigned char *t = r->last;
+        size_t tc = r->last_cap;
+        r->last = r->raw;
+        r->last_cap = r->raw_cap;
+        r->raw = t;
+        r->raw_cap = tc;
+        r->last_len = raw;
     }
+    p->z = malloc(r->last_zlen ? r->last_zlen : 1);
+    if (!p->z) {
+        forget(p);
+        return rec_fail(r, "out of memory"), -1;
+    }
+    memcpy(p->z, r->last_z, r->last_zlen);
+    p->zlen = r->last_zlen;
     p->key = key;
     snprintf(p->domain, sizeof p->domain, "%s", domain_name);
     p->y0 = y0;
@@ -214,6 +302,7 @@ void frames_abort(FrameRecorder *r)
         return;
     for (size_t i = 0; i < FRAMES_PENDING; i++)
         free(r->pending[i].z);
+    free_buffers(r);
     atomic_abort(r->file);
     free(r);
 }
@@ -228,6 +317,7 @@ int frames_close(FrameRecorder *r, char *err, size_t err_size)
     }
     for (size_t i = 0; i < FRAMES_PENDING; i++)
         free(r->pending[i].z);
+    free_buffers(r);
     int rc = r->file ? atomic_commit(r->file, err, err_size) : 0;
     free(r);
     return rc;

@@ -120,6 +120,24 @@ int power_add_energy(PowerMeter *m, int comp, power_energy energy,
 
 /* Subscribes an observer (up to 16). Returns 0 or -1. */
 int power_add_observer(PowerMeter *m, PowerObserverFunc fn, void *ctx);
+/* Number of observers subscribed. */
+int power_observer_count(const PowerMeter *m);
+
+/* Whether the component's current interval books to at most one domain,
+ * so integrating it in one step or in many books the same energy (a split
+ * between domains rounds per interval). */
+bool power_integration_additive(const PowerMeter *m, int comp);
+
+/* Books n pulses at once, exactly as n pairs of power_set_state calls
+ * would: pulse i moves the component into state (attributed to domain, or
+ * unattributed for POWER_UNATTRIBUTED) at first + i x period and back into
+ * state 0, unattributed, width later. The component must rest in state 0,
+ * unattributed, since no later than first, width <= period and no
+ * observer may be subscribed (nobody sees the changes). Returns 0, or -1
+ * with nothing booked when a condition does not hold; with commit false
+ * it only checks. */
+int power_pulses(PowerMeter *m, int comp, int state, int domain, hs_time first,
+                 hs_time period, uint64_t n, hs_time width, bool commit);
 
 /* ---- queries (integrate up to `at`) ------------------------------------ */
 int power_component_count(const PowerMeter *m);

@@ -91,6 +91,7 @@ struct Sim {
     uint64_t seed;          /* run seed all streams derive from */
     uint64_t next_seq;      /* insertion counter for tie-breaks */
     uint64_t fired;         /* events fired so far */
+    hs_time limit;          /* until of the sim_run_until in progress */
     bool stop;              /* set by sim_stop, cleared by each run call */
     SimEvent **buckets;     /* nb bucket heads (NULL when empty) */
     size_t nb;              /* bucket count, a power of two (0: none yet) */
@@ -113,6 +114,7 @@ Sim *sim_new(uint64_t seed)
     if (!sim)
         return NULL;
     sim->seed = seed;
+    sim->limit = HS_TIME_MAX;
     return sim;
 }
 
@@ -413,6 +415,36 @@ hs_time sim_next_time(const Sim *sim)
     return sim->len ? cq_first(sim, &day, &steps)->when : HS_TIME_MAX;
 }
 
+hs_time sim_next_time_except(const Sim *sim, const SimEvent *const *skip,
+                             size_t n)
+{
+    hs_time best = HS_TIME_MAX;
+    for (size_t i = 0; i < sim->nb; i++) {
+        SimEvent *h = sim->buckets[i], *e = h;
+        if (!h)
+            continue;
+        do {
+            bool skipped = false;
+            for (size_t k = 0; k < n && !skipped; k++)
+                skipped = skip[k] == e;
+            if (!skipped && e->when < best)
+                best = e->when;
+            e = e->next;
+        } while (e != h);
+    }
+    return best;
+}
+
+hs_time sim_run_limit(const Sim *sim)
+{
+    return sim->limit;
+}
+
+bool sim_observed(const Sim *sim)
+{
+    return sim->observer != NULL;
+}
+
 /* ---- pooled one-shot events ------------------------------------------- */
 
 static void pool_trampoline(Sim *sim, void *ctx, hs_time now)
@@ -455,7 +487,9 @@ int sim_call_at(Sim *sim, hs_time when, const char *name, SimEventFunc fn,
 uint64_t sim_run_until(Sim *sim, hs_time until)
 {
     uint64_t fired = 0;
+    hs_time outer = sim->limit; /* sim_run calls this */
     sim->stop = false;
+    sim->limit = until;
     while (sim->len && !sim->stop) {
         SimEvent *ev = cq_pop_first(sim, until);
         if (!ev)
@@ -467,6 +501,7 @@ uint64_t sim_run_until(Sim *sim, hs_time until)
         fired++;
         ev->fn(sim, ev->ctx, sim->now);
     }
+    sim->limit = outer;
     if (!sim->stop && sim->now < until)
         sim->now = until;
     return fired;

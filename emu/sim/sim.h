@@ -96,6 +96,16 @@ bool sim_stopped(const Sim *sim);
 
 /* Time of the earliest pending event, or HS_TIME_MAX if none. */
 hs_time sim_next_time(const Sim *sim);
+/* Time of the earliest pending event that is none of skip[0..n-1], or
+ * HS_TIME_MAX. Walks the whole queue: for callers that then skip much
+ * work (an idle stretch fast-forwarded), not for every event. */
+hs_time sim_next_time_except(const Sim *sim, const SimEvent *const *skip,
+                             size_t n);
+/* The until of the sim_run_until in progress (HS_TIME_MAX outside one):
+ * no event later than it fires before that call returns. */
+hs_time sim_run_limit(const Sim *sim);
+/* Whether an event observer is installed (sim_set_observer). */
+bool sim_observed(const Sim *sim);
 
 /* Installs (or clears with fn NULL) the one event observer. */
 void sim_set_observer(Sim *sim, SimObserverFunc fn, void *ctx);

@@ -124,6 +124,10 @@ static void mils_tick(Sim *sim, void *ctx, hs_time now)
     for (unsigned c = 0; c < machine_core_count(m); c++)
         machine_window_switch(m, c, part, &sw);
     machine_kick(m);
+    /* Idle boundaries ahead (equal windows only) are booked at once, the
+     * same as one by one: the standby day is mostly these. */
+    if (s->frame_ps == s->slice_ps * s->layout.n_partitions)
+        end += machine_idle_windows(m, end, s->slice_ps, &sw) * s->slice_ps;
     sim_schedule_at(sim, &s->tick, end);
 }
 

@@ -197,6 +197,133 @@ void dvfs_set_cluster_of(DvfsState *s, DvfsClusterOfFunc fn, void *ctx)
     s->cluster_of_ctx = ctx;
 }
 
+/* A cluster's governor and cores during dvfs_idle_pulses, before they
+ * are written back. */
+typedef struct PulsePlan {
+    hs_time ws;   /* window_start */
+    hs_time g;    /* the tick's time, while pending */
+    bool pending; /* the tick is pending */
+    uint64_t work[DVFS_MAX_CORES];
+    hs_time run_start[DVFS_MAX_CORES];
+} PulsePlan;
+
+static hs_time after(hs_time t, hs_time d)
+{
+    hs_time r;
+    return __builtin_add_overflow(t, d, &r) ? HS_TIME_MAX : r;
+}
+
+/* dvfs_tick at p->g with no core busy; -1 if it would change the OPP. */
+static int plan_tick(const DvfsState *s, unsigned c, PulsePlan *p)
+{
+    const DvfsClusterConfig *cc = &s->cfg.clusters[c];
+    uint32_t max_khz = cc->opps[cc->n_opps - 1].freq_khz;
+    hs_time window = p->g - p->ws;
+    bool any_busy = false;
+    uint64_t util_work = 0;
+    for (unsigned k = 0; k < cc->n_cores; k++) {
+        uint64_t cap = window * (uint64_t)max_khz;
+        uint64_t w = p->work[k];
+        p->work[k] = w > cap ? w - cap : 0;
+        if (w > cap)
+            w = cap;
+        if (w > util_work)
+            util_work = w;
+        any_busy |= p->work[k] != 0;
+    }
+    unsigned __int128 target = window ? (unsigned __int128)util_work *
+                                            s->cfg.headroom_pct /
+                                            (100 * (unsigned __int128)window)
+                                      : 0;
+    unsigned opp = cc->n_opps - 1;
+    for (unsigned i = 0; i < cc->n_opps; i++) {
+        if (cc->opps[i].freq_khz >= target) {
+            opp = i;
+            break;
+        }
+    }
+    if (opp != s->cl[c].opp)
+        return -1;
+    p->ws = p->g;
+    if (any_busy || s->cl[c].opp != 0)
+        p->g = after(p->g, s->cfg.rate_limit_ps);
+    else
+        p->pending = false;
+    return 0;
+}
+
+int dvfs_idle_pulses(DvfsState *s, int domain, hs_time first, hs_time period,
+                     uint64_t n, const hs_time width[])
+{
+    if (!s->sim || n == 0 || domain < 0 || domain >= POWER_MAX_DOMAINS ||
+        (s->meter && (domain >= power_meter_domains(s->meter) ||
+                      power_observer_count(s->meter))))
+        return -1;
+    PulsePlan plan[DVFS_MAX_CLUSTERS];
+    for (unsigned c = 0; c < s->cfg.n_clusters; c++) {
+        const DvfsCluster *cl = &s->cl[c];
+        unsigned nk = s->cfg.clusters[c].n_cores;
+        PulsePlan *p = &plan[c];
+        if (width[c] == 0 || width[c] > period)
+            return -1;
+        p->ws = cl->window_start;
+        p->pending = sim_event_pending(&cl->tick);
+        p->g = cl->tick.when;
+        for (unsigned k = 0; k < nk; k++) {
+            const DvfsCore *core = &cl->cores[k];
+            if (core->busy ||
+                (s->meter && core->comp >= 0 &&
+                 power_pulses(s->meter, core->comp, 1 + (int)cl->opp, domain,
+                              first, period, n, width[c], false) < 0))
+                return -1;
+            p->work[k] = core->busy_work;
+            p->run_start[k] = core->run_start;
+        }
+        uint64_t khz = dvfs_cur_khz(s, c);
+        for (uint64_t i = 0; i < n; i++) {
+            hs_time t = first + (hs_time)i * period;
+            while (p->pending && p->g < t) /* the ticks before the round */
+                if (plan_tick(s, c, p) < 0)
+                    return -1;
+            for (unsigned k = 0; k < nk; k++) {
+                /* dvfs_core_run at t (ensure_tick with the clock at t) */
+                hs_time rs = later(t, p->ws);
+                if (cl->gov == DVFS_GOV_SCHEDUTIL && !p->pending) {
+                    p->ws = t;
+                    p->g = after(t, s->cfg.rate_limit_ps);
+                    p->pending = true;
+                }
+                /* dvfs_core_stop width later (account) */
+                hs_time end = t + width[c];
+                p->run_start[k] = rs;
+                if (end > rs) {
+                    p->work[k] += (end - rs) * khz;
+                    p->run_start[k] = end;
+                }
+            }
+        }
+    }
+    for (unsigned c = 0; c < s->cfg.n_clusters; c++) {
+        DvfsCluster *cl = &s->cl[c];
+        const PulsePlan *p = &plan[c];
+        cl->window_start = p->ws;
+        for (unsigned k = 0; k < s->cfg.clusters[c].n_cores; k++) {
+            DvfsCore *core = &cl->cores[k];
+            core->domain = domain;
+            core->busy_work = p->work[k];
+            core->run_start = p->run_start[k];
+            if (s->meter && core->comp >= 0)
+                (void)power_pulses(s->meter, core->comp, 1 + (int)cl->opp,
+                                   domain, first, period, n, width[c], true);
+        }
+        if (!p->pending)
+            sim_cancel(s->sim, &cl->tick);
+        else if (!sim_event_pending(&cl->tick) || cl->tick.when != p->g)
+            sim_schedule_at(s->sim, &cl->tick, p->g);
+    }
+    return 0;
+}
+
 static int dvfs_realize(Device *dev, Sim *sim)
 {
     DvfsState *s = (DvfsState *)dev;

@@ -128,6 +128,19 @@ int dvfs_set_governor(DvfsState *s, unsigned cluster, DvfsGovernor gov,
 int dvfs_set_opp(DvfsState *s, unsigned cluster, unsigned opp, hs_time when);
 
 int dvfs_add_listener(DvfsState *s, DvfsListenerFunc fn, void *ctx);
+
+/* Books n short runs on every core of every cluster at once, exactly as
+ * the n rounds of dvfs_core_run/dvfs_core_stop calls would (with the
+ * clock at each round's time): round i runs each core of cluster c for
+ * domain from first + i x period for width[c] (0 < width[c] <= period).
+ * The governor's evaluations that fall between rounds are replayed;
+ * the one pending after the last round stays in the queue. For an idle
+ * machine whose only work is periodic (a separation kernel's slice
+ * switches). Returns 0, or -1 with nothing changed when the rounds would
+ * not be alike: a core busy, the governor would change an OPP, a meter
+ * observer would see the changes, a component not at rest. */
+int dvfs_idle_pulses(DvfsState *s, int domain, hs_time first, hs_time period,
+                     uint64_t n, const hs_time width[]);
 void dvfs_set_cluster_of(DvfsState *s, DvfsClusterOfFunc fn, void *ctx);
 
 extern const DeviceOps dvfs_ops;

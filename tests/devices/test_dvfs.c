@@ -184,7 +184,135 @@ static void test_config_rejected(void **state)
     assert_int_equal(dvfs_init(&s, "d", &cfg, NULL, err, sizeof err), -1);
 }
 
+/* dvfs_idle_pulses against the rounds run one by one: a round event at
+ * priority 1 (before the governor's 20, as a slice timer) runs every core
+ * for width at first + i x period. */
+typedef struct Rounds {
+    Rig *r;
+    SimEvent ev;
+    hs_time period, width;
+    uint64_t left; /* rounds still to run one by one */
+    bool batch;    /* after the first round, book the rest at once */
+    uint64_t n;    /* rounds after the first */
+    int rc;        /* dvfs_idle_pulses's answer */
+} Rounds;
+
+static void round_fire(Sim *sim, void *ctx, hs_time now)
+{
+    Rounds *ro = ctx;
+    for (unsigned k = 0; k < 2; k++) {
+        assert_int_equal(dvfs_core_run(&ro->r->dvfs, 0, k, 1, now), 0);
+        assert_int_equal(dvfs_core_stop(&ro->r->dvfs, 0, k, now + ro->width),
+                         0);
+    }
+    if (ro->batch) {
+        hs_time w[DVFS_MAX_CLUSTERS] = {ro->width};
+        DvfsCluster before = ro->r->dvfs.cl[0];
+        power_energy e = power_energy_total(ro->r->meter, now);
+        size_t pending = sim_pending(sim);
+        ro->rc = dvfs_idle_pulses(&ro->r->dvfs, 1, now + ro->period, ro->period,
+                                  ro->n, w);
+        ro->batch = false;
+        if (ro->rc < 0) { /* refused: nothing changed */
+            const DvfsCluster *after = &ro->r->dvfs.cl[0];
+            assert_int_equal(after->window_start, before.window_start);
+            assert_int_equal(after->tick.when, before.tick.when);
+            assert_int_equal(sim_pending(sim), pending);
+            for (unsigned k = 0; k < 2; k++)
+                assert_int_equal(after->cores[k].busy_work,
+                                 before.cores[k].busy_work);
+            assert_true(power_energy_total(ro->r->meter, now) == e);
+        }
+        return;
+    }
+    if (ro->left-- > 0)
+        sim_schedule_at(sim, &ro->ev, now + ro->period);
+}
+
+static void run_rounds(Rig *r, Rounds *ro, hs_time t0, hs_time end)
+{
+    ro->r = r;
+    sim_event_init(&ro->ev, "round", round_fire, ro, 1);
+    sim_schedule_at(r->sim, &ro->ev, t0);
+    sim_run_until(r->sim, end);
+}
+
+static void check_pulses(hs_time period, hs_time width, unsigned start_opp,
+                         uint64_t n, bool alike)
+{
+    Rig a, b;
+    rig_init(&a);
+    rig_init(&b);
+    Rig *rigs[2] = {&a, &b};
+    for (int i = 0; i < 2; i++) {
+        dvfs_set_opp(&rigs[i]->dvfs, 0, start_opp, 0);
+        /* a non-zero idle power, so the rests between rounds count */
+        for (unsigned k = 0; k < 2; k++)
+            power_state_set_power(rigs[i]->meter, (int)k, 0, 7, 0);
+    }
+    hs_time t0 = 3 * HS_MS, end = t0 + (n + 3) * period;
+    Rounds ra = {.period = period, .width = width, .left = n};
+    Rounds rb = {.period = period, .width = width, .batch = true, .n = n};
+    run_rounds(&a, &ra, t0, end);
+    run_rounds(&b, &rb, t0, end);
+    if (!alike) {
+        assert_int_equal(rb.rc, -1); /* round_fire checked nothing changed */
+        rig_free(&a);
+        rig_free(&b);
+        return;
+    }
+    assert_int_equal(rb.rc, 0);
+    assert_int_equal(a.ch.n, b.ch.n);
+    assert_int_equal(dvfs_cur_opp(&a.dvfs, 0), dvfs_cur_opp(&b.dvfs, 0));
+    assert_int_equal(a.dvfs.cl[0].window_start, b.dvfs.cl[0].window_start);
+    assert_int_equal(sim_pending(a.sim), sim_pending(b.sim));
+    assert_int_equal(sim_next_time(a.sim), sim_next_time(b.sim));
+    for (unsigned k = 0; k < 2; k++) {
+        const DvfsCore *ca = &a.dvfs.cl[0].cores[k];
+        const DvfsCore *cb = &b.dvfs.cl[0].cores[k];
+        assert_int_equal(ca->busy_work, cb->busy_work);
+        assert_int_equal(ca->run_start, cb->run_start);
+        for (int st = 0; st < 6; st++) {
+            assert_true(power_energy_state(a.meter, (int)k, st, end) ==
+                        power_energy_state(b.meter, (int)k, st, end));
+            assert_int_equal(power_residency_ps(a.meter, (int)k, st, end),
+                             power_residency_ps(b.meter, (int)k, st, end));
+        }
+        for (int d = 0; d < 2; d++)
+            assert_true(
+                power_energy_component_domain(a.meter, (int)k, d, end) ==
+                power_energy_component_domain(b.meter, (int)k, d, end));
+        assert_true(power_energy_component_domain(a.meter, (int)k,
+                                                  POWER_UNATTRIBUTED, end) ==
+                    power_energy_component_domain(b.meter, (int)k,
+                                                  POWER_UNATTRIBUTED, end));
+    }
+    assert_true(power_energy_total(a.meter, end) > 0);
+    rig_free(&a);
+    rig_free(&b);
+}
+
+static void test_idle_pulses_exact(void **state)
+{
+    (void)state;
+    /* the governor's period (10 ms) equal to, a multiple of, shorter and
+     * longer than the rounds' and not commensurate with it */
+    check_pulses(10 * HS_MS, 23 * HS_US, 0, 500, true);
+    check_pulses(5 * HS_MS, 23 * HS_US, 0, 333, true);
+    check_pulses(3 * HS_MS + 7, 1 * HS_MS, 0, 1000, true);
+    check_pulses(25 * HS_MS, 2 * HS_MS, 0, 100, true);
+    check_pulses(10 * HS_MS, 1 * HS_MS, 0, 50, true);
+    /* the governor would move the OPP: at 1 GHz with little work, or at
+     * 100 MHz fully busy or with 24 ms of work in 25: refused */
+    check_pulses(HS_MS, HS_MS, 0, 50, false);
+    check_pulses(10 * HS_MS, 23 * HS_US, 4, 50, false);
+    check_pulses(25 * HS_MS, 24 * HS_MS, 0, 100, false);
+    /* width 0 or beyond the period: refused */
+    check_pulses(10 * HS_MS, 11 * HS_MS, 0, 50, false);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_idle_pulses_exact),
     cmocka_unit_test(test_governor_up_and_down),
     cmocka_unit_test(test_governor_partial_load),
     cmocka_unit_test(test_energy_per_domain_per_opp),

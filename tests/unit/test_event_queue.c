@@ -383,7 +383,88 @@ static void test_spacing_changes(void **state)
     sim_free(r.sim);
 }
 
+/* sim_next_time_except skips the events named, whatever their order, and
+ * sim_run_limit is the until of the run in progress. */
+typedef struct LimitSeen {
+    hs_time limit;
+    bool observed;
+} LimitSeen;
+
+static void note_limit(Sim *sim, void *ctx, hs_time now)
+{
+    (void)now;
+    LimitSeen *l = ctx;
+    l->limit = sim_run_limit(sim);
+    l->observed = sim_observed(sim);
+}
+
+static void nop_fire(Sim *sim, void *ctx, hs_time now)
+{
+    (void)sim;
+    (void)ctx;
+    (void)now;
+}
+
+static void nop_observer(void *ctx, const char *name, hs_time now)
+{
+    (void)ctx;
+    (void)name;
+    (void)now;
+}
+
+static void test_next_except_and_limit(void **state)
+{
+    (void)state;
+    Sim *sim = sim_new(1);
+    SimEvent ev[40];
+    for (int i = 0; i < 40; i++) {
+        sim_event_init(&ev[i], "e", nop_fire, NULL, i % 3);
+        /* spread over several calendar days, some ties */
+        sim_schedule_at(sim, &ev[i], (hs_time)(1000 + (i * 7919) % 40 * 50));
+    }
+    assert_int_equal(sim_next_time_except(sim, NULL, 0), sim_next_time(sim));
+    /* skip the earliest events one after another */
+    const SimEvent *skip[40] = {0};
+    size_t n = 0;
+    hs_time prev = 0;
+    for (int round = 0; round < 40; round++) {
+        hs_time best = HS_TIME_MAX;
+        int who = -1;
+        for (int i = 0; i < 40; i++) {
+            bool skipped = false;
+            for (size_t k = 0; k < n; k++)
+                skipped |= skip[k] == &ev[i];
+            if (!skipped && ev[i].when < best) {
+                best = ev[i].when;
+                who = i;
+            }
+        }
+        assert_int_equal(sim_next_time_except(sim, skip, n), best);
+        assert_true(best >= prev);
+        prev = best;
+        skip[n++] = &ev[who];
+    }
+    assert_int_equal(sim_next_time_except(sim, skip, n), HS_TIME_MAX);
+    /* the limit inside and outside a run */
+    LimitSeen seen = {0, true};
+    SimEvent probe;
+    sim_event_init(&probe, "probe", note_limit, &seen, 0);
+    sim_schedule_at(sim, &probe, 500);
+    assert_int_equal(sim_run_limit(sim), HS_TIME_MAX);
+    sim_run_until(sim, 777);
+    assert_int_equal(seen.limit, 777);
+    assert_false(seen.observed);
+    assert_int_equal(sim_run_limit(sim), HS_TIME_MAX);
+    sim_set_observer(sim, nop_observer, NULL);
+    sim_schedule_at(sim, &probe, 900);
+    sim_run_until(sim, 950);
+    assert_int_equal(seen.limit, 950);
+    assert_true(seen.observed);
+    sim_free(sim);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_next_except_and_limit),
     cmocka_unit_test(test_random_against_reference),
     cmocka_unit_test(test_same_time_fifo),
     cmocka_unit_test(test_every_position),

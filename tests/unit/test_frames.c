@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include "out/frames.h"
 
 #define W 8
@@ -97,6 +99,54 @@ static void test_frames_roundtrip(void **state)
     assert_int_equal(access(path, F_OK), -1);
 }
 
+/* Frames whose rows repeat the previous frame's, and frames that change
+ * between them, come back as captured and as compress2 would store them
+ * (the recorder keeps its buffers and stream across frames). */
+static void test_frames_repeat_and_change(void **state)
+{
+    (void)state;
+    char path[256], err[256];
+    frames_path(path, sizeof path);
+    GuestDma dma = {.read = fake_read};
+    FrameRecorder *r = frames_open(path, err, sizeof err);
+    assert_non_null(r);
+    uint32_t want[5][W * H];
+    const uint32_t rows[5][2] = {{0, 6}, {0, 6}, {0, 6}, {1, 6}, {1, 6}};
+    int keys[5];
+    for (int k = 0; k < 5; k++) {
+        for (int i = 0; i < W * H; i++) /* frame 1 repeats 0, 4 repeats 3 */
+            fb[i] = 0x00200000u + (uint32_t)(i * (k == 1 ? 0 : k == 4 ? 3 : k));
+        memcpy(want[k], fb, sizeof fb);
+        assert_int_equal(frames_capture(r, &keys[k], &dma, 1, "secret", 0x1000,
+                                        rows[k][0], rows[k][1], W, H),
+                         0);
+        frames_shown(r, &keys[k], (hs_time)(k + 1) * HS_MS);
+    }
+    assert_int_equal(frames_close(r, err, sizeof err), 0);
+    FrameFile ff;
+    assert_int_equal(frames_load(path, &ff, err, sizeof err), 0);
+    assert_int_equal(ff.n, 5);
+    for (int k = 0; k < 5; k++) {
+        uint32_t panel[W * H] = {0};
+        assert_int_equal(frames_apply(&ff, (size_t)k, panel), 0);
+        for (uint32_t y = rows[k][0]; y < rows[k][1]; y++)
+            for (int x = 0; x < W; x++)
+                assert_int_equal(panel[y * W + x], want[k][y * W + x]);
+        /* the stored bytes are compress2's at level 6 */
+        uLong raw = (rows[k][1] - rows[k][0]) * W * 4;
+        unsigned char z[1024];
+        uLongf zlen = sizeof z;
+        assert_int_equal(compress2(z, &zlen,
+                                   (const Bytef *)&want[k][rows[k][0] * W], raw,
+                                   6),
+                         Z_OK);
+        assert_int_equal(ff.recs[k].zlen, zlen);
+        assert_memory_equal((const char *)ff.data + ff.recs[k].offset, z, zlen);
+    }
+    frames_unload(&ff);
+    unlink(path);
+}
+
 /* What an observer was told: up to 4 frames and their zlib data. */
 typedef struct Seen {
     FrameRecord recs[4];
@@ -181,6 +231,7 @@ static void test_frames_observer(void **state)
 
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_frames_roundtrip),
+    cmocka_unit_test(test_frames_repeat_and_change),
     cmocka_unit_test(test_frames_observer),
 };
 
