@@ -169,6 +169,8 @@ static const char *io_what(VirtIoKind kind, MachineIoDir dir)
         return "gpu list";
     case VIRT_IO_STORAGE:
         return dir == MACHINE_IO_IN ? "storage in" : "storage out";
+    case VIRT_IO_AUDIO:
+        return dir == MACHINE_IO_IN ? "audio in" : "audio out";
     }
     return "io";
 }
