@@ -52,8 +52,8 @@ check "hyp-mils sms.shown varies with the message's arrival (p50 != max)" \
 # The arrival phase. Shifting an arrival by a few ms moves only the
 # paging wait (the phone hears the page at its next paging occasion,
 # every 1.28 s), so each copy below moves the arrival by a whole paging
-# cycle: the page then lands at a different phase of hyp-mils' 60 ms
-# major frame (1280 mod 60 = 20 ms) and of the 16.7 ms vsync. Native
+# cycle: the page then lands at a different phase of hyp-mils' 70 ms
+# major frame (1280 mod 70 = 20 ms) and of the 16.7 ms vsync. Native
 # moves by the vsync phase only (a few ms); hyp-mils' extra over native
 # moves by the partition window the notification waits for, more than
 # one vsync across the copies. Each copy: one arrival, native and
@@ -80,7 +80,8 @@ phase_sweep() { # NAME METRIC JQ-EVENTS-FILTER SCENARIO
             exit !(hi - lo > 16.7) }'
 }
 phase_sweep call call.notify \
-    '.events[0].at = $at | del(.events[0].every) | del(.events[0].count)' \
+    '.events[0].at = $at | del(.events[0].every) | del(.events[0].count) |
+     del(.variants)' \
     scenarios/incoming-call-secret.json
 phase_sweep sms sms.shown \
     '.events = [{"at": $at, "action": "sms", "params": {"domain": "unclass", "bytes": 140}}]' \
