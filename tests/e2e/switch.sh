@@ -66,10 +66,11 @@ expect_match 'events\[0\]\.params\.to.*runs no ui app' \
 # switch, and the answer follows it.
 CALL=$E2E_TMP/call
 expect_exit 0 "incoming-call-secret runs under hyp-mils" -- \
-    $HS run scenarios/incoming-call-secret.json -a hyp-mils -o "$CALL" -q \
+    $HS run scenarios/incoming-call-secret.json -a hyp-mils \
+    --variant baseband-direct -o "$CALL" -q \
     --no-trace --no-pcap --no-frames
 check "the call's switch is measured" \
-    test "$(lat "$CALL" hyp-mils count)" = 1
+    test "$(lat "$CALL/baseband-direct" hyp-mils count)" = 1
 check "the call is answered after the switch" \
     test "$(jq '.latency["call.answer_to_audio"].count > 0' \
-        "$CALL/hyp-mils/results.json")" = true
+        "$CALL/baseband-direct/hyp-mils/results.json")" = true
