@@ -426,6 +426,15 @@ void machine_pmic_changed(void *ctx, int old_state, int new_state, hs_time when)
     machine_kick(m);
 }
 
+/* Gives core c's next slice, to end, to vCPU i. */
+static VirtPick start_slice(MachineCore *c, int i, hs_time end)
+{
+    c->rr = i;
+    c->slice_vcpu = i;
+    c->slice_end = end;
+    return (VirtPick){i, end};
+}
+
 VirtPick machine_pick_rr(Machine *m, unsigned core, hs_time now,
                          hs_time slice_ps,
                          bool (*keep)(const Machine *, int, const void *),
@@ -448,12 +457,7 @@ VirtPick machine_pick_rr(Machine *m, unsigned core, hs_time now,
         if (m->vcpus[i].core != core || !machine_runnable(m, i) ||
             (keep && !keep(m, i, ctx)))
             continue;
-        c->rr = i;
-        c->slice_vcpu = i;
-        c->slice_end = now + slice_ps;
-        p.vcpu = i;
-        p.until = c->slice_end;
-        return p;
+        return start_slice(c, i, now + slice_ps);
     }
     /* nothing of its own: take a waiting vCPU from a busy core */
     for (size_t k = 1; m->migrate && k <= n; k++) {
@@ -462,12 +466,7 @@ VirtPick machine_pick_rr(Machine *m, unsigned core, hs_time now,
             continue;
         m->vcpus[i].core = core;
         m->counts.migrations++;
-        c->rr = i;
-        c->slice_vcpu = i;
-        c->slice_end = now + slice_ps;
-        p.vcpu = i;
-        p.until = c->slice_end;
-        return p;
+        return start_slice(c, i, now + slice_ps);
     }
     return p;
 }

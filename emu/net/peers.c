@@ -200,6 +200,14 @@ static bool on_sms_response(BbPeers *p, const SipView *v)
 /* ---- the phone's own calls (the remote party is the UAS) ---------------
  */
 
+/* A SIP message from the IMS core to the phone's SIP port. */
+static void sip_to_phone(BbPeers *p, const char *text, size_t len)
+{
+    IpEndpoint ims = {IP_IMS_ADDR, IP_SIP_PORT};
+    IpEndpoint phone = {IP_PHONE_ADDR, IP_SIP_PORT};
+    send_down(p, ims, phone, IP_DSCP_SIGNALLING, (const uint8_t *)text, len);
+}
+
 static void reply(BbPeers *p, const SipView *req, int status,
                   const char *reason, bool tag, bool sdp)
 {
@@ -214,10 +222,7 @@ static void reply(BbPeers *p, const SipView *req, int status,
         p->dropped++;
         return;
     }
-    IpEndpoint ims = {IP_IMS_ADDR, IP_SIP_PORT};
-    IpEndpoint phone = {IP_PHONE_ADDR, IP_SIP_PORT};
-    send_down(p, ims, phone, IP_DSCP_SIGNALLING, (const uint8_t *)text,
-              (size_t)n);
+    sip_to_phone(p, text, (size_t)n);
 }
 
 /* The phone's INVITE as a view (it is kept for the later replies). */
@@ -264,10 +269,7 @@ static void send_remote_bye(BbPeers *p)
         p->dropped++;
         return;
     }
-    IpEndpoint ims = {IP_IMS_ADDR, IP_SIP_PORT};
-    IpEndpoint phone = {IP_PHONE_ADDR, IP_SIP_PORT};
-    send_down(p, ims, phone, IP_DSCP_SIGNALLING, (const uint8_t *)text,
-              (size_t)n);
+    sip_to_phone(p, text, (size_t)n);
 }
 
 static void on_answer(Sim *sim, void *ctx, hs_time now)

@@ -209,6 +209,23 @@ static void put_request_line(Text *t, const char *method, const SipParty *to)
         ip_addr_str(to->sip.addr, a, sizeof a), to->sip.port);
 }
 
+/* Ends a message's headers with its SDP body b (Content-Type when there
+ * is one, Content-Length, the blank line) and appends the body. */
+static void put_body(Text *t, const Text *b)
+{
+    if (b->len > 0)
+        put(t, "Content-Type: application/sdp\r\n");
+    put(t, "Content-Length: %zu\r\n\r\n", b->len);
+    if (t->overflow || b->len == 0)
+        return;
+    if (b->len > t->cap - t->len) {
+        t->overflow = true;
+        return;
+    }
+    memcpy(t->buf + t->len, b->buf, b->len);
+    t->len += b->len;
+}
+
 int sip_build(SipCall *c, SipMsg msg, SipSide from, char *buf, size_t cap,
               char *err, size_t err_size)
 {
@@ -335,17 +352,7 @@ int sip_build(SipCall *c, SipMsg msg, SipSide from, char *buf, size_t cap,
     default:
         break;
     }
-    if (b.len > 0)
-        put(&t, "Content-Type: application/sdp\r\n");
-    put(&t, "Content-Length: %zu\r\n\r\n", b.len);
-    if (!t.overflow && b.len > 0) {
-        if (b.len > cap - t.len)
-            t.overflow = true;
-        else {
-            memcpy(t.buf + t.len, body, b.len);
-            t.len += b.len;
-        }
-    }
+    put_body(&t, &b);
     if (t.overflow)
         return hs_errorf(err, err_size,
                          "SIP %s does not fit the %zu-byte buffer", names[msg],
@@ -391,17 +398,7 @@ int sip_build_reply(const SipView *req, int status, const char *reason,
     put(&t, "CSeq: %s\r\n", val[4]);
     if (contact)
         put(&t, "Contact: <sip:%s>\r\n", contact);
-    if (b.len > 0)
-        put(&t, "Content-Type: application/sdp\r\n");
-    put(&t, "Content-Length: %zu\r\n\r\n", b.len);
-    if (!t.overflow && b.len > 0) {
-        if (b.len > cap - t.len)
-            t.overflow = true;
-        else {
-            memcpy(t.buf + t.len, body, b.len);
-            t.len += b.len;
-        }
-    }
+    put_body(&t, &b);
     if (t.overflow)
         return hs_errorf(err, err_size, "SIP reply does not fit %zu bytes",
                          cap);

@@ -81,6 +81,21 @@ static void ensure_tick(DvfsState *s, unsigned c)
     sim_schedule_in(s->sim, &cl->tick, s->cfg.rate_limit_ps);
 }
 
+/* The governor's choice: the lowest OPP at or above next_freq =
+ * headroom x max_freq x util, util = util_work / (window x max_freq). */
+static unsigned governor_opp(const DvfsState *s, const DvfsClusterConfig *cc,
+                             uint64_t util_work, hs_time window)
+{
+    unsigned __int128 target = window ? (unsigned __int128)util_work *
+                                            s->cfg.headroom_pct /
+                                            (100 * (unsigned __int128)window)
+                                      : 0;
+    for (unsigned i = 0; i < cc->n_opps; i++)
+        if (cc->opps[i].freq_khz >= target)
+            return i;
+    return cc->n_opps - 1;
+}
+
 static void dvfs_tick(Sim *sim, void *ctx, hs_time now)
 {
     (void)sim;
@@ -106,18 +121,7 @@ static void dvfs_tick(Sim *sim, void *ctx, hs_time now)
             util_work = w;
         any_busy |= core->busy || core->busy_work;
     }
-    /* next_freq = headroom x max_freq x util, util = work/(window x max) */
-    unsigned __int128 target = window ? (unsigned __int128)util_work *
-                                            s->cfg.headroom_pct /
-                                            (100 * (unsigned __int128)window)
-                                      : 0;
-    unsigned opp = cc->n_opps - 1;
-    for (unsigned i = 0; i < cc->n_opps; i++) {
-        if (cc->opps[i].freq_khz >= target) {
-            opp = i;
-            break;
-        }
-    }
+    unsigned opp = governor_opp(s, cc, util_work, window);
     change_opp(s, c, opp, now);
     cl->window_start = now;
     if (any_busy || cl->opp != 0)
@@ -231,17 +235,7 @@ static int plan_tick(const DvfsState *s, unsigned c, PulsePlan *p)
             util_work = w;
         any_busy |= p->work[k] != 0;
     }
-    unsigned __int128 target = window ? (unsigned __int128)util_work *
-                                            s->cfg.headroom_pct /
-                                            (100 * (unsigned __int128)window)
-                                      : 0;
-    unsigned opp = cc->n_opps - 1;
-    for (unsigned i = 0; i < cc->n_opps; i++) {
-        if (cc->opps[i].freq_khz >= target) {
-            opp = i;
-            break;
-        }
-    }
+    unsigned opp = governor_opp(s, cc, util_work, window);
     if (opp != s->cl[c].opp)
         return -1;
     p->ws = p->g;
