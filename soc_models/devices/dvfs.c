@@ -246,6 +246,35 @@ static int plan_tick(const DvfsState *s, unsigned c, PulsePlan *p)
     return 0;
 }
 
+/* A plan at a round's start relative to the round's time t: what the
+ * rounds from there on depend on (run_start is rewritten every round). */
+typedef struct PulseMark {
+    bool pending;
+    hs_time to_g;    /* g - t while pending */
+    hs_time from_ws; /* t - ws */
+    uint64_t work[DVFS_MAX_CORES];
+} PulseMark;
+
+static void mark_take(PulseMark *m, const PulsePlan *p, unsigned nk, hs_time t)
+{
+    m->pending = p->pending;
+    m->to_g = p->pending ? p->g - t : 0;
+    m->from_ws = t - p->ws;
+    memcpy(m->work, p->work, nk * sizeof m->work[0]);
+}
+
+static bool mark_matches(const PulseMark *m, const PulsePlan *p, unsigned nk,
+                         hs_time t)
+{
+    if (m->pending != p->pending || m->from_ws != t - p->ws ||
+        (p->pending && m->to_g != p->g - t))
+        return false;
+    for (unsigned k = 0; k < nk; k++)
+        if (m->work[k] != p->work[k])
+            return false;
+    return true;
+}
+
 int dvfs_idle_pulses(DvfsState *s, int domain, hs_time first, hs_time period,
                      uint64_t n, const hs_time width[])
 {
@@ -274,8 +303,40 @@ int dvfs_idle_pulses(DvfsState *s, int domain, hs_time first, hs_time period,
             p->run_start[k] = core->run_start;
         }
         uint64_t khz = dvfs_cur_khz(s, c);
+        /* The rounds are alike up to a shift in time, so once the plan
+         * at a round's start, taken relative to the round's time, equals
+         * the plan at an earlier round's start, it repeats with that
+         * cycle to the end: the whole cycles are skipped (Brent's cycle
+         * finding, the snapshot taken at rounds 1, 2, 4, 8, ...). Only
+         * while no time can saturate (after() stays exact). */
+        PulseMark mark = {0};
+        uint64_t mark_at = 0; /* 0: none taken yet */
+        hs_time span, last;
+        bool skip =
+            !__builtin_mul_overflow(n, period, &span) &&
+            !__builtin_add_overflow(first, span, &last) &&
+            !__builtin_add_overflow(last, s->cfg.rate_limit_ps, &last);
         for (uint64_t i = 0; i < n; i++) {
             hs_time t = first + (hs_time)i * period;
+            if (skip && i > 0) {
+                if (mark_at && mark_matches(&mark, p, nk, t)) {
+                    uint64_t len = i - mark_at;
+                    hs_time d = (n - i) / len * len * period;
+                    i += (n - i) / len * len;
+                    t += d;
+                    p->ws += d;
+                    if (p->pending)
+                        p->g += d;
+                    for (unsigned k = 0; k < nk; k++)
+                        p->run_start[k] += d;
+                    skip = false;
+                    if (i == n)
+                        break;
+                } else if (i >= 2 * mark_at) {
+                    mark_take(&mark, p, nk, t);
+                    mark_at = i;
+                }
+            }
             while (p->pending && p->g < t) /* the ticks before the round */
                 if (plan_tick(s, c, p) < 0)
                     return -1;

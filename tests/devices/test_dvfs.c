@@ -302,6 +302,13 @@ static void test_idle_pulses_exact(void **state)
     check_pulses(3 * HS_MS + 7, 1 * HS_MS, 0, 1000, true);
     check_pulses(25 * HS_MS, 2 * HS_MS, 0, 100, true);
     check_pulses(10 * HS_MS, 1 * HS_MS, 0, 50, true);
+    /* long runs, their repeating cycles skipped: of 2 and 3 rounds, of
+     * 10 rounds of 1 ms + 1 ps (the idle ticks fall at a different place
+     * in the round each time) and with OPP 1's work carried over */
+    check_pulses(10 * HS_MS, 40 * HS_US, 0, 100001, true);
+    check_pulses(4 * HS_MS, 40 * HS_US, 0, 20000, true);
+    check_pulses(HS_MS + 1, 40 * HS_US, 0, 20000, true);
+    check_pulses(9 * HS_MS + 1, 4 * HS_MS, 0, 20000, true);
     /* the governor would move the OPP: at 1 GHz with little work, or at
      * 100 MHz fully busy or with 24 ms of work in 25: refused */
     check_pulses(HS_MS, HS_MS, 0, 50, false);
