@@ -415,19 +415,40 @@ hs_time sim_next_time(const Sim *sim)
     return sim->len ? cq_first(sim, &day, &steps)->when : HS_TIME_MAX;
 }
 
+static bool skipped(const SimEvent *e, const SimEvent *const *skip, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (skip[k] == e)
+            return true;
+    return false;
+}
+
 hs_time sim_next_time_except(const Sim *sim, const SimEvent *const *skip,
                              size_t n)
 {
+    /* As cq_first, day by day from the current one: the first event not
+     * skipped in a day's own run of its bucket is the earliest. After a
+     * year without one, every event is looked at. */
+    uint64_t d = sim->day;
+    for (size_t i = 0; i < sim->nb; i++, d++) {
+        SimEvent *h = *bucket_of(sim, d), *e = h;
+        if (!h)
+            continue;
+        do {
+            if (e->when >> sim->shift != d)
+                break;
+            if (!skipped(e, skip, n))
+                return e->when;
+            e = e->next;
+        } while (e != h);
+    }
     hs_time best = HS_TIME_MAX;
     for (size_t i = 0; i < sim->nb; i++) {
         SimEvent *h = sim->buckets[i], *e = h;
         if (!h)
             continue;
         do {
-            bool skipped = false;
-            for (size_t k = 0; k < n && !skipped; k++)
-                skipped = skip[k] == e;
-            if (!skipped && e->when < best)
+            if (!skipped(e, skip, n) && e->when < best)
                 best = e->when;
             e = e->next;
         } while (e != h);

@@ -463,8 +463,45 @@ static void test_next_except_and_limit(void **state)
     sim_free(sim);
 }
 
+/* sim_next_time_except against a scan of every event, with times spread
+ * from picoseconds to hours (far beyond a year of calendar days, the
+ * same day as others, ties) and the clock moved between the checks. */
+static void test_next_except_spread(void **state)
+{
+    (void)state;
+    Sim *sim = sim_new(1);
+    enum { N = 64 };
+    SimEvent ev[N];
+    uint64_t x = 12345;
+    for (int i = 0; i < N; i++) {
+        x = x * 6364136223846793005u + 1442695040888963407u;
+        sim_event_init(&ev[i], "e", nop_fire, NULL, (int)(x >> 60) % 3);
+        hs_time t = (hs_time)((x >> 20) % 1000) << (x >> 58) % 44;
+        sim_schedule_at(sim, &ev[i], 1000 + t);
+    }
+    for (int round = 0; round < 200; round++) {
+        const SimEvent *skip[N];
+        size_t n = 0;
+        hs_time best = HS_TIME_MAX;
+        for (int i = 0; i < N; i++) {
+            x = x * 6364136223846793005u + 1442695040888963407u;
+            if (!sim_event_pending(&ev[i]))
+                continue;
+            if ((x >> 61) < 3) /* skipped: 3 in 8 */
+                skip[n++] = &ev[i];
+            else if (ev[i].when < best)
+                best = ev[i].when;
+        }
+        assert_int_equal(sim_next_time_except(sim, skip, n), best);
+        if (round % 10 == 9 && sim_pending(sim)) /* fire a few */
+            sim_run_until(sim, sim_next_time(sim));
+    }
+    sim_free(sim);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_next_except_and_limit),
+    cmocka_unit_test(test_next_except_spread),
     cmocka_unit_test(test_random_against_reference),
     cmocka_unit_test(test_same_time_fifo),
     cmocka_unit_test(test_every_position),
