@@ -312,10 +312,9 @@ int dvfs_idle_pulses(DvfsState *s, int domain, hs_time first, hs_time period,
         PulseMark mark = {0};
         uint64_t mark_at = 0; /* 0: none taken yet */
         hs_time span, last;
-        bool skip =
-            !__builtin_mul_overflow(n, period, &span) &&
-            !__builtin_add_overflow(first, span, &last) &&
-            !__builtin_add_overflow(last, s->cfg.rate_limit_ps, &last);
+        bool skip = !__builtin_mul_overflow(n, period, &span) &&
+                    !__builtin_add_overflow(first, span, &last) &&
+                    !__builtin_add_overflow(last, s->cfg.rate_limit_ps, &last);
         for (uint64_t i = 0; i < n; i++) {
             hs_time t = first + (hs_time)i * period;
             if (skip && i > 0) {
