@@ -81,11 +81,15 @@ void machine_kernel_work(Machine *m, unsigned core, const VirtCharge *c);
  * window (a cyclic schedule's boundary); the switch hook sees it. */
 void machine_window_switch(Machine *m, unsigned core, int kernel,
                            const VirtCharge *c);
+/* machine_window_switch of every core in turn, c priced once. */
+void machine_window_switch_all(Machine *m, int kernel, const VirtCharge *c);
 /* Accounts at once the boundaries first, first + period, ... of a cyclic
  * schedule at which the machine is idle: each is machine_wake, then
  * machine_window_switch of every core with charge c, then machine_kick,
  * and books exactly what those calls would (counts, kernel cycles, energy,
- * the governor's evaluations, the autosleep timer). It stops before the
+ * the governor's evaluations, the autosleep timer). first may be the
+ * current time: the boundary being handled, after its machine_wake and
+ * before its switches. It stops before the
  * first time another event is due and at the end of the current run, and
  * does nothing where the rounds would not be alike (a vCPU runnable, the
  * AP not awake, a switch hook or observer that must see each round). The

@@ -109,11 +109,9 @@ static bool core_has_work(const Machine *m, unsigned core)
     return false;
 }
 
-static void update_busy(Machine *m, hs_time now)
+/* Holds or lets go of the run lock as busy says. */
+static void set_busy(Machine *m, bool busy, hs_time now)
 {
-    bool busy = false;
-    for (unsigned c = 0; c < m->n_cores && !busy; c++)
-        busy = sim_event_pending(&m->cores[c].dispatch) || core_has_work(m, c);
     if (busy == m->run_lock)
         return;
     m->run_lock = busy;
@@ -123,19 +121,38 @@ static void update_busy(Machine *m, hs_time now)
         pmic_host_release(&m->pmic, MACHINE_RUN_LOCK, now);
 }
 
+static void update_busy(Machine *m, hs_time now)
+{
+    bool busy = false;
+    for (unsigned c = 0; c < m->n_cores && !busy; c++)
+        busy = sim_event_pending(&m->cores[c].dispatch) || core_has_work(m, c);
+    set_busy(m, busy, now);
+}
+
 void machine_kick(Machine *m)
 {
     hs_time now = sim_now(m->sim);
-    if (pmic_state(&m->pmic) == HS_PMIC_ST_AWAKE) {
-        for (unsigned c = 0; c < m->n_cores; c++) {
-            MachineCore *core = &m->cores[c];
-            if (sim_event_pending(&core->dispatch) || !core_has_work(m, c))
-                continue;
-            sim_schedule_at(m->sim, &core->dispatch,
-                            core->free_at > now ? core->free_at : now);
-        }
+    if (pmic_state(&m->pmic) != HS_PMIC_ST_AWAKE) {
+        update_busy(m, now);
+        return;
     }
-    update_busy(m, now);
+    /* busy as update_busy would find it after the loop: a core is busy
+     * when its dispatch is pending, before or from here on (scheduling
+     * changes no core's work) */
+    bool busy = false;
+    for (unsigned c = 0; c < m->n_cores; c++) {
+        MachineCore *core = &m->cores[c];
+        if (sim_event_pending(&core->dispatch)) {
+            busy = true;
+            continue;
+        }
+        if (!core_has_work(m, c))
+            continue;
+        sim_schedule_at(m->sim, &core->dispatch,
+                        core->free_at > now ? core->free_at : now);
+        busy = true;
+    }
+    set_busy(m, busy, now);
 }
 
 void machine_wake(Machine *m, hs_time now)
@@ -163,19 +180,34 @@ void machine_kernel_work(Machine *m, unsigned core, const VirtCharge *c)
     machine_window_switch(m, core, -1, c);
 }
 
+/* machine_window_switch with the charge already priced. */
+static void window_switch_priced(Machine *m, unsigned core, int kernel,
+                                 const VirtCharge *ch)
+{
+    machine_counts_add(m, ch);
+    machine_note_switch(m, core, kernel >= 0 ? m->kernels[kernel].name : NULL,
+                        kernel >= 0, ch, sim_now(m->sim));
+    MachineCore *mc = &m->cores[core % m->n_cores];
+    if (pmic_state(&m->pmic) != HS_PMIC_ST_AWAKE)
+        mc->deferred = hs_add_sat(mc->deferred, ch->cycles);
+    else
+        machine_book_kernel(m, mc, ch->cycles);
+}
+
 void machine_window_switch(Machine *m, unsigned core, int kernel,
                            const VirtCharge *c)
 {
     VirtCharge ch = *c;
     approach_price(m->op_cycles, &ch);
-    machine_counts_add(m, &ch);
-    machine_note_switch(m, core, kernel >= 0 ? m->kernels[kernel].name : NULL,
-                        kernel >= 0, &ch, sim_now(m->sim));
-    MachineCore *mc = &m->cores[core % m->n_cores];
-    if (pmic_state(&m->pmic) != HS_PMIC_ST_AWAKE)
-        mc->deferred = hs_add_sat(mc->deferred, ch.cycles);
-    else
-        machine_book_kernel(m, mc, ch.cycles);
+    window_switch_priced(m, core, kernel, &ch);
+}
+
+void machine_window_switch_all(Machine *m, int kernel, const VirtCharge *c)
+{
+    VirtCharge ch = *c;
+    approach_price(m->op_cycles, &ch); /* the same price for every core */
+    for (unsigned i = 0; i < m->n_cores; i++)
+        window_switch_priced(m, i, kernel, &ch);
 }
 
 /* Most boundaries one machine_idle_windows call accounts (bounds its
@@ -187,7 +219,7 @@ uint64_t machine_idle_windows(Machine *m, hs_time first, hs_time period,
 {
     DvfsState *dv = &m->dvfs;
     PmicState *pm = &m->pmic;
-    if (period == 0 || first <= sim_now(m->sim) || m->switch_fn ||
+    if (period == 0 || first < sim_now(m->sim) || m->switch_fn ||
         sim_observed(m->sim) || (m->meter && power_observer_count(m->meter)) ||
         pmic_state(pm) != HS_PMIC_ST_AWAKE || m->run_lock ||
         pm->policy->may_suspend ||
@@ -204,10 +236,15 @@ uint64_t machine_idle_windows(Machine *m, hs_time first, hs_time period,
         n_dvfs += dv->cfg.clusters[i].n_cores;
     if (n_dvfs != m->n_cores)
         return 0;
+    /* no core has work: no vCPU can run (every vCPU's core is one of
+     * the machine's, and one that could be stolen can run) */
+    for (size_t i = 0; i < m->n_vcpus; i++)
+        if (machine_runnable(m, (int)i))
+            return 0;
     for (unsigned i = 0; i < m->n_cores; i++) {
         const MachineCore *mc = &m->cores[i];
-        if (sim_event_pending(&mc->dispatch) || core_has_work(m, i) ||
-            mc->free_at > first || mc->cluster >= dv->cfg.n_clusters ||
+        if (sim_event_pending(&mc->dispatch) || mc->free_at > first ||
+            mc->cluster >= dv->cfg.n_clusters ||
             (seen[mc->cluster] >> mc->core_in & 1))
             return 0;
         seen[mc->cluster] |= 1u << mc->core_in;

@@ -119,14 +119,20 @@ static void mils_tick(Sim *sim, void *ctx, hs_time now)
     Machine *m = s->m;
     machine_wake(m, now); /* the slice timer interrupt is a wakeup event */
     VirtCharge sw = {.vm_switches = 1};
+    /* Idle boundaries (equal windows only), this one and those ahead, are
+     * booked at once, the same as one by one: the standby day is mostly
+     * these. */
+    bool equal = s->frame_ps == s->slice_ps * s->layout.n_partitions;
+    uint64_t n = equal ? machine_idle_windows(m, now, s->slice_ps, &sw) : 0;
+    if (n) {
+        sim_schedule_at(sim, &s->tick, now + n * s->slice_ps);
+        return;
+    }
     hs_time end;
     int part = mils_window(s, now, &end);
-    for (unsigned c = 0; c < machine_core_count(m); c++)
-        machine_window_switch(m, c, part, &sw);
+    machine_window_switch_all(m, part, &sw);
     machine_kick(m);
-    /* Idle boundaries ahead (equal windows only) are booked at once, the
-     * same as one by one: the standby day is mostly these. */
-    if (s->frame_ps == s->slice_ps * s->layout.n_partitions)
+    if (equal)
         end += machine_idle_windows(m, end, s->slice_ps, &sw) * s->slice_ps;
     sim_schedule_at(sim, &s->tick, end);
 }
