@@ -42,17 +42,24 @@ static uint32_t get32(const uint8_t *p)
 
 uint32_t ip_checksum_partial(uint32_t sum, const uint8_t *data, size_t len)
 {
-    /* 16-bit words summed in 32 bits; carries are folded often enough
-     * that the sum cannot overflow whatever len is. */
+    /* 32-bit big-endian words summed in 64 bits (2^16 = 1 modulo 2^16 - 1,
+     * so this is the sum of the 16-bit words in one's complement), then
+     * folded to 16 bits: the same checksum as word by word, a third of
+     * the instructions. A sum that is not zero stays not zero. */
+    uint64_t acc = sum;
     size_t i = 0;
-    for (; i + 1 < len; i += 2) {
-        sum += (uint32_t)((data[i] << 8) | data[i + 1]);
-        if (sum & 0x80000000u)
-            sum = (sum & 0xffff) + (sum >> 16);
+    for (; i + 4 <= len; i += 4)
+        acc += (uint32_t)data[i] << 24 | (uint32_t)data[i + 1] << 16 |
+               (uint32_t)data[i + 2] << 8 | data[i + 3];
+    if (i + 2 <= len) {
+        acc += (uint32_t)data[i] << 8 | data[i + 1];
+        i += 2;
     }
     if (i < len)
-        sum += (uint32_t)data[i] << 8; /* odd byte, padded with zero */
-    return sum;
+        acc += (uint32_t)data[i] << 8; /* odd byte, padded with zero */
+    while (acc >> 16)
+        acc = (acc & 0xffff) + (acc >> 16);
+    return (uint32_t)acc;
 }
 
 uint16_t ip_checksum_finish(uint32_t sum)

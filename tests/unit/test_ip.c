@@ -49,6 +49,45 @@ static void test_checksum_known_values(void **state)
                      (uint16_t) ~(0x1234 + 0x5600));
 }
 
+/* ref_checksum with a running sum carried in. */
+static uint16_t ref_from(uint32_t start, const uint8_t *d, size_t len)
+{
+    uint64_t sum = start;
+    for (size_t i = 0; i + 1 < len; i += 2)
+        sum += (uint32_t)(d[i] << 8 | d[i + 1]);
+    if (len & 1)
+        sum += (uint32_t)d[len - 1] << 8;
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    return (uint16_t)~sum;
+}
+
+/* Every length 0..300 and offset, zero and 0xff runs, chained sums. */
+static void test_checksum_against_reference(void **state)
+{
+    (void)state;
+    uint8_t buf[304];
+    uint64_t x = 99;
+    for (int fill = 0; fill < 3; fill++) {
+        for (size_t i = 0; i < sizeof buf; i++) {
+            x = x * 6364136223846793005u + 1442695040888963407u;
+            buf[i] = fill == 0 ? 0 : fill == 1 ? 0xff : (uint8_t)(x >> 56);
+        }
+        for (size_t off = 0; off < 4; off++)
+            for (size_t len = 0; len <= 300; len++) {
+                const uint8_t *d = buf + off;
+                assert_int_equal(
+                    ip_checksum_finish(ip_checksum_partial(0, d, len)),
+                    ref_from(0, d, len));
+                /* a running sum carried in, as the pseudo-header's */
+                uint32_t start = ip_checksum_partial(0, buf, 12);
+                assert_int_equal(
+                    ip_checksum_finish(ip_checksum_partial(start, d, len)),
+                    ref_from(start, d, len));
+            }
+    }
+}
+
 static void test_udp_round_trip_and_recomputed_checksums(void **state)
 {
     (void)state;
@@ -518,6 +557,7 @@ static void test_tcp_deterministic(void **state)
 
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_checksum_known_values),
+    cmocka_unit_test(test_checksum_against_reference),
     cmocka_unit_test(test_udp_round_trip_and_recomputed_checksums),
     cmocka_unit_test(test_any_flipped_bit_is_caught),
     cmocka_unit_test(test_bad_input),
