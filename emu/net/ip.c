@@ -44,10 +44,18 @@ uint32_t ip_checksum_partial(uint32_t sum, const uint8_t *data, size_t len)
 {
     /* 32-bit big-endian words summed in 64 bits (2^16 = 1 modulo 2^16 - 1,
      * so this is the sum of the 16-bit words in one's complement), then
-     * folded to 16 bits: the same checksum as word by word, a third of
-     * the instructions. A sum that is not zero stays not zero. */
+     * folded to 16 bits: the same checksum as word by word in a fraction
+     * of the instructions. A sum that is not zero stays not zero. */
     uint64_t acc = sum;
     size_t i = 0;
+    for (; i + 8 <= len; i += 8) { /* two words per load */
+        uint64_t w;
+        memcpy(&w, data + i, sizeof w);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        w = __builtin_bswap64(w);
+#endif
+        acc += (w >> 32) + (w & 0xffffffffu);
+    }
     for (; i + 4 <= len; i += 4)
         acc += (uint32_t)data[i] << 24 | (uint32_t)data[i + 1] << 16 |
                (uint32_t)data[i + 2] << 8 | data[i + 3];
