@@ -39,25 +39,6 @@ void sim_rng_init(SimRng *r, uint64_t seed, const char *name)
         r->s[0] = 1;
 }
 
-static inline uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
-uint64_t sim_rng_u64(SimRng *r)
-{
-    uint64_t *s = r->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
 double sim_rng_uniform(SimRng *r)
 {
     return (double)(sim_rng_u64(r) >> 11) * 0x1.0p-53;

@@ -20,8 +20,26 @@ typedef struct SimRng {
 /* Seeds r from the run seed and the component's name. */
 void sim_rng_init(SimRng *r, uint64_t seed, const char *name);
 
-/* 64 uniformly random bits. */
-uint64_t sim_rng_u64(SimRng *r);
+static inline uint64_t sim_rng_rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+/* 64 uniformly random bits (xoshiro256**; here so that callers drawing
+ * a byte at a time, the IMAP peer's message bodies, inline it). */
+static inline uint64_t sim_rng_u64(SimRng *r)
+{
+    uint64_t *s = r->s;
+    uint64_t result = sim_rng_rotl(s[1] * 5, 7) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = sim_rng_rotl(s[3], 45);
+    return result;
+}
 /* Uniform double in [0, 1) with 53 random bits. */
 double sim_rng_uniform(SimRng *r);
 /* Uniform integer in [0, n), unbiased (Lemire); n must be > 0. */
