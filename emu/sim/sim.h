@@ -97,8 +97,10 @@ bool sim_stopped(const Sim *sim);
 /* Time of the earliest pending event, or HS_TIME_MAX if none. */
 hs_time sim_next_time(const Sim *sim);
 /* Time of the earliest pending event that is none of skip[0..n-1], or
- * HS_TIME_MAX. Walks the whole queue: for callers that then skip much
- * work (an idle stretch fast-forwarded), not for every event. */
+ * HS_TIME_MAX. Walks the calendar's days from the current one (each
+ * event met is compared with every skip entry), the whole queue when a
+ * year of days has none: for callers that then skip much work (an idle
+ * stretch fast-forwarded), not for every event. */
 hs_time sim_next_time_except(const Sim *sim, const SimEvent *const *skip,
                              size_t n);
 /* The until of the sim_run_until in progress (HS_TIME_MAX outside one):
