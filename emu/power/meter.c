@@ -331,11 +331,21 @@ int power_pulses(PowerMeter *m, int comp, int state, int domain, hs_time first,
     if (!c || n == 0 || m->n_obs || state <= 0 || state >= c->n_states ||
         c->state != 0 || c->attr.n != 0 || c->since > first || width > period)
         return -1;
-    PowerAttr a = power_attr_domain(domain);
-    if (!attr_valid(m, &a))
+    /* power_attr_domain(domain) and attr_valid, without building the
+     * attribution for the check: one domain when it is a domain index
+     * (valid if the meter has it), nobody otherwise */
+    bool one = domain >= 0 && domain < POWER_MAX_DOMAINS;
+    if (one && domain >= m->n_domains)
         return -1;
     if (!commit)
         return 0;
+    PowerAttr a;
+    a.n = 0;
+    if (one) {
+        a.n = 1;
+        a.domain[0] = domain;
+        a.weight[0] = 1;
+    }
     /* Integer energy: the sums of the n intervals of each kind are the
      * intervals' energies summed (book splits nothing for one domain). */
     hs_time last = first + (hs_time)(n - 1) * period;
