@@ -104,6 +104,48 @@ static void mmu_ctrl(GpuState *s, GpuContext *c, int domain, uint32_t flags);
 
 /* ---- surfaces of a command job ------------------------------------------ */
 
+/* A buffer of at least bytes for a surface copy: the smallest spare one
+ * that holds them, else a new one. Its size goes to *cap. NULL when
+ * memory runs out. */
+static uint32_t *buf_take(GpuState *s, size_t bytes, size_t *cap)
+{
+    unsigned best = s->n_spare;
+    for (unsigned i = 0; i < s->n_spare; i++)
+        if (s->spare[i].cap >= bytes &&
+            (best == s->n_spare || s->spare[i].cap < s->spare[best].cap))
+            best = i;
+    if (best < s->n_spare) {
+        uint32_t *buf = s->spare[best].buf;
+        *cap = s->spare[best].cap;
+        s->spare[best] = s->spare[--s->n_spare];
+        return buf;
+    }
+    *cap = bytes ? bytes : 4;
+    return malloc(*cap);
+}
+
+/* Keeps a surface copy's buffer for a later job; with every spare slot
+ * taken the smallest buffer goes. */
+static void buf_give(GpuState *s, uint32_t *buf, size_t cap)
+{
+    if (!buf)
+        return;
+    if (s->n_spare < GPU_SPARE_BUFS) {
+        s->spare[s->n_spare++] = (GpuBuf){buf, cap};
+        return;
+    }
+    unsigned small = 0;
+    for (unsigned i = 1; i < s->n_spare; i++)
+        if (s->spare[i].cap < s->spare[small].cap)
+            small = i;
+    if (s->spare[small].cap < cap) {
+        free(s->spare[small].buf);
+        s->spare[small] = (GpuBuf){buf, cap};
+    } else {
+        free(buf);
+    }
+}
+
 /* Largest surface copy: a 4096 x 4096 surface. */
 #define GPU_MAX_MAP_BYTES ((uint64_t)HS_GPU_MAX_DIM * HS_GPU_MAX_DIM * 4)
 
@@ -132,20 +174,21 @@ static uint32_t *gpu_map(void *ctx, uint64_t addr, uint64_t bytes, int write)
         s->map_error = 1;
         return NULL;
     }
-    uint32_t *buf = malloc((size_t)bytes);
+    size_t cap;
+    uint32_t *buf = buf_take(s, (size_t)bytes, &cap);
     if (!buf || dma_read(s->dma, j->domain, addr, buf, (size_t)bytes)) {
-        free(buf);
+        buf_give(s, buf, cap);
         s->map_error = 1;
         return NULL;
     }
-    j->maps[j->n_maps++] = (GpuMap){addr, bytes, buf, write != 0};
+    j->maps[j->n_maps++] = (GpuMap){addr, bytes, buf, cap, write != 0};
     return buf;
 }
 
-static void maps_free(GpuJob *j)
+static void maps_free(GpuState *s, GpuJob *j)
 {
     for (unsigned i = 0; i < j->n_maps; i++)
-        free(j->maps[i].buf);
+        buf_give(s, j->maps[i].buf, j->maps[i].cap);
     j->n_maps = 0;
 }
 
@@ -180,10 +223,19 @@ static void run_commands(GpuState *s, GpuJob *j)
     int rc = -HS_GPU_ERR_RING;
     s->map_error = 0;
     s->map_fault = 0;
-    if (!mmu_allows(s, j->domain, j->cmd_addr, j->cmd_len, false))
+    if (!mmu_allows(s, j->domain, j->cmd_addr, j->cmd_len, false)) {
         s->map_fault = 1;
-    else
-        words = malloc(j->cmd_len ? j->cmd_len : 4);
+    } else if (s->words && s->words_cap >= j->cmd_len) {
+        words = s->words;
+    } else { /* the copy grows to the largest list seen */
+        size_t cap = j->cmd_len ? j->cmd_len : 4;
+        words = malloc(cap);
+        if (words) {
+            free(s->words);
+            s->words = words;
+            s->words_cap = cap;
+        }
+    }
     if (words &&
         dma_read(s->dma, j->domain, j->cmd_addr, words, j->cmd_len) == 0) {
         RasterMem mem = {gpu_map, s};
@@ -192,7 +244,6 @@ static void run_commands(GpuState *s, GpuJob *j)
         rc = raster_exec(words, n, &mem, &st, &at);
         s->mapping = NULL;
     }
-    free(words);
     if (s->map_fault) {
         rc = -HS_GPU_ERR_FAULT;
         s->mmu_faults++;
@@ -200,7 +251,7 @@ static void run_commands(GpuState *s, GpuJob *j)
             s->ctx[j->domain].faults++;
     }
     if (rc) {
-        maps_free(j);
+        maps_free(s, j);
         context_error(s, j->domain, -rc, "command list", j->cmd_addr, at);
         RasterStats cost = {.commands = st.commands ? st.commands : 1};
         j->units = gpu_work_units(s, &cost);
@@ -221,7 +272,7 @@ static void write_back(GpuState *s, GpuJob *j)
             context_error(s, j->domain, HS_GPU_ERR_SURFACE, "write-back",
                           m->addr, 0);
     }
-    maps_free(j);
+    maps_free(s, j);
 }
 
 /* ---- power ------------------------------------------------------------ */
@@ -563,7 +614,7 @@ static void gpu_reset(Device *dev)
 {
     GpuState *s = (GpuState *)dev;
     for (unsigned i = 0; i < s->count; i++)
-        maps_free(&s->queue[i]);
+        maps_free(s, &s->queue[i]);
     s->count = 0;
     s->head = 0;
     s->powered = false;
@@ -591,7 +642,13 @@ static void gpu_destroy(Device *dev)
         sim_cancel(s->sim, &s->slice_ev);
     }
     for (unsigned i = 0; i < s->count; i++)
-        maps_free(&s->queue[i]);
+        maps_free(s, &s->queue[i]);
+    for (unsigned i = 0; i < s->n_spare; i++)
+        free(s->spare[i].buf);
+    s->n_spare = 0;
+    free(s->words);
+    s->words = NULL;
+    s->words_cap = 0;
 }
 
 /* The reading or writing domain's context, or NULL (with a device error)

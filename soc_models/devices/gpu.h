@@ -74,6 +74,7 @@
 #define GPU_MAX_QUEUE 64
 #define GPU_MAX_MAPS 8     /* surfaces one command list may bind */
 #define GPU_MMU_ENTRIES 16 /* buffers mapped into one context */
+#define GPU_SPARE_BUFS 16  /* surface copy buffers kept for reuse */
 
 typedef struct GpuOpp {
     uint32_t freq_khz;  /* GPU clock */
@@ -107,8 +108,15 @@ typedef struct GpuConfig {
 typedef struct GpuMap {
     uint64_t addr, bytes;
     uint32_t *buf; /* host copy */
+    size_t cap;    /* its allocated bytes (>= bytes) */
     bool write;    /* written back at completion */
 } GpuMap;
+
+/* A host buffer kept for the next surface copy. */
+typedef struct GpuBuf {
+    uint32_t *buf;
+    size_t cap; /* bytes */
+} GpuBuf;
 
 typedef struct GpuJob {
     uint64_t units;       /* work units (a command job: set when it starts) */
@@ -194,6 +202,12 @@ typedef struct GpuState {
     uint64_t preemptions; /* jobs preempted at the end of a slice */
     SimEvent slice_ev;    /* the running job's slice ends */
     RasterStats work[POWER_MAX_DOMAINS + 1]; /* per domain (+host) */
+    /* Host buffers kept from job to job (a frame's surface copies are
+     * megabytes: fresh ones cost a page fault per 4 KiB each time). */
+    GpuBuf spare[GPU_SPARE_BUFS]; /* surface copies not in use */
+    unsigned n_spare;
+    uint32_t *words;   /* the running job's command list copy */
+    size_t words_cap;  /* its allocated bytes */
 } GpuState;
 
 /* Returns 0, or -1 with a reason in err. */
