@@ -10,6 +10,7 @@
 
 #include "abi/gpu.h"
 #include "platform.h"
+#include "soc_models/devices/gpu_raster.h"
 
 /* ps per cycle = 1e9 / kHz; time = cycles x 1e9 / kHz, rounded up. */
 static hs_time cycles_to_ps(uint64_t cycles, uint32_t khz)
@@ -241,7 +242,7 @@ static void run_commands(GpuState *s, GpuJob *j)
         RasterMem mem = {gpu_map, s};
         j->n_maps = 0;
         s->mapping = j;
-        rc = raster_exec(words, n, &mem, &st, &at);
+        rc = gpu_raster_exec(words, n, &mem, &st, &at);
         s->mapping = NULL;
     }
     if (s->map_fault) {

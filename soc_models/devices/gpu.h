@@ -34,9 +34,9 @@
  * mapped, and it resumes in its context's next turn (counted in
  * `preemptions`). Context switches cost no GPU time (not modelled).
  *
- * A command job executes its list with the reference rasteriser
- * (guest/lib/raster.c) when it starts, on copies of the surfaces read by
- * DMA from the submitting domain's memory; the target's pixels are
+ * A command job executes its list when it starts (gpu_raster.c: what the
+ * reference rasteriser guest/lib/raster.c draws, pixel for pixel), on
+ * copies of the surfaces read by DMA from the submitting domain's memory; the target's pixels are
  * written back when the job completes. Its work units are those of the
  * work the list did: units_per_command x commands + units_per_triangle x
  * triangles + units_per_fragment x pixels written + units_per_texel x
@@ -206,8 +206,8 @@ typedef struct GpuState {
      * megabytes: fresh ones cost a page fault per 4 KiB each time). */
     GpuBuf spare[GPU_SPARE_BUFS]; /* surface copies not in use */
     unsigned n_spare;
-    uint32_t *words;   /* the running job's command list copy */
-    size_t words_cap;  /* its allocated bytes */
+    uint32_t *words;  /* the running job's command list copy */
+    size_t words_cap; /* its allocated bytes */
 } GpuState;
 
 /* Returns 0, or -1 with a reason in err. */
