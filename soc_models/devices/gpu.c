@@ -177,7 +177,14 @@ static uint32_t *gpu_map(void *ctx, uint64_t addr, uint64_t bytes, int write)
     }
     size_t cap;
     uint32_t *buf = buf_take(s, (size_t)bytes, &cap);
-    if (!buf || dma_read(s->dma, j->domain, addr, buf, (size_t)bytes)) {
+    /* a target the list clears whole first: its bytes need no copy, only
+     * the check that the copy would have succeeded */
+    int rc = write == GPU_RASTER_OVERWRITE
+                 ? dma_check(s->dma, j->domain, addr, (size_t)bytes)
+                 : 1;
+    if (rc > 0 && buf) /* copy (or the GuestDma cannot check without) */
+        rc = dma_read(s->dma, j->domain, addr, buf, (size_t)bytes);
+    if (!buf || rc) {
         buf_give(s, buf, cap);
         s->map_error = 1;
         return NULL;

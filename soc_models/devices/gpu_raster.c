@@ -75,9 +75,18 @@ static uint32_t clip_span(int64_t x, int64_t w, uint32_t limit, uint32_t *n)
     return (uint32_t)x0;
 }
 
+/* Four pixels a store (a GNU C vector; the memcpy becomes one move). */
+typedef uint32_t Px4 __attribute__((vector_size(16)));
+
 static void fill(uint32_t *p, uint32_t v, uint32_t n)
 {
-    for (uint32_t i = 0; i < n; i++)
+    uint32_t i = 0;
+    if (n >= 4) {
+        Px4 q = {v, v, v, v};
+        for (; i + 4 <= n; i += 4)
+            memcpy(p + i, &q, sizeof q);
+    }
+    for (; i < n; i++)
         p[i] = v;
 }
 
@@ -121,6 +130,17 @@ static void do_clear(Raster *r, const uint32_t *a, const uint32_t *next)
     fill(first, a[0], c.nx);
     for (uint32_t y = 1; y < c.ny; y++)
         memcpy(first + (uint64_t)y * t->stride, first, (size_t)c.nx * 4);
+}
+
+/* Whether command next, right after the TARGET bind a, clears every byte
+ * of that surface (no gap between rows). */
+static bool cleared_whole(const uint32_t *a, const uint32_t *next)
+{
+    if (op_of(next[0]) != HS_GPU_OP_CLEAR || a[4] != a[2])
+        return false;
+    Surface t = {NULL, a[2], a[3], a[4]};
+    Rect c = clear_rect(&t, next + 1);
+    return c.x == 0 && c.y == 0 && c.nx == t.w && c.ny == t.h;
 }
 
 /* Whether [a, a + n) and [b, b + n) share a pixel. */
@@ -338,9 +358,14 @@ int gpu_raster_exec(const uint32_t *words, uint32_t n_words,
         *at = i;
         st->commands++;
         switch (op_of(words[i])) {
-        case HS_GPU_OP_TARGET:
-            rc = bind(&r, &r.target, a, 1);
+        case HS_GPU_OP_TARGET: {
+            uint32_t j = i + len_of(words[i]);
+            rc = bind(&r, &r.target, a,
+                      j < n_words && cleared_whole(a, words + j)
+                          ? GPU_RASTER_OVERWRITE
+                          : 1);
             break;
+        }
         case HS_GPU_OP_TEXTURE:
             rc = bind(&r, &r.tex, a, 0);
             break;

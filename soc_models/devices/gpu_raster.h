@@ -20,8 +20,14 @@
 
 #include "guest/lib/raster.h"
 
+/* The map callback's `write` for a target whose every byte the list
+ * clears before anything reads it: the mapper need not fetch its
+ * contents (a map it already holds keeps them). */
+#define GPU_RASTER_OVERWRITE 2
+
 /* raster_exec's contract (raster.h): checks the list with raster_check,
- * then draws it, adding its work to *st. Returns 0, or -HS_GPU_ERR_* with
+ * then draws it, adding its work to *st; a target bind may map with
+ * GPU_RASTER_OVERWRITE. Returns 0, or -HS_GPU_ERR_* with
  * the failing command's first word index in *at. */
 int gpu_raster_exec(const uint32_t *words, uint32_t n_words,
                     const RasterMem *mem, RasterStats *st, uint32_t *at);
