@@ -36,14 +36,14 @@
  *
  * A command job executes its list when it starts (gpu_raster.c: what the
  * reference rasteriser guest/lib/raster.c draws, pixel for pixel), on
- * copies of the surfaces read by DMA from the submitting domain's memory; the target's pixels are
- * written back when the job completes. Its work units are those of the
- * work the list did: units_per_command x commands + units_per_triangle x
- * triangles + units_per_fragment x pixels written + units_per_texel x
- * texels read. A bad list (abi/gpu.h's errors) is a device error: the
- * context's HS_GPU_STATUS says which, nothing is written, and the job
- * costs its commands' units only. A plain job (HS_GPU_SUBMIT, or
- * gpu_submit from the host) is `units` of work and draws nothing.
+ * copies of the surfaces read by DMA from the submitting domain's memory; the
+ * target's pixels are written back when the job completes. Its work units are
+ * those of the work the list did: units_per_command x commands +
+ * units_per_triangle x triangles + units_per_fragment x pixels written +
+ * units_per_texel x texels read. A bad list (abi/gpu.h's errors) is a device
+ * error: the context's HS_GPU_STATUS says which, nothing is written, and the
+ * job costs its commands' units only. A plain job (HS_GPU_SUBMIT, or gpu_submit
+ * from the host) is `units` of work and draws nothing.
  *
  * Time. A job takes units x cycles_per_unit / units_per_cycle GPU cycles
  * (rounded up: a wide GPU completes several units a cycle); its run time
