@@ -167,9 +167,11 @@ typedef struct ApproachOps {
      * Sets *allowed false to refuse it (HS_EPERM). */
     void (*platform_call)(Machine *m, int domain, unsigned call,
                           const uint64_t args[4], VirtCharge *c, bool *allowed);
-    /* Cost of one MMIO access by domain to the device window named dev;
-     * *allowed false makes reads 0 and drops writes. */
-    void (*mmio)(Machine *m, int domain, const char *dev, bool write,
+    /* Cost of one MMIO access by domain to the device window at bus
+     * address window (HS_MMIO_*, guest/include/platform.h: what a stage-2
+     * table or a device namespace keys on, never a name); *allowed false
+     * makes reads 0 and drops writes. */
+    void (*mmio)(Machine *m, int domain, uint64_t window, bool write,
                  VirtCharge *c, bool *allowed);
     /* Cost of a core switching from kernel `from` (-1: none yet) to
      * kernel `to`. */

@@ -172,6 +172,7 @@ typedef struct MachineProxy {
     Device dev;     /* base: must stay first */
     Machine *m;     /* owner */
     Device *target; /* the real device */
+    uint64_t base;  /* its window on the domains' bus */
 } MachineProxy;
 
 typedef struct MachineDelivery {

@@ -13,7 +13,7 @@ static uint64_t proxy_read(Device *dev, uint64_t off, unsigned size,
     VirtCharge ch = {0};
     bool ok = true;
     if (acc->domain >= 0)
-        m->ops->mmio(m, acc->domain, p->target->name, false, &ch, &ok);
+        m->ops->mmio(m, acc->domain, p->base, false, &ch, &ok);
     machine_charge_vcpu(m, m->current, &ch);
     if (!ok) {
         m->counts.denied++;
@@ -30,7 +30,7 @@ static void proxy_write(Device *dev, uint64_t off, uint64_t value,
     VirtCharge ch = {0};
     bool ok = true;
     if (acc->domain >= 0)
-        m->ops->mmio(m, acc->domain, p->target->name, true, &ch, &ok);
+        m->ops->mmio(m, acc->domain, p->base, true, &ch, &ok);
     machine_charge_vcpu(m, m->current, &ch);
     if (!ok) {
         m->counts.denied++;
@@ -53,6 +53,7 @@ int machine_map_proxy(Machine *m, Device *target, uint64_t base)
     device_init(&p->dev, &proxy_ops, target->name);
     p->m = m;
     p->target = target;
+    p->base = base;
     return bus_map(&m->bus, &p->dev, base, HS_MMIO_WINDOW);
 }
 

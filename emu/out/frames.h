@@ -2,18 +2,22 @@
  * frames.h - frames.hsf: the frames a run's panel showed, for `handset
  * view` to replay and screenshot.
  *
- * Only what changed is kept: each record is one frame's damaged band of
- * rows, the pixels exactly as the domain's guest code composed them (read
- * from its framebuffer when its flip left the domain, so a later compose
- * into the same rows cannot change them), zlib-compressed, written when
- * the vsync put it on the panel. Frames refused on the way (the flow
- * policy, a containers background phone) are never recorded. Replaying
- * the records in order from a black panel gives the panel at any time.
+ * Only what changed is kept: each record is one shown frame's rows that
+ * differ from the panel before it (the part of its damaged band the
+ * frame changed, possibly none), the pixels exactly as the domain's guest
+ * code composed them (read from its framebuffer when its flip left the
+ * domain, so a later compose into the same rows cannot change them),
+ * zlib-compressed, written when the vsync put it on the panel. Frames
+ * refused on the way (the flow policy, a containers background phone) are
+ * never recorded. Replaying the records in order from a black panel gives
+ * the panel at any time.
  *
  * File (all integers little-endian; results/README.md documents it):
- *   header   "HSFRAMES" (8 bytes), u32 version (1)
+ *   header   "HSFRAMES" (8 bytes), u32 version (2)
  *   record   u64 shown_ps     the vsync that showed it
- *            u32 y0, y1       damaged rows [y0, y1)
+ *            u32 y0, y1       changed rows [y0, y1); y0 == y1: none
+ *                             (version 1, still read, kept the whole
+ *                             damaged band and never an empty one)
  *            u32 width        panel width in pixels (row stride)
  *            u32 height       panel height in pixels
  *            u32 zlen         compressed pixel bytes
@@ -38,7 +42,9 @@
 
 #define FRAMES_FILE "frames.hsf"
 #define FRAMES_MAGIC "HSFRAMES"
-#define FRAMES_VERSION 1u
+#define FRAMES_VERSION 2u
+#define FRAMES_ZLEVEL 3       /* the writer's zlib level (frames.c says why) */
+#define FRAMES_MAX_SIDE 8192u /* pixels, either side of the panel */
 
 typedef struct FrameRecorder FrameRecorder;
 

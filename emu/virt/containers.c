@@ -12,7 +12,6 @@
  * the device awake nor stop the foreground one from sleeping (Cells).
  * One kernel, so idle costs one kernel's wake-ups; the kernel is the TCB.
  */
-#include <string.h>
 
 #include "virt/virt_common.h"
 
@@ -58,15 +57,15 @@ static void cells_call(Machine *m, int domain, unsigned call,
     }
 }
 
-static void cells_mmio(Machine *m, int domain, const char *dev, bool write,
+static void cells_mmio(Machine *m, int domain, uint64_t window, bool write,
                        VirtCharge *c, bool *allowed)
 {
     (void)write;
     c->syscalls = 1;
     c->mac_checks = 1;
-    /* Display, GPU and input belong to the foreground phone. */
-    if ((strcmp(dev, "display") == 0 || strcmp(dev, "gpu") == 0 ||
-         strcmp(dev, "input") == 0) &&
+    /* Display and GPU (and with the display the touch input it
+     * delivers) belong to the foreground phone. */
+    if ((window == HS_MMIO_DISPLAY || window == HS_MMIO_GPU) &&
         domain != machine_foreground(m))
         *allowed = false;
 }

@@ -180,13 +180,13 @@ static bool gpu_passed_to(const Machine *m, int domain)
     return pass && domain >= 0 && (uint64_t)domain == pass - 1;
 }
 
-static void mils_mmio(Machine *m, int domain, const char *dev, bool write,
+static void mils_mmio(Machine *m, int domain, uint64_t window, bool write,
                       VirtCharge *c, bool *allowed)
 {
     (void)write;
     (void)allowed;
     /* a passed-through device's registers are mapped into the VM */
-    if (strcmp(dev, "gpu") == 0 && gpu_passed_to(m, domain))
+    if (window == HS_MMIO_GPU && gpu_passed_to(m, domain))
         return;
     c->mmio_traps = 1;
 }

@@ -75,12 +75,12 @@ static void pv_call(Machine *m, int domain, unsigned call,
     }
 }
 
-static void pv_mmio(Machine *m, int domain, const char *dev, bool write,
+static void pv_mmio(Machine *m, int domain, uint64_t window, bool write,
                     VirtCharge *c, bool *allowed)
 {
     (void)m;
     (void)domain;
-    (void)dev;
+    (void)window;
     (void)write;
     (void)allowed;
     c->mmio_traps = 1;

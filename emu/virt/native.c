@@ -44,12 +44,12 @@ static void native_call(Machine *m, int domain, unsigned call,
         c->copies_bytes = args[2];
 }
 
-static void native_mmio(Machine *m, int domain, const char *dev, bool write,
+static void native_mmio(Machine *m, int domain, uint64_t window, bool write,
                         VirtCharge *c, bool *allowed)
 {
     (void)m;
     (void)domain;
-    (void)dev;
+    (void)window;
     (void)write;
     (void)allowed;
     c->syscalls = 1; /* the kernel's driver does the access */

@@ -58,12 +58,12 @@ static void selinux_call(Machine *m, int domain, unsigned call,
     }
 }
 
-static void selinux_mmio(Machine *m, int domain, const char *dev, bool write,
+static void selinux_mmio(Machine *m, int domain, uint64_t window, bool write,
                          VirtCharge *c, bool *allowed)
 {
     (void)m;
     (void)domain;
-    (void)dev;
+    (void)window;
     (void)write;
     (void)allowed;
     c->syscalls = 1;

@@ -147,12 +147,12 @@ static void tz_call(Machine *m, int domain, unsigned call,
     }
 }
 
-static void tz_mmio(Machine *m, int domain, const char *dev, bool write,
+static void tz_mmio(Machine *m, int domain, uint64_t window, bool write,
                     VirtCharge *c, bool *allowed)
 {
     (void)m;
     (void)domain;
-    (void)dev;
+    (void)window;
     (void)write;
     (void)allowed;
     c->syscalls = 1; /* each world's OS drives its devices */

@@ -63,7 +63,7 @@ def read_png(path):
 
 def panel_at(frames_path, t_ps):
     d = open(frames_path, "rb").read()
-    assert d[:8] == b"HSFRAMES" and struct.unpack("<I", d[8:12])[0] == 1
+    assert d[:8] == b"HSFRAMES" and struct.unpack("<I", d[8:12])[0] in (1, 2)
     off, panel, pw = 12, None, 0
     while off < len(d):
         shown, y0, y1, w, h, zlen, nl, tl = struct.unpack(

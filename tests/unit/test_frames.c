@@ -1,6 +1,7 @@
 /*
  * test_frames.c - frames.hsf: frames captured from a domain's memory,
- * shown, dropped and read back; a frame never shown is never written; a
+ * shown, dropped and read back; a record keeps only the rows a frame
+ * changed on the panel; a frame never shown is never written; a
  * corrupt file is refused with the offset of what is wrong; an observer
  * is told what the file gets, with or without a file.
  */
@@ -99,10 +100,12 @@ static void test_frames_roundtrip(void **state)
     assert_int_equal(access(path, F_OK), -1);
 }
 
-/* Frames whose rows repeat the previous frame's, and frames that change
- * between them, come back as captured and as compress2 would store them
- * (the recorder keeps its buffers and stream across frames). */
-static void test_frames_repeat_and_change(void **state)
+/* Each record keeps only the rows of its band that differ from the panel
+ * the records before it leave: a frame that repeats the panel gets an
+ * empty record, a frame that changes one row a record of that row.
+ * Replayed in order from black they give the panel after every frame,
+ * and the stored bytes are compress2's for the rows kept. */
+static void test_frames_changed_rows(void **state)
 {
     (void)state;
     char path[256], err[256];
@@ -110,40 +113,113 @@ static void test_frames_repeat_and_change(void **state)
     GuestDma dma = {.read = fake_read};
     FrameRecorder *r = frames_open(path, err, sizeof err);
     assert_non_null(r);
-    uint32_t want[5][W * H];
-    const uint32_t rows[5][2] = {{0, 6}, {0, 6}, {0, 6}, {1, 6}, {1, 6}};
-    int keys[5];
-    for (int k = 0; k < 5; k++) {
-        for (int i = 0; i < W * H; i++) /* frame 1 repeats 0, 4 repeats 3 */
-            fb[i] = 0x00200000u + (uint32_t)(i * (k == 1 ? 0 : k == 4 ? 3 : k));
-        memcpy(want[k], fb, sizeof fb);
+    enum { N = 6 };
+    /* bands captured, and the rows each record must keep */
+    const uint32_t band[N][2] = {{0, 6}, {0, 6}, {0, 6},
+                                 {1, 6}, {1, 6}, {1, 6}};
+    const uint32_t kept[N][2] = {{0, 6}, {0, 0}, {0, 6},
+                                 {1, 6}, {1, 1}, {3, 4}};
+    uint32_t want[N][W * H]; /* the panel after each frame */
+    uint32_t panel_now[W * H] = {0};
+    int keys[N];
+    for (int k = 0; k < N; k++) {
+        /* frame 1 repeats 0, 4 repeats 3, 5 changes row 3 of 4 */
+        int v = k == 1 ? 0 : k == 4 || k == 5 ? 3 : k;
+        for (int i = 0; i < W * H; i++)
+            fb[i] = 0x00200000u + (uint32_t)(i * v);
+        if (k == 5)
+            fb[3 * W + 2] = 0x00abcdefu;
         assert_int_equal(frames_capture(r, &keys[k], &dma, 1, "secret", 0x1000,
-                                        rows[k][0], rows[k][1], W, H),
+                                        band[k][0], band[k][1], W, H),
                          0);
+        memcpy(&panel_now[band[k][0] * W], &fb[band[k][0] * W],
+               (band[k][1] - band[k][0]) * W * 4);
+        memcpy(want[k], panel_now, sizeof panel_now);
         frames_shown(r, &keys[k], (hs_time)(k + 1) * HS_MS);
     }
     assert_int_equal(frames_close(r, err, sizeof err), 0);
     FrameFile ff;
     assert_int_equal(frames_load(path, &ff, err, sizeof err), 0);
-    assert_int_equal(ff.n, 5);
-    for (int k = 0; k < 5; k++) {
-        uint32_t panel[W * H] = {0};
+    assert_int_equal(ff.n, N);
+    uint32_t panel[W * H] = {0};
+    for (int k = 0; k < N; k++) {
+        assert_int_equal(ff.recs[k].y0, kept[k][0]);
+        assert_int_equal(ff.recs[k].y1, kept[k][1]);
         assert_int_equal(frames_apply(&ff, (size_t)k, panel), 0);
-        for (uint32_t y = rows[k][0]; y < rows[k][1]; y++)
-            for (int x = 0; x < W; x++)
-                assert_int_equal(panel[y * W + x], want[k][y * W + x]);
-        /* the stored bytes are compress2's at level 6 */
-        uLong raw = (rows[k][1] - rows[k][0]) * W * 4;
+        assert_memory_equal(panel, want[k], sizeof panel);
+        /* the stored bytes are compress2's at the writer's level */
+        uLong raw = (kept[k][1] - kept[k][0]) * W * 4;
         unsigned char z[1024];
         uLongf zlen = sizeof z;
         assert_int_equal(compress2(z, &zlen,
-                                   (const Bytef *)&want[k][rows[k][0] * W], raw,
-                                   6),
+                                   (const Bytef *)&want[k][kept[k][0] * W], raw,
+                                   FRAMES_ZLEVEL),
                          Z_OK);
         assert_int_equal(ff.recs[k].zlen, zlen);
         assert_memory_equal((const char *)ff.data + ff.recs[k].offset, z, zlen);
     }
     frames_unload(&ff);
+    unlink(path);
+}
+
+/* Writes a frames file of the given version with one record of rows
+ * [y0, y1) (all pixels 0x00123456). */
+static void write_file(const char *path, uint32_t version, uint32_t y0,
+                       uint32_t y1)
+{
+    uint32_t px[W * H];
+    for (int i = 0; i < W * H; i++)
+        px[i] = 0x00123456u;
+    unsigned char z[1024];
+    uLongf zlen = sizeof z;
+    assert_int_equal(
+        compress2(z, &zlen, (const Bytef *)px, (y1 - y0) * W * 4, 6), Z_OK);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    unsigned char h[32] = {0};
+    uint32_t v[6] = {0, 0, y0, y1, W, H};
+    v[0] = (uint32_t)(2 * HS_MS); /* shown, low word */
+    memcpy(h, v, sizeof v);
+    uint32_t len = (uint32_t)zlen;
+    memcpy(h + 24, &len, 4);
+    h[28] = 6; /* "secret" */
+    fwrite(FRAMES_MAGIC, 1, 8, f);
+    fwrite(&version, 4, 1, f);
+    fwrite(h, 1, 32, f);
+    fwrite("secret", 1, 6, f);
+    fwrite(z, 1, zlen, f);
+    fclose(f);
+}
+
+/* Version 1 files (whole damaged bands) are still read; an empty band is
+ * a version 2 record only. */
+static void test_frames_versions(void **state)
+{
+    (void)state;
+    char path[256], err[256];
+    frames_path(path, sizeof path);
+    FrameFile ff;
+    uint32_t panel[W * H] = {0};
+    write_file(path, 1, 2, 4);
+    assert_int_equal(frames_load(path, &ff, err, sizeof err), 0);
+    assert_int_equal(ff.n, 1);
+    assert_int_equal(frames_apply(&ff, 0, panel), 0);
+    assert_int_equal(panel[2 * W], 0x00123456u);
+    assert_int_equal(panel[4 * W], 0);
+    frames_unload(&ff);
+    write_file(path, 2, 3, 3);
+    assert_int_equal(frames_load(path, &ff, err, sizeof err), 0);
+    uint32_t before[W * H];
+    memcpy(before, panel, sizeof panel);
+    assert_int_equal(frames_apply(&ff, 0, panel), 0); /* changes nothing */
+    assert_memory_equal(panel, before, sizeof panel);
+    frames_unload(&ff);
+    write_file(path, 1, 3, 3);
+    assert_int_equal(frames_load(path, &ff, err, sizeof err), -1);
+    assert_non_null(strstr(err, "bad frame rows"));
+    write_file(path, 3, 2, 4);
+    assert_int_equal(frames_load(path, &ff, err, sizeof err), -1);
+    assert_non_null(strstr(err, "unknown version"));
     unlink(path);
 }
 
@@ -231,7 +307,8 @@ static void test_frames_observer(void **state)
 
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_frames_roundtrip),
-    cmocka_unit_test(test_frames_repeat_and_change),
+    cmocka_unit_test(test_frames_changed_rows),
+    cmocka_unit_test(test_frames_versions),
     cmocka_unit_test(test_frames_observer),
 };
 
