@@ -189,8 +189,8 @@ static void random_list(uint32_t *w, uint32_t *n, uint32_t tw, uint32_t th,
                 w[(*n)++] = rnd();
                 if (tex)
                     for (int k = 0; k < 6; k++)
-                        w[(*n)++] = (uint32_t)between(-(int32_t)tdim << 17,
-                                                      (int32_t)tdim << 17);
+                        w[(*n)++] = (uint32_t)between(-(int32_t)(tdim << 17),
+                                                      (int32_t)(tdim << 17));
             }
             break;
         }
