@@ -118,6 +118,7 @@ static uint32_t *buf_take(GpuState *s, size_t bytes, size_t *cap)
     if (best < s->n_spare) {
         uint32_t *buf = s->spare[best].buf;
         *cap = s->spare[best].cap;
+        s->spare_bytes -= *cap;
         s->spare[best] = s->spare[--s->n_spare];
         return buf;
     }
@@ -125,23 +126,29 @@ static uint32_t *buf_take(GpuState *s, size_t bytes, size_t *cap)
     return malloc(*cap);
 }
 
-/* Keeps a surface copy's buffer for a later job; with every spare slot
- * taken the smallest buffer goes. */
+/* Keeps a surface copy's buffer for a later job, within GPU_SPARE_BUFS
+ * buffers and GPU_SPARE_BYTES: smaller spares make room for it, a buffer
+ * smaller than every spare goes when there is none. */
 static void buf_give(GpuState *s, uint32_t *buf, size_t cap)
 {
     if (!buf)
         return;
-    if (s->n_spare < GPU_SPARE_BUFS) {
-        s->spare[s->n_spare++] = (GpuBuf){buf, cap};
-        return;
-    }
-    unsigned small = 0;
-    for (unsigned i = 1; i < s->n_spare; i++)
-        if (s->spare[i].cap < s->spare[small].cap)
-            small = i;
-    if (s->spare[small].cap < cap) {
+    while (s->n_spare && (s->n_spare == GPU_SPARE_BUFS ||
+                          s->spare_bytes + cap > GPU_SPARE_BYTES)) {
+        unsigned small = 0;
+        for (unsigned i = 1; i < s->n_spare; i++)
+            if (s->spare[i].cap < s->spare[small].cap)
+                small = i;
+        if (s->spare[small].cap >= cap)
+            break;
         free(s->spare[small].buf);
-        s->spare[small] = (GpuBuf){buf, cap};
+        s->spare_bytes -= s->spare[small].cap;
+        s->spare[small] = s->spare[--s->n_spare];
+    }
+    if (s->n_spare < GPU_SPARE_BUFS &&
+        s->spare_bytes + cap <= GPU_SPARE_BYTES) {
+        s->spare[s->n_spare++] = (GpuBuf){buf, cap};
+        s->spare_bytes += cap;
     } else {
         free(buf);
     }
@@ -654,6 +661,7 @@ static void gpu_destroy(Device *dev)
     for (unsigned i = 0; i < s->n_spare; i++)
         free(s->spare[i].buf);
     s->n_spare = 0;
+    s->spare_bytes = 0;
     free(s->words);
     s->words = NULL;
     s->words_cap = 0;

@@ -75,6 +75,7 @@
 #define GPU_MAX_MAPS 8     /* surfaces one command list may bind */
 #define GPU_MMU_ENTRIES 16 /* buffers mapped into one context */
 #define GPU_SPARE_BUFS 16  /* surface copy buffers kept for reuse */
+#define GPU_SPARE_BYTES ((size_t)64 << 20) /* and their bytes at most */
 
 typedef struct GpuOpp {
     uint32_t freq_khz;  /* GPU clock */
@@ -206,8 +207,9 @@ typedef struct GpuState {
      * megabytes: fresh ones cost a page fault per 4 KiB each time). */
     GpuBuf spare[GPU_SPARE_BUFS]; /* surface copies not in use */
     unsigned n_spare;
-    uint32_t *words;  /* the running job's command list copy */
-    size_t words_cap; /* its allocated bytes */
+    size_t spare_bytes; /* their capacities summed */
+    uint32_t *words;    /* the running job's command list copy */
+    size_t words_cap;   /* its allocated bytes */
 } GpuState;
 
 /* Returns 0, or -1 with a reason in err. */

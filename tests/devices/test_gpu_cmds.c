@@ -437,6 +437,10 @@ static void test_cleared_target(void **state)
             assert_memory_equal(first, at(&r, FB_ADDR), fb_bytes);
     }
     assert_int_not_equal(at(&r, FB_ADDR)[0], 0xab);
+    /* the surface copies' buffers stay for the next job, within bounds */
+    assert_true(r.gpu.n_spare >= 2 && r.gpu.n_spare <= GPU_SPARE_BUFS);
+    assert_true(r.gpu.spare_bytes >= fb_bytes &&
+                r.gpu.spare_bytes <= GPU_SPARE_BYTES);
     free(first);
     rig_free(&r);
 }
