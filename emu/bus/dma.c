@@ -21,6 +21,13 @@ int dma_write(const GuestDma *dma, int domain, uint64_t addr, const void *buf,
     return dma->write(dma->ctx, domain, addr, buf, len);
 }
 
+int dma_check(const GuestDma *dma, int domain, uint64_t addr, size_t len)
+{
+    if (!dma || !dma->check)
+        return 1;
+    return dma->check(dma->ctx, domain, addr, len) ? -1 : 0;
+}
+
 /* Offset of [addr, addr+len) inside b, or -1 if it does not fit. */
 static int64_t window(const DmaBuffer *b, uint64_t addr, size_t len)
 {
@@ -56,9 +63,16 @@ static int buffer_write(void *ctx, int domain, uint64_t addr, const void *buf,
     return 0;
 }
 
+static int buffer_check(void *ctx, int domain, uint64_t addr, size_t len)
+{
+    (void)domain;
+    return window(ctx, addr, len) < 0 ? -1 : 0;
+}
+
 void dma_buffer_init(GuestDma *dma, DmaBuffer *buf)
 {
     dma->read = buffer_read;
     dma->write = buffer_write;
+    dma->check = buffer_check;
     dma->ctx = buf;
 }

@@ -23,6 +23,9 @@ typedef struct GuestDma {
      * Returns 0, or -1 if any byte is out of range (nothing copied). */
     int (*write)(void *ctx, int domain, uint64_t addr, const void *buf,
                  size_t len);
+    /* Optional: 0 if read and write of the range would succeed, else -1
+     * (nothing copied). NULL: not known without copying. */
+    int (*check)(void *ctx, int domain, uint64_t addr, size_t len);
     void *ctx; /* the implementation's state */
 } GuestDma;
 
@@ -31,6 +34,9 @@ int dma_read(const GuestDma *dma, int domain, uint64_t addr, void *buf,
              size_t len);
 int dma_write(const GuestDma *dma, int domain, uint64_t addr, const void *buf,
               size_t len);
+/* 0 if the range is readable and writable, -1 if not, 1 if the GuestDma
+ * cannot tell without copying (no check callback). */
+int dma_check(const GuestDma *dma, int domain, uint64_t addr, size_t len);
 
 /* One flat window of memory at a guest address, shared by every domain
  * (tests, host tools). The caller owns mem. */

@@ -47,6 +47,12 @@
  *
  * Errors in API use (running a dead vCPU, entering while a handler is in
  * progress) return -1 and leave a message in vcpu_last_error().
+ *
+ * Host profile. With HANDSET_VCPU_PROFILE set (and not "0") when a vCPU is
+ * created, vcpu_free prints one "vcpu-profile:" line on stderr: its
+ * instructions, translated blocks entered, engine starts and the thread
+ * CPU time spent inside uc_emu_start (bench/README.md uses it). Nothing
+ * the simulation computes depends on it.
  */
 #ifndef HS_CPU_VCPU_H
 #define HS_CPU_VCPU_H

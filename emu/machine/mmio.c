@@ -75,8 +75,21 @@ static int dma_write_dom(void *ctx, int domain, uint64_t addr, const void *buf,
     return guest_mem_write(m->domains[domain].mem, addr, buf, len);
 }
 
+static int dma_check_dom(void *ctx, int domain, uint64_t addr, size_t len)
+{
+    Machine *m = ctx;
+    if (domain < 0 || (size_t)domain >= m->n_domains)
+        return -1;
+    /* what guest_mem_read and guest_mem_write accept (len 0 succeeds) */
+    return len == 0 || guest_mem_region(m->domains[domain].mem, addr, len) ? 0
+                                                                           : -1;
+}
+
 GuestDma machine_dma(Machine *m)
 {
-    GuestDma d = {.read = dma_read_dom, .write = dma_write_dom, .ctx = m};
+    GuestDma d = {.read = dma_read_dom,
+                  .write = dma_write_dom,
+                  .check = dma_check_dom,
+                  .ctx = m};
     return d;
 }

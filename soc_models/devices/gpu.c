@@ -10,6 +10,7 @@
 
 #include "abi/gpu.h"
 #include "platform.h"
+#include "soc_models/devices/gpu_raster.h"
 
 /* ps per cycle = 1e9 / kHz; time = cycles x 1e9 / kHz, rounded up. */
 static hs_time cycles_to_ps(uint64_t cycles, uint32_t khz)
@@ -104,6 +105,55 @@ static void mmu_ctrl(GpuState *s, GpuContext *c, int domain, uint32_t flags);
 
 /* ---- surfaces of a command job ------------------------------------------ */
 
+/* A buffer of at least bytes for a surface copy: the smallest spare one
+ * that holds them, else a new one. Its size goes to *cap. NULL when
+ * memory runs out. */
+static uint32_t *buf_take(GpuState *s, size_t bytes, size_t *cap)
+{
+    unsigned best = s->n_spare;
+    for (unsigned i = 0; i < s->n_spare; i++)
+        if (s->spare[i].cap >= bytes &&
+            (best == s->n_spare || s->spare[i].cap < s->spare[best].cap))
+            best = i;
+    if (best < s->n_spare) {
+        uint32_t *buf = s->spare[best].buf;
+        *cap = s->spare[best].cap;
+        s->spare_bytes -= *cap;
+        s->spare[best] = s->spare[--s->n_spare];
+        return buf;
+    }
+    *cap = bytes ? bytes : 4;
+    return malloc(*cap);
+}
+
+/* Keeps a surface copy's buffer for a later job, within GPU_SPARE_BUFS
+ * buffers and GPU_SPARE_BYTES: smaller spares make room for it, a buffer
+ * smaller than every spare goes when there is none. */
+static void buf_give(GpuState *s, uint32_t *buf, size_t cap)
+{
+    if (!buf)
+        return;
+    while (s->n_spare && (s->n_spare == GPU_SPARE_BUFS ||
+                          s->spare_bytes + cap > GPU_SPARE_BYTES)) {
+        unsigned small = 0;
+        for (unsigned i = 1; i < s->n_spare; i++)
+            if (s->spare[i].cap < s->spare[small].cap)
+                small = i;
+        if (s->spare[small].cap >= cap)
+            break;
+        free(s->spare[small].buf);
+        s->spare_bytes -= s->spare[small].cap;
+        s->spare[small] = s->spare[--s->n_spare];
+    }
+    if (s->n_spare < GPU_SPARE_BUFS &&
+        s->spare_bytes + cap <= GPU_SPARE_BYTES) {
+        s->spare[s->n_spare++] = (GpuBuf){buf, cap};
+        s->spare_bytes += cap;
+    } else {
+        free(buf);
+    }
+}
+
 /* Largest surface copy: a 4096 x 4096 surface. */
 #define GPU_MAX_MAP_BYTES ((uint64_t)HS_GPU_MAX_DIM * HS_GPU_MAX_DIM * 4)
 
@@ -132,20 +182,28 @@ static uint32_t *gpu_map(void *ctx, uint64_t addr, uint64_t bytes, int write)
         s->map_error = 1;
         return NULL;
     }
-    uint32_t *buf = malloc((size_t)bytes);
-    if (!buf || dma_read(s->dma, j->domain, addr, buf, (size_t)bytes)) {
-        free(buf);
+    size_t cap;
+    uint32_t *buf = buf_take(s, (size_t)bytes, &cap);
+    /* a target the list clears whole first: its bytes need no copy, only
+     * the check that the copy would have succeeded */
+    int rc = write == GPU_RASTER_OVERWRITE
+                 ? dma_check(s->dma, j->domain, addr, (size_t)bytes)
+                 : 1;
+    if (rc > 0 && buf) /* copy (or the GuestDma cannot check without) */
+        rc = dma_read(s->dma, j->domain, addr, buf, (size_t)bytes);
+    if (!buf || rc) {
+        buf_give(s, buf, cap);
         s->map_error = 1;
         return NULL;
     }
-    j->maps[j->n_maps++] = (GpuMap){addr, bytes, buf, write != 0};
+    j->maps[j->n_maps++] = (GpuMap){addr, bytes, buf, cap, write != 0};
     return buf;
 }
 
-static void maps_free(GpuJob *j)
+static void maps_free(GpuState *s, GpuJob *j)
 {
     for (unsigned i = 0; i < j->n_maps; i++)
-        free(j->maps[i].buf);
+        buf_give(s, j->maps[i].buf, j->maps[i].cap);
     j->n_maps = 0;
 }
 
@@ -180,19 +238,27 @@ static void run_commands(GpuState *s, GpuJob *j)
     int rc = -HS_GPU_ERR_RING;
     s->map_error = 0;
     s->map_fault = 0;
-    if (!mmu_allows(s, j->domain, j->cmd_addr, j->cmd_len, false))
+    if (!mmu_allows(s, j->domain, j->cmd_addr, j->cmd_len, false)) {
         s->map_fault = 1;
-    else
-        words = malloc(j->cmd_len ? j->cmd_len : 4);
+    } else if (s->words && s->words_cap >= j->cmd_len) {
+        words = s->words;
+    } else { /* the copy grows to the largest list seen */
+        size_t cap = j->cmd_len ? j->cmd_len : 4;
+        words = malloc(cap);
+        if (words) {
+            free(s->words);
+            s->words = words;
+            s->words_cap = cap;
+        }
+    }
     if (words &&
         dma_read(s->dma, j->domain, j->cmd_addr, words, j->cmd_len) == 0) {
         RasterMem mem = {gpu_map, s};
         j->n_maps = 0;
         s->mapping = j;
-        rc = raster_exec(words, n, &mem, &st, &at);
+        rc = gpu_raster_exec(words, n, &mem, &st, &at);
         s->mapping = NULL;
     }
-    free(words);
     if (s->map_fault) {
         rc = -HS_GPU_ERR_FAULT;
         s->mmu_faults++;
@@ -200,7 +266,7 @@ static void run_commands(GpuState *s, GpuJob *j)
             s->ctx[j->domain].faults++;
     }
     if (rc) {
-        maps_free(j);
+        maps_free(s, j);
         context_error(s, j->domain, -rc, "command list", j->cmd_addr, at);
         RasterStats cost = {.commands = st.commands ? st.commands : 1};
         j->units = gpu_work_units(s, &cost);
@@ -221,7 +287,7 @@ static void write_back(GpuState *s, GpuJob *j)
             context_error(s, j->domain, HS_GPU_ERR_SURFACE, "write-back",
                           m->addr, 0);
     }
-    maps_free(j);
+    maps_free(s, j);
 }
 
 /* ---- power ------------------------------------------------------------ */
@@ -563,7 +629,7 @@ static void gpu_reset(Device *dev)
 {
     GpuState *s = (GpuState *)dev;
     for (unsigned i = 0; i < s->count; i++)
-        maps_free(&s->queue[i]);
+        maps_free(s, &s->queue[i]);
     s->count = 0;
     s->head = 0;
     s->powered = false;
@@ -591,7 +657,14 @@ static void gpu_destroy(Device *dev)
         sim_cancel(s->sim, &s->slice_ev);
     }
     for (unsigned i = 0; i < s->count; i++)
-        maps_free(&s->queue[i]);
+        maps_free(s, &s->queue[i]);
+    for (unsigned i = 0; i < s->n_spare; i++)
+        free(s->spare[i].buf);
+    s->n_spare = 0;
+    s->spare_bytes = 0;
+    free(s->words);
+    s->words = NULL;
+    s->words_cap = 0;
 }
 
 /* The reading or writing domain's context, or NULL (with a device error)

@@ -34,16 +34,16 @@
  * mapped, and it resumes in its context's next turn (counted in
  * `preemptions`). Context switches cost no GPU time (not modelled).
  *
- * A command job executes its list with the reference rasteriser
- * (guest/lib/raster.c) when it starts, on copies of the surfaces read by
- * DMA from the submitting domain's memory; the target's pixels are
- * written back when the job completes. Its work units are those of the
- * work the list did: units_per_command x commands + units_per_triangle x
- * triangles + units_per_fragment x pixels written + units_per_texel x
- * texels read. A bad list (abi/gpu.h's errors) is a device error: the
- * context's HS_GPU_STATUS says which, nothing is written, and the job
- * costs its commands' units only. A plain job (HS_GPU_SUBMIT, or
- * gpu_submit from the host) is `units` of work and draws nothing.
+ * A command job executes its list when it starts (gpu_raster.c: what the
+ * reference rasteriser guest/lib/raster.c draws, pixel for pixel), on
+ * copies of the surfaces read by DMA from the submitting domain's memory; the
+ * target's pixels are written back when the job completes. Its work units are
+ * those of the work the list did: units_per_command x commands +
+ * units_per_triangle x triangles + units_per_fragment x pixels written +
+ * units_per_texel x texels read. A bad list (abi/gpu.h's errors) is a device
+ * error: the context's HS_GPU_STATUS says which, nothing is written, and the
+ * job costs its commands' units only. A plain job (HS_GPU_SUBMIT, or gpu_submit
+ * from the host) is `units` of work and draws nothing.
  *
  * Time. A job takes units x cycles_per_unit / units_per_cycle GPU cycles
  * (rounded up: a wide GPU completes several units a cycle); its run time
@@ -74,6 +74,8 @@
 #define GPU_MAX_QUEUE 64
 #define GPU_MAX_MAPS 8     /* surfaces one command list may bind */
 #define GPU_MMU_ENTRIES 16 /* buffers mapped into one context */
+#define GPU_SPARE_BUFS 16  /* surface copy buffers kept for reuse */
+#define GPU_SPARE_BYTES ((size_t)64 << 20) /* and their bytes at most */
 
 typedef struct GpuOpp {
     uint32_t freq_khz;  /* GPU clock */
@@ -107,8 +109,15 @@ typedef struct GpuConfig {
 typedef struct GpuMap {
     uint64_t addr, bytes;
     uint32_t *buf; /* host copy */
+    size_t cap;    /* its allocated bytes (>= bytes) */
     bool write;    /* written back at completion */
 } GpuMap;
+
+/* A host buffer kept for the next surface copy. */
+typedef struct GpuBuf {
+    uint32_t *buf;
+    size_t cap; /* bytes */
+} GpuBuf;
 
 typedef struct GpuJob {
     uint64_t units;       /* work units (a command job: set when it starts) */
@@ -194,6 +203,13 @@ typedef struct GpuState {
     uint64_t preemptions; /* jobs preempted at the end of a slice */
     SimEvent slice_ev;    /* the running job's slice ends */
     RasterStats work[POWER_MAX_DOMAINS + 1]; /* per domain (+host) */
+    /* Host buffers kept from job to job (a frame's surface copies are
+     * megabytes: fresh ones cost a page fault per 4 KiB each time). */
+    GpuBuf spare[GPU_SPARE_BUFS]; /* surface copies not in use */
+    unsigned n_spare;
+    size_t spare_bytes; /* their capacities summed */
+    uint32_t *words;    /* the running job's command list copy */
+    size_t words_cap;   /* its allocated bytes */
 } GpuState;
 
 /* Returns 0, or -1 with a reason in err. */

@@ -392,6 +392,59 @@ static void test_bad_lists_keep_pixels(void **state)
     rig_free(&r);
 }
 
+/* A target the list clears whole first is not copied in, only checked:
+ * outside the domain's memory it still fails the list, and a GuestDma
+ * that cannot check draws the same frame by copying. */
+static void test_cleared_target(void **state)
+{
+    (void)state;
+    Rig r;
+    rig_init(&r);
+    uint64_t beyond = MEM_BASE + MEM_BYTES; /* mapped, but no memory */
+    map(&r, 0, beyond, 0x10000, HS_GPU_MAP_READ | HS_GPU_MAP_WRITE);
+    const uint32_t list[] = {HS_GPU_HDR(HS_GPU_OP_TARGET, 6),
+                             (uint32_t)beyond,
+                             (uint32_t)(beyond >> 32),
+                             16,
+                             16,
+                             16,
+                             HS_GPU_HDR(HS_GPU_OP_CLEAR, 6),
+                             0x123456,
+                             0,
+                             0,
+                             16,
+                             16};
+    submit(&r, list, sizeof list / 4);
+    run_until_done(&r);
+    assert_int_equal(rd(&r, 0, HS_GPU_STATUS), HS_GPU_ERR_SURFACE);
+    assert_int_equal(r.gpu.work[0].fragments, 0); /* refused at the bind */
+    wr(&r, 0, HS_GPU_STATUS, 0, 4);
+    /* the scene's frame (TARGET, then a whole CLEAR) with and without a
+     * check callback */
+    size_t fb_bytes = (size_t)FB_W * FB_H * 4;
+    uint8_t *first = malloc(fb_bytes);
+    assert_non_null(first);
+    for (int pass = 0; pass < 2; pass++) {
+        r.dma.check = pass ? NULL : r.dma.check;
+        memset(at(&r, FB_ADDR), 0xab, fb_bytes);
+        uint32_t n = build_scene(&r, 7, 400, FB_W, FB_H);
+        submit(&r, (const uint32_t *)(void *)at(&r, CMD_ADDR), n);
+        run_until_done(&r);
+        assert_int_equal(rd(&r, 0, HS_GPU_STATUS), 0);
+        if (pass == 0)
+            memcpy(first, at(&r, FB_ADDR), fb_bytes);
+        else
+            assert_memory_equal(first, at(&r, FB_ADDR), fb_bytes);
+    }
+    assert_int_not_equal(at(&r, FB_ADDR)[0], 0xab);
+    /* the surface copies' buffers stay for the next job, within bounds */
+    assert_true(r.gpu.n_spare >= 2 && r.gpu.n_spare <= GPU_SPARE_BUFS);
+    assert_true(r.gpu.spare_bytes >= fb_bytes &&
+                r.gpu.spare_bytes <= GPU_SPARE_BYTES);
+    free(first);
+    rig_free(&r);
+}
+
 static void test_power_collapse(void **state)
 {
     (void)state;
@@ -652,6 +705,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_gpu_time_scales_with_work),
     cmocka_unit_test(test_bad_lists_draw_nothing),
     cmocka_unit_test(test_bad_lists_keep_pixels),
+    cmocka_unit_test(test_cleared_target),
     cmocka_unit_test(test_power_collapse),
     cmocka_unit_test(test_forwarded_context),
     cmocka_unit_test(test_mmu_faults),

@@ -84,3 +84,20 @@ if ${cc_guest:-clang} --target=aarch64-none-elf -c "$E2E_TMP/fault.S" \
 else
     echo "ok - a faulting guest exits 1 # SKIP no AArch64 toolchain"
 fi
+
+# HANDSET_VCPU_PROFILE: one line per vCPU on stderr, what it cost the host;
+# the simulation's own output does not change
+env HANDSET_VCPU_PROFILE=1 $HS guest crypto --n 8 --json \
+    >"$E2E_TMP/prof.json" 2>"$E2E_TMP/prof.err"
+pi=$(sed -n 's/^vcpu-profile: domain 0 vcpu 0 core little: \([0-9]*\) instructions, \([0-9]*\) blocks .* engine starts, [0-9.]* s CPU in the engine, [0-9]* MIPS$/\1 \2/p' \
+    "$E2E_TMP/prof.err")
+ji=$(jq '.instructions' "$E2E_TMP/prof.json")
+if [ "$(grep -c '^vcpu-profile:' "$E2E_TMP/prof.err")" -eq 1 ] &&
+   [ -n "$pi" ] && [ "${pi% *}" -ge "$ji" ] && [ "${pi#* }" -gt 0 ] &&
+   [ "$(jq -S 'del(.host)' "$json")" = "$(jq -S 'del(.host)' "$E2E_TMP/prof.json")" ] &&
+   ! grep -q '^vcpu-profile:' "$E2E_TMP/json.err"; then
+    echo "ok - HANDSET_VCPU_PROFILE prints one vCPU's host cost, output unchanged"
+else
+    echo "not ok - HANDSET_VCPU_PROFILE prints one vCPU's host cost, output unchanged"
+    sed 's/^/#   /' "$E2E_TMP/prof.err" | head -n 5
+fi

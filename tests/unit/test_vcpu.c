@@ -69,7 +69,7 @@ static uint32_t mov_x(int rd, int rm) /* orr rd, xzr, rm */
 
 /* A guest program being assembled at HS_RAM_BASE. */
 typedef struct Prog {
-    uint32_t w[256];
+    uint32_t w[4096];
     int n;
 } Prog;
 
@@ -226,6 +226,37 @@ static void test_vcpu_count_exact_any_slicing(void **state)
         assert_int_equal(vcpu_local_time(f.v), expect * 1000);
         if (budgets[i] < 100)
             assert_true(slices > 10);
+        teardown(&f);
+    }
+}
+
+/* Straight-line code longer than a translation block can hold (QEMU cuts
+ * a block at 512 instructions, and at a page end): every instruction is
+ * counted, including those of the blocks a full block was cut into, run
+ * whole or sliced. */
+static void test_vcpu_count_long_blocks(void **state)
+{
+    (void)state;
+    Prog p = {0};
+    enum { ADDS = 3000 }; /* crosses two 4 KiB pages and several cuts */
+    emit(&p, movz(0, 0, 0));
+    for (int i = 0; i < ADDS; i++)
+        emit(&p, 0x91000400u); /* add x0, x0, #1 */
+    emit(&p, RET);
+    const uint64_t expect = 1 + ADDS + 1;
+    static const uint64_t budgets[] = {1000000, 700, 1};
+    for (size_t i = 0; i < sizeof budgets / sizeof budgets[0]; i++) {
+        Fixture f;
+        setup(&f, &p, NULL, 0);
+        for (int round = 0; round < 2; round++) { /* translated, then cached */
+            assert_int_equal(vcpu_enter(f.v, HS_EV_WORKLOAD, 0, 0), 0);
+            VcpuRunResult r;
+            while ((r = vcpu_run(f.v, budgets[i])) == VCPU_RUN_PREEMPTED)
+                ;
+            assert_int_equal(r, VCPU_RUN_DONE);
+            assert_int_equal(vcpu_result(f.v), ADDS);
+            assert_int_equal(vcpu_instructions(f.v), (round + 1) * expect);
+        }
         teardown(&f);
     }
 }
@@ -644,6 +675,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_vcpu_return_value),
     cmocka_unit_test(test_vcpu_contexts),
     cmocka_unit_test(test_vcpu_count_exact_any_slicing),
+    cmocka_unit_test(test_vcpu_count_long_blocks),
     cmocka_unit_test(test_vcpu_frequency_change),
     cmocka_unit_test(test_vcpu_fp_enabled),
     cmocka_unit_test(test_vcpu_hvc_numbers),
