@@ -90,8 +90,8 @@ struct Vcpu {
     uint64_t handler_insns;   /* committed in the current handler */
     uint64_t calls;           /* platform calls since creation */
     uint64_t run_insns;       /* instructions in the current run */
-    uint64_t run_limit;       /* stop at a block once run_insns >= this */
-    uint64_t blk_start;       /* run_insns before the current block */
+    uint64_t run_limit;       /* stop at a block once run_insns >= this;
+                                 0 once a stop is requested */
     uint64_t blk_pc;          /* address of the current block */
     uint32_t blk_bytes;       /* its size in bytes */
     bool running;             /* inside uc_emu_start */
@@ -192,15 +192,31 @@ static void set_error(Vcpu *v, const char *fmt, ...)
     va_end(ap);
 }
 
-static void request_stop(Vcpu *v, StopWhy why)
+/* The engine may still enter blocks after a stop is asked for: a zero
+ * limit keeps them from being counted (the block hook then makes one
+ * compare, not two). */
+static void mark_stop(Vcpu *v, StopWhy why)
 {
     if (v->why == STOP_NONE)
         v->why = why;
+    v->run_limit = 0;
+}
+
+static void request_stop(Vcpu *v, StopWhy why)
+{
+    mark_stop(v, why);
     uc_emu_stop(v->uc);
 }
 
-static void record_fault(Vcpu *v, VcpuFaultKind kind, uint64_t pc, bool exact,
-                         uint64_t addr, uint32_t detail)
+/* run_insns before the current block (it is counted when it starts). */
+static inline uint64_t blk_start(const Vcpu *v)
+{
+    return v->run_insns - (v->blk_bytes >> 2);
+}
+
+static void record_fault_at(Vcpu *v, VcpuFaultKind kind, uint64_t pc,
+                            bool exact, uint64_t addr, uint32_t detail,
+                            uint64_t pos)
 {
     if (v->fault.kind != VCPU_FAULT_NONE)
         return; /* keep the first */
@@ -212,8 +228,14 @@ static void record_fault(Vcpu *v, VcpuFaultKind kind, uint64_t pc, bool exact,
         .pc_exact = exact,
         .address = addr,
         .detail = detail,
-        .when = time_at(v, v->blk_start),
+        .when = time_at(v, pos),
     };
+}
+
+static void record_fault(Vcpu *v, VcpuFaultKind kind, uint64_t pc, bool exact,
+                         uint64_t addr, uint32_t detail)
+{
+    record_fault_at(v, kind, pc, exact, addr, detail, blk_start(v));
 }
 
 static const int xregs[31] = {
@@ -271,13 +293,10 @@ void vcpu_set_reg(Vcpu *v, int n, uint64_t value)
 /* Counts the block about to run; false if the run stops before it. */
 static inline bool count_block(Vcpu *v, uint64_t addr, uint32_t size)
 {
-    if (v->why != STOP_NONE)
-        return false; /* stopping: this block will not run now */
     if (v->run_insns >= v->run_limit) {
-        request_stop(v, STOP_LIMIT);
+        request_stop(v, STOP_LIMIT); /* or stopping already: not run now */
         return false;
     }
-    v->blk_start = v->run_insns;
     v->blk_pc = addr;
     v->blk_bytes = size;
     v->run_insns += size >> 2;
@@ -552,14 +571,13 @@ static bool on_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr,
                    type == UC_MEM_WRITE_UNMAPPED ? VCPU_FAULT_UNMAPPED_WRITE
                                                  : VCPU_FAULT_UNMAPPED_READ,
                    addr, (uint32_t)size);
-    if (v->why == STOP_NONE)
-        v->why = STOP_FAULT;
+    mark_stop(v, STOP_FAULT);
     return false;
 }
 
 static BusAccess mmio_access(const Vcpu *v)
 {
-    return (BusAccess){.when = time_at(v, v->blk_start), .domain = v->domain};
+    return (BusAccess){.when = time_at(v, blk_start(v)), .domain = v->domain};
 }
 
 static uint64_t on_mmio_read(uc_engine *uc, uint64_t offset, unsigned size,
@@ -832,7 +850,6 @@ VcpuRunResult vcpu_run(Vcpu *v, uint64_t budget)
     uint64_t wd_left =
         v->watchdog > v->handler_insns ? v->watchdog - v->handler_insns : 0;
     v->run_insns = 0;
-    v->blk_start = 0;
     v->run_limit = budget < wd_left ? budget : wd_left;
     v->why = STOP_NONE;
     v->state = VCPU_READY;
@@ -884,8 +901,7 @@ VcpuRunResult vcpu_run(Vcpu *v, uint64_t budget)
     }
     if (v->why == STOP_LIMIT) {
         if (v->handler_insns >= v->watchdog) {
-            v->blk_start = 0;
-            record_fault(v, VCPU_FAULT_WATCHDOG, pc, true, 0, 0);
+            record_fault_at(v, VCPU_FAULT_WATCHDOG, pc, true, 0, 0, 0);
             return die(v);
         }
         return VCPU_RUN_PREEMPTED;
