@@ -224,7 +224,7 @@ static int client_command(Mail *m, const char *line)
 static int gen_imap(Gen *g, uint64_t seed)
 {
     static const uint32_t sizes[] = {1800, 24000, 6000};
-    ImapPeerConfig pc = {seed, "user", "secret", 3, sizes};
+    ImapPeerConfig pc = {seed, "user", "secret", 3, sizes, NULL};
     Mail m = {.g = g, .rtt_ps = 60 * HS_MS, .segment_ps = 560 * HS_US};
     if (imap_peer_init(&m.peer, &pc, g->err, sizeof g->err) < 0)
         return -1;

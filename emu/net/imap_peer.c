@@ -196,6 +196,38 @@ int imap_message(uint64_t seed, unsigned index, uint32_t size, char **text,
     return 0;
 }
 
+void imap_cache_free(ImapMessageCache *c)
+{
+    for (unsigned i = 0; i < IMAP_MAX_MESSAGES; i++) {
+        free(c->text[i]);
+        c->text[i] = NULL;
+    }
+}
+
+/* Message index of the peer's mailbox: from its cache when it has one
+ * (then *owned is false), else generated for the caller to free. */
+static const char *message_text(ImapPeer *p, unsigned index, bool *owned)
+{
+    uint32_t bytes = p->message_bytes[index];
+    ImapMessageCache *c = p->cache;
+    *owned = false;
+    if (c && c->text[index] && c->seed[index] == p->seed &&
+        c->bytes[index] == bytes)
+        return c->text[index];
+    char *text;
+    if (imap_message(p->seed, index, bytes, &text, NULL, 0) < 0)
+        return NULL;
+    if (!c) {
+        *owned = true;
+        return text;
+    }
+    free(c->text[index]);
+    c->text[index] = text;
+    c->seed[index] = p->seed;
+    c->bytes[index] = bytes;
+    return text;
+}
+
 /* ---- the session -------------------------------------------------------- */
 
 static int out_add(ImapPeer *p, const void *data, size_t n)
@@ -259,6 +291,7 @@ int imap_peer_init(ImapPeer *p, const ImapPeerConfig *cfg, char *err,
     strcpy(p->password, cfg->password);
     p->seed = cfg->seed;
     p->messages = cfg->messages;
+    p->cache = cfg->cache;
     SimRng r;
     sim_rng_init(&r, cfg->seed, "imap-uidvalidity");
     p->uid_validity = 1 + (uint32_t)sim_rng_below(&r, 0x7ffffffe);
@@ -396,16 +429,17 @@ static int fetch(ImapPeer *p, const char *tag, char *args)
             sep = " ";
         }
         if (body) {
-            char *text;
-            if (imap_message(p->seed, i - 1, p->message_bytes[i - 1], &text,
-                             NULL, 0) < 0)
+            bool owned;
+            const char *text = message_text(p, i - 1, &owned);
+            if (!text)
                 return -1;
             /* The literal: {octets} CRLF, then exactly that many. */
             int rc =
                 out_fmt(p, "%sBODY[] {%u}\r\n", sep, p->message_bytes[i - 1]);
             if (rc == 0)
                 rc = out_add(p, text, p->message_bytes[i - 1]);
-            free(text);
+            if (owned)
+                free((char *)text);
             if (rc < 0)
                 return -1;
         }

@@ -25,12 +25,25 @@
 #define IMAP_MAX_MESSAGE_BYTES (16u << 20) /* 16 MiB */
 #define IMAP_MAX_LINE_BYTES 1000           /* longest client command */
 
+/* Messages generated once and kept across sessions: a mailbox is synced
+ * many times a day and its messages do not change. Owned by the caller,
+ * zeroed to start, released with imap_cache_free; it must outlive the
+ * sessions that use it. A hit gives the same bytes imap_message would. */
+typedef struct ImapMessageCache {
+    uint64_t seed[IMAP_MAX_MESSAGES];  /* the seed each entry was made for */
+    uint32_t bytes[IMAP_MAX_MESSAGES]; /* and its size */
+    char *text[IMAP_MAX_MESSAGES];     /* the message, or NULL */
+} ImapMessageCache;
+
+void imap_cache_free(ImapMessageCache *c);
+
 typedef struct ImapPeerConfig {
     uint64_t seed;        /* run seed: message contents derive from it */
     const char *user;     /* accepted login, 1 .. 63 chars */
     const char *password; /* accepted password, 1 .. 63 chars */
     unsigned messages;    /* messages in INBOX, 0 .. IMAP_MAX_MESSAGES */
     const uint32_t *message_bytes; /* size of each, in the limits above */
+    ImapMessageCache *cache;       /* optional: keep generated messages */
 } ImapPeerConfig;
 
 typedef enum ImapState {
@@ -53,6 +66,7 @@ typedef struct ImapPeer {
     uint8_t *out;                              /* responses not yet taken */
     size_t out_len, out_cap;                   /* its fill and capacity */
     uint64_t commands;                         /* commands handled */
+    ImapMessageCache *cache;                   /* from the config, or NULL */
 } ImapPeer;
 
 /* Starts a session and queues the greeting. Returns 0, or -1 with a

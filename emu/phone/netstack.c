@@ -631,6 +631,7 @@ static int server_start(NsSock *s, const ScenarioPeer *peer, char *err,
         .password = NS_PASSWORD,
         .messages = d->mail ? d->mail->mail.messages : 0,
         .message_bytes = d->sizes,
+        .cache = &d->mail_cache,
     };
     if (peer->kind == SCENARIO_PEER_MAIL_SERVER)
         return netpeer_init(&s->srv, NET_SERVER_IMAP, &ic, d->mail_seed, err,
@@ -1180,6 +1181,7 @@ void netstack_free(NetStack *ns)
             free(d->sock[k].rx);
         }
         free(d->tun.q);
+        imap_cache_free(&d->mail_cache);
     }
     free(ns);
 }

@@ -127,6 +127,7 @@ typedef struct NsDomain {
     const ScenarioApp *mail;           /* the domain's mail app, or NULL */
     uint64_t mail_seed;                /* its mailbox's content seed */
     uint32_t sizes[IMAP_MAX_MESSAGES]; /* its message sizes */
+    ImapMessageCache mail_cache;       /* its messages, made once a run */
     SimEvent sync_timer;               /* the app's own periodic sync */
     uint32_t events;                   /* HS_SOCK_EVENTS */
     NsTun tun;                         /* its VPN, when it runs one */

@@ -91,7 +91,7 @@ static void test_session(void **state)
     (void)state;
     static Session s;
     const uint32_t sizes[] = {1800, 24000};
-    ImapPeerConfig cfg = {42, "user", "secret", 2, sizes};
+    ImapPeerConfig cfg = {42, "user", "secret", 2, sizes, NULL};
     char err[128];
     assert_int_equal(imap_peer_init(&s.p, &cfg, err, sizeof err), 0);
     say(&s, "", 1);
@@ -145,7 +145,7 @@ static void test_bad_config(void **state)
     ImapPeer p;
     char err[128];
     const uint32_t small[] = {100};
-    ImapPeerConfig cfg = {1, "user", "pw", 1, small};
+    ImapPeerConfig cfg = {1, "user", "pw", 1, small, NULL};
     assert_int_equal(imap_peer_init(&p, &cfg, err, sizeof err), -1);
     assert_non_null(strstr(err, "size 100"));
     cfg.messages = 0;
@@ -156,10 +156,47 @@ static void test_bad_config(void **state)
     assert_int_equal(imap_peer_init(&p, &cfg, err, sizeof err), -1);
 }
 
+/* Sessions sharing a cache send the bytes imap_message makes; an entry
+ * made for another seed or size is made again, not reused. */
+static void test_cache(void **state)
+{
+    (void)state;
+    static Session s;
+    static ImapMessageCache cache;
+    uint32_t sizes[] = {1800, 24000};
+    char err[128], *want;
+    const char *made = NULL;
+    for (int round = 0; round < 4; round++) {
+        uint64_t seed = round < 2 ? 42 : 43;
+        if (round == 3)
+            sizes[1] = 24001;
+        ImapPeerConfig cfg = {seed, "user", "secret", 2, sizes, &cache};
+        assert_int_equal(imap_peer_init(&s.p, &cfg, err, sizeof err), 0);
+        say(&s, "a1 LOGIN user secret\r\na2 SELECT INBOX\r\n", 100);
+        say(&s, "a3 FETCH 2 BODY[]\r\n", 100);
+        char h[64];
+        snprintf(h, sizeof h, "* 2 FETCH (BODY[] {%u}\r\n", sizes[1]);
+        assert_int_equal(strncmp(s.out, h, strlen(h)), 0);
+        assert_int_equal(imap_message(seed, 1, sizes[1], &want, NULL, 0), 0);
+        assert_memory_equal(s.out + strlen(h), want, sizes[1]);
+        free(want);
+        assert_non_null(cache.text[1]);
+        assert_true(cache.seed[1] == seed && cache.bytes[1] == sizes[1]);
+        assert_null(cache.text[0]); /* only what was fetched */
+        if (round == 1)
+            assert_ptr_equal(cache.text[1], made); /* kept, not made again */
+        made = cache.text[1];
+        imap_peer_free(&s.p);
+    }
+    imap_cache_free(&cache);
+    assert_null(cache.text[1]);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_message_sizes_and_mime),
     cmocka_unit_test(test_session),
     cmocka_unit_test(test_bad_config),
+    cmocka_unit_test(test_cache),
 };
 
 HS_TEST_GROUP(imap, tests)
