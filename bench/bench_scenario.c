@@ -16,8 +16,8 @@
  *                    scenario file to run instead (a shorter variant).
  *   compare_all      `handset compare` (both cores, no trace or pcap) over
  *                    every shipped scenario, one after the other: the wall
- *                    time of the whole set, the figure the issue's 60 s
- *                    target is about.
+ *                    time of the whole set, the figure the 20 s speed
+ *                    target (bench/README.md) is about.
  *
  * Runs are long (a simulated day of standby), so each repetition is one
  * run; `make bench` repeats them (medians). A scenario that needs a part
