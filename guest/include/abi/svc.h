@@ -7,12 +7,12 @@
  * the VM's RAM, the memory a front end shares with it) holds a ring of
  * HS_SVC_RING_SLOTS request descriptors and a data window of
  * HS_SVC_WINDOW bytes. The front end (the machine, for the domain that
- * made the I/O request) fills a descriptor, copies the request's bytes
- * into the window and enters the VM with HS_SVC_EV_REQUEST, a0 = the
- * slot. The VM does the hop's work on those bytes (HS_SVC_OP_*), in
- * windows of HS_SVC_WINDOW bytes when the request is longer, writes the
- * completion into the descriptor (status HS_SVC_DONE, bytes done) and
- * returns the bytes done.
+ * made the I/O request) fills a descriptor and enters the VM with
+ * HS_SVC_EV_REQUEST, a0 = the slot. It does not copy the request's bytes
+ * in yet (emu/virt/README.md): the VM does the hop's work (HS_SVC_OP_*)
+ * on what the window holds, window by window over the request's length,
+ * writes the completion into the descriptor (status HS_SVC_DONE, bytes
+ * done) and returns the bytes done.
  */
 #ifndef HS_ABI_SVC_H
 #define HS_ABI_SVC_H
