@@ -13,6 +13,14 @@
  * native/<wl>           the same workload loop from libguestref.a (the
  *                       guest/lib sources compiled for the host): time per
  *                       iteration is the native reference time.
+ * guest_bare/<wl>       the guest passes again on a vCPU without accounting
+ *                       (VcpuConfig.uncounted: no block hook): what the
+ *                       engine alone costs, the ceiling that instruction
+ *                       counting leaves room for. The instructions per pass
+ *                       come from a counted pass on another vCPU (the code
+ *                       is deterministic); items_per_second and MIPS are
+ *                       computed from them as in guest/<wl>, so the two
+ *                       are directly comparable.
  * guest_vs_native/<wl>  both in one run: every iteration runs the guest
  *                       pass, one untimed native pass (to warm the caches
  *                       the guest pass took over) and a timed native pass,
@@ -236,12 +244,13 @@ static void run_close(GuestRun *r)
 
 /*
  * Sets up a run of bc: native scratch and reference values (one native
- * pass), and, if with_guest, the domain booted on a vCPU and one untimed
- * guest pass (translates the code, checks the values, records the
- * instruction counts). Returns 0, or -1 with a message in r->err; call
- * run_close either way.
+ * pass), and, if with_guest, the domain booted on a vCPU (uncounted: one
+ * without accounting) and one untimed guest pass (translates the code,
+ * checks the values, records the instruction counts, all 0 uncounted).
+ * Returns 0, or -1 with a message in r->err; call run_close either way.
  */
-static int run_open(GuestRun *r, const BenchCase *bc, bool with_guest)
+static int run_open(GuestRun *r, const BenchCase *bc, bool with_guest,
+                    bool uncounted)
 {
     memset(r, 0, sizeof *r);
     r->bc = bc;
@@ -276,7 +285,9 @@ static int run_open(GuestRun *r, const BenchCase *bc, bool with_guest)
     r->img_loaded = true;
     uint64_t entry = r->img.entry;
     elf_symbol(&r->img, "hs_entry", &entry);
-    VcpuConfig cfg = {.core = vcpu_core_type_find("little"), .entry_pc = entry};
+    VcpuConfig cfg = {.core = vcpu_core_type_find("little"),
+                      .entry_pc = entry,
+                      .uncounted = uncounted};
     r->vcpu = vcpu_new(r->mem, &cfg, r->err, sizeof r->err);
     if (!r->vcpu)
         return -1;
@@ -316,7 +327,7 @@ static void set_label(GbenchState *st, const BenchCase *bc)
 static void bm_guest(GbenchState *st, void *ctx)
 {
     GuestRun r;
-    if (run_open(&r, ctx, true) < 0) {
+    if (run_open(&r, ctx, true, false) < 0) {
         gbench_skip_with_error(st, r.err);
         run_close(&r);
         return;
@@ -348,10 +359,47 @@ static void bm_guest(GbenchState *st, void *ctx)
     run_close(&r);
 }
 
+static void bm_guest_bare(GbenchState *st, void *ctx)
+{
+    GuestRun r;
+    uint64_t per_pass = 0;
+    if (run_open(&r, ctx, true, false) < 0) {
+        gbench_skip_with_error(st, r.err);
+        run_close(&r);
+        return;
+    }
+    for (size_t i = 0; i < r.bc->n_parts; i++)
+        per_pass += r.insns[i];
+    run_close(&r);
+    if (run_open(&r, ctx, true, true) < 0) {
+        gbench_skip_with_error(st, r.err);
+        run_close(&r);
+        return;
+    }
+    while (gbench_keep_running(st)) {
+        if (guest_pass(&r) < 0) {
+            gbench_skip_with_error(st, r.err);
+            break;
+        }
+    }
+    if (!gbench_error_occurred(st)) {
+        if (vcpu_instructions(r.vcpu) != 0) { /* the hook would be there */
+            gbench_skip_with_error(st, "the uncounted vCPU counted");
+            run_close(&r);
+            return;
+        }
+        double insns = (double)per_pass * (double)gbench_iterations(st);
+        gbench_set_items_processed(st, (int64_t)insns);
+        gbench_counter(st, "MIPS", insns / 1e6, GBENCH_COUNTER_RATE);
+        set_label(st, r.bc);
+    }
+    run_close(&r);
+}
+
 static void bm_native(GbenchState *st, void *ctx)
 {
     GuestRun r;
-    if (run_open(&r, ctx, false) < 0) {
+    if (run_open(&r, ctx, false, false) < 0) {
         gbench_skip_with_error(st, r.err);
         run_close(&r);
         return;
@@ -379,7 +427,7 @@ static uint64_t thread_cpu_ns(void)
 static void bm_guest_vs_native(GbenchState *st, void *ctx)
 {
     GuestRun r;
-    if (run_open(&r, ctx, true) < 0) {
+    if (run_open(&r, ctx, true, false) < 0) {
         gbench_skip_with_error(st, r.err);
         run_close(&r);
         return;
@@ -433,6 +481,7 @@ GBENCH_INIT(register_guest)
         double min_time_s; /* 0: --benchmark_min_time */
     } kinds[] = {
         {"guest", bm_guest, GBENCH_MS, 0},
+        {"guest_bare", bm_guest_bare, GBENCH_MS, 0},
         {"native", bm_native, GBENCH_US, 0},
         /* repeats the other two's work: a shorter run keeps make bench
          * under two minutes, and the ratio's cv stays about 1 % */

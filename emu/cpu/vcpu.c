@@ -749,7 +749,13 @@ Vcpu *vcpu_new(GuestMem *mem, const VcpuConfig *cfg, char *err, size_t err_size)
         goto fail;
     uc_hook h;
     void *block_fn = v->profile ? (void *)on_block_profiled : (void *)on_block;
-    if (uc_hook_add(v->uc, &h, UC_HOOK_BLOCK, block_fn, v, 1, 0) ||
+    /* Uncounted: what the engine costs without the accounting, for the
+     * guest_bare benchmarks. Nothing counts, so a run ignores its budget
+     * and ends only at the handler's return, a blocking call or a fault;
+     * there is no watchdog, which is why nothing but trusted benchmark
+     * workloads may run this way. */
+    if ((!cfg->uncounted &&
+         uc_hook_add(v->uc, &h, UC_HOOK_BLOCK, block_fn, v, 1, 0)) ||
         uc_hook_add(v->uc, &h, UC_HOOK_INTR, (void *)on_intr, v, 1, 0) ||
         uc_hook_add(v->uc, &h, UC_HOOK_MEM_UNMAPPED, (void *)on_unmapped, v, 1,
                     0)) {

@@ -159,6 +159,9 @@ typedef struct VcpuConfig {
     uint64_t entry_pc;        /* hs_entry of the image */
     uint64_t watchdog_insns;  /* per-handler limit (0: default) */
     const Bus *bus;           /* MMIO devices (may be NULL) */
+    bool uncounted;           /* engine ceiling, benchmarks only: no block
+                                 hook, so no instruction count, time,
+                                 budget or watchdog (see vcpu_new) */
 } VcpuConfig;
 
 /* Default watchdog: 2^34 instructions (seconds of guest time). */

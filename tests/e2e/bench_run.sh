@@ -16,6 +16,8 @@ expect_exit 0 "every benchmark runs without error" -- \
 for bm in sim/hold/pending:10000 sim/call_at/pending:10000 \
     sim/churn/pending:10000 sim/exponential \
     guest/crypto guest/voice guest/mail guest/ui guest/mix \
+    guest_bare/crypto guest_bare/voice guest_bare/mail guest_bare/ui \
+    guest_bare/mix \
     trap/mmio_write trap/mmio_read trap/hvc trap/hvc_block trap/event \
     scenario/covert-wakelock/native/min_time:0.001/real_time; do
     expect_match "^$bm\$" "$bm is registered" -- \

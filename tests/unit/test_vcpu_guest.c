@@ -33,7 +33,7 @@ typedef struct Dom {
     VcpuStdCalls std;
 } Dom;
 
-static void dom_open(Dom *d)
+static void dom_open_with(Dom *d, bool uncounted)
 {
     char path[1024], err[512];
     hs_test_path("build/guest/domain.elf", path, sizeof path);
@@ -43,7 +43,9 @@ static void dom_open(Dom *d)
         fail_msg("%s", err);
     uint64_t entry;
     assert_int_equal(elf_symbol(&d->img, "hs_entry", &entry), 0);
-    VcpuConfig cfg = {.core = vcpu_core_type_find("little"), .entry_pc = entry};
+    VcpuConfig cfg = {.core = vcpu_core_type_find("little"),
+                      .entry_pc = entry,
+                      .uncounted = uncounted};
     d->v = vcpu_new(d->mem, &cfg, err, sizeof err);
     if (!d->v)
         fail_msg("%s", err);
@@ -52,6 +54,11 @@ static void dom_open(Dom *d)
     assert_int_equal(vcpu_enter(d->v, HS_EV_BOOT, 0, 0), 0);
     assert_int_equal(vcpu_run(d->v, 1u << 20), VCPU_RUN_DONE);
     assert_int_equal(vcpu_result(d->v), 0);
+}
+
+static void dom_open(Dom *d)
+{
+    dom_open_with(d, false);
 }
 
 static void dom_close(Dom *d)
@@ -388,6 +395,32 @@ static void test_guest_preemption(void **state)
     }
 }
 
+/* Uncounted (the guest_bare benchmarks): the same check values, run to
+ * the end in one vcpu_run whatever the budget, with nothing counted and
+ * no time passing; the counted vCPU's figures are not zero. */
+static void test_guest_uncounted(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof wls / sizeof wls[0]; i++) {
+        const Wl *w = &wls[i];
+        Dom bare, counted;
+        dom_open_with(&bare, true);
+        dom_open(&counted);
+        assert_int_equal(vcpu_enter(bare.v, HS_EV_WORKLOAD, w->id, w->n), 0);
+        assert_int_equal(vcpu_run(bare.v, 1), VCPU_RUN_DONE);
+        uint64_t check = vcpu_result(bare.v);
+        assert_int_equal(check, reference(w, w->n));
+        assert_int_equal(vcpu_instructions(bare.v), 0);
+        assert_int_equal(vcpu_local_time(bare.v), 0);
+        assert_int_equal(
+            dom_event(&counted, HS_EV_WORKLOAD, w->id, w->n, 1u << 26), check);
+        assert_true(vcpu_instructions(counted.v) > 1000);
+        assert_true(vcpu_local_time(counted.v) > 0);
+        dom_close(&bare);
+        dom_close(&counted);
+    }
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_guest_aead_rfc8439),
     cmocka_unit_test(test_guest_voice_snr),
@@ -395,6 +428,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_guest_workloads_match_reference),
     cmocka_unit_test(test_guest_work_proportional),
     cmocka_unit_test(test_guest_preemption),
+    cmocka_unit_test(test_guest_uncounted),
 };
 
 HS_TEST_GROUP(vcpu_guest, tests)
