@@ -358,11 +358,13 @@ int check_metric_valid(const char *metric, char *err, size_t err_size)
         const char *rest = metric + 7;
         if (in_list(rest, count_keys) ||
             (has_prefix(rest, "instructions.") && rest[13]) ||
-            (has_prefix(rest, "gpu_units.") && rest[10]))
+            (has_prefix(rest, "gpu_units.") && rest[10]) ||
+            (has_prefix(rest, "phone.") && rest[6]))
             return 0;
         return hs_errorf(err, err_size,
                          "unknown metric \"%s\": counts has %s, "
-                         "instructions.<domain> or gpu_units.<domain>",
+                         "instructions.<domain>, gpu_units.<domain> or "
+                         "phone.<outcome>",
                          metric, list_text(count_keys, names, sizeof names));
     }
     if (has_prefix(metric, "flows.")) {

@@ -84,6 +84,7 @@ struct Results {
     NamedList gpu_units;               /* GPU work units by domain */
     NamedList dropped;                 /* bounded queues' overflows */
     NamedList retransmits;             /* TCP segments sent again */
+    NamedList phone;                   /* what calls and messages did */
     char **tcb;                        /* trusted components (owned) */
     size_t n_tcb;                      /* used */
     size_t cap_tcb;                    /* allocated */
@@ -186,6 +187,7 @@ void results_free(Results *r)
     named_free(&r->gpu_units);
     named_free(&r->dropped);
     named_free(&r->retransmits);
+    named_free(&r->phone);
     for (size_t i = 0; i < r->n_flows; i++) {
         Flow *f = &r->flows[i];
         free(f->from);
@@ -385,6 +387,12 @@ int results_count_retransmits(Results *r, const char *what, uint64_t n,
     if (n == 0)
         return 0;
     return named_add(&r->retransmits, "retransmits", what, 0, n, err, err_size);
+}
+
+int results_count_phone(Results *r, const char *what, uint64_t n, char *err,
+                        size_t err_size)
+{
+    return named_add(&r->phone, "phone", what, 0, n, err, err_size);
 }
 
 void results_count(Results *r, ResultsCount which, uint64_t n)
@@ -639,6 +647,8 @@ static json_t *counts_json(Results *r, bool *ok)
         put(o, "gpu_units", named_json(&r->gpu_units, false, ok), ok);
     if (r->retransmits.n > 0)
         put(o, "retransmits", named_json(&r->retransmits, false, ok), ok);
+    if (r->phone.n > 0)
+        put(o, "phone", named_json(&r->phone, false, ok), ok);
     return o;
 }
 

@@ -178,6 +178,13 @@ void results_count(Results *r, ResultsCount which, uint64_t n);
 int results_count_retransmits(Results *r, const char *what, uint64_t n,
                               char *err, size_t err_size);
 
+/* Adds n to counts.phone.<what>, the outcome of the run's calls and
+ * messages (emu/phone/modem.h ModemStats). Unlike dropped, n == 0 adds
+ * the key: the object exists in every run whose scenario places calls,
+ * dials or SMS, with all its keys. Returns 0, or -1 with a message. */
+int results_count_phone(Results *r, const char *what, uint64_t n, char *err,
+                        size_t err_size);
+
 /* Adds n instructions run by domain. */
 int results_count_instructions(Results *r, const char *domain, uint64_t n,
                                char *err, size_t err_size);

@@ -446,6 +446,33 @@ int modem_action(Modem *mo, const ScenarioEvent *ev, int index, hs_time now,
     }
 }
 
+/* counts.phone: the outcomes a researcher asks of a run with calls or
+ * messages (was the call answered, did it time out, how many frames the
+ * microphone policy stopped), each a ModemStats field. */
+static const struct {
+    const char *key;
+    size_t off;
+} phone_counts[] = {
+    {"calls", offsetof(ModemStats, calls)},
+    {"calls_busy", offsetof(ModemStats, calls_busy)},
+    {"rings", offsetof(ModemStats, rings)},
+    {"answers", offsetof(ModemStats, answers)},
+    {"timeouts", offsetof(ModemStats, timeouts)},
+    {"ended", offsetof(ModemStats, ended)},
+    {"dials", offsetof(ModemStats, dials)},
+    {"dials_given_up", offsetof(ModemStats, dials_given_up)},
+    {"switches", offsetof(ModemStats, switches)},
+    {"notify_failed", offsetof(ModemStats, notify_failed)},
+    {"consents", offsetof(ModemStats, consents)},
+    {"voice_blocked", offsetof(ModemStats, voice_blocked)},
+    {"voice_dropped", offsetof(ModemStats, voice_dropped)},
+    {"sms", offsetof(ModemStats, sms)},
+    {"sms_notified", offsetof(ModemStats, sms_notified)},
+    {"sms_unrouted", offsetof(ModemStats, sms_unrouted)},
+    {"ril_dropped", offsetof(ModemStats, ril_dropped)},
+    {"foreign_access", offsetof(ModemStats, foreign_access)},
+};
+
 int modem_finish(Modem *mo, Results *r, char *err, size_t err_size)
 {
     scan_playout(mo);
@@ -464,6 +491,14 @@ int modem_finish(Modem *mo, Results *r, char *err, size_t err_size)
     if (mo->has_sms &&
         results_latency_declare(r, "sms.notify", err, err_size) < 0)
         return -1;
+    for (size_t i = 0; (mo->has_calls || mo->has_dials || mo->has_sms) &&
+                       i < sizeof phone_counts / sizeof phone_counts[0];
+         i++) {
+        uint64_t n;
+        memcpy(&n, (const char *)&mo->stats + phone_counts[i].off, sizeof n);
+        if (results_count_phone(r, phone_counts[i].key, n, err, err_size) < 0)
+            return -1;
+    }
     if (mo->has_calls || mo->has_dials) {
         results_count(r, RESULTS_VOICE_UP_FRAMES, mo->peers.rtp_from_phone);
         results_count(r, RESULTS_VOICE_DOWN_FRAMES, mo->stats.voice_down);

@@ -30,6 +30,17 @@ check "native: two dial_to_ring samples, one dial_to_audio" \
     test "$(count native call.dial_to_ring) $(count native call.dial_to_audio)" = "2 1"
 check "native: the cancelled incoming call has no answer_to_audio" \
     test "$(count native call.answer_to_audio)" = 0
+# The outcomes themselves, in counts.phone: two dials placed, one given
+# up by the user; one incoming call that rang and was never answered
+# (its caller cancelled, so no ring timeout either); all three ended.
+phone() { # APPROACH
+    jq -r '.counts.phone | "\(.dials) \(.dials_given_up) \(.calls) \(.rings) \(.answers) \(.timeouts) \(.ended)"' \
+        "$T/run/$1/results.json" 2>/dev/null
+}
+for a in native hyp-mils; do
+    check "$a: counts.phone dials 2, given up 1, calls 1, rang 1, answered 0, timed out 0, ended 3 ($(phone $a))" \
+        test "$(phone $a)" = "2 1 1 1 0 0 3"
+done
 
 # Changing the far end's answer changes what is measured: never
 # answered, no dial_to_audio at all.

@@ -137,7 +137,14 @@ for a in selinux-mls hyp-mils trustzone; do
     mc=$(get "$T/mute" ap $a latency.call.mouth_to_ear.count)
     check "mute, $a: no violation, frames blocked, no uplink, no mouth-to-ear ($vi, $bl, $up, $mc)" \
         "$vi == 0 and $bl > 100 and $up == 0 and $mc == 0"
+    vb=$(get "$T/mute" ap $a counts.phone.voice_blocked)
+    an=$(get "$T/mute" ap $a counts.phone.answers)
+    to=$(get "$T/mute" ap $a counts.phone.timeouts)
+    check "mute, $a: counts.phone has the blocked frames, the call answered, none timed out ($vb, $an, $to)" \
+        "$vb == $bl and $an == 1 and $to == 0"
 done
+vb=$(get "$T/mute" ap native counts.phone.voice_blocked)
+check "mute, native: no frame blocked in counts.phone either ($vb)" "$vb == 0"
 vi=$(get "$T/mute" ap native flows.violations)
 bl=$(get "$T/mute" ap native flows.blocked)
 check "mute, native: no check to enforce it, the frames are violations ($vi, $bl)" \
@@ -158,6 +165,10 @@ cc=$(get "$T/consent" ap selinux-mls latency.call.consent.count)
 cp=$(get "$T/consent" ap selinux-mls latency.call.consent.p50_ms)
 check "consent, selinux-mls: declassified, no violation, one prompt of about 1 s ($vi, $de, $bl, $cc, $cp)" \
     "$vi == 0 and $de > 100 and $bl > 10 and $cc == 1 and 1000 <= $cp < 1200"
+cn=$(get "$T/consent" ap selinux-mls counts.phone.consents)
+vb=$(get "$T/consent" ap selinux-mls counts.phone.voice_blocked)
+check "consent, selinux-mls: counts.phone has the one prompt confirmed and the frames blocked before it ($cn, $vb)" \
+    "$cn == 1 and $vb == $bl"
 
 # validation
 sed 's/"mic_policy": "allow"/"mic_policy": "loud"/' "$T/s4.json" >"$T/bad.json"

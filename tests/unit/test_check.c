@@ -59,6 +59,7 @@ static void test_metric_valid(void **state)
         "flows.explicit[12].bytes",
         "counts.vm_switches",
         "counts.instructions.unclass",
+        "counts.phone.timeouts",
         "sim_time_s",
     };
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
@@ -74,6 +75,7 @@ static void test_metric_valid(void **state)
         "power.total_mj",
         "energy.by_domain_mj.",
         "flows.covert[x].symbols",
+        "counts.phone.",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         if (check_metric_valid(bad[i], err, sizeof err) != -1)

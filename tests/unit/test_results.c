@@ -431,6 +431,33 @@ static void test_golden_fixtures(void **state)
     rmdir(dir);
 }
 
+/* counts.phone: absent until a key is added; a key added with 0 is
+ * there with 0 (a run with calls states that none timed out); adds
+ * sum; an empty key is refused. */
+static void test_phone_counts(void **state)
+{
+    (void)state;
+    char err[256];
+    Results *r = results_new("call", "v", "native", "ref-2024", 1);
+    json_t *root = results_to_json(r);
+    assert_null(json_object_get(json_object_get(root, "counts"), "phone"));
+    json_decref(root);
+    assert_int_equal(results_count_phone(r, "timeouts", 0, err, sizeof err), 0);
+    assert_int_equal(results_count_phone(r, "answers", 2, err, sizeof err), 0);
+    assert_int_equal(results_count_phone(r, "answers", 1, err, sizeof err), 0);
+    assert_int_equal(results_count_phone(r, "", 1, err, sizeof err), -1);
+    root = results_to_json(r);
+    json_t *phone = json_object_get(json_object_get(root, "counts"), "phone");
+    assert_non_null(phone);
+    assert_int_equal(json_object_size(phone), 2);
+    assert_int_equal(json_integer_value(json_object_get(phone, "answers")), 3);
+    json_t *t = json_object_get(phone, "timeouts");
+    assert_true(json_is_integer(t));
+    assert_int_equal(json_integer_value(t), 0);
+    json_decref(root);
+    results_free(r);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_percentiles_nearest_rank),
     cmocka_unit_test(test_write_round_trip),
@@ -439,6 +466,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_atomic_failure_leaves_nothing),
     cmocka_unit_test(test_stream_abort),
     cmocka_unit_test(test_golden_fixtures),
+    cmocka_unit_test(test_phone_counts),
 };
 
 HS_TEST_GROUP(results, tests)
