@@ -243,6 +243,12 @@ static int build_rows(CompareTable *t, const json_t *const res[])
           {"counts.world_switches", "world switches (count)"},
           {"counts.copies_bytes", "copied (bytes)"},
           {"counts.task_switches", "task switches (count)"},
+          /* only in runs with calls or messages (counts.phone) */
+          {"counts.phone.answers", "calls answered (count)"},
+          {"counts.phone.timeouts", "calls timed out (count)"},
+          {"counts.phone.dials_given_up", "dials given up (count)"},
+          {"counts.phone.voice_blocked", "voice frames blocked (count)"},
+          {"counts.phone.voice_dropped", "voice frames dropped (count)"},
       };
     char metric[512], label[512];
     size_t n_names;
