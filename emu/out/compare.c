@@ -222,34 +222,75 @@ static const char **latency_names(const json_t *const res[], size_t n,
     return names ? names : calloc(1, sizeof *names);
 }
 
+/* Whether some tree has a number other than 0 at metric. */
+static bool any_nonzero(const CompareTable *t, const json_t *const res[],
+                        const char *metric)
+{
+    for (size_t i = 0; i < t->n_cols * t->per_col; i++) {
+        double v;
+        bool integer;
+        if (value_in(res[i], metric, NULL, &v, &integer) && v != 0)
+            return true;
+    }
+    return false;
+}
+
+/* A row whose cells are one metric of each run. */
+typedef struct RowSpec {
+    const char *metric, *label;
+} RowSpec;
+
+static const RowSpec fixed_rows[] = {
+    {"energy.total_mj", "energy (mJ)"},
+    {"energy.avg_power_mw", "average power (mW)"},
+    {"energy.battery_life_h", "battery life (h)"},
+    {"energy.ap_awake_pct", "AP awake (%)"},
+    {"flows.violations", "flow violations (count)"},
+};
+
+/* In every run, but shown only where some run has one other than 0:
+ * what the microphone policy stopped or let go, and the voice path. */
+static const RowSpec quiet_rows[] = {
+    {"flows.blocked", "flows blocked (count)"},
+    {"flows.declassified", "flows declassified (count)"},
+    {"counts.voice_up_frames", "voice frames up (count)"},
+    {"counts.voice_down_frames", "voice frames down (count)"},
+};
+
+static const RowSpec count_rows[] = {
+    {"counts.syscalls", "syscalls (count)"},
+    {"counts.hypercalls", "hypercalls (count)"},
+    {"counts.smcs", "SMCs (count)"},
+    {"counts.mmio_traps", "MMIO traps (count)"},
+    {"counts.vm_switches", "VM switches (count)"},
+    {"counts.world_switches", "world switches (count)"},
+    {"counts.copies_bytes", "copied (bytes)"},
+    {"counts.task_switches", "task switches (count)"},
+    /* only in runs with calls or messages (counts.phone) */
+    {"counts.phone.answers", "calls answered (count)"},
+    {"counts.phone.timeouts", "calls timed out (count)"},
+    {"counts.phone.dials_given_up", "dials given up (count)"},
+    {"counts.phone.voice_dropped", "voice frames dropped (count)"},
+};
+
+/* Adds n rows; with only_nonzero, a row only where some run has a value
+ * other than 0. */
+static int add_rows(CompareTable *t, const json_t *const res[],
+                    const RowSpec *rows, size_t n, bool only_nonzero)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (only_nonzero && !any_nonzero(t, res, rows[i].metric))
+            continue;
+        if (add_row(t, res, rows[i].metric, rows[i].label, NULL) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+#define N_ROWS(a) (sizeof(a) / sizeof(a)[0])
+
 static int build_rows(CompareTable *t, const json_t *const res[])
 {
-    static const struct {
-        const char *metric, *label;
-    } fixed[] =
-        {
-            {"energy.total_mj", "energy (mJ)"},
-            {"energy.avg_power_mw", "average power (mW)"},
-            {"energy.battery_life_h", "battery life (h)"},
-            {"energy.ap_awake_pct", "AP awake (%)"},
-            {"flows.violations", "flow violations (count)"},
-        },
-      counts[] = {
-          {"counts.syscalls", "syscalls (count)"},
-          {"counts.hypercalls", "hypercalls (count)"},
-          {"counts.smcs", "SMCs (count)"},
-          {"counts.mmio_traps", "MMIO traps (count)"},
-          {"counts.vm_switches", "VM switches (count)"},
-          {"counts.world_switches", "world switches (count)"},
-          {"counts.copies_bytes", "copied (bytes)"},
-          {"counts.task_switches", "task switches (count)"},
-          /* only in runs with calls or messages (counts.phone) */
-          {"counts.phone.answers", "calls answered (count)"},
-          {"counts.phone.timeouts", "calls timed out (count)"},
-          {"counts.phone.dials_given_up", "dials given up (count)"},
-          {"counts.phone.voice_blocked", "voice frames blocked (count)"},
-          {"counts.phone.voice_dropped", "voice frames dropped (count)"},
-      };
     char metric[512], label[512];
     size_t n_names;
     const char **names = latency_names(res, t->n_cols * t->per_col, &n_names);
@@ -275,9 +316,9 @@ static int build_rows(CompareTable *t, const json_t *const res[])
         }
     }
     free(names);
-    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
-        if (add_row(t, res, fixed[i].metric, fixed[i].label, NULL) < 0)
-            return -1;
+    if (add_rows(t, res, fixed_rows, N_ROWS(fixed_rows), false) < 0 ||
+        add_rows(t, res, quiet_rows, N_ROWS(quiet_rows), true) < 0)
+        return -1;
     size_t n_covert = 0;
     for (size_t i = 0; i < t->n_cols; i++) {
         size_t n = json_array_size(
@@ -303,9 +344,8 @@ static int build_rows(CompareTable *t, const json_t *const res[])
         if (add_row(t, res, metric, label, NULL) < 0)
             return -1;
     }
-    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
-        if (add_row(t, res, counts[i].metric, counts[i].label, NULL) < 0)
-            return -1;
+    if (add_rows(t, res, count_rows, N_ROWS(count_rows), false) < 0)
+        return -1;
     if (add_row(t, res, "counts.instructions",
                 "instructions, domains and VMs (count)", instructions_of) < 0 ||
         add_row(t, res, "tcb", "TCB components (count)", tcb_of) < 0)

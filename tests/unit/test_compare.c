@@ -4,6 +4,7 @@
  */
 #include "harness.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,53 @@ static void test_rows_and_cells(void **state)
     compare_free(t);
     for (int i = 0; i < 3; i++)
         json_decref(roots[i]);
+}
+
+static bool has_row(const CompareTable *t, const char *metric)
+{
+    for (size_t r = 0; r < compare_rows(t); r++)
+        if (strcmp(compare_row_metric(t, r), metric) == 0)
+            return true;
+    return false;
+}
+
+/* flows.blocked is in every run: its row appears only where some run
+ * blocked something; counts.phone rows only where a run has them. */
+static void test_quiet_and_call_rows(void **state)
+{
+    (void)state;
+    char err[256];
+    json_t *a = json_pack("{s:s,s:{s:i,s:i,s:i}}", "approach", "a", "flows",
+                          "violations", 0, "blocked", 0, "declassified", 0);
+    json_t *b = json_pack("{s:s,s:{s:i,s:i,s:i}}", "approach", "b", "flows",
+                          "violations", 0, "blocked", 0, "declassified", 0);
+    const json_t *roots[] = {a, b};
+    CompareTable *t = compare_build(roots, 2, err, sizeof err);
+    assert_non_null(t);
+    assert_true(has_row(t, "flows.violations"));
+    assert_false(has_row(t, "flows.blocked"));
+    assert_false(has_row(t, "counts.phone.answers"));
+    compare_free(t);
+    json_object_set_new(json_object_get(b, "flows"), "blocked",
+                        json_integer(7));
+    json_object_set_new(
+        b, "counts",
+        json_pack("{s:{s:i,s:i}}", "phone", "answers", 1, "timeouts", 0));
+    t = compare_build(roots, 2, err, sizeof err);
+    assert_non_null(t);
+    size_t r = find_row(t, "flows.blocked");
+    assert_string_equal(compare_row_label(t, r), "flows blocked (count)");
+    assert_string_equal(compare_cell(t, r, 0), "0");
+    assert_string_equal(compare_cell(t, r, 1), "7");
+    assert_false(has_row(t, "flows.declassified"));
+    r = find_row(t, "counts.phone.answers");
+    assert_string_equal(compare_row_label(t, r), "calls answered (count)");
+    assert_string_equal(compare_cell(t, r, 0), "-");
+    assert_string_equal(compare_cell(t, r, 1), "1");
+    assert_true(has_row(t, "counts.phone.timeouts"));
+    compare_free(t);
+    json_decref(a);
+    json_decref(b);
 }
 
 static void test_missing_values_and_bad_input(void **state)
@@ -214,6 +262,7 @@ static void test_csv_and_markdown(void **state)
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_rows_and_cells),
     cmocka_unit_test(test_missing_values_and_bad_input),
+    cmocka_unit_test(test_quiet_and_call_rows),
     cmocka_unit_test(test_print_aligned),
     cmocka_unit_test(test_csv_and_markdown),
 };
