@@ -287,8 +287,6 @@ static int add_rows(CompareTable *t, const json_t *const res[],
     return 0;
 }
 
-#define N_ROWS(a) (sizeof(a) / sizeof(a)[0])
-
 static int build_rows(CompareTable *t, const json_t *const res[])
 {
     char metric[512], label[512];
@@ -316,8 +314,10 @@ static int build_rows(CompareTable *t, const json_t *const res[])
         }
     }
     free(names);
-    if (add_rows(t, res, fixed_rows, N_ROWS(fixed_rows), false) < 0 ||
-        add_rows(t, res, quiet_rows, N_ROWS(quiet_rows), true) < 0)
+    if (add_rows(t, res, fixed_rows, sizeof fixed_rows / sizeof fixed_rows[0],
+                 false) < 0 ||
+        add_rows(t, res, quiet_rows, sizeof quiet_rows / sizeof quiet_rows[0],
+                 true) < 0)
         return -1;
     size_t n_covert = 0;
     for (size_t i = 0; i < t->n_cols; i++) {
@@ -344,7 +344,8 @@ static int build_rows(CompareTable *t, const json_t *const res[])
         if (add_row(t, res, metric, label, NULL) < 0)
             return -1;
     }
-    if (add_rows(t, res, count_rows, N_ROWS(count_rows), false) < 0)
+    if (add_rows(t, res, count_rows, sizeof count_rows / sizeof count_rows[0],
+                 false) < 0)
         return -1;
     if (add_row(t, res, "counts.instructions",
                 "instructions, domains and VMs (count)", instructions_of) < 0 ||

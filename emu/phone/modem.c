@@ -449,29 +449,38 @@ int modem_action(Modem *mo, const ScenarioEvent *ev, int index, hs_time now,
 /* counts.phone: the outcomes a researcher asks of a run with calls or
  * messages (was the call answered, did it time out, how many frames the
  * microphone policy stopped), each a ModemStats field. */
-static const struct {
-    const char *key;
-    size_t off;
-} phone_counts[] = {
-    {"calls", offsetof(ModemStats, calls)},
-    {"calls_busy", offsetof(ModemStats, calls_busy)},
-    {"rings", offsetof(ModemStats, rings)},
-    {"answers", offsetof(ModemStats, answers)},
-    {"timeouts", offsetof(ModemStats, timeouts)},
-    {"ended", offsetof(ModemStats, ended)},
-    {"dials", offsetof(ModemStats, dials)},
-    {"dials_given_up", offsetof(ModemStats, dials_given_up)},
-    {"switches", offsetof(ModemStats, switches)},
-    {"notify_failed", offsetof(ModemStats, notify_failed)},
-    {"consents", offsetof(ModemStats, consents)},
-    {"voice_blocked", offsetof(ModemStats, voice_blocked)},
-    {"voice_dropped", offsetof(ModemStats, voice_dropped)},
-    {"sms", offsetof(ModemStats, sms)},
-    {"sms_notified", offsetof(ModemStats, sms_notified)},
-    {"sms_unrouted", offsetof(ModemStats, sms_unrouted)},
-    {"ril_dropped", offsetof(ModemStats, ril_dropped)},
-    {"foreign_access", offsetof(ModemStats, foreign_access)},
-};
+static int report_phone(const Modem *mo, Results *r, char *err, size_t err_size)
+{
+    const ModemStats *st = &mo->stats;
+    const struct {
+        const char *key;
+        uint64_t n;
+    } counts[] = {
+        {"calls", st->calls},
+        {"calls_busy", st->calls_busy},
+        {"rings", st->rings},
+        {"answers", st->answers},
+        {"timeouts", st->timeouts},
+        {"ended", st->ended},
+        {"dials", st->dials},
+        {"dials_given_up", st->dials_given_up},
+        {"switches", st->switches},
+        {"notify_failed", st->notify_failed},
+        {"consents", st->consents},
+        {"voice_blocked", st->voice_blocked},
+        {"voice_dropped", st->voice_dropped},
+        {"sms", st->sms},
+        {"sms_notified", st->sms_notified},
+        {"sms_unrouted", st->sms_unrouted},
+        {"ril_dropped", st->ril_dropped},
+        {"foreign_access", st->foreign_access},
+    };
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
+        if (results_count_phone(r, counts[i].key, counts[i].n, err, err_size) <
+            0)
+            return -1;
+    return 0;
+}
 
 int modem_finish(Modem *mo, Results *r, char *err, size_t err_size)
 {
@@ -491,14 +500,9 @@ int modem_finish(Modem *mo, Results *r, char *err, size_t err_size)
     if (mo->has_sms &&
         results_latency_declare(r, "sms.notify", err, err_size) < 0)
         return -1;
-    for (size_t i = 0; (mo->has_calls || mo->has_dials || mo->has_sms) &&
-                       i < sizeof phone_counts / sizeof phone_counts[0];
-         i++) {
-        uint64_t n;
-        memcpy(&n, (const char *)&mo->stats + phone_counts[i].off, sizeof n);
-        if (results_count_phone(r, phone_counts[i].key, n, err, err_size) < 0)
-            return -1;
-    }
+    if ((mo->has_calls || mo->has_dials || mo->has_sms) &&
+        report_phone(mo, r, err, err_size) < 0)
+        return -1;
     if (mo->has_calls || mo->has_dials) {
         results_count(r, RESULTS_VOICE_UP_FRAMES, mo->peers.rtp_from_phone);
         results_count(r, RESULTS_VOICE_DOWN_FRAMES, mo->stats.voice_down);
